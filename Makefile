@@ -1,0 +1,46 @@
+# frontdesk: every set-up step lives here, so a fresh machine needs only Python 3.11 and pip.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PLUGIN_DIRS := $(patsubst %/pyproject.toml,%,$(wildcard plugins/*/pyproject.toml))
+STAMP  := $(VENV)/.installed
+
+.PHONY: install test lint typecheck pytest demo docs-reference benchmarks system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml $(wildcard plugins/*/pyproject.toml)
+	$(BIN)/pip install --quiet -e '.[test,plot,postgres]' $(foreach p,$(PLUGIN_DIRS),-e '$(p)[test]')
+	touch $(STAMP)
+
+install: $(STAMP) system-deps
+
+# System packages the tests need (a browser for the display plugin's tests).
+system-deps:
+	@bash .ci/system-deps
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests plugins benchmarks
+	$(BIN)/ruff format --check src tests plugins benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy src $(foreach p,$(PLUGIN_DIRS),$(p)/src)
+
+pytest: install
+	$(BIN)/python -m pytest -q tests $(foreach p,$(PLUGIN_DIRS),$(p)/tests)
+
+test: lint typecheck pytest
+
+demo: install
+	@bash scripts/demo.sh
+
+docs-reference: $(STAMP)
+	$(BIN)/python -m frontdesk_core.docgen docs/reference
+
+benchmarks: install
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

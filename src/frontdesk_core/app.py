@@ -1,0 +1,81 @@
+"""The integrator's entry point: one object for a whole reception.
+
+    from frontdesk_core import Frontdesk
+    with Frontdesk.open("examples/kobenhavn", store=":memory:") as fd:
+        ...
+
+It holds the validated configuration, the durable store, the clock and the
+plugin hooks, and from it the engines of every part are reached.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pluggy
+
+from frontdesk_core.clock import Clock, SystemClock
+from frontdesk_core.config.loader import load_config
+from frontdesk_core.config.models import Config
+from frontdesk_core.plugins import Hooks, make_plugin_manager
+from frontdesk_core.store import EventStore, open_store
+
+
+class Frontdesk:
+    """A configured reception: config, store, clock and hooks, and the engines on top."""
+
+    def __init__(
+        self, config: Config, *, store: EventStore, clock: Clock, hooks: Hooks
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.clock = clock
+        self.hooks = hooks
+        self.tz = ZoneInfo(config.site.timezone)
+        self._engines: dict[str, Any] = {}
+        self._closed = False
+        self.hooks.startup(self)
+
+    @classmethod
+    def open(
+        cls,
+        config: str | os.PathLike[str] | Config,
+        *,
+        store: str | EventStore = "frontdesk.db",
+        clock: Clock | None = None,
+        plugins: pluggy.PluginManager | None = None,
+    ) -> Frontdesk:
+        """Load (or take) a configuration and open the store.
+
+        ``config`` is a path to a file or directory, or already loaded models.
+        ``store`` is a SQLite file path, ``":memory:"``, or an open store.
+        ``clock`` defaults to the wall clock in the site's timezone.
+        ``plugins`` defaults to a manager with every installed plugin.
+        Raises :class:`~frontdesk_core.errors.ConfigError` for a bad configuration.
+        """
+        hooks = Hooks(plugins if plugins is not None else make_plugin_manager())
+        if not isinstance(config, Config):
+            config = load_config(config, hooks.load_context())
+        opened = open_store(store) if isinstance(store, str) else store
+        return cls(
+            config,
+            store=opened,
+            clock=clock if clock is not None else SystemClock(config.site.timezone),
+            hooks=hooks,
+        )
+
+    def close(self) -> None:
+        """Tell plugins, then close the store. Closing twice is harmless."""
+        if self._closed:
+            return
+        self._closed = True
+        self.hooks.shutdown(self)
+        self.store.close()
+
+    def __enter__(self) -> Frontdesk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

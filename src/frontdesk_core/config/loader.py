@@ -1,0 +1,314 @@
+"""Load a configuration from YAML files into validated models, or report every problem.
+
+A configuration is one file, a directory of files, or a directory whose
+``frontdesk.yaml`` lists the files to include. Files are parsed with ruamel.yaml
+in round-trip mode (so every node keeps its line and column), composed into one
+document section by section, validated with pydantic (shapes), then linked
+(cross-references, languages, tree structure). Every problem is reported as
+``file:line:column: message``; a bad file never raises anything but
+:class:`~frontdesk_core.errors.ConfigError`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from frontdesk_core.config.locate import Loc, Position, Source, walk
+from frontdesk_core.config.messages import describe, message_for
+from frontdesk_core.config.models import Config
+from frontdesk_core.config.suggest import did_you_mean
+from frontdesk_core.errors import ConfigError, Problem
+
+ROOT_FILE = "frontdesk.yaml"
+MAP_SECTIONS = ("site",)
+LIST_SECTIONS = ("centres", "services", "documents", "authorities", "trees")
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class LoadContext:
+    """What plugins add to the language: their own sections, policies and condition functions."""
+
+    sections: Mapping[str, Any] = field(default_factory=dict)
+    call_policies: frozenset[str] = frozenset({"service_level", "fifo"})
+    condition_functions: frozenset[str] = frozenset()
+
+
+@dataclass
+class Document:
+    """The composed YAML of every file, remembering where each section came from."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    sections: dict[str, Source] = field(default_factory=dict)
+    items: dict[str, list[Source]] = field(default_factory=dict)
+    root_file: str = "<config>"
+
+    def position(self, loc: Loc, *, at_key: bool = False) -> Position:
+        """Where ``loc`` (a path from the top of the composed document) is written."""
+        if not loc:
+            return Position(self.root_file, 1, 1)
+        section, rest = str(loc[0]), list(loc[1:])
+        if section in self.items:
+            sources = self.items[section]
+            if rest and isinstance(rest[0], int) and 0 <= rest[0] < len(sources):
+                return walk(sources[rest[0]], rest[1:], at_key=at_key)
+            if sources:
+                first = sources[0]
+                return Position(first.file, first.line + 1, first.column + 1)
+        if section in self.sections:
+            return walk(self.sections[section], rest, at_key=at_key)
+        return Position(self.root_file, 1, 1)
+
+
+class Reporter:
+    """Collects positioned problems for a composed document."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.problems: list[Problem] = []
+
+    def error(self, loc: Loc, message: str, *, at_key: bool = False) -> None:
+        """Record a problem at ``loc``."""
+        pos = self.document.position(loc, at_key=at_key)
+        self.problems.append(Problem(pos.file, pos.line, pos.column, message))
+
+
+def display_name(path: Path) -> str:
+    """A path as the user will recognise it: relative to the working directory if inside it."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        return str(absolute)
+
+
+def discover(path: Path) -> tuple[list[Path], list[Problem]]:
+    """The files making up the configuration at ``path`` (root file first)."""
+    if not path.exists():
+        return [], [Problem(display_name(path), 1, 1, "no such file or directory")]
+    if path.is_file():
+        return [path], []
+    root = path / ROOT_FILE
+    if root.is_file():
+        return [root], []
+    files = sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
+    files = [p for p in files if not any(part.startswith(".") for part in p.relative_to(path).parts)]
+    if not files:
+        return [], [Problem(display_name(path), 1, 1, "no YAML files in this directory")]
+    return files, []
+
+
+def parse_file(path: Path) -> tuple[Any, list[Problem]]:
+    """Parse one YAML file in round-trip mode; syntax errors become positioned problems."""
+    name = display_name(path)
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(name, 1, 1, f"the file is not UTF-8 text ({exc.reason})")]
+    except OSError as exc:
+        return None, [Problem(name, 1, 1, f"cannot read the file: {exc.strerror}")]
+    try:
+        return yaml.load(text), []
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return None, [Problem(name, line, col, _yaml_message(exc))]
+    except YAMLError as exc:
+        return None, [Problem(name, 1, 1, f"YAML error: {exc}")]
+
+
+def _yaml_message(exc: MarkedYAMLError) -> str:
+    problem = (exc.problem or "").strip()
+    if "duplicate key" in problem or type(exc).__name__ == "DuplicateKeyError":
+        key = problem.split('"')[1] if '"' in problem else ""
+        context_line = exc.context_mark.line + 1 if exc.context_mark else None
+        first = ""
+        if exc.context_mark is not None and exc.problem_mark is not None:
+            first = f" (the mapping starting on line {context_line} has it twice)"
+        return f"duplicate key '{key}'{first}"
+    if "found character '\\t'" in problem:
+        return "a tab character is not allowed for indentation in YAML; use spaces"
+    context = (exc.context or "").strip()
+    text = f"YAML syntax error: {problem}" if problem else "YAML syntax error"
+    if context:
+        text += f" ({context})"
+    return text
+
+
+def compose(files: Sequence[Path], context: LoadContext) -> tuple[Document, list[Problem]]:
+    """Parse ``files`` (following a root file's ``include``) and merge them section by section."""
+    document = Document(root_file=display_name(files[0]) if files else "<config>")
+    problems: list[Problem] = []
+    known = [*MAP_SECTIONS, *LIST_SECTIONS, *context.sections]
+    queue = list(files)
+    seen: set[Path] = set()
+    while queue:
+        path = queue.pop(0)
+        resolved = path.resolve()
+        if resolved in seen:
+            continue
+        seen.add(resolved)
+        node, parse_problems = parse_file(path)
+        problems += parse_problems
+        if parse_problems:
+            continue
+        name = display_name(path)
+        if node is None:
+            continue  # an empty file adds nothing
+        if not isinstance(node, dict):
+            problems.append(
+                Problem(name, 1, 1, f"a configuration file must be a mapping of sections; got {describe(node)}")
+            )
+            continue
+        for key in node:
+            pos = node.lc.data[key]
+            line, col = pos[0], pos[1]
+            value = node[key]
+            here = Problem(name, line + 1, col + 1, "")
+            if key == "include":
+                if path != files[0] or path.name != ROOT_FILE:
+                    problems.append(_with(here, f"'include' is only allowed in {ROOT_FILE}"))
+                    continue
+                more, include_problems = _includes(path, node, name)
+                problems += include_problems
+                queue += more
+                continue
+            if not isinstance(key, str) or key not in known:
+                hint = did_you_mean(str(key), known) or "; sections: " + ", ".join(known)
+                problems.append(_with(here, f"unknown section '{key}'{hint}"))
+                continue
+            if isinstance(value, list) and (key in LIST_SECTIONS or key in context.sections):
+                document.data.setdefault(key, [])
+                document.items.setdefault(key, [])
+                if not isinstance(document.data[key], list):
+                    problems.append(_with(here, f"section '{key}' is given as a mapping elsewhere"))
+                    continue
+                for index, item in enumerate(value):
+                    item_pos = value.lc.data[index]
+                    document.items[key].append(Source(name, item, item_pos[0], item_pos[1]))
+                    document.data[key].append(item)
+                continue
+            if key in LIST_SECTIONS:
+                problems.append(
+                    _with(
+                        Problem(name, pos[2] + 1, pos[3] + 1, ""),
+                        f"'{key}' must be a list (lines starting with '- '); got {describe(value)}",
+                    )
+                )
+                continue
+            if key in document.sections:
+                first = document.sections[key]
+                problems.append(
+                    _with(here, f"section '{key}' is already given at {first.file}:{first.line + 1}")
+                )
+                continue
+            document.sections[key] = Source(name, value, line, col)
+            document.data[key] = value
+    return document, problems
+
+
+def _with(problem: Problem, message: str) -> Problem:
+    return Problem(problem.file, problem.line, problem.column, message)
+
+
+def _includes(root: Path, node: Any, name: str) -> tuple[list[Path], list[Problem]]:
+    value = node["include"]
+    pos = node.lc.data["include"]
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        return [], [Problem(name, pos[2] + 1, pos[3] + 1, "'include' must be a list of file patterns")]
+    found: list[Path] = []
+    problems: list[Problem] = []
+    for index, pattern in enumerate(value):
+        item_line, item_col = (
+            value.lc.data[index] if hasattr(value, "lc") else (pos[2], pos[3])
+        )
+        if not isinstance(pattern, str):
+            problems.append(Problem(name, item_line + 1, item_col + 1, "an include must be a file pattern"))
+            continue
+        matches = sorted(
+            p for p in root.parent.glob(pattern) if p.is_file() and p.suffix in YAML_SUFFIXES
+        )
+        if not matches:
+            problems.append(
+                Problem(name, item_line + 1, item_col + 1, f"no file matches the include '{pattern}'")
+            )
+        found += matches
+    return found, problems
+
+
+def _validate_shapes(document: Document, context: LoadContext, reporter: Reporter) -> Config | None:
+    core = {k: v for k, v in document.data.items() if k not in context.sections}
+    config: Config | None = None
+    try:
+        config = Config.model_validate(core)
+    except ValidationError as exc:
+        _report(exc, Config, (), reporter)
+    sections: dict[str, Any] = {}
+    for name, annotation in context.sections.items():
+        if name not in document.data:
+            continue
+        try:
+            sections[name] = TypeAdapter(annotation).validate_python(document.data[name])
+        except ValidationError as exc:
+            _report(exc, annotation, (name,), reporter)
+    if config is None or reporter.problems:
+        return None
+    return config.model_copy(update={"sections": sections})
+
+
+def _report(exc: ValidationError, root_type: Any, prefix: tuple[str, ...], reporter: Reporter) -> None:
+    for error in exc.errors(include_url=False):
+        loc: tuple[str | int, ...] = (*prefix, *error["loc"])
+        message, at_key = message_for(error, root_type, tuple(error["loc"]))
+        if error["type"] == "union_tag_invalid":
+            loc = (*loc, "kind")
+        if not prefix and len(loc) == 1 and error["type"] == "missing":
+            message = f"the configuration has no '{loc[0]}' section"
+        reporter.error(loc, message, at_key=at_key)
+
+
+def check(path: str | os.PathLike[str], context: LoadContext | None = None) -> tuple[Config | None, list[Problem]]:
+    """Load and check the configuration at ``path``: the models, or every problem found."""
+    from frontdesk_core.config.link import link
+
+    context = context or LoadContext()
+    files, problems = discover(Path(path))
+    if problems:
+        return None, problems
+    document, problems = compose(files, context)
+    if problems:
+        return None, sorted(set(problems))
+    reporter = Reporter(document)
+    config = _validate_shapes(document, context, reporter)
+    if config is None:
+        return None, sorted(set(reporter.problems))
+    link(config, context, reporter)
+    if reporter.problems:
+        return None, sorted(set(reporter.problems))
+    return config, []
+
+
+def load_config(path: str | os.PathLike[str], context: LoadContext | None = None) -> Config:
+    """Load the configuration at ``path``; raise :class:`ConfigError` with every problem."""
+    config, problems = check(path, context)
+    if config is None:
+        raise ConfigError(problems)
+    return config
+
+
+def iter_files(path: str | os.PathLike[str]) -> Iterable[Path]:
+    """The YAML files a configuration path stands for (for watchers and tools)."""
+    files, _ = discover(Path(path))
+    return files

@@ -1,0 +1,63 @@
+"""One hierarchy of errors for everything frontdesk raises on purpose.
+
+Every error carries structured fields and a message written for the person who
+will read it: a department consultant for configuration problems, an
+integrator for invalid commands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+class FrontdeskError(Exception):
+    """Base class of every error frontdesk raises on purpose."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in a configuration file, at a 1-based line and column."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+class ConfigError(FrontdeskError):
+    """A configuration (or scenario) file set has one or more problems.
+
+    ``problems`` holds all of them, sorted by file and position, so a
+    consultant can fix every mistake in one round.
+    """
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class CommandError(FrontdeskError):
+    """An invalid command (call on a closed counter, unknown queue, ...).
+
+    Raised before anything is changed: the state stays as it was.
+    """
+
+
+class NotFoundError(CommandError):
+    """A command names something that does not exist (queue, ticket, booking...)."""
+
+
+class InvalidStateError(CommandError):
+    """A command does not fit the current state (finish a ticket not being served...)."""
+
+
+class CapacityError(CommandError):
+    """A booking does not fit: the slot is full, too late, too far ahead..."""
+
+
+class PluginError(FrontdeskError):
+    """A plugin is broken (misspelt hook, failing registration, bad entry point)."""

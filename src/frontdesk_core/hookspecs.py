@@ -1,0 +1,194 @@
+"""Every hook frontdesk calls. Plugins implement them with ``@hookimpl``.
+
+Hooks come in three kinds:
+
+* **events** (``frontdesk_ticket_issued`` ...): told after a state change is
+  durable. Their return value is ignored; a failing plugin is logged and
+  reported, and never undoes the change.
+* **services** (``frontdesk_print_ticket``, ``frontdesk_send_sms``): the first
+  plugin that returns something answers (``firstresult``).
+* **registrations** (``frontdesk_config_sections`` ...): called once when the
+  plugin manager is built, with a ``register`` callback, so the core keeps the
+  validation and duplicate checks.
+
+No hook receives personal data except where its docstring says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+from frontdesk_core.booking.records import Booking, Contact
+from frontdesk_core.devices import DeviceFault, PrintResult, ScreenState, TicketPrint
+from frontdesk_core.notify import SmsReceipt, SmsRequest
+from frontdesk_core.queues.policy import CallPolicy
+from frontdesk_core.queues.tickets import Ticket
+from frontdesk_core.referral.outcomes import Referred, SentHome
+
+if TYPE_CHECKING:
+    from frontdesk_core.app import Frontdesk
+
+NAME = "frontdesk"
+hookspec = pluggy.HookspecMarker(NAME)
+hookimpl = pluggy.HookimplMarker(NAME)
+
+ConditionFunction = Callable[[dict[str, Any], dict[str, Any]], bool]
+"""A condition function: ``(args, variables) -> bool``, pure and fast."""
+
+CommandRun = Callable[[argparse.Namespace], int]
+
+
+# --- registrations ---------------------------------------------------------------
+
+
+@hookspec
+def frontdesk_config_sections(register: Callable[[str, Any], None]) -> None:
+    """Register a top-level YAML section of the plugin's own: ``register(name, type)``.
+
+    ``type`` is a pydantic model (or any type pydantic validates, such as
+    ``list[Model]``). A section written as a list may be split across files. The
+    section is validated with positioned messages like the core's and reaches
+    the plugin as ``config.sections[name]``.
+    """
+
+
+@hookspec
+def frontdesk_call_policies(register: Callable[[str, CallPolicy], None]) -> None:
+    """Register call-next policies by name: ``register("my_policy", policy)``.
+
+    Centres and counters choose a policy by name in YAML (``call_policy:``).
+    """
+
+
+@hookspec
+def frontdesk_condition_functions(register: Callable[[str, ConditionFunction], None]) -> None:
+    """Register condition functions for referral trees: ``register(name, function)``.
+
+    A tree uses one as ``when: {call: name, args: {...}}``; the function gets the
+    ``args`` and the session's variables and returns a bool.
+    """
+
+
+@hookspec
+def frontdesk_cli_commands(
+    register: Callable[[str, str, Callable[[argparse.ArgumentParser], None], CommandRun], None],
+) -> None:
+    """Add a ``frontdesk`` sub-command: ``register(name, help, configure, run)``.
+
+    ``configure`` adds arguments to the sub-command's parser; ``run`` gets the
+    parsed arguments and returns the exit code.
+    """
+
+
+# --- life cycle --------------------------------------------------------------------
+
+
+@hookspec
+def frontdesk_startup(frontdesk: Frontdesk) -> None:
+    """Called once a :class:`~frontdesk_core.app.Frontdesk` is open: start workers here."""
+
+
+@hookspec
+def frontdesk_shutdown(frontdesk: Frontdesk) -> None:
+    """Called when a :class:`~frontdesk_core.app.Frontdesk` is closed: stop workers here."""
+
+
+# --- ticket events -------------------------------------------------------------------
+
+
+@hookspec
+def frontdesk_ticket_issued(ticket: Ticket) -> None:
+    """A ticket was issued (at a kiosk, by a check-in or by an integrator)."""
+
+
+@hookspec
+def frontdesk_ticket_called(ticket: Ticket, counter_id: str) -> None:
+    """A ticket was called to a counter (shown on info screens)."""
+
+
+@hookspec
+def frontdesk_ticket_recalled(ticket: Ticket, counter_id: str) -> None:
+    """A called ticket was called again; ``ticket.recalls`` counts the recalls."""
+
+
+@hookspec
+def frontdesk_ticket_finished(ticket: Ticket) -> None:
+    """A ticket was served to the end."""
+
+
+@hookspec
+def frontdesk_ticket_no_show(ticket: Ticket) -> None:
+    """A called citizen did not come (after the recalls or the timeout)."""
+
+
+@hookspec
+def frontdesk_ticket_transferred(ticket: Ticket, from_queue: str) -> None:
+    """A ticket moved to another queue; ``ticket.arrived_at`` keeps the first arrival."""
+
+
+# --- citizens at the kiosk -------------------------------------------------------------
+
+
+@hookspec
+def frontdesk_citizen_checked_in(booking: Booking, ticket: Ticket) -> None:
+    """A booked citizen checked in; the employee's pop-up. ``ticket`` is their place."""
+
+
+@hookspec
+def frontdesk_citizen_sent_home(outcome: SentHome) -> None:
+    """A citizen was sent home from the kiosk with the list of missing documents."""
+
+
+@hookspec
+def frontdesk_citizen_referred(outcome: Referred) -> None:
+    """A citizen was referred to another authority or centre."""
+
+
+# --- bookings --------------------------------------------------------------------------
+
+
+@hookspec
+def frontdesk_booking_created(booking: Booking, contact: Contact) -> None:
+    """A booking was made. ``contact`` is personal data: use it to confirm, never log it."""
+
+
+@hookspec
+def frontdesk_booking_cancelled(booking: Booking, contact: Contact, reason: str) -> None:
+    """A booking was cancelled (``reason``: ``citizen``, ``sms``, ``staff`` ...)."""
+
+
+@hookspec
+def frontdesk_booking_reminder_due(booking: Booking, contact: Contact, before: timedelta) -> None:
+    """A reminder is due ``before`` the booked time (as configured in ``site.booking.reminders``)."""
+
+
+# --- services ----------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def frontdesk_print_ticket(ticket: TicketPrint) -> PrintResult | None:
+    """Print a ticket at ``ticket.kiosk_id``; return a :class:`PrintResult`, ``None`` if not ours.
+
+    Printing may fail (paper out, unreachable): return ``PrintResult(ok=False, fault=...)``
+    rather than raise. The ticket is issued either way; the kiosk shows the number.
+    """
+
+
+@hookspec(firstresult=True)
+def frontdesk_send_sms(message: SmsRequest) -> SmsReceipt | None:
+    """Queue an SMS for sending; ``message.to`` is personal data. ``None`` if not ours."""
+
+
+@hookspec
+def frontdesk_render_display(screen: ScreenState) -> None:
+    """What an info screen of ``screen.centre_id`` shows has changed: push it to the screens."""
+
+
+@hookspec
+def frontdesk_device_fault(fault: DeviceFault) -> None:
+    """A device (printer, SMS gateway) reported a fault: show it to the manager."""

@@ -1,0 +1,48 @@
+"""The built-in call-next policies.
+
+``service_level`` (the default): booked citizens whose time has come first (by
+appointment time), then the highest queue priority, then the ticket that has
+used the largest share of its queue's service-level target (so a queue with a
+5-minute target is not starved by one with 30 minutes), then the earliest arrival.
+
+``fifo``: the earliest arrival first, whatever the queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from frontdesk_core.config.models import Config, Counter
+from frontdesk_core.queues.tickets import Ticket
+
+
+class ServiceLevelPolicy:
+    """Booked on time first, then priority, then waiting time against the queue's target."""
+
+    def choose(
+        self, waiting: Sequence[Ticket], counter: Counter, now: datetime, config: Config
+    ) -> Ticket | None:
+        """Pick the ticket that is most urgent by the rules above."""
+        if not waiting:
+            return None
+        due = [t for t in waiting if t.appointment_at is not None and t.appointment_at <= now]
+        if due:
+            return min(due, key=lambda t: (t.appointment_at, t.arrived_at))
+
+        def urgency(ticket: Ticket) -> tuple[int, float, datetime]:
+            target = config.queue(ticket.queue_id).target.within.total_seconds()
+            used = (now - ticket.arrived_at).total_seconds() / target
+            return (-ticket.priority, -used, ticket.arrived_at)
+
+        return min(waiting, key=urgency)
+
+
+class FifoPolicy:
+    """The earliest arrival first."""
+
+    def choose(
+        self, waiting: Sequence[Ticket], counter: Counter, now: datetime, config: Config
+    ) -> Ticket | None:
+        """Pick the ticket that arrived first."""
+        return min(waiting, key=lambda t: t.arrived_at) if waiting else None

@@ -1,0 +1,92 @@
+"""The durable event log every state change is appended to, behind one interface.
+
+The live state (tickets, counters, bookings) is derived from the events and
+rebuilt from them on start. Personal data never goes into events: it lives in a
+separate table keyed by a reference, so it can be purged after the retention
+period while the anonymous events stay for statistics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event to append: ``kind`` like ``ticket.issued``, about entity ``key``."""
+
+    kind: str
+    key: str
+    at: datetime
+    centre_id: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Event(NewEvent):
+    """An appended event, with its position ``seq`` in the log (1, 2, 3, ...)."""
+
+    seq: int = 0
+
+
+class Transaction(Protocol):
+    """One exclusive write transaction: read what is committed, then append."""
+
+    def append(self, events: Sequence[NewEvent]) -> list[Event]:
+        """Append events; they become visible when the transaction commits."""
+        ...
+
+    def read(
+        self,
+        *,
+        after: int = 0,
+        kinds: Sequence[str] | None = None,
+        key: str | None = None,
+        centre_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Iterator[Event]:
+        """Events in log order matching every filter given."""
+        ...
+
+    def counter(self, name: str) -> int:
+        """Increment and return a named counter (ticket numbers), inside the transaction."""
+        ...
+
+
+class EventStore(Transaction, Protocol):
+    """The durable log. Each ``append`` outside ``transaction()`` is its own transaction."""
+
+    url: str
+
+    def transaction(self) -> AbstractContextManager[Transaction]:
+        """An exclusive write transaction: commit on success, roll back on error."""
+        ...
+
+    def last_seq(self) -> int:
+        """The ``seq`` of the newest event (0 when the log is empty)."""
+        ...
+
+    def put_personal(self, ref: str, data: Mapping[str, str], expires_at: datetime) -> None:
+        """Keep personal data under ``ref`` until ``expires_at``."""
+        ...
+
+    def get_personal(self, ref: str) -> dict[str, str] | None:
+        """Personal data kept under ``ref`` (``None`` when purged or never kept)."""
+        ...
+
+    def delete_personal(self, ref: str) -> None:
+        """Forget the personal data under ``ref`` now."""
+        ...
+
+    def purge_personal(self, now: datetime) -> int:
+        """Delete personal data whose retention has run out; return how many were deleted."""
+        ...
+
+    def close(self) -> None:
+        """Close the store's connections."""
+        ...

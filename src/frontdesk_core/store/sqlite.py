@@ -1,0 +1,212 @@
+"""The embedded default store: SQLite in WAL mode with ``synchronous=FULL``.
+
+Every command is one ``BEGIN IMMEDIATE`` transaction, so several processes
+(kiosks, counters) can share one file: writers queue up, readers never block,
+and a command that returned has reached the disk.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Any
+
+from frontdesk_core.store.base import Event, NewEvent
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    centre_id TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_key ON events(key);
+CREATE INDEX IF NOT EXISTS events_at ON events(at);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS personal (
+    ref TEXT PRIMARY KEY,
+    data TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+"""
+
+
+def _utc(moment: datetime) -> str:
+    """Times are stored in UTC so that text order is time order."""
+    if moment.tzinfo is None:
+        raise ValueError("the store needs timezone-aware times")
+    return moment.astimezone(timezone.utc).isoformat()
+
+
+def _row_event(row: tuple[Any, ...]) -> Event:
+    seq, at, kind, key, centre_id, data = row
+    return Event(
+        kind=kind,
+        key=key,
+        at=datetime.fromisoformat(at),
+        centre_id=centre_id,
+        data=json.loads(data),
+        seq=seq,
+    )
+
+
+class _SqliteTransaction:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def append(self, events: Sequence[NewEvent]) -> list[Event]:
+        out = []
+        for event in events:
+            cursor = self.conn.execute(
+                "INSERT INTO events (at, kind, key, centre_id, data) VALUES (?, ?, ?, ?, ?)",
+                (
+                    _utc(event.at),
+                    event.kind,
+                    event.key,
+                    event.centre_id,
+                    json.dumps(dict(event.data), separators=(",", ":"), default=str),
+                ),
+            )
+            seq = cursor.lastrowid
+            assert seq is not None  # sqlite always gives the rowid of an INSERT
+            out.append(
+                Event(event.kind, event.key, event.at, event.centre_id, dict(event.data), seq)
+            )
+        return out
+
+    def read(
+        self,
+        *,
+        after: int = 0,
+        kinds: Sequence[str] | None = None,
+        key: str | None = None,
+        centre_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Iterator[Event]:
+        clauses, args = ["seq > ?"], [after]
+        if kinds is not None:
+            clauses.append(f"kind IN ({','.join('?' * len(kinds))})")
+            args += list(kinds)
+        for column, value in (("key", key), ("centre_id", centre_id)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                args.append(value)
+        if since is not None:
+            clauses.append("at >= ?")
+            args.append(_utc(since))
+        if until is not None:
+            clauses.append("at < ?")
+            args.append(_utc(until))
+        sql = f"SELECT seq, at, kind, key, centre_id, data FROM events WHERE {' AND '.join(clauses)} ORDER BY seq"
+        for row in self.conn.execute(sql, args):
+            yield _row_event(row)
+
+    def counter(self, name: str) -> int:
+        row = self.conn.execute(
+            "INSERT INTO counters (name, value) VALUES (?, 1) "
+            "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value",
+            (name,),
+        ).fetchone()
+        return int(row[0])
+
+
+class SqliteStore:
+    """The event log in one SQLite file (or ``:memory:``), safe across threads and processes."""
+
+    def __init__(self, path: str = ":memory:", *, timeout: float = 30.0) -> None:
+        self.url = f"sqlite:///{path}"
+        self.path = path
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(
+            path, timeout=timeout, isolation_level=None, check_same_thread=False
+        )
+        if path != ":memory:":
+            self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=FULL")
+        self._conn.execute("PRAGMA busy_timeout=%d" % int(timeout * 1000))
+        with self._lock:
+            self._conn.executescript(SCHEMA)
+
+    @contextmanager
+    def transaction(self) -> Iterator[_SqliteTransaction]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT``; rolled back if the block raises."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield _SqliteTransaction(self._conn)
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def append(self, events: Sequence[NewEvent]) -> list[Event]:
+        """Append events in one transaction."""
+        with self.transaction() as tx:
+            return tx.append(events)
+
+    def read(
+        self,
+        *,
+        after: int = 0,
+        kinds: Sequence[str] | None = None,
+        key: str | None = None,
+        centre_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Iterator[Event]:
+        """Committed events in log order matching every filter given."""
+        with self._lock:
+            events = list(
+                _SqliteTransaction(self._conn).read(
+                    after=after, kinds=kinds, key=key, centre_id=centre_id, since=since, until=until
+                )
+            )
+        return iter(events)
+
+    def counter(self, name: str) -> int:
+        """Increment and return a named counter in its own transaction."""
+        with self.transaction() as tx:
+            return tx.counter(name)
+
+    def last_seq(self) -> int:
+        """The ``seq`` of the newest event (0 when the log is empty)."""
+        with self._lock:
+            row = self._conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()
+        return int(row[0])
+
+    def put_personal(self, ref: str, data: Mapping[str, str], expires_at: datetime) -> None:
+        """Keep personal data under ``ref`` until ``expires_at``."""
+        with self.transaction() as tx:
+            tx.conn.execute(
+                "INSERT OR REPLACE INTO personal (ref, data, expires_at) VALUES (?, ?, ?)",
+                (ref, json.dumps(dict(data)), _utc(expires_at)),
+            )
+
+    def get_personal(self, ref: str) -> dict[str, str] | None:
+        """Personal data kept under ``ref``."""
+        with self._lock:
+            row = self._conn.execute("SELECT data FROM personal WHERE ref = ?", (ref,)).fetchone()
+        return dict(json.loads(row[0])) if row else None
+
+    def delete_personal(self, ref: str) -> None:
+        """Forget the personal data under ``ref``."""
+        with self.transaction() as tx:
+            tx.conn.execute("DELETE FROM personal WHERE ref = ?", (ref,))
+
+    def purge_personal(self, now: datetime) -> int:
+        """Delete personal data whose retention has run out."""
+        with self.transaction() as tx:
+            cursor = tx.conn.execute("DELETE FROM personal WHERE expires_at <= ?", (_utc(now),))
+            return cursor.rowcount
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._conn.close()
