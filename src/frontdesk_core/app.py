@@ -26,9 +26,7 @@ from frontdesk_core.store import EventStore, open_store
 class Frontdesk:
     """A configured reception: config, store, clock and hooks, and the engines on top."""
 
-    def __init__(
-        self, config: Config, *, store: EventStore, clock: Clock, hooks: Hooks
-    ) -> None:
+    def __init__(self, config: Config, *, store: EventStore, clock: Clock, hooks: Hooks) -> None:
         self.config = config
         self.store = store
         self.clock = clock

@@ -6,7 +6,7 @@ simulator supplies a clock driven by SimPy's simulated time.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
@@ -58,4 +58,4 @@ class ManualClock:
         self._now = when
 
 
-UTC = timezone.utc
+UTC = UTC

@@ -164,7 +164,7 @@ def frontdesk_booking_cancelled(booking: Booking, contact: Contact, reason: str)
 
 @hookspec
 def frontdesk_booking_reminder_due(booking: Booking, contact: Contact, before: timedelta) -> None:
-    """A reminder is due ``before`` the booked time (as configured in ``site.booking.reminders``)."""
+    """A reminder is due ``before`` the booked time (``site.booking.reminders``)."""
 
 
 # --- services ----------------------------------------------------------------------------

@@ -55,8 +55,8 @@ def make_plugin_manager(
 
     pm = pluggy.PluginManager(NAME)
     pm.add_hookspecs(hookspecs)
-    for plugin in DEFAULT_PLUGINS:
-        pm.register(plugin, name=f"frontdesk.{plugin.__name__.rsplit('.', 1)[-1]}")
+    for builtin in DEFAULT_PLUGINS:
+        pm.register(builtin, name=f"frontdesk.{builtin.__name__.rsplit('.', 1)[-1]}")
     if load_entrypoints:
         only = _names(os.environ[LOAD_ENV]) if LOAD_ENV in os.environ else None
         blocked = _names(os.environ.get(DISABLE_ENV, ""))
@@ -66,10 +66,12 @@ def make_plugin_manager(
             if pm.get_plugin(ep.name) is not None:
                 continue
             try:
-                plugin = ep.load()
+                loaded: object = ep.load()
             except Exception as exc:
-                raise PluginError(f"plugin '{ep.name}' ({ep.value}) cannot be loaded: {exc}") from exc
-            pm.register(plugin, name=ep.name)
+                raise PluginError(
+                    f"plugin '{ep.name}' ({ep.value}) cannot be loaded: {exc}"
+                ) from exc
+            pm.register(loaded, name=ep.name)
     for plugin in plugins:
         pm.register(plugin)
     try:
@@ -170,7 +172,10 @@ class Hooks:
         commands: list[Command] = []
 
         def register(
-            name: str, help: str, configure: Callable[[argparse.ArgumentParser], None], run: CommandRun
+            name: str,
+            help: str,
+            configure: Callable[[argparse.ArgumentParser], None],
+            run: CommandRun,
         ) -> None:
             commands.append(Command(name, help, configure, run))
 
@@ -243,7 +248,9 @@ class Hooks:
             "frontdesk_booking_cancelled", booking=booking, contact=contact, reason=reason
         )
 
-    def booking_reminder_due(self, booking: Booking, contact: Contact, before: timedelta) -> HookReport:
+    def booking_reminder_due(
+        self, booking: Booking, contact: Contact, before: timedelta
+    ) -> HookReport:
         """Fire ``frontdesk_booking_reminder_due``."""
         return self._call(
             "frontdesk_booking_reminder_due", booking=booking, contact=contact, before=before
@@ -267,7 +274,9 @@ class Hooks:
             return result
         if report.failures:
             return PrintResult(ok=False, fault="plugin_error", detail=report.failures[0].error)
-        return PrintResult(ok=False, fault="no_printer", detail="no printer plugin handles this kiosk")
+        return PrintResult(
+            ok=False, fault="no_printer", detail="no printer plugin handles this kiosk"
+        )
 
     def send_sms(self, message: SmsRequest) -> SmsReceipt:
         """Queue an SMS; a missing or failing SMS plugin gives a refused receipt."""

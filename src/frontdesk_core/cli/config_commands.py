@@ -56,7 +56,17 @@ def run_plugins(args: argparse.Namespace) -> int:
 
 
 COMMANDS = [
-    Command("validate", "check a configuration and report every problem", _configure_validate, run_validate),
+    Command(
+        "validate",
+        "check a configuration and report every problem",
+        _configure_validate,
+        run_validate,
+    ),
     Command("schema", "print the JSON Schema of the configuration", _configure_schema, run_schema),
-    Command("plugins", "list installed plugins and the hooks they implement", lambda p: None, run_plugins),
+    Command(
+        "plugins",
+        "list installed plugins and the hooks they implement",
+        lambda p: None,
+        run_plugins,
+    ),
 ]

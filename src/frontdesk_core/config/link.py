@@ -79,7 +79,10 @@ def check_ids(config: Config, reporter: Reporter) -> None:
         )
     for ci, centre in enumerate(config.centres):
         unique(
-            ((("centres", ci, "queues", j, "prefix"), q.prefix) for j, q in enumerate(centre.queues)),
+            (
+                (("centres", ci, "queues", j, "prefix"), q.prefix)
+                for j, q in enumerate(centre.queues)
+            ),
             "ticket prefix",
             reporter,
         )

@@ -100,7 +100,9 @@ def discover(path: Path) -> tuple[list[Path], list[Problem]]:
     if root.is_file():
         return [root], []
     files = sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
-    files = [p for p in files if not any(part.startswith(".") for part in p.relative_to(path).parts)]
+    files = [
+        p for p in files if not any(part.startswith(".") for part in p.relative_to(path).parts)
+    ]
     if not files:
         return [], [Problem(display_name(path), 1, 1, "no YAML files in this directory")]
     return files, []
@@ -167,11 +169,16 @@ def compose(files: Sequence[Path], context: LoadContext) -> tuple[Document, list
             continue  # an empty file adds nothing
         if not isinstance(node, dict):
             problems.append(
-                Problem(name, 1, 1, f"a configuration file must be a mapping of sections; got {describe(node)}")
+                Problem(
+                    name,
+                    1,
+                    1,
+                    f"a configuration file must be a mapping of sections; got {describe(node)}",
+                )
             )
             continue
         for key in node:
-            pos = node.lc.data[key]
+            pos = node.lc.data[key]  # type: ignore[attr-defined]
             line, col = pos[0], pos[1]
             value = node[key]
             here = Problem(name, line + 1, col + 1, "")
@@ -194,7 +201,7 @@ def compose(files: Sequence[Path], context: LoadContext) -> tuple[Document, list
                     problems.append(_with(here, f"section '{key}' is given as a mapping elsewhere"))
                     continue
                 for index, item in enumerate(value):
-                    item_pos = value.lc.data[index]
+                    item_pos = value.lc.data[index]  # type: ignore[attr-defined]
                     document.items[key].append(Source(name, item, item_pos[0], item_pos[1]))
                     document.data[key].append(item)
                 continue
@@ -209,7 +216,9 @@ def compose(files: Sequence[Path], context: LoadContext) -> tuple[Document, list
             if key in document.sections:
                 first = document.sections[key]
                 problems.append(
-                    _with(here, f"section '{key}' is already given at {first.file}:{first.line + 1}")
+                    _with(
+                        here, f"section '{key}' is already given at {first.file}:{first.line + 1}"
+                    )
                 )
                 continue
             document.sections[key] = Source(name, value, line, col)
@@ -227,22 +236,26 @@ def _includes(root: Path, node: Any, name: str) -> tuple[list[Path], list[Proble
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
-        return [], [Problem(name, pos[2] + 1, pos[3] + 1, "'include' must be a list of file patterns")]
+        return [], [
+            Problem(name, pos[2] + 1, pos[3] + 1, "'include' must be a list of file patterns")
+        ]
     found: list[Path] = []
     problems: list[Problem] = []
     for index, pattern in enumerate(value):
-        item_line, item_col = (
-            value.lc.data[index] if hasattr(value, "lc") else (pos[2], pos[3])
-        )
+        item_line, item_col = value.lc.data[index] if hasattr(value, "lc") else (pos[2], pos[3])
         if not isinstance(pattern, str):
-            problems.append(Problem(name, item_line + 1, item_col + 1, "an include must be a file pattern"))
+            problems.append(
+                Problem(name, item_line + 1, item_col + 1, "an include must be a file pattern")
+            )
             continue
         matches = sorted(
             p for p in root.parent.glob(pattern) if p.is_file() and p.suffix in YAML_SUFFIXES
         )
         if not matches:
             problems.append(
-                Problem(name, item_line + 1, item_col + 1, f"no file matches the include '{pattern}'")
+                Problem(
+                    name, item_line + 1, item_col + 1, f"no file matches the include '{pattern}'"
+                )
             )
         found += matches
     return found, problems
@@ -268,7 +281,9 @@ def _validate_shapes(document: Document, context: LoadContext, reporter: Reporte
     return config.model_copy(update={"sections": sections})
 
 
-def _report(exc: ValidationError, root_type: Any, prefix: tuple[str, ...], reporter: Reporter) -> None:
+def _report(
+    exc: ValidationError, root_type: Any, prefix: tuple[str, ...], reporter: Reporter
+) -> None:
     for error in exc.errors(include_url=False):
         loc: tuple[str | int, ...] = (*prefix, *error["loc"])
         message, at_key = message_for(error, root_type, tuple(error["loc"]))
@@ -279,7 +294,9 @@ def _report(exc: ValidationError, root_type: Any, prefix: tuple[str, ...], repor
         reporter.error(loc, message, at_key=at_key)
 
 
-def check(path: str | os.PathLike[str], context: LoadContext | None = None) -> tuple[Config | None, list[Problem]]:
+def check(
+    path: str | os.PathLike[str], context: LoadContext | None = None
+) -> tuple[Config | None, list[Problem]]:
     """Load and check the configuration at ``path``: the models, or every problem found."""
     from frontdesk_core.config.link import link
 

@@ -64,7 +64,8 @@ def message_for(error: ErrorDetails, root_type: Any, loc: Sequence[str | int]) -
         return f"unknown key '{loc[-1]}'{hint}", True
     if kind in ("dict_type", "model_type", "model_attributes_type") and is_text(root_type, loc):
         return (
-            f"'{name}' must be a text per language, like {{da: ..., en: ...}}; got {describe(value)}",
+            f"'{name}' must be a text per language, like {{da: ..., en: ...}}; "
+            f"got {describe(value)}",
             False,
         )
     if kind in ("dict_type", "model_type", "model_attributes_type"):
@@ -110,7 +111,12 @@ def message_for(error: ErrorDetails, root_type: Any, loc: Sequence[str | int]) -
         }[kind]
         limit = next(iter(ctx.values()), "")
         return f"'{name}' must be {words} {limit}; got {describe(value)}", False
-    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
+    if kind in (
+        "date_type",
+        "date_parsing",
+        "date_from_datetime_parsing",
+        "date_from_datetime_inexact",
+    ):
         return f"{describe(value)} is not a date; write it like 2026-12-24", False
     if kind == "value_error":
         return str(ctx.get("error", error["msg"])), False

@@ -8,7 +8,7 @@ across the site. The same models export the JSON Schema editors use.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, StrictBool, StrictInt, StringConstraints
@@ -19,6 +19,7 @@ from frontdesk_core.config.types import (
     Identifier,
     LanguageCode,
     Model,
+    ServiceLevel,
     ServiceLevelField,
     Text,
     TimeOfDay,
@@ -71,11 +72,14 @@ class Queue(Model):
     )
     priority: StrictInt = Field(0, description="Higher numbers are called first.")
     target: ServiceLevelField = Field(
-        "80% within 15 minutes", description="Service-level target, e.g. '80% within 15 minutes'."
+        ServiceLevel(0.8, timedelta(minutes=15)),
+        description="Service-level target, e.g. '80% within 15 minutes'.",
     )
     where: Text | None = Field(None, description="Where to wait, shown on the ticket.")
     recalls_before_no_show: StrictInt = Field(2, ge=0, le=10)
-    no_show_after: Duration = Field("10 min", description="A called ticket not served by then is a no-show.")
+    no_show_after: Duration = Field(
+        timedelta(minutes=10), description="A called ticket not served by then is a no-show."
+    )
 
 
 class Counter(Model):
@@ -84,8 +88,12 @@ class Counter(Model):
     id: Identifier
     name: Text
     queues: list[Identifier] = Field(min_length=1)
-    location: Text | None = Field(None, description="Where the counter is, e.g. '1st floor, room 12'.")
-    call_policy: Identifier | None = Field(None, description="Overrides the centre's call-next policy.")
+    location: Text | None = Field(
+        None, description="Where the counter is, e.g. '1st floor, room 12'."
+    )
+    call_policy: Identifier | None = Field(
+        None, description="Overrides the centre's call-next policy."
+    )
     booking_hours: WeeklyHours | None = Field(
         None, description="When this counter serves bookings; default: the centre's opening hours."
     )
@@ -128,7 +136,7 @@ class Centre(Model):
     info_screens: list[InfoScreen] = []
     tree: Identifier | None = Field(None, description="The referral tree its kiosks show.")
     call_policy: Identifier = Field("service_level", description="The call-next policy.")
-    day_reset: TimeOfDay = Field("04:00", description="When ticket numbers start again at 1.")
+    day_reset: TimeOfDay = Field(time(4, 0), description="When ticket numbers start again at 1.")
     booking: CentreBooking = Field(default_factory=CentreBooking)
 
 

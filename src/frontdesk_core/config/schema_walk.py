@@ -109,7 +109,4 @@ def is_text(root: Any, loc: Sequence[str | int]) -> bool:
     tp = type_at(root, loc)
     if tp is None:
         return False
-    for member in _members(_strip(tp)[0]) + [tp]:
-        if TEXT_MARKER in _strip(member)[1]:
-            return True
-    return False
+    return any(TEXT_MARKER in _strip(member)[1] for member in [*_members(_strip(tp)[0]), tp])

@@ -39,7 +39,7 @@ TEXT_MARKER = "frontdesk:text"
 Text = Annotated[
     dict[LanguageCode, Annotated[str, StringConstraints(strict=True, min_length=1)]],
     Field(
-        description="A text shown to citizens, one entry per language, e.g. {da: Pas, en: Passport}.",
+        description="A text shown to citizens, one per language, e.g. {da: Pas, en: Passport}.",
     ),
     TEXT_MARKER,
 ]

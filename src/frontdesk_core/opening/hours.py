@@ -41,7 +41,7 @@ class OpeningCalendar:
         return any(r.contains(local.time()) for r in self.hours_on(local.date()))
 
     def intervals(self, start: date, end: date) -> list[tuple[datetime, datetime]]:
-        """Opening intervals as aware datetimes for every day from ``start`` to ``end`` inclusive."""
+        """Opening intervals as aware datetimes, every day from ``start`` to ``end`` inclusive."""
         out: list[tuple[datetime, datetime]] = []
         day = start
         while day <= end:

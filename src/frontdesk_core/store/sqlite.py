@@ -90,7 +90,8 @@ class _SqliteTransaction:
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> Iterator[Event]:
-        clauses, args = ["seq > ?"], [after]
+        clauses: list[str] = ["seq > ?"]
+        args: list[object] = [after]
         if kinds is not None:
             clauses.append(f"kind IN ({','.join('?' * len(kinds))})")
             args += list(kinds)

@@ -1,0 +1,1 @@
+"""Tickets, queues, counters, call-next policies and wait estimates."""

@@ -1,0 +1,1 @@
+"""Capacity planning: SimPy driving the same engine on a simulated clock."""
