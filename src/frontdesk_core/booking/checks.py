@@ -25,5 +25,5 @@ def check_booking(config: Config, context: LoadContext, reporter: Reporter) -> N
             if counter_id not in counters:
                 reporter.error(
                     ("services", i, "booking", "counters", j),
-                    unknown(f"counter in centre '{centre.id}'", counter_id, counters),
+                    unknown("counter", counter_id, counters, f" in centre '{centre.id}'"),
                 )

@@ -42,7 +42,7 @@ def unique(items: Iterable[tuple[Loc, str]], kind: str, reporter: Reporter) -> N
         if ident in first:
             where = reporter.document.position(first[ident])
             reporter.error(
-                loc, f"duplicate {kind} id '{ident}' (first used at {where.file}:{where.line})"
+                loc, f"duplicate {kind} '{ident}' (first used at {where.file}:{where.line})"
             )
         else:
             first[ident] = loc
@@ -50,12 +50,14 @@ def unique(items: Iterable[tuple[Loc, str]], kind: str, reporter: Reporter) -> N
 
 def check_ids(config: Config, reporter: Reporter) -> None:
     """Ids are unique: centres, queues, counters, kiosks and screens across the site."""
-    unique(((("centres", i, "id"), c.id) for i, c in enumerate(config.centres)), "centre", reporter)
+    unique(
+        ((("centres", i, "id"), c.id) for i, c in enumerate(config.centres)), "centre id", reporter
+    )
     for section, kind in (
-        ("services", "service"),
-        ("documents", "document"),
-        ("authorities", "authority"),
-        ("trees", "tree"),
+        ("services", "service id"),
+        ("documents", "document id"),
+        ("authorities", "authority id"),
+        ("trees", "tree id"),
     ):
         unique(
             (((section, i, "id"), item.id) for i, item in enumerate(getattr(config, section))),
@@ -63,10 +65,10 @@ def check_ids(config: Config, reporter: Reporter) -> None:
             reporter,
         )
     for part, kind in (
-        ("queues", "queue"),
-        ("counters", "counter"),
-        ("kiosks", "kiosk"),
-        ("info_screens", "info screen"),
+        ("queues", "queue id"),
+        ("counters", "counter id"),
+        ("kiosks", "kiosk id"),
+        ("info_screens", "info screen id"),
     ):
         unique(
             (
@@ -99,7 +101,7 @@ def check_centres(config: Config, context: LoadContext, reporter: Reporter) -> N
                 if queue_id not in queues:
                     reporter.error(
                         ("centres", ci, "counters", k, "queues", j),
-                        unknown(f"queue in centre '{centre.id}'", queue_id, queues),
+                        unknown("queue", queue_id, queues, f" in centre '{centre.id}'"),
                     )
             if counter.call_policy is not None and counter.call_policy not in policies:
                 reporter.error(
@@ -111,7 +113,7 @@ def check_centres(config: Config, context: LoadContext, reporter: Reporter) -> N
                 if queue_id not in queues:
                     reporter.error(
                         ("centres", ci, "info_screens", s, "queues", j),
-                        unknown(f"queue in centre '{centre.id}'", queue_id, queues),
+                        unknown("queue", queue_id, queues, f" in centre '{centre.id}'"),
                     )
         if centre.tree is not None and centre.tree not in trees:
             reporter.error(("centres", ci, "tree"), unknown("referral tree", centre.tree, trees))

@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from frontdesk_core.config.locate import Loc, Position, Source, walk
@@ -60,6 +61,9 @@ class Document:
             sources = self.items[section]
             if rest and isinstance(rest[0], int) and 0 <= rest[0] < len(sources):
                 return walk(sources[rest[0]], rest[1:], at_key=at_key)
+            if not rest and section in self.sections:
+                src = self.sections[section]
+                return Position(src.file, src.line + 1, src.column + 1)
             if sources:
                 first = sources[0]
                 return Position(first.file, first.line + 1, first.column + 1)
@@ -108,10 +112,25 @@ def discover(path: Path) -> tuple[list[Path], list[Problem]]:
     return files, []
 
 
+class _Constructor(RoundTripConstructor):  # type: ignore[misc]
+    """Round-trip constructor that keeps dates as text.
+
+    ruamel would raise a bare ``ValueError`` for ``2026-02-30``; as text the
+    date reaches pydantic, which reports it at its position like any other value.
+    """
+
+
+_Constructor.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    lambda loader, node: loader.construct_scalar(node),
+)
+
+
 def parse_file(path: Path) -> tuple[Any, list[Problem]]:
     """Parse one YAML file in round-trip mode; syntax errors become positioned problems."""
     name = display_name(path)
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     yaml.allow_duplicate_keys = False
     try:
         text = path.read_text(encoding="utf-8")
@@ -127,6 +146,8 @@ def parse_file(path: Path) -> tuple[Any, list[Problem]]:
         return None, [Problem(name, line, col, _yaml_message(exc))]
     except YAMLError as exc:
         return None, [Problem(name, 1, 1, f"YAML error: {exc}")]
+    except (ValueError, TypeError) as exc:  # a constructor refusing a value
+        return None, [Problem(name, 1, 1, f"the file cannot be read as YAML: {exc}")]
 
 
 def _yaml_message(exc: MarkedYAMLError) -> str:
@@ -200,6 +221,7 @@ def compose(files: Sequence[Path], context: LoadContext) -> tuple[Document, list
                 if not isinstance(document.data[key], list):
                     problems.append(_with(here, f"section '{key}' is given as a mapping elsewhere"))
                     continue
+                document.sections.setdefault(key, Source(name, value, line, col))
                 for index, item in enumerate(value):
                     item_pos = value.lc.data[index]  # type: ignore[attr-defined]
                     document.items[key].append(Source(name, item, item_pos[0], item_pos[1]))

@@ -67,6 +67,9 @@ def walk(source: Source, loc: Loc, *, at_key: bool = False) -> Position:
             if pos is not None:
                 key_line, key_col = line, col = pos[0], pos[1]
             node = node[segment]
+        elif segment == 0 and not isinstance(node, (dict, list)):
+            # A single value the model wraps in a list ("09:00-17:00" for a day's ranges).
+            continue
         else:
             # A key the YAML does not have: a union tag pydantic adds, or a missing key.
             last_resolved = False

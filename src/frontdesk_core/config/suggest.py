@@ -23,12 +23,15 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     return f"; did you mean '{match}'?" if match and match != word else ""
 
 
-def unknown(kind: str, word: str, candidates: Iterable[str]) -> str:
-    """``"unknown queue 'pas'; did you mean 'pass'?"``, or the list of known ones."""
+def unknown(kind: str, word: str, candidates: Iterable[str], where: str = "") -> str:
+    """``"unknown queue 'pas'; did you mean 'pass'?"``, or the list of known ones.
+
+    ``where`` narrows the place: ``" in centre 'main'"``.
+    """
     pool = sorted(set(candidates))
     hint = did_you_mean(word, pool)
     if not hint and pool and len(pool) <= 8:
         hint = "; known: " + ", ".join(f"'{c}'" for c in pool)
     elif not pool:
         hint = f"; there is no {kind} at all"
-    return f"unknown {kind} '{word}'{hint}"
+    return f"unknown {kind} '{word}'{where}{hint}"
