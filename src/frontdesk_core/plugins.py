@@ -145,13 +145,19 @@ class Hooks:
 
     def _register(self, hook: str) -> tuple[dict[str, Any], HookReport]:
         found: dict[str, Any] = {}
+        clashes: list[str] = []
 
         def register(name: str, value: Any) -> None:
             if name in found:
-                raise PluginError(f"two plugins register '{name}' for {hook}")
+                clashes.append(name)
+                return
             found[name] = value
 
-        return found, self._call(hook, register=register)
+        report = self._call(hook, register=register)
+        if clashes:
+            names = ", ".join(f"'{n}'" for n in clashes)
+            raise PluginError(f"more than one plugin registers {names} for {hook}")
+        return found, report
 
     # -- registrations --------------------------------------------------------------
 
