@@ -122,6 +122,7 @@ class Info(Model):
     kind: Literal["info"]
     id: Identifier
     text: Text
+    button: Text | None = Field(None, description="The button's label; default 'Fortsæt'/'Continue'.")
     next: Identifier
 
 
