@@ -1,0 +1,46 @@
+"""A :class:`~frontdesk_core.clock.Clock` that reads SimPy's simulated time.
+
+The engines ask the clock for ``now()`` on every command; here that is the
+start of the simulated day plus ``env.now`` minutes. The answer is cached for
+as long as simulated time stands still, because many commands happen at one
+instant and building an aware datetime is the costliest part of asking.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import simpy
+
+
+class SimClock:
+    """Simulated time: ``origin`` plus ``env.now`` minutes, timezone-aware."""
+
+    def __init__(self, env: simpy.Environment, origin: datetime) -> None:
+        if origin.tzinfo is None:
+            raise ValueError("the simulated clock needs a timezone-aware origin")
+        self.env = env
+        self.origin = origin
+        self._at: float = -1.0
+        self._now = origin
+
+    def now(self) -> datetime:
+        """The simulated time (in the origin's timezone)."""
+        minutes = float(self.env.now)
+        if minutes != self._at:
+            self._at = minutes
+            self._now = self.at(minutes)
+        return self._now
+
+    def at(self, minutes: float) -> datetime:
+        """The datetime ``minutes`` after the origin (wall time, correct across DST)."""
+        tz = self.origin.tzinfo
+        moment = self.origin.astimezone(UTC) + timedelta(minutes=minutes)
+        return moment.astimezone(tz)
+
+    def minutes(self, moment: datetime) -> float:
+        """Simulated minutes at ``moment`` (the inverse of :meth:`at`)."""
+        return (moment - self.origin).total_seconds() / 60.0
+
+
+__all__ = ["SimClock"]
