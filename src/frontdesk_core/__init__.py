@@ -7,6 +7,8 @@ The public API, for integrators::
 
 from __future__ import annotations
 
+import logging
+
 from frontdesk_core.app import Frontdesk
 from frontdesk_core.clock import Clock, ManualClock, SystemClock
 from frontdesk_core.config.loader import LoadContext, check, load_config
@@ -25,6 +27,9 @@ from frontdesk_core.hookspecs import hookimpl
 from frontdesk_core.plugins import Hooks, make_plugin_manager
 
 __version__ = "0.1.0"
+
+# A library leaves logging set-up to the application (see frontdesk_core.logs).
+logging.getLogger("frontdesk").addHandler(logging.NullHandler())
 
 __all__ = [
     "CapacityError",

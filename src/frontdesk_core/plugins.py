@@ -47,13 +47,26 @@ def _names(value: str) -> set[str]:
     return {part.strip() for part in value.split(",") if part.strip()}
 
 
+class PluginManager(pluggy.PluginManager):
+    """pluggy's manager, remembering the installed plugins that could not be loaded."""
+
+    def __init__(self) -> None:
+        super().__init__(NAME)
+        self.load_errors: list[str] = []
+
+
 def make_plugin_manager(
     *, load_entrypoints: bool = True, plugins: Iterable[object] = ()
-) -> pluggy.PluginManager:
-    """Build a plugin manager with the built-in plugins, the installed ones and ``plugins``."""
+) -> PluginManager:
+    """Build a plugin manager with the built-in plugins, the installed ones and ``plugins``.
+
+    An installed plugin that cannot be imported is left out and reported in
+    ``load_errors`` (the rest of the reception keeps working); a plugin that
+    implements a hook that does not exist raises :class:`PluginError`.
+    """
     from frontdesk_core.default_plugins import DEFAULT_PLUGINS
 
-    pm = pluggy.PluginManager(NAME)
+    pm = PluginManager()
     pm.add_hookspecs(hookspecs)
     for builtin in DEFAULT_PLUGINS:
         pm.register(builtin, name=f"frontdesk.{builtin.__name__.rsplit('.', 1)[-1]}")
@@ -68,9 +81,10 @@ def make_plugin_manager(
             try:
                 loaded: object = ep.load()
             except Exception as exc:
-                raise PluginError(
-                    f"plugin '{ep.name}' ({ep.value}) cannot be loaded: {exc}"
-                ) from exc
+                message = f"plugin '{ep.name}' ({ep.value}) cannot be loaded: {exc}"
+                log.error("plugin not loaded", extra={"plugin": ep.name, "error": str(exc)})
+                pm.load_errors.append(message)
+                continue
             pm.register(loaded, name=ep.name)
     for plugin in plugins:
         pm.register(plugin)
@@ -118,6 +132,11 @@ class Hooks:
 
     def __init__(self, pm: pluggy.PluginManager | None = None) -> None:
         self.pm = pm if pm is not None else make_plugin_manager()
+
+    @property
+    def load_errors(self) -> list[str]:
+        """Installed plugins that could not be loaded, and why."""
+        return list(getattr(self.pm, "load_errors", []))
 
     # -- calling --------------------------------------------------------------------
 

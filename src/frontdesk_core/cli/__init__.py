@@ -16,9 +16,7 @@ from collections.abc import Sequence
 from frontdesk_core.errors import ConfigError, FrontdeskError
 from frontdesk_core.plugins import Command, Hooks, make_plugin_manager
 
-COMMAND_MODULES = (
-    "frontdesk_core.cli.config_commands",
-)
+COMMAND_MODULES = ("frontdesk_core.cli.config_commands",)
 DEBUG_ENV = "FRONTDESK_DEBUG"
 
 
@@ -53,6 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FrontdeskError as exc:
         print(f"frontdesk: {exc}", file=sys.stderr)
         hooks = None
+    for error in hooks.load_errors if hooks is not None else []:
+        print(f"frontdesk: warning: {error}", file=sys.stderr)
     parser = build_parser(hooks)
     args = parser.parse_args(argv)
     args.hooks = hooks if hooks is not None else Hooks(make_plugin_manager(load_entrypoints=False))

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from frontdesk_core.config.loader import check, iter_files
+from frontdesk_core.config.loader import check
 from frontdesk_core.config.schema import config_schema
 from frontdesk_core.plugins import Command
 
@@ -23,16 +23,24 @@ def run_validate(args: argparse.Namespace) -> int:
             print(problem)
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1
-    files = len(list(iter_files(args.path)))
     queues = sum(len(c.queues) for c in config.centres)
     counters = sum(len(c.counters) for c in config.centres)
-    print(
-        f"{args.path}: valid: site '{config.site.id}', {len(config.centres)} centre(s), "
-        f"{queues} queue(s), {counters} counter(s), {len(config.services)} service(s), "
-        f"{len(config.trees)} referral tree(s), {len(config.sections)} plugin section(s)"
-        f" ({files} root file{'s' if files != 1 else ''})"
-    )
+    parts = [
+        plural(len(config.centres), "centre"),
+        plural(queues, "queue"),
+        plural(counters, "counter"),
+        plural(len(config.services), "service"),
+        plural(len(config.trees), "referral tree"),
+    ]
+    if config.sections:
+        parts.append("plugin sections: " + ", ".join(sorted(config.sections)))
+    print(f"{args.path}: valid: site '{config.site.id}' with {', '.join(parts)}")
     return 0
+
+
+def plural(count: int, word: str) -> str:
+    """``"1 queue"``, ``"4 queues"``."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _configure_schema(parser: argparse.ArgumentParser) -> None:
