@@ -224,7 +224,12 @@ def parse_service_level(value: object) -> ServiceLevel:
     share = float(match.group(1)) / 100
     if not 0 < share <= 1:
         raise ValueError(f"the share in '{value}' must be between 1% and 100%")
-    within = parse_duration(match.group(2))
+    try:
+        within = parse_duration(match.group(2))
+    except ValueError:
+        raise ValueError(
+            f"'{value}' is not a service-level target; write it like '80% within 15 minutes'"
+        ) from None
     if within <= timedelta(0):
         raise ValueError(f"the time in '{value}' must be longer than zero")
     return ServiceLevel(share, within)
