@@ -375,3 +375,22 @@ def test_plugins_command_lists_plugins_and_their_hooks(
     monkeypatch.setenv("FRONTDESK_LOAD_PLUGINS", "")
     assert main(["plugins"]) == 0
     assert capsys.readouterr().out == "frontdesk.call_policies\n  frontdesk_call_policies\n"
+
+
+def test_an_installed_plugin_that_cannot_be_imported_is_reported_and_left_out(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from importlib.metadata import EntryPoint
+
+    broken = EntryPoint(name="broken", value="no_such_module_anywhere", group="frontdesk")
+    monkeypatch.setattr("frontdesk_core.plugins.entry_points", lambda group: [broken])
+    pm = make_plugin_manager()
+    assert pm.get_plugin("broken") is None
+    assert Hooks(pm).load_errors == [
+        "plugin 'broken' (no_such_module_anywhere) cannot be loaded: "
+        "No module named 'no_such_module_anywhere'"
+    ]
+    assert main(["plugins"]) == 0
+    captured = capsys.readouterr()
+    assert "warning: plugin 'broken'" in captured.err
+    assert captured.out.startswith("frontdesk.call_policies\n")
