@@ -11,7 +11,7 @@ plugin hooks, and from it the engines of every part are reached.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import pluggy
@@ -21,6 +21,11 @@ from frontdesk_core.config.loader import load_config
 from frontdesk_core.config.models import Config
 from frontdesk_core.plugins import Hooks, make_plugin_manager
 from frontdesk_core.store import EventStore, open_store
+
+if TYPE_CHECKING:
+    from frontdesk_core.booking.engine import BookingEngine
+    from frontdesk_core.queues.engine import QueueEngine
+    from frontdesk_core.stats import Stats
 
 
 class Frontdesk:
@@ -63,6 +68,36 @@ class Frontdesk:
             clock=clock if clock is not None else SystemClock(config.site.timezone),
             hooks=hooks,
         )
+
+    @property
+    def queues(self) -> QueueEngine:
+        """The queue engine: tickets, queues and counters (built on first use)."""
+        if "queues" not in self._engines:
+            from frontdesk_core.queues.engine import QueueEngine
+
+            self._engines["queues"] = QueueEngine(self.config, self.store, self.clock, self.hooks)
+        engine: QueueEngine = self._engines["queues"]
+        return engine
+
+    @property
+    def stats(self) -> Stats:
+        """Figures from the event log, as frozen records."""
+        if "stats" not in self._engines:
+            from frontdesk_core.stats import Stats
+
+            self._engines["stats"] = Stats(self.store, self.config)
+        stats: Stats = self._engines["stats"]
+        return stats
+
+    @property
+    def booking(self) -> BookingEngine:
+        """The booking engine: free slots, bookings, check-in, reminders (built on first use)."""
+        if "booking" not in self._engines:
+            from frontdesk_core.booking.engine import BookingEngine
+
+            self._engines["booking"] = BookingEngine(self)
+        engine: BookingEngine = self._engines["booking"]
+        return engine
 
     def close(self) -> None:
         """Tell plugins, then close the store. Closing twice is harmless."""

@@ -1,1 +1,67 @@
-"""Figures from the event log."""
+"""Figures from the event log: arrivals, served, no-shows, waiting and service times.
+
+    report = fd.stats.report(start=date(2026, 11, 23), end=date(2026, 11, 27))
+    for row in report.queues: ...
+
+The definitions are in :mod:`frontdesk_core.stats.compute`; the records in
+:mod:`frontdesk_core.stats.records`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from frontdesk_core.config.models import Config
+from frontdesk_core.stats.compute import compute
+from frontdesk_core.stats.records import (
+    CentreFigures,
+    CounterFigures,
+    Distribution,
+    QueueFigures,
+    Report,
+)
+from frontdesk_core.store.base import EventStore
+
+
+class Stats:
+    """Statistics of one store, read fresh from the log on every call."""
+
+    def __init__(self, store: EventStore, config: Config) -> None:
+        self.store = store
+        self.config = config
+        self.tz = ZoneInfo(config.site.timezone)
+
+    def report(
+        self,
+        start: date | None = None,
+        end: date | None = None,
+        *,
+        centre_id: str | None = None,
+    ) -> Report:
+        """Every figure for local days ``start`` to ``end`` (inclusive; open ends for all)."""
+        # Read from the day before: a ticket issued late the evening before (or in
+        # the small hours before the day reset) can end inside the span.
+        since = (
+            datetime.combine(start - timedelta(days=1), datetime.min.time(), self.tz)
+            if start is not None
+            else None
+        )
+        until = (
+            datetime.combine(end + timedelta(days=1), datetime.min.time(), self.tz)
+            if end is not None
+            else None
+        )
+        events = self.store.read(since=since, until=until, centre_id=None)
+        return compute(events, self.config, self.tz, start=start, end=end, centre_id=centre_id)
+
+
+__all__ = [
+    "CentreFigures",
+    "CounterFigures",
+    "Distribution",
+    "QueueFigures",
+    "Report",
+    "Stats",
+    "compute",
+]

@@ -12,7 +12,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from frontdesk_core.store.base import Event, NewEvent
@@ -41,7 +41,7 @@ def _utc(moment: datetime) -> str:
     """Times are stored in UTC so that text order is time order."""
     if moment.tzinfo is None:
         raise ValueError("the store needs timezone-aware times")
-    return moment.astimezone(timezone.utc).isoformat()
+    return moment.astimezone(UTC).isoformat()
 
 
 def _row_event(row: tuple[Any, ...]) -> Event:
@@ -63,21 +63,16 @@ class _SqliteTransaction:
     def append(self, events: Sequence[NewEvent]) -> list[Event]:
         out = []
         for event in events:
+            at = _utc(event.at)
+            payload = json.dumps(dict(event.data), separators=(",", ":"), default=str)
             cursor = self.conn.execute(
                 "INSERT INTO events (at, kind, key, centre_id, data) VALUES (?, ?, ?, ?, ?)",
-                (
-                    _utc(event.at),
-                    event.kind,
-                    event.key,
-                    event.centre_id,
-                    json.dumps(dict(event.data), separators=(",", ":"), default=str),
-                ),
+                (at, event.kind, event.key, event.centre_id, payload),
             )
-            seq = cursor.lastrowid
-            assert seq is not None  # sqlite always gives the rowid of an INSERT
-            out.append(
-                Event(event.kind, event.key, event.at, event.centre_id, dict(event.data), seq)
-            )
+            # Handed back exactly as a later read gives it (UTC, JSON types), so the
+            # live state and one rebuilt from the log are equal.
+            row = (cursor.lastrowid, at, event.kind, event.key, event.centre_id, payload)
+            out.append(_row_event(row))
         return out
 
     def read(
@@ -105,7 +100,10 @@ class _SqliteTransaction:
         if until is not None:
             clauses.append("at < ?")
             args.append(_utc(until))
-        sql = f"SELECT seq, at, kind, key, centre_id, data FROM events WHERE {' AND '.join(clauses)} ORDER BY seq"
+        sql = (
+            "SELECT seq, at, kind, key, centre_id, data FROM events "
+            f"WHERE {' AND '.join(clauses)} ORDER BY seq"
+        )
         for row in self.conn.execute(sql, args):
             yield _row_event(row)
 
@@ -131,7 +129,7 @@ class SqliteStore:
         if path != ":memory:":
             self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.execute("PRAGMA busy_timeout=%d" % int(timeout * 1000))
+        self._conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
         with self._lock:
             self._conn.executescript(SCHEMA)
 
@@ -142,10 +140,13 @@ class SqliteStore:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield _SqliteTransaction(self._conn)
+                self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                # A failed COMMIT leaves the transaction open: end it so the
+                # connection is usable and nothing half-done stays.
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
 
     def append(self, events: Sequence[NewEvent]) -> list[Event]:
         """Append events in one transaction."""

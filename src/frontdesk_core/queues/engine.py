@@ -1,0 +1,763 @@
+"""The queue engine: commands on tickets and counters, each one durable event(s).
+
+Every command runs in one exclusive store transaction: it first reads the
+events other processes (kiosks, counters) appended since it last looked and
+applies them, then checks the command against that up-to-date state, appends
+its own events and commits. Only then is the live state updated and the hooks
+fired, so a plugin never hears of a change that could still be lost, and an
+invalid command raises a :class:`~frontdesk_core.errors.CommandError` having
+changed nothing.
+
+Counters start the day closed: an employee signing in (or a manager opening
+the counter) opens it. When a centre's service day turns (``day_reset``), the
+first command of the new day closes whatever yesterday left open, so nothing
+from yesterday leaks into today; :meth:`QueueEngine.end_of_day` does the same on
+purpose at closing time.
+
+The engine never reads the wall clock: time comes from the injected clock, so
+the simulator drives this same code on simulated time.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from frontdesk_core.clock import Clock
+from frontdesk_core.config.models import Centre, Config, Counter, Queue
+from frontdesk_core.config.suggest import unknown
+from frontdesk_core.config.types import text_in
+from frontdesk_core.devices import CalledNumber, QueueStatus, ScreenState
+from frontdesk_core.errors import CommandError, InvalidStateError, NotFoundError, PluginError
+from frontdesk_core.plugins import Hooks
+from frontdesk_core.queues import state as ev
+from frontdesk_core.queues.counters import CounterState, CounterStatus
+from frontdesk_core.queues.estimates import WaitEstimate, estimate_ticket, minutes_for
+from frontdesk_core.queues.numbering import counter_name, format_number, service_day, ticket_id
+from frontdesk_core.queues.policies import ServiceLevelPolicy
+from frontdesk_core.queues.policy import CallPolicy
+from frontdesk_core.queues.state import LiveState, apply, rebuild
+from frontdesk_core.queues.tickets import AT_COUNTER_STATES, Ticket, TicketState
+from frontdesk_core.store.base import Event, EventStore, NewEvent, Transaction
+
+MAX_NOTE = 200
+MAX_EMPLOYEE_REF = 32
+Build = Callable[[Transaction, datetime], list[NewEvent]]
+
+
+class QueueEngine:
+    """Tickets, queues and counters of every centre of a configuration, on one store."""
+
+    def __init__(self, config: Config, store: EventStore, clock: Clock, hooks: Hooks) -> None:
+        self.config = config
+        self.store = store
+        self.clock = clock
+        self.hooks = hooks
+        self.tz = ZoneInfo(config.site.timezone)
+        self._lock = threading.RLock()
+        self._queues: dict[str, Queue] = {}
+        self._centres: dict[str, Centre] = {}
+        self._queue_centre: dict[str, Centre] = {}
+        self._counters: dict[str, Counter] = {}
+        self._counter_centre: dict[str, Centre] = {}
+        for centre in config.centres:
+            self._centres[centre.id] = centre
+            for queue in centre.queues:
+                self._queues[queue.id] = queue
+                self._queue_centre[queue.id] = centre
+            for counter in centre.counters:
+                self._counters[counter.id] = counter
+                self._counter_centre[counter.id] = centre
+        self._policies: dict[str, CallPolicy] = hooks.call_policies()
+        self._counter_views: dict[tuple[str, tuple[str, ...]], Counter] = {}
+        self._fallbacks = self._booked_durations()
+        self.state: LiveState = rebuild(config, store.read(kinds=ev.KINDS))
+
+    # -- reading the log --------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Apply the events other processes appended since this engine last looked."""
+        with self._lock:
+            for event in self.store.read(after=self.state.last_seq, kinds=ev.KINDS):
+                apply(self.state, event)
+
+    def _catch_up(self, tx: Transaction) -> None:
+        for event in tx.read(after=self.state.last_seq, kinds=ev.KINDS):
+            apply(self.state, event)
+
+    def _run(self, centre_id: str, build: Build) -> list[Event]:
+        """Run one command: roll the day if needed, then build, append and apply its events."""
+        with self._lock:
+            now = self.clock.now()
+            self._roll_day(centre_id, now)
+            with self.store.transaction() as tx:
+                self._catch_up(tx)
+                events = build(tx, now)
+                appended = tx.append(events) if events else []
+            for event in appended:
+                apply(self.state, event)
+            return appended
+
+    # -- lookups ----------------------------------------------------------------------
+
+    def _queue(self, queue_id: str) -> Queue:
+        queue = self._queues.get(queue_id)
+        if queue is None:
+            raise NotFoundError(unknown("queue", queue_id, self._queues))
+        return queue
+
+    def _counter(self, counter_id: str) -> Counter:
+        counter = self._counters.get(counter_id)
+        if counter is None:
+            raise NotFoundError(unknown("counter", counter_id, self._counters))
+        return counter
+
+    def _centre(self, centre_id: str) -> Centre:
+        centre = self._centres.get(centre_id)
+        if centre is None:
+            raise NotFoundError(unknown("centre", centre_id, self._centres))
+        return centre
+
+    def _ticket(self, ticket_id: str) -> Ticket:
+        found = self.state.tickets.get(ticket_id)
+        if found is None:
+            raise NotFoundError(f"unknown ticket '{ticket_id}'")
+        return found
+
+    def _counter_state(self, counter_id: str) -> CounterState:
+        return self.state.counters[self._counter(counter_id).id]
+
+    def _at_counter(self, counter_id: str, allowed: Sequence[TicketState]) -> Ticket:
+        """The ticket at a counter, which must be in one of the ``allowed`` states."""
+        counter = self._counter_state(counter_id)
+        if counter.ticket_id is None:
+            raise InvalidStateError(f"counter '{counter_id}' has no ticket called or in service")
+        ticket = self.state.tickets[counter.ticket_id]
+        if ticket.state not in allowed:
+            wanted = " or ".join(s.value for s in allowed)
+            raise InvalidStateError(
+                f"ticket {ticket.number} at counter '{counter_id}' is {ticket.state.value}, "
+                f"not {wanted}"
+            )
+        return ticket
+
+    def today(self, centre_id: str) -> date:
+        """The centre's current service day (it turns at the centre's ``day_reset``)."""
+        return service_day(self.clock.now(), self._centre(centre_id).day_reset, self.tz)
+
+    def _booked_durations(self) -> dict[str, float]:
+        """Per queue, the mean booked duration of its services: the estimates' first guess."""
+        spans: dict[str, list[float]] = {}
+        for service in self.config.services:
+            if service.booking is not None:
+                spans.setdefault(service.queue, []).append(service.booking.duration.total_seconds())
+        return {queue: sum(v) / len(v) for queue, v in spans.items()}
+
+    # -- the service day --------------------------------------------------------------
+
+    def _stale(self, centre_id: str, today: date) -> bool:
+        if any(c == centre_id and d < today for c, d in self.state.open_days):
+            return True
+        return any(
+            c.centre_id == centre_id and c.is_open and c.day is not None and c.day < today
+            for c in self.state.counters.values()
+        )
+
+    def _closing_events(
+        self, centre: Centre, now: datetime, reason: str, before: date | None
+    ) -> tuple[list[NewEvent], int]:
+        """Close open tickets (of days before ``before``, or all) and counters of a centre."""
+        events: list[NewEvent] = []
+        for ticket in self.state.tickets.values():
+            if (
+                ticket.centre_id == centre.id
+                and ticket.is_open
+                and (before is None or (ticket.day is not None and ticket.day < before))
+            ):
+                events.append(NewEvent(ev.CLOSED, ticket.id, now, centre.id, {"reason": reason}))
+        closed = len(events)
+        for configured in centre.counters:
+            counter = self.state.counters[configured.id]
+            stale = before is None or (counter.day is not None and counter.day < before)
+            if counter.is_open and stale:
+                kind = ev.SIGNED_OUT if counter.employee_ref is not None else ev.COUNTER_CLOSED
+                events.append(NewEvent(kind, counter.id, now, centre.id, {"reason": reason}))
+            if stale and counter.queue_ids != tuple(configured.queues):
+                events.append(
+                    NewEvent(
+                        ev.QUEUES_ASSIGNED,
+                        counter.id,
+                        now,
+                        centre.id,
+                        {"queue_ids": list(configured.queues), "reason": reason},
+                    )
+                )
+        return events, closed
+
+    def _roll_day(self, centre_id: str, now: datetime) -> None:
+        """Close what an earlier service day left open, in its own transaction."""
+        centre = self._centres[centre_id]
+        today = service_day(now, centre.day_reset, self.tz)
+        if not self._stale(centre_id, today):
+            return
+        with self.store.transaction() as tx:
+            self._catch_up(tx)
+            if not self._stale(centre_id, today):
+                return
+            events, _ = self._closing_events(centre, now, "day_reset", today)
+            ended = (today - timedelta(days=1)).isoformat()
+            events.append(NewEvent(ev.DAY_ENDED, centre.id, now, centre.id, {"day": ended}))
+            appended = tx.append(events)
+        for event in appended:
+            apply(self.state, event)
+
+    def end_of_day(self, centre_id: str | None = None) -> int:
+        """Close every open ticket (reason ``end_of_day``) and counter; return tickets closed."""
+        centres = [self._centre(centre_id)] if centre_id is not None else self.config.centres
+        total = 0
+        for centre in centres:
+            count = 0
+
+            def build(tx: Transaction, now: datetime, centre: Centre = centre) -> list[NewEvent]:
+                nonlocal count
+                events, count = self._closing_events(centre, now, "end_of_day", None)
+                day = service_day(now, centre.day_reset, self.tz).isoformat()
+                events.append(NewEvent(ev.DAY_ENDED, centre.id, now, centre.id, {"day": day}))
+                return events
+
+            self._run(centre.id, build)
+            total += count
+            self._render(centre.id)
+        return total
+
+    # -- tickets ----------------------------------------------------------------------
+
+    def issue(
+        self,
+        queue_id: str,
+        *,
+        service_id: str | None = None,
+        priority: int | None = None,
+        note: str | None = None,
+        language: str = "da",
+        booking_id: str | None = None,
+        appointment_at: datetime | None = None,
+    ) -> Ticket:
+        """Give a citizen a numbered place in ``queue_id``."""
+        queue = self._queue(queue_id)
+        centre = self._queue_centre[queue_id]
+        if service_id is not None and service_id not in {s.id for s in self.config.services}:
+            raise NotFoundError(
+                unknown("service", service_id, [s.id for s in self.config.services])
+            )
+        if language not in self.config.site.languages:
+            raise CommandError(
+                f"language '{language}' is not one of the site's languages "
+                f"({', '.join(self.config.site.languages)})"
+            )
+        if priority is not None and (isinstance(priority, bool) or not isinstance(priority, int)):
+            raise CommandError(f"a priority is a whole number, not {priority!r}")
+        if note is not None and len(note) > MAX_NOTE:
+            raise CommandError(f"a ticket note holds at most {MAX_NOTE} characters")
+        if appointment_at is not None and appointment_at.tzinfo is None:
+            raise CommandError("an appointment time needs a timezone")
+        issued: list[str] = []
+
+        def build(tx: Transaction, now: datetime) -> list[NewEvent]:
+            day = service_day(now, centre.day_reset, self.tz)
+            value = tx.counter(counter_name(queue.id, day))
+            key = ticket_id(queue.id, day, value)
+            issued.append(key)
+            data: dict[str, Any] = {
+                "number": format_number(queue.prefix, value),
+                "queue_id": queue.id,
+                "priority": priority if priority is not None else queue.priority,
+                "language": language,
+                "day": day.isoformat(),
+            }
+            optional = {
+                "service_id": service_id,
+                "own_priority": priority,
+                "note": note,
+                "booking_id": booking_id,
+                "appointment_at": appointment_at.isoformat() if appointment_at else None,
+            }
+            data.update({k: v for k, v in optional.items() if v is not None})
+            return [NewEvent(ev.ISSUED, key, now, centre.id, data)]
+
+        self._run(centre.id, build)
+        ticket = self.state.tickets[issued[0]]
+        self.hooks.ticket_issued(ticket)
+        self._render(centre.id)
+        return ticket
+
+    def _check_can_call(self, counter_id: str) -> CounterState:
+        counter = self._counter_state(counter_id)
+        if counter.status is CounterStatus.CLOSED:
+            raise InvalidStateError(
+                f"counter '{counter_id}' is closed; sign in or open it before calling"
+            )
+        if counter.status is CounterStatus.PAUSED:
+            raise InvalidStateError(f"counter '{counter_id}' is paused; resume it before calling")
+        if counter.ticket_id is not None:
+            current = self.state.tickets[counter.ticket_id]
+            raise InvalidStateError(
+                f"counter '{counter_id}' still has ticket {current.number} "
+                f"({current.state.value}); finish, put it back or mark it a no-show first"
+            )
+        return counter
+
+    def _policy(self, counter: Counter) -> CallPolicy:
+        name = counter.call_policy or self._counter_centre[counter.id].call_policy
+        return self._policies.get(name) or self._policies.get("service_level", ServiceLevelPolicy())
+
+    def _counter_view(self, configured: Counter, queue_ids: tuple[str, ...]) -> Counter:
+        """The configured counter with the queues it serves now (a manager may move it)."""
+        key = (configured.id, queue_ids)
+        view = self._counter_views.get(key)
+        if view is None:
+            if tuple(configured.queues) == queue_ids:
+                view = configured
+            else:
+                view = configured.model_copy(update={"queues": list(queue_ids)})
+            self._counter_views[key] = view
+        return view
+
+    def call_next(self, counter_id: str) -> Ticket | None:
+        """Call the ticket the counter's policy picks; ``None`` when nobody waits."""
+        configured = self._counter(counter_id)
+        centre = self._counter_centre[counter_id]
+        called: list[str] = []
+
+        def build(tx: Transaction, now: datetime) -> list[NewEvent]:
+            counter = self._check_can_call(counter_id)
+            waiting: list[Ticket] = []
+            for queue_id in counter.queue_ids:
+                waiting += self.state.waiting_tickets(queue_id)
+            if not waiting:
+                return []
+            view = self._counter_view(configured, counter.queue_ids)
+            chosen = self._policy(configured).choose(waiting, view, now, self.config)
+            if chosen is None:
+                return []
+            if chosen.queue_id not in counter.queue_ids or chosen.id not in self.state.waiting.get(
+                chosen.queue_id, {}
+            ):
+                raise PluginError(
+                    f"the call-next policy of counter '{counter_id}' chose a ticket "
+                    "that is not waiting for it"
+                )
+            called.append(chosen.id)
+            return [NewEvent(ev.CALLED, chosen.id, now, centre.id, {"counter_id": counter_id})]
+
+        self._run(centre.id, build)
+        if not called:
+            return None
+        return self._after_call(called[0], counter_id)
+
+    def _after_call(self, ticket_key: str, counter_id: str) -> Ticket:
+        ticket = self.state.tickets[ticket_key]
+        self.hooks.ticket_called(ticket, counter_id)
+        self._render(ticket.centre_id)
+        return ticket
+
+    def call(self, counter_id: str, ticket_id: str) -> Ticket:
+        """Call a specific waiting ticket of the counter's centre."""
+        self._counter(counter_id)
+        centre = self._counter_centre[counter_id]
+
+        def build(tx: Transaction, now: datetime) -> list[NewEvent]:
+            self._check_can_call(counter_id)
+            ticket = self._ticket(ticket_id)
+            if ticket.centre_id != centre.id:
+                raise CommandError(
+                    f"ticket {ticket.number} waits at another centre ('{ticket.centre_id}')"
+                )
+            if ticket.state is not TicketState.WAITING:
+                raise InvalidStateError(
+                    f"ticket {ticket.number} is {ticket.state.value}, not waiting"
+                )
+            return [NewEvent(ev.CALLED, ticket.id, now, centre.id, {"counter_id": counter_id})]
+
+        self._run(centre.id, build)
+        return self._after_call(ticket_id, counter_id)
+
+    def _counter_command(
+        self,
+        counter_id: str,
+        kind: str,
+        allowed: Sequence[TicketState],
+        check: Callable[[Ticket, datetime], dict[str, Any]] | None = None,
+    ) -> Ticket:
+        """A command on the ticket at a counter: validate, append ``kind``, return the ticket."""
+        self._counter(counter_id)
+        centre = self._counter_centre[counter_id]
+        done: list[str] = []
+
+        def build(tx: Transaction, now: datetime) -> list[NewEvent]:
+            ticket = self._at_counter(counter_id, allowed)
+            data: dict[str, Any] = {"counter_id": counter_id}
+            if check is not None:
+                data.update(check(ticket, now))
+            done.append(ticket.id)
+            return [NewEvent(kind, ticket.id, now, ticket.centre_id, data)]
+
+        self._run(centre.id, build)
+        return self.state.tickets[done[0]]
+
+    def recall(self, counter_id: str) -> Ticket:
+        """Call the counter's called ticket again (up to the queue's ``recalls_before_no_show``)."""
+
+        def check(ticket: Ticket, now: datetime) -> dict[str, Any]:
+            limit = self._queues[ticket.queue_id].recalls_before_no_show
+            if ticket.recalls >= limit:
+                raise InvalidStateError(
+                    f"ticket {ticket.number} was recalled {ticket.recalls} time(s), the most its "
+                    "queue allows; mark it a no-show"
+                )
+            return {"recall": ticket.recalls + 1}
+
+        ticket = self._counter_command(counter_id, ev.RECALLED, (TicketState.CALLED,), check)
+        self.hooks.ticket_recalled(ticket, counter_id)
+        self._render(ticket.centre_id)
+        return ticket
+
+    def start(self, counter_id: str) -> Ticket:
+        """The called citizen arrived at the counter: the service begins."""
+        ticket = self._counter_command(counter_id, ev.STARTED, (TicketState.CALLED,))
+        self._render(ticket.centre_id)
+        return ticket
+
+    def finish(self, counter_id: str) -> Ticket:
+        """The service at the counter is done (a called ticket counts as served from its call)."""
+        ticket = self._counter_command(
+            counter_id, ev.FINISHED, (TicketState.CALLED, TicketState.SERVING)
+        )
+        self.hooks.ticket_finished(ticket)
+        self._render(ticket.centre_id)
+        return ticket
+
+    def no_show(self, counter_id: str) -> Ticket:
+        """The called citizen did not come: allowed after the recalls or the timeout."""
+
+        def check(ticket: Ticket, now: datetime) -> dict[str, Any]:
+            queue = self._queues[ticket.queue_id]
+            if ticket.recalls >= queue.recalls_before_no_show:
+                return {"reason": "recalls"}
+            assert ticket.called_at is not None  # a called ticket always has its call time
+            due = ticket.called_at + queue.no_show_after
+            if now >= due:
+                return {"reason": "timeout"}
+            raise InvalidStateError(
+                f"ticket {ticket.number} was recalled {ticket.recalls} of "
+                f"{queue.recalls_before_no_show} time(s); recall it, or wait until "
+                f"{due.astimezone(self.tz):%H:%M}, before marking it a no-show"
+            )
+
+        ticket = self._counter_command(counter_id, ev.NO_SHOW, (TicketState.CALLED,), check)
+        self.hooks.ticket_no_show(ticket)
+        self._render(ticket.centre_id)
+        return ticket
+
+    def expire_calls(self) -> list[Ticket]:
+        """Mark every called ticket whose ``no_show_after`` ran out a no-show; return them."""
+        expired: list[Ticket] = []
+        self.refresh()
+        for counter in list(self.state.counters.values()):
+            if counter.ticket_id is None:
+                continue
+            ticket = self.state.tickets[counter.ticket_id]
+            queue = self._queues.get(ticket.queue_id)
+            if (
+                ticket.state is TicketState.CALLED
+                and ticket.called_at is not None
+                and queue is not None
+                and self.clock.now() >= ticket.called_at + queue.no_show_after
+            ):
+                try:
+                    expired.append(self.no_show(counter.id))
+                except InvalidStateError:
+                    continue  # another process served or ended it meanwhile
+        return expired
+
+    def put_back(self, counter_id: str) -> Ticket:
+        """Put the counter's ticket back in its queue (it keeps its place by arrival)."""
+        ticket = self._counter_command(counter_id, ev.PUT_BACK, tuple(AT_COUNTER_STATES))
+        self._render(ticket.centre_id)
+        return ticket
+
+    def transfer(self, ticket_id: str, queue_id: str) -> Ticket:
+        """Move an open ticket to another queue; it keeps its number and first arrival."""
+        queue = self._queue(queue_id)
+        centre = self._queue_centre[queue_id]
+        before: list[Ticket] = []
+
+        def build(tx: Transaction, now: datetime) -> list[NewEvent]:
+            ticket = self._ticket(ticket_id)
+            if not ticket.is_open:
+                raise InvalidStateError(
+                    f"ticket {ticket.number} is {ticket.state.value}; only an open ticket moves"
+                )
+            if ticket.queue_id == queue.id:
+                raise CommandError(f"ticket {ticket.number} is already in queue '{queue.id}'")
+            before.append(ticket)
+            own = self.state.own_priority.get(ticket.id)
+            data: dict[str, Any] = {
+                "from_queue": ticket.queue_id,
+                "to_queue": queue.id,
+                "from_centre": ticket.centre_id,
+                "priority": own if own is not None else queue.priority,
+            }
+            if ticket.counter_id is not None and ticket.state in AT_COUNTER_STATES:
+                data["counter_id"] = ticket.counter_id
+            return [NewEvent(ev.TRANSFERRED, ticket.id, now, centre.id, data)]
+
+        self._run(centre.id, build)
+        ticket = self.state.tickets[ticket_id]
+        self.hooks.ticket_transferred(ticket, before[0].queue_id)
+        self._render(centre.id)
+        if before[0].centre_id != centre.id:
+            self._render(before[0].centre_id)
+        return ticket
+
+    def cancel(self, ticket_id: str) -> Ticket:
+        """Cancel an open ticket (the citizen left, or it was issued by mistake)."""
+        ticket = self._ticket(ticket_id)
+
+        def build(tx: Transaction, now: datetime) -> list[NewEvent]:
+            current = self._ticket(ticket_id)
+            if not current.is_open:
+                raise InvalidStateError(
+                    f"ticket {current.number} is {current.state.value}; only an open ticket "
+                    "can be cancelled"
+                )
+            data: dict[str, Any] = {"reason": "cancelled"}
+            if current.counter_id is not None and current.state in AT_COUNTER_STATES:
+                data["counter_id"] = current.counter_id
+            return [NewEvent(ev.CANCELLED, current.id, now, current.centre_id, data)]
+
+        self._run(ticket.centre_id, build)
+        self._render(ticket.centre_id)
+        return self.state.tickets[ticket_id]
+
+    # -- counters -----------------------------------------------------------------------
+
+    def _counter_change(
+        self, counter_id: str, check: Callable[[CounterState, datetime], NewEvent | None]
+    ) -> CounterState:
+        self._counter(counter_id)
+        centre = self._counter_centre[counter_id]
+
+        def build(tx: Transaction, now: datetime) -> list[NewEvent]:
+            event = check(self.state.counters[counter_id], now)
+            return [event] if event is not None else []
+
+        self._run(centre.id, build)
+        self._render(centre.id)
+        return self.state.counters[counter_id]
+
+    def _day(self, counter: CounterState, now: datetime) -> str:
+        return service_day(now, self._centres[counter.centre_id].day_reset, self.tz).isoformat()
+
+    def sign_in(self, counter_id: str, employee_ref: str) -> CounterState:
+        """An employee signs in at a counter, which opens it. ``employee_ref`` is no name."""
+        ref = employee_ref.strip() if isinstance(employee_ref, str) else ""
+        if not ref or len(ref) > MAX_EMPLOYEE_REF:
+            raise CommandError(
+                f"an employee reference is 1 to {MAX_EMPLOYEE_REF} characters "
+                "(initials or a staff number, never a name)"
+            )
+
+        def check(counter: CounterState, now: datetime) -> NewEvent | None:
+            if counter.employee_ref == ref and counter.is_open:
+                return None  # signing in twice changes nothing
+            if counter.employee_ref is not None:
+                raise InvalidStateError(
+                    f"counter '{counter_id}' has another employee signed in; they sign out first"
+                )
+            data = {"employee_ref": ref, "day": self._day(counter, now)}
+            return NewEvent(ev.SIGNED_IN, counter_id, now, counter.centre_id, data)
+
+        return self._counter_change(counter_id, check)
+
+    def sign_out(self, counter_id: str) -> CounterState:
+        """The employee leaves the counter, which closes it."""
+
+        def check(counter: CounterState, now: datetime) -> NewEvent:
+            if counter.employee_ref is None:
+                raise InvalidStateError(f"nobody is signed in at counter '{counter_id}'")
+            self._check_free(counter)
+            return NewEvent(ev.SIGNED_OUT, counter_id, now, counter.centre_id, {})
+
+        return self._counter_change(counter_id, check)
+
+    def _check_free(self, counter: CounterState) -> None:
+        if counter.ticket_id is not None:
+            ticket = self.state.tickets[counter.ticket_id]
+            raise InvalidStateError(
+                f"counter '{counter.id}' still has ticket {ticket.number}; finish it or put it "
+                "back first"
+            )
+
+    def pause(self, counter_id: str) -> CounterState:
+        """The counter stops calling for a while (the current ticket is still served)."""
+
+        def check(counter: CounterState, now: datetime) -> NewEvent:
+            if counter.status is not CounterStatus.OPEN:
+                raise InvalidStateError(
+                    f"counter '{counter_id}' is {counter.status.value}; only an open one pauses"
+                )
+            return NewEvent(ev.PAUSED, counter_id, now, counter.centre_id, {})
+
+        return self._counter_change(counter_id, check)
+
+    def resume(self, counter_id: str) -> CounterState:
+        """A paused counter calls again."""
+
+        def check(counter: CounterState, now: datetime) -> NewEvent:
+            if counter.status is not CounterStatus.PAUSED:
+                raise InvalidStateError(f"counter '{counter_id}' is not paused")
+            data = {"day": self._day(counter, now)}
+            return NewEvent(ev.RESUMED, counter_id, now, counter.centre_id, data)
+
+        return self._counter_change(counter_id, check)
+
+    def open_counter(self, counter_id: str) -> CounterState:
+        """A manager opens a counter (logged)."""
+
+        def check(counter: CounterState, now: datetime) -> NewEvent:
+            if counter.status is not CounterStatus.CLOSED:
+                raise InvalidStateError(f"counter '{counter_id}' is already open")
+            data = {"day": self._day(counter, now)}
+            return NewEvent(ev.COUNTER_OPENED, counter_id, now, counter.centre_id, data)
+
+        return self._counter_change(counter_id, check)
+
+    def close_counter(self, counter_id: str) -> CounterState:
+        """A manager closes a counter (logged); it must have no ticket at it."""
+
+        def check(counter: CounterState, now: datetime) -> NewEvent:
+            if counter.status is CounterStatus.CLOSED:
+                raise InvalidStateError(f"counter '{counter_id}' is already closed")
+            self._check_free(counter)
+            return NewEvent(ev.COUNTER_CLOSED, counter_id, now, counter.centre_id, {})
+
+        return self._counter_change(counter_id, check)
+
+    def assign_queues(self, counter_id: str, queue_ids: Sequence[str]) -> CounterState:
+        """A manager moves a counter to other queues of its centre (logged; reset at day end)."""
+        centre = self._counter_centre.get(counter_id)
+        self._counter(counter_id)
+        assert centre is not None  # found with the counter above
+        wanted = list(queue_ids)
+        if not wanted:
+            raise CommandError(f"counter '{counter_id}' must serve at least one queue")
+        if len(set(wanted)) != len(wanted):
+            raise CommandError("a queue is listed twice")
+        own = [q.id for q in centre.queues]
+        for queue_id in wanted:
+            self._queue(queue_id)
+            if queue_id not in own:
+                raise CommandError(
+                    f"queue '{queue_id}' belongs to another centre than counter '{counter_id}'"
+                )
+
+        def check(counter: CounterState, now: datetime) -> NewEvent | None:
+            if counter.queue_ids == tuple(wanted):
+                return None
+            data = {"queue_ids": wanted, "from": list(counter.queue_ids)}
+            return NewEvent(ev.QUEUES_ASSIGNED, counter_id, now, counter.centre_id, data)
+
+        return self._counter_change(counter_id, check)
+
+    # -- views --------------------------------------------------------------------------
+
+    def ticket(self, ticket_id: str) -> Ticket:
+        """A ticket by id (today's and yesterday's are kept)."""
+        self.refresh()
+        return self._ticket(ticket_id)
+
+    def _current(self, tickets: list[Ticket], centre: Centre) -> list[Ticket]:
+        """Leave out tickets of an earlier service day the day reset has not closed yet."""
+        today = service_day(self.clock.now(), centre.day_reset, self.tz)
+        return [t for t in tickets if t.day is None or t.day >= today]
+
+    def waiting(self, queue_id: str) -> list[Ticket]:
+        """Today's waiting tickets of a queue, in the order they joined it."""
+        self._queue(queue_id)
+        self.refresh()
+        return self._current(self.state.waiting_tickets(queue_id), self._queue_centre[queue_id])
+
+    def serving(self, counter_id: str) -> Ticket | None:
+        """The ticket called to or served at a counter, if any."""
+        self._counter(counter_id)
+        self.refresh()
+        current = self.state.counters[counter_id].ticket_id
+        return self.state.tickets[current] if current is not None else None
+
+    def counter(self, counter_id: str) -> CounterState:
+        """One counter's state."""
+        self._counter(counter_id)
+        self.refresh()
+        return self.state.counters[counter_id]
+
+    def counters(self, centre_id: str) -> list[CounterState]:
+        """The counters of a centre, in configuration order."""
+        centre = self._centre(centre_id)
+        self.refresh()
+        return [self.state.counters[c.id] for c in centre.counters]
+
+    def estimate(self, ticket_id: str) -> WaitEstimate:
+        """People ahead of a ticket and its expected wait (method in ``queues.estimates``)."""
+        self.refresh()
+        ticket = self._ticket(ticket_id)
+        return estimate_ticket(self.state, ticket, self.clock.now(), self._fallbacks)
+
+    def queue_status(self, centre_id: str) -> list[QueueStatus]:
+        """Every queue of a centre as an info screen shows it."""
+        centre = self._centre(centre_id)
+        self.refresh()
+        language = self.config.site.languages[0]
+        out = []
+        for queue in centre.queues:
+            waiting = len(self._current(self.state.waiting_tickets(queue.id), centre))
+            minutes = minutes_for(self.state, queue.id, waiting, self._fallbacks.get(queue.id))
+            is_open = any(
+                c.status is CounterStatus.OPEN and queue.id in c.queue_ids
+                for c in self.state.counters.values()
+            )
+            out.append(
+                QueueStatus(queue.id, text_in(queue.name, language), waiting, minutes, is_open)
+            )
+        return out
+
+    def screen(self, centre_id: str) -> ScreenState:
+        """What the centre's info screens show: queues and the numbers called to counters."""
+        statuses = self.queue_status(centre_id)
+        centre = self._centres[centre_id]
+        language = self.config.site.languages[0]
+        called = []
+        for configured in centre.counters:
+            current = self.state.counters[configured.id].ticket_id
+            if current is None:
+                continue
+            ticket = self.state.tickets[current]
+            if ticket.called_at is not None:
+                called.append(
+                    CalledNumber(
+                        ticket.number,
+                        configured.id,
+                        text_in(configured.name, language),
+                        ticket.called_at,
+                    )
+                )
+        called.sort(key=lambda c: c.called_at, reverse=True)
+        return ScreenState(centre_id, self.clock.now(), tuple(statuses), tuple(called))
+
+    def _render(self, centre_id: str) -> None:
+        """Tell display plugins the screen changed; built only when one listens."""
+        if self.hooks.pm.hook.frontdesk_render_display.get_hookimpls():
+            self.hooks.render_display(self.screen(centre_id))

@@ -1,0 +1,307 @@
+"""The live state of the queues, derived from the event log by a reducer.
+
+``apply(state, event)`` is the only code that changes a :class:`LiveState`: it
+reads nothing but its two arguments (no clock, no store, no configuration), so
+replaying the log through it gives the same state the live engine holds, and
+the tests compare the two. It updates ``state`` in place and returns it, because
+copying a busy day's state on every event would make a rebuild quadratic.
+
+Events it does not know (bookings, referrals) are skipped, as are events about
+tickets or counters it no longer holds (pruned days, counters removed from the
+configuration).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from frontdesk_core.config.models import Config
+from frontdesk_core.queues.counters import CounterState, CounterStatus
+from frontdesk_core.queues.tickets import AT_COUNTER_STATES, OPEN_STATES, Ticket, TicketState
+from frontdesk_core.store.base import Event
+
+RECENT_SERVICES = 20
+"""How many recent counter times per queue the wait estimates average over."""
+
+# Event kinds, in one place so the engine, the reducer and the statistics agree.
+ISSUED = "ticket.issued"
+CALLED = "ticket.called"
+RECALLED = "ticket.recalled"
+STARTED = "ticket.started"
+FINISHED = "ticket.finished"
+NO_SHOW = "ticket.no_show"
+PUT_BACK = "ticket.put_back"
+TRANSFERRED = "ticket.transferred"
+CANCELLED = "ticket.cancelled"
+CLOSED = "ticket.closed"
+COUNTER_OPENED = "counter.opened"
+COUNTER_CLOSED = "counter.closed"
+SIGNED_IN = "counter.signed_in"
+PAUSED = "counter.paused"
+RESUMED = "counter.resumed"
+SIGNED_OUT = "counter.signed_out"
+QUEUES_ASSIGNED = "counter.queues_assigned"
+DAY_ENDED = "day.ended"
+
+TICKET_KINDS = (
+    ISSUED,
+    CALLED,
+    RECALLED,
+    STARTED,
+    FINISHED,
+    NO_SHOW,
+    PUT_BACK,
+    TRANSFERRED,
+    CANCELLED,
+    CLOSED,
+)
+COUNTER_KINDS = (
+    COUNTER_OPENED,
+    COUNTER_CLOSED,
+    SIGNED_IN,
+    PAUSED,
+    RESUMED,
+    SIGNED_OUT,
+    QUEUES_ASSIGNED,
+)
+KINDS = (*TICKET_KINDS, *COUNTER_KINDS, DAY_ENDED)
+"""Every event kind the queue engine writes."""
+
+
+@dataclass
+class LiveState:
+    """Tickets, waiting lines and counters as the log says they are now."""
+
+    tickets: dict[str, Ticket] = field(default_factory=dict)
+    waiting: dict[str, dict[str, None]] = field(default_factory=dict)
+    """Per queue, the ids of its waiting tickets (a dict keeps order and removes in O(1))."""
+    counters: dict[str, CounterState] = field(default_factory=dict)
+    open_days: dict[tuple[str, date], int] = field(default_factory=dict)
+    """How many open tickets each (centre, service day) has: finds yesterday's leftovers."""
+    recent: dict[str, deque[float]] = field(default_factory=dict)
+    """Per queue, the counter time (call to end, seconds) of its latest tickets."""
+    own_priority: dict[str, int] = field(default_factory=dict)
+    """Priorities given at issue, kept across transfers (others follow the queue)."""
+    last_seq: int = 0
+    tz: tzinfo = UTC
+    """Times on tickets are shown in this timezone (the site's), whoever wrote the event."""
+
+    @classmethod
+    def initial(cls, config: Config) -> LiveState:
+        """The state before any event: every configured counter closed, on its queues."""
+        state = cls(tz=ZoneInfo(config.site.timezone))
+        for centre in config.centres:
+            for queue in centre.queues:
+                state.waiting[queue.id] = {}
+            for counter in centre.counters:
+                state.counters[counter.id] = CounterState(
+                    counter.id, centre.id, tuple(counter.queues)
+                )
+        return state
+
+    def waiting_tickets(self, queue_id: str) -> list[Ticket]:
+        """The waiting tickets of a queue, in the order they joined it."""
+        return [self.tickets[t] for t in self.waiting.get(queue_id, {})]
+
+
+def _open_delta(state: LiveState, ticket: Ticket, delta: int) -> None:
+    if ticket.day is None:
+        return
+    key = (ticket.centre_id, ticket.day)
+    count = state.open_days.get(key, 0) + delta
+    if count:
+        state.open_days[key] = count
+    else:
+        state.open_days.pop(key, None)
+
+
+def _leave(state: LiveState, ticket: Ticket) -> None:
+    """Take a ticket out of its waiting line or off its counter."""
+    if ticket.state is TicketState.WAITING:
+        state.waiting.setdefault(ticket.queue_id, {}).pop(ticket.id, None)
+    elif ticket.state in AT_COUNTER_STATES and ticket.counter_id is not None:
+        counter = state.counters.get(ticket.counter_id)
+        if counter is not None and counter.ticket_id == ticket.id:
+            state.counters[counter.id] = replace(counter, ticket_id=None)
+
+
+def _record_counter_time(state: LiveState, ticket: Ticket, at: datetime) -> None:
+    if ticket.called_at is None:
+        return
+    recent = state.recent.setdefault(ticket.queue_id, deque(maxlen=RECENT_SERVICES))
+    recent.append((at - ticket.called_at).total_seconds())
+
+
+def _end(
+    state: LiveState, ticket: Ticket, status: TicketState, at: datetime, **changes: Any
+) -> None:
+    _leave(state, ticket)
+    _open_delta(state, ticket, -1)
+    state.tickets[ticket.id] = replace(ticket, state=status, ended_at=at, **changes)
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _datetime(value: Any, tz: tzinfo) -> datetime | None:
+    return datetime.fromisoformat(value).astimezone(tz) if value else None
+
+
+def _issued(state: LiveState, event: Event) -> None:
+    data = event.data
+    ticket = Ticket(
+        id=event.key,
+        number=data["number"],
+        queue_id=data["queue_id"],
+        centre_id=event.centre_id,
+        state=TicketState.WAITING,
+        issued_at=event.at,
+        arrived_at=event.at,
+        service_id=data.get("service_id"),
+        priority=int(data.get("priority", 0)),
+        note=data.get("note"),
+        booking_id=data.get("booking_id"),
+        appointment_at=_datetime(data.get("appointment_at"), state.tz),
+        language=data.get("language", "da"),
+        day=_date(data.get("day")),
+        entered_at=event.at,
+    )
+    state.tickets[ticket.id] = ticket
+    if data.get("own_priority") is not None:
+        state.own_priority[ticket.id] = int(data["own_priority"])
+    state.waiting.setdefault(ticket.queue_id, {})[ticket.id] = None
+    _open_delta(state, ticket, +1)
+
+
+def _ticket_event(state: LiveState, event: Event, ticket: Ticket) -> None:
+    """Apply an event about an existing ticket."""
+    kind, data, at = event.kind, event.data, event.at
+    if kind == CALLED:
+        counter_id = data["counter_id"]
+        _leave(state, ticket)
+        state.tickets[ticket.id] = replace(
+            ticket,
+            state=TicketState.CALLED,
+            counter_id=counter_id,
+            called_at=at,
+            recalls=0,
+            started_at=None,
+        )
+        counter = state.counters.get(counter_id)
+        if counter is not None:
+            state.counters[counter_id] = replace(counter, ticket_id=ticket.id)
+    elif kind == RECALLED:
+        state.tickets[ticket.id] = replace(ticket, recalls=ticket.recalls + 1, called_at=at)
+    elif kind == STARTED:
+        state.tickets[ticket.id] = replace(ticket, state=TicketState.SERVING, started_at=at)
+    elif kind == FINISHED:
+        _record_counter_time(state, ticket, at)
+        started = ticket.started_at if ticket.started_at is not None else ticket.called_at
+        _end(state, ticket, TicketState.DONE, at, started_at=started)
+    elif kind == NO_SHOW:
+        _record_counter_time(state, ticket, at)
+        _end(state, ticket, TicketState.NO_SHOW, at, end_reason=data.get("reason"))
+    elif kind == CANCELLED:
+        _end(state, ticket, TicketState.CANCELLED, at, end_reason=data.get("reason"))
+    elif kind == CLOSED:
+        _end(state, ticket, TicketState.CLOSED, at, end_reason=data.get("reason"))
+    elif kind == PUT_BACK:
+        _leave(state, ticket)
+        state.tickets[ticket.id] = replace(
+            ticket, state=TicketState.WAITING, counter_id=None, recalls=0, started_at=None
+        )
+        state.waiting.setdefault(ticket.queue_id, {})[ticket.id] = None
+    elif kind == TRANSFERRED:
+        _leave(state, ticket)
+        _open_delta(state, ticket, -1)
+        moved = replace(
+            ticket,
+            state=TicketState.WAITING,
+            queue_id=data["to_queue"],
+            centre_id=event.centre_id,
+            priority=int(data.get("priority", ticket.priority)),
+            counter_id=None,
+            called_at=None,
+            started_at=None,
+            recalls=0,
+            entered_at=at,
+            transfers=ticket.transfers + 1,
+        )
+        state.tickets[ticket.id] = moved
+        state.waiting.setdefault(moved.queue_id, {})[ticket.id] = None
+        _open_delta(state, moved, +1)
+
+
+def _counter_event(state: LiveState, event: Event, counter: CounterState) -> None:
+    kind, data = event.kind, event.data
+    if kind in (COUNTER_OPENED, RESUMED):
+        counter = replace(counter, status=CounterStatus.OPEN, day=_date(data.get("day")))
+    elif kind == SIGNED_IN:
+        counter = replace(
+            counter,
+            status=CounterStatus.OPEN,
+            employee_ref=data["employee_ref"],
+            day=_date(data.get("day")),
+        )
+    elif kind == PAUSED:
+        counter = replace(counter, status=CounterStatus.PAUSED)
+    elif kind in (COUNTER_CLOSED, SIGNED_OUT):
+        counter = replace(counter, status=CounterStatus.CLOSED, employee_ref=None)
+    elif kind == QUEUES_ASSIGNED:
+        counter = replace(counter, queue_ids=tuple(data["queue_ids"]))
+    state.counters[counter.id] = counter
+
+
+def _day_ended(state: LiveState, event: Event) -> None:
+    """Forget the finished tickets of days before the one that ended, so memory stays small."""
+    ended = _date(event.data.get("day"))
+    if ended is None:
+        return
+    stale = [
+        t.id
+        for t in state.tickets.values()
+        if t.centre_id == event.centre_id
+        and t.day is not None
+        and t.day < ended
+        and t.state not in OPEN_STATES
+    ]
+    for ticket_id in stale:
+        del state.tickets[ticket_id]
+        state.own_priority.pop(ticket_id, None)
+
+
+def apply(state: LiveState, event: Event) -> LiveState:
+    """Apply one event to ``state`` (in place) and return it."""
+    kind = event.kind
+    if event.at.tzinfo is not state.tz:
+        event = replace(event, at=event.at.astimezone(state.tz))
+    if kind == ISSUED:
+        if event.key not in state.tickets:
+            _issued(state, event)
+    elif kind in TICKET_KINDS:
+        ticket = state.tickets.get(event.key)
+        if ticket is not None:
+            _ticket_event(state, event, ticket)
+    elif kind in COUNTER_KINDS:
+        counter = state.counters.get(event.key)
+        if counter is not None:
+            _counter_event(state, event, counter)
+    elif kind == DAY_ENDED:
+        _day_ended(state, event)
+    if event.seq > state.last_seq:
+        state.last_seq = event.seq
+    return state
+
+
+def rebuild(config: Config, events: Iterable[Event]) -> LiveState:
+    """The state the log gives: the initial state with every event applied in order."""
+    state = LiveState.initial(config)
+    for event in events:
+        apply(state, event)
+    return state
