@@ -1,0 +1,200 @@
+"""How a simulated citizen answers the kiosk: a strategy over the real referral tree.
+
+The kiosk session itself is the live engine's; this only decides which button
+a citizen presses, from what the scenario says:
+
+* ``answers``: weights per question and option (a stream's own weights come first);
+* ``missing_documents``: the probability that a citizen lacks each document.
+
+A citizen with an errand never presses a button whose every path ends in
+another errand's queue; among the rest, options with a weight are chosen with
+that probability, and what is left goes to the options that lead to the
+citizen's own errand. So "1 in 5 sent home" is not a number in the scenario:
+it falls out of the tree and the documents people forget.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from frontdesk_core.config.models import Config
+from frontdesk_core.referral.model import (
+    BookNow,
+    Branch,
+    CheckIn,
+    Checklist,
+    Info,
+    JoinQueue,
+    Question,
+    ReferralTree,
+)
+
+
+@dataclass(frozen=True)
+class Goal:
+    """What a citizen came for: an errand (service id) or, when booked, a check-in."""
+
+    service: str | None
+    booked: bool = False
+
+
+class TreeMap:
+    """The outcomes reachable from each node of a tree (computed once per tree)."""
+
+    def __init__(self, tree: ReferralTree, config: Config) -> None:
+        self.tree = tree
+        self.config = config
+        self._nodes = {node.id: node for node in tree.nodes}
+
+    @cached_property
+    def reach(self) -> dict[str, frozenset[str]]:
+        """Per node, the ids of the outcome nodes some path from it ends in."""
+        memo: dict[str, frozenset[str]] = {}
+
+        def visit(node_id: str, path: frozenset[str]) -> frozenset[str]:
+            if node_id in memo:
+                return memo[node_id]
+            node = self._nodes.get(node_id)
+            if node is None or node_id in path:
+                return frozenset()  # a loop or a dangling id reaches nothing new
+            inner = path | {node_id}
+            found: frozenset[str]
+            if isinstance(node, Question):
+                found = frozenset().union(*(visit(o.next, inner) for o in node.options))
+            elif isinstance(node, Info):
+                found = visit(node.next, inner)
+            elif isinstance(node, Checklist):
+                found = visit(node.next, inner) | visit(node.missing, inner)
+            elif isinstance(node, Branch):
+                found = visit(node.otherwise, inner).union(
+                    *(visit(c.next, inner) for c in node.cases)
+                )
+            else:
+                found = frozenset({node_id})
+            memo[node_id] = found
+            return found
+
+        for node in self.tree.nodes:
+            visit(node.id, frozenset())
+        return memo
+
+    def serves(self, outcome_id: str) -> str | None:
+        """The service an outcome serves (a queue or booking outcome), if any."""
+        node = self._nodes[outcome_id]
+        if isinstance(node, JoinQueue):
+            if node.service is not None:
+                return node.service
+            return f"queue:{node.queue}"
+        if isinstance(node, BookNow):
+            return node.service
+        return None
+
+    def is_check_in(self, outcome_id: str) -> bool:
+        """Whether the outcome checks a booking in."""
+        return isinstance(self._nodes[outcome_id], CheckIn)
+
+    def kind(self, option_next: str, goal: Goal) -> str:
+        """``own``, ``other`` or ``neutral``: where pressing an option can lead ``goal``."""
+        reached = self.reach.get(option_next, frozenset())
+        own = other = False
+        queue_of = self._queue_of(goal.service)
+        for outcome_id in reached:
+            if goal.booked:
+                if self.is_check_in(outcome_id):
+                    own = True
+                elif self.serves(outcome_id) is not None:
+                    other = True
+                continue
+            if self.is_check_in(outcome_id):
+                other = True
+                continue
+            served = self.serves(outcome_id)
+            if served is None:
+                continue
+            if served == goal.service or (queue_of is not None and served == f"queue:{queue_of}"):
+                own = True
+            else:
+                other = True
+        if own:
+            return "own"
+        return "other" if other else "neutral"
+
+    def _queue_of(self, service_id: str | None) -> str | None:
+        if service_id is None:
+            return None
+        for service in self.config.services:
+            if service.id == service_id:
+                return service.queue
+        return None
+
+
+class AnswerStrategy:
+    """Chooses options and missing documents for one citizen, from the scenario's weights."""
+
+    def __init__(
+        self,
+        tree_map: TreeMap,
+        goal: Goal,
+        weights: Sequence[Mapping[str, Mapping[str, float]]],
+        missing: Sequence[Mapping[str, float]],
+        rng: random.Random,
+    ) -> None:
+        self.map = tree_map
+        self.goal = goal
+        self.weights = weights
+        self.missing = missing
+        self.rng = rng
+
+    def _weights_for(self, node_id: str) -> Mapping[str, float] | None:
+        for layer in self.weights:
+            if node_id in layer:
+                return layer[node_id]
+        return None
+
+    def choose(self, question: Question, visible: Sequence[str]) -> str:
+        """The id of the option this citizen presses among the ``visible`` ones."""
+        options = [o for o in question.options if o.id in visible]
+        if not options:
+            raise ValueError(f"question '{question.id}' shows no option")
+        given = self._weights_for(question.id) or {}
+        if self.goal.service is None and not self.goal.booked:
+            eligible = options
+            own: list[str] = []
+        else:
+            kinds = {o.id: self.map.kind(o.next, self.goal) for o in options}
+            eligible = [o for o in options if kinds[o.id] != "other"]
+            own = [o.id for o in eligible if kinds[o.id] == "own" and o.id not in given]
+        explicit = {o.id: given[o.id] for o in eligible if o.id in given}
+        chances = dict(explicit)
+        rest = max(0.0, 1.0 - sum(explicit.values()))
+        for option_id in own:
+            chances[option_id] = rest / len(own)
+        total = sum(chances.values())
+        if total <= 0:
+            pool = [o.id for o in eligible] or [o.id for o in options]
+            return pool[int(self.rng.random() * len(pool))]
+        pick = self.rng.random() * total
+        for option_id, chance in chances.items():
+            pick -= chance
+            if pick < 0:
+                return option_id
+        return next(iter(chances))
+
+    def missing_documents(self, checklist: Checklist) -> list[str]:
+        """The documents of a checklist this citizen lacks."""
+        lacking = []
+        for document_id in checklist.documents:
+            chance = 0.0
+            for layer in self.missing:
+                if document_id in layer:
+                    chance = layer[document_id]
+                    break
+            if chance > 0 and self.rng.random() < chance:
+                lacking.append(document_id)
+        return lacking
+
+
+__all__ = ["AnswerStrategy", "Goal", "TreeMap"]

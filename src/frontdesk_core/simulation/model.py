@@ -1,0 +1,482 @@
+"""One simulated opening day: SimPy processes driving the live engines.
+
+Citizens arrive, queue at a finite number of kiosks, walk the real referral
+tree in a real kiosk session, and get a real ticket; counters on duty sign in,
+call the next ticket with the real call-next policy, serve, finish and sign out.
+Booked citizens are booked in the real booking engine and check in there. The
+engines run on a :class:`~frontdesk_core.simulation.clock.SimClock` over an
+in-memory store: the simulator decides only what citizens and employees do,
+never what the system does in reply.
+
+Time inside the simulation is minutes after local midnight of the simulated day.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Generator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import simpy
+
+from frontdesk_core.app import Frontdesk
+from frontdesk_core.booking.records import Contact
+from frontdesk_core.config.models import Config
+from frontdesk_core.errors import CapacityError, CommandError, InvalidStateError
+from frontdesk_core.opening.hours import WEEKDAYS, OpeningCalendar
+from frontdesk_core.plugins import Hooks, make_plugin_manager
+from frontdesk_core.queues.tickets import Ticket
+from frontdesk_core.simulation.answers import TreeMap
+from frontdesk_core.simulation.clock import SimClock
+from frontdesk_core.simulation.distributions import Distribution, minutes
+from frontdesk_core.simulation.results import DayObservations
+from frontdesk_core.simulation.scenario import (
+    ArrivalStream,
+    LoadedScenario,
+    counters_on_duty,
+    minute_of,
+)
+
+Process = Generator[simpy.Event, Any, None]
+EMPLOYEE = "sim"
+"""The employee reference simulated counters sign in with (no person behind it)."""
+
+
+@dataclass
+class Citizen:
+    """One simulated citizen and what became of them (times in minutes after midnight)."""
+
+    centre_id: str
+    stream: ArrivalStream
+    service: str | None
+    arrival: float
+    patience: float
+    counted: bool
+    booked: bool = False
+    code: str | None = None
+    appointment: float | None = None
+    ticket_id: str | None = None
+    queue_id: str | None = None
+    ready: float = 0.0
+    """From when a wait counts: the ticket, or the appointment if that is later."""
+
+
+@dataclass
+class CounterRun:
+    """A counter's bookkeeping: its queues and the event that wakes it when idle."""
+
+    counter_id: str
+    centre_id: str
+    queues: tuple[str, ...]
+    wake: simpy.Event | None = None
+
+
+def _split_hours(start: float, end: float) -> Generator[tuple[int, float], None, None]:
+    """``(hour, minutes)`` pieces of the span ``start..end`` (minutes after midnight)."""
+    while end > start:
+        hour = int(start // 60)
+        stop = min(end, (hour + 1) * 60.0)
+        yield hour, stop - start
+        start = stop
+
+
+class DaySimulation:
+    """One day of a scenario, for one replication, with its own engines and random stream."""
+
+    def __init__(
+        self,
+        loaded: LoadedScenario,
+        day: date,
+        rng: random.Random,
+        *,
+        hooks: Hooks | None = None,
+    ) -> None:
+        self.loaded = loaded
+        self.scenario = loaded.scenario
+        self.config: Config = loaded.config
+        self.day = day
+        self.rng = rng
+        self.env = simpy.Environment()
+        self.tz = ZoneInfo(self.config.site.timezone)
+        self.clock = SimClock(self.env, datetime.combine(day, time(0), self.tz))
+        hooks = hooks if hooks is not None else Hooks(make_plugin_manager(load_entrypoints=False))
+        self.fd = Frontdesk.open(self.config, store=":memory:", clock=self.clock, plugins=hooks.pm)
+        self.obs = DayObservations(day.isoformat())
+        self.centres = [self.config.centre(c) for c in loaded.centres]
+        self.opening: dict[str, list[tuple[float, float]]] = {}
+        for centre in self.centres:
+            hours = OpeningCalendar(centre, self.tz).hours_on(day)
+            self.opening[centre.id] = [(minute_of(r.start), minute_of(r.end)) for r in hours]
+        self.closing = {
+            c: max((e for _, e in spans), default=0.0) for c, spans in self.opening.items()
+        }
+        self.waiting: dict[str, int] = {}
+        self._length_since: dict[str, float] = {}
+        self.citizens: dict[str, Citizen] = {}
+        self.idle: dict[str, list[CounterRun]] = {c.id: [] for c in self.centres}
+        self.kiosks: dict[str, simpy.Resource | None] = {}
+        self.busy: dict[str, dict[int, float]] = {}
+        self.duty: dict[str, dict[int, float]] = {}
+        self.counter_queues: dict[str, tuple[str, ...]] = {}
+        self.tree_maps: dict[str, TreeMap] = {}
+        for centre in self.centres:
+            count = self.scenario.kiosks.count.get(centre.id, len(centre.kiosks))
+            use_kiosk = count > 0 and centre.tree is not None
+            self.kiosks[centre.id] = simpy.Resource(self.env, capacity=count) if use_kiosk else None
+            if centre.tree is not None and centre.tree not in self.tree_maps:
+                self.tree_maps[centre.tree] = TreeMap(self.config.tree(centre.tree), self.config)
+            for queue in centre.queues:
+                self.obs.centres[queue.id] = centre.id
+                self.obs.targets[queue.id] = minutes(queue.target.within)
+                self.waiting[queue.id] = 0
+                self._length_since[queue.id] = 0.0
+            for counter in centre.counters:
+                self.counter_queues[counter.id] = tuple(counter.queues)
+        self.warmup = minutes(self.scenario.warmup)
+
+    # -- the day -------------------------------------------------------------------------
+
+    def run(self) -> DayObservations:
+        """Simulate the day and return what was observed."""
+        try:
+            citizens = self._generate()
+            self._book_ahead(citizens)
+            for citizen in citizens:
+                self.env.process(self._citizen(citizen))
+            for centre in self.centres:
+                duty = counters_on_duty(
+                    self.scenario,
+                    centre,
+                    self.day,
+                    OpeningCalendar(centre, self.tz).hours_on(self.day),
+                    only_centre=len(self.centres) == 1,
+                )
+                for counter_id, spans in duty.items():
+                    run = CounterRun(counter_id, centre.id, self.counter_queues[counter_id])
+                    self.env.process(self._counter(run, spans))
+            self.env.run()
+            end = self.env.now
+            for queue_id in self.waiting:
+                self._queue_change(queue_id, 0, end)
+            self.fd.queues.end_of_day()
+            self.fd.booking.mark_no_shows()
+            self._flush_counters()
+        finally:
+            self.fd.close()
+        return self.obs
+
+    # -- arrivals --------------------------------------------------------------------------
+
+    def _generate(self) -> list[Citizen]:
+        weekday = WEEKDAYS[self.day.weekday()]
+        citizens: list[Citizen] = []
+        for stream in self.scenario.arrivals:
+            if stream.weekdays is not None and weekday not in stream.weekdays:
+                continue
+            centre_id = self.loaded.stream_centre(stream)
+            opening = self.opening.get(centre_id, [])
+            patience_model = stream.patience or self.scenario.patience
+            for span, value in stream.ranges():
+                start, end = minute_of(span.start), minute_of(span.end)
+                pieces = [
+                    (max(start, a), min(end, b)) for a, b in opening if min(end, b) > max(start, a)
+                ]
+                for at in self._times(stream, value, start, end, pieces):
+                    patience = patience_model.sample(self.rng) if patience_model else math.inf
+                    opened = min((a for a, _ in opening), default=0.0)
+                    booked = stream.booked > 0 and self.rng.random() < stream.booked
+                    citizens.append(
+                        Citizen(
+                            centre_id,
+                            stream,
+                            stream.service,
+                            at,
+                            patience,
+                            counted=at >= opened + self.warmup,
+                            booked=booked,
+                        )
+                    )
+        citizens.sort(key=lambda c: c.arrival)
+        self.obs.citizens = len(citizens)
+        return citizens
+
+    def _times(
+        self,
+        stream: ArrivalStream,
+        value: float,
+        start: float,
+        end: float,
+        pieces: list[tuple[float, float]],
+    ) -> list[float]:
+        scale = self.scenario.scale
+        times: list[float] = []
+        if stream.per_hour is not None:
+            rate = value * scale / 60.0
+            if rate <= 0:
+                return times
+            for a, b in pieces:
+                at = a + self.rng.expovariate(rate)
+                while at < b:
+                    times.append(at)
+                    at += self.rng.expovariate(rate)
+            return times
+        open_minutes = sum(b - a for a, b in pieces)
+        if open_minutes <= 0:
+            return times
+        wanted = value * scale
+        count = int(wanted) + (1 if self.rng.random() < wanted - int(wanted) else 0)
+        for _ in range(count):
+            offset = self.rng.random() * open_minutes
+            for a, b in pieces:
+                if offset < b - a:
+                    times.append(a + offset)
+                    break
+                offset -= b - a
+        return times
+
+    def _book_ahead(self, citizens: list[Citizen]) -> None:
+        """Book every booked citizen before the day starts, at the free time nearest their wish."""
+        free: dict[str, list[tuple[float, datetime]]] = {}
+        booking = self.fd.booking
+        for citizen in citizens:
+            service_id = citizen.service
+            if not citizen.booked or service_id is None:
+                continue
+            service = self.config.service(service_id)
+            if service.booking is None or "in_person" not in service.booking.channels:
+                citizen.booked = False
+                continue
+            while True:
+                if service_id not in free:
+                    slots = booking.free_slots(service_id, self.day, self.day)
+                    free[service_id] = [
+                        (self.clock.minutes(s.start), s.start) for s in slots for _ in range(s.free)
+                    ]
+                options = free[service_id]
+                if not options:
+                    citizen.booked = False
+                    break
+                index = min(range(len(options)), key=lambda i: abs(options[i][0] - citizen.arrival))
+                at, start = options.pop(index)
+                try:
+                    made = booking.book(service_id, start, contact=Contact())
+                except CapacityError:
+                    del free[service_id]  # someone else took it: ask the engine again
+                    continue
+                citizen.code = made.code
+                citizen.appointment = at
+                break
+            if citizen.booked and citizen.appointment is not None:
+                if self.rng.random() < self.scenario.booked.no_show:
+                    citizen.arrival = math.inf
+                    continue
+                early = minutes(self.scenario.booked.early)
+                spread = minutes(self.scenario.booked.spread)
+                citizen.arrival = max(0.0, citizen.appointment - self.rng.gauss(early, spread))
+
+    # -- a citizen ---------------------------------------------------------------------------
+
+    def _citizen(self, citizen: Citizen) -> Process:
+        if math.isinf(citizen.arrival):
+            return
+        if citizen.arrival > self.env.now:
+            yield self.env.timeout(citizen.arrival - self.env.now)
+        kiosk = self.kiosks[citizen.centre_id]
+        if kiosk is None:
+            self._without_kiosk(citizen)
+            return
+        with kiosk.request() as turn:
+            yield turn
+            model: Distribution = (
+                self.scenario.kiosks.check_in if citizen.booked else self.scenario.kiosks.session
+            )
+            yield self.env.timeout(model.sample(self.rng))
+            self._at_kiosk(citizen)
+
+    def _without_kiosk(self, citizen: Citizen) -> None:
+        """No kiosk (or no tree): a booked citizen checks in, a walk-in gets a ticket at once."""
+        if citizen.booked and citizen.code is not None:
+            self._check_in(citizen)
+            return
+        if citizen.service is None:
+            return
+        service = self.config.service(citizen.service)
+        ticket = self.fd.queues.issue(service.queue, service_id=service.id)
+        self._ticketed(citizen, ticket)
+
+    def _at_kiosk(self, citizen: Citizen) -> None:
+        """The citizen's kiosk session: the real tree walk; its outcome happens for real."""
+        if citizen.booked and citizen.code is not None:
+            self._check_in(citizen)
+            return
+        self._without_kiosk(citizen)
+
+    def _check_in(self, citizen: Citizen) -> None:
+        if citizen.code is None:
+            return
+        try:
+            result = self.fd.booking.check_in(citizen.code)
+        except CommandError:
+            return  # cancelled or already handled: nothing for the counters
+        if result.ticket is not None:
+            self._ticketed(citizen, result.ticket)
+
+    def _ticketed(self, citizen: Citizen, ticket: Ticket) -> None:
+        now = self.env.now
+        citizen.ticket_id = ticket.id
+        citizen.queue_id = ticket.queue_id
+        citizen.ready = now
+        if ticket.appointment_at is not None:
+            citizen.ready = max(now, self.clock.minutes(ticket.appointment_at))
+        self.citizens[ticket.id] = citizen
+        if citizen.counted:
+            self.obs.cell(ticket.queue_id, int(citizen.ready // 60)).arrivals += 1
+        self._queue_change(ticket.queue_id, +1, now)
+        self._wake(citizen.centre_id, ticket.queue_id)
+
+    # -- queues and counters -------------------------------------------------------------------
+
+    def _queue_change(self, queue_id: str, delta: int, now: float) -> None:
+        """Keep the area under each queue's length curve, hour by hour."""
+        length = self.waiting[queue_id]
+        for hour, span in _split_hours(self._length_since[queue_id], now):
+            cell = self.obs.cell(queue_id, hour)
+            cell.queue_area += length * span
+            cell.queue_max = max(cell.queue_max, length)
+        self._length_since[queue_id] = now
+        self.waiting[queue_id] = length + delta
+        if delta:
+            cell = self.obs.cell(queue_id, int(now // 60))
+            cell.queue_max = max(cell.queue_max, length + delta)
+
+    def _wake(self, centre_id: str, queue_id: str) -> None:
+        """Wake the counter idle longest that serves ``queue_id`` (one ticket, one counter)."""
+        idle = self.idle[centre_id]
+        for index, run in enumerate(idle):
+            if queue_id in run.queues and run.wake is not None:
+                del idle[index]
+                run.wake.succeed()
+                return
+
+    def _has_work(self, run: CounterRun) -> bool:
+        return any(self.waiting[q] > 0 for q in run.queues)
+
+    def _counter(self, run: CounterRun, spans: list[tuple[float, float]]) -> Process:
+        queues = self.fd.queues
+        closing = self.closing[run.centre_id]
+        for start, end in spans:
+            if start > self.env.now:
+                yield self.env.timeout(start - self.env.now)
+            queues.sign_in(run.counter_id, EMPLOYEE)
+            signed_in = self.env.now
+            # A counter whose duty ends at closing serves everyone still waiting.
+            overtime = end >= closing
+            while True:
+                now = self.env.now
+                if now >= end and not (overtime and self._has_work(run)):
+                    break
+                if not self._has_work(run):
+                    if now >= end:
+                        break
+                    run.wake = self.env.event()
+                    self.idle[run.centre_id].append(run)
+                    yield run.wake | self.env.timeout(end - now)
+                    if run in self.idle[run.centre_id]:
+                        self.idle[run.centre_id].remove(run)
+                    run.wake = None
+                    continue
+                ticket = queues.call_next(run.counter_id)
+                if ticket is None:
+                    # Waiting tickets the policy does not call yet: look again shortly.
+                    yield self.env.timeout(min(1.0, max(end - now, 0.5)))
+                    continue
+                yield from self._serve(run, ticket)
+            queues.sign_out(run.counter_id)
+            self._add(self.duty, run.counter_id, signed_in, self.env.now)
+
+    def _serve(self, run: CounterRun, ticket: Ticket) -> Process:
+        queues = self.fd.queues
+        called = self.env.now
+        self._queue_change(ticket.queue_id, -1, called)
+        citizen = self.citizens.get(ticket.id)
+        gone = citizen is not None and called - citizen.ready > citizen.patience
+        if citizen is not None and citizen.counted:
+            cell = self.obs.cell(ticket.queue_id, int(citizen.ready // 60))
+            if gone:
+                cell.abandoned += 1
+            else:
+                wait = max(0.0, called - citizen.ready)
+                cell.waits.append(wait)
+                if wait <= self.obs.targets[ticket.queue_id] + 1e-9:
+                    cell.within += 1
+                if wait > 1e-9:
+                    cell.waited += 1
+        if gone:
+            yield from self._no_show(run)
+        else:
+            queues.start(run.counter_id)
+            yield self.env.timeout(self._service_time(ticket))
+            queues.finish(run.counter_id)
+        self._add(self.busy, run.counter_id, called, self.env.now)
+
+    def _no_show(self, run: CounterRun) -> Process:
+        """The called citizen gave up and left: recall as the queue allows, then a no-show."""
+        queues = self.fd.queues
+        ticket = queues.serving(run.counter_id)
+        if ticket is None:
+            return
+        queue = self.config.queue(ticket.queue_id)
+        wait = minutes(self.scenario.no_show_wait)
+        if queue.recalls_before_no_show > 0:
+            step = wait / (queue.recalls_before_no_show + 1)
+            for _ in range(queue.recalls_before_no_show):
+                yield self.env.timeout(step)
+                queues.recall(run.counter_id)
+            yield self.env.timeout(step)
+        else:
+            yield self.env.timeout(minutes(queue.no_show_after))
+        try:
+            queues.no_show(run.counter_id)
+        except InvalidStateError:
+            queues.finish(run.counter_id)
+
+    def _service_time(self, ticket: Ticket) -> float:
+        times = self.scenario.service_times
+        for key in (ticket.service_id, ticket.queue_id, "default"):
+            if key is not None and key in times:
+                return times[key].sample(self.rng)
+        services = [s.id for s in self.config.services if s.queue == ticket.queue_id]
+        for service_id in services:
+            if service_id in times:
+                return times[service_id].sample(self.rng)
+        raise CommandError(
+            f"the scenario has no service time for queue '{ticket.queue_id}'; add it, or "
+            "'default', under 'service_times'"
+        )
+
+    def _add(self, into: dict[str, dict[int, float]], key: str, start: float, end: float) -> None:
+        hours = into.setdefault(key, {})
+        for hour, span in _split_hours(start, end):
+            hours[hour] = hours.get(hour, 0.0) + span
+
+    def _flush_counters(self) -> None:
+        """Utilisation per queue: busy over on-duty time of the counters serving it."""
+        for counter_id, hours in self.duty.items():
+            busy = self.busy.get(counter_id, {})
+            for queue_id in self.counter_queues[counter_id]:
+                for hour, span in hours.items():
+                    cell = self.obs.cell(queue_id, hour)
+                    cell.duty += span
+                    cell.busy += busy.get(hour, 0.0)
+
+
+def simulate_day(loaded: LoadedScenario, day: date, seed: str) -> DayObservations:
+    """Simulate ``day`` of ``loaded`` with the random stream named by ``seed``."""
+    return DaySimulation(loaded, day, random.Random(seed)).run()
+
+
+__all__ = ["Citizen", "DaySimulation", "simulate_day"]

@@ -1,0 +1,115 @@
+"""Replications in parallel through any :class:`concurrent.futures.Executor`.
+
+Each (replication, day) is one task with its own engines, store and random
+stream, named by the seed, the replication and the date: the same seed gives
+the same results whatever executor runs the tasks and in whatever order they
+finish. A process pool is the default; a planner with a cluster can hand in a
+Dask or Ray executor instead, since only ``submit`` is used.
+"""
+
+from __future__ import annotations
+
+import time as wallclock
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import date
+
+from frontdesk_core.simulation.model import simulate_day
+from frontdesk_core.simulation.results import DayObservations, SimulationResult, summarise
+from frontdesk_core.simulation.scenario import LoadedScenario
+
+Progress = Callable[[int, int], None]
+"""Told ``(done, total)`` as tasks finish."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """One simulated day of one replication."""
+
+    replication: int
+    day: date
+    seed: str
+
+
+def tasks_for(days: Sequence[date], replications: int, seed: int) -> list[Task]:
+    """Every (replication, day) of a run, each with its own named random stream."""
+    return [
+        Task(rep, day, f"frontdesk/{seed}/{rep}/{day.isoformat()}")
+        for rep in range(replications)
+        for day in days
+    ]
+
+
+def _run_batch(loaded: LoadedScenario, batch: Sequence[Task]) -> list[DayObservations]:
+    return [simulate_day(loaded, task.day, task.seed) for task in batch]
+
+
+def run(
+    loaded: LoadedScenario,
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+    batch_days: int | None = None,
+) -> SimulationResult:
+    """Simulate every day of the scenario ``replications`` times; summarise with intervals.
+
+    ``executor`` runs the tasks (a process pool when omitted; pass
+    :class:`SerialExecutor` to stay in this process). ``batch_days`` groups days of
+    one replication into one task so that long periods do not drown in overhead.
+    """
+    reps = replications if replications is not None else loaded.scenario.replications
+    if reps < 1:
+        raise ValueError("at least one replication is needed")
+    base_seed = seed if seed is not None else loaded.scenario.seed
+    tasks = tasks_for(loaded.dates, reps, base_seed)
+    size = batch_days or max(1, min(25, len(loaded.dates)))
+    batches = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+    started = wallclock.perf_counter()
+    own = executor is None
+    pool: Executor = executor if executor is not None else ProcessPoolExecutor()
+    observed: dict[tuple[int, date], DayObservations] = {}
+    try:
+        futures: dict[Future[list[DayObservations]], Sequence[Task]] = {
+            pool.submit(_run_batch, loaded, batch): batch for batch in batches
+        }
+        done = 0
+        for future in as_completed(futures):
+            batch = futures[future]
+            for task, days in zip(batch, future.result(), strict=True):
+                observed[(task.replication, task.day)] = days
+            done += len(batch)
+            if progress is not None:
+                progress(done, len(tasks))
+    finally:
+        if own:
+            pool.shutdown(cancel_futures=True)
+    by_rep = [[observed[(rep, day)] for day in loaded.dates] for rep in range(reps)]
+    records = summarise(loaded.scenario.name, by_rep)
+    return SimulationResult(
+        scenario=loaded.scenario.name,
+        replications=reps,
+        seed=base_seed,
+        days=tuple(d.isoformat() for d in loaded.dates),
+        records=tuple(records),
+        citizens=sum(d.citizens for d in observed.values()),
+        seconds=wallclock.perf_counter() - started,
+    )
+
+
+class SerialExecutor(Executor):
+    """Runs each task at once in the calling process (for tests, debugging and small runs)."""
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """Run ``fn`` now and return a finished future."""
+        future: Future[object] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
+
+
+__all__ = ["Progress", "SerialExecutor", "Task", "run", "tasks_for"]
