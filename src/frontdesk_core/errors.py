@@ -59,5 +59,9 @@ class CapacityError(CommandError):
     """A booking does not fit: the slot is full, too late, too far ahead..."""
 
 
+class StoreError(FrontdeskError):
+    """The durable store cannot be opened or reached."""
+
+
 class PluginError(FrontdeskError):
     """A plugin is broken (misspelt hook, failing registration, bad entry point)."""

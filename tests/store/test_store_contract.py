@@ -1,0 +1,107 @@
+"""Both stores keep the same contract: SQLite (embedded) and PostgreSQL (server)."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from frontdesk_core.errors import StoreError
+from frontdesk_core.store import EventStore, NewEvent, open_store
+
+CPH = ZoneInfo("Europe/Copenhagen")
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=CPH)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[EventStore]:
+    if request.param == "sqlite":
+        opened = open_store(str(tmp_path) + "/events.db")  # type: ignore[operator]
+    else:
+        base: str = request.getfixturevalue("postgres_url")
+        # A database per test keeps tests independent on one server.
+        admin = open_store(base)
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        import psycopg
+
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        admin.close()
+        opened = open_store(base.rsplit("/", 1)[0] + f"/{name}")
+    yield opened
+    opened.close()
+
+
+def event(kind: str, key: str, minutes: int = 0, **data: object) -> NewEvent:
+    return NewEvent(kind, key, T0 + timedelta(minutes=minutes), "main", data)
+
+
+def test_append_and_read_in_order_with_filters(store: EventStore) -> None:
+    appended = store.append([event("ticket.issued", "t1"), event("ticket.called", "t1", 5)])
+    store.append([event("ticket.issued", "t2", 10, number="P002")])
+    assert [e.seq for e in appended] == [1, 2]
+    assert [e.kind for e in store.read()] == ["ticket.issued", "ticket.called", "ticket.issued"]
+    assert [e.key for e in store.read(kinds=["ticket.issued"])] == ["t1", "t2"]
+    assert [e.seq for e in store.read(after=2)] == [3]
+    assert [e.seq for e in store.read(key="t1")] == [1, 2]
+    assert [e.seq for e in store.read(since=T0 + timedelta(minutes=5))] == [2, 3]
+    assert [e.seq for e in store.read(until=T0 + timedelta(minutes=5))] == [1]
+    last = list(store.read())[-1]
+    assert last.data == {"number": "P002"} and last.at == T0 + timedelta(minutes=10)
+    assert store.last_seq() == 3
+
+
+def test_a_failing_transaction_leaves_nothing(store: EventStore) -> None:
+    with pytest.raises(RuntimeError), store.transaction() as tx:
+        tx.append([event("ticket.issued", "t1")])
+        tx.counter("pass:2026-11-23")
+        raise RuntimeError("the command was invalid after all")
+    assert list(store.read()) == []
+    assert store.counter("pass:2026-11-23") == 1
+
+
+def test_counters_are_unique_under_concurrency(store: EventStore) -> None:
+    got: list[int] = []
+    lock = threading.Lock()
+
+    def take() -> None:
+        for _ in range(25):
+            value = store.counter("pass")
+            with lock:
+                got.append(value)
+
+    threads = [threading.Thread(target=take) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(got) == list(range(1, 101))
+
+
+def test_personal_data_is_kept_apart_and_purged(store: EventStore) -> None:
+    store.put_personal("booking:b1", {"phone": "+4512345678"}, T0 + timedelta(days=30))
+    store.put_personal("booking:b2", {"phone": "+4587654321"}, T0 + timedelta(days=1))
+    assert store.get_personal("booking:b1") == {"phone": "+4512345678"}
+    assert store.purge_personal(T0 + timedelta(days=2)) == 1
+    assert store.get_personal("booking:b2") is None
+    store.delete_personal("booking:b1")
+    assert store.get_personal("booking:b1") is None
+    assert list(store.read()) == []  # personal data never becomes an event
+
+
+def test_naive_times_are_refused(store: EventStore) -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        store.append([NewEvent("x", "k", datetime(2026, 1, 1), "main")])
+
+
+def test_bad_store_urls_give_clear_errors(tmp_path: object) -> None:
+    with pytest.raises(StoreError, match="no store for 'redis://'"):
+        open_store("redis://localhost")
+    with pytest.raises(StoreError, match="cannot open the SQLite store"):
+        open_store("/no/such/directory/events.db")
+    with pytest.raises(StoreError, match="cannot open the PostgreSQL store"):
+        open_store("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
