@@ -1,0 +1,829 @@
+"""The booking engine: free slots, book / reschedule / cancel, check-in, reminders, purge.
+
+Bookings live as events in the store (``booking.created``, ``booking.rescheduled``,
+``booking.cancelled``, ``booking.checked_in``, ``booking.no_show``,
+``booking.done``, ``booking.reminded``); the engine keeps the state derived from
+them and catches up with the log before every decision, so several processes
+(web booking, kiosks, dashboards) can share one store. Every change is decided
+inside the store's exclusive transaction after catching up, so two bookers can
+never both take the last free counter.
+
+Personal data (phone number, name) is kept only through ``store.put_personal``
+under ``booking:<id>``, until the end of the appointment plus the site's
+retention period; events, bookings, tickets and messages never hold it.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING, Protocol
+
+from frontdesk_core.booking.model import ServiceBooking
+from frontdesk_core.booking.phone import normalise_phone
+from frontdesk_core.booking.records import Booking, BookingState, Contact
+from frontdesk_core.booking.slots import Occupancy, Slot, SlotPlanner, Span, epoch, local_epoch
+from frontdesk_core.config.models import Centre, Service
+from frontdesk_core.config.suggest import unknown
+from frontdesk_core.config.types import format_duration, text_in
+from frontdesk_core.errors import CapacityError, CommandError, InvalidStateError, NotFoundError
+from frontdesk_core.queues.tickets import Ticket
+from frontdesk_core.store.base import Event, NewEvent, Transaction
+
+if TYPE_CHECKING:
+    from frontdesk_core.app import Frontdesk
+
+log = logging.getLogger("frontdesk.booking")
+
+CREATED = "booking.created"
+RESCHEDULED = "booking.rescheduled"
+CANCELLED = "booking.cancelled"
+CHECKED_IN = "booking.checked_in"
+NO_SHOW = "booking.no_show"
+DONE = "booking.done"
+REMINDED = "booking.reminded"
+KINDS = (CREATED, RESCHEDULED, CANCELLED, CHECKED_IN, NO_SHOW, DONE, REMINDED)
+"""The event kinds the booking engine writes and reads."""
+
+CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
+"""Booking-code letters: no 0/O, 1/I/L look-alikes, easy to read aloud and type at a kiosk."""
+CODE_LENGTH = 6
+
+
+class CheckInAction(StrEnum):
+    """What a check-in did."""
+
+    QUEUED = "queued"
+    """On time: the ticket joined the service's queue for its appointment time."""
+    LATE_QUEUED = "late_queued"
+    """Late, rule ``serve_if_possible``: queued as due now, after those on time."""
+    WALK_IN = "walk_in"
+    """Late, rule ``walk_in``: queued like a citizen without a booking."""
+    REBOOK = "rebook"
+    """Late, rule ``rebook``: no ticket; the booking is cancelled and a new time is needed."""
+    TOO_EARLY = "too_early"
+    """Before the early check-in window: nothing changed; come back later."""
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    """The outcome of a check-in, for the kiosk to show."""
+
+    booking: Booking
+    ticket: Ticket | None
+    action: CheckInAction
+    where: str | None
+    """Where to go, in the booking's language (counter location or waiting area)."""
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A reminder due ``before`` the booked time, at ``due_at``."""
+
+    booking: Booking
+    before: timedelta
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class PhoneMeeting:
+    """A phone meeting whose time has come, for the employee's dashboard.
+
+    ``phone`` and ``name`` are personal data for that employee only: never log them.
+    """
+
+    booking: Booking
+    counter_id: str | None
+    counter_name: str | None
+    phone: str | None
+    name: str | None
+
+    def __repr__(self) -> str:  # never print personal data by accident
+        return f"PhoneMeeting(code={self.booking.code!r}, counter_id={self.counter_id!r})"
+
+
+class TicketQueues(Protocol):
+    """What check-in needs of the queue engine (``fd.queues``)."""
+
+    def issue(
+        self,
+        queue_id: str,
+        *,
+        service_id: str | None = None,
+        priority: int | None = None,
+        note: str | None = None,
+        language: str = "da",
+        booking_id: str | None = None,
+        appointment_at: datetime | None = None,
+    ) -> Ticket:
+        """Issue a ticket in ``queue_id``."""
+        ...
+
+    def cancel(self, ticket_id: str) -> Ticket:
+        """Cancel a waiting ticket."""
+        ...
+
+
+@dataclass
+class _Entry:
+    booking: Booking
+    start: int
+    end: int
+    window: Span
+    changed: int
+    """When the booking was made or last moved (epoch seconds); reminders due before it
+    are skipped."""
+    reminded: set[tuple[int, int]] = field(default_factory=set)
+    ticket_id: str | None = None
+
+
+def personal_ref(booking_id: str) -> str:
+    """The key of a booking's personal data in the store."""
+    return f"booking:{booking_id}"
+
+
+def normalise_code(code: str) -> str:
+    """A booking code as typed (``"ab3-k7q"``) in its stored form (``"AB3K7Q"``)."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+class BookingEngine:
+    """Bookings of one installation, on top of the event store (``fd.booking``)."""
+
+    def __init__(self, frontdesk: Frontdesk) -> None:
+        self._fd = frontdesk
+        self.config = frontdesk.config
+        self.store = frontdesk.store
+        self.clock = frontdesk.clock
+        self.hooks = frontdesk.hooks
+        self.tz = frontdesk.tz
+        self.planner = SlotPlanner(self.config, self.tz)
+        self._lock = threading.RLock()
+        self._seq = 0
+        self._entries: dict[str, _Entry] = {}
+        self._codes: dict[str, str] = {}
+        self._occupancy: dict[str, Occupancy] = {}
+
+    # -- the log ------------------------------------------------------------------------
+
+    def _catch_up(self, source: Transaction | None = None) -> None:
+        """Apply the booking events appended since the last look (by anyone)."""
+        reader: Transaction = source if source is not None else self.store
+        self._absorb(reader.read(after=self._seq, kinds=KINDS))
+
+    def _absorb(self, events: Iterable[Event]) -> None:
+        for event in events:
+            if event.seq <= self._seq:
+                continue
+            self._apply(event)
+            self._seq = event.seq
+
+    def _apply(self, event: Event) -> None:
+        data = event.data
+        if event.kind == CREATED:
+            start, end = _ts(data["start"]), _ts(data["end"])
+            booking = Booking(
+                id=event.key,
+                code=str(data["code"]),
+                service_id=str(data["service_id"]),
+                centre_id=event.centre_id,
+                start=self._dt(start),
+                end=self._dt(end),
+                channel=str(data["channel"]),
+                state=BookingState.BOOKED,
+                created_at=event.at.astimezone(self.tz),
+                language=str(data.get("language", "da")),
+                counter_id=data.get("counter_id"),
+            )
+            window = (_ts(data["busy_from"]), _ts(data["busy_until"]))
+            self._entries[event.key] = _Entry(booking, start, end, window, epoch(event.at))
+            self._codes[booking.code] = event.key
+            self._occupy(event.key)
+            return
+        entry = self._entries.get(event.key)
+        if entry is None:
+            return  # an event about a booking this log never created: nothing to update
+        if event.kind == RESCHEDULED:
+            self._release(event.key)
+            entry.start, entry.end = _ts(data["start"]), _ts(data["end"])
+            entry.window = (_ts(data["busy_from"]), _ts(data["busy_until"]))
+            entry.changed = epoch(event.at)
+            entry.booking = replace(
+                entry.booking,
+                start=self._dt(entry.start),
+                end=self._dt(entry.end),
+                counter_id=data.get("counter_id"),
+            )
+            self._occupy(event.key)
+        elif event.kind == CANCELLED:
+            self._release(event.key)
+            entry.booking = replace(entry.booking, state=BookingState.CANCELLED)
+        elif event.kind == CHECKED_IN:
+            entry.ticket_id = data.get("ticket_id")
+            entry.booking = replace(entry.booking, state=BookingState.CHECKED_IN)
+        elif event.kind == NO_SHOW:
+            entry.booking = replace(entry.booking, state=BookingState.NO_SHOW)
+        elif event.kind == DONE:
+            entry.booking = replace(entry.booking, state=BookingState.DONE)
+        elif event.kind == REMINDED:
+            entry.reminded.add((int(data["before"]), _ts(data["start"])))
+
+    def _occupy(self, booking_id: str) -> None:
+        entry = self._entries[booking_id]
+        counter_id = entry.booking.counter_id
+        if counter_id is not None:
+            occupancy = self._occupancy.setdefault(counter_id, Occupancy())
+            occupancy.add(entry.window[0], entry.window[1], booking_id)
+
+    def _release(self, booking_id: str) -> None:
+        counter_id = self._entries[booking_id].booking.counter_id
+        if counter_id is not None and counter_id in self._occupancy:
+            self._occupancy[counter_id].remove(booking_id)
+
+    def _dt(self, ts: int) -> datetime:
+        return datetime.fromtimestamp(ts, self.tz)
+
+    def _now(self) -> int:
+        return epoch(self.clock.now())
+
+    def _event(self, kind: str, entry: _Entry, **data: object) -> NewEvent:
+        return NewEvent(kind, entry.booking.id, self.clock.now(), entry.booking.centre_id, data)
+
+    # -- looking up -----------------------------------------------------------------------
+
+    def _service(self, service_id: str) -> tuple[Service, ServiceBooking, Centre]:
+        try:
+            service = self.planner.service(service_id)
+        except KeyError:
+            names = [s.id for s in self.config.services]
+            raise NotFoundError(unknown("service", service_id, names)) from None
+        if service.booking is None:
+            raise CommandError(f"service '{service_id}' cannot be booked")
+        return service, service.booking, self.planner.centre_of(service)
+
+    def _channel(self, service: Service, rules: ServiceBooking, channel: str) -> None:
+        if channel not in rules.channels:
+            allowed = " or ".join(f"'{c}'" for c in rules.channels)
+            raise CommandError(
+                f"service '{service.id}' cannot be booked for channel '{channel}'; "
+                f"it can be booked {allowed}"
+            )
+
+    def _entry(self, code: str) -> _Entry:
+        booking_id = self._codes.get(normalise_code(code))
+        if booking_id is None:
+            raise NotFoundError("no booking has that code; check the code in your confirmation")
+        return self._entries[booking_id]
+
+    def _phone_of(self, booking_id: str) -> str | None:
+        data = self.store.get_personal(personal_ref(booking_id))
+        return data.get("phone") if data else None
+
+    def _contact(self, booking_id: str) -> Contact:
+        data = self.store.get_personal(personal_ref(booking_id)) or {}
+        return Contact(phone=data.get("phone"), name=data.get("name"))
+
+    def find(self, code: str) -> Booking:
+        """The booking with this code (spaces, dashes and case ignored)."""
+        with self._lock:
+            self._catch_up()
+            return self._entry(code).booking
+
+    def bookings_on(self, day: date, *, centre_id: str | None = None) -> list[Booking]:
+        """Every booking whose appointment is on ``day`` (any state), by start time."""
+        first = local_epoch(day, datetime.min.time(), self.tz)
+        last = local_epoch(day + timedelta(days=1), datetime.min.time(), self.tz)
+        with self._lock:
+            self._catch_up()
+            found = [
+                e
+                for e in self._entries.values()
+                if first <= e.start < last and centre_id in (None, e.booking.centre_id)
+            ]
+        return [e.booking for e in sorted(found, key=lambda e: (e.start, e.booking.code))]
+
+    # -- free slots -----------------------------------------------------------------------
+
+    def free_slots(
+        self, service_id: str, start: date, end: date, *, channel: str = "in_person"
+    ) -> list[Slot]:
+        """The free slots of a service from ``start`` to ``end`` (both days included),
+        within the minimum notice and the booking horizon."""
+        service, rules, _ = self._service(service_id)
+        self._channel(service, rules, channel)
+        with self._lock:
+            self._catch_up()
+            now = self._now()
+            return self.planner.slots(
+                service,
+                start,
+                end,
+                self._occupancy,
+                channel=channel,
+                earliest=now + int(rules.min_notice.total_seconds()),
+                latest=now + int(rules.horizon.total_seconds()),
+            )
+
+    def next_free_today(self, service_id: str, *, limit: int = 3) -> list[Slot]:
+        """The next ``limit`` free in-person slots today, for a walk-in at the kiosk."""
+        today = self.clock.now().astimezone(self.tz).date()
+        return self.free_slots(service_id, today, today)[:limit]
+
+    def _place(
+        self, service: Service, rules: ServiceBooking, start: int, now: int, ignore: str | None
+    ) -> str:
+        """The counter that takes a booking of ``service`` at ``start``, or why none can."""
+        when = self._dt(start).strftime("%d-%m-%Y %H:%M")
+        day = self._dt(start).date()
+        for candidate in self.planner.candidates(service, day, self._occupancy, ignore=ignore):
+            if candidate.start > start:
+                break
+            if candidate.start < start:
+                continue
+            if start < now + rules.min_notice.total_seconds():
+                raise CapacityError(
+                    f"{when} is too soon to book; book at least "
+                    f"{format_duration(rules.min_notice)} ahead"
+                )
+            if start > now + rules.horizon.total_seconds():
+                raise CapacityError(
+                    f"{when} is too far ahead; bookings open {format_duration(rules.horizon)} ahead"
+                )
+            if not candidate.free:
+                raise CapacityError(f"{when} is no longer free; choose another time")
+            return candidate.free[0]
+        raise CapacityError(
+            f"{when} is not a time that can be booked for service '{service.id}'; "
+            "choose one of the free slots"
+        )
+
+    def _per_citizen(
+        self, service: Service, limit: int, start: int, phone: str | None, ignore: str
+    ) -> None:
+        """A citizen (known by phone number) has at most ``limit`` bookings of a service
+        on one day."""
+        if phone is None:
+            return
+        day = self._dt(start).date()
+        held = 0
+        for entry in self._entries.values():
+            booking = entry.booking
+            if (
+                booking.id == ignore
+                or booking.service_id != service.id
+                or booking.state in (BookingState.CANCELLED, BookingState.NO_SHOW)
+                or booking.start.date() != day
+            ):
+                continue
+            if self._phone_of(booking.id) == phone:
+                held += 1
+        if held >= limit:
+            raise CapacityError(
+                f"this phone number already has {held} booking(s) of service '{service.id}' "
+                f"on {day.strftime('%d-%m-%Y')}; at most {limit} per day"
+            )
+
+    # -- book, reschedule, cancel -----------------------------------------------------------
+
+    def book(
+        self,
+        service_id: str,
+        start: datetime,
+        *,
+        contact: Contact,
+        channel: str = "in_person",
+        language: str = "da",
+    ) -> Booking:
+        """Book ``start`` for a service; raises :class:`CapacityError` when it does not fit.
+
+        ``contact`` is kept (normalised) only until the end of the appointment plus
+        the retention period. A phone meeting needs a phone number.
+        """
+        service, rules, centre = self._service(service_id)
+        self._channel(service, rules, channel)
+        if language not in self.config.site.languages:
+            raise CommandError(
+                f"'{language}' is not one of the site's languages "
+                f"({', '.join(self.config.site.languages)})"
+            )
+        start_ts = _aware_epoch(start)
+        phone = normalise_phone(contact.phone) if contact.phone else None
+        if channel == "phone" and phone is None:
+            raise CommandError("a phone meeting needs a phone number to call")
+        booking_id = "bk-" + secrets.token_hex(8)
+        end_ts = start_ts + int(rules.duration.total_seconds())
+        personal = {k: v for k, v in (("phone", phone), ("name", contact.name)) if v}
+        if personal:
+            # Kept before the booking exists, so a committed booking always has its contact;
+            # forgotten again below if the booking does not go through.
+            self.store.put_personal(personal_ref(booking_id), personal, self._expiry(end_ts))
+        try:
+            with self._lock:
+                with self.store.transaction() as tx:
+                    self._catch_up(tx)
+                    counter_id = self._place(service, rules, start_ts, self._now(), None)
+                    self._per_citizen(
+                        service, rules.per_citizen_per_day, start_ts, phone, booking_id
+                    )
+                    window = self.planner.window(service, start_ts)
+                    data = {
+                        "code": self._new_code(),
+                        "service_id": service.id,
+                        "start": _iso(self._dt(start_ts)),
+                        "end": _iso(self._dt(end_ts)),
+                        "busy_from": _iso(self._dt(window[0])),
+                        "busy_until": _iso(self._dt(window[1])),
+                        "channel": channel,
+                        "language": language,
+                        "counter_id": counter_id,
+                    }
+                    event = NewEvent(CREATED, booking_id, self.clock.now(), centre.id, data)
+                    appended = tx.append([event])
+                self._absorb(appended)
+                booking = self._entries[booking_id].booking
+        except BaseException:
+            if personal:
+                self.store.delete_personal(personal_ref(booking_id))
+            raise
+        log.info("booking created", extra={"booking": booking.id, "service": service.id})
+        self.hooks.booking_created(booking, Contact(phone=phone, name=contact.name))
+        return booking
+
+    def _new_code(self) -> str:
+        while True:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            if code not in self._codes:
+                return code
+
+    def _expiry(self, end_ts: int) -> datetime:
+        return self._dt(end_ts) + self.config.site.booking.retention
+
+    def reschedule(self, code: str, start: datetime) -> Booking:
+        """Move a booking to another free ``start`` of the same service; its old time is
+        freed at once."""
+        start_ts = _aware_epoch(start)
+        with self._lock:
+            with self.store.transaction() as tx:
+                self._catch_up(tx)
+                entry = self._entry(code)
+                now = self._now()
+                self._must_be_booked(entry)
+                if entry.start <= now:
+                    raise InvalidStateError("the appointment has already begun; it cannot be moved")
+                booking_id = entry.booking.id
+                service, rules, _ = self._service(entry.booking.service_id)
+                counter_id = self._place(service, rules, start_ts, now, booking_id)
+                phone = self._phone_of(booking_id)
+                self._per_citizen(service, rules.per_citizen_per_day, start_ts, phone, booking_id)
+                end_ts = start_ts + int(rules.duration.total_seconds())
+                window = self.planner.window(service, start_ts)
+                appended = tx.append(
+                    [
+                        self._event(
+                            RESCHEDULED,
+                            entry,
+                            start=_iso(self._dt(start_ts)),
+                            end=_iso(self._dt(end_ts)),
+                            busy_from=_iso(self._dt(window[0])),
+                            busy_until=_iso(self._dt(window[1])),
+                            counter_id=counter_id,
+                        )
+                    ]
+                )
+            self._absorb(appended)
+            booking = entry.booking
+        personal = self.store.get_personal(personal_ref(booking.id))
+        if personal:
+            self.store.put_personal(personal_ref(booking.id), personal, self._expiry(end_ts))
+        return booking
+
+    def cancel(self, code: str, *, reason: str = "citizen") -> Booking:
+        """Cancel a booking; its slot is free again at once. The contact is told through
+        ``booking_cancelled`` and then forgotten."""
+        with self._lock:
+            with self.store.transaction() as tx:
+                self._catch_up(tx)
+                entry = self._entry(code)
+                self._must_be_booked(entry)
+                appended = tx.append([self._event(CANCELLED, entry, reason=reason)])
+            self._absorb(appended)
+            booking = entry.booking
+        contact = self._contact(booking.id)
+        self.hooks.booking_cancelled(booking, contact, reason)
+        # Once the citizen is told, nothing needs the number any more.
+        self.store.delete_personal(personal_ref(booking.id))
+        return booking
+
+    def _must_be_booked(self, entry: _Entry) -> None:
+        state = entry.booking.state
+        if state is BookingState.BOOKED:
+            return
+        messages = {
+            BookingState.CANCELLED: "the booking is cancelled",
+            BookingState.CHECKED_IN: "the booking is already checked in",
+            BookingState.NO_SHOW: "the booking was not met (no-show)",
+            BookingState.DONE: "the appointment has taken place",
+        }
+        raise InvalidStateError(messages[state])
+
+    # -- check-in -------------------------------------------------------------------------
+
+    def check_in(self, code: str | None = None, *, phone: str | None = None) -> CheckInResult:
+        """Check in at a kiosk by booking code or by phone number.
+
+        On time (within the centre's early and late windows) the booked ticket joins
+        the service's queue for its time; a late arrival follows the centre's
+        ``late_arrival`` rule. ``citizen_checked_in`` fires with the ticket.
+        """
+        if (code is None) == (phone is None):
+            raise CommandError("check in with either a booking code or a phone number")
+        with self._lock:
+            self._catch_up()
+            if code is not None:
+                entry = self._entry(code)
+            else:
+                entry = self._today_by_phone(normalise_phone(phone or ""))
+            booking = entry.booking
+            if booking.channel == "phone":
+                raise InvalidStateError(
+                    "this is a phone meeting: the employee calls you at the time, "
+                    "no check-in is needed"
+                )
+            self._must_be_booked(entry)
+        centre = self.config.centre(booking.centre_id)
+        service, _, _ = self._service(booking.service_id)
+        rules = centre.booking
+        now = self._now()
+        if now < entry.start - rules.check_in_early.total_seconds():
+            return CheckInResult(booking, None, CheckInAction.TOO_EARLY, None)
+        queue_id = service.queue
+        appointment_at: datetime | None = booking.start
+        action = CheckInAction.QUEUED
+        if now > entry.start + rules.check_in_late.total_seconds():
+            if rules.late_arrival == "rebook":
+                cancelled = self.cancel(booking.code, reason="late")
+                return CheckInResult(cancelled, None, CheckInAction.REBOOK, None)
+            if rules.late_arrival == "walk_in":
+                action = CheckInAction.WALK_IN
+                queue_id = rules.walk_in_queue or service.queue
+                appointment_at = None
+            else:
+                # Due now: ahead of walk-ins, behind those who came on time.
+                action = CheckInAction.LATE_QUEUED
+                appointment_at = self._dt(now)
+        queues: TicketQueues = self._fd.queues
+        ticket = queues.issue(
+            queue_id,
+            service_id=service.id,
+            booking_id=booking.id,
+            appointment_at=appointment_at,
+            language=booking.language,
+        )
+        with self._lock:
+            with self.store.transaction() as tx:
+                self._catch_up(tx)
+                appended: list[Event] = []
+                # Someone may have checked the same booking in at another kiosk meanwhile.
+                if entry.booking.state is BookingState.BOOKED:
+                    event = self._event(
+                        CHECKED_IN,
+                        entry,
+                        ticket_id=ticket.id,
+                        queue_id=queue_id,
+                        action=str(action),
+                        late_seconds=max(0, now - entry.start),
+                    )
+                    appended = tx.append([event])
+            if not appended:
+                queues.cancel(ticket.id)
+                self._must_be_booked(entry)
+            self._absorb(appended)
+            booking = entry.booking
+        self.hooks.citizen_checked_in(booking, ticket)
+        return CheckInResult(booking, ticket, action, self._where(booking, queue_id, action))
+
+    def _today_by_phone(self, phone: str) -> _Entry:
+        now = self._now()
+        today = self._dt(now).date()
+        matches = [
+            e
+            for e in self._entries.values()
+            if e.booking.state is BookingState.BOOKED
+            and e.booking.channel == "in_person"
+            and e.booking.start.date() == today
+            and self._phone_of(e.booking.id) == phone
+        ]
+        if not matches:
+            raise NotFoundError(
+                "no booking today for that phone number; use the code in your confirmation "
+                "or ask at the desk"
+            )
+        return min(matches, key=lambda e: abs(e.start - now))
+
+    def _where(self, booking: Booking, queue_id: str, action: CheckInAction) -> str | None:
+        """The counter's location for a booked ticket, else the queue's waiting area."""
+        centre = self.config.centre(booking.centre_id)
+        language = booking.language
+        if action is not CheckInAction.WALK_IN and booking.counter_id is not None:
+            for counter in centre.counters:
+                if counter.id == booking.counter_id and counter.location:
+                    return text_in(counter.location, language, self.config.site.languages[0])
+        queue = self.config.queue(queue_id)
+        if queue.where:
+            return text_in(queue.where, language, self.config.site.languages[0])
+        return None
+
+    # -- after the time -----------------------------------------------------------------------
+
+    def mark_no_shows(self) -> int:
+        """Record a no-show for every in-person booking not checked in by the end of its
+        appointment plus the late check-in window; returns how many."""
+        with self._lock:
+            with self.store.transaction() as tx:
+                self._catch_up(tx)
+                now = self._now()
+                events = []
+                for entry in self._entries.values():
+                    booking = entry.booking
+                    if booking.state is not BookingState.BOOKED or booking.channel != "in_person":
+                        continue
+                    late = self.config.centre(booking.centre_id).booking.check_in_late
+                    if now >= entry.end + late.total_seconds():
+                        events.append(self._event(NO_SHOW, entry))
+                appended = tx.append(events) if events else []
+            self._absorb(appended)
+        return len(appended)
+
+    def phone_meetings_due(
+        self, now: datetime | None = None, *, counter_id: str | None = None
+    ) -> list[PhoneMeeting]:
+        """Phone meetings whose time has come and that are not finished, for the dashboard
+        of the employee who calls (with the number, from the personal data)."""
+        at = _aware_epoch(now) if now is not None else self._now()
+        with self._lock:
+            self._catch_up()
+            due = sorted(
+                (
+                    e
+                    for e in self._entries.values()
+                    if e.booking.channel == "phone"
+                    and e.booking.state is BookingState.BOOKED
+                    and e.start <= at < e.end + self._late(e).total_seconds()
+                    and counter_id in (None, e.booking.counter_id)
+                ),
+                key=lambda e: e.start,
+            )
+        out = []
+        for entry in due:
+            contact = self._contact(entry.booking.id)
+            out.append(
+                PhoneMeeting(
+                    entry.booking,
+                    entry.booking.counter_id,
+                    self._counter_name(entry.booking),
+                    contact.phone,
+                    contact.name,
+                )
+            )
+        return out
+
+    def _late(self, entry: _Entry) -> timedelta:
+        return self.config.centre(entry.booking.centre_id).booking.check_in_late
+
+    def _counter_name(self, booking: Booking) -> str | None:
+        for counter in self.config.centre(booking.centre_id).counters:
+            if counter.id == booking.counter_id:
+                return text_in(counter.name, booking.language, self.config.site.languages[0])
+        return None
+
+    def finish_phone_meeting(self, code: str, *, reached: bool = True) -> Booking:
+        """The employee finished a phone meeting: done, or a no-show if nobody answered."""
+        with self._lock:
+            with self.store.transaction() as tx:
+                self._catch_up(tx)
+                entry = self._entry(code)
+                if entry.booking.channel != "phone":
+                    raise InvalidStateError("the booking is not a phone meeting")
+                self._must_be_booked(entry)
+                appended = tx.append([self._event(DONE if reached else NO_SHOW, entry)])
+            self._absorb(appended)
+            return entry.booking
+
+    # -- reminders ------------------------------------------------------------------------------
+
+    def due_reminders(self, until: datetime) -> list[Reminder]:
+        """Reminders due at or before ``until`` and not yet sent, earliest first.
+
+        A reminder whose time had already passed when the booking was made (or
+        moved) is never due: a booking made an hour ahead gets no "24 h" reminder.
+        """
+        limit = _aware_epoch(until)
+        with self._lock:
+            self._catch_up()
+            return [self._reminder(e, before) for e, before in self._due(limit, self._now())]
+
+    def _due(self, limit: int, now: int) -> list[tuple[_Entry, int]]:
+        offsets = sorted(
+            {int(o.total_seconds()) for o in self.config.site.booking.reminders}, reverse=True
+        )
+        due = []
+        for entry in self._entries.values():
+            if entry.booking.state is not BookingState.BOOKED or entry.start <= now:
+                continue
+            for before in offsets:
+                at = entry.start - before
+                if (
+                    at <= limit
+                    and at >= entry.changed
+                    and (before, entry.start) not in entry.reminded
+                ):
+                    due.append((entry, before))
+        due.sort(key=lambda item: (item[0].start - item[1], item[0].booking.code))
+        return due
+
+    def _reminder(self, entry: _Entry, before: int) -> Reminder:
+        return Reminder(entry.booking, timedelta(seconds=before), self._dt(entry.start - before))
+
+    def send_due_reminders(self) -> int:
+        """Fire ``booking_reminder_due`` for every reminder due now, exactly once each
+        (recorded as ``booking.reminded``, also across processes); returns how many."""
+        with self._lock:
+            with self.store.transaction() as tx:
+                self._catch_up(tx)
+                now = self._now()
+                due = self._due(now, now)
+                appended = (
+                    tx.append(
+                        [
+                            self._event(REMINDED, e, before=before, start=_iso(self._dt(e.start)))
+                            for e, before in due
+                        ]
+                    )
+                    if due
+                    else []
+                )
+            reminders = [self._reminder(e, before) for e, before in due]
+            self._absorb(appended)
+        for reminder in reminders:
+            contact = self._contact(reminder.booking.id)
+            self.hooks.booking_reminder_due(reminder.booking, contact, reminder.before)
+        return len(reminders)
+
+    def cancel_by_reply(self, phone: str, text: str) -> Booking | None:
+        """Cancel by an SMS reply such as ``"AFBUD"`` (or ``"AFBUD K7Q3MA"``) from ``phone``.
+
+        Without a code the citizen's next booking is cancelled. Returns ``None`` when
+        the text is no cancel keyword or the number has no booking to cancel.
+        """
+        words = text.strip().split()
+        keywords = {k.casefold() for k in self.config.site.booking.cancel_keywords}
+        if not words or words[0].strip(".,!").casefold() not in keywords:
+            return None
+        try:
+            number = normalise_phone(phone)
+        except CommandError:
+            return None
+        with self._lock:
+            self._catch_up()
+            now = self._now()
+            upcoming = sorted(
+                (
+                    e
+                    for e in self._entries.values()
+                    if e.booking.state is BookingState.BOOKED and e.start > now
+                ),
+                key=lambda e: e.start,
+            )
+            if len(words) > 1:
+                wanted = normalise_code(words[1])
+                upcoming = [e for e in upcoming if e.booking.code == wanted]
+            target = next((e for e in upcoming if self._phone_of(e.booking.id) == number), None)
+        if target is None:
+            return None
+        return self.cancel(target.booking.code, reason="sms")
+
+    # -- personal data --------------------------------------------------------------------------
+
+    def purge(self) -> int:
+        """Delete personal data whose retention has run out; the anonymous events stay.
+        Returns how many records were deleted."""
+        return self.store.purge_personal(self.clock.now())
+
+
+def _ts(value: object) -> int:
+    return epoch(datetime.fromisoformat(str(value)))
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def _aware_epoch(moment: datetime) -> int:
+    if moment.tzinfo is None:
+        raise CommandError("give the time with a timezone (an aware datetime)")
+    return epoch(moment)

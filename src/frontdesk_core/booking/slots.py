@@ -1,0 +1,322 @@
+"""Free appointment slots, computed from opening hours, staff schedules, breaks and bookings.
+
+Every time is handled internally as whole seconds since the epoch (UTC), so
+that arithmetic is elapsed time: on the days daylight saving time starts or
+ends, a day has 23 or 25 hours, "24 h before" is really 24 hours before, and
+no slot falls into the missing hour or is skipped in the repeated one.
+
+A booking occupies one counter from ``start - buffer_before`` to
+``end + buffer_after`` (its *window*). A slot is offered when at least one
+counter that can serve the service is on duty for the whole window (inside its
+booking hours, inside the centre's opening hours that day, outside its breaks)
+and has no other booking overlapping the window. Its capacity is the number of
+counters on duty; ``free`` is how many of those are still untaken.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from frontdesk_core.booking.model import ServiceBooking
+from frontdesk_core.config.models import Centre, Config, Counter, Service
+from frontdesk_core.config.types import TimeRange
+from frontdesk_core.opening.hours import WEEKDAYS, OpeningCalendar
+
+Span = tuple[int, int]
+"""A half-open interval ``[start, end)`` in epoch seconds."""
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A start time a citizen can book, and how many counters could still take it."""
+
+    service_id: str
+    centre_id: str
+    start: datetime
+    end: datetime
+    channel: str
+    capacity: int
+    """Counters on duty for the whole appointment (and its buffers)."""
+    free: int
+    """Of those, how many have no booking yet."""
+
+
+def epoch(moment: datetime) -> int:
+    """Whole seconds since the epoch of an aware datetime."""
+    if moment.tzinfo is None:
+        raise ValueError("a naive datetime has no place in time; give it a timezone")
+    return int(moment.timestamp())
+
+
+def local_epoch(day: date, moment: time, tz: tzinfo) -> int:
+    """The epoch second of ``moment`` on ``day`` in ``tz`` (``time.max`` is the next midnight).
+
+    A wall time that does not exist (in the hour skipped when summer time
+    starts) is read with the offset before the change, as zoneinfo does.
+    """
+    if moment == time.max:
+        return int(datetime.combine(day + timedelta(days=1), time(0), tz).timestamp())
+    return int(datetime.combine(day, moment, tz).timestamp())
+
+
+def merge(spans: Iterable[Span]) -> list[Span]:
+    """Sort spans and merge those that overlap or touch."""
+    out: list[Span] = []
+    for start, end in sorted(spans):
+        if end <= start:
+            continue
+        if out and start <= out[-1][1]:
+            if end > out[-1][1]:
+                out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def intersect(a: list[Span], b: list[Span]) -> list[Span]:
+    """The parts of time in both merged span lists."""
+    out: list[Span] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if start < end:
+            out.append((start, end))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def subtract(a: list[Span], b: list[Span]) -> list[Span]:
+    """The parts of ``a`` outside ``b`` (both merged)."""
+    out: list[Span] = []
+    j = 0
+    for start, end in a:
+        cursor = start
+        while j < len(b) and b[j][1] <= cursor:
+            j += 1
+        k = j
+        while k < len(b) and b[k][0] < end:
+            if b[k][0] > cursor:
+                out.append((cursor, b[k][0]))
+            cursor = max(cursor, b[k][1])
+            k += 1
+        if cursor < end:
+            out.append((cursor, end))
+    return out
+
+
+def contains(spans: list[Span], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` lies inside one span of the merged list."""
+    i = bisect_left(spans, (start + 1,)) - 1
+    return i >= 0 and spans[i][0] <= start and end <= spans[i][1]
+
+
+@dataclass
+class Occupancy:
+    """The booking windows taken on one counter, kept sorted for fast overlap tests."""
+
+    windows: list[tuple[int, int, str]] = field(default_factory=list)
+    longest: int = 0
+
+    def add(self, start: int, end: int, booking_id: str) -> None:
+        """Take ``[start, end)`` for ``booking_id``."""
+        insort(self.windows, (start, end, booking_id))
+        self.longest = max(self.longest, end - start)
+
+    def remove(self, booking_id: str) -> None:
+        """Give back every window of ``booking_id``."""
+        self.windows = [w for w in self.windows if w[2] != booking_id]
+
+    def overlaps(self, start: int, end: int, ignore: str | None = None) -> bool:
+        """Whether a window other than ``ignore``'s overlaps ``[start, end)``."""
+        i = bisect_left(self.windows, (end,))
+        # Windows starting before ``end`` may overlap; only those at most ``longest``
+        # before ``start`` can still reach into it.
+        while i > 0:
+            i -= 1
+            w_start, w_end, booking_id = self.windows[i]
+            if w_start + self.longest <= start:
+                break
+            if w_end > start and w_start < end and booking_id != ignore:
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A start time on a service's grid, with the counters on duty and those free."""
+
+    start: int
+    end: int
+    on_duty: tuple[str, ...]
+    free: tuple[str, ...]
+
+
+class SlotPlanner:
+    """Computes a service's start times and which counters can take them.
+
+    It knows the configuration only; the bookings already made come in as an
+    :class:`Occupancy` per counter, so the same planner serves the live engine,
+    the simulator and the ``frontdesk slots`` command.
+    """
+
+    def __init__(self, config: Config, tz: tzinfo) -> None:
+        self.config = config
+        self.tz = tz
+        self._calendars: dict[str, OpeningCalendar] = {}
+        self._services = {s.id: s for s in config.services}
+
+    # -- configuration ------------------------------------------------------------------
+
+    def service(self, service_id: str) -> Service:
+        """The service with this id (KeyError if there is none)."""
+        return self._services[service_id]
+
+    def centre_of(self, service: Service) -> Centre:
+        """The centre whose queue serves ``service``."""
+        return self.config.centre_of_queue(service.queue)
+
+    def calendar(self, centre: Centre) -> OpeningCalendar:
+        """The (cached) opening calendar of ``centre``."""
+        if centre.id not in self._calendars:
+            self._calendars[centre.id] = OpeningCalendar(centre, self.tz)
+        return self._calendars[centre.id]
+
+    def counters_for(self, service: Service) -> list[Counter]:
+        """The counters that serve bookings of ``service``, in configuration order."""
+        centre = self.centre_of(service)
+        rules = service.booking
+        if rules is not None and rules.counters is not None:
+            wanted = set(rules.counters)
+            return [c for c in centre.counters if c.id in wanted]
+        return [c for c in centre.counters if service.queue in c.queues]
+
+    # -- availability -------------------------------------------------------------------
+
+    def _spans(self, day: date, ranges: Iterable[TimeRange]) -> list[Span]:
+        return merge(
+            (local_epoch(day, r.start, self.tz), local_epoch(day, r.end, self.tz)) for r in ranges
+        )
+
+    def opening(self, centre: Centre, day: date) -> list[Span]:
+        """When ``centre`` is open on ``day`` (exceptions and holidays applied)."""
+        return self._spans(day, self.calendar(centre).hours_on(day))
+
+    def on_duty(self, centre: Centre, counter: Counter, day: date) -> list[Span]:
+        """When ``counter`` takes bookings on ``day``: its booking hours inside the opening
+        hours of the centre, minus the breaks that apply to it."""
+        open_spans = self.opening(centre, day)
+        if not open_spans:
+            return []
+        weekday = WEEKDAYS[day.weekday()]
+        if counter.booking_hours is not None:
+            own = self._spans(day, getattr(counter.booking_hours, weekday))
+            open_spans = intersect(open_spans, own)
+        breaks = [
+            b.time
+            for b in centre.booking.breaks
+            if weekday in b.weekdays and (b.counters is None or counter.id in b.counters)
+        ]
+        if breaks:
+            open_spans = subtract(open_spans, self._spans(day, breaks))
+        return open_spans
+
+    # -- slots --------------------------------------------------------------------------
+
+    def candidates(
+        self,
+        service: Service,
+        day: date,
+        occupancy: dict[str, Occupancy],
+        *,
+        ignore: str | None = None,
+    ) -> Iterator[Candidate]:
+        """Every start time of ``service`` on ``day`` where some counter is on duty."""
+        rules = _rules(service)
+        centre = self.centre_of(service)
+        duration = int(rules.duration.total_seconds())
+        before = int(rules.buffer_before.total_seconds())
+        after = int(rules.buffer_after.total_seconds())
+        step = int((rules.slot_step or rules.duration).total_seconds())
+        if duration <= 0 or step <= 0:
+            return
+        duty = [(c.id, self.on_duty(centre, c, day)) for c in self.counters_for(service)]
+        duty = [(counter_id, spans) for counter_id, spans in duty if spans]
+        if not duty:
+            return
+        empty = Occupancy()
+        # The grid starts at each opening of the centre and advances in elapsed seconds,
+        # so it stays regular across a daylight-saving change.
+        for open_start, open_end in self.opening(centre, day):
+            start = open_start
+            while start + duration <= open_end:
+                w_start, w_end = start - before, start + duration + after
+                on = tuple(cid for cid, spans in duty if contains(spans, w_start, w_end))
+                if on:
+                    free = tuple(
+                        cid
+                        for cid in on
+                        if not occupancy.get(cid, empty).overlaps(w_start, w_end, ignore)
+                    )
+                    yield Candidate(start, start + duration, on, free)
+                start += step
+
+    def slots(
+        self,
+        service: Service,
+        first: date,
+        last: date,
+        occupancy: dict[str, Occupancy],
+        *,
+        channel: str,
+        earliest: int | None = None,
+        latest: int | None = None,
+    ) -> list[Slot]:
+        """Free slots from ``first`` to ``last`` (inclusive) starting within
+        ``[earliest, latest]`` (epoch seconds; ``None`` for no limit)."""
+        out: list[Slot] = []
+        centre_id = self.centre_of(service).id
+        tz = self.tz
+        day = first
+        while day <= last:
+            if latest is not None and local_epoch(day, time(0), tz) > latest:
+                break
+            for c in self.candidates(service, day, occupancy):
+                if not c.free:
+                    continue
+                if earliest is not None and c.start < earliest:
+                    continue
+                if latest is not None and c.start > latest:
+                    break
+                out.append(
+                    Slot(
+                        service.id,
+                        centre_id,
+                        datetime.fromtimestamp(c.start, tz),
+                        datetime.fromtimestamp(c.end, tz),
+                        channel,
+                        len(c.on_duty),
+                        len(c.free),
+                    )
+                )
+            day += timedelta(days=1)
+        return out
+
+    def window(self, service: Service, start: int) -> Span:
+        """The time a booking of ``service`` at ``start`` keeps a counter busy."""
+        rules = _rules(service)
+        return (
+            start - int(rules.buffer_before.total_seconds()),
+            start + int((rules.duration + rules.buffer_after).total_seconds()),
+        )
+
+
+def _rules(service: Service) -> ServiceBooking:
+    if service.booking is None:
+        raise ValueError(f"service '{service.id}' is not bookable")
+    return service.booking
