@@ -1,0 +1,1 @@
+"""frontdesk plugin: tickets printed on ESC/POS receipt printers."""

@@ -1,0 +1,79 @@
+"""The hook implementations: the ``printers:`` section and printing at the kiosks.
+
+The printers belong to one open :class:`~frontdesk_core.app.Frontdesk` (its
+configuration says which kiosk prints where), while this module is loaded once
+per process. So at start-up a :class:`KioskPrinters` object is built from that
+Frontdesk's configuration and registered with its own plugin manager; it
+answers ``frontdesk_print_ticket`` and is unregistered again at shut-down.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from frontdesk_core.devices import PrintResult, TicketPrint
+from frontdesk_core.hookspecs import hookimpl
+from frontdesk_printer_escpos.config import SECTION, PrinterConfig, PrintersSection
+from frontdesk_printer_escpos.printer import TicketPrinter
+
+if TYPE_CHECKING:
+    from frontdesk_core.app import Frontdesk
+
+log = logging.getLogger("frontdesk.printer_escpos")
+
+
+class KioskPrinters:
+    """The configured printers of one Frontdesk, answering ``frontdesk_print_ticket``."""
+
+    def __init__(self, configs: Iterable[PrinterConfig]) -> None:
+        self.printers: dict[str, TicketPrinter] = {}
+        for config in configs:
+            # The section's validation already rejects a kiosk given twice.
+            self.printers.setdefault(config.kiosk, TicketPrinter(config))
+
+    @hookimpl
+    def frontdesk_print_ticket(self, ticket: TicketPrint) -> PrintResult | None:
+        """Print at the ticket's kiosk; ``None`` when that kiosk has no printer here."""
+        printer = self.printers.get(ticket.kiosk_id)
+        if printer is None:
+            return None
+        try:
+            return printer.print(ticket)
+        except Exception as exc:
+            # TicketPrinter.print catches everything itself; this is the last guard.
+            return PrintResult(
+                ok=False, printer=printer.name, fault="error", detail=f"{type(exc).__name__}: {exc}"
+            )
+
+
+def _registration_name(frontdesk: Frontdesk) -> str:
+    return f"printer_escpos.kiosks.{id(frontdesk)}"
+
+
+@hookimpl
+def frontdesk_config_sections(register: Callable[[str, Any], None]) -> None:
+    """Register the ``printers:`` section."""
+    register(SECTION, PrintersSection)
+
+
+@hookimpl
+def frontdesk_startup(frontdesk: Frontdesk) -> None:
+    """Build the printers of this Frontdesk's configuration and let them answer prints."""
+    configs: list[PrinterConfig] = list(frontdesk.config.sections.get(SECTION) or [])
+    if not configs:
+        return
+    kiosks = {k.id for centre in frontdesk.config.centres for k in centre.kiosks}
+    for config in configs:
+        if config.kiosk not in kiosks:
+            log.warning("printer for an unknown kiosk", extra={"printer": config.printer_name})
+    frontdesk.hooks.pm.register(KioskPrinters(configs), name=_registration_name(frontdesk))
+
+
+@hookimpl
+def frontdesk_shutdown(frontdesk: Frontdesk) -> None:
+    """Stop answering prints for this Frontdesk."""
+    name = _registration_name(frontdesk)
+    if frontdesk.hooks.pm.has_plugin(name):
+        frontdesk.hooks.pm.unregister(name=name)

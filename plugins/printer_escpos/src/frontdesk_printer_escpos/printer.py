@@ -1,0 +1,164 @@
+"""One kiosk's printer: render a ticket, check the printer, send it, say how it went.
+
+A kiosk must never hang on its printer: a citizen is waiting for a number.
+The job runs in a worker thread under one deadline (the connection's
+``timeout``), and the caller waits for it at most that long plus a moment. A
+driver that hangs all the same (a USB or device-file write blocking in the
+kernel) is left behind, and the printer answers ``busy`` until it returns.
+Nothing here raises: every failure becomes a ``PrintResult(ok=False, ...)``,
+which the core turns into "show the number on screen" and a device fault.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from frontdesk_core.devices import PrintResult, TicketPrint
+from frontdesk_printer_escpos.config import PrinterConfig
+from frontdesk_printer_escpos.encode import encode_ticket
+from frontdesk_printer_escpos.layout import DEFAULT_TEMPLATE, LayoutError, Step, render_layout
+from frontdesk_printer_escpos.status import QUERIES, PrinterFault, PrinterStatus, decode, request
+from frontdesk_printer_escpos.transport import Transport, make_transport
+
+log = logging.getLogger("frontdesk.printer_escpos")
+
+GRACE = 0.5
+"""Seconds the caller waits beyond the deadline for a job to report before giving up."""
+
+TransportFactory = Callable[[PrinterConfig], Transport]
+
+
+def _default_transport(config: PrinterConfig) -> Transport:
+    return make_transport(config.connection)
+
+
+def read_status(transport: Transport, deadline: float) -> PrinterStatus:
+    """Ask the three real-time status requests and decode the answers."""
+    answers = []
+    for n in QUERIES:
+        transport.write(request(n), deadline)
+        answers.append(transport.read_byte(deadline))
+    return decode(*answers)
+
+
+class TicketPrinter:
+    """The printer of one kiosk; safe to call from several threads (one job at a time)."""
+
+    def __init__(
+        self, config: PrinterConfig, *, transport: TransportFactory = _default_transport
+    ) -> None:
+        self.config = config
+        self.name = config.printer_name
+        self._transport = transport
+        self._lock = threading.Lock()
+
+    @property
+    def timeout(self) -> float:
+        """The time limit of one print job, in seconds."""
+        return self.config.connection.timeout.total_seconds()
+
+    @property
+    def asks_status(self) -> bool:
+        """Whether the printer is asked for its status around each ticket."""
+        return bool(getattr(self.config.connection, "status", False))
+
+    def render(self, ticket: TicketPrint) -> tuple[bytes, str | None]:
+        """The ticket's bytes, and a note when the configured template had to be replaced."""
+        config = self.config
+        note = None
+
+        def steps_of(template: str) -> list[Step]:
+            return render_layout(
+                template, ticket, qr=config.qr, columns=config.columns, labels=config.labels
+            )
+
+        try:
+            steps = steps_of(config.template or DEFAULT_TEMPLATE)
+        except LayoutError as exc:
+            if config.template is None:
+                raise
+            # A ticket in the hand beats a perfect layout: print the built-in one instead.
+            log.warning("ticket template failed", extra={"printer": self.name, "error": str(exc)})
+            steps = steps_of(DEFAULT_TEMPLATE)
+            note = f"the printer's template failed ({exc}); printed with the built-in layout"
+        data = encode_ticket(
+            steps,
+            code_page=config.code_page,
+            columns=config.columns,
+            dots=config.dots,
+            cut=config.cut,
+            qr_size=6 if config.paper_width == 80 else 4,
+        )
+        return data, note
+
+    def print(self, ticket: TicketPrint) -> PrintResult:
+        """Print ``ticket``; returns within about the timeout whatever the printer does."""
+        started = time.monotonic()
+        deadline = started + self.timeout
+        try:
+            data, note = self.render(ticket)
+        except Exception as exc:
+            return self._failed("layout", f"the ticket could not be laid out: {exc}")
+        if not self._lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            return self._failed("busy", "the printer is still busy with an earlier ticket")
+        outcome: list[PrintResult] = []
+        worker = threading.Thread(
+            target=self._job,
+            args=(data, deadline, note, outcome),
+            name=f"print-{self.name}",
+            daemon=True,
+        )
+        worker.start()
+        worker.join(max(0.0, deadline - time.monotonic()) + GRACE)
+        if outcome:
+            result = outcome[0]
+        else:
+            result = self._failed(
+                "timeout", f"the printer did not finish within {self.timeout:g} s"
+            )
+        if not result.ok:
+            log.warning(
+                "ticket not printed",
+                extra={"printer": self.name, "fault": result.fault, "detail": result.detail},
+            )
+        return result
+
+    def _failed(self, fault: str, detail: str) -> PrintResult:
+        return PrintResult(ok=False, printer=self.name, fault=fault, detail=detail)
+
+    def _job(self, data: bytes, deadline: float, note: str | None, out: list[PrintResult]) -> None:
+        try:
+            out.append(self._send(data, deadline, note))
+        except Exception as exc:
+            out.append(self._failed("error", f"{type(exc).__name__}: {exc}"))
+        finally:
+            self._lock.release()
+
+    def _send(self, data: bytes, deadline: float, note: str | None) -> PrintResult:
+        transport = self._transport(self.config)
+        notes = [note] if note else []
+        try:
+            transport.open(deadline)
+            check = self.asks_status and transport.can_read
+            if check:
+                before = read_status(transport, deadline)
+                if before.fault is not None:
+                    raise before.fault
+            transport.write(data, deadline)
+            if check:
+                after = read_status(transport, deadline)
+                if after.fault is not None:
+                    fault = after.fault
+                    raise PrinterFault(
+                        fault.kind, f"{fault.detail} (while printing: the ticket may be incomplete)"
+                    )
+                if after.paper_near_end:
+                    notes.append("the paper roll is nearly empty")
+        except PrinterFault as fault:
+            return self._failed(fault.kind, fault.detail)
+        finally:
+            transport.close()
+        return PrintResult(ok=True, printer=self.name, detail="; ".join(notes) or None)
