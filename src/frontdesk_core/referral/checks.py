@@ -1,31 +1,218 @@
-"""Static checks of referral trees, run when a configuration is validated."""
+"""Static checks of referral trees, run when a configuration is validated.
+
+Each problem is reported where it is written: a reference to a node that does
+not exist, a loop, a node no path reaches, a question whose options can all be
+hidden, an outcome naming a queue, service, authority, centre or document that
+does not exist, and every mistake in a condition (see
+:mod:`frontdesk_core.referral.conditions`). Texts in every language are checked
+for all models alike by :func:`frontdesk_core.config.link.check_languages`.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from frontdesk_core.config.link import all_queue_ids, unique
 from frontdesk_core.config.models import Config
 from frontdesk_core.config.suggest import unknown
+from frontdesk_core.referral.conditions import Scope, check_condition
+from frontdesk_core.referral.graph import TreeGraph, node_edges
+from frontdesk_core.referral.model import (
+    BookNow,
+    Branch,
+    Checklist,
+    JoinQueue,
+    Question,
+    Refer,
+    ReferralTree,
+    SendHome,
+)
 
 if TYPE_CHECKING:
     from frontdesk_core.config.loader import LoadContext, Reporter
 
 
 def check_trees(config: Config, context: LoadContext, reporter: Reporter) -> None:
-    """Every node a tree names exists, and the tree's outcomes name existing things."""
+    """Run every check on every tree of the configuration."""
     for t, tree in enumerate(config.trees):
-        ids = [n.id for n in tree.nodes]
-        if tree.start not in ids:
-            reporter.error(("trees", t, "start"), unknown("node", tree.start, ids))
-        for n, node in enumerate(tree.nodes):
-            base = ("trees", t, "nodes", n)
-            for attr in ("next", "missing", "otherwise"):
-                target = getattr(node, attr, None)
-                if target is not None and target not in ids:
-                    reporter.error((*base, attr), unknown("node", target, ids))
-            for o, option in enumerate(getattr(node, "options", [])):
-                if option.next not in ids:
-                    reporter.error((*base, "options", o, "next"), unknown("node", option.next, ids))
-            for c, case in enumerate(getattr(node, "cases", [])):
-                if case.next not in ids:
-                    reporter.error((*base, "cases", c, "next"), unknown("node", case.next, ids))
+        _TreeChecks(config, context, reporter, t, tree).run()
+
+
+class _TreeChecks:
+    def __init__(
+        self,
+        config: Config,
+        context: LoadContext,
+        reporter: Reporter,
+        index: int,
+        tree: ReferralTree,
+    ) -> None:
+        self.config = config
+        self.context = context
+        self.reporter = reporter
+        self.index = index
+        self.tree = tree
+        self.ids = [n.id for n in tree.nodes]
+        self.graph = TreeGraph(tree)
+        self.documents = [d.id for d in config.documents]
+        self.services = [s.id for s in config.services]
+        self.broken = False
+
+    def at(self, n: int, *rest: str | int) -> tuple[str | int, ...]:
+        return ("trees", self.index, "nodes", n, *rest)
+
+    def run(self) -> None:
+        nodes = self.tree.nodes
+        unique(((self.at(n, "id"), node.id) for n, node in enumerate(nodes)), "node", self.reporter)
+        self.check_references()
+        for n, node in enumerate(self.tree.nodes):
+            if isinstance(node, Question):
+                self.check_question(n, node)
+            elif isinstance(node, Checklist):
+                self.check_documents(n, node.documents)
+            elif isinstance(node, JoinQueue):
+                self.check_queue(n, node)
+            elif isinstance(node, SendHome):
+                self.check_documents(n, node.documents)
+                if node.book_service is not None:
+                    self.check_bookable(self.at(n, "book_service"), node.book_service)
+            elif isinstance(node, Refer):
+                self.check_refer(n, node)
+            elif isinstance(node, BookNow):
+                self.check_bookable(self.at(n, "service"), node.service)
+        self.check_structure()
+        self.check_conditions()
+
+    # -- references -----------------------------------------------------------------------
+
+    def check_references(self) -> None:
+        self.broken = self.tree.start not in self.ids
+        if self.tree.start not in self.ids:
+            self.reporter.error(
+                ("trees", self.index, "start"), unknown("node", self.tree.start, self.ids)
+            )
+        for n, node in enumerate(self.tree.nodes):
+            for edge in node_edges(node):
+                if edge.target not in self.ids:
+                    self.broken = True
+                    self.reporter.error(
+                        self.at(n, *edge.where), unknown("node", edge.target, self.ids)
+                    )
+
+    def check_question(self, n: int, question: Question) -> None:
+        options = question.options
+        unique(
+            ((self.at(n, "options", o, "id"), option.id) for o, option in enumerate(options)),
+            f"option in question '{question.id}'",
+            self.reporter,
+        )
+        if all(option.when is not None for option in options):
+            self.reporter.error(
+                self.at(n, "options"),
+                f"every option of question '{question.id}' has a 'when': when none holds the "
+                "citizen is stuck; leave at least one option without 'when'",
+            )
+
+    def check_documents(self, n: int, documents: list[str]) -> None:
+        for j, document_id in enumerate(documents):
+            if document_id not in self.documents:
+                self.reporter.error(
+                    self.at(n, "documents", j), unknown("document", document_id, self.documents)
+                )
+
+    def check_queue(self, n: int, node: JoinQueue) -> None:
+        queues = all_queue_ids(self.config)
+        if node.queue not in queues:
+            self.reporter.error(self.at(n, "queue"), unknown("queue", node.queue, queues))
+        if node.service is None:
+            return
+        if node.service not in self.services:
+            self.reporter.error(
+                self.at(n, "service"), unknown("service", node.service, self.services)
+            )
+        elif self.config.service(node.service).booking_only:
+            self.reporter.error(
+                self.at(n, "service"),
+                f"service '{node.service}' is served by appointment only; "
+                "send the citizen to a 'book' outcome instead of a queue",
+            )
+
+    def check_bookable(self, loc: tuple[str | int, ...], service_id: str) -> None:
+        if service_id not in self.services:
+            self.reporter.error(loc, unknown("service", service_id, self.services))
+        elif self.config.service(service_id).booking is None:
+            self.reporter.error(
+                loc, f"service '{service_id}' cannot be booked: it has no 'booking' section"
+            )
+
+    def check_refer(self, n: int, node: Refer) -> None:
+        if node.authority is None and node.centre is None:
+            self.reporter.error(
+                self.at(n), f"the referral '{node.id}' names neither an 'authority' nor a 'centre'"
+            )
+        authorities = [a.id for a in self.config.authorities]
+        if node.authority is not None and node.authority not in authorities:
+            self.reporter.error(
+                self.at(n, "authority"), unknown("authority", node.authority, authorities)
+            )
+        centres = [c.id for c in self.config.centres]
+        if node.centre is not None and node.centre not in centres:
+            self.reporter.error(self.at(n, "centre"), unknown("centre", node.centre, centres))
+
+    # -- structure --------------------------------------------------------------------------
+
+    def check_structure(self) -> None:
+        """No loops (so every path ends in an outcome) and no node that no path reaches."""
+        positions: dict[str, int] = {}
+        for n, node in enumerate(self.tree.nodes):
+            positions.setdefault(node.id, n)
+        for edge, loop in self.graph.loops():
+            self.reporter.error(
+                self.at(positions[edge.source], *edge.where),
+                f"'{edge.target}' leads back here and makes a loop ({' -> '.join(loop)}); "
+                "every path must end in an outcome",
+            )
+        if self.broken:
+            return  # a misspelt reference explains the nodes it leaves unreached
+        reached = self.graph.reachable(self.tree.start)
+        for n, node in enumerate(self.tree.nodes):
+            if node.id not in reached and positions[node.id] == n:
+                self.reporter.error(
+                    self.at(n, "id"),
+                    f"no path from the start '{self.tree.start}' reaches node '{node.id}'",
+                )
+
+    # -- conditions ---------------------------------------------------------------------------
+
+    def check_conditions(self) -> None:
+        questions = {
+            node.id: [o.id for o in node.options]
+            for node in self.tree.nodes
+            if isinstance(node, Question)
+        }
+        kinds = {node.id: node.kind for node in self.tree.nodes}
+        ancestors = self.graph.ancestors()
+
+        def scope(node_id: str) -> Scope:
+            return Scope(
+                questions=questions,
+                node_kinds=kinds,
+                asked_before=ancestors.get(node_id),
+                documents=self.documents,
+                queues=all_queue_ids(self.config),
+                centres=[c.id for c in self.config.centres],
+                languages=list(self.config.site.languages),
+                functions=sorted(self.context.condition_functions),
+            )
+
+        for n, node in enumerate(self.tree.nodes):
+            if isinstance(node, Question):
+                for o, option in enumerate(node.options):
+                    if option.when is not None:
+                        loc = self.at(n, "options", o, "when")
+                        check_condition(option.when, loc, scope(node.id), self.reporter)
+            elif isinstance(node, Branch):
+                for c, case in enumerate(node.cases):
+                    check_condition(
+                        case.when, self.at(n, "cases", c, "when"), scope(node.id), self.reporter
+                    )

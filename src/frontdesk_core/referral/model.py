@@ -7,7 +7,7 @@ Conditions (``when``) are a small rule language of comparisons combined with
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, StrictBool, StrictFloat, StrictInt, StrictStr, Tag
 
@@ -78,13 +78,11 @@ def _condition_kind(value: Any) -> str | None:
 
 
 Condition = Annotated[
-    Union[
-        Annotated[AllOf, Tag("all")],
-        Annotated[AnyOf, Tag("any")],
-        Annotated[NotOf, Tag("not")],
-        Annotated[Call, Tag("call")],
-        Annotated[Comparison, Tag("var")],
-    ],
+    Annotated[AllOf, Tag("all")]
+    | Annotated[AnyOf, Tag("any")]
+    | Annotated[NotOf, Tag("not")]
+    | Annotated[Call, Tag("call")]
+    | Annotated[Comparison, Tag("var")],
     Discriminator(
         _condition_kind,
         custom_error_type="condition",
@@ -122,7 +120,9 @@ class Info(Model):
     kind: Literal["info"]
     id: Identifier
     text: Text
-    button: Text | None = Field(None, description="The button's label; default 'Fortsæt'/'Continue'.")
+    button: Text | None = Field(
+        None, description="The button's label; default 'Fortsæt'/'Continue'."
+    )
     next: Identifier
 
 
@@ -172,7 +172,9 @@ class SendHome(Model):
     id: Identifier
     text: Text
     documents: list[Identifier] = Field([], description="Documents to bring besides those missing.")
-    book_service: Identifier | None = Field(None, description="Offer a link/QR to book this service.")
+    book_service: Identifier | None = Field(
+        None, description="Offer a link/QR to book this service."
+    )
     url: str | None = None
 
 
@@ -204,7 +206,7 @@ class BookNow(Model):
 
 
 Node = Annotated[
-    Union[Question, Info, Checklist, Branch, JoinQueue, SendHome, Refer, CheckIn, BookNow],
+    Question | Info | Checklist | Branch | JoinQueue | SendHome | Refer | CheckIn | BookNow,
     Field(discriminator="kind"),
 ]
 OUTCOME_KINDS = frozenset({"queue", "send_home", "refer", "check_in", "book"})

@@ -1,14 +1,41 @@
-"""The outcomes of a kiosk session, as typed data for integrators and hooks."""
+"""The outcomes of a kiosk session, as typed data for integrators and hooks.
+
+A session that reaches an outcome node holds one of these; texts are already
+in the session's language. None of them holds personal data.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
+
+
+@dataclass(frozen=True)
+class TakeTicket:
+    """The citizen gets a ticket in a queue."""
+
+    kind: ClassVar[str] = "queue"
+    centre_id: str
+    tree_id: str
+    node_id: str
+    language: str
+    text: str
+    queue_id: str
+    queue_name: str
+    service_id: str | None = None
+    priority: int | None = None
+    """Overrides the queue's priority for this ticket."""
+    note: str | None = None
+    """A note shown to the employee at the counter."""
+    where: str | None = None
+    """Where to wait, from the queue's configuration."""
 
 
 @dataclass(frozen=True)
 class SentHome:
     """The citizen was sent home with the list of what to bring."""
 
+    kind: ClassVar[str] = "send_home"
     centre_id: str
     tree_id: str
     node_id: str
@@ -20,12 +47,14 @@ class SentHome:
     """Names (in the session's language) of everything to bring next time."""
     book_service: str | None = None
     url: str | None = None
+    """Where to book online (the site's booking address when a service is offered)."""
 
 
 @dataclass(frozen=True)
 class Referred:
     """The citizen belongs at another authority or centre."""
 
+    kind: ClassVar[str] = "refer"
     centre_id: str
     tree_id: str
     node_id: str
@@ -33,3 +62,44 @@ class Referred:
     text: str
     authority_id: str | None = None
     to_centre_id: str | None = None
+    name: str = ""
+    """The authority's or centre's name, in the session's language."""
+    address: str = ""
+    opening_hours: str | None = None
+    where: str | None = None
+    """Where to go in the building."""
+    phone: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """A booked citizen checks in; the booking engine takes over."""
+
+    kind: ClassVar[str] = "check_in"
+    centre_id: str
+    tree_id: str
+    node_id: str
+    language: str
+    text: str
+
+
+@dataclass(frozen=True)
+class BookTime:
+    """The citizen books a time now from the next free slots of a service."""
+
+    kind: ClassVar[str] = "book"
+    centre_id: str
+    tree_id: str
+    node_id: str
+    language: str
+    text: str
+    service_id: str
+    service_name: str
+    channels: tuple[str, ...] = ("in_person",)
+
+
+Outcome = TakeTicket | SentHome | Referred | CheckIn | BookTime
+"""Any outcome of a kiosk session; tell them apart by ``kind`` or ``isinstance``."""
+
+__all__ = ["BookTime", "CheckIn", "Outcome", "Referred", "SentHome", "TakeTicket"]

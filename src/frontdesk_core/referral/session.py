@@ -1,0 +1,541 @@
+"""A kiosk session: one citizen walking a referral tree, step by step.
+
+The session is pure: it reads the clock and the queue facts it is given, and
+never writes anything. The engine (:mod:`frontdesk_core.referral.engine`)
+starts sessions and performs their outcomes; the simulator and ``frontdesk
+walk`` drive the very same class.
+
+    session = fd.referral.start("nyropsgade", language="da")
+    session.step            # a Step: kind, text, options visible now, ...
+    session.answer("passport")
+    session.answer("have:photo_id")   # a checklist: the citizen has photo ID only
+    session.done, session.outcome
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from frontdesk_core.clock import Clock
+from frontdesk_core.config.models import Config
+from frontdesk_core.config.suggest import unknown
+from frontdesk_core.config.types import text_in
+from frontdesk_core.errors import CommandError, InvalidStateError, NotFoundError
+from frontdesk_core.hookspecs import ConditionFunction
+from frontdesk_core.referral.conditions import Facts, Predicate, Variables, compile_condition
+from frontdesk_core.referral.graph import TreeGraph
+from frontdesk_core.referral.model import (
+    BookNow,
+    Branch,
+    CheckIn,
+    Checklist,
+    Info,
+    JoinQueue,
+    Node,
+    Option,
+    Question,
+    Refer,
+    ReferralTree,
+    SendHome,
+)
+from frontdesk_core.referral.outcomes import (
+    BookTime,
+    Outcome,
+    Referred,
+    SentHome,
+    TakeTicket,
+)
+from frontdesk_core.referral.outcomes import (
+    CheckIn as CheckInOutcome,
+)
+from frontdesk_core.referral.steps import CONTINUE, Choice, DocumentItem, Step, default_text
+
+
+class CompiledTree:
+    """A tree ready for sessions: nodes by id, conditions compiled, its depth known.
+
+    Built once per tree and shared by every session, so a step costs only the
+    conditions it evaluates.
+    """
+
+    def __init__(
+        self,
+        tree: ReferralTree,
+        config: Config,
+        functions: Mapping[str, ConditionFunction] | None = None,
+    ) -> None:
+        functions = functions or {}
+        self.tree = tree
+        self.config = config
+        self.tz = ZoneInfo(config.site.timezone)
+        self.fallback = config.site.languages[0]
+        self.nodes: dict[str, Node] = {}
+        for node in tree.nodes:
+            self.nodes.setdefault(node.id, node)
+        self.options: dict[str, tuple[tuple[Option, Predicate | None], ...]] = {}
+        self.cases: dict[str, tuple[tuple[Predicate, str], ...]] = {}
+        for node in self.nodes.values():
+            if isinstance(node, Question):
+                self.options[node.id] = tuple(
+                    (o, compile_condition(o.when, functions) if o.when is not None else None)
+                    for o in node.options
+                )
+            elif isinstance(node, Branch):
+                self.cases[node.id] = tuple(
+                    (compile_condition(c.when, functions), c.next) for c in node.cases
+                )
+        self.depth = TreeGraph(tree).depth()
+        """The most nodes on any path: no session takes more steps than this."""
+
+    @classmethod
+    def for_centre(
+        cls,
+        config: Config,
+        centre_id: str,
+        functions: Mapping[str, ConditionFunction] | None = None,
+    ) -> CompiledTree:
+        """The compiled tree the kiosks of ``centre_id`` show."""
+        return cls(tree_of_centre(config, centre_id), config, functions)
+
+    def text(self, text: Mapping[str, str] | None, language: str) -> str:
+        """A configured text in ``language`` (the site's first language if it lacks one)."""
+        return text_in(dict(text), language, self.fallback) if text else ""
+
+
+def tree_of_centre(config: Config, centre_id: str) -> ReferralTree:
+    """The referral tree of a centre; :class:`NotFoundError` when there is none."""
+    centres = [c.id for c in config.centres]
+    if centre_id not in centres:
+        raise NotFoundError(unknown("centre", centre_id, centres))
+    centre = config.centre(centre_id)
+    if centre.tree is None:
+        raise NotFoundError(f"centre '{centre_id}' has no referral tree (no 'tree:' key)")
+    return config.tree(centre.tree)
+
+
+class SessionState(StrEnum):
+    """Where a session is: walking the tree, or finished one way or the other."""
+
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    ABANDONED = "abandoned"
+
+
+class SessionListener(Protocol):
+    """Told when a citizen walks away, so the engine can record where."""
+
+    def session_abandoned(self, session: KioskSession, reason: str) -> None:
+        """``session`` was abandoned (``reason``: ``"abandoned"`` or ``"timeout"``)."""
+        ...
+
+
+@dataclass(frozen=True)
+class _Frame:
+    step: Step
+    answers: dict[str, str]
+    missing: frozenset[str]
+    path_length: int
+
+
+def parse_checklist_answer(text: str, documents: Collection[str]) -> frozenset[str]:
+    """The documents a citizen has, from ``have:a,b``, ``missing:a,b``, ``all`` or ``none``.
+
+    ``have:`` lists what the citizen has (the rest is missing); ``missing:`` lists
+    what they lack (the rest they have). Unknown ids raise :class:`NotFoundError`.
+    """
+    word = text.strip()
+    if word in ("all", "have:all", "missing:none", "missing:"):
+        return frozenset(documents)
+    if word in ("none", "have:none", "missing:all", "have:"):
+        return frozenset()
+    mode, sep, rest = word.partition(":")
+    if not sep or mode not in ("have", "missing"):
+        raise CommandError(
+            f"'{text}' is no checklist answer; write have:ID,ID or missing:ID,ID, all or none"
+        )
+    named = [part.strip() for part in rest.split(",") if part.strip()]
+    for document_id in named:
+        if document_id not in documents:
+            raise NotFoundError(unknown("document on this checklist", document_id, documents))
+    return frozenset(named) if mode == "have" else frozenset(documents) - set(named)
+
+
+class KioskSession:
+    """One citizen at a kiosk, walking a tree from the start to an outcome.
+
+    Every method either changes the session or raises a typed error and changes
+    nothing. Branches are followed at once; the citizen sees questions,
+    information steps, checklists and, last, the outcome.
+    """
+
+    def __init__(
+        self,
+        tree: CompiledTree,
+        *,
+        centre_id: str,
+        language: str,
+        clock: Clock,
+        facts: Facts,
+        listener: SessionListener | None = None,
+        session_id: str | None = None,
+    ) -> None:
+        config = tree.config
+        centres = [c.id for c in config.centres]
+        if centre_id not in centres:
+            raise NotFoundError(unknown("centre", centre_id, centres))
+        if language not in config.site.languages:
+            raise CommandError(
+                f"language '{language}' is not offered; the site's languages are "
+                + ", ".join(config.site.languages)
+            )
+        self.tree = tree
+        self.config = config
+        self.centre_id = centre_id
+        self.language = language
+        self.clock = clock
+        self.facts = facts
+        self.listener = listener
+        self.id = session_id or uuid.uuid4().hex
+        self.started_at = clock.now()
+        self.last_activity = self.started_at
+        self.state = SessionState.ACTIVE
+        self._answers: dict[str, str] = {}
+        self._missing: frozenset[str] = frozenset()
+        self._history: list[_Frame] = []
+        self._path: list[str] = []
+        self._outcome: Outcome | None = None
+        self._step = self._enter(tree.tree.start)
+
+    # -- what the kiosk shows -------------------------------------------------------------
+
+    @property
+    def step(self) -> Step:
+        """The step to show now (on an outcome, the outcome's step)."""
+        return self._step
+
+    @property
+    def done(self) -> bool:
+        """Whether the session has reached an outcome."""
+        return self._outcome is not None
+
+    @property
+    def outcome(self) -> Outcome | None:
+        """The outcome reached, or ``None`` while questions remain."""
+        return self._outcome
+
+    @property
+    def tree_id(self) -> str:
+        """The id of the tree being walked."""
+        return self.tree.tree.id
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """The nodes passed so far, in order: steps shown, branches followed, the outcome."""
+        return tuple(self._path)
+
+    @property
+    def answers(self) -> Mapping[str, str]:
+        """The option chosen at each question answered so far."""
+        return MappingProxyType(dict(self._answers))
+
+    @property
+    def missing(self) -> frozenset[str]:
+        """The documents the citizen said they lack."""
+        return self._missing
+
+    # -- what the citizen does --------------------------------------------------------------
+
+    def answer(self, option_id: str) -> Step:
+        """Choose an option of the current step.
+
+        On a checklist the answer says which documents the citizen has:
+        ``have:ID,ID``, ``missing:ID,ID``, ``all`` or ``none``.
+        """
+        self._require_question()
+        node = self.tree.nodes[self._step.node_id]
+        if isinstance(node, Checklist):
+            return self.check(parse_checklist_answer(option_id, node.documents))
+        visible = [choice.id for choice in self._step.options]
+        if option_id not in visible:
+            where = f"{self._step.kind} '{node.id}'"
+            if isinstance(node, Question) and any(o.id == option_id for o in node.options):
+                raise InvalidStateError(f"option '{option_id}' of {where} is not offered now")
+            raise NotFoundError(f"{unknown('option', option_id, visible)} (at {where})")
+        if isinstance(node, Question):
+            target = next(o.next for o in node.options if o.id == option_id)
+        elif isinstance(node, Info):
+            target = node.next
+        else:  # pragma: no cover - only questions and info steps have options
+            raise InvalidStateError(f"node '{node.id}' takes no option")
+        self._push()
+        if isinstance(node, Question):
+            self._answers[node.id] = option_id
+        self._step = self._enter(target)
+        return self._step
+
+    def check(self, have: Collection[str]) -> Step:
+        """Answer a checklist: ``have`` holds the documents the citizen has with them."""
+        self._require_question()
+        node = self.tree.nodes[self._step.node_id]
+        if not isinstance(node, Checklist):
+            raise InvalidStateError(f"the current step '{node.id}' is a {node.kind}, no checklist")
+        for document_id in have:
+            if document_id not in node.documents:
+                raise NotFoundError(
+                    unknown("document on this checklist", document_id, node.documents)
+                )
+        lacking = frozenset(node.documents) - set(have)
+        self._push()
+        self._missing = self._missing | lacking
+        self._step = self._enter(node.missing if lacking else node.next)
+        return self._step
+
+    def back(self) -> Step:
+        """Go back to the step shown before (undoing its answer)."""
+        self._require_active()
+        if not self._history:
+            raise InvalidStateError("this is the first step; there is nothing to go back to")
+        frame = self._history.pop()
+        self._answers = frame.answers
+        self._missing = frame.missing
+        del self._path[frame.path_length :]
+        self._outcome = None
+        self._step = frame.step
+        self.last_activity = self.clock.now()
+        return self._step
+
+    def restart(self) -> Step:
+        """Start again from the first question, forgetting every answer."""
+        self._require_active()
+        self._history.clear()
+        self._answers = {}
+        self._missing = frozenset()
+        self._path.clear()
+        self._outcome = None
+        self._step = self._enter(self.tree.tree.start)
+        return self._step
+
+    def abandon(self, reason: str = "abandoned") -> None:
+        """The citizen walked away: the session ends where it is (the engine records where)."""
+        self._require_active()
+        self.state = SessionState.ABANDONED
+        self.last_activity = self.clock.now()
+        if self.listener is not None:
+            self.listener.session_abandoned(self, reason)
+
+    def timeout(self) -> None:
+        """The kiosk gave up waiting for the citizen: abandoned with the reason ``timeout``."""
+        self.abandon("timeout")
+
+    def mark_completed(self) -> None:
+        """Called by the engine once the outcome is performed; the session is then closed."""
+        if self._outcome is None:
+            raise InvalidStateError("the session has not reached an outcome yet")
+        self._require_active()
+        self.state = SessionState.COMPLETED
+
+    # -- walking ------------------------------------------------------------------------------
+
+    def _require_active(self) -> None:
+        if self.state is not SessionState.ACTIVE:
+            raise InvalidStateError(f"the session is {self.state.value}")
+
+    def _require_question(self) -> None:
+        self._require_active()
+        if self._outcome is not None:
+            raise InvalidStateError(
+                "the session has reached its outcome; go back or restart to change an answer"
+            )
+
+    def _push(self) -> None:
+        self._history.append(
+            _Frame(self._step, dict(self._answers), self._missing, len(self._path))
+        )
+        self.last_activity = self.clock.now()
+
+    def variables(self) -> Variables:
+        """The condition variables as they are now (for tests and condition functions)."""
+        return Variables(
+            answers=self._answers,
+            missing=self._missing,
+            now=self.clock.now().astimezone(self.tree.tz),
+            centre_id=self.centre_id,
+            language=self.language,
+            facts=self.facts,
+        )
+
+    def _enter(self, node_id: str) -> Step:
+        """Follow branches from ``node_id`` to the next step to show, and build it."""
+        variables: Variables | None = None
+        for _ in range(len(self.tree.nodes) + 1):
+            node = self.tree.nodes.get(node_id)
+            if node is None:
+                raise InvalidStateError(f"the tree '{self.tree_id}' has no node '{node_id}'")
+            self._path.append(node.id)
+            if not isinstance(node, Branch):
+                return self._show(node, variables)
+            variables = variables or self.variables()
+            node_id = next(
+                (target for holds, target in self.tree.cases[node.id] if holds(variables)),
+                node.otherwise,
+            )
+        raise InvalidStateError(f"the branches of tree '{self.tree_id}' go round in a loop")
+
+    def _show(self, node: Node, variables: Variables | None) -> Step:
+        language, text = self.language, self.tree.text
+        number = len(self._history) + 1
+        back = bool(self._history)
+        if isinstance(node, Question):
+            options = []
+            for option, when in self.tree.options[node.id]:
+                if when is not None:
+                    variables = variables or self.variables()
+                    if not when(variables):
+                        continue
+                options.append(
+                    Choice(
+                        option.id,
+                        text(option.label, language),
+                        option.icon,
+                        text(option.help, language) or None,
+                    )
+                )
+            if not options:
+                raise InvalidStateError(
+                    f"no option of question '{node.id}' is offered now; "
+                    "give it an option without 'when'"
+                )
+            return Step(
+                "question",
+                node.id,
+                number,
+                text(node.text, language),
+                text(node.help, language) or None,
+                tuple(options),
+                can_go_back=back,
+            )
+        if isinstance(node, Info):
+            label = text(node.button, language) or default_text("continue", language)
+            return Step(
+                "info", node.id, number, text(node.text, language),
+                options=(Choice(CONTINUE, label),), can_go_back=back,
+            )  # fmt: skip
+        if isinstance(node, Checklist):
+            documents = tuple(
+                DocumentItem(d.id, text(d.name, language), text(d.help, language) or None)
+                for d in (self.config.document(i) for i in node.documents)
+            )
+            return Step(
+                "checklist", node.id, number, text(node.text, language),
+                documents=documents, can_go_back=back,
+            )  # fmt: skip
+        self._outcome = self._make_outcome(node)
+        return Step(
+            "outcome", node.id, number, self._outcome.text, can_go_back=back, outcome=self._outcome
+        )
+
+    def _make_outcome(self, node: Node) -> Outcome:
+        config, language, text = self.config, self.language, self.tree.text
+        common = {
+            "centre_id": self.centre_id,
+            "tree_id": self.tree_id,
+            "node_id": node.id,
+            "language": language,
+        }
+        if isinstance(node, JoinQueue):
+            queue = config.queue(node.queue)
+            return TakeTicket(
+                **common,
+                text=text(node.text, language) or default_text("queue", language),
+                queue_id=queue.id,
+                queue_name=text(queue.name, language),
+                service_id=node.service,
+                priority=node.priority,
+                note=node.note,
+                where=text(queue.where, language) or None,
+            )
+        if isinstance(node, SendHome):
+            bring = [*sorted(self._missing, key=self._document_order), *node.documents]
+            names = tuple(dict.fromkeys(text(config.document(d).name, language) for d in bring))
+            url = node.url
+            if url is None and node.book_service is not None:
+                url = config.site.booking.url
+            return SentHome(
+                **common,
+                text=text(node.text, language),
+                missing_documents=tuple(sorted(self._missing, key=self._document_order)),
+                bring=names,
+                book_service=node.book_service,
+                url=url,
+            )
+        if isinstance(node, Refer):
+            return self._referral(node, common)
+        if isinstance(node, CheckIn):
+            return CheckInOutcome(
+                **common, text=text(node.text, language) or default_text("check_in", language)
+            )
+        if isinstance(node, BookNow):
+            service = config.service(node.service)
+            channels = tuple(service.booking.channels) if service.booking else ("in_person",)
+            return BookTime(
+                **common,
+                text=text(node.text, language) or default_text("book", language),
+                service_id=service.id,
+                service_name=text(service.name, language),
+                channels=channels,
+            )
+        raise InvalidStateError(f"node '{node.id}' is no outcome")  # pragma: no cover
+
+    def _referral(self, node: Refer, common: dict[str, str]) -> Referred:
+        language, text = self.language, self.tree.text
+        own = text(node.text, language) or default_text("refer", language)
+        if node.authority is not None:
+            authority = self.config.authority(node.authority)
+            return Referred(
+                **common,
+                text=own,
+                authority_id=authority.id,
+                to_centre_id=node.centre,
+                name=text(authority.name, language),
+                address=authority.address,
+                opening_hours=text(authority.opening_hours, language) or None,
+                where=text(authority.where, language) or None,
+                phone=authority.phone,
+                url=authority.url,
+            )
+        centre = self.config.centre(node.centre or "")
+        return Referred(
+            **common,
+            text=own,
+            to_centre_id=centre.id,
+            name=text(centre.name, language),
+            address=centre.address,
+            opening_hours=_weekly_hours(centre.opening_hours.model_dump(), language),
+        )
+
+    def _document_order(self, document_id: str) -> int:
+        ids = [d.id for d in self.config.documents]
+        return ids.index(document_id) if document_id in ids else len(ids)
+
+
+_DAY_NAMES = {
+    "da": ("man", "tir", "ons", "tor", "fre", "lør", "søn"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+
+
+def _weekly_hours(hours: Mapping[str, list[str]], language: str) -> str | None:
+    """Opening hours as one line, e.g. 'man 10:00-15:00, tor 10:00-17:30'."""
+    names = _DAY_NAMES.get(language, _DAY_NAMES["en"])
+    parts = []
+    for index, day in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun")):
+        ranges = hours.get(day) or []
+        if ranges:
+            parts.append(f"{names[index]} " + ", ".join(str(r) for r in ranges))
+    return ", ".join(parts) or None
