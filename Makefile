@@ -21,9 +21,11 @@ install: $(STAMP) system-deps
 system-deps:
 	@bash .ci/system-deps
 
+LINT_PATHS := src tests $(wildcard plugins benchmarks)
+
 lint: $(STAMP)
-	$(BIN)/ruff check src tests plugins benchmarks
-	$(BIN)/ruff format --check src tests plugins benchmarks
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src $(foreach p,$(PLUGIN_DIRS),$(p)/src)
