@@ -428,9 +428,11 @@ def _check_staffing(
     for index, rule in enumerate(scenario.staffing):
         loc: tuple[str | int, ...] = ("staffing", index)
         if rule.centre is None:
-            if len(centres) != 1:
+            if len(centres) > 1:
                 reporter.error(loc, "say which 'centre' this staffing is for", at_key=True)
                 continue
+            if not centres:
+                continue  # every arrival has a problem of its own, reported already
             centre = config.centre(centres[0])
         elif rule.centre not in centre_ids:
             reporter.error((*loc, "centre"), unknown("centre", rule.centre, centre_ids))

@@ -1,0 +1,203 @@
+"""The simulated day against queueing theory, shift changes and the engine's own events."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from frontdesk_core.hookspecs import hookimpl
+from frontdesk_core.plugins import Hooks, make_plugin_manager
+from frontdesk_core.queues.tickets import Ticket
+from frontdesk_core.simulation.erlang import ErlangC
+from frontdesk_core.simulation.model import DaySimulation
+from frontdesk_core.simulation.runner import SerialExecutor, run
+from frontdesk_core.simulation.scenario import LoadedScenario, load_scenario
+
+MMC = Path(__file__).parent / "data" / "mmc"
+
+
+def _scenario(tmp_path: Path, body: str, name: str = "s.yaml") -> LoadedScenario:
+    path = tmp_path / name
+    path.write_text(
+        f"config: {MMC / 'frontdesk.yaml'}\ndays: [2026-03-03]\n" + body, encoding="utf-8"
+    )
+    return load_scenario(path)
+
+
+@pytest.mark.slow
+def test_steady_state_matches_erlang_c() -> None:
+    """1.8 arrivals a minute, 4 minutes' service, 8 counters: Erlang C inside the intervals."""
+    loaded = load_scenario(MMC / "scenario.yaml")
+    result = run(loaded, replications=10, seed=11)
+    day = result.record("q")
+    theory = ErlangC(1.8, 4.0, 8)
+    assert day.within_target_low <= theory.share_within(5.0) <= day.within_target_high
+    assert day.waited_low <= theory.wait_probability <= day.waited_high
+    assert day.within_target_high - day.within_target_low < 0.15  # the interval says something
+    assert day.utilisation == pytest.approx(0.9, abs=0.05)
+
+
+def test_eight_one_hour_shifts_equal_a_fixed_eight(tmp_path: Path) -> None:
+    common = """arrivals:
+  - service: errand
+    per_hour: {"06:00-12:00": 108}
+service_times:
+  errand: {distribution: exponential, mean: 4 min}
+staffing:
+"""
+    fixed = _scenario(
+        tmp_path, "name: fixed\n" + common + '  - {hours: "06:00-12:00", counters: 8}\n'
+    )
+    hourly = "".join(
+        f'  - {{hours: "{h:02d}:00-{h + 1:02d}:00", counters: 8}}\n' for h in range(6, 12)
+    )
+    shifts = _scenario(tmp_path, "name: fixed\n" + common + hourly, "shifts.yaml")
+    a = run(fixed, replications=3, seed=5, executor=SerialExecutor())
+    b = run(shifts, replications=3, seed=5, executor=SerialExecutor())
+    assert a.records == b.records
+    assert a.record("q").served > 300
+
+
+class Recorder:
+    """Collects the engine's own events through its hooks."""
+
+    def __init__(self) -> None:
+        self.called: list[tuple[str, datetime, str]] = []
+        self.finished: list[tuple[str, datetime, str]] = []
+
+    @hookimpl
+    def frontdesk_ticket_called(self, ticket: Ticket, counter_id: str) -> None:
+        assert ticket.called_at is not None
+        self.called.append((counter_id, ticket.called_at, ticket.id))
+
+    @hookimpl
+    def frontdesk_ticket_finished(self, ticket: Ticket) -> None:
+        assert ticket.ended_at is not None and ticket.counter_id is not None
+        self.finished.append((ticket.counter_id, ticket.ended_at, ticket.id))
+
+
+def test_a_counter_going_off_duty_finishes_its_citizen(tmp_path: Path) -> None:
+    loaded = _scenario(
+        tmp_path,
+        """name: handover
+arrivals:
+  - service: errand
+    per_hour: {"10:00-12:00": 20}
+service_times:
+  errand: {distribution: fixed, value: 25 min}
+staffing:
+  - {hours: "10:00-11:00", counters: [c1]}
+  - {hours: "11:00-12:00", counters: [c2]}
+""",
+    )
+    recorder = Recorder()
+    hooks = Hooks(make_plugin_manager(load_entrypoints=False, plugins=[recorder]))
+    DaySimulation(loaded, loaded.dates[0], random.Random(1), hooks=hooks).run()
+    day = loaded.dates[0]
+    tz = loaded.config.site.timezone
+    eleven = datetime.fromisoformat(f"{day}T11:00:00").replace(
+        tzinfo=__import__("zoneinfo").ZoneInfo(tz)
+    )
+    c1_calls = [at for counter, at, _ in recorder.called if counter == "c1"]
+    c2_calls = [at for counter, at, _ in recorder.called if counter == "c2"]
+    assert c1_calls and c2_calls
+    assert max(c1_calls) < eleven  # no new citizen after the end of duty
+    assert min(c2_calls) >= eleven  # and nobody before duty
+    c1_last = max(at for counter, at, _ in recorder.finished if counter == "c1")
+    assert c1_last > eleven  # the citizen being served at 11:00 was served to the end
+    # Every call was finished, and no counter ever had two citizens at once.
+    assert {t for *_, t in recorder.called} == {t for *_, t in recorder.finished}
+    for counter in ("c1", "c2"):
+        spans = sorted(
+            (at, next(f for c, f, t in recorder.finished if t == ticket))
+            for c, at, ticket in recorder.called
+            if c == counter
+        )
+        for (_, end), (start, _) in itertools.pairwise(spans):
+            assert start >= end
+
+
+def test_the_same_seed_gives_the_same_results(tmp_path: Path) -> None:
+    loaded = _scenario(
+        tmp_path,
+        """name: seeded
+arrivals:
+  - service: errand
+    per_hour: {"10:00-12:00": 60}
+service_times:
+  errand: {distribution: gamma, mean: 4 min, sd: 2 min}
+patience: {distribution: exponential, mean: 10 min}
+staffing:
+  - {hours: "10:00-12:00", counters: 2}
+""",
+    )
+    first = run(loaded, replications=2, seed=3, executor=SerialExecutor())
+    again = run(loaded, replications=2, seed=3, executor=SerialExecutor())
+    other = run(loaded, replications=2, seed=4, executor=SerialExecutor())
+    assert first.records == again.records
+    assert first.records != other.records
+    assert first.record("q").abandoned > 0
+
+
+def test_patience_leads_to_abandonment_and_no_shows(tmp_path: Path) -> None:
+    loaded = _scenario(
+        tmp_path,
+        """name: impatient
+arrivals:
+  - service: errand
+    per_hour: {"10:00-11:00": 60}
+service_times:
+  errand: {distribution: fixed, value: 5 min}
+patience: {distribution: fixed, value: 10 min}
+staffing:
+  - {hours: "10:00-11:00", counters: 1}
+""",
+    )
+    result = run(loaded, replications=1, seed=1, executor=SerialExecutor())
+    day = result.record("q")
+    assert day.abandoned > 20
+    assert day.wait_p90 <= 10.0 + 1e-9  # nobody still there after their patience is served
+    assert replace(day, scenario="x").scenario == "x"
+
+
+def test_arrivals_follow_the_piecewise_rates(tmp_path: Path) -> None:
+    loaded = _scenario(
+        tmp_path,
+        """name: rates
+scale: 2
+arrivals:
+  - service: errand
+    per_hour: {"10:00-11:00": 30, "11:00-12:00": 0}
+  - service: errand
+    counts: {"12:00-13:00": 7}
+service_times:
+  errand: {distribution: fixed, value: 1 min}
+""",
+    )
+    result = run(loaded, replications=20, seed=2, executor=SerialExecutor())
+    assert result.record("q", 10).arrivals == pytest.approx(60, rel=0.1)
+    assert result.record("q", 11).arrivals == 0
+    assert result.record("q", 12).arrivals == 14  # counts are exact (scaled)
+    assert result.record("q", 12).arrivals_low == result.record("q", 12).arrivals_high
+
+
+def test_warmup_leaves_early_citizens_out(tmp_path: Path) -> None:
+    loaded = _scenario(
+        tmp_path,
+        """name: warm
+warmup: 1 h
+arrivals:
+  - service: errand
+    counts: {"06:00-08:00": 10}
+service_times:
+  errand: {distribution: fixed, value: 1 min}
+""",
+    )
+    result = run(loaded, replications=1, seed=2, executor=SerialExecutor())
+    assert {r.hour for r in result.records if r.arrivals > 0} <= {7, None}
+    assert timedelta(hours=1) == loaded.scenario.warmup
