@@ -25,6 +25,7 @@ from frontdesk_core.store import EventStore, open_store
 if TYPE_CHECKING:
     from frontdesk_core.booking.engine import BookingEngine
     from frontdesk_core.queues.engine import QueueEngine
+    from frontdesk_core.referral.engine import ReferralEngine
     from frontdesk_core.stats import Stats
 
 
@@ -97,6 +98,16 @@ class Frontdesk:
 
             self._engines["booking"] = BookingEngine(self)
         engine: BookingEngine = self._engines["booking"]
+        return engine
+
+    @property
+    def referral(self) -> ReferralEngine:
+        """The referral engine: kiosk sessions and their outcomes (built on first use)."""
+        if "referral" not in self._engines:
+            from frontdesk_core.referral.engine import ReferralEngine
+
+            self._engines["referral"] = ReferralEngine(self)
+        engine: ReferralEngine = self._engines["referral"]
         return engine
 
     def close(self) -> None:

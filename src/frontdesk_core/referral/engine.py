@@ -1,0 +1,385 @@
+"""The referral engine: starts kiosk sessions and performs their outcomes.
+
+    session = fd.referral.start("nyropsgade", language="da")
+    session.answer("health_card"); session.answer("all")
+    result = fd.referral.complete(session, kiosk_id="kiosk-1")
+    result.ticket.number, result.show_number_on_screen
+
+A queue outcome becomes a ticket through the queue engine and is printed at the
+kiosk (a failed print still gives the ticket: the kiosk shows the number); a
+citizen sent home or referred fires the matching hook; a check-in or a booking
+is handed over to the booking engine. Every completed or abandoned session is
+an event in the store (``kiosk.completed``, ``kiosk.abandoned``) without
+personal data, so the path statistics survive restarts.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from frontdesk_core.booking.engine import CheckInResult
+from frontdesk_core.booking.slots import Slot
+from frontdesk_core.config.suggest import unknown
+from frontdesk_core.config.types import text_in
+from frontdesk_core.devices import PrintResult, QueueStatus, TicketPrint
+from frontdesk_core.errors import InvalidStateError, NotFoundError
+from frontdesk_core.queues.estimates import WaitEstimate
+from frontdesk_core.queues.tickets import Ticket
+from frontdesk_core.referral.outcomes import (
+    BookTime,
+    CheckIn,
+    Outcome,
+    Referred,
+    SentHome,
+    TakeTicket,
+)
+from frontdesk_core.referral.session import (
+    CompiledTree,
+    KioskSession,
+    SessionState,
+    tree_of_centre,
+)
+from frontdesk_core.store import NewEvent
+
+if TYPE_CHECKING:
+    from frontdesk_core.app import Frontdesk
+
+COMPLETED = "kiosk.completed"
+ABANDONED = "kiosk.abandoned"
+
+ENTER_BOOKING_CODE = "enter_booking_code"
+"""``KioskResult.next_step`` of a check-in without a code: ask for the code or phone number."""
+CHOOSE_SLOT = "choose_slot"
+"""``KioskResult.next_step`` of a booking: let the citizen pick one of ``slots``."""
+
+
+@dataclass(frozen=True)
+class KioskResult:
+    """What the kiosk shows once a session's outcome is performed."""
+
+    session_id: str
+    outcome: Outcome
+    message: str
+    """The text to show, in the session's language."""
+    ticket: Ticket | None = None
+    wait: WaitEstimate | None = None
+    print_result: PrintResult | None = None
+    show_number_on_screen: bool = False
+    """The ticket was not printed (no kiosk given, or the printer failed): show the number."""
+    slots: tuple[Slot, ...] = ()
+    """For a booking: the next free times today to choose from."""
+    check_in: CheckInResult | None = None
+    where: str | None = None
+    """Where to go or wait (the queue's waiting area, the booked counter's room)."""
+    next_step: str | None = None
+    """What the kiosk does next: :data:`ENTER_BOOKING_CODE`, :data:`CHOOSE_SLOT` or ``None``."""
+
+    @property
+    def kind(self) -> str:
+        """The outcome's kind: ``queue``, ``send_home``, ``refer``, ``check_in`` or ``book``."""
+        return self.outcome.kind
+
+    @property
+    def printed(self) -> bool:
+        """Whether a ticket was printed."""
+        return self.print_result is not None and self.print_result.ok
+
+
+@dataclass(frozen=True)
+class NodeCount:
+    """How many sessions ended (or were abandoned) at one node of a tree."""
+
+    centre_id: str
+    tree_id: str
+    node_id: str
+    kind: str
+    """The outcome kind, or for an abandonment the kind of step that was shown."""
+    count: int
+
+
+@dataclass(frozen=True)
+class PathStats:
+    """Where kiosk sessions ended: outcome counts and where citizens walked away."""
+
+    completed: int
+    abandoned: int
+    timed_out: int
+    """Of the abandoned, how many the kiosk ended by a timeout."""
+    outcomes: tuple[NodeCount, ...]
+    """Completed sessions per outcome node, most frequent first."""
+    abandoned_at: tuple[NodeCount, ...]
+    """Abandoned sessions per node where they stopped, most frequent first."""
+    by_kind: dict[str, int] = field(default_factory=dict)
+    """Completed sessions per outcome kind."""
+
+    @property
+    def abandonment_rate(self) -> float:
+        """The share of sessions that were abandoned (0 when there were none)."""
+        total = self.completed + self.abandoned
+        return self.abandoned / total if total else 0.0
+
+
+class _EngineFacts:
+    """Queue facts from the live queue engine."""
+
+    def __init__(self, frontdesk: Frontdesk) -> None:
+        self.fd = frontdesk
+        self.centre_of = {q.id: c.id for c in frontdesk.config.centres for q in c.queues}
+
+    def queue_status(self, queue_id: str) -> QueueStatus | None:
+        centre_id = self.centre_of.get(queue_id)
+        if centre_id is None:
+            return None
+        for status in self.fd.queues.queue_status(centre_id):
+            if status.queue_id == queue_id:
+                return status
+        return None
+
+
+class ReferralEngine:
+    """Kiosk sessions on the configured trees, and the outcomes they lead to."""
+
+    def __init__(self, frontdesk: Frontdesk) -> None:
+        self.fd = frontdesk
+        self.config = frontdesk.config
+        self.functions = frontdesk.hooks.condition_functions()
+        self.facts = _EngineFacts(frontdesk)
+        self._trees: dict[str, CompiledTree] = {}
+        self._lock = threading.Lock()
+
+    def tree(self, centre_id: str) -> CompiledTree:
+        """The compiled tree of a centre (compiled once, shared by its sessions)."""
+        tree = tree_of_centre(self.config, centre_id)
+        with self._lock:
+            if tree.id not in self._trees:
+                self._trees[tree.id] = CompiledTree(tree, self.config, self.functions)
+            return self._trees[tree.id]
+
+    def start(
+        self, centre_id: str, language: str = "da", *, session_id: str | None = None
+    ) -> KioskSession:
+        """A new session at a kiosk of ``centre_id``, in ``language``."""
+        return KioskSession(
+            self.tree(centre_id),
+            centre_id=centre_id,
+            language=language,
+            clock=self.fd.clock,
+            facts=self.facts,
+            listener=self,
+            session_id=session_id,
+        )
+
+    # -- recording ----------------------------------------------------------------------------
+
+    def session_abandoned(self, session: KioskSession, reason: str) -> None:
+        """Record where a citizen walked away (called by the session)."""
+        step = session.step
+        self.fd.store.append(
+            [
+                NewEvent(
+                    ABANDONED,
+                    session.id,
+                    self.fd.clock.now(),
+                    session.centre_id,
+                    {
+                        "tree": session.tree_id,
+                        "node": step.node_id,
+                        "step": step.kind,
+                        "reason": reason,
+                        "language": session.language,
+                        "path": list(session.path),
+                    },
+                )
+            ]
+        )
+
+    def _record(self, session: KioskSession, outcome: Outcome, **extra: Any) -> None:
+        data = {
+            "tree": session.tree_id,
+            "node": outcome.node_id,
+            "outcome": outcome.kind,
+            "language": session.language,
+            "path": list(session.path),
+            **extra,
+        }
+        self.fd.store.append(
+            [NewEvent(COMPLETED, session.id, self.fd.clock.now(), session.centre_id, data)]
+        )
+
+    # -- performing outcomes -----------------------------------------------------------------------
+
+    def complete(
+        self,
+        session: KioskSession,
+        *,
+        kiosk_id: str | None = None,
+        booking_code: str | None = None,
+        phone: str | None = None,
+    ) -> KioskResult:
+        """Perform the session's outcome and close the session.
+
+        ``kiosk_id`` is where a ticket is printed (none: the number is shown on
+        screen). For a check-in, ``booking_code`` or ``phone`` checks in at once;
+        without them the result asks for one (``next_step``) and the kiosk calls
+        ``fd.booking.check_in`` itself. Errors leave the session as it was.
+        """
+        outcome = session.outcome
+        if session.state is not SessionState.ACTIVE:
+            raise InvalidStateError(f"the session is {session.state.value}")
+        if outcome is None:
+            raise InvalidStateError("the session has not reached an outcome yet")
+        if kiosk_id is not None:
+            kiosks = [k.id for k in self.config.centre(session.centre_id).kiosks]
+            if kiosk_id not in kiosks:
+                where = f"centre '{session.centre_id}'"
+                raise NotFoundError(unknown(f"kiosk in {where}", kiosk_id, kiosks))
+        if isinstance(outcome, TakeTicket):
+            result = self._take_ticket(session, outcome, kiosk_id)
+        elif isinstance(outcome, SentHome):
+            self._record(session, outcome, missing=len(outcome.missing_documents))
+            self.fd.hooks.citizen_sent_home(outcome)
+            result = KioskResult(session.id, outcome, outcome.text)
+        elif isinstance(outcome, Referred):
+            self._record(session, outcome, to=outcome.authority_id or outcome.to_centre_id)
+            self.fd.hooks.citizen_referred(outcome)
+            result = KioskResult(session.id, outcome, outcome.text, where=outcome.where)
+        elif isinstance(outcome, CheckIn):
+            result = self._check_in(session, outcome, kiosk_id, booking_code, phone)
+        else:
+            result = self._book(session, outcome)
+        session.mark_completed()
+        return result
+
+    def _take_ticket(
+        self, session: KioskSession, outcome: TakeTicket, kiosk_id: str | None
+    ) -> KioskResult:
+        ticket = self.fd.queues.issue(
+            outcome.queue_id,
+            service_id=outcome.service_id,
+            priority=outcome.priority,
+            note=outcome.note,
+            language=session.language,
+        )
+        wait = self.fd.queues.estimate(ticket.id)
+        printed = self._print(ticket, wait, session.language, kiosk_id, outcome.where, outcome.text)
+        was_printed = printed is not None and printed.ok
+        self._record(
+            session, outcome, queue=outcome.queue_id, ticket=ticket.id, printed=was_printed
+        )
+        return KioskResult(
+            session.id,
+            outcome,
+            outcome.text,
+            ticket=ticket,
+            wait=wait,
+            print_result=printed,
+            show_number_on_screen=not was_printed,
+            where=outcome.where,
+        )
+
+    def _print(
+        self,
+        ticket: Ticket,
+        wait: WaitEstimate,
+        language: str,
+        kiosk_id: str | None,
+        where: str | None,
+        text: str,
+    ) -> PrintResult | None:
+        if kiosk_id is None:
+            return None
+        centre = self.config.centre(ticket.centre_id)
+        queue = self.config.queue(ticket.queue_id)
+        fallback = self.config.site.languages[0]
+        return self.fd.hooks.print_ticket(
+            TicketPrint(
+                kiosk_id=kiosk_id,
+                centre_id=centre.id,
+                centre_name=text_in(dict(centre.name), language, fallback),
+                number=ticket.number,
+                queue_name=text_in(dict(queue.name), language, fallback),
+                issued_at=ticket.issued_at,
+                language=language,
+                people_ahead=wait.people_ahead,
+                expected_wait_minutes=wait.minutes,
+                where=where,
+                lines=(text,),
+            )
+        )
+
+    def _check_in(
+        self,
+        session: KioskSession,
+        outcome: CheckIn,
+        kiosk_id: str | None,
+        code: str | None,
+        phone: str | None,
+    ) -> KioskResult:
+        if code is None and phone is None:
+            self._record(session, outcome, handed_over=True)
+            return KioskResult(session.id, outcome, outcome.text, next_step=ENTER_BOOKING_CODE)
+        checked = self.fd.booking.check_in(code, phone=phone)
+        ticket, wait, printed = checked.ticket, None, None
+        if ticket is not None:
+            wait = self.fd.queues.estimate(ticket.id)
+            printed = self._print(ticket, wait, session.language, kiosk_id, checked.where, "")
+        self._record(session, outcome, action=checked.action.value, ticket=ticket and ticket.id)
+        return KioskResult(
+            session.id,
+            outcome,
+            outcome.text,
+            ticket=ticket,
+            wait=wait,
+            print_result=printed,
+            show_number_on_screen=ticket is not None and (printed is None or not printed.ok),
+            check_in=checked,
+            where=checked.where,
+        )
+
+    def _book(self, session: KioskSession, outcome: BookTime) -> KioskResult:
+        slots = tuple(self.fd.booking.next_free_today(outcome.service_id, limit=3))
+        self._record(session, outcome, service=outcome.service_id, slots=len(slots))
+        return KioskResult(session.id, outcome, outcome.text, slots=slots, next_step=CHOOSE_SLOT)
+
+    # -- statistics --------------------------------------------------------------------------------
+
+    def stats(
+        self,
+        *,
+        centre_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> PathStats:
+        """Outcome counts and where sessions were abandoned, from the event log."""
+        ended: Counter[tuple[str, str, str, str]] = Counter()
+        left: Counter[tuple[str, str, str, str]] = Counter()
+        timed_out = 0
+        for event in self.fd.store.read(
+            kinds=[COMPLETED, ABANDONED], centre_id=centre_id, since=since, until=until
+        ):
+            data = event.data
+            if event.kind == COMPLETED:
+                ended[(event.centre_id, data["tree"], data["node"], data["outcome"])] += 1
+            else:
+                left[(event.centre_id, data["tree"], data["node"], data["step"])] += 1
+                timed_out += data.get("reason") == "timeout"
+        by_kind: Counter[str] = Counter()
+        for key, count in ended.items():
+            by_kind[key[3]] += count
+        return PathStats(
+            completed=sum(ended.values()),
+            abandoned=sum(left.values()),
+            timed_out=timed_out,
+            outcomes=_counts(ended),
+            abandoned_at=_counts(left),
+            by_kind=dict(by_kind),
+        )
+
+
+def _counts(counter: Counter[tuple[str, str, str, str]]) -> tuple[NodeCount, ...]:
+    rows = [NodeCount(*key, count=count) for key, count in counter.items()]
+    return tuple(sorted(rows, key=lambda r: (-r.count, r.centre_id, r.tree_id, r.node_id)))
