@@ -1,0 +1,270 @@
+"""The JSON API's request and response bodies, as strict pydantic models.
+
+Requests refuse unknown fields and wrong types; the OpenAPI description is
+generated from these same models, so the description and the checks agree.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+
+Id = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
+Language = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z]{2}$")]
+
+
+class Request(BaseModel):
+    """Base of request bodies: strict, no unknown fields."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Response(BaseModel):
+    """Base of response bodies."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- requests -----------------------------------------------------------------------
+
+
+class TokenRequest(Request):
+    """A staff user's credentials."""
+
+    username: Annotated[str, StringConstraints(strict=True, min_length=1, max_length=64)]
+    password: Annotated[str, StringConstraints(strict=True, min_length=1, max_length=256)]
+
+
+class StartKiosk(Request):
+    """Start a kiosk session in a language."""
+
+    language: Language = "da"
+
+
+class Answer(Request):
+    """Answer the current step: an option of a question, or the documents a checklist has."""
+
+    option: Annotated[str, StringConstraints(strict=True, max_length=64)] | None = None
+    have: list[Id] | None = Field(
+        None, max_length=50, description="For a checklist: the documents the citizen has."
+    )
+
+
+class CheckInRequest(Request):
+    """A booked citizen's check-in code."""
+
+    code: Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Za-z0-9 -]{1,16}$")]
+
+
+class IssueRequest(Request):
+    """Issue a ticket at the desk."""
+
+    service_id: Id | None = None
+    language: Language = "da"
+    note: Annotated[str, StringConstraints(strict=True, max_length=200)] | None = None
+    priority: StrictInt | None = Field(None, ge=-100, le=100)
+
+
+class TransferRequest(Request):
+    """Move a ticket to another queue."""
+
+    queue_id: Id
+
+
+class AssignQueues(Request):
+    """The queues a counter serves from now."""
+
+    queue_ids: list[Id] = Field(min_length=1, max_length=50)
+
+
+class OpenRequest(Request):
+    """Open (true) or close (false) a counter."""
+
+    open: StrictBool
+
+
+class InfoRequest(Request):
+    """The info pane's new text."""
+
+    text: Annotated[str, StringConstraints(strict=True, max_length=2000)]
+
+
+# --- responses ----------------------------------------------------------------------
+
+
+class Problem(Response):
+    """An error: what went wrong, in words."""
+
+    error: str
+    detail: Any = None
+
+
+class TokenOut(Response):
+    """A bearer token for the ``Authorization`` header."""
+
+    token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+
+
+class NamedId(Response):
+    """Something with an id and a name."""
+
+    id: str
+    name: str
+
+
+class CounterInfo(Response):
+    """A configured counter."""
+
+    id: str
+    name: str
+    queues: list[str]
+
+
+class QueueInfo(Response):
+    """A configured queue."""
+
+    id: str
+    name: str
+    prefix: str
+
+
+class CentreOut(Response):
+    """A centre, its queues, counters and kiosks."""
+
+    id: str
+    name: str
+    queues: list[QueueInfo]
+    counters: list[CounterInfo]
+    kiosks: list[NamedId]
+
+
+class QueueStatusOut(Response):
+    """One queue as the screens show it."""
+
+    queue_id: str
+    name: str
+    waiting: int
+    expected_wait_minutes: int | None
+    open: bool
+
+
+class CalledOut(Response):
+    """A number called to a counter."""
+
+    number: str
+    counter_id: str
+    counter_name: str
+    called_at: str
+
+
+class ScreenOut(Response):
+    """What an info screen shows (no personal data)."""
+
+    centre_id: str
+    centre_name: str
+    at: str
+    queues: list[QueueStatusOut]
+    called: list[CalledOut]
+    info: str
+
+
+class PublicTicket(Response):
+    """A ticket as its holder may see it."""
+
+    id: str
+    number: str
+    queue_id: str
+    state: str
+    people_ahead: int | None
+    expected_wait_minutes: int | None
+    counter_id: str | None
+
+
+class TicketOut(Response):
+    """A ticket as staff see it."""
+
+    id: str
+    number: str
+    queue_id: str
+    centre_id: str
+    state: str
+    service_id: str | None
+    note: str | None
+    booking_id: str | None
+    appointment_at: str | None
+    counter_id: str | None
+    called_at: str | None
+    recalls: int
+    language: str
+
+
+class CounterStateOut(Response):
+    """A counter now."""
+
+    id: str
+    centre_id: str
+    queue_ids: list[str]
+    status: str
+    employee_ref: str | None
+    ticket_id: str | None
+
+
+class CounterOut(Response):
+    """A counter and the ticket at it."""
+
+    counter: CounterStateOut
+    ticket: TicketOut | None
+
+
+class StatusOut(Response):
+    """A dashboard's live state."""
+
+    centre_id: str
+    at: str
+    queues: list[QueueStatusOut]
+    counters: list[CounterStateOut]
+    kpis: dict[str, int | None]
+    faults: list[dict[str, str]]
+
+
+class InfoOut(Response):
+    """The info pane's text."""
+
+    centre_id: str
+    text: str
+
+
+class CheckInOut(Response):
+    """What a check-in did."""
+
+    action: str
+    number: str | None
+    where: str | None
+    appointment: str
+
+
+class KioskOption(Response):
+    """A button on the kiosk."""
+
+    id: str
+    label: str
+    help: str | None
+
+
+class KioskStep(Response):
+    """A kiosk session's current step, or its result once done."""
+
+    session_id: str
+    centre_id: str
+    language: str
+    kind: str
+    node_id: str | None
+    text: str
+    help: str | None
+    options: list[KioskOption]
+    documents: list[NamedId]
+    done: bool
+    result: dict[str, Any] | None

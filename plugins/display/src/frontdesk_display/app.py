@@ -1,0 +1,87 @@
+"""The ASGI application: kiosk, info screens, staff dashboards and the JSON API.
+
+Build it with :func:`create_app` around an open :class:`~frontdesk_core.app.Frontdesk`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from frontdesk_core.app import Frontdesk
+from frontdesk_display import api, kiosk, manager, screens, staff
+from frontdesk_display.auth import Authenticator, secret_key
+from frontdesk_display.hub import Hub
+from frontdesk_display.kiosk_sessions import KioskSessions
+from frontdesk_display.settings import DisplaySettings, settings_of
+from frontdesk_display.templating import make_templates
+
+STATIC = Path(__file__).parent / "static"
+SESSION_COOKIE = "frontdesk_session"
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def create_app(
+    fd: Frontdesk,
+    *,
+    host: str = "127.0.0.1",
+    settings: DisplaySettings | None = None,
+    secret: str | None = None,
+) -> Starlette:
+    """The application serving ``fd``; ``host`` decides whether cookies are HTTPS-only."""
+    settings = settings if settings is not None else settings_of(fd.config)
+    hub = Hub(fd, settings)
+    secret = secret if secret is not None else secret_key(settings)
+    secure = settings.session.secure_cookies
+    https_only = (not _loopback(host)) if secure == "auto" else secure
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        hub.start(asyncio.get_running_loop())
+        try:
+            yield
+        finally:
+            hub.stop()
+
+    routes = [
+        *screens.routes(),
+        *kiosk.routes(),
+        *staff.routes(),
+        *manager.routes(),
+        Mount("/api/v1", routes=api.routes()),
+        Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+    ]
+    middleware = [
+        Middleware(
+            SessionMiddleware,
+            secret_key=secret,
+            session_cookie=SESSION_COOKIE,
+            max_age=int(settings.session.max_age.total_seconds()),
+            same_site="strict",
+            https_only=https_only,
+        )
+    ]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.hub = hub
+    app.state.fd = fd
+    app.state.auth = Authenticator(settings, secret)
+    app.state.templates = make_templates()
+    app.state.kiosks = KioskSessions(idle=settings.kiosk_idle)
+    return app

@@ -1,0 +1,168 @@
+"""The running display: the reception, its worker thread, the broadcaster and the state.
+
+Changes reported by hooks are coalesced per centre: while a refresh of a
+centre is pending, further changes ride along with it, so a burst of commands
+costs one snapshot per screen, not one per command.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from frontdesk_core.app import Frontdesk
+from frontdesk_core.booking.records import Booking
+from frontdesk_core.config.types import text_in
+from frontdesk_core.devices import DeviceFault
+from frontdesk_core.queues.tickets import Ticket
+from frontdesk_display.broadcast import Broadcaster
+from frontdesk_display.core import CoreRunner
+from frontdesk_display.jsonable import jsonable
+from frontdesk_display.listener import Listener
+from frontdesk_display.settings import DisplaySettings, settings_of
+from frontdesk_display.snapshot import screen_payload, staff_payload
+from frontdesk_display.state import DisplayState
+
+log = logging.getLogger("frontdesk.display")
+
+
+def screen_topic(centre_id: str) -> str:
+    """The topic info screens of a centre listen to."""
+    return f"screen:{centre_id}"
+
+
+def staff_topic(centre_id: str) -> str:
+    """The topic staff dashboards of a centre listen to."""
+    return f"staff:{centre_id}"
+
+
+class Hub:
+    """Everything a running display application shares."""
+
+    def __init__(self, fd: Frontdesk, settings: DisplaySettings | None = None) -> None:
+        self.fd = fd
+        self.settings = settings if settings is not None else settings_of(fd.config)
+        self.core = CoreRunner(fd)
+        self.broadcaster = Broadcaster()
+        self.state = DisplayState(fd, self.settings)
+        self.listener = Listener(self)
+        self._pending: set[str] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # -- life cycle ------------------------------------------------------------------
+
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Listen to the reception's hooks and deliver on ``loop``."""
+        self.broadcaster.bind(loop)
+        if not self.fd.hooks.pm.is_registered(self.listener):
+            self.fd.hooks.pm.register(self.listener, name=f"frontdesk-display-{id(self)}")
+
+    def stop(self) -> None:
+        """Stop listening and end every stream."""
+        if self.fd.hooks.pm.is_registered(self.listener):
+            self.fd.hooks.pm.unregister(self.listener)
+        self.broadcaster.close_all()
+        self.core.close()
+
+    # -- from hooks (any thread) -------------------------------------------------------
+
+    def changed(self, centre_id: str) -> None:
+        """Something of ``centre_id`` changed: refresh its screens and dashboards."""
+        loop = self.broadcaster.loop
+        if loop is None or loop.is_closed():
+            return
+        loop.call_soon_threadsafe(self._schedule, centre_id)
+
+    def announce(self, ticket: Ticket, counter_id: str, *, recall: bool) -> None:
+        """Show a called number on the screens before the full refresh arrives."""
+        payload = {
+            "number": ticket.number,
+            "counter_id": counter_id,
+            "counter_name": self.counter_name(ticket.centre_id, counter_id),
+            "recall": recall,
+            "called_at": jsonable(ticket.called_at),
+        }
+        self.broadcaster.publish(screen_topic(ticket.centre_id), "announce", payload)
+        self.changed(ticket.centre_id)
+
+    def checked_in(self, booking: Booking, ticket: Ticket) -> None:
+        """Tell the dashboards of the centre; the right employee's page shows a pop-up."""
+        service = ""
+        if booking.service_id:
+            try:
+                service = text_in(
+                    self.fd.config.service(booking.service_id).name, booking.language, "da"
+                )
+            except KeyError:
+                service = booking.service_id
+        payload = {
+            "booking_code": booking.code,
+            "service": service,
+            "start": jsonable(booking.start),
+            "counter_id": booking.counter_id,
+            "queue_id": ticket.queue_id,
+            "ticket_id": ticket.id,
+            "number": ticket.number,
+        }
+        self.broadcaster.publish(staff_topic(ticket.centre_id), "checked_in", payload)
+        self.changed(ticket.centre_id)
+
+    def fault(self, fault: DeviceFault) -> None:
+        """Record a device fault durably, then show it."""
+        loop = self.broadcaster.loop
+        if loop is None or loop.is_closed():
+            log.warning("device fault before the server started", extra={"device": fault.device})
+            return
+        loop.call_soon_threadsafe(self._spawn, self._record_fault(fault))
+
+    # -- on the event loop ------------------------------------------------------------------
+
+    def _spawn(self, coroutine: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _schedule(self, centre_id: str) -> None:
+        if centre_id in self._pending:
+            return
+        self._pending.add(centre_id)
+        self._spawn(self._refresh(centre_id))
+
+    async def _refresh(self, centre_id: str) -> None:
+        self._pending.discard(centre_id)
+        try:
+            if self.broadcaster.subscribers(screen_topic(centre_id)):
+                screen = await self.core.run(screen_payload, self.fd, self.state, centre_id)
+                self.broadcaster.publish(screen_topic(centre_id), "state", screen)
+            if self.broadcaster.subscribers(staff_topic(centre_id)):
+                staff = await self.core.run(staff_payload, self.fd, self.state, centre_id)
+                self.broadcaster.publish(staff_topic(centre_id), "status", staff)
+        except Exception:  # a refresh must never take the server down
+            log.exception("refreshing the screens failed", extra={"centre": centre_id})
+
+    async def _record_fault(self, fault: DeviceFault) -> None:
+        try:
+            record = await self.core.run(self.state.record_fault, fault)
+        except Exception:
+            log.exception("recording a device fault failed")
+            return
+        self.broadcaster.publish(staff_topic(fault.centre_id), "fault", record)
+        self._schedule(fault.centre_id)
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def counter_name(self, centre_id: str, counter_id: str) -> str:
+        """A counter's name in the site's first language (its id when unknown)."""
+        try:
+            centre = self.fd.config.centre(centre_id)
+        except KeyError:
+            return counter_id
+        for counter in centre.counters:
+            if counter.id == counter_id:
+                return text_in(counter.name, self.fd.config.site.languages[0])
+        return counter_id
+
+    def centre_ids(self) -> list[str]:
+        """Every centre's id, in configuration order."""
+        return [c.id for c in self.fd.config.centres]

@@ -1,0 +1,139 @@
+"""The manager dashboard: live status and figures, counters, faults and the info pane."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from frontdesk_core.config.models import Centre
+from frontdesk_core.config.types import text_in
+from frontdesk_core.errors import FrontdeskError
+from frontdesk_display.auth import Staff, require
+from frontdesk_display.hub import Hub
+from frontdesk_display.pages import denied, flash, not_found, redirect, render
+from frontdesk_display.snapshot import staff_payload
+from frontdesk_display.views import counter_view
+
+
+def _centre(request: Request, user: Staff, centre_id: str | None) -> Centre | None:
+    hub: Hub = request.app.state.hub
+    allowed = [c for c in hub.fd.config.centres if user.works_at(c.id)]
+    if centre_id is None:
+        return allowed[0] if allowed else None
+    return next((c for c in allowed if c.id == centre_id), None)
+
+
+def _back(request: Request, centre: Centre) -> Response:
+    response = redirect(request, "manager")
+    response.headers["location"] += f"?centre={centre.id}"
+    return response
+
+
+@require("manager", on_denied=denied)
+async def dashboard(request: Request, user: Staff) -> Response:
+    """Queues, counters, figures, faults and the info pane of one centre."""
+    hub: Hub = request.app.state.hub
+    centre = _centre(request, user, request.query_params.get("centre"))
+    if centre is None:
+        return not_found(request, "There is no such centre.")
+    language = hub.fd.config.site.languages[0]
+    status = await hub.core.run(staff_payload, hub.fd, hub.state, centre.id)
+    info = await hub.core.run(hub.state.info, centre.id)
+    return render(
+        request,
+        "manager.html",
+        {
+            "centre": centre,
+            "centres": [c for c in hub.fd.config.centres if user.works_at(c.id)],
+            "status": status,
+            "info": info,
+            "counters": [counter_view(c, language) for c in centre.counters],
+            "queues": [{"id": q.id, "name": text_in(q.name, language)} for q in centre.queues],
+        },
+    )
+
+
+async def _command(request: Request, user: Staff, run: Any, *args: Any) -> Response:
+    hub: Hub = request.app.state.hub
+    centre = _centre(request, user, request.path_params["centre_id"])
+    if centre is None:
+        return not_found(request, "There is no such centre.")
+    try:
+        await hub.core.run(run, *args)
+    except FrontdeskError as exc:
+        flash(request, str(exc))
+    hub.changed(centre.id)
+    return _back(request, centre)
+
+
+@require("manager", on_denied=denied)
+async def open_counter(request: Request, user: Staff) -> Response:
+    """Open a counter."""
+    hub: Hub = request.app.state.hub
+    return await _command(request, user, hub.fd.queues.open_counter, request.path_params["counter_id"])
+
+
+@require("manager", on_denied=denied)
+async def close_counter(request: Request, user: Staff) -> Response:
+    """Close a counter."""
+    hub: Hub = request.app.state.hub
+    return await _command(request, user, hub.fd.queues.close_counter, request.path_params["counter_id"])
+
+
+@require("manager", on_denied=denied)
+async def assign_queues(request: Request, user: Staff) -> Response:
+    """Move a counter to other queues."""
+    hub: Hub = request.app.state.hub
+    form = await request.form()
+    queue_ids = [q for q in form.getlist("queue") if isinstance(q, str)]
+    if not queue_ids:
+        flash(request, "A counter serves at least one queue.")
+        centre = _centre(request, user, request.path_params["centre_id"])
+        return _back(request, centre) if centre else not_found(request, "No such centre.")
+    return await _command(
+        request, user, hub.fd.queues.assign_queues, request.path_params["counter_id"], queue_ids
+    )
+
+
+@require("manager", on_denied=denied)
+async def set_info(request: Request, user: Staff) -> Response:
+    """Change the info pane's text."""
+    hub: Hub = request.app.state.hub
+    form = await request.form()
+    text = form.get("text")
+    if not isinstance(text, str):
+        text = ""
+    return await _command(request, user, _set_info, hub, request.path_params["centre_id"], text, user.username)
+
+
+def _set_info(hub: Hub, centre_id: str, text: str, by: str) -> None:
+    hub.state.set_info(centre_id, text, by=by)
+
+
+@require("manager", on_denied=denied)
+async def clear_fault(request: Request, user: Staff) -> Response:
+    """A fault has been dealt with."""
+    hub: Hub = request.app.state.hub
+    return await _command(
+        request, user, _clear_fault, hub, request.path_params["fault_id"], user.username
+    )
+
+
+def _clear_fault(hub: Hub, fault_id: str, by: str) -> None:
+    hub.state.clear_fault(fault_id, by=by)
+
+
+def routes() -> list[BaseRoute]:
+    """The routes of this module."""
+    base = "/manager/{centre_id}"
+    return [
+        Route("/manager", dashboard, name="manager", methods=["GET"]),
+        Route(base + "/counters/{counter_id}/open", open_counter, methods=["POST"]),
+        Route(base + "/counters/{counter_id}/close", close_counter, methods=["POST"]),
+        Route(base + "/counters/{counter_id}/queues", assign_queues, methods=["POST"]),
+        Route(base + "/info", set_info, methods=["POST"]),
+        Route(base + "/faults/{fault_id}/clear", clear_fault, methods=["POST"]),
+    ]

@@ -1,0 +1,75 @@
+"""The ``display:`` section of the configuration: users, the info pane and sessions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Literal
+
+from pydantic import Field, StrictBool, StringConstraints
+
+from frontdesk_core.config.models import Config
+from frontdesk_core.config.types import Duration, Identifier, Model, Text
+
+SECTION = "display"
+
+PasswordHash = Annotated[
+    str,
+    StringConstraints(strict=True, pattern=r"^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$"),
+    Field(description="A hash made with 'frontdesk hash-password' (never the password itself)."),
+]
+
+
+class User(Model):
+    """A member of staff who signs in to the employee or manager dashboard."""
+
+    username: Identifier
+    role: Literal["employee", "manager"]
+    password_hash: PasswordHash
+    name: str | None = Field(None, description="Shown on the dashboard instead of the username.")
+    centres: list[Identifier] | None = Field(
+        None, description="Centres the user works at; default: every centre."
+    )
+
+
+class SessionSettings(Model):
+    """How staff sessions behave."""
+
+    max_age: Duration = Field(timedelta(hours=10), description="Sign out after this long.")
+    secure_cookies: Literal["auto"] | StrictBool = Field(
+        "auto",
+        description=(
+            "Send the session cookie over HTTPS only; 'auto': yes unless the server listens "
+            "on a loopback address."
+        ),
+    )
+    secret_file: str | None = Field(
+        None,
+        description=(
+            "A file holding the key that signs session cookies (kept across restarts); "
+            "default: the FRONTDESK_SECRET_KEY environment variable, else a new key per start."
+        ),
+    )
+
+
+class DisplaySettings(Model):
+    """The display plugin's settings: who may sign in and what the screens show."""
+
+    users: list[User] = []
+    info: Text | None = Field(None, description="The info pane's text until a manager edits it.")
+    session: SessionSettings = Field(default_factory=SessionSettings)
+    kiosk_idle: Duration = Field(
+        timedelta(seconds=60), description="A kiosk left alone this long starts again."
+    )
+    announce: Duration = Field(
+        timedelta(seconds=8), description="How long an info screen highlights a new call."
+    )
+
+    def user(self, username: str) -> User | None:
+        """The user with this name, if any."""
+        return next((u for u in self.users if u.username == username), None)
+
+
+def settings_of(config: Config) -> DisplaySettings:
+    """The display settings of a configuration (the defaults when it has no section)."""
+    section = config.sections.get(SECTION)
+    return section if isinstance(section, DisplaySettings) else DisplaySettings()

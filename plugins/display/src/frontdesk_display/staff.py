@@ -1,0 +1,213 @@
+"""Signing in and out, and the employee dashboard at a counter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from frontdesk_core.config.models import Centre, Counter
+from frontdesk_core.errors import FrontdeskError
+from frontdesk_display.auth import AuthError, Authenticator, Staff, check_csrf, require
+from frontdesk_display.broadcast import Message
+from frontdesk_display.hub import Hub, staff_topic
+from frontdesk_display.pages import denied, flash, redirect, render
+from frontdesk_display.snapshot import staff_payload
+from frontdesk_display.sse import event_stream
+from frontdesk_display.views import counter_view, ticket_view
+
+COUNTER_KEY = "counter"
+ACTIONS = ("call_next", "recall", "start", "finish", "no_show", "put_back", "pause", "resume")
+
+
+def find_counter(hub: Hub, counter_id: str) -> tuple[Centre, Counter] | None:
+    """The centre and counter with this id."""
+    for centre in hub.fd.config.centres:
+        for counter in centre.counters:
+            if counter.id == counter_id:
+                return centre, counter
+    return None
+
+
+def _safe_next(value: Any) -> str:
+    """Only local paths: never send a signed-in user to another site."""
+    if isinstance(value, str) and value.startswith("/") and not value.startswith("//"):
+        return value
+    return "/staff"
+
+
+async def login_page(request: Request) -> Response:
+    """The sign-in form."""
+    return render(request, "login.html", {"next": _safe_next(request.query_params.get("next"))})
+
+
+async def login(request: Request) -> Response:
+    """Check the password and start a session."""
+    auth: Authenticator = request.app.state.auth
+    try:
+        await check_csrf(request)
+    except AuthError as exc:
+        flash(request, exc.message)
+        return RedirectResponse(request.url_for("login"), status_code=303)
+    form = await request.form()
+    username, password = form.get("username"), form.get("password")
+    target = _safe_next(form.get("next"))
+    hub: Hub = request.app.state.hub
+    user = None
+    if isinstance(username, str) and isinstance(password, str):
+        user = await hub.core.run(auth.check_password, username.strip(), password)
+    if user is None:
+        flash(request, "Wrong username or password.")
+        return render(request, "login.html", {"next": target}, status_code=401)
+    auth.sign_in(request, user)
+    if user.role == "manager" and target == "/staff":
+        target = "/manager"
+    return RedirectResponse(target, status_code=303)
+
+
+async def logout(request: Request) -> Response:
+    """End the session (and leave the counter)."""
+    try:
+        await check_csrf(request)
+    except AuthError as exc:
+        return denied(request, exc)
+    counter_id = request.session.get(COUNTER_KEY)
+    hub: Hub = request.app.state.hub
+    if isinstance(counter_id, str):
+        try:
+            await hub.core.run(hub.fd.queues.sign_out, counter_id)
+        except FrontdeskError:
+            pass  # already signed out or closed: leaving is what was wanted
+    request.session.clear()
+    return redirect(request, "login")
+
+
+@require("employee", on_denied=denied)
+async def dashboard(request: Request, user: Staff) -> Response:
+    """Choose a counter, or work at the chosen one."""
+    hub: Hub = request.app.state.hub
+    counter_id = request.session.get(COUNTER_KEY)
+    found = find_counter(hub, counter_id) if isinstance(counter_id, str) else None
+    if found is None:
+        centres = [c for c in hub.fd.config.centres if user.works_at(c.id) and c.counters]
+        return render(request, "choose_counter.html", {"centres": centres})
+    centre, counter = found
+    language = hub.fd.config.site.languages[0]
+
+    def read() -> dict[str, Any]:
+        serving = hub.fd.queues.serving(counter.id)
+        return {
+            "serving": ticket_view(hub.fd, serving, language) if serving else None,
+            "status": staff_payload(hub.fd, hub.state, centre.id),
+        }
+
+    data = await hub.core.run(read)
+    queues = [
+        {"id": q.id, "name": q.name.get(language) or next(iter(q.name.values()))}
+        for q in centre.queues
+    ]
+    return render(
+        request,
+        "employee.html",
+        {
+            "centre": centre,
+            "counter": counter_view(counter, language),
+            "serving": data["serving"],
+            "status": data["status"],
+            "queues": queues,
+        },
+    )
+
+
+@require("employee", on_denied=denied)
+async def choose_counter(request: Request, user: Staff) -> Response:
+    """Sign in at a counter."""
+    hub: Hub = request.app.state.hub
+    form = await request.form()
+    counter_id = form.get("counter")
+    found = find_counter(hub, counter_id) if isinstance(counter_id, str) else None
+    if found is None or not user.works_at(found[0].id):
+        flash(request, "Choose one of the counters listed.")
+        return redirect(request, "staff")
+    try:
+        await hub.core.run(hub.fd.queues.sign_in, found[1].id, user.username)
+    except FrontdeskError as exc:
+        flash(request, str(exc))
+        return redirect(request, "staff")
+    request.session[COUNTER_KEY] = found[1].id
+    return redirect(request, "staff")
+
+
+@require("employee", on_denied=denied)
+async def leave_counter(request: Request, user: Staff) -> Response:
+    """Sign out of the counter (the session stays)."""
+    hub: Hub = request.app.state.hub
+    counter_id = request.session.pop(COUNTER_KEY, None)
+    if isinstance(counter_id, str):
+        try:
+            await hub.core.run(hub.fd.queues.sign_out, counter_id)
+        except FrontdeskError as exc:
+            flash(request, str(exc))
+    return redirect(request, "staff")
+
+
+@require("employee", on_denied=denied)
+async def counter_action(request: Request, user: Staff) -> Response:
+    """Call next, recall, start, finish, no-show, put back, pause, resume or transfer."""
+    hub: Hub = request.app.state.hub
+    action = request.path_params["action"]
+    counter_id = request.session.get(COUNTER_KEY)
+    if not isinstance(counter_id, str):
+        flash(request, "Sign in at a counter first.")
+        return redirect(request, "staff")
+    queues = hub.fd.queues
+    try:
+        if action in ACTIONS:
+            result = await hub.core.run(getattr(queues, action), counter_id)
+            if action == "call_next" and result is None:
+                flash(request, "Nobody is waiting for this counter.", "info")
+        elif action == "transfer":
+            form = await request.form()
+            queue_id = form.get("queue")
+            serving = await hub.core.run(queues.serving, counter_id)
+            if serving is None or not isinstance(queue_id, str):
+                flash(request, "There is no citizen at the counter to transfer.")
+            else:
+                await hub.core.run(queues.transfer, serving.id, queue_id)
+        else:
+            flash(request, "Unknown action.")
+    except FrontdeskError as exc:
+        flash(request, str(exc))
+    return redirect(request, "staff")
+
+
+@require("employee", on_denied=denied)
+async def staff_events(request: Request, user: Staff) -> Response:
+    """The live stream of a centre's dashboards: status, check-ins and faults."""
+    hub: Hub = request.app.state.hub
+    centre_id = request.path_params["centre_id"]
+    if centre_id not in hub.centre_ids() or not user.works_at(centre_id):
+        return render(request, "message.html", {"title": "Not found", "message": "No such centre."},
+                      status_code=404)
+
+    async def initial() -> list[Message]:
+        payload = await hub.core.run(staff_payload, hub.fd, hub.state, centre_id)
+        return [Message.of("status", payload)]
+
+    return event_stream(hub.broadcaster, staff_topic(centre_id), initial)
+
+
+def routes() -> list[BaseRoute]:
+    """The routes of this module."""
+    return [
+        Route("/login", login_page, name="login", methods=["GET"]),
+        Route("/login", login, methods=["POST"]),
+        Route("/logout", logout, name="logout", methods=["POST"]),
+        Route("/staff", dashboard, name="staff", methods=["GET"]),
+        Route("/staff/counter", choose_counter, name="choose_counter", methods=["POST"]),
+        Route("/staff/leave", leave_counter, name="leave_counter", methods=["POST"]),
+        Route("/staff/do/{action}", counter_action, name="counter_action", methods=["POST"]),
+        Route("/events/staff/{centre_id}", staff_events, name="staff_events"),
+    ]

@@ -1,0 +1,110 @@
+"""The display's own durable state: info pane texts and device faults.
+
+Both are events in the core's log (kinds ``display.*``), so a restarted server
+shows the same texts and the faults not yet cleared. Every method runs on the
+core's thread (see :mod:`frontdesk_display.core`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from frontdesk_core.app import Frontdesk
+from frontdesk_core.config.types import text_in
+from frontdesk_core.devices import DeviceFault
+from frontdesk_core.errors import CommandError, NotFoundError
+from frontdesk_core.store import NewEvent
+from frontdesk_display.jsonable import jsonable
+from frontdesk_display.settings import DisplaySettings
+
+INFO_SET = "display.info_set"
+FAULT = "display.device_fault"
+FAULT_CLEARED = "display.fault_cleared"
+INFO_MAX = 2000
+FAULTS_KEPT = 50
+
+
+class DisplayState:
+    """Info texts per centre and open device faults, loaded from and written to the store."""
+
+    def __init__(self, fd: Frontdesk, settings: DisplaySettings) -> None:
+        self.fd = fd
+        self.settings = settings
+        self._info: dict[str, str] = {}
+        self._faults: dict[str, dict[str, Any]] = {}
+        for event in fd.store.read(kinds=[INFO_SET, FAULT, FAULT_CLEARED]):
+            if event.kind == INFO_SET:
+                self._info[event.centre_id] = str(event.data.get("text", ""))
+            elif event.kind == FAULT:
+                self._faults[event.key] = dict(event.data)
+            else:
+                self._faults.pop(event.key, None)
+        self._trim()
+
+    def info(self, centre_id: str) -> str:
+        """The info pane's text for a centre: the manager's, else the configured default."""
+        if centre_id in self._info:
+            return self._info[centre_id]
+        default = self.settings.info
+        if default is None:
+            return ""
+        return text_in(default, self.fd.config.site.languages[0])
+
+    def set_info(self, centre_id: str, text: str, *, by: str) -> str:
+        """Replace the info pane's text for a centre (durably)."""
+        text = text.replace("\r\n", "\n").strip()
+        if len(text) > INFO_MAX:
+            raise CommandError(f"the information text is too long (at most {INFO_MAX} characters)")
+        self._centre(centre_id)
+        self.fd.store.append(
+            [NewEvent(INFO_SET, centre_id, self.fd.clock.now(), centre_id, {"text": text, "by": by})]
+        )
+        self._info[centre_id] = text
+        return text
+
+    def record_fault(self, fault: DeviceFault) -> dict[str, Any]:
+        """Keep a device fault until a manager clears it."""
+        data = {
+            "device": fault.device,
+            "centre_id": fault.centre_id,
+            "kind": fault.kind,
+            "detail": fault.detail,
+            "at": jsonable(fault.at),
+        }
+        with self.fd.store.transaction() as tx:
+            seq_key = f"fault-{tx.counter('display.fault')}"
+            tx.append([NewEvent(FAULT, seq_key, self.fd.clock.now(), fault.centre_id, data)])
+        record = {"id": seq_key, **data}
+        self._faults[seq_key] = record
+        self._trim()
+        return record
+
+    def clear_fault(self, fault_id: str, *, by: str) -> dict[str, Any]:
+        """A manager dealt with a fault: it leaves the dashboard."""
+        fault = self._faults.get(fault_id)
+        if fault is None:
+            raise NotFoundError(f"no open device fault '{fault_id}'")
+        self.fd.store.append(
+            [NewEvent(FAULT_CLEARED, fault_id, self.fd.clock.now(), fault["centre_id"], {"by": by})]
+        )
+        del self._faults[fault_id]
+        return fault
+
+    def faults(self, centre_id: str | None = None) -> list[dict[str, Any]]:
+        """Open faults, newest first (of one centre, or every centre)."""
+        found = [
+            {"id": key, **{k: v for k, v in f.items() if k != "id"}}
+            for key, f in self._faults.items()
+            if centre_id is None or f.get("centre_id") == centre_id
+        ]
+        return list(reversed(found))
+
+    def _centre(self, centre_id: str) -> None:
+        try:
+            self.fd.config.centre(centre_id)
+        except KeyError:
+            raise NotFoundError(f"no centre '{centre_id}'") from None
+
+    def _trim(self) -> None:
+        while len(self._faults) > FAULTS_KEPT:
+            del self._faults[next(iter(self._faults))]

@@ -1,0 +1,24 @@
+// The employee dashboard: live queue status, and a pop-up when a booked citizen
+// of this counter (or of a queue it serves) checks in.
+"use strict";
+(function () {
+  const config = JSON.parse(document.getElementById("dash-config").textContent);
+  const popup = document.getElementById("popup");
+  document.getElementById("popup-close").addEventListener("click", function () {
+    popup.hidden = true;
+  });
+  function mine(c) {
+    if (c.counter_id) { return c.counter_id === config.counter; }
+    return config.queues.includes(c.queue_id);
+  }
+  function checkedIn(c) {
+    if (!mine(c)) { return; }
+    document.getElementById("popup-number").textContent = c.number;
+    document.getElementById("popup-service").textContent = c.service;
+    document.getElementById("popup-time").textContent = (c.start || "").slice(11, 16);
+    popup.hidden = false;
+    document.getElementById("popup-close").focus();
+  }
+  liveStream("/events/staff/" + encodeURIComponent(config.centre),
+    {status: renderStatus, checked_in: checkedIn}, showLink);
+})();

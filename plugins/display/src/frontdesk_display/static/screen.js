@@ -1,0 +1,54 @@
+// The info screen: re-renders on every "state" event and flashes announced calls.
+"use strict";
+(function () {
+  const config = JSON.parse(document.getElementById("screen-config").textContent);
+  const called = document.getElementById("called");
+  const queues = document.getElementById("queues");
+  const info = document.getElementById("info");
+  const link = document.getElementById("link");
+  const banner = document.getElementById("announce");
+  let hideTimer = null;
+
+  function announce(number, counter) {
+    document.getElementById("announce-number").textContent = number;
+    document.getElementById("announce-counter").textContent = counter;
+    banner.hidden = false;
+    banner.classList.remove("flash");
+    void banner.offsetWidth;  // restart the animation
+    banner.classList.add("flash");
+    clearTimeout(hideTimer);
+    hideTimer = setTimeout(function () { banner.hidden = true; }, config.announce_ms);
+  }
+
+  function render(state) {
+    called.replaceChildren(...state.called.map(function (c) {
+      return el("tr", {"data-number": c.number}, [
+        el("td", {class: "number", text: c.number}), el("td", {text: c.counter_name})]);
+    }));
+    queues.replaceChildren(...state.queues.filter(function (q) {
+      return !config.only || config.only.includes(q.queue_id);
+    }).map(function (q) {
+      let wait = "–";
+      if (!q.open) { wait = "Lukket · Closed"; }
+      else if (q.expected_wait_minutes !== null) { wait = q.expected_wait_minutes + " min"; }
+      return el("tr", {"data-queue": q.queue_id, class: q.open ? "open" : "closed"}, [
+        el("td", {text: q.name}), el("td", {class: "waiting", text: String(q.waiting)}),
+        el("td", {text: wait})]);
+    }));
+    info.textContent = state.info;
+    document.body.dataset.updated = state.at;
+  }
+
+  function tick() {
+    const now = new Date();
+    document.getElementById("clock").textContent =
+      now.toLocaleTimeString("da-DK", {hour: "2-digit", minute: "2-digit"});
+  }
+  tick();
+  setInterval(tick, 10000);
+
+  liveStream("/events/screen/" + encodeURIComponent(config.centre), {
+    state: render,
+    announce: function (a) { announce(a.number, a.counter_name); },
+  }, function (state) { link.dataset.state = state; document.body.dataset.link = state; });
+})();

@@ -1,0 +1,33 @@
+"""The Jinja2 environment of the pages; autoescaping is always on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+from starlette.templating import Jinja2Templates
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _json_script(value: Any) -> Markup:
+    """JSON safe to put inside a ``<script type="application/json">`` element."""
+    text = json.dumps(value, ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)  # noqa: S704 - every character that could end the element is escaped
+
+
+def make_templates() -> Jinja2Templates:
+    """The templates, with autoescaping for every file."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["json_script"] = _json_script
+    return Jinja2Templates(env=env)

@@ -1,0 +1,185 @@
+"""Fixtures: the København example served by uvicorn on 127.0.0.1, and Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import uvicorn
+
+from frontdesk_core.app import Frontdesk
+from frontdesk_core.clock import ManualClock
+from frontdesk_core.config.loader import load_config
+from frontdesk_core.config.models import Config
+from frontdesk_core.plugins import Hooks, make_plugin_manager
+from frontdesk_display import plugin
+from frontdesk_display.app import create_app
+from frontdesk_display.passwords import hash_password
+from frontdesk_display.settings import DisplaySettings, User
+
+ROOT = Path(__file__).resolve().parents[3]
+EXAMPLE = ROOT / "examples" / "kobenhavn"
+ARTIFACTS = ROOT / "test-artifacts" / "display"
+CPH = ZoneInfo("Europe/Copenhagen")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "correct horse battery"
+# Cheap work factors: the tests sign in often; production hashes use the defaults.
+_HASH = hash_password(PASSWORD, n=2**10)
+SETTINGS = DisplaySettings(
+    users=[
+        User(username="anna", role="employee", password_hash=_HASH, name="Anna"),
+        User(username="bo", role="employee", password_hash=_HASH),
+        User(username="mette", role="manager", password_hash=_HASH, name="Mette"),
+    ],
+    info={"da": "Velkommen til Borgerservice", "en": "Welcome"},
+)
+
+
+@pytest.fixture(scope="session")
+def kobenhavn() -> Config:
+    """The København example, loaded once."""
+    hooks = Hooks(make_plugin_manager(load_entrypoints=False, plugins=[plugin]))
+    return load_config(EXAMPLE, hooks.load_context())
+
+
+def monday_morning() -> ManualClock:
+    """A Monday at 10:30 in Copenhagen, when Nyropsgade is open."""
+    return ManualClock(datetime(2026, 11, 23, 10, 30, tzinfo=CPH))
+
+
+@dataclass
+class Served:
+    """A running server: its URL, the reception behind it and the thread serving it."""
+
+    url: str
+    fd: Frontdesk
+    server: uvicorn.Server
+    thread: threading.Thread
+    sock: socket.socket
+
+    def stop(self) -> None:
+        """Stop the server and wait for it."""
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.sock.close()
+
+
+def bind(port: int = 0) -> socket.socket:
+    """A listening socket on 127.0.0.1 (port 0: any free port)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.listen(128)
+    return sock
+
+
+def serve(fd: Frontdesk, *, port: int = 0, settings: DisplaySettings = SETTINGS) -> Served:
+    """Serve ``fd`` with uvicorn in a thread until :meth:`Served.stop`."""
+    app = create_app(fd, settings=settings, secret="test-secret")
+    sock = bind(port)
+    config = uvicorn.Config(
+        app, log_level="warning", timeout_graceful_shutdown=1, lifespan="on", access_log=False
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the server did not start")
+        time.sleep(0.01)
+    host, bound = sock.getsockname()
+    return Served(f"http://{host}:{bound}", fd, server, thread, sock)
+
+
+@pytest.fixture
+def open_frontdesk(kobenhavn: Config, tmp_path: Path) -> Iterator[Callable[..., Frontdesk]]:
+    """Open receptions on a SQLite file of the test (closed after the test)."""
+    opened: list[Frontdesk] = []
+
+    def make(db: Path | None = None, clock: ManualClock | None = None) -> Frontdesk:
+        pm = make_plugin_manager(load_entrypoints=False, plugins=[plugin])
+        fd = Frontdesk.open(
+            kobenhavn,
+            store=str(db or tmp_path / "frontdesk.db"),
+            clock=clock or monday_morning(),
+            plugins=pm,
+        )
+        opened.append(fd)
+        return fd
+
+    yield make
+    for fd in opened:
+        fd.close()
+
+
+@pytest.fixture
+def served(open_frontdesk: Callable[..., Frontdesk]) -> Iterator[Served]:
+    """The København example served on 127.0.0.1."""
+    running = serve(open_frontdesk())
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (one for the session)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
+    """Open pages in fresh browser contexts (closed after the test, before the server stops)."""
+    contexts: list[Any] = []
+    errors: list[str] = []
+
+    def make(width: int = 1280, height: int = 800) -> Any:
+        context = browser.new_context(viewport={"width": width, "height": height})
+        context.set_default_timeout(5000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not errors, f"script errors in the pages: {errors}"
+
+
+def screenshot(page: Any, name: str) -> None:
+    """Save a screenshot under test-artifacts/display/."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+
+
+def sign_in(page: Any, url: str, username: str) -> None:
+    """Sign in through the login form."""
+    page.goto(f"{url}/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+
+
