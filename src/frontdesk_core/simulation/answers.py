@@ -28,6 +28,7 @@ from frontdesk_core.referral.model import (
     Checklist,
     Info,
     JoinQueue,
+    Node,
     Question,
     ReferralTree,
 )
@@ -80,6 +81,10 @@ class TreeMap:
         for node in self.tree.nodes:
             visit(node.id, frozenset())
         return memo
+
+    def node(self, node_id: str) -> Node:
+        """The node with this id."""
+        return self._nodes[node_id]
 
     def serves(self, outcome_id: str) -> str | None:
         """The service an outcome serves (a queue or booking outcome), if any."""

@@ -30,9 +30,10 @@ from frontdesk_core.errors import CapacityError, CommandError, InvalidStateError
 from frontdesk_core.opening.hours import WEEKDAYS, OpeningCalendar
 from frontdesk_core.plugins import Hooks, make_plugin_manager
 from frontdesk_core.queues.tickets import Ticket
-from frontdesk_core.simulation.answers import TreeMap
+from frontdesk_core.referral.model import Checklist, Question
+from frontdesk_core.simulation.answers import AnswerStrategy, Goal, TreeMap
 from frontdesk_core.simulation.clock import SimClock
-from frontdesk_core.simulation.distributions import Distribution, minutes
+from frontdesk_core.simulation.distributions import minutes
 from frontdesk_core.simulation.results import DayObservations
 from frontdesk_core.simulation.scenario import (
     ArrivalStream,
@@ -118,7 +119,8 @@ class DaySimulation:
         self._length_since: dict[str, float] = {}
         self.citizens: dict[str, Citizen] = {}
         self.idle: dict[str, list[CounterRun]] = {c.id: [] for c in self.centres}
-        self.kiosks: dict[str, simpy.Resource | None] = {}
+        self.kiosks: dict[str, simpy.Store | None] = {}
+        self.language = self.config.site.languages[0]
         self.busy: dict[str, dict[int, float]] = {}
         self.duty: dict[str, dict[int, float]] = {}
         self.counter_queues: dict[str, tuple[str, ...]] = {}
@@ -126,7 +128,14 @@ class DaySimulation:
         for centre in self.centres:
             count = self.scenario.kiosks.count.get(centre.id, len(centre.kiosks))
             use_kiosk = count > 0 and centre.tree is not None
-            self.kiosks[centre.id] = simpy.Resource(self.env, capacity=count) if use_kiosk else None
+            if use_kiosk:
+                # A store of kiosk ids: a citizen waits for a free kiosk and knows which it is.
+                store = simpy.Store(self.env, capacity=count)
+                names = [k.id for k in centre.kiosks]
+                store.items.extend(names[i] if i < len(names) else "" for i in range(count))
+                self.kiosks[centre.id] = store
+            else:
+                self.kiosks[centre.id] = None
             if centre.tree is not None and centre.tree not in self.tree_maps:
                 self.tree_maps[centre.tree] = TreeMap(self.config.tree(centre.tree), self.config)
             for queue in centre.queues:
@@ -274,9 +283,7 @@ class DaySimulation:
                 if self.rng.random() < self.scenario.booked.no_show:
                     citizen.arrival = math.inf
                     continue
-                early = minutes(self.scenario.booked.early)
-                spread = minutes(self.scenario.booked.spread)
-                citizen.arrival = max(0.0, citizen.appointment - self.rng.gauss(early, spread))
+                citizen.arrival = max(0.0, citizen.appointment - self._early())
 
     # -- a citizen ---------------------------------------------------------------------------
 
@@ -285,17 +292,20 @@ class DaySimulation:
             return
         if citizen.arrival > self.env.now:
             yield self.env.timeout(citizen.arrival - self.env.now)
-        kiosk = self.kiosks[citizen.centre_id]
-        if kiosk is None:
+        kiosks = self.kiosks[citizen.centre_id]
+        if kiosks is None:
             self._without_kiosk(citizen)
             return
-        with kiosk.request() as turn:
-            yield turn
-            model: Distribution = (
-                self.scenario.kiosks.check_in if citizen.booked else self.scenario.kiosks.session
-            )
-            yield self.env.timeout(model.sample(self.rng))
-            self._at_kiosk(citizen)
+        kiosk_id = yield kiosks.get()
+        try:
+            if citizen.booked and citizen.code is not None:
+                yield self.env.timeout(self.scenario.kiosks.check_in.sample(self.rng))
+                self._check_in(citizen)
+            else:
+                yield self.env.timeout(self.scenario.kiosks.session.sample(self.rng))
+                self._walk(citizen, kiosk_id or None)
+        finally:
+            yield kiosks.put(kiosk_id)
 
     def _without_kiosk(self, citizen: Citizen) -> None:
         """No kiosk (or no tree): a booked citizen checks in, a walk-in gets a ticket at once."""
@@ -308,12 +318,92 @@ class DaySimulation:
         ticket = self.fd.queues.issue(service.queue, service_id=service.id)
         self._ticketed(citizen, ticket)
 
-    def _at_kiosk(self, citizen: Citizen) -> None:
-        """The citizen's kiosk session: the real tree walk; its outcome happens for real."""
-        if citizen.booked and citizen.code is not None:
+    def _walk(self, citizen: Citizen, kiosk_id: str | None) -> None:
+        """The citizen's kiosk session: the real tree walk, and its outcome performed for real."""
+        referral = self.fd.referral
+        session = referral.start(citizen.centre_id, language=self.language)
+        tree = self.tree_maps[session.tree_id]
+        strategy = AnswerStrategy(
+            tree,
+            Goal(citizen.service, booked=citizen.booked),
+            (citizen.stream.answers, self.scenario.answers),
+            (citizen.stream.missing_documents, self.scenario.missing_documents),
+            self.rng,
+        )
+        for _ in range(len(tree.tree.nodes) + 1):
+            step = session.step
+            if step.kind == "outcome":
+                break
+            node = tree.node(step.node_id)
+            if isinstance(node, Question):
+                session.answer(strategy.choose(node, [o.id for o in step.options]))
+            elif isinstance(node, Checklist):
+                lacking = strategy.missing_documents(node)
+                session.check([d for d in node.documents if d not in lacking])
+            else:
+                session.answer(step.options[0].id if step.options else "continue")
+        result = referral.complete(session, kiosk_id=kiosk_id)
+        self._outcome(citizen, session.outcome, result)
+
+    def _outcome(self, citizen: Citizen, outcome: Any, result: Any) -> None:
+        kind = getattr(outcome, "kind", None)
+        hour = int(self.env.now // 60)
+        if kind == "queue":
+            ticket = getattr(result, "ticket", None)
+            if ticket is not None:
+                self._ticketed(citizen, ticket)
+        elif kind in ("send_home", "refer"):
+            if citizen.counted:
+                cell = self.obs.cell(self._errand_queue(citizen, outcome), hour)
+                if kind == "send_home":
+                    cell.sent_home += 1
+                else:
+                    cell.referred += 1
+        elif kind == "check_in":
             self._check_in(citizen)
+        elif kind == "book":
+            self._book_today(citizen, str(outcome.service_id))
+
+    def _errand_queue(self, citizen: Citizen, outcome: Any) -> str:
+        """Where a citizen who got no ticket is counted: their errand's queue, or the kiosk."""
+        service_id = citizen.service or getattr(outcome, "book_service", None)
+        if service_id is not None:
+            return self.config.service(service_id).queue
+        key = f"{citizen.centre_id}/kiosk"
+        self.obs.centres[key] = citizen.centre_id
+        return key
+
+    def _book_today(self, citizen: Citizen, service_id: str) -> None:
+        """A walk-in books the next free time today at the kiosk and comes back for it."""
+        booking = self.fd.booking
+        queue_id = self.config.service(service_id).queue
+        for slot in booking.next_free_today(service_id, limit=3):
+            try:
+                made = booking.book(service_id, slot.start, contact=Contact())
+            except CapacityError:
+                continue
+            if citizen.counted:
+                self.obs.cell(queue_id, int(self.env.now // 60)).booked_at_kiosk += 1
+            back = Citizen(
+                citizen.centre_id,
+                citizen.stream,
+                service_id,
+                arrival=max(self.env.now, self.clock.minutes(made.start) - self._early()),
+                patience=citizen.patience,
+                counted=citizen.counted,
+                booked=True,
+                code=made.code,
+                appointment=self.clock.minutes(made.start),
+            )
+            self.env.process(self._citizen(back))
             return
-        self._without_kiosk(citizen)
+        if citizen.counted:
+            self.obs.cell(queue_id, int(self.env.now // 60)).no_time_today += 1
+
+    def _early(self) -> float:
+        early = minutes(self.scenario.booked.early)
+        spread = minutes(self.scenario.booked.spread)
+        return self.rng.gauss(early, spread)
 
     def _check_in(self, citizen: Citizen) -> None:
         if citizen.code is None:

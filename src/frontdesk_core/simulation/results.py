@@ -28,6 +28,8 @@ METRICS = (
     "abandoned",
     "sent_home",
     "referred",
+    "booked_at_kiosk",
+    "no_time_today",
 )
 """Every metric of a :class:`QueueHour`, each with ``_low`` and ``_high`` bounds."""
 
@@ -103,6 +105,8 @@ class Cell:
     abandoned: int = 0
     sent_home: int = 0
     referred: int = 0
+    booked_at_kiosk: int = 0
+    no_time_today: int = 0
     queue_area: float = 0.0
     queue_max: int = 0
     busy: float = 0.0
@@ -145,7 +149,7 @@ class QueueHour:
     hour: int | None
     replications: int
     arrivals: float
-    """Citizens per day arriving in the hour (tickets issued, plus those sent home or referred)."""
+    """Tickets per day joining the queue in the hour (walk-ins and checked-in bookings)."""
     arrivals_low: float
     arrivals_high: float
     served: float
@@ -192,6 +196,14 @@ class QueueHour:
     """Citizens per day referred to another authority or centre at the kiosk."""
     referred_low: float
     referred_high: float
+    booked_at_kiosk: float
+    """Walk-ins per day who booked a time later today at the kiosk (they come back for it)."""
+    booked_at_kiosk_low: float
+    booked_at_kiosk_high: float
+    no_time_today: float
+    """Walk-ins per day sent to book at the kiosk who found no free time today."""
+    no_time_today_low: float
+    no_time_today_high: float
 
     def estimate(self, metric: str) -> Estimate:
         """One metric as an :class:`Estimate`."""
@@ -223,6 +235,8 @@ def replication_metrics(
                 into.abandoned += cell.abandoned
                 into.sent_home += cell.sent_home
                 into.referred += cell.referred
+                into.booked_at_kiosk += cell.booked_at_kiosk
+                into.no_time_today += cell.no_time_today
                 into.queue_area += cell.queue_area
                 into.busy += cell.busy
                 into.duty += cell.duty
@@ -245,6 +259,8 @@ def replication_metrics(
             "abandoned": cell.abandoned / count,
             "sent_home": cell.sent_home / count,
             "referred": cell.referred / count,
+            "booked_at_kiosk": cell.booked_at_kiosk / count,
+            "no_time_today": cell.no_time_today / count,
         }
     return out
 
@@ -291,7 +307,17 @@ def summarise(
 
 
 _COUNTS = frozenset(
-    {"arrivals", "served", "abandoned", "sent_home", "referred", "queue_mean", "queue_max"}
+    {
+        "arrivals",
+        "served",
+        "abandoned",
+        "sent_home",
+        "referred",
+        "booked_at_kiosk",
+        "no_time_today",
+        "queue_mean",
+        "queue_max",
+    }
 )
 
 
