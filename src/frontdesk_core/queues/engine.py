@@ -197,6 +197,17 @@ class QueueEngine:
                 )
         return events, closed
 
+    def roll_day(self, centre_id: str | None = None) -> None:
+        """Close what an earlier service day left open (every command does this first).
+
+        It runs in its own transaction before the command, so a command refused
+        on the first minute of a new day still leaves yesterday closed.
+        """
+        with self._lock:
+            now = self.clock.now()
+            for centre in [self._centre(centre_id)] if centre_id else self.config.centres:
+                self._roll_day(centre.id, now)
+
     def _roll_day(self, centre_id: str, now: datetime) -> None:
         """Close what an earlier service day left open, in its own transaction."""
         centre = self._centres[centre_id]
