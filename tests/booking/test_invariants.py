@@ -1,0 +1,111 @@
+"""Whatever citizens try, bookings never exceed capacity and never fall outside opening
+hours or the counters' schedules (hypothesis)."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from booking.conftest import CPH
+from frontdesk_core.app import Frontdesk
+from frontdesk_core.booking.records import BookingState, Contact
+from frontdesk_core.booking.slots import SlotPlanner, epoch
+from frontdesk_core.clock import ManualClock
+from frontdesk_core.config.models import Config
+from frontdesk_core.errors import CommandError
+from frontdesk_core.plugins import make_plugin_manager
+
+MONDAY = datetime(2026, 11, 23, 8, 0, tzinfo=CPH)
+
+book_op = st.tuples(
+    st.just("book"),
+    st.sampled_from(["passport", "tax", "permit"]),
+    st.integers(0, 9),  # day after Monday
+    st.integers(8 * 4, 17 * 4),  # quarter of an hour of the day
+    st.sampled_from(["in_person", "in_person", "in_person", "phone"]),
+)
+cancel_op = st.tuples(st.just("cancel"), st.integers(0, 50))
+move_op = st.tuples(st.just("move"), st.integers(0, 50), st.integers(0, 9), st.integers(32, 68))
+advance_op = st.tuples(st.just("advance"), st.integers(1, 600))
+operations = st.lists(
+    st.one_of(book_op, book_op, book_op, cancel_op, move_op, advance_op), min_size=10, max_size=60
+)
+
+
+def moment(day: int, quarter: int) -> datetime:
+    """A wall-clock time ``quarter`` quarters of an hour into the ``day``-th day."""
+    base = date(2026, 11, 23) + timedelta(days=day)
+    return datetime(base.year, base.month, base.day, tzinfo=CPH) + timedelta(minutes=15 * quarter)
+
+
+def check_invariants(fd: Frontdesk, planner: SlotPlanner) -> None:
+    taken: dict[str, list[tuple[int, int]]] = {}
+    for day in range(10):
+        for booking in fd.booking.bookings_on(date(2026, 11, 23) + timedelta(days=day)):
+            if booking.state is BookingState.CANCELLED:
+                continue
+            service = planner.service(booking.service_id)
+            centre = planner.centre_of(service)
+            assert booking.counter_id is not None
+            counter = next(c for c in centre.counters if c.id == booking.counter_id)
+            window = planner.window(service, epoch(booking.start))
+            local_day = booking.start.date()
+            # Inside one opening of the centre and the counter's time on duty, buffers included.
+            assert any(
+                s <= window[0] and window[1] <= e for s, e in planner.opening(centre, local_day)
+            )
+            duty = planner.on_duty(centre, counter, local_day)
+            assert any(s <= window[0] and window[1] <= e for s, e in duty)
+            taken.setdefault(counter.id, []).append(window)
+    # One counter, one citizen at a time: so never more bookings than counters on duty.
+    for windows in taken.values():
+        windows.sort()
+        for (_, end), (start, _) in itertools.pairwise(windows):
+            assert end <= start
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(ops=operations)
+def test_bookings_never_exceed_capacity_or_leave_opening_hours(
+    config: Config, ops: list[tuple[object, ...]]
+) -> None:
+    clock = ManualClock(MONDAY)
+    fd = Frontdesk.open(
+        config, store=":memory:", clock=clock, plugins=make_plugin_manager(load_entrypoints=False)
+    )
+    planner = SlotPlanner(config, CPH)
+    codes: list[str] = []
+    try:
+        for op in ops:
+            try:
+                if op[0] == "book":
+                    _, service, day, step, channel = op
+                    booking = fd.booking.book(
+                        str(service),
+                        moment(int(day), int(step)),  # type: ignore[call-overload]
+                        contact=Contact(phone=f"2{len(codes):07d}"),
+                        channel=str(channel),
+                    )
+                    codes.append(booking.code)
+                elif op[0] == "cancel" and codes:
+                    fd.booking.cancel(codes[int(op[1]) % len(codes)])  # type: ignore[call-overload]
+                elif op[0] == "move" and codes:
+                    _, index, day, step = op
+                    fd.booking.reschedule(
+                        codes[int(index) % len(codes)],  # type: ignore[call-overload]
+                        moment(int(day), int(step)),  # type: ignore[call-overload]
+                    )
+                elif op[0] == "advance":
+                    clock.advance(minutes=int(op[1]))  # type: ignore[call-overload]
+            except CommandError:
+                pass  # refused: must have changed nothing, which the invariants check
+            check_invariants(fd, planner)
+    finally:
+        fd.close()
