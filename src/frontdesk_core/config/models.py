@@ -11,10 +11,18 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, StrictBool, StrictInt, StringConstraints
+from pydantic import (
+    BeforeValidator,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from frontdesk_core.booking.model import CentreBooking, ServiceBooking, SiteBooking
 from frontdesk_core.config.types import (
+    RANGE_PATTERN,
     Duration,
     Identifier,
     LanguageCode,
@@ -35,9 +43,20 @@ def _one_or_many_ranges(value: Any) -> Any:
     return value
 
 
+_RANGE_SCHEMA = {"type": "string", "pattern": RANGE_PATTERN, "examples": ["09:00-17:00"]}
 DayHours = Annotated[
     list[TimeRangeField],
     BeforeValidator(_one_or_many_ranges),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"const": "closed"},
+                _RANGE_SCHEMA,
+                {"type": "array", "items": _RANGE_SCHEMA},
+            ],
+            "description": "'closed', one range like '09:00-17:00', or a list of ranges.",
+        }
+    ),
     Field(description="'closed', one range like '09:00-17:00', or a list of ranges."),
 ]
 
