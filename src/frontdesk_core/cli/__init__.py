@@ -16,7 +16,10 @@ from collections.abc import Sequence
 from frontdesk_core.errors import ConfigError, FrontdeskError
 from frontdesk_core.plugins import Command, Hooks, make_plugin_manager
 
-COMMAND_MODULES = ("frontdesk_core.cli.config_commands",)
+COMMAND_MODULES = (
+    "frontdesk_core.cli.config_commands",
+    "frontdesk_core.cli.referral_commands",
+)
 DEBUG_ENV = "FRONTDESK_DEBUG"
 
 

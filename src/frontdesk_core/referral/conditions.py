@@ -386,3 +386,39 @@ def _value_problem(var: str, spec: _Spec, value: Any, scope: Scope) -> str | Non
     else:
         choices, kind = scope.languages, "language"
     return None if value in choices else unknown(kind, value, choices)
+
+
+# --- describing --------------------------------------------------------------------------------
+
+_SYMBOLS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    return str(value)
+
+
+def describe_condition(condition: Condition) -> str:
+    """A condition in one readable line, e.g. ``time ≥ 14:00 or queue.ydelser.open = false``."""
+    if isinstance(condition, AllOf):
+        return " and ".join(_nested(c) for c in condition.all)
+    if isinstance(condition, AnyOf):
+        return " or ".join(_nested(c) for c in condition.any)
+    if isinstance(condition, NotOf):
+        return f"not {_nested(condition.not_)}"
+    if isinstance(condition, Call):
+        args = ", ".join(f"{k}={_show(v)}" for k, v in condition.args.items())
+        return f"{condition.call}({args})"
+    parts = []
+    for op, value in operators_of(condition):
+        word = _SYMBOLS.get(op, op.replace("_", " "))
+        parts.append(f"{condition.var} {word} {_show(value)}")
+    return " and ".join(parts) or condition.var
+
+
+def _nested(condition: Condition) -> str:
+    text = describe_condition(condition)
+    return f"({text})" if isinstance(condition, AllOf | AnyOf) else text

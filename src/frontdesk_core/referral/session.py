@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from frontdesk_core.clock import Clock
 from frontdesk_core.config.models import Config
-from frontdesk_core.config.suggest import unknown
+from frontdesk_core.config.suggest import did_you_mean, unknown
 from frontdesk_core.config.types import text_in
 from frontdesk_core.errors import CommandError, InvalidStateError, NotFoundError
 from frontdesk_core.hookspecs import ConditionFunction
@@ -266,7 +266,8 @@ class KioskSession:
             where = f"{self._step.kind} '{node.id}'"
             if isinstance(node, Question) and any(o.id == option_id for o in node.options):
                 raise InvalidStateError(f"option '{option_id}' of {where} is not offered now")
-            raise NotFoundError(f"{unknown('option', option_id, visible)} (at {where})")
+            hint = did_you_mean(option_id, visible) or "; the options are " + ", ".join(visible)
+            raise NotFoundError(f"unknown option '{option_id}' at {where}{hint}")
         if isinstance(node, Question):
             target = next(o.next for o in node.options if o.id == option_id)
         elif isinstance(node, Info):
