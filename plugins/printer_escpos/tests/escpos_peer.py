@@ -106,6 +106,10 @@ class TcpPrinterPeer(PrinterPeerBase):
 
     def refuse(self) -> None:
         """Stop listening: new connections are refused."""
+        # Stop the accept loop first: a socket closed while another thread selects on it
+        # stays alive in the kernel until that select returns, and would still accept.
+        self._stop.set()
+        self._thread.join(2)
         self.listener.close()
 
     def _serve(self) -> None:

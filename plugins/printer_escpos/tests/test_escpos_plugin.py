@@ -1,0 +1,127 @@
+"""The plugin in a Frontdesk: found by entry point, configured from YAML, printing."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from escpos_decode import decode
+from escpos_peer import PAPER_OUT, TcpPrinterPeer
+from frontdesk_printer_escpos import plugin
+
+from frontdesk_core.cli import main
+from frontdesk_core.devices import TicketPrint
+from frontdesk_core.plugins import make_plugin_manager
+from frontdesk_core.testing import MakeFrontdesk
+
+CONFIG = """\
+site:
+  id: kk
+  name: Københavns Kommune
+centres:
+  - id: nyropsgade
+    name: {{da: Borgerservice Nyropsgade, en: Citizen Service Nyropsgade}}
+    address: Nyropsgade 1
+    opening_hours: {{mon: "09:00-17:00"}}
+    queues:
+      - id: pass
+        name: {{da: Pas og kørekort, en: Passports}}
+        prefix: P
+    kiosks:
+      - {{id: nyropsgade-1, name: Indgang}}
+      - {{id: nyropsgade-2, name: Indgang 2}}
+printers:
+  - kiosk: nyropsgade-1
+    connection: {{kind: network, host: 127.0.0.1, port: {port}, timeout: 1 s}}
+"""
+
+
+def write_config(tmp_path: Path, port: int) -> Path:
+    path = tmp_path / "frontdesk.yaml"
+    path.write_text(CONFIG.format(port=port), encoding="utf-8")
+    return path
+
+
+def test_the_entry_point_finds_the_plugin() -> None:
+    pm = make_plugin_manager()
+    assert pm.get_plugin("printer_escpos") is plugin
+
+
+def test_frontdesk_plugins_lists_it(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plugins"]) == 0
+    out = capsys.readouterr().out
+    assert "printer_escpos\n  frontdesk_config_sections\n  frontdesk_shutdown\n" in out.replace(
+        "  frontdesk_startup\n", ""
+    )
+    assert "  frontdesk_startup" in out
+
+
+def test_frontdesk_validate_checks_the_printers_section(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_config(tmp_path, 9100)
+    path.write_text(path.read_text().replace("port: 9100", "prot: 9100"), encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "frontdesk.yaml:18:50: unknown key 'prot'; did you mean 'port'?" in out
+
+
+def test_a_kiosk_prints_through_the_hooks(
+    tmp_path: Path,
+    make_frontdesk: MakeFrontdesk,
+    tcp_peer: Callable[..., TcpPrinterPeer],
+    ticket: TicketPrint,
+) -> None:
+    peer = tcp_peer()
+    fd = make_frontdesk(write_config(tmp_path, peer.port), plugins=[plugin])
+    result = fd.hooks.print_ticket(ticket)
+    assert result.ok and result.printer == "nyropsgade-1"
+    assert "P007" in decode(peer.wait_jobs(1)[0]).texts
+    # A kiosk without a printer here is not this plugin's: the core hears "no printer".
+    other = fd.hooks.print_ticket(dataclasses.replace(ticket, kiosk_id="nyropsgade-2"))
+    assert (other.ok, other.fault) == (False, "no_printer")
+
+
+def test_a_fault_reaches_the_core_as_a_failed_result(
+    tmp_path: Path,
+    make_frontdesk: MakeFrontdesk,
+    tcp_peer: Callable[..., TcpPrinterPeer],
+    ticket: TicketPrint,
+) -> None:
+    peer = tcp_peer(status=PAPER_OUT)
+    fd = make_frontdesk(write_config(tmp_path, peer.port), plugins=[plugin])
+    result = fd.hooks.print_ticket(ticket)
+    assert (result.ok, result.fault, result.printer) == (False, "paper_out", "nyropsgade-1")
+
+
+def test_closing_the_frontdesk_stops_its_printers(
+    tmp_path: Path,
+    make_frontdesk: MakeFrontdesk,
+    tcp_peer: Callable[..., TcpPrinterPeer],
+    ticket: TicketPrint,
+) -> None:
+    peer = tcp_peer()
+    fd = make_frontdesk(write_config(tmp_path, peer.port), plugins=[plugin])
+    assert any(name.startswith("printer_escpos.kiosks.") for name, _ in fd.hooks.plugins())
+    fd.close()
+    assert not any(name.startswith("printer_escpos.kiosks.") for name, _ in fd.hooks.plugins())
+    assert fd.hooks.print_ticket(ticket).fault == "no_printer"
+
+
+def test_two_frontdesks_keep_their_own_printers(
+    tmp_path: Path,
+    make_frontdesk: MakeFrontdesk,
+    tcp_peer: Callable[..., TcpPrinterPeer],
+    ticket: TicketPrint,
+) -> None:
+    first, second = tcp_peer(), tcp_peer()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    fd_a = make_frontdesk(write_config(tmp_path / "a", first.port), plugins=[plugin])
+    fd_b = make_frontdesk(write_config(tmp_path / "b", second.port), plugins=[plugin])
+    assert fd_a.hooks.print_ticket(dataclasses.replace(ticket, number="A001")).ok
+    assert fd_b.hooks.print_ticket(dataclasses.replace(ticket, number="B001")).ok
+    assert "A001" in decode(first.wait_jobs(1)[0]).texts
+    assert "B001" in decode(second.wait_jobs(1)[0]).texts
