@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -25,12 +25,16 @@ import simpy
 
 from frontdesk_core.app import Frontdesk
 from frontdesk_core.booking.records import Contact
+from frontdesk_core.booking.slots import Slot
 from frontdesk_core.config.models import Config
 from frontdesk_core.errors import CapacityError, CommandError, InvalidStateError
 from frontdesk_core.opening.hours import WEEKDAYS, OpeningCalendar
 from frontdesk_core.plugins import Hooks, make_plugin_manager
 from frontdesk_core.queues.tickets import Ticket
+from frontdesk_core.referral.engine import KioskResult
 from frontdesk_core.referral.model import Checklist, Question
+from frontdesk_core.referral.outcomes import BookTime
+from frontdesk_core.referral.outcomes import CheckIn as CheckInOutcome
 from frontdesk_core.simulation.answers import AnswerStrategy, Goal, TreeMap
 from frontdesk_core.simulation.clock import SimClock
 from frontdesk_core.simulation.distributions import minutes
@@ -298,12 +302,10 @@ class DaySimulation:
             return
         kiosk_id = yield kiosks.get()
         try:
-            if citizen.booked and citizen.code is not None:
-                yield self.env.timeout(self.scenario.kiosks.check_in.sample(self.rng))
-                self._check_in(citizen)
-            else:
-                yield self.env.timeout(self.scenario.kiosks.session.sample(self.rng))
-                self._walk(citizen, kiosk_id or None)
+            booked = citizen.booked and citizen.code is not None
+            model = self.scenario.kiosks.check_in if booked else self.scenario.kiosks.session
+            yield self.env.timeout(model.sample(self.rng))
+            self._walk(citizen, kiosk_id or None)
         finally:
             yield kiosks.put(kiosk_id)
 
@@ -342,16 +344,25 @@ class DaySimulation:
                 session.check([d for d in node.documents if d not in lacking])
             else:
                 session.answer(step.options[0].id if step.options else "continue")
-        result = referral.complete(session, kiosk_id=kiosk_id)
-        self._outcome(citizen, session.outcome, result)
+        outcome = session.outcome
+        if isinstance(outcome, CheckInOutcome) and citizen.code is not None:
+            try:
+                result = referral.complete(session, kiosk_id=kiosk_id, booking_code=citizen.code)
+            except CommandError:
+                return  # the booking was cancelled or handled meanwhile: nothing to queue
+        else:
+            result = referral.complete(session, kiosk_id=kiosk_id)
+        self._outcome(citizen, result)
 
-    def _outcome(self, citizen: Citizen, outcome: Any, result: Any) -> None:
-        kind = getattr(outcome, "kind", None)
+    def _outcome(self, citizen: Citizen, result: KioskResult) -> None:
+        kind = result.kind
+        outcome = result.outcome
         hour = int(self.env.now // 60)
-        if kind == "queue":
-            ticket = getattr(result, "ticket", None)
-            if ticket is not None:
-                self._ticketed(citizen, ticket)
+        if kind in ("queue", "check_in"):
+            if result.ticket is not None:
+                self._ticketed(citizen, result.ticket)
+            elif kind == "check_in" and result.check_in is None and citizen.code is not None:
+                self._check_in(citizen)  # a booked citizen pressed on without the code
         elif kind in ("send_home", "refer"):
             if citizen.counted:
                 cell = self.obs.cell(self._errand_queue(citizen, outcome), hour)
@@ -359,12 +370,10 @@ class DaySimulation:
                     cell.sent_home += 1
                 else:
                     cell.referred += 1
-        elif kind == "check_in":
-            self._check_in(citizen)
-        elif kind == "book":
-            self._book_today(citizen, str(outcome.service_id))
+        elif isinstance(outcome, BookTime):
+            self._book_today(citizen, outcome.service_id, result.slots)
 
-    def _errand_queue(self, citizen: Citizen, outcome: Any) -> str:
+    def _errand_queue(self, citizen: Citizen, outcome: object) -> str:
         """Where a citizen who got no ticket is counted: their errand's queue, or the kiosk."""
         service_id = citizen.service or getattr(outcome, "book_service", None)
         if service_id is not None:
@@ -373,11 +382,11 @@ class DaySimulation:
         self.obs.centres[key] = citizen.centre_id
         return key
 
-    def _book_today(self, citizen: Citizen, service_id: str) -> None:
-        """A walk-in books the next free time today at the kiosk and comes back for it."""
+    def _book_today(self, citizen: Citizen, service_id: str, slots: Sequence[Slot]) -> None:
+        """A walk-in books the first free time today the kiosk offers, and comes back for it."""
         booking = self.fd.booking
         queue_id = self.config.service(service_id).queue
-        for slot in booking.next_free_today(service_id, limit=3):
+        for slot in slots:
             try:
                 made = booking.book(service_id, slot.start, contact=Contact())
             except CapacityError:
