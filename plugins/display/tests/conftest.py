@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
@@ -15,16 +14,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import uvicorn
+from frontdesk_display import plugin
+from frontdesk_display.app import create_app
+from frontdesk_display.passwords import hash_password
+from frontdesk_display.settings import DisplaySettings, User
 
 from frontdesk_core.app import Frontdesk
 from frontdesk_core.clock import ManualClock
 from frontdesk_core.config.loader import load_config
 from frontdesk_core.config.models import Config
 from frontdesk_core.plugins import Hooks, make_plugin_manager
-from frontdesk_display import plugin
-from frontdesk_display.app import create_app
-from frontdesk_display.passwords import hash_password
-from frontdesk_display.settings import DisplaySettings, User
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "examples" / "kobenhavn"
@@ -181,5 +180,3 @@ def sign_in(page: Any, url: str, username: str) -> None:
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
-
-

@@ -6,9 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from conftest import Served, screenshot, serve, sign_in
-
-from frontdesk_core.app import Frontdesk
+from conftest import Served, screenshot, sign_in
 
 
 def test_called_number_appears_on_the_info_screen_within_a_second(

@@ -29,7 +29,7 @@ from frontdesk_core.errors import (
 from frontdesk_core.queues.tickets import Ticket
 from frontdesk_display import api_models as m
 from frontdesk_display import kiosk_api
-from frontdesk_display.auth import AuthError, Authenticator, Staff, check_csrf
+from frontdesk_display.auth import Authenticator, AuthError, Staff, check_csrf
 from frontdesk_display.hub import Hub
 from frontdesk_display.jsonable import jsonable
 from frontdesk_display.openapi import Operation, Param, openapi
@@ -153,7 +153,9 @@ async def list_centres(call: Call) -> list[m.CentreOut]:
         m.CentreOut(
             id=c.id,
             name=text_in(c.name, lang),
-            queues=[m.QueueInfo(id=q.id, name=text_in(q.name, lang), prefix=q.prefix) for q in c.queues],
+            queues=[
+                m.QueueInfo(id=q.id, name=text_in(q.name, lang), prefix=q.prefix) for q in c.queues
+            ],
             counters=[
                 m.CounterInfo(id=k.id, name=text_in(k.name, lang), queues=list(k.queues))
                 for k in c.counters
@@ -215,7 +217,9 @@ def ticket_out(ticket: Ticket) -> m.TicketOut:
 def _counter_out(hub: Hub, counter_id: str) -> m.CounterOut:
     state = hub.fd.queues.counter(counter_id)
     data = jsonable(state)
-    counter = m.CounterStateOut.model_validate({k: data.get(k) for k in m.CounterStateOut.model_fields})
+    counter = m.CounterStateOut.model_validate(
+        {k: data.get(k) for k in m.CounterStateOut.model_fields}
+    )
     serving = hub.fd.queues.serving(counter_id)
     return m.CounterOut(counter=counter, ticket=ticket_out(serving) if serving else None)
 
@@ -376,38 +380,144 @@ TICKET = Param("ticket_id", {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{1,80
 ACTION = Param("action", {"type": "string", "enum": list(COUNTER_ACTIONS)})
 
 OPERATIONS: list[Operation] = [
-    Operation("GET", "/centres", "listCentres", "Centres, queues, counters and kiosks",
-              list_centres, m.CentreOut, response_list=True),
-    Operation("GET", "/centres/{centre_id}/screen", "getScreen", "What the info screens show",
-              get_screen, m.ScreenOut, params=[CENTRE]),
-    Operation("GET", "/tickets/{ticket_id}", "getTicket", "A ticket's place in its queue",
-              get_ticket, m.PublicTicket, params=[TICKET]),
-    Operation("POST", "/check-in", "checkIn", "Check in a booked citizen", check_in,
-              m.CheckInOut, body=m.CheckInRequest, errors=[404, 409]),
-    Operation("POST", "/token", "issueToken", "A bearer token for staff", issue_token,
-              m.TokenOut, body=m.TokenRequest, errors=[401]),
-    Operation("GET", "/centres/{centre_id}/status", "getStatus", "Live status and figures",
-              get_status, m.StatusOut, role="employee", params=[CENTRE]),
-    Operation("PUT", "/centres/{centre_id}/info", "setInfo", "Change the info pane's text",
-              set_info, m.InfoOut, body=m.InfoRequest, role="manager", params=[CENTRE]),
-    Operation("GET", "/counters/{counter_id}", "getCounter", "A counter and its ticket",
-              get_counter, m.CounterOut, role="employee", params=[COUNTER]),
-    Operation("POST", "/counters/{counter_id}/{action}", "counterAction",
-              "Sign in/out, pause, resume, call next, recall, start, finish, no-show, put back",
-              counter_action, m.CounterOut, role="employee", params=[COUNTER, ACTION],
-              errors=[409, 422]),
-    Operation("PUT", "/counters/{counter_id}/open", "setCounterOpen", "Open or close a counter",
-              set_counter_open, m.CounterOut, body=m.OpenRequest, role="manager",
-              params=[COUNTER], errors=[409]),
-    Operation("PUT", "/counters/{counter_id}/queues", "assignQueues",
-              "Move a counter to other queues", assign_queues, m.CounterOut,
-              body=m.AssignQueues, role="manager", params=[COUNTER], errors=[409]),
-    Operation("POST", "/queues/{queue_id}/tickets", "issueTicket", "Issue a ticket at the desk",
-              issue_ticket, m.TicketOut, body=m.IssueRequest, role="employee", params=[QUEUE],
-              errors=[409], status=201),
-    Operation("POST", "/tickets/{ticket_id}/transfer", "transferTicket",
-              "Move a ticket to another queue", transfer_ticket, m.TicketOut,
-              body=m.TransferRequest, role="employee", params=[TICKET], errors=[409]),
+    Operation(
+        "GET",
+        "/centres",
+        "listCentres",
+        "Centres, queues, counters and kiosks",
+        list_centres,
+        m.CentreOut,
+        response_list=True,
+    ),
+    Operation(
+        "GET",
+        "/centres/{centre_id}/screen",
+        "getScreen",
+        "What the info screens show",
+        get_screen,
+        m.ScreenOut,
+        params=[CENTRE],
+    ),
+    Operation(
+        "GET",
+        "/tickets/{ticket_id}",
+        "getTicket",
+        "A ticket's place in its queue",
+        get_ticket,
+        m.PublicTicket,
+        params=[TICKET],
+    ),
+    Operation(
+        "POST",
+        "/check-in",
+        "checkIn",
+        "Check in a booked citizen",
+        check_in,
+        m.CheckInOut,
+        body=m.CheckInRequest,
+        errors=[404, 409],
+    ),
+    Operation(
+        "POST",
+        "/token",
+        "issueToken",
+        "A bearer token for staff",
+        issue_token,
+        m.TokenOut,
+        body=m.TokenRequest,
+        errors=[401],
+    ),
+    Operation(
+        "GET",
+        "/centres/{centre_id}/status",
+        "getStatus",
+        "Live status and figures",
+        get_status,
+        m.StatusOut,
+        role="employee",
+        params=[CENTRE],
+    ),
+    Operation(
+        "PUT",
+        "/centres/{centre_id}/info",
+        "setInfo",
+        "Change the info pane's text",
+        set_info,
+        m.InfoOut,
+        body=m.InfoRequest,
+        role="manager",
+        params=[CENTRE],
+    ),
+    Operation(
+        "GET",
+        "/counters/{counter_id}",
+        "getCounter",
+        "A counter and its ticket",
+        get_counter,
+        m.CounterOut,
+        role="employee",
+        params=[COUNTER],
+    ),
+    Operation(
+        "POST",
+        "/counters/{counter_id}/{action}",
+        "counterAction",
+        "Sign in/out, pause, resume, call next, recall, start, finish, no-show, put back",
+        counter_action,
+        m.CounterOut,
+        role="employee",
+        params=[COUNTER, ACTION],
+        errors=[409, 422],
+    ),
+    Operation(
+        "PUT",
+        "/counters/{counter_id}/open",
+        "setCounterOpen",
+        "Open or close a counter",
+        set_counter_open,
+        m.CounterOut,
+        body=m.OpenRequest,
+        role="manager",
+        params=[COUNTER],
+        errors=[409],
+    ),
+    Operation(
+        "PUT",
+        "/counters/{counter_id}/queues",
+        "assignQueues",
+        "Move a counter to other queues",
+        assign_queues,
+        m.CounterOut,
+        body=m.AssignQueues,
+        role="manager",
+        params=[COUNTER],
+        errors=[409],
+    ),
+    Operation(
+        "POST",
+        "/queues/{queue_id}/tickets",
+        "issueTicket",
+        "Issue a ticket at the desk",
+        issue_ticket,
+        m.TicketOut,
+        body=m.IssueRequest,
+        role="employee",
+        params=[QUEUE],
+        errors=[409],
+        status=201,
+    ),
+    Operation(
+        "POST",
+        "/tickets/{ticket_id}/transfer",
+        "transferTicket",
+        "Move a ticket to another queue",
+        transfer_ticket,
+        m.TicketOut,
+        body=m.TransferRequest,
+        role="employee",
+        params=[TICKET],
+        errors=[409],
+    ),
     *kiosk_api.OPERATIONS,
 ]
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 
 Id = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
+BookingCode = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Za-z0-9 -]{1,16}$")]
 Language = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z]{2}$")]
 
 
@@ -49,12 +50,15 @@ class Answer(Request):
     have: list[Id] | None = Field(
         None, max_length=50, description="For a checklist: the documents the citizen has."
     )
+    code: BookingCode | None = Field(
+        None, description="For a check-in: the code from the booking confirmation."
+    )
 
 
 class CheckInRequest(Request):
     """A booked citizen's check-in code."""
 
-    code: Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Za-z0-9 -]{1,16}$")]
+    code: BookingCode
 
 
 class IssueRequest(Request):

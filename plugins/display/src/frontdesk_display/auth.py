@@ -32,7 +32,9 @@ UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
 # A hash to compare with when the user does not exist, so timing does not tell.
-_DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+_DUMMY_HASH = (
+    "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+)
 
 
 class AuthError(Exception):
@@ -167,9 +169,9 @@ def _is_form(request: Request) -> bool:
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-def require(role: Role, *, on_denied: Callable[[Request, AuthError], Response]) -> Callable[
-    [Callable[[Request, Staff], Awaitable[Response]]], Handler
-]:
+def require(
+    role: Role, *, on_denied: Callable[[Request, AuthError], Response]
+) -> Callable[[Callable[[Request, Staff], Awaitable[Response]]], Handler]:
     """Guard a handler: signed in with ``role``, and CSRF-checked when it changes state."""
 
     def decorate(handler: Callable[[Request, Staff], Awaitable[Response]]) -> Handler:

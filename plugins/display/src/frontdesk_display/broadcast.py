@@ -73,7 +73,7 @@ class Broadcaster:
                 self._topics.get(topic, set()).discard(queue)
 
     def publish(self, topic: str, event: str, payload: Any) -> None:
-        """Send ``payload`` (made JSON) to every subscriber of ``topic``; callable from any thread."""
+        """Send ``payload`` as JSON to every subscriber of ``topic`` (from any thread)."""
         message = Message.of(event, payload)
         loop = self._loop
         if loop is None or loop.is_closed():

@@ -99,8 +99,11 @@ async def kiosk_step(request: Request) -> Response:
     centre, _ = place
     context = _context(request, centre, entry.language)
     if entry.result is not None:
-        return render(request, "kiosk_result.html", {**context, "result": entry.result,
-                                                     "action": _step_url(request, entry)})
+        return render(
+            request,
+            "kiosk_result.html",
+            {**context, "result": entry.result, "action": _step_url(request, entry)},
+        )
     step = await hub.core.run(kiosk_flow.step_of, entry.session)
     return render(
         request, "kiosk_step.html", {**context, "step": step, "action": _step_url(request, entry)}
@@ -127,7 +130,11 @@ async def kiosk_answer(request: Request) -> Response:
         elif verb == "check_in":
             code = form.get("code")
             entry.result = await hub.core.run(
-                kiosk_flow.check_in, hub.fd, code if isinstance(code, str) else ""
+                kiosk_flow.complete,
+                hub.fd,
+                entry.session,
+                entry.kiosk_id,
+                code if isinstance(code, str) else "",
             )
         else:
             option = form.get("option")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from frontdesk_core.errors import NotFoundError
+from frontdesk_core.errors import CommandError, InvalidStateError, NotFoundError
 from frontdesk_display import api_models as m
 from frontdesk_display import kiosk_flow
 from frontdesk_display.kiosk_sessions import KioskEntry, KioskSessions
@@ -25,8 +25,10 @@ def _view(entry: KioskEntry, step: dict[str, Any]) -> m.KioskStep:
         node_id=step.get("node_id"),
         text=step.get("text", ""),
         help=step.get("help"),
-        options=[m.KioskOption(id=o["id"], label=o["label"], help=o.get("help"))
-                 for o in step.get("options", [])],
+        options=[
+            m.KioskOption(id=o["id"], label=o["label"], help=o.get("help"))
+            for o in step.get("options", [])
+        ],
         documents=[m.NamedId(id=d["id"], name=d["name"]) for d in step.get("documents", [])],
         done=entry.result is not None,
         result=entry.result,
@@ -67,9 +69,12 @@ async def answer(call: Call) -> m.KioskStep:
 
     def run() -> dict[str, Any]:
         if entry.result is not None:
-            from frontdesk_core.errors import InvalidStateError
-
             raise InvalidStateError("the session is over; start a new one")
+        if kiosk_flow.needs_code(entry.session):
+            if body.code is None:
+                raise CommandError("send the code from the booking confirmation ('code')")
+            entry.result = kiosk_flow.complete(hub.fd, entry.session, entry.kiosk_id, body.code)
+            return kiosk_flow.step_of(entry.session)
         kiosk_flow.answer(entry.session, body.option, body.have)
         if entry.session.done and not kiosk_flow.needs_code(entry.session):
             entry.result = kiosk_flow.complete(hub.fd, entry.session, entry.kiosk_id)
@@ -85,8 +90,6 @@ async def back(call: Call) -> m.KioskStep:
 
     def run() -> dict[str, Any]:
         if entry.result is not None:
-            from frontdesk_core.errors import InvalidStateError
-
             raise InvalidStateError("the session is over; start a new one")
         entry.session.back()
         return kiosk_flow.step_of(entry.session)
@@ -96,14 +99,46 @@ async def back(call: Call) -> m.KioskStep:
 
 CENTRE = Param("centre_id")
 OPERATIONS = [
-    Operation("POST", "/kiosk/{centre_id}/sessions", "startKioskSession",
-              "Start a kiosk session", start_session, m.KioskStep, body=m.StartKiosk,
-              params=[CENTRE], errors=[422], status=201),
-    Operation("GET", "/kiosk/sessions/{session_id}", "getKioskSession",
-              "A kiosk session's current step", get_session, m.KioskStep, params=[SESSION]),
-    Operation("POST", "/kiosk/sessions/{session_id}/answer", "answerKioskStep",
-              "Answer the current step", answer, m.KioskStep, body=m.Answer,
-              params=[SESSION], errors=[409]),
-    Operation("POST", "/kiosk/sessions/{session_id}/back", "kioskBack", "Go back one step",
-              back, m.KioskStep, params=[SESSION], errors=[409]),
+    Operation(
+        "POST",
+        "/kiosk/{centre_id}/sessions",
+        "startKioskSession",
+        "Start a kiosk session",
+        start_session,
+        m.KioskStep,
+        body=m.StartKiosk,
+        params=[CENTRE],
+        errors=[422],
+        status=201,
+    ),
+    Operation(
+        "GET",
+        "/kiosk/sessions/{session_id}",
+        "getKioskSession",
+        "A kiosk session's current step",
+        get_session,
+        m.KioskStep,
+        params=[SESSION],
+    ),
+    Operation(
+        "POST",
+        "/kiosk/sessions/{session_id}/answer",
+        "answerKioskStep",
+        "Answer the current step",
+        answer,
+        m.KioskStep,
+        body=m.Answer,
+        params=[SESSION],
+        errors=[409, 422],
+    ),
+    Operation(
+        "POST",
+        "/kiosk/sessions/{session_id}/back",
+        "kioskBack",
+        "Go back one step",
+        back,
+        m.KioskStep,
+        params=[SESSION],
+        errors=[409],
+    ),
 ]

@@ -9,7 +9,10 @@ from dataclasses import asdict
 from typing import Any
 
 from frontdesk_core.app import Frontdesk
+from frontdesk_core.config.types import text_in
 from frontdesk_core.errors import CommandError
+from frontdesk_core.referral.engine import KioskResult
+from frontdesk_core.referral.outcomes import Referred, SentHome
 from frontdesk_display.jsonable import jsonable
 
 
@@ -46,27 +49,47 @@ def needs_code(session: Any) -> bool:
     return outcome is not None and outcome.kind == "check_in"
 
 
-def complete(fd: Frontdesk, session: Any, kiosk_id: str | None) -> dict[str, Any]:
-    """Carry out the outcome; what the citizen is shown (no personal data)."""
-    result = fd.referral.complete(session, kiosk_id=kiosk_id)
-    data: dict[str, Any] = jsonable(result)
-    ticket = getattr(result, "ticket", None)
-    if ticket is not None:
-        data["number"] = ticket.number
-    return data
+def complete(
+    fd: Frontdesk, session: Any, kiosk_id: str | None, code: str | None = None
+) -> dict[str, Any]:
+    """Carry out the outcome; what the citizen is shown (never personal data)."""
+    if code is not None:
+        code = code.strip()
+        if not code or len(code) > 16:
+            raise CommandError("type the code from your confirmation")
+    result = fd.referral.complete(session, kiosk_id=kiosk_id, booking_code=code)
+    return result_view(fd, result)
 
 
-def check_in(fd: Frontdesk, code: str) -> dict[str, Any]:
-    """Check in a booked citizen by code; what the kiosk shows."""
-    code = code.strip()
-    if not code or len(code) > 16:
-        raise CommandError("type the code from your confirmation")
-    result = fd.booking.check_in(code)
-    local = result.booking.start.astimezone(fd.tz)
-    return {
-        "kind": "checked_in",
-        "action": str(result.action),
-        "number": result.ticket.number if result.ticket is not None else None,
+def result_view(fd: Frontdesk, result: KioskResult) -> dict[str, Any]:
+    """A kiosk result as the kiosk page and the API show it."""
+    outcome = result.outcome
+    view: dict[str, Any] = {
+        "kind": result.kind,
+        "text": result.message,
         "where": result.where,
-        "time": f"{local:%H:%M}",
+        "number": None,
+        "printed": result.printed,
+        "show_number": result.show_number_on_screen,
     }
+    if result.ticket is not None:
+        view["number"] = result.ticket.number
+        view["queue_name"] = text_in(
+            fd.config.queue(result.ticket.queue_id).name, outcome.language, "da"
+        )
+    if result.wait is not None:
+        view["people_ahead"] = result.wait.people_ahead
+        view["expected_wait_minutes"] = result.wait.minutes
+    if isinstance(outcome, SentHome):
+        view["bring"] = list(outcome.bring)
+        view["url"] = outcome.url
+    if isinstance(outcome, Referred):
+        for key in ("name", "address", "opening_hours", "phone", "url"):
+            view[key] = getattr(outcome, key)
+    if result.check_in is not None:
+        view["action"] = str(result.check_in.action)
+        view["time"] = f"{result.check_in.booking.start.astimezone(fd.tz):%H:%M}"
+    if result.slots:
+        view["slots"] = [f"{slot.start.astimezone(fd.tz):%H:%M}" for slot in result.slots]
+        view["url"] = fd.config.site.booking.url
+    return jsonable(view)  # type: ignore[no-any-return]

@@ -73,14 +73,18 @@ async def _command(request: Request, user: Staff, run: Any, *args: Any) -> Respo
 async def open_counter(request: Request, user: Staff) -> Response:
     """Open a counter."""
     hub: Hub = request.app.state.hub
-    return await _command(request, user, hub.fd.queues.open_counter, request.path_params["counter_id"])
+    return await _command(
+        request, user, hub.fd.queues.open_counter, request.path_params["counter_id"]
+    )
 
 
 @require("manager", on_denied=denied)
 async def close_counter(request: Request, user: Staff) -> Response:
     """Close a counter."""
     hub: Hub = request.app.state.hub
-    return await _command(request, user, hub.fd.queues.close_counter, request.path_params["counter_id"])
+    return await _command(
+        request, user, hub.fd.queues.close_counter, request.path_params["counter_id"]
+    )
 
 
 @require("manager", on_denied=denied)
@@ -106,7 +110,9 @@ async def set_info(request: Request, user: Staff) -> Response:
     text = form.get("text")
     if not isinstance(text, str):
         text = ""
-    return await _command(request, user, _set_info, hub, request.path_params["centre_id"], text, user.username)
+    return await _command(
+        request, user, _set_info, hub, request.path_params["centre_id"], text, user.username
+    )
 
 
 def _set_info(hub: Hub, centre_id: str, text: str, by: str) -> None:

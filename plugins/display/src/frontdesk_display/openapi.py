@@ -81,7 +81,9 @@ def _ref(model: type[BaseModel]) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
-def openapi(operations: Sequence[Operation], *, title: str, version: str, prefix: str) -> dict[str, Any]:
+def openapi(
+    operations: Sequence[Operation], *, title: str, version: str, prefix: str
+) -> dict[str, Any]:
     """The OpenAPI 3.1 document of ``operations`` (served under ``prefix``)."""
     models: set[type[BaseModel]] = {Problem}
     paths: dict[str, dict[str, Any]] = {}
@@ -97,7 +99,10 @@ def openapi(operations: Sequence[Operation], *, title: str, version: str, prefix
                 if op.response_list:
                     schema = {"type": "array", "items": schema}
                 content = {"application/json": {"schema": schema}}
-                responses[str(code)] = {"description": STATUS_TEXT.get(code, "OK"), "content": content}
+                responses[str(code)] = {
+                    "description": STATUS_TEXT.get(code, "OK"),
+                    "content": content,
+                }
             else:
                 responses[str(code)] = {
                     "description": STATUS_TEXT.get(code, "Error"),
@@ -110,8 +115,13 @@ def openapi(operations: Sequence[Operation], *, title: str, version: str, prefix
         }
         if op.params:
             entry["parameters"] = [
-                {"name": p.name, "in": "path", "required": True, "schema": p.schema,
-                 **({"description": p.description} if p.description else {})}
+                {
+                    "name": p.name,
+                    "in": "path",
+                    "required": True,
+                    "schema": p.schema,
+                    **({"description": p.description} if p.description else {}),
+                }
                 for p in op.params
             ]
         if op.body is not None:

@@ -7,7 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from frontdesk_display.auth import AuthError, Authenticator, csrf_token
+from frontdesk_display.auth import Authenticator, AuthError, csrf_token
 
 FLASH_KEY = "flash"
 
@@ -41,7 +41,9 @@ def render(
 
 def not_found(request: Request, message: str) -> Response:
     """A plain 404 page."""
-    return render(request, "message.html", {"title": "Not found", "message": message}, status_code=404)
+    return render(
+        request, "message.html", {"title": "Not found", "message": message}, status_code=404
+    )
 
 
 def redirect(request: Request, name: str, **params: str) -> Response:

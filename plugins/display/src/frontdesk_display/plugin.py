@@ -28,7 +28,9 @@ def frontdesk_cli_commands(
     register: Callable[[str, str, Callable[[argparse.ArgumentParser], None], CommandRun], None],
 ) -> None:
     """Add ``frontdesk serve`` and ``frontdesk hash-password``."""
-    register("serve", "serve the kiosk, info screens and dashboards", cli.configure_serve, cli.run_serve)
+    register(
+        "serve", "serve the kiosk, info screens and dashboards", cli.configure_serve, cli.run_serve
+    )
     register(
         "hash-password",
         "hash a staff password for the display section",

@@ -14,7 +14,9 @@ SECTION = "display"
 
 PasswordHash = Annotated[
     str,
-    StringConstraints(strict=True, pattern=r"^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$"),
+    StringConstraints(
+        strict=True, pattern=r"^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$"
+    ),
     Field(description="A hash made with 'frontdesk hash-password' (never the password itself)."),
 ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from starlette.requests import Request
@@ -10,7 +11,7 @@ from starlette.routing import BaseRoute, Route
 
 from frontdesk_core.config.models import Centre, Counter
 from frontdesk_core.errors import FrontdeskError
-from frontdesk_display.auth import AuthError, Authenticator, Staff, check_csrf, require
+from frontdesk_display.auth import Authenticator, AuthError, Staff, check_csrf, require
 from frontdesk_display.broadcast import Message
 from frontdesk_display.hub import Hub, staff_topic
 from frontdesk_display.pages import denied, flash, redirect, render
@@ -76,10 +77,9 @@ async def logout(request: Request) -> Response:
     counter_id = request.session.get(COUNTER_KEY)
     hub: Hub = request.app.state.hub
     if isinstance(counter_id, str):
-        try:
+        # Already signed out or closed: leaving is what was wanted.
+        with contextlib.suppress(FrontdeskError):
             await hub.core.run(hub.fd.queues.sign_out, counter_id)
-        except FrontdeskError:
-            pass  # already signed out or closed: leaving is what was wanted
     request.session.clear()
     return redirect(request, "login")
 
@@ -189,8 +189,12 @@ async def staff_events(request: Request, user: Staff) -> Response:
     hub: Hub = request.app.state.hub
     centre_id = request.path_params["centre_id"]
     if centre_id not in hub.centre_ids() or not user.works_at(centre_id):
-        return render(request, "message.html", {"title": "Not found", "message": "No such centre."},
-                      status_code=404)
+        return render(
+            request,
+            "message.html",
+            {"title": "Not found", "message": "No such centre."},
+            status_code=404,
+        )
 
     async def initial() -> list[Message]:
         payload = await hub.core.run(staff_payload, hub.fd, hub.state, centre_id)

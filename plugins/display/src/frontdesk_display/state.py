@@ -57,7 +57,11 @@ class DisplayState:
             raise CommandError(f"the information text is too long (at most {INFO_MAX} characters)")
         self._centre(centre_id)
         self.fd.store.append(
-            [NewEvent(INFO_SET, centre_id, self.fd.clock.now(), centre_id, {"text": text, "by": by})]
+            [
+                NewEvent(
+                    INFO_SET, centre_id, self.fd.clock.now(), centre_id, {"text": text, "by": by}
+                )
+            ]
         )
         self._info[centre_id] = text
         return text
