@@ -15,7 +15,7 @@ from booking.conftest import PHONE, at
 from frontdesk_core.app import Frontdesk
 from frontdesk_core.booking.engine import CheckInAction, normalise_code
 from frontdesk_core.booking.phone import mask_phone, normalise_phone
-from frontdesk_core.booking.records import BookingState, Contact
+from frontdesk_core.booking.records import Booking, BookingState, Contact
 from frontdesk_core.clock import ManualClock
 from frontdesk_core.config.models import Config
 from frontdesk_core.errors import CapacityError, CommandError, InvalidStateError, NotFoundError
@@ -25,7 +25,9 @@ from frontdesk_core.testing import HookRecorder, MakeFrontdesk
 TUESDAY = date(2026, 11, 24)
 
 
-def book_passport(fd: Frontdesk, hour: int = 10, minute: int = 0, phone: str = "12 34 56 78"):  # type: ignore[no-untyped-def]
+def book_passport(
+    fd: Frontdesk, hour: int = 10, minute: int = 0, phone: str = "12 34 56 78"
+) -> Booking:
     """Book Tuesday's passport slot at ``hour:minute`` for the test citizen."""
     return fd.booking.book(
         "passport", at(24, hour, minute), contact=Contact(phone=phone, name="Jens Hansen")

@@ -89,7 +89,7 @@ def check_centre_booking(centre: Centre, loc: Loc, reporter: Reporter) -> None:
             if counter_id not in counters:
                 reporter.error(
                     (*b_loc, "counters", j),
-                    unknown(f"counter in centre '{centre.id}'", counter_id, counters),
+                    unknown("counter", counter_id, counters, f" in centre '{centre.id}'"),
                 )
         for earlier in rules.breaks[:b]:
             days = [d for d in brk.weekdays if d in earlier.weekdays]
@@ -108,9 +108,9 @@ def check_centre_booking(centre: Centre, loc: Loc, reporter: Reporter) -> None:
     if rules.walk_in_queue is not None and rules.walk_in_queue not in queues:
         reporter.error(
             (*loc, "booking", "walk_in_queue"),
-            unknown(f"queue in centre '{centre.id}'", rules.walk_in_queue, queues),
+            unknown("queue", rules.walk_in_queue, queues, f" in centre '{centre.id}'"),
         )
-    if rules.walk_in_queue is not None and rules.late_arrival != "walk_in":
+    elif rules.walk_in_queue is not None and rules.late_arrival != "walk_in":
         reporter.error(
             (*loc, "booking", "walk_in_queue"),
             f"walk_in_queue is only used with late_arrival 'walk_in' "
@@ -153,7 +153,7 @@ def check_service(
             if counter is None:
                 reporter.error(
                     (*b_loc, "counters", j),
-                    unknown(f"counter in centre '{centre.id}'", counter_id, names),
+                    unknown("counter", counter_id, names, f" in centre '{centre.id}'"),
                 )
             elif service.queue not in counter.queues:
                 reporter.error(
@@ -176,6 +176,7 @@ def check_service(
                 f"service '{service.id}' can be booked but no counter of centre '{centre.id}' "
                 f"serves its queue '{service.queue}'; add the queue to a counter or list "
                 "booking.counters",
+                at_key=True,
             )
             return
     check_fit(centre, serving, rules, b_loc, reporter)
@@ -207,17 +208,26 @@ def check_fit(
                     for b in own:
                         longest = max(longest, _overlap(a, b))
     for exception in centre.exceptions:
-        longest = max(longest, _longest(exception.hours))
+        day = WEEKDAYS[exception.date.weekday()]
+        for counter in serving:
+            if counter.booking_hours is None:
+                longest = max(longest, _longest(exception.hours))
+            else:
+                for a in exception.hours:
+                    for b in getattr(counter.booking_hours, day):
+                        longest = max(longest, _overlap(a, b))
     if longest == timedelta(0):
         reporter.error(
             loc,
             f"no counter that serves this service takes bookings while centre '{centre.id}' "
             "is open, so nothing can be booked",
+            at_key=True,
         )
     elif need > longest:
         with_buffers = "" if need == rules.duration else f" ({format_duration(need)} with buffers)"
         reporter.error(
             (*loc, "duration"),
             f"an appointment of {format_duration(rules.duration)}{with_buffers} is longer than "
-            f"any opening of centre '{centre.id}' (the longest is {format_duration(longest)})",
+            f"any time a counter serving it takes bookings in centre '{centre.id}' "
+            f"(the longest is {format_duration(longest)})",
         )
