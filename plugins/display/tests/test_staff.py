@@ -1,0 +1,127 @@
+"""Staff pages in Chromium: the check-in pop-up, the manager's counters, faults and info pane."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from conftest import Served, screenshot, sign_in
+
+from frontdesk_core.booking.records import Contact
+from frontdesk_core.clock import ManualClock
+from frontdesk_core.devices import DeviceFault
+
+
+def at_counter(page: Any, url: str, username: str, counter_id: str) -> None:
+    """Sign in and sit down at a counter."""
+    sign_in(page, url, username)
+    page.check(f'input[value="{counter_id}"]')
+    page.click("text=Sign in at the counter")
+    page.wait_for_selector(f'[data-counter="{counter_id}"]')
+    page.wait_for_selector("#link[data-state=open]")
+
+
+def test_a_booked_citizen_checks_in_and_the_employee_gets_a_pop_up(
+    served: Served, new_page: Callable[..., Any]
+) -> None:
+    fd = served.fd
+    clock = fd.clock
+    assert isinstance(clock, ManualClock)
+    now = clock.now()
+    slot = next(
+        s
+        for s in fd.booking.free_slots("tax", now.date(), now.date())
+        if s.start >= now + timedelta(hours=2)
+    )
+    booking = fd.booking.book("tax", slot.start, contact=Contact(phone="+45 12 34 56 78"))
+    counter_id = booking.counter_id or "skranke-4"
+    clock.set(slot.start - timedelta(minutes=10))
+
+    employee = new_page()
+    at_counter(employee, served.url, "anna", counter_id)
+    other = new_page()
+    other_counter = "skranke-1" if counter_id != "skranke-1" else "skranke-2"
+    at_counter(other, served.url, "bo", other_counter)
+
+    kiosk = new_page(1080, 1920)
+    kiosk.goto(f"{served.url}/kiosk/nyropsgade/kiosk-3")
+    kiosk.click("button[lang=da]")
+    kiosk.click("[data-option=booked]")
+    kiosk.fill("#code", "WRONG1")
+    kiosk.click("#check-in")
+    kiosk.wait_for_selector(".flash[role=alert]")
+    kiosk.fill("#code", booking.code)
+    kiosk.click("#check-in")
+    kiosk.wait_for_selector("[data-result=check_in]")
+    number = kiosk.locator("#ticket-number").text_content()
+    assert number and number.startswith("S")
+    screenshot(kiosk, "kiosk-checked-in")
+
+    employee.wait_for_selector("#popup:not([hidden])", timeout=1000)
+    assert employee.locator("#popup-number").text_content() == number
+    assert employee.locator("#popup-service").text_content() == "Skat"
+    assert employee.locator("#popup-time").text_content() == (
+        f"{slot.start.astimezone(fd.tz):%H:%M}"
+    )
+    screenshot(employee, "employee-check-in-pop-up")
+    # Only the employee the booking belongs to is disturbed.
+    other.wait_for_timeout(200)
+    assert other.locator("#popup").is_hidden()
+    employee.click("#popup-close")
+    assert employee.locator("#popup").is_hidden()
+
+
+def test_a_manager_closes_a_counter_and_edits_the_info_pane(
+    served: Served, new_page: Callable[..., Any]
+) -> None:
+    employee = new_page()
+    at_counter(employee, served.url, "anna", "skranke-1")
+    screen = new_page(1920, 1080)
+    screen.goto(f"{served.url}/screen/nyropsgade")
+    screen.wait_for_selector('#queues tr[data-queue="pas"].open')
+
+    manager = new_page(1400, 1000)
+    sign_in(manager, served.url, "mette")
+    manager.wait_for_selector('tr[data-counter="skranke-1"] .counter-status[data-status=open]')
+    manager.wait_for_selector("#link[data-state=open]")
+    screenshot(manager, "manager-dashboard")
+    manager.click("#toggle-skranke-1")
+    manager.wait_for_selector('tr[data-counter="skranke-1"] .counter-status[data-status=closed]')
+    assert served.fd.queues.counter("skranke-1").status == "closed"
+    screen.wait_for_selector('#queues tr[data-queue="pas"].closed', timeout=1000)
+    # The employee's dashboard refuses to call at a closed counter, with the core's reason.
+    employee.click("#do-call_next")
+    assert "closed" in (employee.locator(".flash").text_content() or "")
+
+    manager.fill("#info-text", "Skranke 1 er lukket <i>i dag</i>")
+    manager.click("#save-info")
+    screen.wait_for_function(
+        "document.getElementById('info').textContent === 'Skranke 1 er lukket <i>i dag</i>'",
+        timeout=1000,
+    )
+    assert screen.locator("#info i").count() == 0  # shown as text, never as markup
+    screenshot(screen, "info-screen-info-pane")
+
+    served.fd.hooks.device_fault(
+        DeviceFault("kiosk-1", "nyropsgade", "paper_out", "No paper", datetime.now(UTC))
+    )
+    manager.wait_for_selector("#faults li[data-fault]:has-text('paper_out')", timeout=1000)
+    manager.click("#faults li[data-fault] button")
+    manager.wait_for_selector("#faults li.none, #faults:not(:has(li[data-fault]))")
+    assert manager.locator("#faults li[data-fault]").count() == 0
+
+
+def test_staff_pages_need_sign_in_and_the_right_role(
+    served: Served, new_page: Callable[..., Any]
+) -> None:
+    page = new_page()
+    page.goto(f"{served.url}/manager")
+    assert "/login" in page.url
+    page.fill("#username", "anna")
+    page.fill("#password", "wrong")
+    page.click("button[type=submit]")
+    assert page.locator(".flash").text_content() == "Wrong username or password."
+    sign_in(page, served.url, "anna")
+    response = page.goto(f"{served.url}/manager")
+    assert response is not None and response.status == 403
