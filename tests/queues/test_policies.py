@@ -1,0 +1,145 @@
+"""Call-next policies: the built-in ones, a counter's own, and one from a plugin."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+
+import pytest
+
+from frontdesk_core.app import Frontdesk
+from frontdesk_core.clock import ManualClock
+from frontdesk_core.config.models import Config, Counter
+from frontdesk_core.errors import PluginError
+from frontdesk_core.hookspecs import hookimpl
+from frontdesk_core.queues.policies import FifoPolicy, ServiceLevelPolicy
+from frontdesk_core.queues.policy import CallPolicy
+from frontdesk_core.queues.tickets import Ticket, TicketState
+from frontdesk_core.store import SqliteStore
+from queues.conftest import START, hooks_with
+
+
+def _ticket(
+    n: int,
+    queue: str,
+    minutes_ago: float,
+    *,
+    priority: int = 0,
+    appointment_in: float | None = None,
+) -> Ticket:
+    arrived = START - timedelta(minutes=minutes_ago)
+    return Ticket(
+        id=f"t{n}",
+        number=f"X{n:03d}",
+        queue_id=queue,
+        centre_id="main",
+        state=TicketState.WAITING,
+        issued_at=arrived,
+        arrived_at=arrived,
+        priority=priority,
+        appointment_at=START + timedelta(minutes=appointment_in)
+        if appointment_in is not None
+        else None,
+    )
+
+
+def _counter(config: Config) -> Counter:
+    return config.centre("main").counters[0]
+
+
+def test_service_level_order(config: Config) -> None:
+    policy = ServiceLevelPolicy()
+    counter = _counter(config)
+    old_pass = _ticket(1, "pass", 12)  # 12 of 15 minutes: 80 %
+    tax = _ticket(2, "tax", 9)  # 9 of 10 minutes: 90 %
+    vip = _ticket(3, "pass", 1, priority=3)
+    booked_due = _ticket(4, "pass", 0, appointment_in=-1)
+    booked_later = _ticket(5, "pass", 30, appointment_in=10)
+    assert policy.choose([old_pass, tax], counter, START, config) == tax
+    assert policy.choose([old_pass, tax, vip], counter, START, config) == vip
+    assert policy.choose([old_pass, tax, vip, booked_due], counter, START, config) == booked_due
+    # A booking not yet due waits like anyone else (by its arrival).
+    assert policy.choose([booked_later, tax], counter, START, config) == booked_later
+    assert policy.choose([], counter, START, config) is None
+
+
+def test_fifo_ignores_priority(config: Config) -> None:
+    first = _ticket(1, "pass", 5)
+    vip = _ticket(2, "pass", 1, priority=9)
+    assert FifoPolicy().choose([vip, first], _counter(config), START, config) == first
+
+
+def test_a_counter_with_the_fifo_policy_calls_by_arrival(fd: Frontdesk, clock: ManualClock) -> None:
+    first = fd.queues.issue("pass")
+    clock.advance(minutes=1)
+    vip = fd.queues.issue("pass", priority=5)
+    fd.queues.sign_in("c3", "AB")  # c3 is configured with call_policy: fifo
+    fd.queues.sign_in("c1", "CD")
+    called = fd.queues.call_next("c3")
+    assert called is not None and called.id == first.id
+    fd.queues.put_back("c3")
+    other = fd.queues.call_next("c1")  # the centre's service_level policy
+    assert other is not None and other.id == vip.id
+
+
+class NewestFirst:
+    """A plugin's policy: the newest arrival first."""
+
+    def choose(
+        self, waiting: Sequence[Ticket], counter: Counter, now: datetime, config: Config
+    ) -> Ticket | None:
+        return max(waiting, key=lambda t: t.arrived_at) if waiting else None
+
+
+class Rogue:
+    """A broken policy that invents a ticket."""
+
+    def choose(
+        self, waiting: Sequence[Ticket], counter: Counter, now: datetime, config: Config
+    ) -> Ticket | None:
+        return _ticket(99, "pass", 0)
+
+
+class PolicyPlugin:
+    """Registers the two policies above."""
+
+    @hookimpl
+    def frontdesk_call_policies(self, register: Callable[[str, CallPolicy], None]) -> None:
+        register("newest_first", NewestFirst())
+        register("rogue", Rogue())
+
+
+def _with_policy(config: Config, name: str) -> Config:
+    centre = config.centre("main").model_copy(update={"call_policy": name})
+    return config.model_copy(update={"centres": [centre, *config.centres[1:]]})
+
+
+def test_a_plugin_policy_chosen_in_the_configuration(config: Config) -> None:
+    clock = ManualClock(START)
+    fd = Frontdesk(
+        _with_policy(config, "newest_first"),
+        store=SqliteStore(":memory:"),
+        clock=clock,
+        hooks=hooks_with(PolicyPlugin()),
+    )
+    fd.queues.issue("pass")
+    clock.advance(minutes=1)
+    newest = fd.queues.issue("tax")
+    fd.queues.sign_in("c1", "AB")
+    called = fd.queues.call_next("c1")
+    assert called is not None and called.id == newest.id
+
+
+def test_a_policy_choosing_a_ticket_that_does_not_wait_is_refused(config: Config) -> None:
+    fd = Frontdesk(
+        _with_policy(config, "rogue"),
+        store=SqliteStore(":memory:"),
+        clock=ManualClock(START),
+        hooks=hooks_with(PolicyPlugin()),
+    )
+    fd.queues.issue("pass")
+    fd.queues.sign_in("c1", "AB")
+    before = fd.store.last_seq()
+    with pytest.raises(PluginError, match="not waiting"):
+        fd.queues.call_next("c1")
+    assert fd.store.last_seq() == before
