@@ -107,6 +107,15 @@ class PhoneMeeting:
         return f"PhoneMeeting(code={self.booking.code!r}, counter_id={self.counter_id!r})"
 
 
+@dataclass(frozen=True)
+class Housekeeping:
+    """What one round of :meth:`BookingEngine.housekeeping` did."""
+
+    reminders: int
+    no_shows: int
+    purged: int
+
+
 class TicketQueues(Protocol):
     """What check-in needs of the queue engine (``fd.queues``)."""
 
@@ -328,6 +337,30 @@ class BookingEngine:
                 earliest=now + int(rules.min_notice.total_seconds()),
                 latest=now + int(rules.horizon.total_seconds()),
             )
+
+    def schedule(self, service_id: str, start: date, end: date) -> list[Slot]:
+        """Every start time of a service from ``start`` to ``end`` (both included), full
+        ones too (``free == 0``), ignoring notice and horizon: the plan as configured."""
+        service, rules, _ = self._service(service_id)
+        out: list[Slot] = []
+        with self._lock:
+            self._catch_up()
+            day = start
+            while day <= end:
+                for c in self.planner.candidates(service, day, self._occupancy):
+                    out.append(
+                        Slot(
+                            service.id,
+                            self.planner.centre_of(service).id,
+                            self._dt(c.start),
+                            self._dt(c.end),
+                            rules.channels[0],
+                            len(c.on_duty),
+                            len(c.free),
+                        )
+                    )
+                day += timedelta(days=1)
+        return out
 
     def next_free_today(self, service_id: str, *, limit: int = 3) -> list[Slot]:
         """The next ``limit`` free in-person slots today, for a walk-in at the kiosk."""
@@ -806,6 +839,17 @@ class BookingEngine:
         if target is None:
             return None
         return self.cancel(target.booking.code, reason="sms")
+
+    # -- scheduled work -------------------------------------------------------------------------
+
+    def housekeeping(self) -> Housekeeping:
+        """What a scheduler runs every few minutes: send due reminders, record no-shows,
+        purge personal data past retention. Safe to run from several processes."""
+        return Housekeeping(
+            reminders=self.send_due_reminders(),
+            no_shows=self.mark_no_shows(),
+            purged=self.purge(),
+        )
 
     # -- personal data --------------------------------------------------------------------------
 

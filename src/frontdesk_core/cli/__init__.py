@@ -19,6 +19,7 @@ from frontdesk_core.plugins import Command, Hooks, make_plugin_manager
 COMMAND_MODULES = (
     "frontdesk_core.cli.config_commands",
     "frontdesk_core.cli.referral_commands",
+    "frontdesk_core.cli.booking_commands",
 )
 DEBUG_ENV = "FRONTDESK_DEBUG"
 

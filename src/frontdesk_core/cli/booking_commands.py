@@ -1,0 +1,110 @@
+"""``frontdesk purge`` and ``frontdesk slots``: booking chores for operators and consultants."""
+
+from __future__ import annotations
+
+import argparse
+from collections import defaultdict
+from datetime import date, timedelta
+
+from frontdesk_core.app import Frontdesk
+from frontdesk_core.booking.slots import Slot
+from frontdesk_core.clock import SystemClock
+from frontdesk_core.config.types import format_duration
+from frontdesk_core.errors import CommandError
+from frontdesk_core.opening.hours import OpeningCalendar
+from frontdesk_core.plugins import Command
+
+SLOTS_PER_LINE = 8
+
+
+def _configure_purge(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", required=True, help="the configuration file or directory")
+    parser.add_argument("--db", required=True, help="the store (a SQLite file)")
+
+
+def run_purge(args: argparse.Namespace) -> int:
+    """Delete personal data whose retention has run out; the anonymous events stay."""
+    with Frontdesk.open(args.config, store=args.db, plugins=args.hooks.pm) as fd:
+        purged = fd.booking.purge()
+        retention = format_duration(fd.config.site.booking.retention)
+    print(f"{purged} personal record(s) deleted (retention {retention} after the appointment)")
+    return 0
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date; write it like 2026-11-24"
+        ) from None
+
+
+def _configure_slots(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("config", help="the configuration file or directory")
+    parser.add_argument("--service", required=True, help="the id of a bookable service")
+    parser.add_argument("--from", dest="start", type=_day, help="first day (default: today)")
+    parser.add_argument("--days", type=int, default=7, help="how many days (default: 7)")
+    parser.add_argument("--db", help="a store whose bookings to take into account")
+
+
+def run_slots(args: argparse.Namespace) -> int:
+    """Print every start time of a service and how many counters are free for it."""
+    if args.days < 1:
+        raise CommandError("--days must be at least 1")
+    with Frontdesk.open(args.config, store=args.db or ":memory:", plugins=args.hooks.pm) as fd:
+        clock = SystemClock(fd.tz)
+        start = args.start or clock.now().date()
+        end = start + timedelta(days=args.days - 1)
+        slots = fd.booking.schedule(args.service, start, end)
+        service = fd.config.service(args.service)
+        calendar = OpeningCalendar(fd.config.centre_of_queue(service.queue), fd.tz)
+        for line in render(service.id, slots, start, end, calendar):
+            print(line)
+    return 0
+
+
+def render(
+    service_id: str, slots: list[Slot], start: date, end: date, calendar: OpeningCalendar
+) -> list[str]:
+    """Slots as a consultant reads them: a line per day, ``09:00 (2)`` = two counters free."""
+    by_day: dict[date, list[Slot]] = defaultdict(list)
+    for slot in slots:
+        by_day[slot.start.date()].append(slot)
+    lines = [
+        f"{service_id} at centre '{calendar.centre.id}', {start.isoformat()} to "
+        f"{end.isoformat()} (in brackets: counters free; notice and horizon not applied)"
+    ]
+    day = start
+    while day <= end:
+        label = day.strftime("%a %Y-%m-%d")
+        found = by_day.get(day, [])
+        if not found:
+            holiday = calendar.holiday(day)
+            lines.append(f"{label}  closed" + (f" ({holiday})" if holiday else ""))
+        else:
+            free = sum(1 for s in found if s.free)
+            lines.append(f"{label}  {free} of {len(found)} start times free")
+            cells = [f"{s.start.strftime('%H:%M')} ({s.free if s.free else 'full'})" for s in found]
+            for i in range(0, len(cells), SLOTS_PER_LINE):
+                lines.append("    " + "  ".join(cells[i : i + SLOTS_PER_LINE]))
+        day += timedelta(days=1)
+    total = sum(1 for s in slots if s.free)
+    lines.append(f"{total} free start time(s) in {(end - start).days + 1} day(s)")
+    return lines
+
+
+COMMANDS = [
+    Command(
+        "purge",
+        "delete personal data (phone numbers, names) past the retention period",
+        _configure_purge,
+        run_purge,
+    ),
+    Command(
+        "slots",
+        "show the start times of a bookable service and the counters free for each",
+        _configure_slots,
+        run_slots,
+    ),
+]
