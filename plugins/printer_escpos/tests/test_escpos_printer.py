@@ -127,7 +127,7 @@ def test_a_stalled_printer_times_out_in_time(
     took = time.monotonic() - started
     assert (result.ok, result.fault) == (False, "timeout")
     assert "did not answer the status request" in (result.detail or "")
-    assert 0.25 < took < 0.3 + GRACE
+    assert 0.25 < took < 0.3 + GRACE + 0.5  # slack for a busy test machine
 
 
 def test_without_status_requests_only_the_ticket_is_sent(
@@ -209,7 +209,7 @@ def test_a_device_that_blocks_is_abandoned_in_time(tmp_path: Path, ticket: Ticke
     printer = TicketPrinter(config)
     started = time.monotonic()
     first = printer.print(ticket)
-    assert time.monotonic() - started < 0.3 + GRACE + 0.2
+    assert time.monotonic() - started < 0.3 + GRACE + 0.5
     assert (first.ok, first.fault) == (False, "timeout")
     second = printer.print(ticket)
     assert (second.ok, second.fault) == (False, "busy")

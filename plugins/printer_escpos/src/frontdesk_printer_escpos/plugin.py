@@ -59,6 +59,14 @@ def frontdesk_config_sections(register: Callable[[str, Any], None]) -> None:
 
 
 @hookimpl
+def frontdesk_cli_commands(register: Callable[..., None]) -> None:
+    """Add ``frontdesk printers``."""
+    from frontdesk_printer_escpos import cli
+
+    register("printers", "list, check and test the kiosk printers", cli.configure, cli.run)
+
+
+@hookimpl
 def frontdesk_startup(frontdesk: Frontdesk) -> None:
     """Build the printers of this Frontdesk's configuration and let them answer prints."""
     configs: list[PrinterConfig] = list(frontdesk.config.sections.get(SECTION) or [])

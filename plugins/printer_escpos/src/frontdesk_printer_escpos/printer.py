@@ -96,29 +96,12 @@ class TicketPrinter:
 
     def print(self, ticket: TicketPrint) -> PrintResult:
         """Print ``ticket``; returns within about the timeout whatever the printer does."""
-        started = time.monotonic()
-        deadline = started + self.timeout
+        deadline = time.monotonic() + self.timeout
         try:
             data, note = self.render(ticket)
         except Exception as exc:
             return self._failed("layout", f"the ticket could not be laid out: {exc}")
-        if not self._lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
-            return self._failed("busy", "the printer is still busy with an earlier ticket")
-        outcome: list[PrintResult] = []
-        worker = threading.Thread(
-            target=self._job,
-            args=(data, deadline, note, outcome),
-            name=f"print-{self.name}",
-            daemon=True,
-        )
-        worker.start()
-        worker.join(max(0.0, deadline - time.monotonic()) + GRACE)
-        if outcome:
-            result = outcome[0]
-        else:
-            result = self._failed(
-                "timeout", f"the printer did not finish within {self.timeout:g} s"
-            )
+        result = self._run(lambda: self._send(data, deadline, note), deadline)
         if not result.ok:
             log.warning(
                 "ticket not printed",
@@ -126,20 +109,40 @@ class TicketPrinter:
             )
         return result
 
+    def check(self) -> PrintResult:
+        """Connect and ask for the status without printing (for the super-user's tools)."""
+        deadline = time.monotonic() + self.timeout
+        return self._run(lambda: self._send(None, deadline, None), deadline)
+
     def _failed(self, fault: str, detail: str) -> PrintResult:
         return PrintResult(ok=False, printer=self.name, fault=fault, detail=detail)
 
-    def _job(self, data: bytes, deadline: float, note: str | None, out: list[PrintResult]) -> None:
-        try:
-            out.append(self._send(data, deadline, note))
-        except Exception as exc:
-            out.append(self._failed("error", f"{type(exc).__name__}: {exc}"))
-        finally:
-            self._lock.release()
+    def _run(self, job: Callable[[], PrintResult], deadline: float) -> PrintResult:
+        """Run ``job`` in a worker thread, one at a time, waiting until the deadline at most."""
+        if not self._lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            return self._failed("busy", "the printer is still busy with an earlier ticket")
+        outcome: list[PrintResult] = []
 
-    def _send(self, data: bytes, deadline: float, note: str | None) -> PrintResult:
+        def work() -> None:
+            try:
+                outcome.append(job())
+            except Exception as exc:
+                outcome.append(self._failed("error", f"{type(exc).__name__}: {exc}"))
+            finally:
+                self._lock.release()
+
+        worker = threading.Thread(target=work, name=f"print-{self.name}", daemon=True)
+        worker.start()
+        worker.join(max(0.0, deadline - time.monotonic()) + GRACE)
+        if outcome:
+            return outcome[0]
+        return self._failed("timeout", f"the printer did not finish within {self.timeout:g} s")
+
+    def _send(self, data: bytes | None, deadline: float, note: str | None) -> PrintResult:
+        """Open, ask the status, send ``data`` (if any), ask again; faults become results."""
         transport = self._transport(self.config)
         notes = [note] if note else []
+        status: PrinterStatus | None = None
         try:
             transport.open(deadline)
             check = self.asks_status and transport.can_read
@@ -147,16 +150,18 @@ class TicketPrinter:
                 before = read_status(transport, deadline)
                 if before.fault is not None:
                     raise before.fault
-            transport.write(data, deadline)
-            if check:
-                after = read_status(transport, deadline)
-                if after.fault is not None:
-                    fault = after.fault
-                    raise PrinterFault(
-                        fault.kind, f"{fault.detail} (while printing: the ticket may be incomplete)"
-                    )
-                if after.paper_near_end:
-                    notes.append("the paper roll is nearly empty")
+                status = before
+            if data is not None:
+                transport.write(data, deadline)
+                if check:
+                    status = read_status(transport, deadline)
+                    if status.fault is not None:
+                        raise PrinterFault(
+                            status.fault.kind,
+                            f"{status.fault.detail} (while printing: the ticket may be incomplete)",
+                        )
+            if status is not None and status.paper_near_end:
+                notes.append("the paper roll is nearly empty")
         except PrinterFault as fault:
             return self._failed(fault.kind, fault.detail)
         finally:
