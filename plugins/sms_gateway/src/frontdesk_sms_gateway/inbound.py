@@ -224,7 +224,10 @@ class InboundServer:
         """Serve in a background thread."""
         if self._thread is None:
             self._thread = threading.Thread(
-                target=self._server.serve_forever, name="frontdesk-sms-inbound", daemon=True
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": 0.1},  # how soon stop() is noticed
+                name="frontdesk-sms-inbound",
+                daemon=True,
             )
             self._thread.start()
 
