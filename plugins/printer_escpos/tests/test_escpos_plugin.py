@@ -51,11 +51,19 @@ def test_the_entry_point_finds_the_plugin() -> None:
 
 def test_frontdesk_plugins_lists_it(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plugins"]) == 0
-    out = capsys.readouterr().out
-    assert "printer_escpos\n  frontdesk_config_sections\n  frontdesk_shutdown\n" in out.replace(
-        "  frontdesk_startup\n", ""
-    )
-    assert "  frontdesk_startup" in out
+    listed: dict[str, list[str]] = {}
+    hooks: list[str] = []
+    for line in capsys.readouterr().out.splitlines():
+        if line.startswith("  "):
+            hooks.append(line.strip())
+        else:
+            hooks = listed[line] = []
+    assert listed["printer_escpos"] == [
+        "frontdesk_cli_commands",
+        "frontdesk_config_sections",
+        "frontdesk_shutdown",
+        "frontdesk_startup",
+    ]
 
 
 def test_frontdesk_validate_checks_the_printers_section(
