@@ -63,7 +63,9 @@ class _TreeChecks:
 
     def run(self) -> None:
         nodes = self.tree.nodes
-        unique(((self.at(n, "id"), node.id) for n, node in enumerate(nodes)), "node", self.reporter)
+        unique(
+            ((self.at(n, "id"), node.id) for n, node in enumerate(nodes)), "node id", self.reporter
+        )
         self.check_references()
         for n, node in enumerate(self.tree.nodes):
             if isinstance(node, Question):
@@ -103,7 +105,7 @@ class _TreeChecks:
         options = question.options
         unique(
             ((self.at(n, "options", o, "id"), option.id) for o, option in enumerate(options)),
-            f"option in question '{question.id}'",
+            "option id",
             self.reporter,
         )
         if all(option.when is not None for option in options):
