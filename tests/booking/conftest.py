@@ -85,7 +85,10 @@ BASE: dict[str, Any] = {
                     "location": {"da": "1. sal, lokale 12", "en": "1st floor, room 12"},
                 },
             ],
+            "kiosks": [{"id": "k1", "name": "Kiosk 1"}],
+            "tree": "reception",
             "booking": {
+                "walk_in_booking": True,
                 "check_in_early": "30 min",
                 "check_in_late": "10 min",
                 "breaks": [
@@ -123,6 +126,50 @@ BASE: dict[str, Any] = {
         },
     ],
 }
+
+
+TREE: dict[str, Any] = {
+    "id": "reception",
+    "name": "Reception",
+    "start": "errand",
+    "nodes": [
+        {
+            "kind": "question",
+            "id": "errand",
+            "text": {"da": "Hvad skal du?", "en": "What is your errand?"},
+            "options": [
+                {
+                    "id": "booked",
+                    "label": {"da": "Jeg har en tid", "en": "I have booked"},
+                    "next": "arrive",
+                },
+                {"id": "tax", "label": {"da": "Skat", "en": "Tax"}, "next": "tax_now_or_later"},
+            ],
+        },
+        {
+            "kind": "check_in",
+            "id": "arrive",
+            "text": {"da": "Velkommen", "en": "Welcome"},
+        },
+        {
+            "kind": "question",
+            "id": "tax_now_or_later",
+            "text": {"da": "Vent eller få en tid i dag?", "en": "Wait, or a time today?"},
+            "options": [
+                {"id": "wait", "label": {"da": "Vent", "en": "Wait"}, "next": "tax_queue"},
+                {"id": "later", "label": {"da": "En tid", "en": "A time"}, "next": "tax_today"},
+            ],
+        },
+        {"kind": "queue", "id": "tax_queue", "queue": "tax", "service": "tax"},
+        {
+            "kind": "book",
+            "id": "tax_today",
+            "service": "tax",
+            "text": {"da": "Vælg en tid", "en": "Choose a time"},
+        },
+    ],
+}
+BASE["trees"] = [TREE]
 
 
 def write_config(directory: Path, data: dict[str, Any]) -> Path:
