@@ -8,6 +8,7 @@ from frontdesk_core.app import Frontdesk
 from frontdesk_core.booking.engine import CheckInAction
 from frontdesk_core.booking.records import BookingState, Contact
 from frontdesk_core.clock import ManualClock
+from frontdesk_core.queues.tickets import Ticket
 from frontdesk_core.referral.engine import CHOOSE_SLOT, ENTER_BOOKING_CODE
 from frontdesk_core.testing import HookRecorder
 
@@ -43,7 +44,7 @@ def test_check_in_with_the_code_through_the_tree(
     assert called is not None and called.id == ticket.id != walk_in.id
 
 
-def recorder_tickets(recorder: HookRecorder) -> list[object]:
+def recorder_tickets(recorder: HookRecorder) -> list[Ticket]:
     """Tickets issued, as the ``ticket_issued`` hook saw them."""
     return [call["ticket"] for call in recorder.named("frontdesk_ticket_issued")]
 
