@@ -68,7 +68,9 @@ def test_a_citizen_without_documents_is_sent_home_with_the_list(
     kiosk.wait_for_selector("button[lang=da]")
 
 
-def test_an_unknown_kiosk_or_session_is_not_served(served: Served, new_page: Callable[..., Any]) -> None:
+def test_an_unknown_kiosk_or_session_is_not_served(
+    served: Served, new_page: Callable[..., Any]
+) -> None:
     page = new_page()
     response = page.goto(f"{served.url}/kiosk/nyropsgade/no-such-kiosk")
     assert response is not None and response.status == 404

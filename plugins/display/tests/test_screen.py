@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from conftest import Served, screenshot, sign_in
+from conftest import Served, screenshot, serve, sign_in
 
 
 def test_called_number_appears_on_the_info_screen_within_a_second(
@@ -33,3 +33,34 @@ def test_called_number_appears_on_the_info_screen_within_a_second(
     employee.wait_for_selector("#current-number")
     assert employee.locator("#current-number").text_content() == ticket.number
     screenshot(employee, "employee-dashboard")
+
+
+def test_an_info_screen_reconnects_after_a_restart_and_shows_the_current_state(
+    open_frontdesk: Callable[..., Frontdesk], new_page: Callable[..., Any], tmp_path: Any
+) -> None:
+    db = tmp_path / "restart.db"
+    first = serve(open_frontdesk(db))
+    port = int(first.url.rsplit(":", 1)[1])
+    screen = new_page(1920, 1080)
+    second = None
+    try:
+        screen.goto(f"{first.url}/screen/nyropsgade")
+        screen.wait_for_selector("body[data-link=open]", state="attached")
+        first.fd.queues.sign_in("skranke-4", "bo")
+        first.stop()
+        screen.wait_for_selector("body[data-link=lost]", state="attached")
+        # While the server is away, another process issues and calls a ticket.
+        elsewhere = open_frontdesk(db)
+        ticket = elsewhere.queues.issue("skat")
+        elsewhere.queues.call_next("skranke-4")
+        elsewhere.close()
+        # A new server on the same port and file: nothing was lost, the screen catches up.
+        second = serve(open_frontdesk(db), port=port)
+        screen.wait_for_selector(f'#called tr[data-number="{ticket.number}"]', timeout=5000)
+        screen.wait_for_selector("body[data-link=open]", state="attached")
+        assert screen.locator('#queues tr[data-queue="skat"]').get_attribute("class") == "open"
+        screenshot(screen, "info-screen-after-restart")
+    finally:
+        screen.context.close()
+        if second is not None:
+            second.stop()

@@ -1,0 +1,171 @@
+"""The JSON API against uvicorn on 127.0.0.1: plain calls, then fuzzing from its OpenAPI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import schemathesis
+from conftest import PASSWORD, Served, monday_morning, serve
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from frontdesk_core.app import Frontdesk
+from frontdesk_core.config.models import Config
+from frontdesk_core.plugins import make_plugin_manager
+from frontdesk_display import api, plugin
+from frontdesk_display.openapi import openapi
+
+
+@pytest.fixture(scope="module")
+def api_server(kobenhavn: Config) -> Iterator[Served]:
+    """One server for the module (the fuzzer makes many calls)."""
+    pm = make_plugin_manager(load_entrypoints=False, plugins=[plugin])
+    fd = Frontdesk.open(kobenhavn, store=":memory:", clock=monday_morning(), plugins=pm)
+    running = serve(fd)
+    yield running
+    running.stop()
+    fd.close()
+
+
+def token_for(url: str, username: str) -> str:
+    """A bearer token from ``POST /token``."""
+    answer = httpx.post(f"{url}/api/v1/token", json={"username": username, "password": PASSWORD})
+    assert answer.status_code == 200, answer.text
+    token: str = answer.json()["token"]
+    return token
+
+
+def test_staff_operations_need_a_token_with_the_right_role(api_server: Served) -> None:
+    url = f"{api_server.url}/api/v1"
+    assert httpx.get(f"{url}/counters/skranke-1").status_code == 401
+    wrong = httpx.post(f"{url}/token", json={"username": "anna", "password": "nope"})
+    assert wrong.status_code == 401
+    employee = {"Authorization": f"Bearer {token_for(api_server.url, 'anna')}"}
+    assert httpx.get(f"{url}/counters/skranke-1", headers=employee).status_code == 200
+    refused = httpx.put(f"{url}/centres/nyropsgade/info", json={"text": "x"}, headers=employee)
+    assert refused.status_code == 403
+    forged = {"Authorization": "Bearer " + token_for(api_server.url, "anna")[:-2] + "xx"}
+    assert httpx.get(f"{url}/counters/skranke-1", headers=forged).status_code == 401
+
+
+def test_a_browser_session_needs_its_csrf_token_to_change_anything(api_server: Served) -> None:
+    with httpx.Client(base_url=api_server.url) as browser:
+        page = browser.get("/login")
+        csrf = page.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+        signed_in = browser.post(
+            "/login", data={"username": "mette", "password": PASSWORD, "csrf": csrf}
+        )
+        assert signed_in.status_code == 303
+        # The session was renewed at sign-in: the token from before no longer works.
+        body = {"text": "Hello"}
+        assert browser.put("/api/v1/centres/nyropsgade/info", json=body).status_code == 403
+        page = browser.get("/manager")
+        csrf = page.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+        headers = {"X-CSRF-Token": csrf}
+        ok = browser.put("/api/v1/centres/nyropsgade/info", json=body, headers=headers)
+        assert ok.status_code == 200
+        elsewhere = {**headers, "Origin": "http://evil.example"}
+        refused = browser.put("/api/v1/centres/nyropsgade/info", json=body, headers=elsewhere)
+        assert refused.status_code == 403
+        form = browser.post("/manager/nyropsgade/counters/skranke-1/open", data={})
+        assert form.status_code == 403
+    assert api_server.fd.queues.counter("skranke-1").status == "closed"
+
+
+def test_an_integrators_kiosk_walks_the_tree_and_a_counter_serves_the_ticket(
+    api_server: Served,
+) -> None:
+    url = f"{api_server.url}/api/v1"
+    step = httpx.post(f"{url}/kiosk/nyropsgade/sessions", json={"language": "en"})
+    assert step.status_code == 201
+    session = step.json()
+    assert session["kind"] == "question" and session["node_id"] == "errand"
+    sid = session["session_id"]
+    step = httpx.post(f"{url}/kiosk/sessions/{sid}/answer", json={"option": "health_card"})
+    assert step.json()["kind"] == "checklist"
+    step = httpx.post(f"{url}/kiosk/sessions/{sid}/answer", json={"have": ["photo_id"]})
+    result = step.json()
+    assert result["done"] and result["result"]["kind"] == "queue"
+    number = result["result"]["number"]
+    again = httpx.post(f"{url}/kiosk/sessions/{sid}/answer", json={"option": "x"})
+    assert again.status_code == 409
+
+    staff = {"Authorization": f"Bearer {token_for(api_server.url, 'bo')}"}
+    assert httpx.post(f"{url}/counters/skranke-3/sign-in", headers=staff).status_code == 200
+    called = httpx.post(f"{url}/counters/skranke-3/call-next", headers=staff).json()
+    assert called["ticket"]["number"] == number
+    ticket = httpx.get(f"{url}/tickets/{called['ticket']['id']}").json()
+    assert ticket["state"] == "called" and ticket["counter_id"] == "skranke-3"
+    screen = httpx.get(f"{url}/centres/nyropsgade/screen").json()
+    assert [c["number"] for c in screen["called"]] == [number]
+    finished = httpx.post(f"{url}/counters/skranke-3/finish", headers=staff)
+    assert finished.json()["ticket"] is None
+    busy = httpx.post(f"{url}/counters/skranke-3/finish", headers=staff)
+    assert busy.status_code == 409 and "no ticket" in busy.json()["error"]
+
+
+def test_bad_input_is_refused_with_a_reason(api_server: Served) -> None:
+    url = f"{api_server.url}/api/v1"
+    staff = {"Authorization": f"Bearer {token_for(api_server.url, 'mette')}"}
+    assert (
+        httpx.post(
+            f"{url}/check-in", content=b"{", headers={"content-type": "application/json"}
+        ).status_code
+        == 400
+    )
+    assert httpx.post(f"{url}/check-in", content=b"code=1").status_code == 415
+    extra = httpx.post(f"{url}/check-in", json={"code": "ABC123", "name": "x"})
+    assert extra.status_code == 422 and extra.json()["detail"][0]["loc"] == ["name"]
+    assert httpx.post(f"{url}/check-in", json={"code": "ABC123"}).status_code == 404
+    wrong_type = httpx.put(f"{url}/counters/skranke-1/open", json={"open": "yes"}, headers=staff)
+    assert wrong_type.status_code == 422
+    unknown = httpx.put(
+        f"{url}/counters/skranke-1/queues", json={"queue_ids": ["pass"]}, headers=staff
+    )
+    assert unknown.status_code == 404 and "did you mean 'pas'" in unknown.json()["error"]
+    assert httpx.get(f"{url}/centres/NOPE/screen").status_code == 404
+
+
+# The description the server publishes, built from the same operations it routes.
+schema = schemathesis.openapi.from_dict(
+    openapi(api.OPERATIONS, title="frontdesk", version="1", prefix=api.PREFIX)
+)
+
+
+@pytest.fixture(scope="module")
+def manager_token(api_server: Served) -> str:
+    """A manager's bearer token, so every operation is reachable."""
+    return token_for(api_server.url, "mette")
+
+
+def test_the_published_description_is_the_one_fuzzed(api_server: Served) -> None:
+    published = httpx.get(f"{api_server.url}/api/v1/openapi.json").json()
+    assert published == openapi(api.OPERATIONS, title="frontdesk", version="1", prefix=api.PREFIX)
+    assert len(published["paths"]) >= 14
+
+
+@schema.parametrize()
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+def test_the_api_never_fails_and_never_accepts_bad_input(
+    case: Any, api_server: Served, manager_token: str
+) -> None:
+    case.call_and_validate(
+        base_url=api_server.url,
+        headers={"Authorization": f"Bearer {manager_token}"},
+        checks=[
+            not_a_server_error,
+            status_code_conformance,
+            content_type_conformance,
+            response_schema_conformance,
+            negative_data_rejection,
+        ],
+    )
