@@ -23,14 +23,41 @@ from frontdesk_core.stats.records import (
 )
 from frontdesk_core.store.base import EventStore
 
+DEFAULT_TIMEZONE = "Europe/Copenhagen"
+
+
+def read_report(
+    store: EventStore,
+    config: Config | None = None,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    centre_id: str | None = None,
+) -> Report:
+    """Every figure in ``store`` for local days ``start`` to ``end`` (inclusive)."""
+    tz = ZoneInfo(config.site.timezone if config is not None else DEFAULT_TIMEZONE)
+    # Read from the day before: a ticket issued late the evening before (or in
+    # the small hours before the day reset) can end inside the span.
+    since = (
+        datetime.combine(start - timedelta(days=1), datetime.min.time(), tz)
+        if start is not None
+        else None
+    )
+    until = (
+        datetime.combine(end + timedelta(days=1), datetime.min.time(), tz)
+        if end is not None
+        else None
+    )
+    events = store.read(since=since, until=until)
+    return compute(events, config, tz, start=start, end=end, centre_id=centre_id)
+
 
 class Stats:
-    """Statistics of one store, read fresh from the log on every call."""
+    """Statistics of one store, read fresh from the log on every call (``fd.stats``)."""
 
     def __init__(self, store: EventStore, config: Config) -> None:
         self.store = store
         self.config = config
-        self.tz = ZoneInfo(config.site.timezone)
 
     def report(
         self,
@@ -40,20 +67,7 @@ class Stats:
         centre_id: str | None = None,
     ) -> Report:
         """Every figure for local days ``start`` to ``end`` (inclusive; open ends for all)."""
-        # Read from the day before: a ticket issued late the evening before (or in
-        # the small hours before the day reset) can end inside the span.
-        since = (
-            datetime.combine(start - timedelta(days=1), datetime.min.time(), self.tz)
-            if start is not None
-            else None
-        )
-        until = (
-            datetime.combine(end + timedelta(days=1), datetime.min.time(), self.tz)
-            if end is not None
-            else None
-        )
-        events = self.store.read(since=since, until=until, centre_id=None)
-        return compute(events, self.config, self.tz, start=start, end=end, centre_id=centre_id)
+        return read_report(self.store, self.config, start=start, end=end, centre_id=centre_id)
 
 
 __all__ = [
@@ -64,4 +78,5 @@ __all__ = [
     "Report",
     "Stats",
     "compute",
+    "read_report",
 ]

@@ -73,14 +73,16 @@ Key = tuple[str, date, int | None]
 
 
 class _Collector:
-    def __init__(self, config: Config, tz: tzinfo, start: date | None, end: date | None) -> None:
-        self.config, self.tz, self.start, self.end = config, tz, start, end
+    def __init__(
+        self, config: Config | None, tz: tzinfo, start: date | None, end: date | None
+    ) -> None:
+        self.tz, self.start, self.end = tz, start, end
         self.queues: dict[tuple[str, str, date, int | None], _Tally] = {}
         self.counters: dict[tuple[str, str, date, int | None], _Tally] = {}
         self.centres: dict[Key, _Tally] = {}
         self.visits: dict[str, _Visit] = {}
         self.targets: dict[str, float] = {}
-        for centre in config.centres:
+        for centre in config.centres if config is not None else []:
             for queue in centre.queues:
                 self.targets[queue.id] = queue.target.within.total_seconds()
 
@@ -184,7 +186,9 @@ class _Collector:
             if visit.at_counter:
                 self.served(visit, at)
                 if visit.counter_id is not None:
-                    self.count("transfers", at, visit.centre_id, None, visit.counter_id)
+                    for day, hour in self._slots(at):
+                        key = (visit.centre_id, visit.counter_id, day, hour)
+                        self.counters.setdefault(key, _Tally()).add("transfers")
             self.count("transfers_out", at, visit.centre_id, visit.queue_id)
             self.count("transfers", at, visit.centre_id)
             moved = _Visit(event.data["to_queue"], event.centre_id, at)
@@ -202,14 +206,17 @@ def _share(part: int, whole: int) -> float | None:
 
 def compute(
     events: Iterable[Event],
-    config: Config,
+    config: Config | None,
     tz: tzinfo,
     *,
     start: date | None = None,
     end: date | None = None,
     centre_id: str | None = None,
 ) -> Report:
-    """Every figure of the events, for local days ``start`` to ``end`` (inclusive)."""
+    """Every figure of the events, for local days ``start`` to ``end`` (inclusive).
+
+    Without a ``config`` the queues' targets are unknown and ``within_target`` is ``None``.
+    """
     collector = _Collector(config, tz, start, end)
     for event in events:
         collector.event(event)
