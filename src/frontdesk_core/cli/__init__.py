@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "frontdesk_core.cli.config_commands",
     "frontdesk_core.cli.referral_commands",
     "frontdesk_core.cli.booking_commands",
+    "frontdesk_core.cli.simulation_commands",
     "frontdesk_core.cli.stats_commands",
 )
 DEBUG_ENV = "FRONTDESK_DEBUG"
