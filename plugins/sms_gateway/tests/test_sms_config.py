@@ -148,3 +148,10 @@ def test_header_secret_reads_the_environment() -> None:
 def test_senders_gateways_accept(sender: str) -> None:
     config = SmsConfig(provider=ConsoleProvider(kind="console"), sender=sender)
     assert config.sender == sender
+
+
+def test_a_template_without_any_text_is_an_error(write_config) -> None:
+    directory = write_config(
+        "sms:\n  sender: Testby\n  provider: {kind: console}\n  templates:\n    reminder: {}\n"
+    )
+    assert problems(directory) == ["sms.yaml:5:15: 'reminder' needs at least 1 item"]

@@ -402,3 +402,14 @@ def test_file_and_console_providers_for_development(
     gateway.process_due()
     assert "Din tid til Pas" in screen.getvalue()
     assert "12345678" not in screen.getvalue() and "78" in screen.getvalue()
+
+
+@pytest.mark.parametrize("key", ["", "line\nbreak", " leading-space", "x" * 201, "nøgle"])
+def test_an_unusable_key_is_refused_and_nothing_stored(
+    key: str, frontdesk_clock: ManualClock
+) -> None:
+    gateway = make_gateway(sms_config("http://127.0.0.1:9/sms"), frontdesk_clock)
+    receipt = gateway.submit(confirmation(key=key))
+    assert not receipt.accepted and receipt.message_id is None
+    assert receipt.error is not None and "message key" in receipt.error
+    assert gateway.outbox.messages() == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -18,7 +19,7 @@ from sms_peer import SmsPeer
 
 from frontdesk_core.app import Frontdesk
 from frontdesk_core.booking.records import BookingState, Contact
-from frontdesk_core.testing import MakeFrontdesk
+from frontdesk_core.testing import HookRecorder, MakeFrontdesk
 
 CPH = ZoneInfo("Europe/Copenhagen")
 TUESDAY_10 = datetime(2026, 11, 24, 10, 0, tzinfo=CPH)
@@ -145,3 +146,25 @@ def test_an_endpoint_with_an_unset_token_refuses_to_start(fd: Frontdesk) -> None
     config = InboundConfig.model_validate({"auth": {"value_env": "TESTBY_REPLY_TOKEN"}})
     with pytest.raises(Exception, match="TESTBY_REPLY_TOKEN is not set"):
         InboundServer(fd, config, environ={})
+
+
+def test_a_reply_endpoint_that_cannot_start_leaves_sending_working(
+    make_frontdesk: MakeFrontdesk,
+    write_config,
+    http_section,
+    sms_peer: SmsPeer,
+    hook_recorder: HookRecorder,
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        section = http_section(sms_peer.url, extra=f"  inbound: {{listen: '127.0.0.1:{port}'}}\n")
+        fd = make_frontdesk(write_config(section), plugins=[plugin, hook_recorder])
+    assert inbound_for(fd) is None
+    (fault,) = [call["fault"] for call in hook_recorder.named("frontdesk_device_fault")]
+    assert (fault.device, fault.kind) == ("sms_gateway", "sms_inbound_unavailable")
+    gateway = gateway_for(fd)
+    assert gateway is not None
+    fd.booking.book("passport", TUESDAY_10, contact=Contact(phone="12345678"))
+    assert gateway.process_due() == 1 and len(sms_peer.requests) == 1

@@ -67,12 +67,12 @@ FreeTemplate = Annotated[NonEmpty, AfterValidator(check_template)]
 
 BookingTexts = Annotated[
     dict[LanguageCode, BookingTemplate],
-    Field(description="A template per language, e.g. {da: ..., en: ...}."),
+    Field(description="A template per language, e.g. {da: ..., en: ...}.", min_length=1),
     TEXT_MARKER,
 ]
 FreeTexts = Annotated[
     dict[LanguageCode, FreeTemplate],
-    Field(description="A template per language, e.g. {da: ..., en: ...}."),
+    Field(description="A template per language, e.g. {da: ..., en: ...}.", min_length=1),
     TEXT_MARKER,
 ]
 

@@ -16,6 +16,7 @@ Timeouts are always retried: the gateway may not have received the request.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
@@ -41,6 +42,8 @@ log = logging.getLogger("frontdesk.sms")
 DEVICE = "sms_gateway"
 FaultSink = Callable[[DeviceFault], Any]
 LEASE_MARGIN = timedelta(seconds=30)
+_KEY = re.compile(r"^[\x21-\x7e][\x20-\x7e]{0,199}$")
+KEY_ERROR = "the message key must be 1 to 200 printable ASCII characters (it is sent as a header)"
 PURGE_EVERY = timedelta(hours=1)
 
 
@@ -115,6 +118,9 @@ class SmsGateway:
         centre_id: str = "",
     ) -> SmsReceipt:
         """Like :meth:`submit`, with a context of any values (dates, numbers)."""
+        if not _KEY.match(key):
+            # Not stored: without a usable key there is nothing to be idempotent on.
+            return SmsReceipt(accepted=False, error=KEY_ERROR)
         existing = self.outbox.by_key(key)
         if existing is not None:
             return self._receipt(existing)
@@ -167,9 +173,9 @@ class SmsGateway:
         texts = self.config.templates.get(template)
         if texts is None:
             raise LookupError(f"unknown SMS template '{template}'")
-        for candidate in (language, *self.languages, *texts):
-            if candidate in texts:
-                break
+        candidate = next((c for c in (language, *self.languages, *texts) if c in texts), None)
+        if candidate is None:
+            raise LookupError(f"the SMS template '{template}' has no text in any language")
         text = self.renderer.render(texts[candidate], context)
         if not text:
             raise ValueError(f"the template '{template}' gave an empty text")

@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from frontdesk_core.booking.records import Booking, Contact
+from frontdesk_core.devices import DeviceFault
+from frontdesk_core.errors import PluginError
 from frontdesk_core.hookspecs import hookimpl
 from frontdesk_core.notify import SmsReceipt, SmsRequest
 from frontdesk_sms_gateway.config import SECTION, SmsConfig
-from frontdesk_sms_gateway.gateway import SmsGateway
+from frontdesk_sms_gateway.gateway import DEVICE, SmsGateway
 from frontdesk_sms_gateway.inbound import InboundServer
 from frontdesk_sms_gateway.messages import booking_context, booking_key
 from frontdesk_sms_gateway.outbox import Outbox
@@ -136,15 +138,24 @@ def frontdesk_startup(frontdesk: Frontdesk) -> None:
         retention=frontdesk.config.site.booking.retention,
     )
     hooks = GatewayHooks(frontdesk, gateway)
-    if config.inbound.listen is not None:
-        hooks.inbound = InboundServer.from_listen(
-            frontdesk, config.inbound, default_country_code=config.default_country_code
-        )
     frontdesk.hooks.pm.register(hooks, name=plugin_name(frontdesk))
     if config.worker:
         gateway.start()
-    if hooks.inbound is not None:
-        hooks.inbound.start()
+    if config.inbound.listen is not None:
+        # Sending works without the reply endpoint: a port in use or an unset token is
+        # a fault to report, not a reason to stop confirmations and reminders.
+        try:
+            hooks.inbound = InboundServer.from_listen(
+                frontdesk, config.inbound, default_country_code=config.default_country_code
+            )
+        except (OSError, PluginError) as exc:
+            detail = f"the SMS reply endpoint cannot start: {exc}"
+            log.error("sms reply endpoint not started", extra={"error": detail})
+            frontdesk.hooks.device_fault(
+                DeviceFault(DEVICE, "", "sms_inbound_unavailable", detail, frontdesk.clock.now())
+            )
+        else:
+            hooks.inbound.start()
 
 
 @hookimpl
