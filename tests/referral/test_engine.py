@@ -1,0 +1,267 @@
+"""The referral engine against the real queue and booking engines and a real event store."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from frontdesk_core.app import Frontdesk
+from frontdesk_core.booking.records import Contact
+from frontdesk_core.config.models import Config
+from frontdesk_core.devices import PrintResult, TicketPrint
+from frontdesk_core.errors import InvalidStateError, NotFoundError
+from frontdesk_core.hookspecs import hookimpl
+from frontdesk_core.referral.engine import (
+    ABANDONED,
+    CHOOSE_SLOT,
+    COMPLETED,
+    ENTER_BOOKING_CODE,
+    NodeCount,
+    ReferralEngine,
+)
+from frontdesk_core.referral.outcomes import Referred, SentHome
+from frontdesk_core.referral.session import SessionState
+from frontdesk_core.testing import HookRecorder, MakeFrontdesk
+
+PHONE = "+4512345678"
+
+
+class Printer:
+    """A printer plugin that prints (``ok``) or has run out of paper."""
+
+    def __init__(self, *, ok: bool = True) -> None:
+        self.ok = ok
+        self.printed: list[TicketPrint] = []
+
+    @hookimpl
+    def frontdesk_print_ticket(self, ticket: TicketPrint) -> PrintResult:
+        self.printed.append(ticket)
+        if self.ok:
+            return PrintResult(ok=True, printer="test")
+        return PrintResult(ok=False, printer="test", fault="paper_out")
+
+
+def test_the_engine_is_one_per_frontdesk(config: Config, make_frontdesk: MakeFrontdesk) -> None:
+    fd = make_frontdesk(config)
+    assert isinstance(fd.referral, ReferralEngine)
+    assert fd.referral is fd.referral
+    assert fd.referral.tree("main") is fd.referral.tree("annex")  # the same tree, compiled once
+
+
+def test_a_queue_outcome_issues_and_prints_a_ticket(
+    config: Config, make_frontdesk: MakeFrontdesk
+) -> None:
+    printer, recorder = Printer(), HookRecorder()
+    fd = make_frontdesk(config, plugins=[printer, recorder])
+    session = fd.referral.start("main", "en")
+    session.answer("passport")
+    session.answer("all")
+    result = fd.referral.complete(session, kiosk_id="k1")
+    ticket = result.ticket
+    assert ticket is not None
+    assert (ticket.queue_id, ticket.service_id, ticket.priority, ticket.note, ticket.language) == (
+        "pass",
+        "passport",
+        3,
+        "Pas",
+        "en",
+    )
+    assert fd.queues.waiting("pass") == [fd.queues.ticket(ticket.id)]
+    assert [call["ticket"].id for call in recorder.named("frontdesk_ticket_issued")] == [ticket.id]
+    assert result.printed and not result.show_number_on_screen
+    assert result.kind == "queue" and result.where == "Waiting area A"
+    assert printer.printed == [
+        TicketPrint(
+            kiosk_id="k1",
+            centre_id="main",
+            centre_name="Citizen Service",
+            number=ticket.number,
+            queue_name="Passport",
+            issued_at=ticket.issued_at,
+            language="en",
+            people_ahead=0,
+            expected_wait_minutes=result.wait.minutes if result.wait else None,
+            where="Waiting area A",
+            lines=("Take your number. You will be called on the screen.",),
+        )
+    ]
+    assert session.state is SessionState.COMPLETED
+
+
+def test_a_failed_print_still_gives_the_ticket_shown_on_screen(
+    config: Config, make_frontdesk: MakeFrontdesk
+) -> None:
+    fd = make_frontdesk(config, plugins=[Printer(ok=False)])
+    session = fd.referral.start("main")
+    session.answer("tax")
+    result = fd.referral.complete(session, kiosk_id="k1")
+    assert result.ticket is not None and result.ticket.queue_id == "tax"
+    assert not result.printed and result.show_number_on_screen
+    assert result.print_result == PrintResult(ok=False, printer="test", fault="paper_out")
+    # Without a kiosk nothing is printed: the number is shown.
+    session = fd.referral.start("main")
+    session.answer("tax")
+    unprinted = fd.referral.complete(session)
+    assert unprinted.print_result is None and unprinted.show_number_on_screen
+    assert len(fd.queues.waiting("tax")) == 2
+
+
+def test_the_queue_length_from_the_queue_engine_steers_the_branch(
+    config: Config, make_frontdesk: MakeFrontdesk
+) -> None:
+    fd = make_frontdesk(config)
+    for _ in range(11):
+        fd.queues.issue("tax")
+    session = fd.referral.start("main")
+    session.answer("tax")
+    assert session.outcome is not None and session.outcome.node_id == "tax-book"
+
+
+def test_sent_home_and_referred_fire_their_hooks(
+    config: Config, make_frontdesk: MakeFrontdesk
+) -> None:
+    recorder = HookRecorder()
+    fd = make_frontdesk(config, plugins=[recorder])
+    home = fd.referral.start("main")
+    home.answer("passport")
+    home.answer("have:photo")
+    result = fd.referral.complete(home)
+    assert isinstance(result.outcome, SentHome) and result.message == "Kom igen"
+    assert result.ticket is None
+    away = fd.referral.start("main")
+    away.answer("job")
+    referred = fd.referral.complete(away)
+    assert isinstance(referred.outcome, Referred) and referred.where == "Stueetagen"
+    assert recorder.named("frontdesk_citizen_sent_home") == [{"outcome": home.outcome}]
+    assert recorder.named("frontdesk_citizen_referred") == [{"outcome": away.outcome}]
+    assert fd.queues.waiting("pass") == []
+
+
+def test_book_now_offers_the_next_free_slots(config: Config, make_frontdesk: MakeFrontdesk) -> None:
+    fd = make_frontdesk(config)
+    session = fd.referral.start("main")
+    session.answer("book")
+    session.answer("continue")
+    result = fd.referral.complete(session)
+    assert result.next_step == CHOOSE_SLOT
+    assert result.slots == tuple(fd.booking.next_free_today("permit", limit=3))
+    assert all(slot.service_id == "permit" for slot in result.slots)
+
+
+def test_check_in_hands_over_to_the_booking_engine(
+    config: Config, make_frontdesk: MakeFrontdesk
+) -> None:
+    printer, recorder = Printer(), HookRecorder()
+    fd = make_frontdesk(config, plugins=[printer, recorder])
+    slot = fd.booking.free_slots("passport", fd.clock.now().date(), fd.clock.now().date())[0]
+    booking = fd.booking.book("passport", slot.start, contact=Contact(phone=PHONE))
+    assert slot.start - fd.clock.now() <= timedelta(minutes=30)  # inside the check-in window
+
+    session = fd.referral.start("main")
+    session.answer("booked")
+    handover = fd.referral.complete(session)
+    assert handover.next_step == ENTER_BOOKING_CODE and handover.ticket is None
+
+    session = fd.referral.start("main")
+    session.answer("booked")
+    with pytest.raises(NotFoundError):
+        fd.referral.complete(session, kiosk_id="k1", booking_code="ZZZZZZ")
+    assert session.state is SessionState.ACTIVE  # a wrong code can be typed again
+    result = fd.referral.complete(session, kiosk_id="k1", booking_code=booking.code)
+    assert result.check_in is not None and result.check_in.booking.id == booking.id
+    assert result.ticket is not None and result.ticket.booking_id == booking.id
+    assert result.printed and printer.printed[-1].number == result.ticket.number
+    assert [c["booking"].id for c in recorder.named("frontdesk_citizen_checked_in")] == [booking.id]
+    events = list(fd.store.read(kinds=[COMPLETED]))
+    assert PHONE not in repr([e.data for e in events])
+    assert booking.code not in repr([e.data for e in events])
+
+
+def test_complete_refuses_what_does_not_fit(config: Config, make_frontdesk: MakeFrontdesk) -> None:
+    fd = make_frontdesk(config)
+    session = fd.referral.start("main")
+    with pytest.raises(InvalidStateError, match="not reached an outcome"):
+        fd.referral.complete(session)
+    session.answer("tax")
+    with pytest.raises(NotFoundError, match="unknown kiosk in centre 'main' 'k2'"):
+        fd.referral.complete(session, kiosk_id="k2")
+    assert fd.queues.waiting("tax") == []
+    fd.referral.complete(session, kiosk_id="k1")
+    with pytest.raises(InvalidStateError, match="the session is completed"):
+        fd.referral.complete(session, kiosk_id="k1")
+    assert len(fd.queues.waiting("tax")) == 1
+    gone = fd.referral.start("main")
+    gone.answer("job")
+    gone.abandon()
+    with pytest.raises(InvalidStateError, match="the session is abandoned"):
+        fd.referral.complete(gone)
+    with pytest.raises(NotFoundError, match="unknown centre 'nowhere'"):
+        fd.referral.start("nowhere")
+
+
+def play(fd: Frontdesk, answers: list[str], *, centre: str = "main", finish: bool = True) -> None:
+    """Walk ``answers``; then complete, or walk away (a timeout once something was answered)."""
+    session = fd.referral.start(centre)
+    for answer in answers:
+        session.answer(answer)
+    if finish:
+        fd.referral.complete(session)
+    elif answers:
+        session.timeout()
+    else:
+        session.abandon()
+
+
+def test_path_statistics_survive_a_restart(
+    config: Config, make_frontdesk: MakeFrontdesk, tmp_path: Path
+) -> None:
+    store = str(tmp_path / "frontdesk.db")
+    fd = make_frontdesk(config, store=store)
+    play(fd, ["job"])
+    play(fd, ["job"])
+    play(fd, ["passport", "none"])
+    play(fd, ["job"], centre="annex")
+    play(fd, ["passport"], finish=False)
+    play(fd, [], finish=False)
+    stats = fd.referral.stats()
+    fd.close()
+    again = make_frontdesk(config, store=store)
+    assert again.referral.stats() == stats
+    assert (stats.completed, stats.abandoned, stats.timed_out) == (4, 2, 1)
+    assert stats.outcomes == (
+        NodeCount("main", "main", "to-jobcenter", "refer", 2),
+        NodeCount("annex", "main", "to-jobcenter", "refer", 1),
+        NodeCount("main", "main", "passport-home", "send_home", 1),
+    )
+    assert stats.abandoned_at == (
+        NodeCount("main", "main", "errand", "question", 1),
+        NodeCount("main", "main", "passport-docs", "checklist", 1),
+    )
+    assert stats.by_kind == {"refer": 3, "send_home": 1}
+    assert stats.abandonment_rate == pytest.approx(2 / 6)
+    assert again.referral.stats(centre_id="annex").completed == 1
+
+
+def test_events_say_where_and_never_who(config: Config, make_frontdesk: MakeFrontdesk) -> None:
+    fd = make_frontdesk(config)
+    play(fd, ["passport", "have:photo"])
+    play(fd, ["passport"], finish=False)
+    completed, abandoned = (list(fd.store.read(kinds=[kind])) for kind in (COMPLETED, ABANDONED))
+    assert completed[0].data == {
+        "tree": "main",
+        "node": "passport-home",
+        "outcome": "send_home",
+        "language": "da",
+        "path": ["errand", "passport-docs", "passport-home"],
+        "missing": 1,
+    }
+    assert abandoned[0].data == {
+        "tree": "main",
+        "node": "passport-docs",
+        "step": "checklist",
+        "reason": "timeout",
+        "language": "da",
+        "path": ["errand", "passport-docs"],
+    }
