@@ -62,6 +62,11 @@ def _usb_id(value: Any) -> Any:
             raise ValueError(
                 f"'{value}' is not a USB id; write it as four hex digits like '04b8'"
             ) from None
+    if isinstance(value, float):
+        # YAML reads an unquoted 0e15 as the number 0.0: the id is lost, so ask for quotes.
+        raise ValueError(
+            f"{value!r} is not a USB id; write hex digits in quotes, like '0e15', or as 0x0e15"
+        )
     return value
 
 
