@@ -87,7 +87,7 @@ def test_a_counter_going_off_duty_finishes_its_citizen(tmp_path: Path) -> None:
         """name: handover
 arrivals:
   - service: errand
-    per_hour: {"10:00-12:00": 20}
+    per_hour: {"10:00-12:00": 6}
 service_times:
   errand: {distribution: fixed, value: 25 min}
 staffing:

@@ -45,8 +45,11 @@ from frontdesk_core.simulation.scenario import (
     counters_on_duty,
     minute_of,
 )
+from frontdesk_core.store.base import EventStore
 
 Process = Generator[simpy.Event, Any, None]
+DAY_END = 24 * 60.0
+"""Overtime stops at midnight: whoever still waits then is closed by the end of the day."""
 EMPLOYEE = "sim"
 """The employee reference simulated counters sign in with (no person behind it)."""
 
@@ -99,6 +102,7 @@ class DaySimulation:
         rng: random.Random,
         *,
         hooks: Hooks | None = None,
+        store: str | EventStore = ":memory:",
     ) -> None:
         self.loaded = loaded
         self.scenario = loaded.scenario
@@ -109,7 +113,7 @@ class DaySimulation:
         self.tz = ZoneInfo(self.config.site.timezone)
         self.clock = SimClock(self.env, datetime.combine(day, time(0), self.tz))
         hooks = hooks if hooks is not None else Hooks(make_plugin_manager(load_entrypoints=False))
-        self.fd = Frontdesk.open(self.config, store=":memory:", clock=self.clock, plugins=hooks.pm)
+        self.fd = Frontdesk.open(self.config, store=store, clock=self.clock, plugins=hooks.pm)
         self.obs = DayObservations(day.isoformat())
         self.centres = [self.config.centre(c) for c in loaded.centres]
         self.opening: dict[str, list[tuple[float, float]]] = {}
@@ -134,10 +138,10 @@ class DaySimulation:
             use_kiosk = count > 0 and centre.tree is not None
             if use_kiosk:
                 # A store of kiosk ids: a citizen waits for a free kiosk and knows which it is.
-                store = simpy.Store(self.env, capacity=count)
+                kiosks = simpy.Store(self.env, capacity=count)
                 names = [k.id for k in centre.kiosks]
-                store.items.extend(names[i] if i < len(names) else "" for i in range(count))
-                self.kiosks[centre.id] = store
+                kiosks.items.extend(names[i] if i < len(names) else "" for i in range(count))
+                self.kiosks[centre.id] = kiosks
             else:
                 self.kiosks[centre.id] = None
             if centre.tree is not None and centre.tree not in self.tree_maps:
@@ -168,6 +172,9 @@ class DaySimulation:
                     OpeningCalendar(centre, self.tz).hours_on(self.day),
                     only_centre=len(self.centres) == 1,
                 )
+                # The last crew of the day serves everyone still waiting before it leaves.
+                last = max((end for spans in duty.values() for _, end in spans), default=0.0)
+                self.closing[centre.id] = last
                 for counter_id, spans in duty.items():
                     run = CounterRun(counter_id, centre.id, self.counter_queues[counter_id])
                     self.env.process(self._counter(run, spans))
@@ -472,11 +479,10 @@ class DaySimulation:
                 yield self.env.timeout(start - self.env.now)
             queues.sign_in(run.counter_id, EMPLOYEE)
             signed_in = self.env.now
-            # A counter whose duty ends at closing serves everyone still waiting.
             overtime = end >= closing
             while True:
                 now = self.env.now
-                if now >= end and not (overtime and self._has_work(run)):
+                if now >= end and not (overtime and now < DAY_END and self._has_work(run)):
                     break
                 if not self._has_work(run):
                     if now >= end:

@@ -151,7 +151,7 @@ def erlang_guess(
                 rate += per_minute
                 load += per_minute * _mean_service(loaded, queue.id)
             if rate <= 0:
-                guess[(centre_id, hour)] = (0.0, floor)
+                guess[(centre_id, hour)] = (0.0, 0)  # nobody comes: nobody is needed
                 continue
             needed = servers_for(rate, load / rate, share=target.share, within=within)
             guess[(centre_id, hour)] = (load, min(max(needed, floor), len(centre.counters)))

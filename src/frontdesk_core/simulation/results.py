@@ -297,10 +297,12 @@ def summarise(
         for metric in METRICS:
             series = [rep.get((queue_id, hour), {}).get(metric, _absent(metric)) for rep in per_rep]
             found = estimate(series)
+            # Intervals stay inside what the figure can be: no negative wait, no share above 1.
+            top = 1.0 if metric in _SHARES else math.inf
             values[metric], values[f"{metric}_low"], values[f"{metric}_high"] = (
                 found.mean,
-                found.low,
-                found.high,
+                max(found.low, 0.0),
+                min(found.high, top),
             )
         records.append(QueueHour(**values))
     return records
@@ -319,6 +321,9 @@ _COUNTS = frozenset(
         "queue_max",
     }
 )
+
+
+_SHARES = frozenset({"within_target", "waited", "utilisation"})
 
 
 def _absent(metric: str) -> float:

@@ -1,0 +1,66 @@
+"""A scenario calibrated from an event log replays what the log saw."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from frontdesk_core.simulation.calibration import calibrate, dump_yaml
+from frontdesk_core.simulation.model import DaySimulation
+from frontdesk_core.simulation.scenario import load_scenario
+from frontdesk_core.store import open_store
+
+MMC = Path(__file__).parent / "data" / "mmc"
+
+
+def test_a_log_becomes_a_scenario_that_loads(tmp_path: Path) -> None:
+    source = tmp_path / "source.yaml"
+    source.write_text(
+        f"""name: source
+config: {MMC / "frontdesk.yaml"}
+days: [2026-03-03, 2026-03-10]
+arrivals:
+  - service: errand
+    per_hour: {{"10:00-12:00": 60}}
+    booked: 0.0
+service_times:
+  errand: {{distribution: exponential, mean: 4 min}}
+staffing:
+  - {{hours: "10:00-12:00", counters: 5}}
+""",
+        encoding="utf-8",
+    )
+    loaded = load_scenario(source)
+    db = tmp_path / "log.db"
+    for index, day in enumerate(loaded.dates):
+        DaySimulation(loaded, day, random.Random(index), store=str(db)).run()
+    store = open_store(str(db))
+    try:
+        data = calibrate(store, loaded.config, config_path=str(MMC / "frontdesk.yaml"))
+    finally:
+        store.close()
+    out = tmp_path / "replay.yaml"
+    out.write_text(dump_yaml(data), encoding="utf-8")
+    replay = load_scenario(out)
+    assert replay.dates[0] == date(2026, 3, 3) and replay.dates[-1] == date(2026, 3, 10)
+    (stream,) = replay.scenario.arrivals
+    assert stream.service == "errand" and stream.weekdays == ["tue"]
+    rates = dict(stream.ranges())
+    assert sum(rates.values()) == pytest.approx(120, rel=0.15)
+    mean = replay.scenario.service_times["errand"].mean_minutes()
+    assert mean == pytest.approx(4.0, rel=0.15)
+    staffed = {(str(r.hours[0]), r.counters) for r in replay.scenario.staffing}
+    assert ("10:00-11:00", 5) in staffed
+
+
+def test_an_empty_log_is_refused(tmp_path: Path) -> None:
+    loaded = load_scenario(MMC / "scenario.yaml")
+    store = open_store(str(tmp_path / "empty.db"))
+    try:
+        with pytest.raises(ValueError, match="no tickets"):
+            calibrate(store, loaded.config, config_path="x")
+    finally:
+        store.close()
