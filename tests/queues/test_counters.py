@@ -1,0 +1,42 @@
+"""Counter states: what may call, and how the engine reports them."""
+
+from __future__ import annotations
+
+from frontdesk_core.app import Frontdesk
+from frontdesk_core.queues.counters import CounterState, CounterStatus
+
+
+def test_only_an_open_free_counter_may_call() -> None:
+    closed = CounterState("c1", "main", ("pass",))
+    assert not closed.is_open and not closed.can_call
+    opened = CounterState("c1", "main", ("pass",), CounterStatus.OPEN)
+    assert opened.is_open and opened.can_call
+    busy = CounterState("c1", "main", ("pass",), CounterStatus.OPEN, ticket_id="t1")
+    assert not busy.can_call
+    paused = CounterState("c1", "main", ("pass",), CounterStatus.PAUSED)
+    assert paused.is_open and not paused.can_call
+
+
+def test_pausing_keeps_the_ticket_being_served(fd: Frontdesk) -> None:
+    fd.queues.issue("pass")
+    fd.queues.issue("pass")
+    fd.queues.sign_in("c1", "AB")
+    fd.queues.call_next("c1")
+    paused = fd.queues.pause("c1")
+    assert paused.status is CounterStatus.PAUSED and paused.ticket_id is not None
+    fd.queues.finish("c1")
+    assert fd.queues.counter("c1").ticket_id is None
+    fd.queues.resume("c1")
+    assert fd.queues.call_next("c1") is not None
+
+
+def test_a_manager_closed_counter_needs_opening_again(fd: Frontdesk) -> None:
+    fd.queues.sign_in("c2", "AB")
+    closed = fd.queues.close_counter("c2")
+    assert closed.status is CounterStatus.CLOSED and closed.employee_ref is None
+    status = {q.queue_id: q.open for q in fd.queues.queue_status("main")}
+    assert status == {"pass": False, "tax": False, "cash": False}
+    opened = fd.queues.open_counter("c2")
+    assert opened.status is CounterStatus.OPEN and opened.employee_ref is None
+    kinds = [e.kind for e in fd.store.read()]
+    assert kinds == ["counter.signed_in", "counter.closed", "counter.opened"]
