@@ -185,3 +185,17 @@ def test_the_plugin_is_installed_under_the_frontdesk_entry_point(
     assert (
         "sms_gateway\n  frontdesk_config_sections\n  frontdesk_shutdown\n  frontdesk_startup" in out
     )
+
+
+def test_a_template_missing_a_site_language_is_warned_about_at_startup(
+    make_frontdesk: MakeFrontdesk,
+    write_config,
+    http_section,
+    sms_peer: SmsPeer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    extra = "  templates:\n    cancelled: {da: 'Aflyst {{ code }}'}\n"
+    fd = make_frontdesk(write_config(http_section(sms_peer.url, extra=extra)), plugins=[plugin])
+    assert gateway(fd).missing_languages() == [("cancelled", "en")]
+    warned = [r for r in caplog.records if r.getMessage() == "sms template lacks a language"]
+    assert [(r.template, r.lang) for r in warned] == [("cancelled", "en")]  # type: ignore[attr-defined]

@@ -185,6 +185,18 @@ class SmsGateway:
             )
         return candidate, text
 
+    def missing_languages(self) -> list[tuple[str, str]]:
+        """``(template, language)`` for each site language a template has no text in.
+
+        Such messages fall back to the site's first language; the loader cannot
+        tell, because the plugin's section is checked apart from the site.
+        """
+        missing = []
+        for name in self.config.templates.names():
+            texts = self.config.templates.get(name) or {}
+            missing += [(name, language) for language in self.languages if language not in texts]
+        return missing
+
     # -- sending -----------------------------------------------------------------------
 
     def process_due(self, limit: int = 20) -> int:

@@ -137,6 +137,8 @@ def frontdesk_startup(frontdesk: Frontdesk) -> None:
         report_fault=frontdesk.hooks.device_fault,
         retention=frontdesk.config.site.booking.retention,
     )
+    for template, language in gateway.missing_languages():
+        log.warning("sms template lacks a language", extra={"template": template, "lang": language})
     hooks = GatewayHooks(frontdesk, gateway)
     frontdesk.hooks.pm.register(hooks, name=plugin_name(frontdesk))
     if config.worker:
