@@ -25,9 +25,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -204,11 +205,16 @@ def template_context(
     }
 
 
+@lru_cache(maxsize=64)
+def _compile(template: str) -> Template:
+    # Compiling takes milliseconds and a kiosk prints the same few templates all day.
+    return make_environment().from_string(template)
+
+
 def render_text(template: str, context: Mapping[str, Any]) -> str:
     """Render ``template`` in the sandbox; every failure becomes a :class:`LayoutError`."""
-    env = make_environment()
     try:
-        return env.from_string(template).render(**context)
+        return _compile(template).render(**context)
     except TemplateSyntaxError as exc:
         raise LayoutError(
             f"the template has a syntax error on line {exc.lineno}: {exc.message}"

@@ -37,10 +37,9 @@ def _default_transport(config: PrinterConfig) -> Transport:
 
 def read_status(transport: Transport, deadline: float) -> PrinterStatus:
     """Ask the three real-time status requests and decode the answers."""
-    answers = []
-    for n in QUERIES:
-        transport.write(request(n), deadline)
-        answers.append(transport.read_byte(deadline))
+    # One write for all three: the printer answers them in order, in one round trip.
+    transport.write(b"".join(request(n) for n in QUERIES), deadline)
+    answers = [transport.read_byte(deadline) for _ in QUERIES]
     return decode(*answers)
 
 

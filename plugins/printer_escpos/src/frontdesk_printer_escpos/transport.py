@@ -68,6 +68,8 @@ class NetworkTransport:
             self.sock = socket.create_connection(
                 (self.host, self.port), timeout=remaining(deadline, "connecting")
             )
+            # Status requests are a few bytes each way: do not let Nagle hold them back.
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         except TimeoutError:
             raise PrinterFault(
                 "timeout", f"the printer at {self.where} did not accept the connection in time"
