@@ -254,6 +254,18 @@ def _late_rule(
     return make_frontdesk(load(data), clock=clock)
 
 
+def test_a_missed_appointment_cannot_be_checked_in(fd: Frontdesk, clock: ManualClock) -> None:
+    booking = book_passport(fd, 10)
+    clock.set(at(24, 10, 25))  # the end (10:15) plus the late window (10 min)
+    with pytest.raises(InvalidStateError, match="the appointment at 24-11-2026 10:00 has passed"):
+        fd.booking.check_in(booking.code)
+    assert fd.booking.find(booking.code).state is BookingState.BOOKED
+    assert fd.queues.waiting("pass") == []
+    clock.set(at(25, 9, 30))  # the next day as well
+    with pytest.raises(InvalidStateError, match="has passed"):
+        fd.booking.check_in(booking.code)
+
+
 def test_late_arrival_served_if_possible(fd: Frontdesk, clock: ManualClock) -> None:
     booking = book_passport(fd, 10)
     clock.set(at(24, 10, 11))
@@ -274,7 +286,7 @@ def test_late_arrival_moved_to_the_walk_in_queue(
     other = book_passport(fd, 11, phone="87654321")
     clock.set(at(24, 10, 10))
     assert fd.booking.check_in(booking.code).action is CheckInAction.QUEUED  # still in time
-    clock.set(at(24, 11, 30))
+    clock.set(at(24, 11, 20))
     result = fd.booking.check_in(other.code)
     assert result.action is CheckInAction.WALK_IN
     assert result.ticket is not None

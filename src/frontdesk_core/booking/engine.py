@@ -546,6 +546,7 @@ class BookingEngine:
                 appended = tx.append([self._event(CANCELLED, entry, reason=reason)])
             self._absorb(appended)
             booking = entry.booking
+        log.info("booking cancelled", extra={"booking": booking.id, "reason": reason})
         contact = self._contact(booking.id)
         self.hooks.booking_cancelled(booking, contact, reason)
         # Once the citizen is told, nothing needs the number any more.
@@ -594,6 +595,13 @@ class BookingEngine:
         now = self._now()
         if now < entry.start - rules.check_in_early.total_seconds():
             return CheckInResult(booking, None, CheckInAction.TOO_EARLY, None)
+        if now >= entry.end + rules.check_in_late.total_seconds():
+            # The appointment would be over: the same answer whether or not the no-show
+            # has been recorded yet.
+            when = booking.start.strftime("%d-%m-%Y %H:%M")
+            raise InvalidStateError(
+                f"the appointment at {when} has passed; take a ticket or book a new time"
+            )
         queue_id = service.queue
         appointment_at: datetime | None = booking.start
         action = CheckInAction.QUEUED
@@ -637,6 +645,7 @@ class BookingEngine:
                 self._must_be_booked(entry)
             self._absorb(appended)
             booking = entry.booking
+        log.info("booking checked in", extra={"booking": booking.id, "action": str(action)})
         self.hooks.citizen_checked_in(booking, ticket)
         return CheckInResult(booking, ticket, action, self._where(booking, queue_id, action))
 
