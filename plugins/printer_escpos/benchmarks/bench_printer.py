@@ -55,6 +55,7 @@ def serve(listener: socket.socket) -> None:
 
 
 def median_ms(run: Callable[[], object], repeat: int) -> float:
+    """The median time of ``run`` in milliseconds."""
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
@@ -64,6 +65,7 @@ def median_ms(run: Callable[[], object], repeat: int) -> float:
 
 
 def main() -> None:
+    """Measure and print the figures."""
     steps = render_layout(DEFAULT_TEMPLATE, TICKET)
     raster = dataclasses.replace(TICKET, queue_name="Şahin Łódź")
     layout = median_ms(lambda: render_layout(DEFAULT_TEMPLATE, TICKET), 300)

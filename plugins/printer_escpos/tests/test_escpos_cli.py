@@ -31,6 +31,7 @@ centres:
 
 
 def write(tmp_path: Path, printers: str) -> Path:
+    """A configuration directory: the core in frontdesk.yaml, ``printers`` in its own file."""
     # The section may live in a file of its own, as consultants often keep it.
     (tmp_path / "printers.yaml").write_text(printers, encoding="utf-8")
     (tmp_path / "frontdesk.yaml").write_text(CORE + "include: [printers.yaml]\n", encoding="utf-8")

@@ -25,6 +25,7 @@ from frontdesk_core.devices import TicketPrint
 
 
 def texts(steps: list[object]) -> list[str]:
+    """The text of the text lines among ``steps``."""
     return [s.text for s in steps if isinstance(s, TextLine)]
 
 

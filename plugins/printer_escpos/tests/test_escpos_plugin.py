@@ -39,6 +39,7 @@ printers:
 
 
 def write_config(tmp_path: Path, port: int) -> Path:
+    """A configuration whose kiosk nyropsgade-1 prints at 127.0.0.1:``port``."""
     path = tmp_path / "frontdesk.yaml"
     path.write_text(CONFIG.format(port=port), encoding="utf-8")
     return path

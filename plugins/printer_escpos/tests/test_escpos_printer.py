@@ -265,3 +265,36 @@ def test_a_usb_printer_that_is_not_there(ticket: TicketPrint) -> None:
     # Without pyusb (or libusb) the driver is missing; with it, the device is not found.
     assert result.fault in ("driver_missing", "unreachable")
     assert "ffff:fffe" in (result.detail or "") or "pyusb" in (result.detail or "")
+
+
+class BrokenTransport:
+    """A transport whose driver fails in a way no one planned for."""
+
+    can_read = False
+
+    def open(self, deadline: float) -> None:
+        """Connects fine."""
+
+    def write(self, data: bytes, deadline: float) -> None:
+        """Fails unexpectedly."""
+        raise RuntimeError("driver bug")
+
+    def read_byte(self, deadline: float) -> int:
+        """Never reached."""
+        raise AssertionError
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
+def test_an_unexpected_driver_error_is_a_result_not_an_exception(
+    tmp_path: Path, ticket: TicketPrint
+) -> None:
+    config = PrinterConfig.model_validate(
+        {"kiosk": "k", "connection": {"kind": "file", "path": str(tmp_path / "lp0")}}
+    )
+    printer = TicketPrinter(config, transport=lambda _: BrokenTransport())
+    result = printer.print(ticket)
+    assert (result.ok, result.fault, result.detail) == (False, "error", "RuntimeError: driver bug")
+    # The printer is free again for the next ticket.
+    assert not printer._lock.locked()

@@ -19,6 +19,7 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def yaml_blocks() -> list[Any]:
+    """Every ```yaml block of the README, loaded."""
     blocks = re.findall(r"```yaml\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
     return [YAML(typ="safe").load(textwrap.dedent(block)) for block in blocks]
 
