@@ -237,8 +237,10 @@ class SmsGateway:
         now = self.clock.now()
         fields = {"sms_id": message.id, "sms_key": message.key, "attempt": message.attempts}
         if result.sent:
-            self.outbox.mark_sent(message, now)
-            log.info("sms sent", extra=fields)
+            if self.outbox.mark_sent(message, now):
+                log.info("sms sent", extra=fields)
+            else:  # the lease ran out mid-send: another sender may send it again
+                log.warning("sms sent after its lease ran out", extra=fields)
             self._outage = False
             return
         final = result.outcome == "permanent" or message.attempts >= self.config.retry.max_attempts
