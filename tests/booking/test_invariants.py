@@ -53,6 +53,10 @@ def check_invariants(fd: Frontdesk, planner: SlotPlanner) -> None:
             counter = next(c for c in centre.counters if c.id == booking.counter_id)
             window = planner.window(service, epoch(booking.start))
             local_day = booking.start.date()
+            # Checked through the opening calendar as well as through the planner's spans.
+            calendar = planner.calendar(centre)
+            assert calendar.is_open(booking.start)
+            assert calendar.is_open(booking.end - timedelta(seconds=1))
             # Inside one opening of the centre and the counter's time on duty, buffers included.
             assert any(
                 s <= window[0] and window[1] <= e for s, e in planner.opening(centre, local_day)
