@@ -460,3 +460,37 @@ def test_nothing_personal_is_logged(fd: Frontdesk, clock: ManualClock, caplog: A
     assert booking.id in logged
     assert "12345678" not in logged and "Jens" not in logged
     assert "12345678" not in repr(Contact(phone=PHONE))
+
+
+# -- scheduled work and the plan ---------------------------------------------------------------
+
+
+def test_housekeeping_sends_reminders_records_no_shows_and_purges(
+    fd: Frontdesk, clock: ManualClock, recorder: HookRecorder
+) -> None:
+    missed = book_passport(fd, 11)
+    fd.booking.book("passport", at(25, 10), contact=Contact(phone="87654321"))
+    clock.set(at(24, 11, 30))
+    done = fd.booking.housekeeping()
+    # Tomorrow's 24 h reminder; none for the missed one, whose time has passed.
+    assert (done.reminders, done.no_shows, done.purged) == (1, 1, 0)
+    assert fd.booking.find(missed.code).state is BookingState.NO_SHOW
+    assert len(recorder.named("frontdesk_booking_reminder_due")) == 1
+    clock.set(at(24, 11, 15, month=12))
+    assert fd.booking.housekeeping().purged == 1
+
+
+def test_schedule_shows_full_start_times_too(fd: Frontdesk) -> None:
+    fd.booking.book("tax", at(24, 10), contact=Contact())
+    plan = {s.start: (s.capacity, s.free) for s in fd.booking.schedule("tax", TUESDAY, TUESDAY)}
+    assert plan[at(24, 10)] == (1, 0)
+    assert plan[at(24, 9)] == (1, 1)
+    assert at(24, 10) not in {s.start for s in fd.booking.free_slots("tax", TUESDAY, TUESDAY)}
+
+
+def test_a_begun_appointment_cannot_be_moved(fd: Frontdesk, clock: ManualClock) -> None:
+    booking = book_passport(fd, 10)
+    clock.set(at(24, 10))
+    with pytest.raises(InvalidStateError, match="already begun"):
+        fd.booking.reschedule(booking.code, at(25, 10))
+    assert fd.booking.find(booking.code).start == at(24, 10)
