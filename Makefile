@@ -42,7 +42,8 @@ docs-reference: $(STAMP)
 	$(BIN)/python -m frontdesk_core.docgen docs/reference
 
 benchmarks: install
-	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@for b in benchmarks/bench_*.py $(wildcard plugins/*/benchmarks/bench_*.py); do \
+		echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
