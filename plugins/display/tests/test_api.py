@@ -9,6 +9,8 @@ import httpx
 import pytest
 import schemathesis
 from conftest import PASSWORD, Served, monday_morning, serve
+from frontdesk_display import api, plugin
+from frontdesk_display.openapi import openapi
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -21,8 +23,6 @@ from schemathesis.checks import (
 from frontdesk_core.app import Frontdesk
 from frontdesk_core.config.models import Config
 from frontdesk_core.plugins import make_plugin_manager
-from frontdesk_display import api, plugin
-from frontdesk_display.openapi import openapi
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,8 @@ from typing import Any
 
 from conftest import Served, screenshot, serve, sign_in
 
+from frontdesk_core.app import Frontdesk
+
 
 def test_called_number_appears_on_the_info_screen_within_a_second(
     served: Served, new_page: Callable[..., Any]

@@ -6,7 +6,9 @@ import argparse
 import getpass
 import sys
 
+from frontdesk_core.config.models import Config
 from frontdesk_display.passwords import hash_password
+from frontdesk_display.settings import DisplaySettings
 
 
 def configure_serve(parser: argparse.ArgumentParser) -> None:
@@ -15,6 +17,26 @@ def configure_serve(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", default="frontdesk.db", help="the SQLite file holding the state")
     parser.add_argument("--host", default="127.0.0.1", help="the address to listen on")
     parser.add_argument("--port", type=int, default=8000, help="the port to listen on")
+    parser.add_argument(
+        "--display",
+        metavar="FILE",
+        help="a YAML file with the 'display:' section (staff users), instead of the config's",
+    )
+
+
+def urls(config: Config, base: str) -> list[str]:
+    """The pages a reception has, one line each."""
+    lines = []
+    for centre in config.centres:
+        for kiosk in centre.kiosks:
+            lines.append(f"  kiosk       {base}/kiosk/{centre.id}/{kiosk.id}")
+        lines.append(f"  info screen {base}/screen/{centre.id}")
+    lines += [
+        f"  employee    {base}/staff",
+        f"  manager     {base}/manager",
+        f"  JSON API    {base}/api/v1/openapi.json",
+    ]
+    return lines
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -23,12 +45,25 @@ def run_serve(args: argparse.Namespace) -> int:
 
     from frontdesk_core.app import Frontdesk
     from frontdesk_display.app import create_app
+    from frontdesk_display.settings import settings_of
+    from frontdesk_display.settings_file import load_settings_file
 
+    settings: DisplaySettings | None = None
+    if args.display:
+        settings = load_settings_file(args.display)
     fd = Frontdesk.open(args.config, store=args.db, plugins=args.hooks.pm)
     try:
-        app = create_app(fd, host=args.host)
+        settings = settings if settings is not None else settings_of(fd.config)
+        app = create_app(fd, host=args.host, settings=settings)
         base = f"http://{args.host}:{args.port}"
-        print(f"frontdesk: serving '{fd.config.site.name}' on {base}/ (Ctrl-C stops)", flush=True)
+        print(f"frontdesk: serving '{fd.config.site.name}' from {args.db} (Ctrl-C stops)")
+        print("\n".join(urls(fd.config, base)), flush=True)
+        if not settings.users:
+            print(
+                "frontdesk: no staff users: add them to a 'display:' section "
+                "(passwords from 'frontdesk hash-password')",
+                file=sys.stderr,
+            )
         uvicorn.run(
             app,
             host=args.host,

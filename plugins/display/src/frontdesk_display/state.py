@@ -32,9 +32,11 @@ class DisplayState:
         self.settings = settings
         self._info: dict[str, str] = {}
         self._faults: dict[str, dict[str, Any]] = {}
+        self._info_seq = 0
         for event in fd.store.read(kinds=[INFO_SET, FAULT, FAULT_CLEARED]):
             if event.kind == INFO_SET:
                 self._info[event.centre_id] = str(event.data.get("text", ""))
+                self._info_seq = event.seq
             elif event.kind == FAULT:
                 self._faults[event.key] = dict(event.data)
             else:
@@ -42,7 +44,13 @@ class DisplayState:
         self._trim()
 
     def info(self, centre_id: str) -> str:
-        """The info pane's text for a centre: the manager's, else the configured default."""
+        """The info pane's text for a centre: the manager's, else the configured default.
+
+        Read from the store each time, so a text set through another process shows too.
+        """
+        for event in self.fd.store.read(after=self._info_seq, kinds=[INFO_SET]):
+            self._info[event.centre_id] = str(event.data.get("text", ""))
+            self._info_seq = event.seq
         if centre_id in self._info:
             return self._info[centre_id]
         default = self.settings.info

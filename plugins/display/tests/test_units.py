@@ -1,0 +1,118 @@
+"""Small parts on their own: passwords, the broadcaster, kiosk sessions, the config section."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import threading
+import time
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+from conftest import EXAMPLE, Served
+from frontdesk_display import plugin
+from frontdesk_display.broadcast import CLOSE, QUEUE_SIZE, Broadcaster
+from frontdesk_display.kiosk_sessions import KioskSessions
+from frontdesk_display.passwords import hash_password, verify_password
+from frontdesk_display.settings import DisplaySettings, settings_of
+
+from frontdesk_core.config.loader import load_config
+from frontdesk_core.errors import ConfigError
+from frontdesk_core.plugins import Hooks, make_plugin_manager
+
+T = TypeVar("T")
+
+
+def run_async(scenario: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a coroutine on a loop of its own thread (the browser's sync API owns this one)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, scenario()).result(timeout=10)
+
+
+def test_passwords_verify_only_themselves_and_salts_differ() -> None:
+    one, two = hash_password("pw", n=2**10), hash_password("pw", n=2**10)
+    assert one != two
+    assert verify_password("pw", one) and verify_password("pw", two)
+    assert not verify_password("pW", one)
+    for broken in ("", "scrypt$1$2", "md5$1$1$1$AA==$AA==", one.replace("$", "$x", 1)):
+        assert not verify_password("pw", broken)
+    with pytest.raises(ValueError):
+        hash_password("")
+
+
+def test_messages_published_from_another_thread_reach_subscribers_in_order() -> None:
+    async def scenario() -> list[str]:
+        broadcaster = Broadcaster()
+        broadcaster.bind(asyncio.get_running_loop())
+        got: list[str] = []
+        async with broadcaster.subscribe("screen:a") as queue:
+            sender = threading.Thread(
+                target=lambda: [broadcaster.publish("screen:a", "state", i) for i in range(5)]
+            )
+            sender.start()
+            broadcaster.publish("screen:b", "state", "elsewhere")
+            for _ in range(5):
+                got.append((await asyncio.wait_for(queue.get(), 2)).data)
+            sender.join()
+        assert broadcaster.subscribers("screen:a") == 0
+        return got
+
+    assert run_async(scenario) == ["0", "1", "2", "3", "4"]
+
+
+def test_a_subscriber_that_falls_behind_is_closed_so_it_reconnects() -> None:
+    async def scenario() -> object:
+        broadcaster = Broadcaster()
+        broadcaster.bind(asyncio.get_running_loop())
+        async with broadcaster.subscribe("t") as queue:
+            for i in range(QUEUE_SIZE + 1):
+                broadcaster.publish("t", "state", i)
+            last = None
+            while not queue.empty():
+                last = queue.get_nowait()
+            return last
+
+    assert run_async(scenario) is CLOSE
+
+
+def test_kiosk_sessions_expire_when_left_alone() -> None:
+    sessions = KioskSessions(timedelta(milliseconds=20), limit=2)
+    first = sessions.add("c", "k", "da", object())
+    assert sessions.get(first.id) is first
+    time.sleep(0.1)
+    assert sessions.get(first.id) is None
+    ids = [sessions.add("c", "k", "da", object()).id for _ in range(3)]
+    assert len(sessions) == 2 and sessions.get(ids[0]) is None
+
+
+def test_the_display_section_is_part_of_the_configuration(tmp_path: Path) -> None:
+    hooks = Hooks(make_plugin_manager(load_entrypoints=False, plugins=[plugin]))
+    copy = tmp_path / "kobenhavn"
+    shutil.copytree(EXAMPLE, copy)
+    root = copy / "frontdesk.yaml"
+    text = root.read_text(encoding="utf-8")
+    root.write_text(text + "\ndisplay:\n  kiosk_idle: 90 s\n  info: {da: Hej}\n", "utf-8")
+    settings = settings_of(load_config(root, hooks.load_context()))
+    assert settings.kiosk_idle == timedelta(seconds=90) and settings.info == {"da": "Hej"}
+    root.write_text(text + "\ndisplay:\n  users: nobody\n", "utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(root, hooks.load_context())
+    (problem,) = caught.value.problems
+    assert problem.file.endswith("frontdesk.yaml") and "users" in problem.message
+    assert settings_of(load_config(EXAMPLE, hooks.load_context())) == DisplaySettings()
+
+
+def test_citizen_text_is_escaped_in_the_served_html(served: Served) -> None:
+    served.fd.queues.issue("generel", note='<script>alert("x")</script>')
+    from frontdesk_display.state import DisplayState
+
+    hub_state = DisplayState(served.fd, DisplaySettings())
+    hub_state.set_info("nyropsgade", "<b>Lukket</b> & åbent", by="test")
+    page = httpx.get(f"{served.url}/screen/nyropsgade").text
+    assert "<b>Lukket</b>" not in page
+    assert "&lt;b&gt;Lukket&lt;/b&gt; &amp; åbent" in page
