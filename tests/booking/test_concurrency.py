@@ -54,7 +54,7 @@ def test_threads_sharing_one_engine(
     assert fd.store.purge_personal(at(1, 0, year=2030)) == 1
 
 
-def test_separate_processes_sharing_one_file(
+def test_separate_engines_on_one_file_each_with_its_own_connection(
     make_frontdesk: MakeFrontdesk, config: Config, clock: ManualClock, tmp_path: Path
 ) -> None:
     path = str(tmp_path / "shared.db")
