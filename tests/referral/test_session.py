@@ -62,8 +62,14 @@ def test_a_question_shows_its_text_help_and_visible_options(config: Config) -> N
 def test_options_follow_language_and_centre_conditions(config: Config) -> None:
     english = start(config, language="en").step
     assert [c.id for c in english.options] == [
-        "passport", "tax", "job", "annex", "english", "booked", "book",
-    ]  # fmt: skip
+        "passport",
+        "tax",
+        "job",
+        "annex",
+        "english",
+        "booked",
+        "book",
+    ]
     assert english.text == "What is your errand?"
     annex = start(config, centre="annex").step
     assert "annex" not in [c.id for c in annex.options]
@@ -318,8 +324,9 @@ def test_start_refuses_unknown_centres_and_languages(config: Config) -> None:
         start(config, language="de")
     tree = CompiledTree.for_centre(config, "main")
     with pytest.raises(NotFoundError, match="unknown centre 'mian'; did you mean 'main'"):
-        KioskSession(tree, centre_id="mian", language="da", clock=ManualClock(MONDAY_9),
-                     facts=StaticFacts())  # fmt: skip
+        KioskSession(
+            tree, centre_id="mian", language="da", clock=ManualClock(MONDAY_9), facts=StaticFacts()
+        )
     with pytest.raises(NotFoundError, match="unknown centre 'nowhere'"):
         CompiledTree.for_centre(config, "nowhere")
     without = config.model_copy(

@@ -424,18 +424,26 @@ class KioskSession:
         if isinstance(node, Info):
             label = text(node.button, language) or default_text("continue", language)
             return Step(
-                "info", node.id, number, text(node.text, language),
-                options=(Choice(CONTINUE, label),), can_go_back=back,
-            )  # fmt: skip
+                "info",
+                node.id,
+                number,
+                text(node.text, language),
+                options=(Choice(CONTINUE, label),),
+                can_go_back=back,
+            )
         if isinstance(node, Checklist):
             documents = tuple(
                 DocumentItem(d.id, text(d.name, language), text(d.help, language) or None)
                 for d in (self.config.document(i) for i in node.documents)
             )
             return Step(
-                "checklist", node.id, number, text(node.text, language),
-                documents=documents, can_go_back=back,
-            )  # fmt: skip
+                "checklist",
+                node.id,
+                number,
+                text(node.text, language),
+                documents=documents,
+                can_go_back=back,
+            )
         self._outcome = self._make_outcome(node)
         return Step(
             "outcome", node.id, number, self._outcome.text, can_go_back=back, outcome=self._outcome
