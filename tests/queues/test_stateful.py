@@ -31,6 +31,7 @@ from frontdesk_core.queues.state import (
     FINISHED,
     ISSUED,
     NO_SHOW,
+    load,
     rebuild,
 )
 from frontdesk_core.queues.tickets import AT_COUNTER_STATES, TicketState
@@ -200,6 +201,8 @@ class QueueMachine(RuleBasedStateMachine):
         assert all(n == 1 for n in numbers.values()), "a number was given twice"
         assert {e.key for e in issued} == set(self.model), "a ticket was lost or invented"
         rebuilt = rebuild(_config(), log)
+        # A start-up replays only from the last day end: it must come to the same state.
+        assert load(_config(), self.store) == rebuilt
         for engine in self.engines:
             engine.refresh()
             assert engine.state == rebuilt

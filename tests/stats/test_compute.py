@@ -56,7 +56,11 @@ def _scripted_day(fd: Frontdesk, clock: ManualClock) -> None:
     q.finish("c2")  # 10:20: service 10 min
     q.issue("pass")  # 10:20, still waiting at the day's end
     fd.store.append(
-        [NewEvent("referral.sent_home", "s1", clock.now(), "main", {"tree_id": "main"})]
+        [
+            NewEvent("kiosk.completed", "s1", clock.now(), "main", {"outcome": "send_home"}),
+            NewEvent("kiosk.completed", "s2", clock.now(), "main", {"outcome": "refer"}),
+            NewEvent("kiosk.completed", "s3", clock.now(), "main", {"outcome": "queue"}),
+        ]
     )
     q.end_of_day("main")  # closes the last one: abandoned too
 
@@ -95,7 +99,7 @@ def test_queue_figures_follow_qmatic_definitions(report: Report) -> None:
 def test_centre_and_counter_figures(report: Report) -> None:
     (centre,) = [c for c in report.centres if c.hour is None]
     assert (centre.arrivals, centre.served, centre.no_shows) == (5, 3, 1)
-    assert (centre.sent_home, centre.referred, centre.transfers) == (1, 0, 1)
+    assert (centre.sent_home, centre.referred, centre.transfers) == (1, 1, 1)
     assert centre.waiting.max == 29 * 60.0
     assert centre.within_target == pytest.approx(2 / 3)
     counters = {c.counter_id: c for c in report.counters if c.hour is None}

@@ -39,7 +39,7 @@ from frontdesk_core.queues.estimates import WaitEstimate, estimate_ticket, minut
 from frontdesk_core.queues.numbering import counter_name, format_number, service_day, ticket_id
 from frontdesk_core.queues.policies import ServiceLevelPolicy
 from frontdesk_core.queues.policy import CallPolicy
-from frontdesk_core.queues.state import LiveState, apply, rebuild
+from frontdesk_core.queues.state import LiveState, apply, load
 from frontdesk_core.queues.tickets import AT_COUNTER_STATES, Ticket, TicketState
 from frontdesk_core.store.base import Event, EventStore, NewEvent, Transaction
 
@@ -74,7 +74,7 @@ class QueueEngine:
         self._policies: dict[str, CallPolicy] = hooks.call_policies()
         self._counter_views: dict[tuple[str, tuple[str, ...]], Counter] = {}
         self._fallbacks = self._booked_durations()
-        self.state: LiveState = rebuild(config, store.read(kinds=ev.KINDS))
+        self.state: LiveState = load(config, store)
 
     # -- reading the log --------------------------------------------------------------
 
@@ -124,7 +124,10 @@ class QueueEngine:
     def _ticket(self, ticket_id: str) -> Ticket:
         found = self.state.tickets.get(ticket_id)
         if found is None:
-            raise NotFoundError(f"unknown ticket '{ticket_id}'")
+            raise NotFoundError(
+                f"unknown ticket '{ticket_id}' (tickets of a day that has ended are in the "
+                "log and the statistics only)"
+            )
         return found
 
     def _counter_state(self, counter_id: str) -> CounterState:
@@ -185,7 +188,7 @@ class QueueEngine:
             if counter.is_open and stale:
                 kind = ev.SIGNED_OUT if counter.employee_ref is not None else ev.COUNTER_CLOSED
                 events.append(NewEvent(kind, counter.id, now, centre.id, {"reason": reason}))
-            if stale and counter.queue_ids != tuple(configured.queues):
+            if counter.queue_ids != tuple(configured.queues):
                 events.append(
                     NewEvent(
                         ev.QUEUES_ASSIGNED,
@@ -196,6 +199,14 @@ class QueueEngine:
                     )
                 )
         return events, closed
+
+    def _day_ended(self, centre: Centre, now: datetime, day: date) -> NewEvent:
+        """The day-end event, carrying the recent counter times of the centre's queues."""
+        recent = {
+            q.id: list(self.state.recent[q.id]) for q in centre.queues if q.id in self.state.recent
+        }
+        data = {"day": day.isoformat(), "recent": recent}
+        return NewEvent(ev.DAY_ENDED, centre.id, now, centre.id, data)
 
     def roll_day(self, centre_id: str | None = None) -> None:
         """Close what an earlier service day left open (every command does this first).
@@ -219,8 +230,7 @@ class QueueEngine:
             if not self._stale(centre_id, today):
                 return
             events, _ = self._closing_events(centre, now, "day_reset", today)
-            ended = (today - timedelta(days=1)).isoformat()
-            events.append(NewEvent(ev.DAY_ENDED, centre.id, now, centre.id, {"day": ended}))
+            events.append(self._day_ended(centre, now, today - timedelta(days=1)))
             appended = tx.append(events)
         for event in appended:
             apply(self.state, event)
@@ -235,8 +245,9 @@ class QueueEngine:
             def build(tx: Transaction, now: datetime, centre: Centre = centre) -> list[NewEvent]:
                 nonlocal count
                 events, count = self._closing_events(centre, now, "end_of_day", None)
-                day = service_day(now, centre.day_reset, self.tz).isoformat()
-                events.append(NewEvent(ev.DAY_ENDED, centre.id, now, centre.id, {"day": day}))
+                events.append(
+                    self._day_ended(centre, now, service_day(now, centre.day_reset, self.tz))
+                )
                 return events
 
             self._run(centre.id, build)
@@ -458,8 +469,8 @@ class QueueEngine:
             queue = self._queues[ticket.queue_id]
             if ticket.recalls >= queue.recalls_before_no_show:
                 return {"reason": "recalls"}
-            assert ticket.called_at is not None  # a called ticket always has its call time
-            due = ticket.called_at + queue.no_show_after
+            called = ticket.called_at if ticket.called_at is not None else now
+            due = called + queue.no_show_after
             if now >= due:
                 return {"reason": "timeout"}
             raise InvalidStateError(
@@ -660,9 +671,8 @@ class QueueEngine:
 
     def assign_queues(self, counter_id: str, queue_ids: Sequence[str]) -> CounterState:
         """A manager moves a counter to other queues of its centre (logged; reset at day end)."""
-        centre = self._counter_centre.get(counter_id)
         self._counter(counter_id)
-        assert centre is not None  # found with the counter above
+        centre = self._counter_centre[counter_id]
         wanted = list(queue_ids)
         if not wanted:
             raise CommandError(f"counter '{counter_id}' must serve at least one queue")

@@ -12,8 +12,9 @@
 * **Within target** is the share of served visits whose waiting time met the
   queue's service-level time; **abandonment** the share of visits that left a
   queue uncalled (cancelled or closed at the end of the day while waiting).
-* Kiosk outcomes: events whose kind ends in ``.sent_home`` or ``.referred``
-  count as citizens sent home or referred elsewhere, per centre.
+* Kiosk outcomes: a ``kiosk.completed`` event with the outcome ``send_home``
+  or ``refer`` (and any event whose kind ends in ``.sent_home`` or
+  ``.referred``) counts as a citizen sent home or referred elsewhere, per centre.
 
 Days and hours are local to the site's timezone.
 """
@@ -37,6 +38,9 @@ from frontdesk_core.store.base import Event
 
 SENT_HOME_SUFFIX = ".sent_home"
 REFERRED_SUFFIX = ".referred"
+KIOSK_COMPLETED = "kiosk.completed"
+KIOSK_OUTCOMES = {"send_home": "sent_home", "refer": "referred"}
+"""A kiosk session's outcome (the referral engine's ``kiosk.completed``) and what it counts as."""
 
 
 @dataclass
@@ -142,6 +146,11 @@ class _Collector:
 
     def event(self, event: Event) -> None:
         kind = event.kind
+        if kind == KIOSK_COMPLETED:
+            outcome = KIOSK_OUTCOMES.get(str(event.data.get("outcome")))
+            if outcome is not None:
+                self.count(outcome, event.at, event.centre_id)
+            return
         if kind.endswith(SENT_HOME_SUFFIX):
             self.count("sent_home", event.at, event.centre_id)
             return
