@@ -242,6 +242,42 @@ def test_frontdesk_config_sections(tmp_path: Path) -> None:
     ]
 
 
+class KioskCheck:
+    """Checks that every kiosk named in the plugin's section exists."""
+
+    @hookimpl
+    def frontdesk_config_sections(self, register: Callable[[str, Any], None]) -> None:
+        register("chimes", SectionModel)
+
+    @hookimpl
+    def frontdesk_config_checks(self, register: Callable[[Any], None]) -> None:
+        def check_volume(config: Any, reporter: Any) -> None:
+            if config.sections["chimes"].volume > 10:
+                reporter.error(("chimes", "volume"), "the volume goes up to 10")
+
+        register(check_volume)
+
+
+def test_frontdesk_config_checks(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    text = BASE.read_text(encoding="utf-8") + "\nchimes:\n  volume: 11\n"
+    path.write_text(text, "utf-8")
+    _, problems = check(path, hooks_with(KioskCheck()).load_context())
+    assert [(p.line, p.column, p.message) for p in problems] == [
+        (text.count("\n"), 11, "the volume goes up to 10")
+    ]
+
+
+def test_a_failing_plugin_check_is_reported_not_raised(tmp_path: Path) -> None:
+    class Crashing:
+        @hookimpl
+        def frontdesk_config_checks(self, register: Callable[[Any], None]) -> None:
+            register(lambda config, reporter: 1 / 0)
+
+    _, problems = check(BASE, hooks_with(Crashing()).load_context())
+    assert len(problems) == 1 and "ZeroDivisionError" in problems[0].message
+
+
 class LastFirst:
     def choose(self, waiting: Any, counter: Any, now: Any, config: Any) -> Any:
         return max(waiting, key=lambda t: t.arrived_at) if waiting else None

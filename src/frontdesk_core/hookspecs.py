@@ -32,6 +32,8 @@ from frontdesk_core.referral.outcomes import Referred, SentHome
 
 if TYPE_CHECKING:
     from frontdesk_core.app import Frontdesk
+    from frontdesk_core.config.loader import Reporter
+    from frontdesk_core.config.models import Config
 
 NAME = "frontdesk"
 hookspec = pluggy.HookspecMarker(NAME)
@@ -41,6 +43,9 @@ ConditionFunction = Callable[[dict[str, Any], dict[str, Any]], bool]
 """A condition function: ``(args, variables) -> bool``, pure and fast."""
 
 CommandRun = Callable[[argparse.Namespace], int]
+
+ConfigCheck = Callable[["Config", "Reporter"], None]
+"""A configuration cross-check: ``(config, reporter) -> None``."""
 
 
 # --- registrations ---------------------------------------------------------------
@@ -54,6 +59,18 @@ def frontdesk_config_sections(register: Callable[[str, Any], None]) -> None:
     ``list[Model]``). A section written as a list may be split across files. The
     section is validated with positioned messages like the core's and reaches
     the plugin as ``config.sections[name]``.
+    """
+
+
+@hookspec
+def frontdesk_config_checks(register: Callable[[ConfigCheck], None]) -> None:
+    """Register a cross-check of the plugin's section against the rest: ``register(check)``.
+
+    ``check(config, reporter)`` runs after every section is valid in shape, like
+    the core's own reference checks; it reports problems with
+    ``reporter.error(loc, message)``, where ``loc`` is the path from the top of
+    the configuration (``("printers", 0, "kiosk")``), so each problem gets its
+    ``file:line:column``.
     """
 
 

@@ -29,7 +29,7 @@ from frontdesk_core.booking.records import Booking, Contact
 from frontdesk_core.config.loader import LoadContext
 from frontdesk_core.devices import DeviceFault, PrintResult, ScreenState, TicketPrint
 from frontdesk_core.errors import PluginError
-from frontdesk_core.hookspecs import NAME, CommandRun, ConditionFunction
+from frontdesk_core.hookspecs import NAME, CommandRun, ConditionFunction, ConfigCheck
 from frontdesk_core.notify import SmsReceipt, SmsRequest
 from frontdesk_core.queues.policy import CallPolicy
 from frontdesk_core.queues.tickets import Ticket
@@ -184,6 +184,12 @@ class Hooks:
         """Plugins' own YAML sections, by name."""
         return self._register("frontdesk_config_sections")[0]
 
+    def config_checks(self) -> list[ConfigCheck]:
+        """Plugins' cross-checks of their sections against the rest of the configuration."""
+        checks: list[ConfigCheck] = []
+        self._call("frontdesk_config_checks", register=checks.append)
+        return checks
+
     def call_policies(self) -> dict[str, CallPolicy]:
         """Call-next policies, by name (the built-in ones included)."""
         return self._register("frontdesk_call_policies")[0]
@@ -213,6 +219,7 @@ class Hooks:
             sections=self.config_sections(),
             call_policies=frozenset(self.call_policies()),
             condition_functions=frozenset(self.condition_functions()),
+            checks=tuple(self.config_checks()),
         )
 
     # -- life cycle ------------------------------------------------------------------

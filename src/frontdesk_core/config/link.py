@@ -33,6 +33,12 @@ def link(config: Config, context: LoadContext, reporter: Reporter) -> None:
     check_languages(config, reporter)
     check_trees(config, context, reporter)
     check_booking(config, context, reporter)
+    for plugin_check in context.checks:
+        try:
+            plugin_check(config, reporter)
+        except Exception as exc:  # a broken plugin must not hide the consultant's problems
+            name = getattr(plugin_check, "__qualname__", repr(plugin_check))
+            reporter.error((), f"a plugin's check ({name}) failed: {type(exc).__name__}: {exc}")
 
 
 def unique(items: Iterable[tuple[Loc, str]], kind: str, reporter: Reporter) -> None:

@@ -12,7 +12,7 @@ document section by section, validated with pydantic (shapes), then linked
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ class LoadContext:
     sections: Mapping[str, Any] = field(default_factory=dict)
     call_policies: frozenset[str] = frozenset({"service_level", "fifo"})
     condition_functions: frozenset[str] = frozenset()
+    checks: tuple[Callable[[Config, Reporter], None], ...] = ()
 
 
 @dataclass
