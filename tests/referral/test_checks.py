@@ -205,7 +205,7 @@ CONDITION_CASES = [
     ),
     (
         "{var: answer.erand, eq: a}",
-        ["15:25: in 'answer.erand': unknown question 'erand'; did you mean 'errand'?"],
+        ["15:25: unknown question 'erand'; did you mean 'errand'? in 'answer.erand'"],
     ),
     (
         "{var: answer.end, eq: a}",
@@ -214,7 +214,7 @@ CONDITION_CASES = [
     ("{var: missing.photo, eq: true}", []),
     (
         "{var: missing.foto, eq: true}",
-        ["15:25: in 'missing.foto': unknown document 'foto'; did you mean 'photo'?"],
+        ["15:25: unknown document 'foto'; did you mean 'photo'? in 'missing.foto'"],
     ),
     ("{var: missing.photo, eq: 1}", ["15:44: 'missing.photo' is true or false; got the number 1"]),
     ("{var: missing_count, ge: 1}", []),
@@ -223,7 +223,7 @@ CONDITION_CASES = [
     ("{var: queue.tax.open, eq: false}", []),
     (
         "{var: queue.tx.open, eq: false}",
-        ["15:25: in 'queue.tx.open': unknown queue 'tx'; did you mean 'tax'?"],
+        ["15:25: unknown queue 'tx'; did you mean 'tax'? in 'queue.tx.open'"],
     ),
     (
         "{var: queue.tax.size, gt: 1}",

@@ -291,7 +291,7 @@ def _variable(var: str, scope: Scope) -> _Spec | str:
             kind = scope.node_kinds.get(rest)
             if kind is not None:
                 return f"'{var}' needs a question, but '{rest}' is a {kind} node"
-            return f"in '{var}': " + unknown("question", rest, scope.questions)
+            return unknown("question", rest, scope.questions) + f" in '{var}'"
         if scope.asked_before is not None and rest not in scope.asked_before:
             return (
                 f"the question '{rest}' is never asked before this point, "
@@ -300,14 +300,14 @@ def _variable(var: str, scope: Scope) -> _Spec | str:
         return _Spec("option", rest)
     if head == "missing" and rest:
         if rest not in scope.documents:
-            return f"in '{var}': " + unknown("document", rest, scope.documents)
+            return unknown("document", rest, scope.documents) + f" in '{var}'"
         return _Spec("bool")
     if head == "queue" and rest:
         queue_id, _, attribute = rest.rpartition(".")
         if not queue_id or attribute not in QUEUE_ATTRIBUTES:
             return f"'{var}' names no queue attribute; write queue.<id>.open, .length or .wait"
         if queue_id not in scope.queues:
-            return f"in '{var}': " + unknown("queue", queue_id, scope.queues)
+            return unknown("queue", queue_id, scope.queues) + f" in '{var}'"
         return _Spec("bool" if attribute == "open" else "number")
     simple: dict[str, ValueType] = {
         "missing_count": "number",
