@@ -117,7 +117,7 @@ def _config(directory: Path) -> Path:
 
 def main() -> int:
     """Print the figures; exit 1 if the engine misses its target."""
-    with tempfile.TemporaryDirectory(dir=".") as tmp:
+    with tempfile.TemporaryDirectory(prefix="frontdesk-bench-") as tmp:
         directory = Path(tmp)
         raw = raw_commits(directory / "raw.db", 3000)
         cycles = engine_cycles(directory, 1000)

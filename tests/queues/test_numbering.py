@@ -80,3 +80,15 @@ def test_nothing_from_yesterday_leaks_into_today(fd: Frontdesk, clock: ManualClo
     fd.queues.sign_in("c3", "CD")
     called = fd.queues.call_next("c3")
     assert called is not None and called.id == today.id
+
+
+def test_a_ticket_of_an_earlier_day_cannot_be_moved_into_today(
+    fd: Frontdesk, clock: ManualClock
+) -> None:
+    old = fd.queues.issue("jobs")
+    clock.set(datetime(2026, 11, 24, 8, 0, tzinfo=CPH))
+    fd.queues.issue("pass")  # rolls the main centre only; the job centre has not moved yet
+    before = fd.store.last_seq()
+    with pytest.raises(InvalidStateError, match="earlier day"):
+        fd.queues.transfer(old.id, "pass")
+    assert fd.store.last_seq() == before

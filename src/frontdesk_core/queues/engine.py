@@ -525,6 +525,15 @@ class QueueEngine:
                 )
             if ticket.queue_id == queue.id:
                 raise CommandError(f"ticket {ticket.number} is already in queue '{queue.id}'")
+            home = self._centres.get(ticket.centre_id)
+            if (
+                home is not None
+                and ticket.day is not None
+                and ticket.day < service_day(now, home.day_reset, self.tz)
+            ):
+                raise InvalidStateError(
+                    f"ticket {ticket.number} is from an earlier day; issue a new one"
+                )
             before.append(ticket)
             own = self.state.own_priority.get(ticket.id)
             data: dict[str, Any] = {
