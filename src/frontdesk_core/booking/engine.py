@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Protocol
 from frontdesk_core.booking.model import ServiceBooking
 from frontdesk_core.booking.phone import normalise_phone
 from frontdesk_core.booking.records import Booking, BookingState, Contact
-from frontdesk_core.booking.slots import Occupancy, Slot, SlotPlanner, Span, epoch, local_epoch
+from frontdesk_core.booking.slots import Occupancy, Slot, SlotPlanner, Span, epoch
 from frontdesk_core.config.models import Centre, Service
 from frontdesk_core.config.suggest import unknown
 from frontdesk_core.config.types import format_duration, text_in
@@ -175,6 +175,11 @@ class BookingEngine:
         self._lock = threading.RLock()
         self._seq = 0
         self._entries: dict[str, _Entry] = {}
+        # Indexes that keep every decision independent of how many bookings the log holds.
+        self._open: dict[str, _Entry] = {}
+        """Bookings still in state ``booked``."""
+        self._by_day: dict[date, set[str]] = {}
+        """Booking ids by the local date of their appointment."""
         self._codes: dict[str, str] = {}
         self._occupancy: dict[str, Occupancy] = {}
 
@@ -210,7 +215,9 @@ class BookingEngine:
                 counter_id=data.get("counter_id"),
             )
             window = (_ts(data["busy_from"]), _ts(data["busy_until"]))
-            self._entries[event.key] = _Entry(booking, start, end, window, epoch(event.at))
+            created = _Entry(booking, start, end, window, epoch(event.at))
+            self._entries[event.key] = self._open[event.key] = created
+            self._by_day.setdefault(booking.start.date(), set()).add(event.key)
             self._codes[booking.code] = event.key
             self._occupy(event.key)
             return
@@ -219,6 +226,7 @@ class BookingEngine:
             return  # an event about a booking this log never created: nothing to update
         if event.kind == RESCHEDULED:
             self._release(event.key)
+            self._by_day.get(entry.booking.start.date(), set()).discard(event.key)
             entry.start, entry.end = _ts(data["start"]), _ts(data["end"])
             entry.window = (_ts(data["busy_from"]), _ts(data["busy_until"]))
             entry.changed = epoch(event.at)
@@ -228,6 +236,7 @@ class BookingEngine:
                 end=self._dt(entry.end),
                 counter_id=data.get("counter_id"),
             )
+            self._by_day.setdefault(entry.booking.start.date(), set()).add(event.key)
             self._occupy(event.key)
         elif event.kind == CANCELLED:
             self._release(event.key)
@@ -241,6 +250,8 @@ class BookingEngine:
             entry.booking = replace(entry.booking, state=BookingState.DONE)
         elif event.kind == REMINDED:
             entry.reminded.add((int(data["before"]), _ts(data["start"])))
+        if entry.booking.state is not BookingState.BOOKED:
+            self._open.pop(event.key, None)
 
     def _occupy(self, booking_id: str) -> None:
         entry = self._entries[booking_id]
@@ -303,17 +314,14 @@ class BookingEngine:
             self._catch_up()
             return self._entry(code).booking
 
+    def _on_day(self, day: date) -> list[_Entry]:
+        return [self._entries[i] for i in self._by_day.get(day, ())]
+
     def bookings_on(self, day: date, *, centre_id: str | None = None) -> list[Booking]:
         """Every booking whose appointment is on ``day`` (any state), by start time."""
-        first = local_epoch(day, datetime.min.time(), self.tz)
-        last = local_epoch(day + timedelta(days=1), datetime.min.time(), self.tz)
         with self._lock:
             self._catch_up()
-            found = [
-                e
-                for e in self._entries.values()
-                if first <= e.start < last and centre_id in (None, e.booking.centre_id)
-            ]
+            found = [e for e in self._on_day(day) if centre_id in (None, e.booking.centre_id)]
         return [e.booking for e in sorted(found, key=lambda e: (e.start, e.booking.code))]
 
     # -- free slots -----------------------------------------------------------------------
@@ -404,13 +412,12 @@ class BookingEngine:
             return
         day = self._dt(start).date()
         held = 0
-        for entry in self._entries.values():
+        for entry in self._on_day(day):
             booking = entry.booking
             if (
                 booking.id == ignore
                 or booking.service_id != service.id
                 or booking.state in (BookingState.CANCELLED, BookingState.NO_SHOW)
-                or booking.start.date() != day
             ):
                 continue
             if self._phone_of(booking.id) == phone:
@@ -654,10 +661,9 @@ class BookingEngine:
         today = self._dt(now).date()
         matches = [
             e
-            for e in self._entries.values()
+            for e in self._on_day(today)
             if e.booking.state is BookingState.BOOKED
             and e.booking.channel == "in_person"
-            and e.booking.start.date() == today
             and self._phone_of(e.booking.id) == phone
         ]
         if not matches:
@@ -690,9 +696,9 @@ class BookingEngine:
                 self._catch_up(tx)
                 now = self._now()
                 events = []
-                for entry in self._entries.values():
+                for entry in self._open.values():
                     booking = entry.booking
-                    if booking.state is not BookingState.BOOKED or booking.channel != "in_person":
+                    if booking.channel != "in_person":
                         continue
                     late = self.config.centre(booking.centre_id).booking.check_in_late
                     if now >= entry.end + late.total_seconds():
@@ -712,9 +718,8 @@ class BookingEngine:
             due = sorted(
                 (
                     e
-                    for e in self._entries.values()
+                    for e in self._open.values()
                     if e.booking.channel == "phone"
-                    and e.booking.state is BookingState.BOOKED
                     and e.start <= at < e.end + self._late(e).total_seconds()
                     and counter_id in (None, e.booking.counter_id)
                 ),
@@ -774,8 +779,8 @@ class BookingEngine:
             {int(o.total_seconds()) for o in self.config.site.booking.reminders}, reverse=True
         )
         due = []
-        for entry in self._entries.values():
-            if entry.booking.state is not BookingState.BOOKED or entry.start <= now:
+        for entry in self._open.values():
+            if entry.start <= now:
                 continue
             for before in offsets:
                 at = entry.start - before
@@ -834,11 +839,7 @@ class BookingEngine:
             self._catch_up()
             now = self._now()
             upcoming = sorted(
-                (
-                    e
-                    for e in self._entries.values()
-                    if e.booking.state is BookingState.BOOKED and e.start > now
-                ),
+                (e for e in self._open.values() if e.start > now),
                 key=lambda e: e.start,
             )
             if len(words) > 1:
