@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,7 +13,7 @@ from frontdesk_core.app import Frontdesk
 from frontdesk_core.booking.records import Contact
 from frontdesk_core.config.models import Config
 from frontdesk_core.devices import PrintResult, TicketPrint
-from frontdesk_core.errors import InvalidStateError, NotFoundError
+from frontdesk_core.errors import ConfigError, InvalidStateError, NotFoundError
 from frontdesk_core.hookspecs import hookimpl
 from frontdesk_core.referral.engine import (
     ABANDONED,
@@ -24,6 +26,8 @@ from frontdesk_core.referral.engine import (
 from frontdesk_core.referral.outcomes import Referred, SentHome
 from frontdesk_core.referral.session import SessionState
 from frontdesk_core.testing import HookRecorder, MakeFrontdesk
+
+from .conftest import ALL_KINDS, write_config
 
 PHONE = "+4512345678"
 
@@ -265,3 +269,32 @@ def test_events_say_where_and_never_who(config: Config, make_frontdesk: MakeFron
         "language": "da",
         "path": ["errand", "passport-docs"],
     }
+
+
+class BusyDay:
+    """A plugin that adds the condition function ``busy``: a queue longer than ``limit``."""
+
+    @hookimpl
+    def frontdesk_condition_functions(self, register: Callable[[str, object], None]) -> None:
+        def busy(args: dict[str, Any], variables: dict[str, Any]) -> bool:
+            return bool(variables[f"queue.{args['queue']}.length"] > args["limit"])
+
+        register("busy", busy)
+
+
+def test_a_plugin_condition_function_is_checked_and_evaluated(
+    make_frontdesk: MakeFrontdesk, tmp_path: Path
+) -> None:
+    tree = ALL_KINDS.replace(
+        "{var: queue.tax.length, gt: 10}", "{call: busy, args: {queue: tax, limit: 1}}"
+    )
+    directory = write_config(tmp_path / "cfg", tree)
+    with pytest.raises(ConfigError, match="unknown condition function 'busy'"):
+        make_frontdesk(directory)
+    fd = make_frontdesk(directory, plugins=[BusyDay()])
+    session = fd.referral.start("main")
+    assert session.answer("tax").node_id == "tax-queue"
+    fd.queues.issue("tax")
+    fd.queues.issue("tax")
+    session = fd.referral.start("main")
+    assert session.answer("tax").node_id == "tax-book"

@@ -1,4 +1,7 @@
-"""Invariants on the example trees: any valid answers reach an outcome within the tree's depth."""
+"""Invariants on the example trees: any valid answers reach an outcome within the tree's depth.
+
+And an answer taken back with ``back()`` leaves the session exactly as it was.
+"""
 
 from __future__ import annotations
 
@@ -41,6 +44,17 @@ def queue_facts(queues: list[str]) -> st.SearchStrategy[StaticFacts]:
     return st.fixed_dictionaries({q: status for q in queues}).map(StaticFacts)
 
 
+def answer(session: KioskSession, data: st.DataObject) -> None:
+    """Give the current step any valid answer."""
+    step = session.step
+    if step.kind == "checklist":
+        ids = [d.id for d in step.documents]
+        session.check(data.draw(st.sets(st.sampled_from(ids))))
+    else:
+        assert step.options, f"{step.node_id} offers nothing to answer"
+        session.answer(data.draw(st.sampled_from([c.id for c in step.options])))
+
+
 @settings(max_examples=400, deadline=None)
 @given(
     case=st.sampled_from(CASES),
@@ -61,12 +75,13 @@ def test_any_valid_answers_end_in_an_outcome_within_the_depth(
     while not session.done:
         step = session.step
         assert step.text, f"{step.node_id} shows no text"
-        if step.kind == "checklist":
-            ids = [d.id for d in step.documents]
-            session.check(data.draw(st.sets(st.sampled_from(ids))))
-        else:
-            assert step.options, f"{step.node_id} offers nothing to answer"
-            session.answer(data.draw(st.sampled_from([c.id for c in step.options])))
+        if data.draw(st.booleans(), label="detour"):
+            # An answer taken back leaves the session exactly as it was.
+            path, missing = session.path, session.missing
+            answer(session, data)
+            assert session.back() == step
+            assert (session.path, session.missing) == (path, missing)
+        answer(session, data)
         answered += 1
         assert answered < tree.depth
     assert len(session.path) <= tree.depth
