@@ -268,7 +268,13 @@ class QueueEngine:
         booking_id: str | None = None,
         appointment_at: datetime | None = None,
     ) -> Ticket:
-        """Give a citizen a numbered place in ``queue_id``."""
+        """Give a citizen a numbered place in ``queue_id``.
+
+        ``priority`` overrides the queue's (and stays with the ticket across
+        transfers); ``note`` is a short staff note, never personal data;
+        ``booking_id`` and ``appointment_at`` mark a booked citizen, called first
+        once their time has come. Numbers count per queue and service day.
+        """
         queue = self._queue(queue_id)
         centre = self._queue_centre[queue_id]
         if service_id is not None and service_id not in {s.id for s in self.config.services}:
