@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from frontdesk_core.booking.records import Contact
 from frontdesk_core.cli import main
+from frontdesk_core.clock import ManualClock
 from frontdesk_core.config.loader import check
 from frontdesk_core.config.models import Config
 from frontdesk_core.testing import MakeFrontdesk
@@ -107,3 +110,20 @@ def test_each_centre_serves_a_citizen_from_kiosk_to_counter(
             fd.queues.sign_in(counter.id, "ab")
             assert fd.queues.call_next(counter.id) == fd.queues.ticket(result.ticket.id)
     assert tickets >= 1
+
+
+def test_hvidovre_rehabilitation_check_in_tells_floor_and_room(
+    make_frontdesk: MakeFrontdesk, frontdesk_clock: ManualClock
+) -> None:
+    fd = make_frontdesk(EXAMPLES / "hvidovre")
+    tomorrow = frontdesk_clock.now().date() + timedelta(days=1)
+    slot = fd.booking.free_slots("rehabilitation", tomorrow, tomorrow)[0]
+    booking = fd.booking.book("rehabilitation", slot.start, contact=Contact(phone="+4512345678"))
+    frontdesk_clock.set(slot.start - timedelta(minutes=10))
+
+    session = fd.referral.start("sundhedscenter", "en")
+    session.answer("rehabilitation")
+    result = fd.referral.complete(session, kiosk_id="sc-kiosk", booking_code=booking.code)
+    assert result.ticket is not None and result.ticket.booking_id == booking.id
+    assert result.where is not None
+    assert "sal" in result.where and "lokale" in result.where  # the booking was made in Danish
