@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -41,11 +42,19 @@ from frontdesk_core.queues.policies import ServiceLevelPolicy
 from frontdesk_core.queues.policy import CallPolicy
 from frontdesk_core.queues.state import LiveState, apply, load
 from frontdesk_core.queues.tickets import AT_COUNTER_STATES, Ticket, TicketState
-from frontdesk_core.store.base import Event, EventStore, NewEvent, Transaction
+from frontdesk_core.store.base import EventStore, NewEvent, Transaction
 
 MAX_NOTE = 200
 MAX_EMPLOYEE_REF = 32
 Build = Callable[[Transaction, datetime], list[NewEvent]]
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What a command left behind: the tickets it touched, and a counter command's counter."""
+
+    tickets: dict[str, Ticket]
+    counter: CounterState | None = None
 
 
 class QueueEngine:
@@ -88,8 +97,12 @@ class QueueEngine:
         for event in tx.read(after=self.state.last_seq, kinds=ev.KINDS):
             apply(self.state, event)
 
-    def _run(self, centre_id: str, build: Build) -> list[Event]:
-        """Run one command: roll the day if needed, then build, append and apply its events."""
+    def _run(self, centre_id: str, build: Build, *, counter_id: str | None = None) -> _Outcome:
+        """Run one command: roll the day if needed, then build, append and apply its events.
+
+        The tickets (and the counter) the command touched are taken while the
+        lock is held, so another thread's next command cannot show through.
+        """
         with self._lock:
             now = self.clock.now()
             self._roll_day(centre_id, now)
@@ -99,7 +112,12 @@ class QueueEngine:
                 appended = tx.append(events) if events else []
             for event in appended:
                 apply(self.state, event)
-            return appended
+            tickets = self.state.tickets
+            outcome = _Outcome(
+                {e.key: tickets[e.key] for e in appended if e.key in tickets},
+                self.state.counters[counter_id] if counter_id is not None else None,
+            )
+            return outcome
 
     # -- lookups ----------------------------------------------------------------------
 
@@ -316,8 +334,7 @@ class QueueEngine:
             data.update({k: v for k, v in optional.items() if v is not None})
             return [NewEvent(ev.ISSUED, key, now, centre.id, data)]
 
-        self._run(centre.id, build)
-        ticket = self.state.tickets[issued[0]]
+        ticket = self._run(centre.id, build).tickets[issued[0]]
         self.hooks.ticket_issued(ticket)
         self._render(centre.id)
         return ticket
@@ -381,13 +398,12 @@ class QueueEngine:
             called.append(chosen.id)
             return [NewEvent(ev.CALLED, chosen.id, now, centre.id, {"counter_id": counter_id})]
 
-        self._run(centre.id, build)
+        outcome = self._run(centre.id, build)
         if not called:
             return None
-        return self._after_call(called[0], counter_id)
+        return self._after_call(outcome.tickets[called[0]], counter_id)
 
-    def _after_call(self, ticket_key: str, counter_id: str) -> Ticket:
-        ticket = self.state.tickets[ticket_key]
+    def _after_call(self, ticket: Ticket, counter_id: str) -> Ticket:
         self.hooks.ticket_called(ticket, counter_id)
         self._render(ticket.centre_id)
         return ticket
@@ -410,8 +426,8 @@ class QueueEngine:
                 )
             return [NewEvent(ev.CALLED, ticket.id, now, centre.id, {"counter_id": counter_id})]
 
-        self._run(centre.id, build)
-        return self._after_call(ticket_id, counter_id)
+        outcome = self._run(centre.id, build)
+        return self._after_call(outcome.tickets[ticket_id], counter_id)
 
     def _counter_command(
         self,
@@ -433,8 +449,7 @@ class QueueEngine:
             done.append(ticket.id)
             return [NewEvent(kind, ticket.id, now, ticket.centre_id, data)]
 
-        self._run(centre.id, build)
-        return self.state.tickets[done[0]]
+        return self._run(centre.id, build).tickets[done[0]]
 
     def recall(self, counter_id: str) -> Ticket:
         """Call the counter's called ticket again (up to the queue's ``recalls_before_no_show``)."""
@@ -552,8 +567,7 @@ class QueueEngine:
                 data["counter_id"] = ticket.counter_id
             return [NewEvent(ev.TRANSFERRED, ticket.id, now, centre.id, data)]
 
-        self._run(centre.id, build)
-        ticket = self.state.tickets[ticket_id]
+        ticket = self._run(centre.id, build).tickets[ticket_id]
         self.hooks.ticket_transferred(ticket, before[0].queue_id)
         self._render(centre.id)
         if before[0].centre_id != centre.id:
@@ -576,9 +590,9 @@ class QueueEngine:
                 data["counter_id"] = current.counter_id
             return [NewEvent(ev.CANCELLED, current.id, now, current.centre_id, data)]
 
-        self._run(ticket.centre_id, build)
+        cancelled = self._run(ticket.centre_id, build).tickets[ticket_id]
         self._render(ticket.centre_id)
-        return self.state.tickets[ticket_id]
+        return cancelled
 
     # -- counters -----------------------------------------------------------------------
 
@@ -592,9 +606,9 @@ class QueueEngine:
             event = check(self.state.counters[counter_id], now)
             return [event] if event is not None else []
 
-        self._run(centre.id, build)
+        counter = self._run(centre.id, build, counter_id=counter_id).counter
         self._render(centre.id)
-        return self.state.counters[counter_id]
+        return counter if counter is not None else self.state.counters[counter_id]
 
     def _day(self, counter: CounterState, now: datetime) -> str:
         return service_day(now, self._centres[counter.centre_id].day_reset, self.tz).isoformat()
