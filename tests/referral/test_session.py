@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -299,6 +299,26 @@ def test_abandon_and_timeout_tell_the_listener_and_close_the_session(config: Con
     for action in (session.back, session.restart, session.abandon, lambda: session.answer("all")):
         with pytest.raises(InvalidStateError, match="the session is abandoned"):
             action()
+
+
+def test_idle_time_counts_from_the_last_thing_the_citizen_did(config: Config) -> None:
+    session = start(config)
+    clock = session.clock
+    assert isinstance(clock, ManualClock)
+    clock.advance(seconds=20)
+    assert session.idle_for() == timedelta(seconds=20)
+    session.answer("passport")
+    clock.advance(seconds=5)
+    assert session.idle_for() == timedelta(seconds=5)
+    session.back()
+    assert session.idle_for() == timedelta(0)
+    clock.advance(seconds=7)
+    session.restart()
+    assert session.idle_for() == timedelta(0)
+    clock.advance(seconds=90)
+    if session.idle_for() > timedelta(seconds=60):
+        session.timeout()
+    assert session.state is SessionState.ABANDONED
 
 
 def test_mark_completed_needs_an_outcome(config: Config) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Protocol
@@ -320,7 +321,12 @@ class KioskSession:
         self._path.clear()
         self._outcome = None
         self._step = self._enter(self.tree.tree.start)
+        self.last_activity = self.clock.now()
         return self._step
+
+    def idle_for(self) -> timedelta:
+        """How long since the citizen last did something (the kiosk times out on this)."""
+        return self.clock.now() - self.last_activity
 
     def abandon(self, reason: str = "abandoned") -> None:
         """The citizen walked away: the session ends where it is (the engine records where)."""
