@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -172,6 +172,13 @@ def frontdesk_citizen_referred(outcome: Referred) -> None:
 @hookspec
 def frontdesk_booking_created(booking: Booking, contact: Contact) -> None:
     """A booking was made. ``contact`` is personal data: use it to confirm, never log it."""
+
+
+@hookspec
+def frontdesk_booking_rescheduled(
+    booking: Booking, contact: Contact, previous_start: datetime
+) -> None:
+    """A booking moved from ``previous_start`` to ``booking.start``; confirm the new time."""
 
 
 @hookspec

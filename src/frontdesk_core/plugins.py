@@ -18,7 +18,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
 
@@ -273,6 +273,17 @@ class Hooks:
     def booking_created(self, booking: Booking, contact: Contact) -> HookReport:
         """Fire ``frontdesk_booking_created``."""
         return self._call("frontdesk_booking_created", booking=booking, contact=contact)
+
+    def booking_rescheduled(
+        self, booking: Booking, contact: Contact, previous_start: datetime
+    ) -> HookReport:
+        """Fire ``frontdesk_booking_rescheduled``."""
+        return self._call(
+            "frontdesk_booking_rescheduled",
+            booking=booking,
+            contact=contact,
+            previous_start=previous_start,
+        )
 
     def booking_cancelled(self, booking: Booking, contact: Contact, reason: str) -> HookReport:
         """Fire ``frontdesk_booking_cancelled``."""

@@ -95,6 +95,18 @@ class HookRecorder:
         self._record("frontdesk_booking_created", booking=booking, contact=contact)
 
     @hookimpl
+    def frontdesk_booking_rescheduled(
+        self, booking: Booking, contact: Contact, previous_start: datetime
+    ) -> None:
+        """Record it."""
+        self._record(
+            "frontdesk_booking_rescheduled",
+            booking=booking,
+            contact=contact,
+            previous_start=previous_start,
+        )
+
+    @hookimpl
     def frontdesk_booking_cancelled(self, booking: Booking, contact: Contact, reason: str) -> None:
         """Record it."""
         self._record("frontdesk_booking_cancelled", booking=booking, contact=contact, reason=reason)

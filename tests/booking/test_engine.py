@@ -142,6 +142,15 @@ def test_reschedule_frees_the_old_time_at_once(fd: Frontdesk) -> None:
     assert fd.store.purge_personal(at(25, 11, 45, month=12)) == 1
 
 
+def test_frontdesk_booking_rescheduled(fd: Frontdesk, recorder: HookRecorder) -> None:
+    booking = book_passport(fd, 9, phone="11111111")
+    fd.booking.reschedule(booking.code, at(25, 11, 30))
+    [call] = recorder.named("frontdesk_booking_rescheduled")
+    assert call["booking"].start == at(25, 11, 30)
+    assert call["previous_start"] == at(24, 9)
+    assert call["contact"].phone == "+4511111111"
+
+
 def test_reschedule_into_a_full_slot_keeps_the_old_time(fd: Frontdesk) -> None:
     fd.booking.book("permit", at(24, 10), contact=Contact())
     other = fd.booking.book("permit", at(24, 13), contact=Contact())

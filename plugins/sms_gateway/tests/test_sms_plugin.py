@@ -132,6 +132,14 @@ def test_frontdesk_booking_cancelled_tells_the_citizen(fd: Frontdesk) -> None:
     assert bodies(fd)[-1] == ("cancelled", "Din tid til Pas 24.11.2026 kl. 10:00 er aflyst.")
 
 
+def test_frontdesk_booking_rescheduled_confirms_the_new_time(fd: Frontdesk) -> None:
+    booking = fd.booking.book("passport", TUESDAY_10, contact=Contact(phone="12345678"))
+    fd.booking.reschedule(booking.code, TUESDAY_10 + timedelta(days=1, hours=1))
+    templates = [template for template, _ in bodies(fd)]
+    assert templates == ["confirmation", "confirmation"]
+    assert "25.11.2026 kl. 11:00" in (bodies(fd)[-1][1] or "")
+
+
 def test_a_booking_without_a_number_gets_no_sms(fd: Frontdesk) -> None:
     fd.booking.book("passport", TUESDAY_10, contact=Contact(name="Ada"))
     assert bodies(fd) == []

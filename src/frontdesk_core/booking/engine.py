@@ -516,6 +516,7 @@ class BookingEngine:
                 if entry.start <= now:
                     raise InvalidStateError("the appointment has already begun; it cannot be moved")
                 booking_id = entry.booking.id
+                previous_start = entry.booking.start
                 service, rules, _ = self._service(entry.booking.service_id)
                 counter_id = self._place(service, rules, start_ts, now, booking_id)
                 phone = self._phone_of(booking_id)
@@ -540,6 +541,7 @@ class BookingEngine:
         personal = self.store.get_personal(personal_ref(booking.id))
         if personal:
             self.store.put_personal(personal_ref(booking.id), personal, self._expiry(end_ts))
+        self.hooks.booking_rescheduled(booking, self._contact(booking.id), previous_start)
         return booking
 
     def cancel(self, code: str, *, reason: str = "citizen") -> Booking:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -75,6 +75,13 @@ class GatewayHooks:
     @hookimpl
     def frontdesk_booking_created(self, booking: Booking, contact: Contact) -> None:
         """Confirm the booking by SMS."""
+        self._booking(booking, contact, "confirmation", booking_key(booking, "confirmation"))
+
+    @hookimpl
+    def frontdesk_booking_rescheduled(
+        self, booking: Booking, contact: Contact, previous_start: datetime
+    ) -> None:
+        """Confirm the new time by SMS (the key holds the time, so each move is confirmed once)."""
         self._booking(booking, contact, "confirmation", booking_key(booking, "confirmation"))
 
     @hookimpl
