@@ -38,7 +38,7 @@ class StatusAnswerer:
         self.buffer = b""
         self.pos = 0
 
-    def feed(self, data: bytes, reply: Callable[[bytes], None]) -> None:
+    def feed(self, data: bytes, reply: Callable[[bytes], object]) -> None:
         """Take more bytes; answer every complete status request among them."""
         self.buffer += data
         while self.pos < len(self.buffer):

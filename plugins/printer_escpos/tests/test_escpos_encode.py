@@ -8,7 +8,7 @@ import pytest
 from escpos_decode import Cut as DecodedCut
 from escpos_decode import decode
 from frontdesk_printer_escpos.encode import encode_ticket, printable
-from frontdesk_printer_escpos.layout import Cut, Feed, Qr, Rule, Style, TextLine
+from frontdesk_printer_escpos.layout import Cut, Feed, Qr, Rule, Step, Style, TextLine
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -37,7 +37,7 @@ def test_danish_letters_are_sent_in_the_chosen_code_page(
 
 
 def test_a_character_outside_the_code_page_is_drawn_not_replaced() -> None:
-    steps = [
+    steps: list[Step] = [
         TextLine("Før", Style()),
         TextLine("Şahin Łódź", Style("center", 2, 2, True)),
         TextLine("Efter", Style()),
@@ -81,7 +81,7 @@ def test_control_characters_never_reach_the_printer() -> None:
 
 
 def test_qr_feed_rule_and_cut() -> None:
-    steps = [
+    steps: list[Step] = [
         Rule(Style(width=2)),
         Feed(3),
         Qr("https://kk.example/billet/P007?sprog=da&kø=pas", "center"),

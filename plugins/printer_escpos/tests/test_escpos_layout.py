@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 import pytest
 from escpos_decode import decode
@@ -24,7 +25,7 @@ from frontdesk_printer_escpos.layout import (
 from frontdesk_core.devices import TicketPrint
 
 
-def texts(steps: list[object]) -> list[str]:
+def texts(steps: Sequence[object]) -> list[str]:
     """The text of the text lines among ``steps``."""
     return [s.text for s in steps if isinstance(s, TextLine)]
 
