@@ -168,6 +168,13 @@ class QueueMachine(RuleBasedStateMachine):
     def move_counter(self, which: int, counter: str) -> None:
         self._try(self._engine(which), "assign_queues", counter, ["cash", "pass"])
 
+    @rule(which=st.integers(0, 1))
+    def expire_calls(self, which: int) -> None:
+        engine = self._engine(which)
+        for ticket in engine.expire_calls():
+            assert ticket.state is TicketState.NO_SHOW and ticket.end_reason == "timeout"
+        self._track(engine)
+
     @rule(minutes=st.integers(1, 20))
     def wait(self, minutes: int) -> None:
         self.clock.advance(timedelta(minutes=minutes))

@@ -2,7 +2,7 @@
 
     python worker.py CONFIG DB kiosk QUEUE COUNT       issue COUNT tickets
     python worker.py CONFIG DB counter COUNTER TOTAL   serve until TOTAL tickets are done
-    python worker.py CONFIG DB cycle                   issue, call, finish forever
+    python worker.py CONFIG DB cycle                   issue, call, finish (and end the day)
 
 Each command that returned is acknowledged on stdout ("ack <command> <ticket id>")
 only after it returned, that is after it is durable.
@@ -61,7 +61,14 @@ def main(argv: list[str]) -> int:
             engine.sign_in("c3", "CRASH")
         if counter.ticket_id is not None:
             ack("finish", engine.finish("c3").id)  # the call acknowledged before the crash
+        cycles = 0
         while True:
+            cycles += 1
+            if cycles % 15 == 0:
+                # A day end now and then, so restarts replay from one.
+                engine.end_of_day("main")
+                ack("eod", "main")
+                engine.sign_in("c3", "CRASH")
             ack("issue", engine.issue("pass").id)
             ticket = engine.call_next("c3")
             if ticket is not None:
