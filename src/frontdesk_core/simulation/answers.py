@@ -49,6 +49,7 @@ class TreeMap:
         self.tree = tree
         self.config = config
         self._nodes = {node.id: node for node in tree.nodes}
+        self._kinds: dict[tuple[str, Goal], str] = {}
 
     @cached_property
     def reach(self) -> dict[str, frozenset[str]]:
@@ -103,6 +104,13 @@ class TreeMap:
 
     def kind(self, option_next: str, goal: Goal) -> str:
         """``own``, ``other`` or ``neutral``: where pressing an option can lead ``goal``."""
+        key = (option_next, goal)
+        found = self._kinds.get(key)
+        if found is None:
+            found = self._kinds[key] = self._kind(option_next, goal)
+        return found
+
+    def _kind(self, option_next: str, goal: Goal) -> str:
         reached = self.reach.get(option_next, frozenset())
         own = other = False
         queue_of = self._queue_of(goal.service)

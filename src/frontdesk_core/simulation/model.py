@@ -109,7 +109,9 @@ class DaySimulation:
         self.config: Config = loaded.config
         self.day = day
         self.rng = rng
-        self.env = simpy.Environment()
+        # The day starts early enough to book every booked citizen within each service's
+        # minimum notice, the way they booked from home days before.
+        self.env = simpy.Environment(initial_time=-self._lead(loaded.config))
         self.tz = ZoneInfo(self.config.site.timezone)
         self.clock = SimClock(self.env, datetime.combine(day, time(0), self.tz))
         hooks = hooks if hooks is not None else Hooks(make_plugin_manager(load_entrypoints=False))
@@ -154,6 +156,12 @@ class DaySimulation:
             for counter in centre.counters:
                 self.counter_queues[counter.id] = tuple(counter.queues)
         self.warmup = minutes(self.scenario.warmup)
+
+    @staticmethod
+    def _lead(config: Config) -> float:
+        """Minutes before midnight at which the simulated booking ahead takes place."""
+        notice = [minutes(s.booking.min_notice) for s in config.services if s.booking is not None]
+        return min(max(notice, default=0.0) + 60.0, 14 * 24 * 60.0)
 
     # -- the day -------------------------------------------------------------------------
 

@@ -358,7 +358,13 @@ def _check_walk(
     reporter: Reporter,
     loc: tuple[str | int, ...],
 ) -> None:
-    questions = {n.id: n for t in config.trees for n in t.nodes if isinstance(n, Question)}
+    # Node ids are unique within a tree, not across trees: an id stands for every
+    # question of that name, and an option is known if any of them has it.
+    questions: dict[str, list[Question]] = {}
+    for tree in config.trees:
+        for node in tree.nodes:
+            if isinstance(node, Question):
+                questions.setdefault(node.id, []).append(node)
     other_nodes = {n.id for t in config.trees for n in t.nodes} - set(questions)
     for node_id, weights in answers.items():
         here = (*loc, "answers", node_id)
@@ -370,7 +376,7 @@ def _check_walk(
             else:
                 reporter.error(here, unknown("question", node_id, questions), at_key=True)
             continue
-        options = [o.id for o in questions[node_id].options]
+        options = list(dict.fromkeys(o.id for q in questions[node_id] for o in q.options))
         for option_id in weights:
             if option_id not in options:
                 reporter.error(

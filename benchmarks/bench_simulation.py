@@ -1,0 +1,169 @@
+"""The simulator against Erlang C, Ciw and a plain SimPy model; and a year of København.
+
+Run:  .venv/bin/python benchmarks/bench_simulation.py [--replications N] [--skip-year]
+
+1. The M/M/c of the brief (1.8 arrivals a minute, 4 minutes' service, 8 counters),
+   simulated with the whole engine in the loop: the share waiting at most 5 minutes
+   and P(wait > 0), each with its 95% interval, against Erlang C's 0.7419 and 0.7015.
+2. Simulated citizens per second on that model, in one process, for frontdesk (real
+   queue engine on an in-memory store), Ciw and a plain SimPy model; ratios printed.
+3. A year of the København normal-day scenario (every opening day of 2026), one
+   replication through the default process pool: it must take under a minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from collections.abc import Generator
+from datetime import date, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import simpy
+
+from frontdesk_core.opening.hours import OpeningCalendar
+from frontdesk_core.simulation.erlang import ErlangC
+from frontdesk_core.simulation.runner import SerialExecutor, run
+from frontdesk_core.simulation.scenario import LoadedScenario, load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+MMC = ROOT / "tests" / "simulation" / "data" / "mmc" / "scenario.yaml"
+KOBENHAVN = ROOT / "examples" / "kobenhavn" / "scenarios" / "normal-day.yaml"
+RATE, SERVICE, SERVERS, LIMIT = 1.8, 4.0, 8, 5.0
+HORIZON, WARMUP = 16 * 60.0, 120.0  # the same 06:00-22:00 day, two hours' warm-up
+
+
+def bench_frontdesk(replications: int) -> tuple[float, int, float]:
+    """The engine-driven M/M/c: returns (seconds, citizens, citizens per second)."""
+    loaded = load_scenario(MMC)
+    result = run(loaded, replications=replications, seed=2026, executor=SerialExecutor())
+    day = result.record("q")
+    theory = ErlangC(RATE, SERVICE, SERVERS)
+    print("M/M/c, 1.8/min, 4 min, 8 counters (frontdesk, whole engine in the loop)")
+    print(f"  replications: {replications} days of 16 h, first 2 h left out")
+    for label, metric, exact in (
+        ("P(wait <= 5 min)", "within_target", theory.share_within(LIMIT)),
+        ("P(wait > 0)     ", "waited", theory.wait_probability),
+    ):
+        found = day.estimate(metric)
+        inside = "inside" if found.contains(exact) else "OUTSIDE"
+        print(
+            f"  {label} {found.mean:.4f}  95% CI [{found.low:.4f}, {found.high:.4f}]  "
+            f"Erlang C {exact:.4f}  ({inside})"
+        )
+    print(f"  mean wait {day.wait_mean:.2f} min (Erlang C {theory.mean_wait:.2f})")
+    return result.seconds, result.citizens, result.citizens / result.seconds
+
+
+def bench_ciw(replications: int) -> tuple[float, int, float]:
+    """The same model in Ciw."""
+    import ciw
+
+    network = ciw.create_network(
+        arrival_distributions=[ciw.dists.Exponential(rate=RATE)],
+        service_distributions=[ciw.dists.Exponential(rate=1.0 / SERVICE)],
+        number_of_servers=[SERVERS],
+    )
+    citizens, within, waited = 0, 0, 0
+    started = time.perf_counter()
+    for rep in range(replications):
+        ciw.seed(rep)
+        sim = ciw.Simulation(network)
+        sim.simulate_until_max_time(HORIZON)
+        records = sim.get_all_records()
+        citizens += len(records)
+        kept = [r.waiting_time for r in records if r.arrival_date >= WARMUP]
+        within += sum(w <= LIMIT for w in kept)
+        waited += sum(w > 0 for w in kept)
+    seconds = time.perf_counter() - started
+    print(f"Ciw: {citizens} served; P(wait <= 5) {within / max(citizens, 1):.3f} (pooled)")
+    return seconds, citizens, citizens / seconds
+
+
+def _plain_citizen(
+    env: simpy.Environment, counters: simpy.Resource, rng: random.Random, waits: list[float]
+) -> Generator[simpy.Event, None, None]:
+    arrived = env.now
+    with counters.request() as turn:
+        yield turn
+        waits.append(env.now - arrived)
+        yield env.timeout(rng.expovariate(1.0 / SERVICE))
+
+
+def _plain_arrivals(
+    env: simpy.Environment, counters: simpy.Resource, rng: random.Random, waits: list[float]
+) -> Generator[simpy.Event, None, None]:
+    while True:
+        yield env.timeout(rng.expovariate(RATE))
+        if env.now >= HORIZON:
+            return
+        env.process(_plain_citizen(env, counters, rng, waits))
+
+
+def bench_simpy(replications: int) -> tuple[float, int, float]:
+    """The same model as a plain SimPy program (no engine, no store)."""
+    citizens = 0
+    started = time.perf_counter()
+    for rep in range(replications):
+        env = simpy.Environment()
+        waits: list[float] = []
+        env.process(
+            _plain_arrivals(env, simpy.Resource(env, capacity=SERVERS), random.Random(rep), waits)
+        )
+        env.run()
+        citizens += len(waits)
+    seconds = time.perf_counter() - started
+    return seconds, citizens, citizens / seconds
+
+
+def kobenhavn_year() -> LoadedScenario:
+    """The normal-day scenario over every opening day of 2026."""
+    loaded = load_scenario(KOBENHAVN)
+    centre = loaded.config.centre(loaded.centres[0])
+    calendar = OpeningCalendar(centre, ZoneInfo(loaded.config.site.timezone))
+    days, day = [], date(2026, 1, 1)
+    while day.year == 2026:
+        if calendar.hours_on(day):
+            days.append(day)
+        day += timedelta(days=1)
+    return LoadedScenario(loaded.scenario, loaded.config, loaded.path, tuple(days), loaded.centres)
+
+
+def main() -> int:
+    """Run the benchmarks and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replications", type=int, default=40)
+    parser.add_argument("--skip-year", action="store_true")
+    args = parser.parse_args()
+    ours = bench_frontdesk(args.replications)
+    theirs = bench_ciw(args.replications)
+    plain = bench_simpy(args.replications)
+    print()
+    print(f"{'model':<28} {'seconds':>8} {'citizens':>9} {'citizens/s':>11}")
+    for name, (seconds, citizens, speed) in (
+        ("frontdesk (real engine)", ours),
+        ("Ciw", theirs),
+        ("plain SimPy", plain),
+    ):
+        print(f"{name:<28} {seconds:>8.2f} {citizens:>9} {speed:>11.0f}")
+    print(f"frontdesk / Ciw:         {ours[2] / theirs[2]:.2f}x")
+    print(f"frontdesk / plain SimPy: {ours[2] / plain[2]:.3f}x")
+    if args.skip_year:
+        return 0
+    year = kobenhavn_year()
+    result = run(year, replications=1, seed=1)
+    verdict = "under a minute" if result.seconds < 60 else "OVER a minute"
+    print()
+    print(
+        f"København normal day x {len(year.dates)} opening days of 2026 (process pool): "
+        f"{result.seconds:.1f} s, {result.citizens} citizens, "
+        f"{result.citizens / result.seconds:.0f} citizens/s ({verdict})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
