@@ -545,4 +545,5 @@ def routes() -> list[BaseRoute]:
             return response
 
         out.append(Route(path, dispatch, methods=list(handlers)))
+
     return out

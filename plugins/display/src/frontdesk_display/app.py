@@ -14,6 +14,8 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
@@ -22,6 +24,7 @@ from frontdesk_display import api, kiosk, manager, screens, staff
 from frontdesk_display.auth import Authenticator, secret_key
 from frontdesk_display.hub import Hub
 from frontdesk_display.kiosk_sessions import KioskSessions
+from frontdesk_display.pages import not_found
 from frontdesk_display.settings import DisplaySettings, settings_of
 from frontdesk_display.templating import make_templates
 
@@ -36,6 +39,20 @@ def _loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    """A 404 in the API's JSON or as a page, whichever the path belongs to."""
+    if request.url.path.startswith(api.PREFIX):
+        return api.problem(404, "no such API path")
+    return not_found(request, "There is no such page.")
+
+
+async def _not_allowed(request: Request, exc: Exception) -> Response:
+    """A 405 (a known path, another method)."""
+    if request.url.path.startswith(api.PREFIX):
+        return api.problem(405, "method not allowed")
+    return PlainTextResponse("method not allowed", status_code=405)
 
 
 def create_app(
@@ -78,7 +95,12 @@ def create_app(
             https_only=https_only,
         )
     ]
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={404: _not_found, 405: _not_allowed},
+    )
     app.state.hub = hub
     app.state.fd = fd
     app.state.auth = Authenticator(settings, secret)

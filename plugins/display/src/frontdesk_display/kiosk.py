@@ -61,7 +61,7 @@ async def kiosk_home(request: Request) -> Response:
     centre, _ = place
     languages = [(code, LANGUAGE_NAMES.get(code, code)) for code in hub.fd.config.site.languages]
     context = _context(request, centre, hub.fd.config.site.languages[0])
-    return render(request, "kiosk_start.html", {**context, "languages": languages})
+    return render(request, "kiosk_start.html", {**context, "languages": languages}, public=True)
 
 
 async def kiosk_start(request: Request) -> Response:
@@ -103,10 +103,14 @@ async def kiosk_step(request: Request) -> Response:
             request,
             "kiosk_result.html",
             {**context, "result": entry.result, "action": _step_url(request, entry)},
+            public=True,
         )
     step = await hub.core.run(kiosk_flow.step_of, entry.session)
     return render(
-        request, "kiosk_step.html", {**context, "step": step, "action": _step_url(request, entry)}
+        request,
+        "kiosk_step.html",
+        {**context, "step": step, "action": _step_url(request, entry)},
+        public=True,
     )
 
 
@@ -153,6 +157,7 @@ async def kiosk_answer(request: Request) -> Response:
             "kiosk_step.html",
             {**context, "step": step, "action": _step_url(request, entry), "error": error},
             status_code=422,
+            public=True,
         )
     return RedirectResponse(_step_url(request, entry), status_code=303)
 

@@ -20,16 +20,28 @@ def flash(request: Request, message: str, kind: str = "error") -> None:
 
 
 def render(
-    request: Request, name: str, context: dict[str, Any], *, status_code: int = 200
+    request: Request,
+    name: str,
+    context: dict[str, Any],
+    *,
+    status_code: int = 200,
+    public: bool = False,
 ) -> Response:
-    """Render a template with the user, the CSRF token and pending flash messages."""
-    auth: Authenticator = request.app.state.auth
-    full = {
-        "user": auth.current(request),
-        "csrf": csrf_token(request),
-        "flashes": request.session.pop(FLASH_KEY, []),
-        **context,
-    }
+    """Render a template with the user, the CSRF token and pending flash messages.
+
+    ``public`` pages (kiosk, info screen) never touch the session: they carry no
+    cookie at all, which also keeps a busy kiosk's steps cheap.
+    """
+    if public:
+        full = {"user": None, "csrf": "", "flashes": [], **context}
+    else:
+        auth: Authenticator = request.app.state.auth
+        full = {
+            "user": auth.current(request),
+            "csrf": csrf_token(request),
+            "flashes": request.session.pop(FLASH_KEY, []),
+            **context,
+        }
     response: Response = request.app.state.templates.TemplateResponse(
         request, name, full, status_code=status_code
     )

@@ -52,6 +52,7 @@ async def info_screen(request: Request) -> Response:
             "only_queues": screen.queues if screen and screen.queues else None,
             "announce_ms": int(hub.settings.announce.total_seconds() * 1000),
         },
+        public=True,
     )
 
 
