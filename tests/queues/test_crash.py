@@ -71,8 +71,6 @@ def test_killed_process_loses_no_acknowledged_command(tmp_path: Path) -> None:
         served = Tally(e.key for e in log if e.kind == FINISHED)
         assert set(served.values()) <= {1}, "a ticket was served twice"
         state = rebuild(config, log)
-        open_tickets = [t for t in state.tickets.values() if t.is_open]
-        assert len(open_tickets) <= 2  # at most the one issued and the one at the counter
         reopened = SqliteStore(str(db))
         assert load(config, reopened) == state  # what a restarted process starts from
         reopened.close()
