@@ -54,9 +54,11 @@ class _Tally:
     judged: int = 0
 
     def add(self, name: str) -> None:
+        """Count one more ``name``."""
         self.counts[name] = self.counts.get(name, 0) + 1
 
     def get(self, name: str) -> int:
+        """How many ``name`` were counted."""
         return self.counts.get(name, 0)
 
 
@@ -119,10 +121,12 @@ class _Collector:
         queue_id: str | None = None,
         counter_id: str | None = None,
     ) -> None:
+        """Count ``name`` at ``moment`` for the centre and, if given, the queue and counter."""
         for tally in self._tallies(moment, centre_id, queue_id, counter_id):
             tally.add(name)
 
     def served(self, visit: _Visit, end: datetime) -> None:
+        """Record a visit that ended at a counter at ``end``: served, waited, served for."""
         call = visit.last_call if visit.last_call is not None else visit.entered_at
         wait = (call - visit.entered_at).total_seconds()
         begun = visit.started_at if visit.started_at is not None else call
@@ -145,6 +149,7 @@ class _Collector:
                 counter.services.append(service)
 
     def event(self, event: Event) -> None:
+        """Take one event of the log into account."""
         kind = event.kind
         if kind == KIOSK_COMPLETED:
             outcome = KIOSK_OUTCOMES.get(str(event.data.get("outcome")))
