@@ -57,10 +57,13 @@ def _row_event(row: tuple[Any, ...]) -> Event:
 
 
 class _SqliteTransaction:
+    """The statements of one transaction on the store's connection."""
+
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
 
     def append(self, events: Sequence[NewEvent]) -> list[Event]:
+        """Insert the events; others see them once the transaction commits."""
         out = []
         for event in events:
             at = _utc(event.at)
@@ -85,6 +88,7 @@ class _SqliteTransaction:
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> Iterator[Event]:
+        """Events (committed, or appended in this transaction) matching every filter."""
         clauses: list[str] = ["seq > ?"]
         args: list[object] = [after]
         if kinds is not None:
@@ -108,6 +112,7 @@ class _SqliteTransaction:
             yield _row_event(row)
 
     def counter(self, name: str) -> int:
+        """Increment and return a named counter; rolled back with the transaction."""
         row = self.conn.execute(
             "INSERT INTO counters (name, value) VALUES (?, 1) "
             "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value",
