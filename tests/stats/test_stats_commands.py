@@ -84,3 +84,10 @@ def test_plain_errors(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[st
     with pytest.raises(SystemExit):
         main(["stats", "--db", str(db), "--from", "23-11-2026"])
     assert "is not a date" in capsys.readouterr().err
+
+
+def test_hourly_rows(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "--db", str(db), "--hourly"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    nine = next(line for line in lines if line.split()[:1] == ["09:00"]).split()
+    assert nine[1:3] == ["3", "3"]  # the passport queue at nine: three came, three served

@@ -1,10 +1,11 @@
 """``frontdesk stats``: the figures of an event log as a table, and as CSV for a spreadsheet.
 
     frontdesk stats --db frontdesk.db --config examples/kobenhavn --from 2026-11-23 \\
-        --to 2026-11-27 --centre main --csv week.csv
+        --to 2026-11-27 --centre main --csv week.csv [--hourly]
 
-The table shows every centre and queue per day, and the counters; times in
-minutes. The CSV holds every row, day and hour, with times in seconds.
+The table shows every centre and queue per day (``--hourly``: and per hour),
+and the counters; times in minutes. The CSV holds every row, day and hour, with
+times in seconds.
 """
 
 from __future__ import annotations
@@ -70,6 +71,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", dest="end", type=_date, help="last day (YYYY-MM-DD)")
     parser.add_argument("--centre", help="only this centre")
     parser.add_argument("--csv", type=Path, help="also write every row to this CSV file")
+    parser.add_argument(
+        "--hourly", action="store_true", help="show each queue's hours in the table too"
+    )
 
 
 def _seconds(dist: Distribution) -> list[Any]:
@@ -115,15 +119,15 @@ def _share(value: float | None) -> str:
     return "-" if value is None else f"{value * 100:.0f}%"
 
 
-def table(report: Report) -> list[str]:
-    """The day rows as a plain-text table (times in minutes)."""
+def table(report: Report, *, hourly: bool = False) -> list[str]:
+    """The day rows (and with ``hourly`` each queue's hours) as a table, times in minutes."""
     head = (
         f"{'day':<10} {'centre':<10} {'queue':<12} {'arr':>5} {'srv':>5} {'nosh':>5} "
         f"{'home':>5} {'trf':>4} {'wait':>6} {'med':>6} {'p90':>6} {'max':>6} "
         f"{'svc':>6} {'target':>6} {'aband':>6}"
     )
     lines = [head, "-" * len(head)]
-    queues = [q for q in report.queues if q.hour is None]
+    queues = [q for q in report.queues if q.hour is None or hourly]
     for centre in (c for c in report.centres if c.hour is None):
         lines.append(
             f"{centre.day.isoformat():<10} {centre.centre_id:<10} {'(all)':<12} "
@@ -133,8 +137,9 @@ def table(report: Report) -> list[str]:
         )
         for queue in queues:
             if queue.day == centre.day and queue.centre_id == centre.centre_id:
+                label = queue.queue_id if queue.hour is None else f"  {queue.hour:02d}:00"
                 lines.append(
-                    f"{'':<10} {'':<10} {queue.queue_id:<12} {queue.arrivals:>5} "
+                    f"{'':<10} {'':<10} {label:<12} {queue.arrivals:>5} "
                     f"{queue.served:>5} {queue.no_shows:>5} {'':>5} {queue.transfers_out:>4} "
                     + _times(queue.waiting, queue.service, queue.within_target, queue.abandonment)
                 )
@@ -186,7 +191,7 @@ def run(args: argparse.Namespace) -> int:
     if not report.centres:
         print("no activity in the log for that span")
     else:
-        print("\n".join(table(report)))
+        print("\n".join(table(report, hourly=args.hourly)))
         print("times in minutes; wait = issue or transfer to the last call (Qmatic)")
     if args.csv is not None:
         with args.csv.open("w", newline="", encoding="utf-8") as handle:
