@@ -86,10 +86,15 @@ def summary_table(result: SimulationResult, loaded: LoadedScenario) -> str:
         )
     lines.append(
         f"{result.citizens} citizens, {result.replications} replication(s) of "
-        f"{len(result.days)} day(s) in {result.seconds:.1f} s; waits in minutes, means per day "
-        "with 95% intervals"
+        f"{len(result.days)} day(s); waits in minutes, means per day with 95% intervals"
     )
     return "\n".join(lines)
+
+
+def _timing(result: SimulationResult) -> None:
+    """How long it took goes to stderr, so that stdout depends on the seed alone."""
+    speed = result.citizens / result.seconds if result.seconds > 0 else 0.0
+    print(f"simulated in {result.seconds:.1f} s ({speed:.0f} citizens/s)", file=sys.stderr)
 
 
 def _targets(loaded: LoadedScenario) -> dict[str, float]:
@@ -118,6 +123,7 @@ def run_simulate(args: argparse.Namespace) -> int:
         progress=bar,
     )
     print(summary_table(result, loaded))
+    _timing(result)
     if args.json:
         Path(args.json).write_text(result.dumps(), encoding="utf-8")
         print(f"results written to {args.json}")

@@ -457,10 +457,11 @@ class DaySimulation:
     def _queue_change(self, queue_id: str, delta: int, now: float) -> None:
         """Keep the area under each queue's length curve, hour by hour."""
         length = self.waiting[queue_id]
-        for hour, span in _split_hours(self._length_since[queue_id], now):
-            cell = self.obs.cell(queue_id, hour)
-            cell.queue_area += length * span
-            cell.queue_max = max(cell.queue_max, length)
+        if length:  # an empty queue adds nothing, and must not invent hours nobody was there
+            for hour, span in _split_hours(self._length_since[queue_id], now):
+                cell = self.obs.cell(queue_id, hour)
+                cell.queue_area += length * span
+                cell.queue_max = max(cell.queue_max, length)
         self._length_since[queue_id] = now
         self.waiting[queue_id] = length + delta
         if delta:
