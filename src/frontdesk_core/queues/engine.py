@@ -376,6 +376,14 @@ class QueueEngine:
         configured = self._counter(counter_id)
         centre = self._counter_centre[counter_id]
         called: list[str] = []
+        with self._lock:
+            # An idle counter asks often: answer "nobody" from a fresh read, without
+            # taking the store's write lock from the kiosks.
+            self._roll_day(centre.id, self.clock.now())
+            self.refresh()
+            counter = self._check_can_call(counter_id)
+            if not any(self.state.waiting.get(q) for q in counter.queue_ids):
+                return None
 
         def build(tx: Transaction, now: datetime) -> list[NewEvent]:
             counter = self._check_can_call(counter_id)
