@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from frontdesk_core.config.models import Config
-from frontdesk_core.stats.compute import compute
+from frontdesk_core.stats.compute import KINDS, compute
 from frontdesk_core.stats.records import (
     CentreFigures,
     CounterFigures,
@@ -48,7 +48,7 @@ def read_report(
         if end is not None
         else None
     )
-    events = store.read(since=since, until=until)
+    events = store.read(since=since, until=until, kinds=KINDS)
     return compute(events, config, tz, start=start, end=end, centre_id=centre_id)
 
 

@@ -13,8 +13,7 @@
   queue's service-level time; **abandonment** the share of visits that left a
   queue uncalled (cancelled or closed at the end of the day while waiting).
 * Kiosk outcomes: a ``kiosk.completed`` event with the outcome ``send_home``
-  or ``refer`` (and any event whose kind ends in ``.sent_home`` or
-  ``.referred``) counts as a citizen sent home or referred elsewhere, per centre.
+  or ``refer`` counts as a citizen sent home or referred elsewhere, per centre.
 
 Days and hours are local to the site's timezone.
 """
@@ -36,11 +35,11 @@ from frontdesk_core.stats.records import (
 )
 from frontdesk_core.store.base import Event
 
-SENT_HOME_SUFFIX = ".sent_home"
-REFERRED_SUFFIX = ".referred"
 KIOSK_COMPLETED = "kiosk.completed"
 KIOSK_OUTCOMES = {"send_home": "sent_home", "refer": "referred"}
 """A kiosk session's outcome (the referral engine's ``kiosk.completed``) and what it counts as."""
+KINDS = (*ev.TICKET_KINDS, KIOSK_COMPLETED)
+"""The events the statistics read."""
 
 
 @dataclass
@@ -155,12 +154,6 @@ class _Collector:
             outcome = KIOSK_OUTCOMES.get(str(event.data.get("outcome")))
             if outcome is not None:
                 self.count(outcome, event.at, event.centre_id)
-            return
-        if kind.endswith(SENT_HOME_SUFFIX):
-            self.count("sent_home", event.at, event.centre_id)
-            return
-        if kind.endswith(REFERRED_SUFFIX):
-            self.count("referred", event.at, event.centre_id)
             return
         if kind == ev.ISSUED:
             visit = _Visit(event.data["queue_id"], event.centre_id, event.at)
