@@ -122,6 +122,7 @@ class DaySimulation:
         for centre in self.centres:
             hours = OpeningCalendar(centre, self.tz).hours_on(day)
             self.opening[centre.id] = [(minute_of(r.start), minute_of(r.end)) for r in hours]
+            self.obs.open_minutes[centre.id] = sum(e - b for b, e in self.opening[centre.id])
         self.closing = {
             c: max((e for _, e in spans), default=0.0) for c, spans in self.opening.items()
         }

@@ -125,6 +125,8 @@ class DayObservations:
     cells: dict[tuple[str, int], Cell] = field(default_factory=dict)
     citizens: int = 0
     """Every citizen generated, whatever became of them."""
+    open_minutes: dict[str, float] = field(default_factory=dict)
+    """Minutes each centre was open that day (the day's queue-length average is over these)."""
 
     def cell(self, queue_id: str, hour: int) -> Cell:
         """The cell for ``queue_id`` in ``hour`` (created empty)."""
@@ -244,7 +246,11 @@ def replication_metrics(
     count = max(len(days), 1)
     out: dict[tuple[str, int | None], dict[str, float]] = {}
     for key, cell in pooled.items():
-        hours = 1.0 if key[1] is not None else max(_open_hours(days, key[0]), 1.0)
+        if key[1] is not None:
+            hours = 1.0
+        else:
+            opened = sum(d.open_minutes.get(d.centres.get(key[0], ""), 0.0) for d in days)
+            hours = max(opened / 60.0 / count, 1.0)
         decided = len(cell.waits) + cell.abandoned
         out[key] = {
             "arrivals": cell.arrivals / count,
@@ -263,12 +269,6 @@ def replication_metrics(
             "no_time_today": cell.no_time_today / count,
         }
     return out
-
-
-def _open_hours(days: Sequence[DayObservations], queue_id: str) -> float:
-    """Hours of the day in which the queue was seen, on average per day (the day's span)."""
-    hours = {hour for day in days for (q, hour) in day.cells if q == queue_id}
-    return float(len(hours))
 
 
 def summarise(
