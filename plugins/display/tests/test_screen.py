@@ -36,6 +36,27 @@ def test_called_number_appears_on_the_info_screen_within_a_second(
     assert employee.locator("#current-number").text_content() == ticket.number
     screenshot(employee, "employee-dashboard")
 
+    # A recall flashes the number again; finishing takes it off the screen.
+    screen.evaluate("document.getElementById('announce').hidden = true")
+    employee.click("#do-recall")
+    screen.wait_for_selector("#announce:not([hidden])", timeout=1000)
+    employee.click("#do-finish")
+    screen.wait_for_selector(f'#called tr[data-number="{ticket.number}"]', state="detached")
+    assert employee.locator("#current-number").text_content() == "No citizen at the counter."
+    assert served.fd.queues.ticket(ticket.id).state == "done"
+
+
+def test_a_change_made_by_another_process_reaches_the_screen(
+    served: Served, open_frontdesk: Callable[..., Frontdesk], new_page: Callable[..., Any]
+) -> None:
+    screen = new_page(1920, 1080)
+    screen.goto(f"{served.url}/screen/nyropsgade")
+    screen.wait_for_selector("body[data-link=open]", state="attached")
+    elsewhere = open_frontdesk()  # the same SQLite file, as a second server would open it
+    assert elsewhere.store.url == served.fd.store.url
+    elsewhere.queues.issue("skat")
+    screen.wait_for_selector('#queues tr[data-queue="skat"] .waiting:text-is("1")', timeout=3000)
+
 
 def test_an_info_screen_reconnects_after_a_restart_and_shows_the_current_state(
     open_frontdesk: Callable[..., Frontdesk], new_page: Callable[..., Any], tmp_path: Any

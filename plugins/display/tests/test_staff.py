@@ -85,9 +85,11 @@ def test_a_manager_closes_a_counter_and_edits_the_info_pane(
     sign_in(manager, served.url, "mette")
     manager.wait_for_selector('tr[data-counter="skranke-1"] .counter-status[data-status=open]')
     manager.wait_for_selector("#link[data-state=open]")
+    assert manager.locator("[data-kpi=open_counters]").text_content() == "1"
     screenshot(manager, "manager-dashboard")
     manager.click("#toggle-skranke-1")
     manager.wait_for_selector('tr[data-counter="skranke-1"] .counter-status[data-status=closed]')
+    assert manager.locator("[data-kpi=open_counters]").text_content() == "0"
     assert served.fd.queues.counter("skranke-1").status == "closed"
     screen.wait_for_selector('#queues tr[data-queue="pas"].closed', timeout=1000)
     # The employee's dashboard refuses to call at a closed counter, with the core's reason.

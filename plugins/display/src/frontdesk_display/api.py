@@ -33,7 +33,7 @@ from frontdesk_display.auth import Authenticator, AuthError, Staff, check_csrf
 from frontdesk_display.hub import Hub
 from frontdesk_display.jsonable import jsonable
 from frontdesk_display.openapi import Operation, Param, openapi
-from frontdesk_display.snapshot import screen_payload, staff_payload
+from frontdesk_display.snapshot import screen_payload
 
 PREFIX = "/api/v1"
 ID = re.compile(r"^[a-z][a-z0-9_-]*$")
@@ -341,7 +341,7 @@ async def get_status(call: Call) -> m.StatusOut:
     centre_id = call.params["centre_id"]
     call.centre_ok(centre_id)
     hub = call.hub
-    payload = await hub.core.run(staff_payload, hub.fd, hub.state, centre_id)
+    payload = await hub.core.run(hub.staff_status, centre_id)
     payload["faults"] = [{k: str(v) for k, v in f.items()} for f in payload["faults"]]
     payload["counters"] = [
         {k: c.get(k) for k in m.CounterStateOut.model_fields} for c in payload["counters"]

@@ -230,7 +230,7 @@ class StatusOut(Response):
     at: str
     queues: list[QueueStatusOut]
     counters: list[CounterStateOut]
-    kpis: dict[str, int | None]
+    kpis: dict[str, int | float | None]
     faults: list[dict[str, str]]
 
 

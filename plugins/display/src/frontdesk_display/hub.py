@@ -21,10 +21,12 @@ from frontdesk_display.core import CoreRunner
 from frontdesk_display.jsonable import jsonable
 from frontdesk_display.listener import Listener
 from frontdesk_display.settings import DisplaySettings, settings_of
-from frontdesk_display.snapshot import screen_payload, staff_payload
+from frontdesk_display.snapshot import FiguresCache, screen_payload, staff_payload
 from frontdesk_display.state import DisplayState
 
 log = logging.getLogger("frontdesk.display")
+WATCH_SECONDS = 1.0
+"""How often the event log is checked for changes made by other processes."""
 
 
 def screen_topic(centre_id: str) -> str:
@@ -47,8 +49,10 @@ class Hub:
         self.broadcaster = Broadcaster()
         self.state = DisplayState(fd, self.settings)
         self.listener = Listener(self)
+        self.figures = FiguresCache()
         self._pending: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._watcher: asyncio.Task[None] | None = None
 
     # -- life cycle ------------------------------------------------------------------
 
@@ -57,9 +61,12 @@ class Hub:
         self.broadcaster.bind(loop)
         if not self.fd.hooks.pm.is_registered(self.listener):
             self.fd.hooks.pm.register(self.listener, name=f"frontdesk-display-{id(self)}")
+        self._watcher = loop.create_task(self._watch())
 
     def stop(self) -> None:
         """Stop listening and end every stream."""
+        if self._watcher is not None:
+            self._watcher.cancel()
         if self.fd.hooks.pm.is_registered(self.listener):
             self.fd.hooks.pm.unregister(self.listener)
         self.broadcaster.close_all()
@@ -136,10 +143,29 @@ class Hub:
                 screen = await self.core.run(screen_payload, self.fd, self.state, centre_id)
                 self.broadcaster.publish(screen_topic(centre_id), "state", screen)
             if self.broadcaster.subscribers(staff_topic(centre_id)):
-                staff = await self.core.run(staff_payload, self.fd, self.state, centre_id)
+                staff = await self.core.run(self.staff_status, centre_id)
                 self.broadcaster.publish(staff_topic(centre_id), "status", staff)
         except Exception:  # a refresh must never take the server down
             log.exception("refreshing the screens failed", extra={"centre": centre_id})
+
+    async def _watch(self) -> None:
+        """Refresh the screens when another process (a second server, a command) wrote.
+
+        Hooks only tell of this process's commands; one cheap look at the log's
+        newest ``seq`` a second catches the rest. The browsers are still pushed to.
+        """
+        seen = await self.core.run(self.fd.store.last_seq)
+        while True:
+            await asyncio.sleep(WATCH_SECONDS)
+            try:
+                newest = await self.core.run(self.fd.store.last_seq)
+            except Exception:  # the store closing under us at shutdown
+                log.exception("reading the event log failed")
+                continue
+            if newest != seen:
+                seen = newest
+                for centre_id in self.centre_ids():
+                    self._schedule(centre_id)
 
     async def _record_fault(self, fault: DeviceFault) -> None:
         try:
@@ -151,6 +177,10 @@ class Hub:
         self._schedule(fault.centre_id)
 
     # -- helpers ------------------------------------------------------------------------------
+
+    def staff_status(self, centre_id: str) -> dict[str, Any]:
+        """A dashboard's live state of a centre (on the core's thread)."""
+        return staff_payload(self.fd, self.state, centre_id, self.figures)
 
     def counter_name(self, centre_id: str, counter_id: str) -> str:
         """A counter's name in the site's first language (its id when unknown)."""

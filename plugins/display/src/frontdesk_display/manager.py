@@ -14,7 +14,6 @@ from frontdesk_core.errors import FrontdeskError
 from frontdesk_display.auth import Staff, require
 from frontdesk_display.hub import Hub
 from frontdesk_display.pages import denied, flash, not_found, redirect, render
-from frontdesk_display.snapshot import staff_payload
 from frontdesk_display.views import counter_view
 
 
@@ -40,7 +39,7 @@ async def dashboard(request: Request, user: Staff) -> Response:
     if centre is None:
         return not_found(request, "There is no such centre.")
     language = hub.fd.config.site.languages[0]
-    status = await hub.core.run(staff_payload, hub.fd, hub.state, centre.id)
+    status = await hub.core.run(hub.staff_status, centre.id)
     info = await hub.core.run(hub.state.info, centre.id)
     return render(
         request,

@@ -6,6 +6,7 @@ dashboards get :func:`staff_payload` with counters, faults and figures.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from frontdesk_core.app import Frontdesk
@@ -26,7 +27,9 @@ def screen_payload(fd: Frontdesk, state: DisplayState, centre_id: str) -> dict[s
     }
 
 
-def staff_payload(fd: Frontdesk, state: DisplayState, centre_id: str) -> dict[str, Any]:
+def staff_payload(
+    fd: Frontdesk, state: DisplayState, centre_id: str, figures: FiguresCache | None = None
+) -> dict[str, Any]:
     """A dashboard's live part: queues, counters, figures and open device faults."""
     queues = fd.queues.queue_status(centre_id)
     counters = [jsonable(c) for c in fd.queues.counters(centre_id)]
@@ -36,7 +39,7 @@ def staff_payload(fd: Frontdesk, state: DisplayState, centre_id: str) -> dict[st
         "longest_expected_wait": max(waits) if waits else None,
         "open_queues": sum(1 for q in queues if q.open),
         "open_counters": sum(1 for c in counters if c.get("status") != "closed"),
-        **today_figures(fd, centre_id),
+        **(figures.get(fd, centre_id) if figures else today_figures(fd, centre_id)),
     }
     return {
         "centre_id": centre_id,
@@ -49,21 +52,59 @@ def staff_payload(fd: Frontdesk, state: DisplayState, centre_id: str) -> dict[st
 
 
 def today_figures(fd: Frontdesk, centre_id: str) -> dict[str, Any]:
-    """Served, no-shows and issued today, counted from the event log."""
-    now = fd.clock.now()
-    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    counts = {"issued": 0, "finished": 0, "no_show": 0}
-    for event in fd.store.read(
-        kinds=["ticket.issued", "ticket.finished", "ticket.no_show"],
-        centre_id=centre_id,
-        since=start,
-    ):
-        counts[event.kind.split(".", 1)[1]] += 1
+    """Today's figures of a centre from the statistics (``fd.stats``)."""
+    today = fd.clock.now().astimezone(fd.tz).date()
+    report = fd.stats.report(today, today, centre_id=centre_id)
+    day = next((c for c in report.centres if c.hour is None and c.day == today), None)
+    if day is None:
+        return dict.fromkeys(FIGURES)
+    mean_wait = day.waiting.mean
     return {
-        "issued_today": counts["issued"],
-        "served_today": counts["finished"],
-        "no_shows_today": counts["no_show"],
+        "arrivals_today": day.arrivals,
+        "served_today": day.served,
+        "no_shows_today": day.no_shows,
+        "sent_home_today": day.sent_home,
+        "referred_today": day.referred,
+        "mean_wait_minutes": round(mean_wait / 60, 1) if mean_wait is not None else None,
+        "within_target_percent": (
+            round(day.within_target * 100) if day.within_target is not None else None
+        ),
     }
+
+
+FIGURES = (
+    "arrivals_today",
+    "served_today",
+    "no_shows_today",
+    "sent_home_today",
+    "referred_today",
+    "mean_wait_minutes",
+    "within_target_percent",
+)
+"""The keys of :func:`today_figures`."""
+
+
+class FiguresCache:
+    """Today's figures, recomputed at most every few seconds per centre.
+
+    They are read from the whole day's log, which grows through the day; the
+    live counts (waiting, open counters) are never cached. Wall-clock time here
+    only paces a cache, it is no domain time.
+    """
+
+    def __init__(self, seconds: float = 5.0) -> None:
+        self.seconds = seconds
+        self._cached: dict[str, tuple[float, dict[str, Any]]] = {}
+
+    def get(self, fd: Frontdesk, centre_id: str) -> dict[str, Any]:
+        """The figures of ``centre_id``, fresh enough."""
+        now = time.monotonic()
+        hit = self._cached.get(centre_id)
+        if hit is not None and now - hit[0] < self.seconds:
+            return hit[1]
+        figures = today_figures(fd, centre_id)
+        self._cached[centre_id] = (now, figures)
+        return figures
 
 
 def _centre_name(fd: Frontdesk, centre_id: str) -> str:

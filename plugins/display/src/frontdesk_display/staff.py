@@ -15,7 +15,6 @@ from frontdesk_display.auth import Authenticator, AuthError, Staff, check_csrf, 
 from frontdesk_display.broadcast import Message
 from frontdesk_display.hub import Hub, staff_topic
 from frontdesk_display.pages import denied, flash, redirect, render
-from frontdesk_display.snapshot import staff_payload
 from frontdesk_display.sse import event_stream
 from frontdesk_display.views import counter_view, ticket_view
 
@@ -100,7 +99,7 @@ async def dashboard(request: Request, user: Staff) -> Response:
         serving = hub.fd.queues.serving(counter.id)
         return {
             "serving": ticket_view(hub.fd, serving, language) if serving else None,
-            "status": staff_payload(hub.fd, hub.state, centre.id),
+            "status": hub.staff_status(centre.id),
         }
 
     data = await hub.core.run(read)
@@ -197,7 +196,7 @@ async def staff_events(request: Request, user: Staff) -> Response:
         )
 
     async def initial() -> list[Message]:
-        payload = await hub.core.run(staff_payload, hub.fd, hub.state, centre_id)
+        payload = await hub.core.run(hub.staff_status, centre_id)
         return [Message.of("status", payload)]
 
     return event_stream(hub.broadcaster, staff_topic(centre_id), initial)
