@@ -142,7 +142,11 @@ class TcpPrinterPeer(PrinterPeerBase):
                 if not data:
                     break
                 received += data
-                answerer.feed(data, conn.sendall)
+                try:
+                    answerer.feed(data, conn.sendall)
+                except OSError:
+                    # The client gave up (e.g. after a bad status byte) while we answered.
+                    break
         self.record(received)
 
     def close(self) -> None:
@@ -180,7 +184,10 @@ class SerialPrinterPeer(PrinterPeerBase):
             except OSError:
                 return
             self._received += data
-            answerer.feed(data, lambda answer: os.write(self.master, answer))
+            try:
+                answerer.feed(data, lambda answer: os.write(self.master, answer))
+            except OSError:
+                return
 
     def take(self, idle: float = 0.2) -> bytes:
         """Everything received so far, once nothing more arrived for ``idle`` seconds."""

@@ -79,6 +79,7 @@ def test_a_citizen_gets_a_printed_ticket(
     printed = decode(peer.wait_jobs(1)[0])
     assert printed.line(result.ticket.number).width == 4
     assert "Borgerservice Nyropsgade" in printed.texts
+    assert "23.11.2026 09:00" in printed.texts  # the centre's local time
     assert "Pas og kørekort" in printed.texts
     assert "Foran dig: 0" in printed.texts or "Du er den næste" in printed.texts
     assert len(printed.cuts) == 1

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from datetime import UTC
+from zoneinfo import ZoneInfo
 
 import pytest
 from escpos_decode import decode
@@ -145,3 +147,17 @@ def test_the_built_in_layout_passes_its_own_check() -> None:
 def test_a_layout_round_trips_through_the_bytes(ticket: TicketPrint) -> None:
     decoded = decode(encode_ticket(render_layout(DEFAULT_TEMPLATE, ticket)))
     assert [t for t in decoded.texts if t] == texts(render_layout(DEFAULT_TEMPLATE, ticket))
+
+
+def test_the_time_printed_is_the_centres_local_time(ticket: TicketPrint) -> None:
+    in_utc = dataclasses.replace(ticket, issued_at=ticket.issued_at.astimezone(UTC))
+    steps = render_layout("{{ date }} {{ time }}", in_utc, tz=ZoneInfo("Europe/Copenhagen"))
+    assert texts(steps) == ["23.11.2026 09:41"]
+    assert texts(render_layout("{{ time }}", in_utc)) == ["08:41"]
+
+
+def test_empty_extra_lines_are_left_out(ticket: TicketPrint) -> None:
+    steps = render_layout("{% for line in lines %}{{ line }}\n{% endfor %}", ticket)
+    assert texts(steps) == ["Husk gammelt pas og foto"]
+    blank = dataclasses.replace(ticket, lines=("", "  "))
+    assert render_layout("{% for line in lines %}{{ line }}\n{% endfor %}", blank) == []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from zoneinfo import ZoneInfo
 
 from frontdesk_core.clock import SystemClock
 from frontdesk_core.config.models import Config
@@ -94,7 +95,8 @@ def run(args: argparse.Namespace) -> int:
             known = ", ".join(p.kiosk for p in printers) or "none"
             print(f"frontdesk: kiosk '{args.test}' has no printer (printers: {known})")
             return 1
-        result = TicketPrinter(chosen[0]).print(test_ticket(config, chosen[0]))
+        tester = TicketPrinter(chosen[0], tz=ZoneInfo(config.site.timezone))
+        result = tester.print(test_ticket(config, chosen[0]))
         print(f"{chosen[0].kiosk}: test ticket: {describe_result(result)}")
         return 0 if result.ok else 1
     if not printers:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 from typing import Any
 
@@ -177,14 +177,19 @@ def template_context(
     qr: bool = True,
     columns: int = 48,
     labels: Mapping[str, Mapping[str, str]] | None = None,
+    tz: tzinfo | None = None,
 ) -> dict[str, Any]:
-    """The variables a template sees: plain values only, no objects of the core."""
+    """The variables a template sees: plain values only, no objects of the core.
+
+    ``tz`` is the site's timezone: the time printed is the local time of the
+    centre, whichever timezone the ticket's moment was handed over in.
+    """
     words = {
         **LABELS["en"],
         **LABELS.get(ticket.language, {}),
         **(labels or {}).get(ticket.language, {}),
     }
-    issued = ticket.issued_at
+    issued = ticket.issued_at.astimezone(tz) if tz is not None else ticket.issued_at
     return {
         "kiosk_id": ticket.kiosk_id,
         "centre_id": ticket.centre_id,
@@ -199,7 +204,7 @@ def template_context(
         "wait_minutes": ticket.expected_wait_minutes,
         "where": ticket.where,
         "qr": ticket.qr if qr and ticket.qr else None,
-        "lines": list(ticket.lines),
+        "lines": [line for line in ticket.lines if line.strip()],
         "t": words,
         "columns": columns,
     }
@@ -293,9 +298,10 @@ def render_layout(
     qr: bool = True,
     columns: int = 48,
     labels: Mapping[str, Mapping[str, str]] | None = None,
+    tz: tzinfo | None = None,
 ) -> list[Step]:
     """Render a ticket through ``template`` into layout steps (:class:`LayoutError` if bad)."""
-    context = template_context(ticket, qr=qr, columns=columns, labels=labels)
+    context = template_context(ticket, qr=qr, columns=columns, labels=labels, tz=tz)
     return parse_layout(render_text(template, context))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
 from frontdesk_core.devices import PrintResult, TicketPrint
@@ -27,11 +28,11 @@ log = logging.getLogger("frontdesk.printer_escpos")
 class KioskPrinters:
     """The configured printers of one Frontdesk, answering ``frontdesk_print_ticket``."""
 
-    def __init__(self, configs: Iterable[PrinterConfig]) -> None:
+    def __init__(self, configs: Iterable[PrinterConfig], *, tz: tzinfo | None = None) -> None:
         self.printers: dict[str, TicketPrinter] = {}
         for config in configs:
             # The section's validation already rejects a kiosk given twice.
-            self.printers.setdefault(config.kiosk, TicketPrinter(config))
+            self.printers.setdefault(config.kiosk, TicketPrinter(config, tz=tz))
 
     @hookimpl
     def frontdesk_print_ticket(self, ticket: TicketPrint) -> PrintResult | None:
@@ -76,7 +77,8 @@ def frontdesk_startup(frontdesk: Frontdesk) -> None:
     for config in configs:
         if config.kiosk not in kiosks:
             log.warning("printer for an unknown kiosk", extra={"printer": config.printer_name})
-    frontdesk.hooks.pm.register(KioskPrinters(configs), name=_registration_name(frontdesk))
+    printers = KioskPrinters(configs, tz=frontdesk.tz)
+    frontdesk.hooks.pm.register(printers, name=_registration_name(frontdesk))
 
 
 @hookimpl

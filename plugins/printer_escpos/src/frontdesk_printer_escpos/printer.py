@@ -15,6 +15,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import tzinfo
 
 from frontdesk_core.devices import PrintResult, TicketPrint
 from frontdesk_printer_escpos.config import PrinterConfig
@@ -47,9 +48,14 @@ class TicketPrinter:
     """The printer of one kiosk; safe to call from several threads (one job at a time)."""
 
     def __init__(
-        self, config: PrinterConfig, *, transport: TransportFactory = _default_transport
+        self,
+        config: PrinterConfig,
+        *,
+        tz: tzinfo | None = None,
+        transport: TransportFactory = _default_transport,
     ) -> None:
         self.config = config
+        self.tz = tz
         self.name = config.printer_name
         self._transport = transport
         self._lock = threading.Lock()
@@ -71,7 +77,12 @@ class TicketPrinter:
 
         def steps_of(template: str) -> list[Step]:
             return render_layout(
-                template, ticket, qr=config.qr, columns=config.columns, labels=config.labels
+                template,
+                ticket,
+                qr=config.qr,
+                columns=config.columns,
+                labels=config.labels,
+                tz=self.tz,
             )
 
         try:
