@@ -56,8 +56,8 @@ def today_figures(fd: Frontdesk, centre_id: str) -> dict[str, Any]:
     today = fd.clock.now().astimezone(fd.tz).date()
     report = fd.stats.report(today, today, centre_id=centre_id)
     day = next((c for c in report.centres if c.hour is None and c.day == today), None)
-    if day is None:
-        return dict.fromkeys(FIGURES)
+    if day is None:  # nothing has happened today yet
+        return {key: None if key in AVERAGES else 0 for key in FIGURES}
     mean_wait = day.waiting.mean
     return {
         "arrivals_today": day.arrivals,
@@ -82,6 +82,8 @@ FIGURES = (
     "within_target_percent",
 )
 """The keys of :func:`today_figures`."""
+AVERAGES = frozenset({"mean_wait_minutes", "within_target_percent"})
+"""The figures that have no value before the first citizen is served."""
 
 
 class FiguresCache:
