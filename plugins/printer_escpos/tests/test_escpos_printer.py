@@ -298,3 +298,20 @@ def test_an_unexpected_driver_error_is_a_result_not_an_exception(
     assert (result.ok, result.fault, result.detail) == (False, "error", "RuntimeError: driver bug")
     # The printer is free again for the next ticket.
     assert not printer._lock.locked()
+
+
+def test_a_serial_printer_that_does_not_answer_times_out(
+    serial_peer: SerialPrinterPeer, ticket: TicketPrint
+) -> None:
+    serial_peer.silent = True
+    config = PrinterConfig.model_validate(
+        {
+            "kiosk": "k",
+            "connection": {"kind": "serial", "device": serial_peer.device, "timeout": "0.3 s"},
+        }
+    )
+    started = time.monotonic()
+    result = TicketPrinter(config).print(ticket)
+    assert time.monotonic() - started < 0.3 + GRACE + 0.5
+    assert (result.ok, result.fault) == (False, "timeout")
+    assert serial_peer.device in (result.detail or "")
