@@ -75,7 +75,10 @@ async def kiosk_start(request: Request) -> Response:
     language = form.get("language")
     if not isinstance(language, str) or language not in hub.fd.config.site.languages:
         return RedirectResponse(_home(request), status_code=303)
-    session = await hub.core.run(kiosk_flow.start, hub.fd, centre.id, language)
+    try:
+        session = await hub.core.run(kiosk_flow.start, hub.fd, centre.id, language)
+    except FrontdeskError as exc:  # a centre without a referral tree
+        return not_found(request, str(exc))
     sessions: KioskSessions = request.app.state.kiosks
     entry = sessions.add(centre.id, kiosk.id, language, session)
     return RedirectResponse(_step_url(request, entry), status_code=303)
