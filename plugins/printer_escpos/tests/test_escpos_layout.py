@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from escpos_decode import decode
+from frontdesk_printer_escpos.config import PrinterConfig
 from frontdesk_printer_escpos.encode import encode_ticket
 from frontdesk_printer_escpos.layout import (
     DEFAULT_TEMPLATE,
@@ -23,6 +24,7 @@ from frontdesk_printer_escpos.layout import (
     parse_layout,
     render_layout,
 )
+from pydantic import ValidationError
 
 from frontdesk_core.devices import TicketPrint
 
@@ -161,3 +163,25 @@ def test_empty_extra_lines_are_left_out(ticket: TicketPrint) -> None:
     assert texts(steps) == ["Husk gammelt pas og foto"]
     blank = dataclasses.replace(ticket, lines=("", "  "))
     assert render_layout("{% for line in lines %}{{ line }}\n{% endfor %}", blank) == []
+
+
+def test_words_a_consultant_adds_are_known_to_the_template_check(ticket: TicketPrint) -> None:
+    template = "{{ t.greeting }}\n{{ number }}\n"
+    labels = {"da": {"greeting": "Velkommen"}, "en": {"greeting": "Welcome"}}
+    config = PrinterConfig.model_validate(
+        {
+            "kiosk": "k",
+            "connection": {"kind": "file", "path": "lp0"},
+            "labels": labels,
+            "template": template,
+        }
+    )
+    assert texts(render_layout(template, ticket, labels=config.labels)) == ["Velkommen", "P007"]
+    # A word given in one language only is used for every language.
+    polish = dataclasses.replace(ticket, language="pl")
+    only_danish = {"da": {"greeting": "Velkommen"}}
+    assert texts(render_layout(template, polish, labels=only_danish)) == ["Velkommen", "P007"]
+    with pytest.raises(ValidationError, match="no attribute 'greeting'"):
+        PrinterConfig.model_validate(
+            {"kiosk": "k", "connection": {"kind": "file", "path": "lp0"}, "template": template}
+        )

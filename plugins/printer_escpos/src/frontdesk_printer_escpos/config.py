@@ -28,6 +28,7 @@ from pydantic import (
     StrictInt,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
@@ -173,11 +174,12 @@ class PrinterConfig(Model):
 
     @field_validator("template")
     @classmethod
-    def _template_renders(cls, value: str | None) -> str | None:
+    def _template_renders(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is not None:
             from frontdesk_printer_escpos.layout import check_template
 
-            check_template(value)
+            # 'labels' is declared before 'template', so its words are known here.
+            check_template(value, labels=info.data.get("labels"))
         return value
 
     @property

@@ -184,10 +184,17 @@ def template_context(
     ``tz`` is the site's timezone: the time printed is the local time of the
     centre, whichever timezone the ticket's moment was handed over in.
     """
+    labels = labels or {}
+    # A word a consultant added in some language only is never missing in another: it falls
+    # back to the English one, else to any language that has it.
+    anywhere: dict[str, str] = {}
+    for language in sorted(labels, key=lambda code: code == "en"):
+        anywhere.update(labels[language])
     words = {
         **LABELS["en"],
         **LABELS.get(ticket.language, {}),
-        **(labels or {}).get(ticket.language, {}),
+        **anywhere,
+        **labels.get(ticket.language, {}),
     }
     issued = ticket.issued_at.astimezone(tz) if tz is not None else ticket.issued_at
     return {
@@ -335,7 +342,7 @@ SAMPLE_TICKETS = (
 """Tickets a template is tried with when the configuration is checked (both branches)."""
 
 
-def check_template(template: str) -> None:
+def check_template(template: str, labels: Mapping[str, Mapping[str, str]] | None = None) -> None:
     """Raise ``ValueError`` with a consultant's message if ``template`` is not usable."""
     for number, line in enumerate(template.splitlines(), start=1):
         match = _SOURCE_DIRECTIVE.match(line)
@@ -351,4 +358,4 @@ def check_template(template: str) -> None:
                 f"the template has an unknown directive '@{word}' on line {number}{hint}"
             )
     for sample in SAMPLE_TICKETS:
-        render_layout(template, sample)
+        render_layout(template, sample, labels=labels)
