@@ -379,11 +379,13 @@ class QueueEngine:
         with self._lock:
             # An idle counter asks often: answer "nobody" from a fresh read, without
             # taking the store's write lock from the kiosks.
-            self._roll_day(centre.id, self.clock.now())
-            self.refresh()
-            counter = self._check_can_call(counter_id)
+            counter = self.state.counters[counter_id]
             if not any(self.state.waiting.get(q) for q in counter.queue_ids):
-                return None
+                self._roll_day(centre.id, self.clock.now())
+                self.refresh()
+                counter = self._check_can_call(counter_id)
+                if not any(self.state.waiting.get(q) for q in counter.queue_ids):
+                    return None
 
         def build(tx: Transaction, now: datetime) -> list[NewEvent]:
             counter = self._check_can_call(counter_id)
