@@ -43,9 +43,9 @@ PASSWORD = "correct horse battery"
 _HASH = hash_password(PASSWORD, n=2**10)
 SETTINGS = DisplaySettings(
     users=[
-        User(username="anna", role="employee", password_hash=_HASH, name="Anna"),
+        User(username="anna", role="employee", password_hash=_HASH, name="Anna", ref="A17"),
         User(username="bo", role="employee", password_hash=_HASH),
-        User(username="mette", role="manager", password_hash=_HASH, name="Mette"),
+        User(username="mette", role="manager", password_hash=_HASH, name="Mette", ref="M03"),
     ],
     info={"da": "Velkommen til Borgerservice", "en": "Welcome"},
 )

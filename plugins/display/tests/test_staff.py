@@ -91,6 +91,9 @@ def test_a_manager_closes_a_counter_and_edits_the_info_pane(
     manager.wait_for_selector('tr[data-counter="skranke-1"] .counter-status[data-status=closed]')
     assert manager.locator("[data-kpi=open_counters]").text_content() == "0"
     assert served.fd.queues.counter("skranke-1").status == "closed"
+    # The log knows the employee by reference, never by name.
+    signed_in = list(served.fd.store.read(kinds=["counter.signed_in"]))
+    assert [e.data["employee_ref"] for e in signed_in] == ["A17"]
     screen.wait_for_selector('#queues tr[data-queue="pas"].closed', timeout=1000)
     # The employee's dashboard refuses to call at a closed counter, with the core's reason.
     employee.click("#do-call_next")
@@ -98,6 +101,7 @@ def test_a_manager_closes_a_counter_and_edits_the_info_pane(
 
     manager.fill("#info-text", "Skranke 1 er lukket <i>i dag</i>")
     manager.click("#save-info")
+    manager.wait_for_selector("#info-text")
     screen.wait_for_function(
         "document.getElementById('info').textContent === 'Skranke 1 er lukket <i>i dag</i>'",
         timeout=1000,

@@ -259,7 +259,7 @@ async def counter_action(call: Call) -> m.CounterOut:
     hub, counter_id = call.hub, call.params["counter_id"]
     method = COUNTER_ACTIONS[call.params["action"]]
     assert call.user is not None  # the role check ran before
-    username = call.user.username
+    username = call.user.ref
 
     def run() -> m.CounterOut:
         command = getattr(hub.fd.queues, method)
@@ -356,7 +356,7 @@ async def set_info(call: Call) -> m.InfoOut:
     body: m.InfoRequest = call.body
     hub = call.hub
     assert call.user is not None  # the role check ran before
-    text = await hub.core.run(hub.state.set_info, centre_id, body.text, by=call.user.username)
+    text = await hub.core.run(hub.state.set_info, centre_id, body.text, by=call.user.ref)
     hub.changed(centre_id)
     return m.InfoOut(centre_id=centre_id, text=text)
 

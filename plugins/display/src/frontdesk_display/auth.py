@@ -51,6 +51,8 @@ class Staff:
     """The signed-in member of staff a request comes from."""
 
     username: str
+    ref: str
+    """What the event log records for this user (never a name)."""
     role: Role
     name: str
     centres: tuple[str, ...] | None
@@ -102,6 +104,7 @@ class Authenticator:
         """The :class:`Staff` of a configured user."""
         return Staff(
             user.username,
+            user.ref or user.username,
             user.role,
             user.name or user.username,
             tuple(user.centres) if user.centres is not None else None,

@@ -110,7 +110,7 @@ async def set_info(request: Request, user: Staff) -> Response:
     if not isinstance(text, str):
         text = ""
     return await _command(
-        request, user, _set_info, hub, request.path_params["centre_id"], text, user.username
+        request, user, _set_info, hub, request.path_params["centre_id"], text, user.ref
     )
 
 
@@ -123,7 +123,7 @@ async def clear_fault(request: Request, user: Staff) -> Response:
     """A fault has been dealt with."""
     hub: Hub = request.app.state.hub
     return await _command(
-        request, user, _clear_fault, hub, request.path_params["fault_id"], user.username
+        request, user, _clear_fault, hub, request.path_params["fault_id"], user.ref
     )
 
 

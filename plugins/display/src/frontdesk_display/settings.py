@@ -28,6 +28,15 @@ class User(Model):
     role: Literal["employee", "manager"]
     password_hash: PasswordHash
     name: str | None = Field(None, description="Shown on the dashboard instead of the username.")
+    ref: Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Za-z0-9_-]{1,32}$")] | None = (
+        Field(
+            None,
+            description=(
+                "What the event log records for this user (initials or a staff number, never "
+                "a name); default: the username."
+            ),
+        )
+    )
     centres: list[Identifier] | None = Field(
         None, description="Centres the user works at; default: every centre."
     )

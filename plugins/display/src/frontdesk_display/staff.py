@@ -131,7 +131,7 @@ async def choose_counter(request: Request, user: Staff) -> Response:
         flash(request, "Choose one of the counters listed.")
         return redirect(request, "staff")
     try:
-        await hub.core.run(hub.fd.queues.sign_in, found[1].id, user.username)
+        await hub.core.run(hub.fd.queues.sign_in, found[1].id, user.ref)
     except FrontdeskError as exc:
         flash(request, str(exc))
         return redirect(request, "staff")
