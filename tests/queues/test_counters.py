@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from frontdesk_core.app import Frontdesk
 from frontdesk_core.queues.counters import CounterState, CounterStatus
 
@@ -40,3 +44,22 @@ def test_a_manager_closed_counter_needs_opening_again(fd: Frontdesk) -> None:
     assert opened.status is CounterStatus.OPEN and opened.employee_ref is None
     kinds = [e.kind for e in fd.store.read()]
     assert kinds == ["counter.signed_in", "counter.closed", "counter.opened"]
+
+
+def test_counter_changes_are_logged_without_the_employee(
+    fd: Frontdesk, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="frontdesk.queues"):
+        fd.queues.sign_in("c1", "AB")
+        fd.queues.assign_queues("c1", ["cash"])
+        fd.queues.close_counter("c1")
+        fd.queues.end_of_day("main")
+    records = [r for r in caplog.records if r.name == "frontdesk.queues"]
+    assert [r.getMessage() for r in records] == [
+        "counter.signed_in",
+        "counter.queues_assigned",
+        "counter.closed",
+        "day.ended",
+    ]
+    assert all(getattr(r, "counter", "c1") == "c1" for r in records)
+    assert "AB" not in caplog.text

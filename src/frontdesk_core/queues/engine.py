@@ -20,6 +20,7 @@ the simulator drives this same code on simulated time.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ from frontdesk_core.queues.tickets import AT_COUNTER_STATES, Ticket, TicketState
 from frontdesk_core.store.base import EventStore, NewEvent, Transaction
 
 MAX_NOTE = 200
+log = logging.getLogger("frontdesk.queues")
 MAX_EMPLOYEE_REF = 32
 Build = Callable[[Transaction, datetime], list[NewEvent]]
 
@@ -252,6 +254,8 @@ class QueueEngine:
             appended = tx.append(events)
         for event in appended:
             apply(self.state, event)
+        closed = sum(e.kind == ev.CLOSED for e in appended)
+        log.info("day.reset", extra={"centre": centre_id, "closed": closed})
 
     def end_of_day(self, centre_id: str | None = None) -> int:
         """Close every open ticket (reason ``end_of_day``) and counter; return tickets closed."""
@@ -270,6 +274,7 @@ class QueueEngine:
 
             self._run(centre.id, build)
             total += count
+            log.info("day.ended", extra={"centre": centre.id, "closed": count})
             self._render(centre.id)
         return total
 
@@ -612,11 +617,17 @@ class QueueEngine:
         self._counter(counter_id)
         centre = self._counter_centre[counter_id]
 
+        kinds: list[str] = []
+
         def build(tx: Transaction, now: datetime) -> list[NewEvent]:
             event = check(self.state.counters[counter_id], now)
+            kinds.extend([event.kind] if event is not None else [])
             return [event] if event is not None else []
 
         counter = self._run(centre.id, build, counter_id=counter_id).counter
+        for kind in kinds:
+            # Who signed in stays in the log only: an employee reference is no log matter.
+            log.info(kind, extra={"counter": counter_id, "centre": centre.id})
         self._render(centre.id)
         return counter if counter is not None else self.state.counters[counter_id]
 
