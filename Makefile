@@ -30,8 +30,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy src $(foreach p,$(PLUGIN_DIRS),$(p)/src)
 
+# Each distribution's tests run on their own: their conftest modules share names.
 pytest: install
-	$(BIN)/python -m pytest -q tests $(foreach p,$(PLUGIN_DIRS),$(p)/tests)
+	$(BIN)/python -m pytest -q tests
+	@set -e; for p in $(PLUGIN_DIRS); do \
+		echo "== $$p"; (cd $$p && ../../$(BIN)/python -m pytest -q tests); done
 
 test: lint typecheck pytest
 

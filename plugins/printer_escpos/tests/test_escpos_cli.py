@@ -51,12 +51,15 @@ printers:
     connection: {kind: file, path: lp1}
 """,
     )
-    assert main(["printers", str(path)]) == 1
-    out = capsys.readouterr().out
-    assert out == (
+    expected = (
         f"{path / 'printers.yaml'}:4:12: unknown kiosk 'nyropsgade-3'; "
         "did you mean 'nyropsgade-2'?\n"
     )
+    assert main(["printers", str(path)]) == 1
+    assert capsys.readouterr().out == expected
+    # The same check runs in the core's validate, through frontdesk_config_checks.
+    assert main(["validate", str(path)]) == 1
+    assert capsys.readouterr().out == expected
 
 
 def test_the_status_of_every_printer(

@@ -61,6 +61,7 @@ def test_frontdesk_plugins_lists_it(capsys: pytest.CaptureFixture[str]) -> None:
             hooks = listed[line] = []
     assert listed["printer_escpos"] == [
         "frontdesk_cli_commands",
+        "frontdesk_config_checks",
         "frontdesk_config_sections",
         "frontdesk_shutdown",
         "frontdesk_startup",

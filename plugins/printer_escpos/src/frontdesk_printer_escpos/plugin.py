@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from frontdesk_core.devices import PrintResult, TicketPrint
 from frontdesk_core.hookspecs import hookimpl
+from frontdesk_printer_escpos.checks import check_printer_kiosks
 from frontdesk_printer_escpos.config import SECTION, PrinterConfig, PrintersSection
 from frontdesk_printer_escpos.printer import TicketPrinter
 
@@ -57,6 +58,12 @@ def _registration_name(frontdesk: Frontdesk) -> str:
 def frontdesk_config_sections(register: Callable[[str, Any], None]) -> None:
     """Register the ``printers:`` section."""
     register(SECTION, PrintersSection)
+
+
+@hookimpl
+def frontdesk_config_checks(register: Callable[[Any], None]) -> None:
+    """Check that every printer names a kiosk of some centre."""
+    register(check_printer_kiosks)
 
 
 @hookimpl
