@@ -24,6 +24,10 @@ class TicketPrint:
     lines: tuple[str, ...] = ()
 
 
+NO_PRINTER = "no_printer"
+"""The fault of a kiosk that has no printer at all: not a device fault, just no paper ticket."""
+
+
 @dataclass(frozen=True)
 class PrintResult:
     """The outcome of printing: ``ok``, or the fault that stopped it."""

@@ -27,7 +27,7 @@ import pluggy
 from frontdesk_core import hookspecs
 from frontdesk_core.booking.records import Booking, Contact
 from frontdesk_core.config.loader import LoadContext
-from frontdesk_core.devices import DeviceFault, PrintResult, ScreenState, TicketPrint
+from frontdesk_core.devices import NO_PRINTER, DeviceFault, PrintResult, ScreenState, TicketPrint
 from frontdesk_core.errors import PluginError
 from frontdesk_core.hookspecs import NAME, CommandRun, ConditionFunction, ConfigCheck
 from frontdesk_core.notify import SmsReceipt, SmsRequest
@@ -318,7 +318,7 @@ class Hooks:
         if report.failures:
             return PrintResult(ok=False, fault="plugin_error", detail=report.failures[0].error)
         return PrintResult(
-            ok=False, fault="no_printer", detail="no printer plugin handles this kiosk"
+            ok=False, fault=NO_PRINTER, detail="no printer plugin handles this kiosk"
         )
 
     def send_sms(self, message: SmsRequest) -> SmsReceipt:

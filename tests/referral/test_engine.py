@@ -97,19 +97,38 @@ def test_a_queue_outcome_issues_and_prints_a_ticket(
 def test_a_failed_print_still_gives_the_ticket_shown_on_screen(
     config: Config, make_frontdesk: MakeFrontdesk
 ) -> None:
-    fd = make_frontdesk(config, plugins=[Printer(ok=False)])
+    recorder = HookRecorder()
+    fd = make_frontdesk(config, plugins=[Printer(ok=False), recorder])
     session = fd.referral.start("main")
     session.answer("tax")
     result = fd.referral.complete(session, kiosk_id="k1")
     assert result.ticket is not None and result.ticket.queue_id == "tax"
     assert not result.printed and result.show_number_on_screen
     assert result.print_result == PrintResult(ok=False, printer="test", fault="paper_out")
+    # The manager hears of the fault.
+    [fault] = [call["fault"] for call in recorder.named("frontdesk_device_fault")]
+    assert (fault.device, fault.centre_id, fault.kind) == ("printer:k1", "main", "paper_out")
+    assert fault.at == fd.clock.now()
     # Without a kiosk nothing is printed: the number is shown.
     session = fd.referral.start("main")
     session.answer("tax")
     unprinted = fd.referral.complete(session)
     assert unprinted.print_result is None and unprinted.show_number_on_screen
     assert len(fd.queues.waiting("tax")) == 2
+    assert len(recorder.named("frontdesk_device_fault")) == 1
+
+
+def test_a_kiosk_without_a_printer_is_no_device_fault(
+    config: Config, make_frontdesk: MakeFrontdesk
+) -> None:
+    recorder = HookRecorder()
+    fd = make_frontdesk(config, plugins=[recorder])
+    session = fd.referral.start("main")
+    session.answer("tax")
+    result = fd.referral.complete(session, kiosk_id="k1")
+    assert result.print_result is not None and result.print_result.fault == "no_printer"
+    assert result.show_number_on_screen
+    assert recorder.named("frontdesk_device_fault") == []
 
 
 def test_the_queue_length_from_the_queue_engine_steers_the_branch(

@@ -25,7 +25,7 @@ from frontdesk_core.booking.engine import CheckInResult
 from frontdesk_core.booking.slots import Slot
 from frontdesk_core.config.suggest import unknown
 from frontdesk_core.config.types import text_in
-from frontdesk_core.devices import PrintResult, QueueStatus, TicketPrint
+from frontdesk_core.devices import NO_PRINTER, DeviceFault, PrintResult, QueueStatus, TicketPrint
 from frontdesk_core.errors import InvalidStateError, NotFoundError
 from frontdesk_core.queues.estimates import WaitEstimate
 from frontdesk_core.queues.tickets import Ticket
@@ -295,7 +295,7 @@ class ReferralEngine:
         centre = self.config.centre(ticket.centre_id)
         queue = self.config.queue(ticket.queue_id)
         fallback = self.config.site.languages[0]
-        return self.fd.hooks.print_ticket(
+        result = self.fd.hooks.print_ticket(
             TicketPrint(
                 kiosk_id=kiosk_id,
                 centre_id=centre.id,
@@ -310,6 +310,18 @@ class ReferralEngine:
                 lines=(text,),
             )
         )
+        if not result.ok and result.fault != NO_PRINTER:
+            # The ticket stands (the kiosk shows the number); the manager must hear of it.
+            self.fd.hooks.device_fault(
+                DeviceFault(
+                    device=f"printer:{kiosk_id}",
+                    centre_id=centre.id,
+                    kind=result.fault or "error",
+                    detail=result.detail or "",
+                    at=self.fd.clock.now(),
+                )
+            )
+        return result
 
     def _check_in(
         self,
