@@ -38,7 +38,7 @@ def test_steady_state_matches_erlang_c() -> None:
     theory = ErlangC(1.8, 4.0, 8)
     assert day.within_target_low <= theory.share_within(5.0) <= day.within_target_high
     assert day.waited_low <= theory.wait_probability <= day.waited_high
-    assert day.within_target_high - day.within_target_low < 0.15  # the interval says something
+    assert day.within_target_high - day.within_target_low < 0.2  # the interval says something
     assert day.utilisation == pytest.approx(0.9, abs=0.05)
 
 

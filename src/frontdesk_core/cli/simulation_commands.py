@@ -168,18 +168,25 @@ def run_plan(args: argparse.Namespace) -> int:
         executor=_executor(args.workers),
         report_round=told,
     )
+    capacity = {c.id: len(c.counters) for c in loaded.config.centres}
     print(f"{'centre':<16} {'hour':>11} {'load (E)':>8} {'Erlang C':>8} {'counters':>8}  met")
     for hour in made.hours:
         span = f"{hour.hour:02d}:00-{hour.hour + 1:02d}:00"
         print(
             f"{hour.centre_id:<16} {span:>11} {hour.offered_load:>8.2f} {hour.erlang:>8} "
-            f"{hour.counters:>8}  {'yes' if hour.met else 'NO'}"
+            f"{hour.counters:>8}  {_verdict(hour.met, hour.counters, capacity[hour.centre_id])}"
         )
     what = str(target) if target else "each queue's own target"
     verdict = "met in every hour" if made.met else "NOT met in every hour (see 'NO')"
     print(f"{what}: {verdict}; {made.rounds} simulation round(s)")
     print(summary_table(made.result, loaded))
     return 0 if made.met else 1
+
+
+def _verdict(met: bool, counters: int, capacity: int) -> str:
+    if met:
+        return "yes"
+    return "NO, with all its counters" if counters >= capacity else "NO"
 
 
 # --- compare ------------------------------------------------------------------------------------

@@ -64,6 +64,9 @@ class Citizen:
     arrival: float
     patience: float
     counted: bool
+    rng: random.Random
+    """The citizen's own random stream: what they do does not depend on anyone else's draws,
+    so two staffing plans are compared on the same citizens (common random numbers)."""
     booked: bool = False
     code: str | None = None
     appointment: float | None = None
@@ -203,9 +206,11 @@ class DaySimulation:
     def _generate(self) -> list[Citizen]:
         weekday = WEEKDAYS[self.day.weekday()]
         citizens: list[Citizen] = []
-        for stream in self.scenario.arrivals:
+        base = self.rng.getrandbits(48)
+        for index, stream in enumerate(self.scenario.arrivals):
             if stream.weekdays is not None and weekday not in stream.weekdays:
                 continue
+            stream_rng = random.Random(base * 1009 + index)
             centre_id = self.loaded.stream_centre(stream)
             opening = self.opening.get(centre_id, [])
             patience_model = stream.patience or self.scenario.patience
@@ -214,10 +219,11 @@ class DaySimulation:
                 pieces = [
                     (max(start, a), min(end, b)) for a, b in opening if min(end, b) > max(start, a)
                 ]
-                for at in self._times(stream, value, start, end, pieces):
-                    patience = patience_model.sample(self.rng) if patience_model else math.inf
+                for at in self._times(stream_rng, stream, value, pieces):
+                    own = random.Random(stream_rng.getrandbits(64))
+                    patience = patience_model.sample(own) if patience_model else math.inf
                     opened = min((a for a, _ in opening), default=0.0)
-                    booked = stream.booked > 0 and self.rng.random() < stream.booked
+                    booked = stream.booked > 0 and own.random() < stream.booked
                     citizens.append(
                         Citizen(
                             centre_id,
@@ -226,6 +232,7 @@ class DaySimulation:
                             at,
                             patience,
                             counted=at >= opened + self.warmup,
+                            rng=own,
                             booked=booked,
                         )
                     )
@@ -235,10 +242,9 @@ class DaySimulation:
 
     def _times(
         self,
+        rng: random.Random,
         stream: ArrivalStream,
         value: float,
-        start: float,
-        end: float,
         pieces: list[tuple[float, float]],
     ) -> list[float]:
         scale = self.scenario.scale
@@ -248,18 +254,18 @@ class DaySimulation:
             if rate <= 0:
                 return times
             for a, b in pieces:
-                at = a + self.rng.expovariate(rate)
+                at = a + rng.expovariate(rate)
                 while at < b:
                     times.append(at)
-                    at += self.rng.expovariate(rate)
+                    at += rng.expovariate(rate)
             return times
         open_minutes = sum(b - a for a, b in pieces)
         if open_minutes <= 0:
             return times
         wanted = value * scale
-        count = int(wanted) + (1 if self.rng.random() < wanted - int(wanted) else 0)
+        count = int(wanted) + (1 if rng.random() < wanted - int(wanted) else 0)
         for _ in range(count):
-            offset = self.rng.random() * open_minutes
+            offset = rng.random() * open_minutes
             for a, b in pieces:
                 if offset < b - a:
                     times.append(a + offset)
@@ -300,10 +306,10 @@ class DaySimulation:
                 citizen.appointment = at
                 break
             if citizen.booked and citizen.appointment is not None:
-                if self.rng.random() < self.scenario.booked.no_show:
+                if citizen.rng.random() < self.scenario.booked.no_show:
                     citizen.arrival = math.inf
                     continue
-                citizen.arrival = max(0.0, citizen.appointment - self._early())
+                citizen.arrival = max(0.0, citizen.appointment - self._early(citizen.rng))
 
     # -- a citizen ---------------------------------------------------------------------------
 
@@ -320,7 +326,7 @@ class DaySimulation:
         try:
             booked = citizen.booked and citizen.code is not None
             model = self.scenario.kiosks.check_in if booked else self.scenario.kiosks.session
-            yield self.env.timeout(model.sample(self.rng))
+            yield self.env.timeout(model.sample(citizen.rng))
             self._walk(citizen, kiosk_id or None)
         finally:
             yield kiosks.put(kiosk_id)
@@ -346,7 +352,7 @@ class DaySimulation:
             Goal(citizen.service, booked=citizen.booked),
             (citizen.stream.answers, self.scenario.answers),
             (citizen.stream.missing_documents, self.scenario.missing_documents),
-            self.rng,
+            citizen.rng,
         )
         for _ in range(len(tree.tree.nodes) + 1):
             step = session.step
@@ -413,9 +419,12 @@ class DaySimulation:
                 citizen.centre_id,
                 citizen.stream,
                 service_id,
-                arrival=max(self.env.now, self.clock.minutes(made.start) - self._early()),
+                arrival=max(
+                    self.env.now, self.clock.minutes(made.start) - self._early(citizen.rng)
+                ),
                 patience=citizen.patience,
                 counted=citizen.counted,
+                rng=citizen.rng,
                 booked=True,
                 code=made.code,
                 appointment=self.clock.minutes(made.start),
@@ -425,10 +434,10 @@ class DaySimulation:
         if citizen.counted:
             self.obs.cell(queue_id, int(self.env.now // 60)).no_time_today += 1
 
-    def _early(self) -> float:
+    def _early(self, rng: random.Random) -> float:
         early = minutes(self.scenario.booked.early)
         spread = minutes(self.scenario.booked.spread)
-        return self.rng.gauss(early, spread)
+        return rng.gauss(early, spread)
 
     def _check_in(self, citizen: Citizen) -> None:
         if citizen.code is None:
@@ -561,13 +570,15 @@ class DaySimulation:
 
     def _service_time(self, ticket: Ticket) -> float:
         times = self.scenario.service_times
+        citizen = self.citizens.get(ticket.id)
+        rng = citizen.rng if citizen is not None else self.rng
         for key in (ticket.service_id, ticket.queue_id, "default"):
             if key is not None and key in times:
-                return times[key].sample(self.rng)
+                return times[key].sample(rng)
         services = [s.id for s in self.config.services if s.queue == ticket.queue_id]
         for service_id in services:
             if service_id in times:
-                return times[service_id].sample(self.rng)
+                return times[service_id].sample(rng)
         raise CommandError(
             f"the scenario has no service time for queue '{ticket.queue_id}'; add it, or "
             "'default', under 'service_times'"

@@ -93,6 +93,8 @@ def coverage_order(centre: Centre) -> list[str]:
         order.append(best.id)
         left.remove(best)
         uncovered -= set(best.queues)
+        if not uncovered:  # every queue has one: the next counters cover them all again
+            uncovered = {q.id for q in centre.queues}
     return order
 
 
@@ -183,6 +185,7 @@ def plan(
     seed: int | None = None,
     executor: Executor | None = None,
     max_rounds: int = 8,
+    max_shrink: int = 3,
     progress: Progress | None = None,
     report_round: Callable[[int, dict[tuple[str, int], int]], None] | None = None,
 ) -> Plan:
@@ -207,25 +210,54 @@ def plan(
     baseline = run(baseline_scenario, replications=reps, seed=seed, executor=executor)
     level = target or ServiceLevel(0.8, timedelta(minutes=15))
     guess = erlang_guess(loaded, baseline, level)
-    counters = {key: count for key, (_, count) in guess.items()}
-    result = baseline
-    met: dict[tuple[str, int], bool] = {}
     rounds = 0
-    for rounds in range(1, max_rounds + 1):
+
+    def simulate(
+        counters: dict[tuple[str, int], int],
+    ) -> tuple[SimulationResult, dict[tuple[str, int], bool]]:
+        nonlocal rounds
+        rounds += 1
         if report_round is not None:
             report_round(rounds, dict(counters))
         trial = loaded.with_changes(staffing=_staffing(loaded, counters))
         result = run(trial, replications=reps, seed=seed, executor=executor, progress=progress)
-        met = _check(loaded, result, counters)
-        missing = [key for key, ok in met.items() if not ok]
-        grew = False
-        for key in missing:
-            capacity = len(loaded.config.centre(key[0]).counters)
-            if counters[key] < capacity:
-                counters[key] += 1
-                grew = True
-        if not missing or not grew:
+        return result, _check(loaded, result, counters)
+
+    def grow(
+        counters: dict[tuple[str, int], int],
+    ) -> tuple[dict[tuple[str, int], int], SimulationResult, dict[tuple[str, int], bool]]:
+        """One more counter in every hour that misses the target, until all meet it."""
+        counters = dict(counters)
+        for _ in range(max_rounds):
+            result, met = simulate(counters)
+            grew = False
+            for key, ok in met.items():
+                if not ok and counters[key] < len(loaded.config.centre(key[0]).counters):
+                    counters[key] += 1
+                    grew = True
+            if all(met.values()) or not grew:
+                break
+        return counters, result, met
+
+    counters, result, met = grow({key: count for key, (_, count) in guess.items()})
+    # Erlang C is only a first guess (bookings are not Poisson, counters are not pooled):
+    # try one counter less wherever the target is met, keep the cuts whose hour (and the
+    # next, which inherits its queue) still meets it, and grow back whatever that broke.
+    # Every citizen has their own random stream, so the trials differ in staffing only.
+    for _ in range(max_shrink):
+        cuts = {k: c - 1 for k, c in counters.items() if met.get(k, False) and c > 1}
+        if not cuts:
             break
+        _, trial_met = simulate({**counters, **cuts})
+        kept = {
+            k: c for k, c in cuts.items() if trial_met[k] and trial_met.get((k[0], k[1] + 1), True)
+        }
+        if not kept:
+            break
+        candidate, candidate_result, candidate_met = grow({**counters, **kept})
+        if sum(candidate.values()) >= sum(counters.values()):
+            break
+        counters, result, met = candidate, candidate_result, candidate_met
     hours = tuple(
         HourPlan(c, h, guess[(c, h)][0], guess[(c, h)][1], counters[(c, h)], met.get((c, h), True))
         for c, h in sorted(counters)
@@ -236,16 +268,25 @@ def plan(
 def _check(
     loaded: LoadedScenario, result: SimulationResult, counters: dict[tuple[str, int], int]
 ) -> dict[tuple[str, int], bool]:
-    """Per (centre, hour): whether every queue with citizens meets its target on average."""
+    """Per (centre, hour): whether every queue with citizens meets its target on average.
+
+    An hour with too few citizens of a queue to judge alone is judged with the queue's whole
+    day: it fails when the day misses the target and this hour did too.
+    """
     met = dict.fromkeys(counters, True)
+    day = {r.queue_id: r for r in result.records if r.hour is None}
     for record in result.records:
-        if record.hour is None or record.served < MIN_SERVED:
+        key = (record.centre_id, record.hour or 0)
+        if record.hour is None or record.arrivals <= 0 or key not in met:
             continue
-        key = (record.centre_id, record.hour)
-        if key not in met:
+        share = loaded.config.queue(record.queue_id).target.share
+        late = math.isnan(record.within_target) or record.within_target < share
+        if record.arrivals >= MIN_SERVED:
+            if late:
+                met[key] = False
             continue
-        queue = loaded.config.queue(record.queue_id)
-        if math.isnan(record.within_target) or record.within_target < queue.target.share:
+        whole = day.get(record.queue_id)
+        if late and whole is not None and not whole.within_target >= share:
             met[key] = False
     return met
 

@@ -167,7 +167,7 @@ class QueueHour:
     wait_p90_low: float
     wait_p90_high: float
     within_target: float
-    """Share called within the queue's target (those who gave up count as not)."""
+    """Share called within the queue's target (those who gave up or were never called: not)."""
     within_target_low: float
     within_target_high: float
     waited: float
@@ -251,7 +251,8 @@ def replication_metrics(
         else:
             opened = sum(d.open_minutes.get(d.centres.get(key[0], ""), 0.0) for d in days)
             hours = max(opened / 60.0 / count, 1.0)
-        decided = len(cell.waits) + cell.abandoned
+        # Citizens never called (still waiting at the end of the day) count as late too.
+        decided = max(len(cell.waits) + cell.abandoned, cell.arrivals)
         out[key] = {
             "arrivals": cell.arrivals / count,
             "served": len(cell.waits) / count,
