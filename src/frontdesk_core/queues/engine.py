@@ -82,6 +82,7 @@ class QueueEngine:
             for counter in centre.counters:
                 self._counters[counter.id] = counter
                 self._counter_centre[counter.id] = centre
+        self._services = frozenset(s.id for s in config.services)
         self._policies: dict[str, CallPolicy] = hooks.call_policies()
         self._counter_views: dict[tuple[str, tuple[str, ...]], Counter] = {}
         self._fallbacks = self._booked_durations()
@@ -300,10 +301,8 @@ class QueueEngine:
         """
         queue = self._queue(queue_id)
         centre = self._queue_centre[queue_id]
-        if service_id is not None and service_id not in {s.id for s in self.config.services}:
-            raise NotFoundError(
-                unknown("service", service_id, [s.id for s in self.config.services])
-            )
+        if service_id is not None and service_id not in self._services:
+            raise NotFoundError(unknown("service", service_id, self._services))
         if language not in self.config.site.languages:
             raise CommandError(
                 f"language '{language}' is not one of the site's languages "
