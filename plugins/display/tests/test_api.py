@@ -113,6 +113,23 @@ def test_an_integrators_kiosk_walks_the_tree_and_a_counter_serves_the_ticket(
     assert busy.status_code == 409 and "no ticket" in busy.json()["error"]
 
 
+def test_an_integrators_kiosk_books_one_of_the_offered_times(api_server: Served) -> None:
+    url = f"{api_server.url}/api/v1"
+    sid = httpx.post(f"{url}/kiosk/nyropsgade/sessions", json={}).json()["session_id"]
+    for answer in ({"option": "passport"}, {"option": "new"}):
+        httpx.post(f"{url}/kiosk/sessions/{sid}/answer", json=answer).raise_for_status()
+    offer = httpx.post(
+        f"{url}/kiosk/sessions/{sid}/answer", json={"have": ["old_passport", "photo_id"]}
+    ).json()["result"]
+    assert offer["kind"] == "book" and offer["slots"]
+    other = httpx.post(f"{url}/kiosk/sessions/{sid}/answer", json={"slot": "2026-11-23T23:00"})
+    assert other.status_code == 422 and "times shown" in other.json()["error"]
+    chosen = offer["slots"][0]["start"]
+    booked = httpx.post(f"{url}/kiosk/sessions/{sid}/answer", json={"slot": chosen}).json()
+    code = booked["result"]["code"]
+    assert api_server.fd.booking.find(code).start.isoformat() == chosen
+
+
 def test_bad_input_is_refused_with_a_reason(api_server: Served) -> None:
     url = f"{api_server.url}/api/v1"
     staff = {"Authorization": f"Bearer {token_for(api_server.url, 'mette')}"}

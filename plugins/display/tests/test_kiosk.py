@@ -76,3 +76,29 @@ def test_an_unknown_kiosk_or_session_is_not_served(
     assert response is not None and response.status == 404
     page.goto(f"{served.url}/kiosk/nyropsgade/kiosk-1/s/not-a-session")
     assert page.url.endswith("/kiosk/nyropsgade/kiosk-1")
+
+
+def test_a_citizen_with_every_document_books_a_time_today_at_the_kiosk(
+    served: Served, new_page: Callable[..., Any]
+) -> None:
+    kiosk = new_page(1080, 1920)
+    kiosk.goto(f"{served.url}/kiosk/nyropsgade/kiosk-1")
+    kiosk.click("button[lang=en]")
+    kiosk.click("[data-option=passport]")
+    kiosk.click("[data-option=new]")
+    kiosk.wait_for_selector("[data-step=passport-docs]")
+    for box in kiosk.locator("input[name=have]").all():
+        box.check()
+    kiosk.click("#continue")
+    kiosk.wait_for_selector("[data-result=book]")
+    first = kiosk.locator("button[data-slot]").first
+    label = first.get_attribute("data-slot")
+    screenshot(kiosk, "kiosk-book-a-time")
+    first.click()
+    kiosk.wait_for_selector("[data-result=booked]")
+    assert kiosk.locator("#booked-time").text_content() == label
+    code = kiosk.locator("#booking-code").text_content() or ""
+    booking = served.fd.booking.find(code)
+    assert booking.service_id == "passport"
+    assert f"{booking.start.astimezone(served.fd.tz):%H:%M}" == label
+    screenshot(kiosk, "kiosk-booked")

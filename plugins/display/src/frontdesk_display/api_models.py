@@ -53,6 +53,9 @@ class Answer(Request):
     code: BookingCode | None = Field(
         None, description="For a check-in: the code from the booking confirmation."
     )
+    slot: Annotated[str, StringConstraints(strict=True, max_length=40)] | None = Field(
+        None, description="For a 'book' result: the start of one of the times it offered."
+    )
 
 
 class CheckInRequest(Request):

@@ -134,6 +134,15 @@ async def kiosk_answer(request: Request) -> Response:
     try:
         if verb == "back":
             await hub.core.run(entry.session.back)
+        elif verb == "book" and entry.result is not None:
+            start = form.get("slot")
+            entry.result = await hub.core.run(
+                kiosk_flow.book,
+                hub.fd,
+                entry.result,
+                start if isinstance(start, str) else "",
+                entry.language,
+            )
         elif verb == "check_in":
             code = form.get("code")
             entry.result = await hub.core.run(
@@ -153,15 +162,13 @@ async def kiosk_answer(request: Request) -> Response:
         error = str(exc)
     if error is not None:
         centre, _ = place
-        context = _context(request, centre, entry.language)
-        step = await hub.core.run(kiosk_flow.step_of, entry.session)
-        return render(
-            request,
-            "kiosk_step.html",
-            {**context, "step": step, "action": _step_url(request, entry), "error": error},
-            status_code=422,
-            public=True,
-        )
+        context = {**_context(request, centre, entry.language), "error": error}
+        context["action"] = _step_url(request, entry)
+        if entry.result is not None:
+            context["result"] = entry.result
+            return render(request, "kiosk_result.html", context, status_code=422, public=True)
+        context["step"] = await hub.core.run(kiosk_flow.step_of, entry.session)
+        return render(request, "kiosk_step.html", context, status_code=422, public=True)
     return RedirectResponse(_step_url(request, entry), status_code=303)
 
 

@@ -68,6 +68,9 @@ async def answer(call: Call) -> m.KioskStep:
     hub = call.hub
 
     def run() -> dict[str, Any]:
+        if entry.result is not None and entry.result.get("kind") == "book" and body.slot:
+            entry.result = kiosk_flow.book(hub.fd, entry.result, body.slot, entry.language)
+            return kiosk_flow.step_of(entry.session)
         if entry.result is not None:
             raise InvalidStateError("the session is over; start a new one")
         if kiosk_flow.needs_code(entry.session):

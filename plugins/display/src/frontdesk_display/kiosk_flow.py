@@ -6,13 +6,15 @@ Every function here runs on the core's thread.
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from frontdesk_core.app import Frontdesk
+from frontdesk_core.booking.records import Contact
 from frontdesk_core.config.types import text_in
 from frontdesk_core.errors import CommandError
 from frontdesk_core.referral.engine import KioskResult
-from frontdesk_core.referral.outcomes import Referred, SentHome
+from frontdesk_core.referral.outcomes import BookTime, Referred, SentHome
 from frontdesk_display.jsonable import jsonable
 
 
@@ -89,7 +91,38 @@ def result_view(fd: Frontdesk, result: KioskResult) -> dict[str, Any]:
     if result.check_in is not None:
         view["action"] = str(result.check_in.action)
         view["time"] = f"{result.check_in.booking.start.astimezone(fd.tz):%H:%M}"
-    if result.slots:
-        view["slots"] = [f"{slot.start.astimezone(fd.tz):%H:%M}" for slot in result.slots]
+    if isinstance(outcome, BookTime):
+        view["service_id"] = outcome.service_id
+        view["service_name"] = outcome.service_name
+        view["slots"] = [
+            {"start": slot.start.isoformat(), "label": f"{slot.start.astimezone(fd.tz):%H:%M}"}
+            for slot in result.slots
+        ]
         view["url"] = fd.config.site.booking.url
     return jsonable(view)  # type: ignore[no-any-return]
+
+
+def book(fd: Frontdesk, result: dict[str, Any], start: str, language: str) -> dict[str, Any]:
+    """Book one of the times a 'book' result offered; no personal data is asked for.
+
+    Only a time the result listed is accepted, so the kiosk cannot be used to
+    book anything else. The citizen gets the booking code to check in with.
+    """
+    offered = {slot["start"] for slot in result.get("slots", [])}
+    if result.get("kind") != "book" or start not in offered:
+        raise CommandError("choose one of the times shown")
+    booking = fd.booking.book(
+        str(result["service_id"]),
+        datetime.fromisoformat(start),
+        contact=Contact(),
+        channel="in_person",
+        language=language,
+    )
+    return {
+        "kind": "booked",
+        "service_name": result.get("service_name"),
+        "time": f"{booking.start.astimezone(fd.tz):%H:%M}",
+        "code": booking.code,
+        "number": None,
+        "show_number": False,
+    }

@@ -39,6 +39,14 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "go_to": {"da": "Gå til", "en": "Go to"},
     "done": {"da": "Færdig", "en": "Done"},
+    "choose_time": {"da": "Vælg en ledig tid i dag:", "en": "Choose a free time today:"},
+    "no_times": {"da": "Der er ingen ledige tider i dag.", "en": "There are no free times today."},
+    "booked": {"da": "Din tid er bestilt", "en": "Your time is booked"},
+    "your_code": {"da": "Din kode", "en": "Your code"},
+    "come_back": {
+        "da": "Kom tilbage lidt før, og check ind med koden her på skærmen.",
+        "en": "Come back a little before, and check in with the code here on the screen.",
+    },
 }
 
 
