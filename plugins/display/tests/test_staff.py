@@ -99,6 +99,15 @@ def test_a_manager_closes_a_counter_and_edits_the_info_pane(
     employee.click("#do-call_next")
     assert "closed" in (employee.locator(".flash").text_content() or "")
 
+    # Move counter 2 from passports and general errands to tax only.
+    row = manager.locator('tr[data-counter="skranke-2"]')
+    for queue_id in ("pas", "generel"):
+        row.locator(f'input[value="{queue_id}"]').uncheck()
+    row.locator('input[value="skat"]').check()
+    row.locator("text=Move").click()
+    manager.wait_for_selector('tr[data-counter="skranke-2"] input[value="skat"]:checked')
+    assert served.fd.queues.counter("skranke-2").queue_ids == ("skat",)
+
     manager.fill("#info-text", "Skranke 1 er lukket <i>i dag</i>")
     manager.click("#save-info")
     manager.wait_for_selector("#info-text")
