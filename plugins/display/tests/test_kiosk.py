@@ -44,6 +44,13 @@ def test_a_citizen_walks_the_tree_gets_a_ticket_and_is_called_on_the_screen(
     screen.wait_for_selector('#called tr[data-number="G001"]', timeout=1000)
     assert employee.locator("#current-number").text_content() == "G001"
     assert employee.locator("#current-errand").text_content() == "Sundhedskort"
+    # Wrong counter after all: the employee sends the citizen on to the passport queue.
+    employee.select_option("#transfer-queue", "pas")
+    employee.click("#do-transfer")
+    employee.wait_for_selector("#current-number.idle")
+    (moved,) = served.fd.queues.waiting("pas")
+    assert moved.number == "G001" and moved.transfers == 1
+    screen.wait_for_selector('#queues tr[data-queue="pas"] .waiting:text-is("1")')
 
 
 def test_a_citizen_without_documents_is_sent_home_with_the_list(
