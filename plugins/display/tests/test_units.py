@@ -16,6 +16,7 @@ import httpx
 import pytest
 from conftest import EXAMPLE, Served
 from frontdesk_display import plugin
+from frontdesk_display.auth import SECRET_ENV, secret_key
 from frontdesk_display.broadcast import CLOSE, QUEUE_SIZE, Broadcaster
 from frontdesk_display.kiosk_sessions import KioskSessions
 from frontdesk_display.passwords import hash_password, verify_password
@@ -116,3 +117,16 @@ def test_citizen_text_is_escaped_in_the_served_html(served: Served) -> None:
     page = httpx.get(f"{served.url}/screen/nyropsgade").text
     assert "<b>Lukket</b>" not in page
     assert "&lt;b&gt;Lukket&lt;/b&gt; &amp; åbent" in page
+
+
+def test_the_signing_key_is_kept_in_a_file_so_sessions_survive_a_restart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(SECRET_ENV, raising=False)
+    key_file = tmp_path / "state.db.key"
+    first = secret_key(DisplaySettings(), default_file=str(key_file))
+    assert secret_key(DisplaySettings(), default_file=str(key_file)) == first
+    assert key_file.stat().st_mode & 0o077 == 0  # readable by the server's user only
+    assert secret_key(DisplaySettings()) != secret_key(DisplaySettings())
+    monkeypatch.setenv(SECRET_ENV, "from-the-environment")
+    assert secret_key(DisplaySettings(), default_file=str(key_file)) == "from-the-environment"

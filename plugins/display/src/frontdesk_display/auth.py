@@ -67,9 +67,16 @@ class Staff:
         return self.centres is None or centre_id in self.centres
 
 
-def secret_key(settings: DisplaySettings) -> str:
-    """The key that signs cookies and tokens: a file's, the environment's, or a new one."""
+def secret_key(settings: DisplaySettings, *, default_file: str | None = None) -> str:
+    """The key that signs cookies and tokens.
+
+    From ``session.secret_file``, else the ``FRONTDESK_SECRET_KEY`` environment
+    variable, else ``default_file`` (made on first use, so sessions survive a
+    restart), else a new key for this run only.
+    """
     path = settings.session.secret_file
+    if not path and not os.environ.get(SECRET_ENV):
+        path = default_file
     if path:
         file = Path(path)
         if file.exists():

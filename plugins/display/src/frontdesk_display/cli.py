@@ -45,6 +45,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
     from frontdesk_core.app import Frontdesk
     from frontdesk_display.app import create_app
+    from frontdesk_display.auth import secret_key
     from frontdesk_display.settings import settings_of
     from frontdesk_display.settings_file import load_settings_file
 
@@ -54,7 +55,10 @@ def run_serve(args: argparse.Namespace) -> int:
     fd = Frontdesk.open(args.config, store=args.db, plugins=args.hooks.pm)
     try:
         settings = settings if settings is not None else settings_of(fd.config)
-        app = create_app(fd, host=args.host, settings=settings)
+        # Next to the database, so signed-in staff stay signed in across restarts.
+        key_file = None if args.db == ":memory:" else f"{args.db}.key"
+        secret = secret_key(settings, default_file=key_file)
+        app = create_app(fd, host=args.host, settings=settings, secret=secret)
         base = f"http://{args.host}:{args.port}"
         print(f"frontdesk: serving '{fd.config.site.name}' from {args.db} (Ctrl-C stops)")
         print("\n".join(urls(fd.config, base)), flush=True)

@@ -57,7 +57,8 @@ class SessionSettings(Model):
         None,
         description=(
             "A file holding the key that signs session cookies (kept across restarts); "
-            "default: the FRONTDESK_SECRET_KEY environment variable, else a new key per start."
+            "default: the FRONTDESK_SECRET_KEY environment variable, else a file next to the "
+            "database ('frontdesk serve --db X' keeps it in X.key)."
         ),
     )
 
