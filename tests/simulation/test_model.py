@@ -201,3 +201,27 @@ service_times:
     result = run(loaded, replications=1, seed=2, executor=SerialExecutor())
     assert {r.hour for r in result.records if r.arrivals > 0} <= {7, None}
     assert timedelta(hours=1) == loaded.scenario.warmup
+
+
+def test_a_single_kiosk_is_a_bottleneck(tmp_path: Path) -> None:
+    kobenhavn = Path(__file__).parents[2] / "examples" / "kobenhavn" / "frontdesk.yaml"
+    body = f"""name: door
+config: {kobenhavn}
+days: [2026-03-10]
+arrivals:
+  - service: health_card
+    per_hour: {{"10:00-12:00": 40}}
+service_times:
+  default: {{distribution: fixed, value: 1 min}}
+kiosks:
+  session: {{distribution: fixed, value: 2 min}}
+  count: {{nyropsgade: KIOSKS}}
+"""
+    waits = {}
+    for kiosks in (1, 3):
+        path = tmp_path / f"k{kiosks}.yaml"
+        path.write_text(body.replace("KIOSKS", str(kiosks)), encoding="utf-8")
+        result = run(load_scenario(path), replications=2, seed=1, executor=SerialExecutor())
+        waits[kiosks] = result.record("generel").kiosk_wait
+    # 40 an hour for 2 minutes is 1.33 kiosks' work: one kiosk cannot keep up, three can.
+    assert waits[1] > 10 * waits[3] and waits[1] > 10.0

@@ -63,7 +63,8 @@ def summary_table(result: SimulationResult, loaded: LoadedScenario) -> str:
     """The day's figures per queue, with 95% intervals, as a plain-text table."""
     header = (
         f"{'queue':<18} {'tickets':>7} {'wait':>15} {'p90':>6} {'within':>15} "
-        f"{'target':>7} {'queue':>5} {'util':>5} {'gave up':>7} {'home':>5} {'ref':>5}"
+        f"{'target':>7} {'queue':>5} {'util':>5} {'gave up':>7} {'home':>5} {'ref':>5} "
+        f"{'kiosk':>5}"
     )
     lines = [header, "-" * len(header)]
     for r in result.records:
@@ -82,11 +83,12 @@ def summary_table(result: SimulationResult, loaded: LoadedScenario) -> str:
         lines.append(
             f"{r.queue_id:<18} {r.arrivals:>7.1f} {wait:>15} {_fmt(r.wait_p90):>6} {within:>15} "
             f"{target:>7} {_fmt(r.queue_mean):>5} {_fmt(r.utilisation, percent=True):>5} "
-            f"{r.abandoned:>7.1f} {r.sent_home:>5.1f} {r.referred:>5.1f}"
+            f"{r.abandoned:>7.1f} {r.sent_home:>5.1f} {r.referred:>5.1f} {_fmt(r.kiosk_wait):>5}"
         )
     lines.append(
         f"{result.citizens} citizens, {result.replications} replication(s) of "
-        f"{len(result.days)} day(s); waits in minutes, means per day with 95% intervals"
+        f"{len(result.days)} day(s); waits in minutes (kiosk: waiting for a free kiosk), "
+        "means per day with 95% intervals"
     )
     return "\n".join(lines)
 
@@ -224,6 +226,7 @@ def run_compare(args: argparse.Namespace) -> int:
         ("sent home", "sent_home", False),
         ("referred", "referred", False),
         ("utilisation", "utilisation", True),
+        ("kiosk wait", "kiosk_wait", False),
     )
     print(f"{'queue':<18} {'figure':<14} {'A':>10} {'B':>10} {'B-A':>10}")
     for queue_id in dict.fromkeys([*a.queues(), *b.queues()]):

@@ -323,6 +323,9 @@ class DaySimulation:
             self._without_kiosk(citizen)
             return
         kiosk_id = yield kiosks.get()
+        if citizen.counted:
+            cell = self.obs.cell(self._errand_queue(citizen, None), int(citizen.arrival // 60))
+            cell.kiosk_waits.append(self.env.now - citizen.arrival)
         try:
             booked = citizen.booked and citizen.code is not None
             model = self.scenario.kiosks.check_in if booked else self.scenario.kiosks.session

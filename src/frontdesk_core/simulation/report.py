@@ -58,6 +58,7 @@ HEADER = (
     "Gave up",
     "Sent home",
     "Referred",
+    "Kiosk wait (min)",
 )
 
 
@@ -96,6 +97,7 @@ def summary_rows(
                     f"{record.abandoned:.1f}",
                     f"{record.sent_home:.1f}",
                     f"{record.referred:.1f}",
+                    _interval(record, "kiosk_wait"),
                 ],
             }
         )

@@ -30,6 +30,7 @@ METRICS = (
     "referred",
     "booked_at_kiosk",
     "no_time_today",
+    "kiosk_wait",
 )
 """Every metric of a :class:`QueueHour`, each with ``_low`` and ``_high`` bounds."""
 
@@ -107,6 +108,7 @@ class Cell:
     referred: int = 0
     booked_at_kiosk: int = 0
     no_time_today: int = 0
+    kiosk_waits: list[float] = field(default_factory=list)
     queue_area: float = 0.0
     queue_max: int = 0
     busy: float = 0.0
@@ -206,6 +208,10 @@ class QueueHour:
     """Walk-ins per day sent to book at the kiosk who found no free time today."""
     no_time_today_low: float
     no_time_today_high: float
+    kiosk_wait: float
+    """Mean minutes citizens of this errand waited for a free kiosk (by arrival hour)."""
+    kiosk_wait_low: float
+    kiosk_wait_high: float
 
     def estimate(self, metric: str) -> Estimate:
         """One metric as an :class:`Estimate`."""
@@ -239,6 +245,7 @@ def replication_metrics(
                 into.referred += cell.referred
                 into.booked_at_kiosk += cell.booked_at_kiosk
                 into.no_time_today += cell.no_time_today
+                into.kiosk_waits += cell.kiosk_waits
                 into.queue_area += cell.queue_area
                 into.busy += cell.busy
                 into.duty += cell.duty
@@ -268,6 +275,7 @@ def replication_metrics(
             "referred": cell.referred / count,
             "booked_at_kiosk": cell.booked_at_kiosk / count,
             "no_time_today": cell.no_time_today / count,
+            "kiosk_wait": statistics.fmean(cell.kiosk_waits) if cell.kiosk_waits else math.nan,
         }
     return out
 
