@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
-from conftest import Served, screenshot, sign_in
+from conftest import SETTINGS, Served, screenshot, serve, sign_in
+
+from frontdesk_core.app import Frontdesk
 
 
 def test_a_citizen_walks_the_tree_gets_a_ticket_and_is_called_on_the_screen(
@@ -109,3 +112,26 @@ def test_a_citizen_with_every_document_books_a_time_today_at_the_kiosk(
     assert booking.service_id == "passport"
     assert f"{booking.start.astimezone(served.fd.tz):%H:%M}" == label
     screenshot(kiosk, "kiosk-booked")
+
+
+def test_a_kiosk_left_alone_starts_again_and_the_tree_records_where(
+    open_frontdesk: Callable[..., Frontdesk], new_page: Callable[..., Any]
+) -> None:
+    quick = SETTINGS.model_copy(update={"kiosk_idle": timedelta(seconds=1)})
+    running = serve(open_frontdesk(), settings=quick)
+    kiosk = new_page(1080, 1920)
+    try:
+        kiosk.goto(f"{running.url}/kiosk/nyropsgade/kiosk-1")
+        kiosk.click("button[lang=da]")
+        kiosk.click("[data-option=passport]")
+        kiosk.wait_for_selector("[data-step=passport-kind]")
+        kiosk.wait_for_selector("button[lang=da]", timeout=4000)  # back at the start
+        kiosk.click("button[lang=da]")
+        kiosk.click("#restart")  # the next citizen changes their mind at once
+        kiosk.wait_for_selector("button[lang=da]")
+        stats = running.fd.referral.stats()
+        assert (stats.abandoned, stats.timed_out) == (2, 1)
+        assert {count.node_id for count in stats.abandoned_at} == {"passport-kind", "errand"}
+    finally:
+        kiosk.context.close()
+        running.stop()

@@ -49,6 +49,7 @@ def _context(request: Request, centre: Centre, language: str) -> dict[str, Any]:
         "t": texts_for(language),
         "home": _home(request),
         "idle_ms": int(hub.settings.kiosk_idle.total_seconds() * 1000),
+        "action": "",
     }
 
 
@@ -127,7 +128,9 @@ async def kiosk_answer(request: Request) -> Response:
     form = await request.form()
     verb = form.get("do", "answer")
     sessions: KioskSessions = request.app.state.kiosks
-    if verb == "restart":
+    if verb in ("restart", "timeout"):
+        # Leaving before the end is recorded where it happened (the tree's statistics).
+        await hub.core.run(kiosk_flow.leave, entry.session, verb == "timeout")
         sessions.drop(entry.id)
         return RedirectResponse(_home(request), status_code=303)
     error: str | None = None

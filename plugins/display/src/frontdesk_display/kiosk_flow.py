@@ -45,6 +45,16 @@ def answer(session: Any, option: str | None, have: list[str] | None) -> None:
     session.answer(option)
 
 
+def leave(session: Any, timed_out: bool) -> None:
+    """The citizen started again or walked away: record it unless the walk was over."""
+    if session.state != "active":
+        return
+    if timed_out:
+        session.timeout()
+    else:
+        session.abandon()
+
+
 def needs_code(session: Any) -> bool:
     """Whether the session ended at a check-in, which needs the citizen's code first."""
     outcome = session.outcome
