@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import math
 import random
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from frontdesk_core.hookspecs import hookimpl
 from frontdesk_core.plugins import Hooks, make_plugin_manager
@@ -225,3 +228,38 @@ kiosks:
         waits[kiosks] = result.record("generel").kiosk_wait
     # 40 an hour for 2 minutes is 1.33 kiosks' work: one kiosk cannot keep up, three can.
     assert waits[1] > 10 * waits[3] and waits[1] > 10.0
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    rate=st.integers(10, 120),
+    counters=st.lists(st.integers(0, 4), min_size=4, max_size=4),
+    patience=st.integers(2, 60),
+)
+def test_every_citizen_is_accounted_for(rate: int, counters: list[int], patience: int) -> None:
+    """Served plus given up never exceeds those who came, whatever the staffing."""
+    import tempfile
+
+    staffing = "".join(
+        f'  - {{hours: "{10 + h:02d}:00-{11 + h:02d}:00", counters: {n}}}\n'
+        for h, n in enumerate(counters)
+        if n
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        loaded = _scenario(
+            Path(folder),
+            f"""name: any
+arrivals:
+  - service: errand
+    per_hour: {{"10:00-14:00": {rate}}}
+service_times:
+  errand: {{distribution: lognormal, mean: 4 min, sd: 3 min}}
+patience: {{distribution: exponential, mean: {patience} min}}
+staffing:
+{staffing or '  - {hours: "10:00-11:00", counters: [c1]}'}
+""",
+        )
+        result = run(loaded, replications=1, seed=rate, executor=SerialExecutor())
+    for record in result.records:
+        assert record.served + record.abandoned <= record.arrivals + 1e-9
+        assert math.isnan(record.utilisation) or 0.0 <= record.utilisation <= 1.0
