@@ -110,7 +110,9 @@ def endpoint(op: Operation) -> Callable[[Request], Any]:
                 pattern = param.schema.get("pattern")
                 value = params.get(param.name, "")
                 allowed = param.schema.get("enum")
-                if (pattern and not re.match(pattern, value)) or (allowed and value not in allowed):
+                if (pattern and not re.fullmatch(pattern, value)) or (
+                    allowed and value not in allowed
+                ):
                     raise ApiError(404, f"no such {param.name.replace('_', ' ')}: {value!r}")
             user = auth.current(request)
             if op.role is not None:
@@ -538,7 +540,8 @@ def routes() -> list[BaseRoute]:
         handlers = {op.method: endpoint(op) for op in ops}
 
         async def dispatch(request: Request, handlers: dict[str, Any] = handlers) -> Response:
-            handler = handlers.get(request.method)
+            method = "GET" if request.method == "HEAD" else request.method
+            handler = handlers.get(method)
             if handler is None:
                 return problem(405, "method not allowed")
             response: Response = await handler(request)
