@@ -90,3 +90,24 @@ def test_compare_shows_both(
     assert "A: small" in printed and "B: busier" in printed
     tickets = next(line.split() for line in printed.splitlines() if " tickets " in line)
     assert float(tickets[3]) > float(tickets[2])
+
+
+def test_scenario_from_log_writes_a_scenario_that_loads(
+    scenario: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import random
+
+    from frontdesk_core.simulation.model import DaySimulation
+    from frontdesk_core.simulation.scenario import load_scenario
+
+    loaded = load_scenario(scenario)
+    db = tmp_path / "log.db"
+    DaySimulation(loaded, loaded.dates[0], random.Random(1), store=str(db)).run()
+    out = tmp_path / "replay" / "replay.yaml"
+    out.parent.mkdir()
+    code = main(["scenario-from-log", "--db", str(db), "--config", str(MMC), "--out", str(out)])
+    assert code == 0
+    assert capsys.readouterr().out == f"scenario written to {out}\n"
+    replay = load_scenario(out)
+    assert replay.scenario.arrivals[0].service == "errand"
+    assert main(["scenario-from-log", "--db", str(tmp_path / "none.db"), "--config", str(MMC)])
