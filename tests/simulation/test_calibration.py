@@ -64,3 +64,25 @@ def test_an_empty_log_is_refused(tmp_path: Path) -> None:
             calibrate(store, loaded.config, config_path="x")
     finally:
         store.close()
+
+
+def test_citizens_turned_away_at_the_kiosk_are_replayed(tmp_path: Path) -> None:
+    kobenhavn = Path(__file__).parents[2] / "examples" / "kobenhavn"
+    loaded = load_scenario(kobenhavn / "scenarios" / "normal-day.yaml")
+    db = tmp_path / "log.db"
+    observed = DaySimulation(loaded, loaded.dates[0], random.Random(4), store=str(db)).run()
+    turned = sum(c.sent_home + c.referred for c in observed.cells.values())
+    store = open_store(str(db))
+    try:
+        data = calibrate(store, loaded.config, config_path=str(kobenhavn / "frontdesk.yaml"))
+    finally:
+        store.close()
+    out = tmp_path / "replay.yaml"
+    out.write_text(dump_yaml(data), encoding="utf-8")
+    replay = load_scenario(out)
+    (away,) = [s for s in replay.scenario.arrivals if s.service is None]
+    assert sum(dict(away.ranges()).values()) == pytest.approx(turned, abs=0.5)
+    assert set(away.answers["errand"]) <= {"job", "other", "passport", "tax", "cash_benefit",
+                                          "pension", "driving_licence", "mitid", "moving",
+                                          "health_card", "booked"}  # fmt: skip
+    assert away.missing_documents  # some were sent home for a missing document

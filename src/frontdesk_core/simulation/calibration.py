@@ -10,6 +10,7 @@ hand-written scenario.
 
 from __future__ import annotations
 
+import itertools
 import math
 import statistics
 from collections import defaultdict
@@ -21,6 +22,7 @@ from zoneinfo import ZoneInfo
 from frontdesk_core.config.models import Config
 from frontdesk_core.config.types import format_duration
 from frontdesk_core.opening.hours import WEEKDAYS
+from frontdesk_core.referral.model import Checklist, Question
 from frontdesk_core.store.base import Event, EventStore
 
 ISSUED = "ticket.issued"
@@ -30,9 +32,31 @@ FINISHED = "ticket.finished"
 SIGNED_IN = "counter.signed_in"
 SIGNED_OUT = "counter.signed_out"
 COUNTER_CLOSED = "counter.closed"
-KINDS = (ISSUED, STARTED, CALLED, FINISHED, SIGNED_IN, SIGNED_OUT, COUNTER_CLOSED)
+KIOSK_COMPLETED = "kiosk.completed"
+TURNED_AWAY = frozenset({"send_home", "refer"})
+KINDS = (
+    ISSUED,
+    STARTED,
+    CALLED,
+    FINISHED,
+    SIGNED_IN,
+    SIGNED_OUT,
+    COUNTER_CLOSED,
+    KIOSK_COMPLETED,
+)
 MAX_SAMPLES = 500
 """Empirical service times keep at most this many samples per errand (evenly thinned)."""
+
+
+@dataclass
+class _TurnedAway:
+    """Citizens a centre's kiosk sent home or referred: when, and the paths they took."""
+
+    arrivals: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
+    answers: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
+    checklists: dict[str, list[int]] = field(default_factory=dict)
+    """Per checklist: [times passed, times a document was missing]."""
+    documents: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -65,9 +89,15 @@ def calibrate(
     duty: dict[tuple[str, str], list[tuple[datetime, datetime | None]]] = defaultdict(list)
     counter_centre = {c.id: centre.id for centre in config.centres for c in centre.counters}
     service_ids = {s.id for s in config.services}
+    turned: dict[str, _TurnedAway] = defaultdict(_TurnedAway)
     for event in store.read(kinds=KINDS, since=since, until=until):
         local = _local(event.at, tz)
-        if event.kind == ISSUED:
+        if event.kind == KIOSK_COMPLETED:
+            if event.data.get("outcome") in TURNED_AWAY:
+                weekday = WEEKDAYS[local.weekday()]
+                days[weekday].add(local.date())
+                _turned_away(turned[event.centre_id], event, config, (weekday, local.hour))
+        elif event.kind == ISSUED:
             service = event.data.get("service_id")
             errand = str(service) if service in service_ids else f"queue:{event.data['queue_id']}"
             entry = errands[errand]
@@ -99,6 +129,11 @@ def calibrate(
         for errand, entry in sorted(errands.items())
         for stream in _streams(errand, entry, days, config)
     ]
+    arrivals += [
+        stream
+        for centre_id, entry in sorted(turned.items())
+        for stream in _turned_streams(centre_id, entry, days)
+    ]
     service_times = {
         _time_key(errand, config): _distribution(entry.durations, empirical)
         for errand, entry in sorted(errands.items())
@@ -114,13 +149,73 @@ def calibrate(
         "description": "Calibrated from the event log: arrival rates, booked shares, service "
         "times and staffing per weekday and hour.",
         "config": config_path,
-        "period": {"from": all_days[0].isoformat(), "to": all_days[-1].isoformat()},
+        # The days the log saw, not a period: a day it did not see would count as empty.
+        "days": [d.isoformat() for d in all_days],
         "replications": 10,
         "seed": 1,
         "arrivals": arrivals,
         "service_times": service_times,
         "staffing": _staffing(duty, counter_centre, days, tz),
     }
+
+
+def _turned_away(entry: _TurnedAway, event: Event, config: Config, when: tuple[str, int]) -> None:
+    """Count a turned-away citizen and the buttons their path shows they pressed."""
+    entry.arrivals[when] += 1
+    try:
+        tree = config.tree(str(event.data.get("tree")))
+    except KeyError:
+        return  # a tree no longer in the configuration: its answers cannot be replayed
+    nodes = {n.id: n for n in tree.nodes}
+    path = [str(n) for n in event.data.get("path", [])]
+    for here, after in itertools.pairwise(path):
+        node = nodes.get(here)
+        if isinstance(node, Question):
+            option = next((o.id for o in node.options if o.next == after), None)
+            if option is not None:
+                counts = entry.answers[node.id]
+                counts[option] = counts.get(option, 0) + 1
+        elif isinstance(node, Checklist):
+            entry.documents[node.id] = tuple(node.documents)
+            seen = entry.checklists.setdefault(node.id, [0, 0])
+            seen[0] += 1
+            seen[1] += 1 if after == node.missing and after != node.next else 0
+
+
+def _turned_streams(
+    centre_id: str, entry: _TurnedAway, days: dict[str, set[date]]
+) -> list[dict[str, Any]]:
+    """One stream per weekday of citizens with no errand here, walking the paths seen."""
+    answers = {
+        question: {option: round(n / sum(counts.values()), 3) for option, n in counts.items()}
+        for question, counts in sorted(entry.answers.items())
+    }
+    # A checklist that sent a share f home lacks each of its n documents with the chance
+    # 1 - (1 - f) ** (1 / n), so that some document is missing with the chance f.
+    missing: dict[str, float] = {}
+    for checklist, (passed, lacking) in sorted(entry.checklists.items()):
+        documents = entry.documents[checklist]
+        if not passed or not lacking or not documents:
+            continue
+        share = 1.0 - (1.0 - lacking / passed) ** (1.0 / len(documents))
+        for document in documents:
+            missing[document] = round(max(missing.get(document, 0.0), share), 3)
+    streams = []
+    for weekday in WEEKDAYS:
+        seen = len(days.get(weekday, ()))
+        rates = {
+            f"{hour:02d}:00-{hour + 1:02d}:00": round(count / seen, 3)
+            for (day, hour), count in sorted(entry.arrivals.items())
+            if day == weekday and seen
+        }
+        if rates:
+            stream: dict[str, Any] = {"centre": centre_id, "weekdays": [weekday]}
+            stream["per_hour"] = rates
+            stream["answers"] = answers
+            if missing:
+                stream["missing_documents"] = missing
+            streams.append(stream)
+    return streams
 
 
 def _time_key(errand: str, config: Config) -> str:
