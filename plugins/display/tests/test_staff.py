@@ -95,7 +95,11 @@ def test_a_manager_closes_a_counter_and_edits_the_info_pane(
     signed_in = list(served.fd.store.read(kinds=["counter.signed_in"]))
     assert [e.data["employee_ref"] for e in signed_in] == ["A17"]
     screen.wait_for_selector('#queues tr[data-queue="pas"].closed', timeout=1000)
-    # The employee's dashboard refuses to call at a closed counter, with the core's reason.
+    # The employee's dashboard follows the manager's change by itself.
+    employee.wait_for_selector("#do-call_next")
+    employee.wait_for_function(
+        "JSON.parse(document.getElementById('dash-config').textContent).mine.status === 'closed'"
+    )
     employee.click("#do-call_next")
     assert "closed" in (employee.locator(".flash").text_content() or "")
 

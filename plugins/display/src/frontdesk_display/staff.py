@@ -103,6 +103,7 @@ async def dashboard(request: Request, user: Staff) -> Response:
         }
 
     data = await hub.core.run(read)
+    mine = next((c for c in data["status"]["counters"] if c["id"] == counter.id), {})
     queues = [
         {"id": q.id, "name": q.name.get(language) or next(iter(q.name.values()))}
         for q in centre.queues
@@ -116,6 +117,7 @@ async def dashboard(request: Request, user: Staff) -> Response:
             "serving": data["serving"],
             "status": data["status"],
             "queues": queues,
+            "mine": {"ticket_id": mine.get("ticket_id"), "status": mine.get("status")},
         },
     )
 

@@ -19,6 +19,17 @@
     popup.hidden = false;
     document.getElementById("popup-close").focus();
   }
+  let submitting = false;  // our own action is on its way: its answer shows the change
+  document.addEventListener("submit", function () { submitting = true; });
+  function status(s) {
+    renderStatus(s);
+    // Someone else changed this counter (a manager, another screen, the API): show it.
+    const counter = s.counters.find(function (c) { return c.id === config.counter; });
+    if (counter && (counter.ticket_id !== config.mine.ticket_id ||
+                    counter.status !== config.mine.status) && popup.hidden && !submitting) {
+      window.location.reload();
+    }
+  }
   liveStream("/events/staff/" + encodeURIComponent(config.centre),
-    {status: renderStatus, checked_in: checkedIn}, showLink);
+    {status: status, checked_in: checkedIn}, showLink);
 })();
