@@ -132,7 +132,12 @@ def run_simulate(args: argparse.Namespace) -> int:
     if args.report:
         from frontdesk_core.simulation.report import write_report
 
-        page = write_report(result, args.report, targets=_targets(loaded))
+        try:
+            page = write_report(result, args.report, targets=_targets(loaded))
+        except ImportError as exc:
+            raise CommandError(
+                f"the report needs matplotlib ({exc}): pip install 'frontdesk-core[plot]'"
+            ) from None
         print(f"report written to {page}")
     return 0
 
