@@ -107,10 +107,25 @@ def test_an_integrators_kiosk_walks_the_tree_and_a_counter_serves_the_ticket(
     assert ticket["state"] == "called" and ticket["counter_id"] == "skranke-3"
     screen = httpx.get(f"{url}/centres/nyropsgade/screen").json()
     assert [c["number"] for c in screen["called"]] == [number]
+    # A particular ticket can be called, and one that left can be cancelled.
+    later = httpx.post(f"{url}/queues/generel/tickets", json={}, headers=staff).json()
+    gone = httpx.post(f"{url}/queues/generel/tickets", json={}, headers=staff).json()
+    waiting = httpx.get(f"{url}/queues/generel/waiting", headers=staff).json()
+    assert [t["id"] for t in waiting] == [later["id"], gone["id"]]
+    cancelled = httpx.post(f"{url}/tickets/{gone['id']}/cancel", headers=staff).json()
+    assert cancelled["state"] == "cancelled"
+    busy = httpx.post(
+        f"{url}/counters/skranke-3/call", json={"ticket_id": later["id"]}, headers=staff
+    )
+    assert busy.status_code == 409  # the counter still has the first ticket
     finished = httpx.post(f"{url}/counters/skranke-3/finish", headers=staff)
     assert finished.json()["ticket"] is None
-    busy = httpx.post(f"{url}/counters/skranke-3/finish", headers=staff)
-    assert busy.status_code == 409 and "no ticket" in busy.json()["error"]
+    idle = httpx.post(f"{url}/counters/skranke-3/finish", headers=staff)
+    assert idle.status_code == 409 and "no ticket" in idle.json()["error"]
+    picked = httpx.post(
+        f"{url}/counters/skranke-3/call", json={"ticket_id": later["id"]}, headers=staff
+    )
+    assert picked.json()["ticket"]["id"] == later["id"]
 
 
 def test_an_integrators_kiosk_books_one_of_the_offered_times(api_server: Served) -> None:

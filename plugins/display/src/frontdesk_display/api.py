@@ -274,6 +274,39 @@ async def counter_action(call: Call) -> m.CounterOut:
     return await hub.core.run(run)
 
 
+async def call_ticket(call: Call) -> m.CounterOut:
+    """Call a particular waiting ticket (a booked citizen, say) to the counter."""
+    _counter_centre(call)
+    hub, counter_id = call.hub, call.params["counter_id"]
+    body: m.CallRequest = call.body
+
+    def run() -> m.CounterOut:
+        hub.fd.queues.call(counter_id, body.ticket_id)
+        return _counter_out(hub, counter_id)
+
+    return await hub.core.run(run)
+
+
+async def list_waiting(call: Call) -> list[m.TicketOut]:
+    """The tickets waiting in a queue."""
+    queue_id = call.params["queue_id"]
+    _queue_centre(call, queue_id)
+    tickets = await call.hub.core.run(call.hub.fd.queues.waiting, queue_id)
+    return [ticket_out(t) for t in tickets]
+
+
+async def cancel_ticket(call: Call) -> m.TicketOut:
+    """Cancel an open ticket of a centre the user works at."""
+    hub, ticket_id = call.hub, call.params["ticket_id"]
+
+    def run() -> m.TicketOut:
+        ticket = hub.fd.queues.ticket(ticket_id)
+        call.centre_ok(ticket.centre_id)
+        return ticket_out(hub.fd.queues.cancel(ticket_id))
+
+    return await hub.core.run(run)
+
+
 async def set_counter_open(call: Call) -> m.CounterOut:
     """Open or close a counter (managers)."""
     _counter_centre(call)
@@ -332,10 +365,13 @@ async def transfer_ticket(call: Call) -> m.TicketOut:
     """Move a ticket to another queue."""
     body: m.TransferRequest = call.body
     _queue_centre(call, body.queue_id)
-    ticket = await call.hub.core.run(
-        call.hub.fd.queues.transfer, call.params["ticket_id"], body.queue_id
-    )
-    return ticket_out(ticket)
+    hub, ticket_id = call.hub, call.params["ticket_id"]
+
+    def run() -> m.TicketOut:
+        call.centre_ok(hub.fd.queues.ticket(ticket_id).centre_id)
+        return ticket_out(hub.fd.queues.transfer(ticket_id, body.queue_id))
+
+    return await hub.core.run(run)
 
 
 async def get_status(call: Call) -> m.StatusOut:
@@ -459,6 +495,41 @@ OPERATIONS: list[Operation] = [
         m.CounterOut,
         role="employee",
         params=[COUNTER],
+    ),
+    # Before the templated action below: a literal path segment wins.
+    Operation(
+        "POST",
+        "/counters/{counter_id}/call",
+        "callTicket",
+        "Call a particular waiting ticket to the counter",
+        call_ticket,
+        m.CounterOut,
+        body=m.CallRequest,
+        role="employee",
+        params=[COUNTER],
+        errors=[409],
+    ),
+    Operation(
+        "GET",
+        "/queues/{queue_id}/waiting",
+        "listWaiting",
+        "The tickets waiting in a queue, in the order they joined it",
+        list_waiting,
+        m.TicketOut,
+        response_list=True,
+        role="employee",
+        params=[QUEUE],
+    ),
+    Operation(
+        "POST",
+        "/tickets/{ticket_id}/cancel",
+        "cancelTicket",
+        "Cancel an open ticket (the citizen left)",
+        cancel_ticket,
+        m.TicketOut,
+        role="employee",
+        params=[TICKET],
+        errors=[409],
     ),
     Operation(
         "POST",

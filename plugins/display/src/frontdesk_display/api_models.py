@@ -73,6 +73,12 @@ class IssueRequest(Request):
     priority: StrictInt | None = Field(None, ge=-100, le=100)
 
 
+class CallRequest(Request):
+    """The ticket to call."""
+
+    ticket_id: Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Za-z0-9_.:-]{1,80}$")]
+
+
 class TransferRequest(Request):
     """Move a ticket to another queue."""
 

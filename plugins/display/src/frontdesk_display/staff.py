@@ -103,7 +103,9 @@ async def dashboard(request: Request, user: Staff) -> Response:
         }
 
     data = await hub.core.run(read)
-    mine = next((c for c in data["status"]["counters"] if c["id"] == counter.id), {})
+    mine: dict[str, Any] = next(
+        (c for c in data["status"]["counters"] if c["id"] == counter.id), {}
+    )
     queues = [
         {"id": q.id, "name": q.name.get(language) or next(iter(q.name.values()))}
         for q in centre.queues
