@@ -14,11 +14,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import date
+from typing import ParamSpec, TypeVar
 
 from frontdesk_core.simulation.model import simulate_day
 from frontdesk_core.simulation.results import DayObservations, SimulationResult, summarise
 from frontdesk_core.simulation.scenario import LoadedScenario
 
+P = ParamSpec("P")
+T = TypeVar("T")
 Progress = Callable[[int, int], None]
 """Told ``(done, total)`` as tasks finish."""
 
@@ -102,9 +105,9 @@ def run(
 class SerialExecutor(Executor):
     """Runs each task at once in the calling process (for tests, debugging and small runs)."""
 
-    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
         """Run ``fn`` now and return a finished future."""
-        future: Future[object] = Future()
+        future: Future[T] = Future()
         try:
             future.set_result(fn(*args, **kwargs))
         except BaseException as exc:
