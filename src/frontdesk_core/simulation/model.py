@@ -14,6 +14,7 @@ Time inside the simulation is minutes after local midnight of the simulated day.
 from __future__ import annotations
 
 import math
+import os
 import random
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from frontdesk_core.booking.slots import Slot
 from frontdesk_core.config.models import Config
 from frontdesk_core.errors import CapacityError, CommandError, InvalidStateError
 from frontdesk_core.opening.hours import WEEKDAYS, OpeningCalendar
-from frontdesk_core.plugins import Hooks, make_plugin_manager
+from frontdesk_core.plugins import LOAD_ENV, Hooks, make_plugin_manager
 from frontdesk_core.queues.tickets import Ticket
 from frontdesk_core.referral.engine import KioskResult
 from frontdesk_core.referral.model import Checklist, Question
@@ -117,7 +118,12 @@ class DaySimulation:
         self.env = simpy.Environment(initial_time=-self._lead(loaded.config))
         self.tz = ZoneInfo(self.config.site.timezone)
         self.clock = SimClock(self.env, datetime.combine(day, time(0), self.tz))
-        hooks = hooks if hooks is not None else Hooks(make_plugin_manager(load_entrypoints=False))
+        if hooks is None:
+            # Installed plugins print tickets, send SMS and serve screens: none of that belongs
+            # in a simulation. A plugin the configuration needs (a call-next policy) is named
+            # in FRONTDESK_LOAD_PLUGINS, as for the live system.
+            chosen = bool(os.environ.get(LOAD_ENV, "").strip())
+            hooks = Hooks(make_plugin_manager(load_entrypoints=chosen))
         self.fd = Frontdesk.open(self.config, store=store, clock=self.clock, plugins=hooks.pm)
         self.obs = DayObservations(day.isoformat())
         self.centres = [self.config.centre(c) for c in loaded.centres]
