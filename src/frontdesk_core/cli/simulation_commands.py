@@ -39,10 +39,9 @@ class ProgressBar:
         self.stream.flush()
 
 
-def _executor(workers: int | None) -> Executor | None:
-    if workers is None:
-        return None
-    if workers <= 1:
+def _executor(workers: int | None) -> Executor:
+    """One pool for the whole command (the planner simulates many rounds)."""
+    if workers is not None and workers <= 1:
         return SerialExecutor()
     return ProcessPoolExecutor(max_workers=workers)
 
@@ -117,13 +116,10 @@ def run_simulate(args: argparse.Namespace) -> int:
     """Simulate a scenario; print the summary; write JSON and the report when asked."""
     loaded = load_scenario(args.scenario)
     bar: Progress = ProgressBar(sys.stderr, "simulating")
-    result = run(
-        loaded,
-        replications=args.replications,
-        seed=args.seed,
-        executor=_executor(args.workers),
-        progress=bar,
-    )
+    with _executor(args.workers) as pool:
+        result = run(
+            loaded, replications=args.replications, seed=args.seed, executor=pool, progress=bar
+        )
     print(summary_table(result, loaded))
     _timing(result)
     if args.json:
@@ -167,14 +163,15 @@ def run_plan(args: argparse.Namespace) -> int:
         if sys.stderr.isatty():
             print(f"round {round_number}: {sum(counters.values())} counter-hours", file=sys.stderr)
 
-    made = plan(
-        loaded,
-        target,
-        replications=args.replications,
-        seed=args.seed,
-        executor=_executor(args.workers),
-        report_round=told,
-    )
+    with _executor(args.workers) as pool:
+        made = plan(
+            loaded,
+            target,
+            replications=args.replications,
+            seed=args.seed,
+            executor=pool,
+            report_round=told,
+        )
     capacity = {c.id: len(c.counters) for c in loaded.config.centres}
     print(f"{'centre':<16} {'hour':>11} {'load (E)':>8} {'Erlang C':>8} {'counters':>8}  met")
     for hour in made.hours:
@@ -208,18 +205,19 @@ def _configure_compare(parser: argparse.ArgumentParser) -> None:
 def run_compare(args: argparse.Namespace) -> int:
     """Two scenarios side by side, queue by queue."""
     results = []
-    for path in (args.first, args.second):
-        loaded = load_scenario(path)
-        bar = ProgressBar(sys.stderr, Path(path).stem)
-        results.append(
-            run(
-                loaded,
-                replications=args.replications,
-                seed=args.seed,
-                executor=_executor(args.workers),
-                progress=bar,
+    scenarios = [load_scenario(path) for path in (args.first, args.second)]
+    with _executor(args.workers) as pool:
+        for path, loaded in zip((args.first, args.second), scenarios, strict=True):
+            bar = ProgressBar(sys.stderr, Path(path).stem)
+            results.append(
+                run(
+                    loaded,
+                    replications=args.replications,
+                    seed=args.seed,
+                    executor=pool,
+                    progress=bar,
+                )
             )
-        )
     a, b = results
     print(f"A: {a.scenario}\nB: {b.scenario}")
     metrics = (
