@@ -111,3 +111,21 @@ def test_scenario_from_log_writes_a_scenario_that_loads(
     replay = load_scenario(out)
     assert replay.scenario.arrivals[0].service == "errand"
     assert main(["scenario-from-log", "--db", str(tmp_path / "none.db"), "--config", str(MMC)])
+
+
+def test_the_scenario_schema_checks_the_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    import jsonschema
+
+    from frontdesk_core.config.types import as_plain
+
+    assert main(["scenario-schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    from ruamel.yaml import YAML
+
+    examples = Path(__file__).parents[2] / "examples"
+    for path in sorted(examples.glob("*/scenarios/*.yaml")):
+        data = as_plain(YAML(typ="safe").load(path.read_text(encoding="utf-8")))
+        data = json.loads(json.dumps(data, default=str))  # dates as the strings YAML wrote
+        jsonschema.validate(data, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"name": "x", "config": "y", "arrivals": [], "typo": 1}, schema)

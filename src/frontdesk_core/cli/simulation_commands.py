@@ -313,6 +313,21 @@ def run_from_log(args: argparse.Namespace) -> int:
     return 0
 
 
+def _configure_schema(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--indent", type=int, default=2, help="indentation of the JSON output")
+
+
+def run_scenario_schema(args: argparse.Namespace) -> int:
+    """Print the JSON Schema of a scenario file, for editors that check YAML as it is typed."""
+    import json
+
+    from frontdesk_core.simulation.scenario import Scenario
+
+    schema = Scenario.model_json_schema(by_alias=True, mode="validation")
+    print(json.dumps(schema, indent=args.indent, ensure_ascii=False))
+    return 0
+
+
 COMMANDS = [
     Command(
         "simulate",
@@ -337,5 +352,11 @@ COMMANDS = [
         "build a scenario from a store's event log",
         _configure_from_log,
         run_from_log,
+    ),
+    Command(
+        "scenario-schema",
+        "print the JSON Schema of a scenario file",
+        _configure_schema,
+        run_scenario_schema,
     ),
 ]

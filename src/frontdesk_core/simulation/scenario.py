@@ -19,7 +19,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, StrictInt, ValidationError, field_validator, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    StrictInt,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from frontdesk_core.booking.model import Weekday
 from frontdesk_core.config.loader import Document, Reporter, display_name, load_config, parse_file
@@ -28,6 +36,7 @@ from frontdesk_core.config.messages import describe, message_for
 from frontdesk_core.config.models import Centre, Config
 from frontdesk_core.config.suggest import unknown
 from frontdesk_core.config.types import (
+    RANGE_PATTERN,
     Duration,
     Identifier,
     Model,
@@ -147,23 +156,34 @@ class Booked(Model):
     no_show: Share = Field(0.05, description="The share who never come.")
 
 
+def _one_or_many(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+_RANGE_SCHEMA = {"type": "string", "pattern": RANGE_PATTERN, "examples": ["09:00-17:00"]}
+Hours = Annotated[
+    list[TimeRangeField],
+    BeforeValidator(_one_or_many),
+    Field(min_length=1),
+    WithJsonSchema(
+        {"anyOf": [_RANGE_SCHEMA, {"type": "array", "items": _RANGE_SCHEMA, "minItems": 1}]}
+    ),
+]
+"""One range of hours like ``"10:00-12:00"``, or a list of them."""
+
+
 class StaffingRule(Model):
     """Counters on duty over hours of the day: a number of them, or named ones."""
 
     centre: Identifier | None = Field(None, description="Default: the only simulated centre.")
     weekdays: list[Weekday] | None = None
-    hours: list[TimeRangeField] = Field(min_length=1)
+    hours: Hours
     counters: StrictInt | list[Identifier] = Field(
         description="How many counters (the first ones of 'pool'), or which ones."
     )
     pool: list[Identifier] | None = Field(
         None, description="Counters to take a number from, in order; default: the centre's."
     )
-
-    @field_validator("hours", mode="before")
-    @classmethod
-    def _one_or_many(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
 
     @field_validator("counters")
     @classmethod
