@@ -22,6 +22,7 @@ def test_called_number_appears_on_the_info_screen_within_a_second(
 
     employee = new_page()
     sign_in(employee, served.url, "anna")
+    screenshot(employee, "employee-choose-counter")
     employee.check('input[value="skranke-1"]')
     employee.click("text=Sign in at the counter")
     started = time.monotonic()

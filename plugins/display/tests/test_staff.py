@@ -137,6 +137,7 @@ def test_staff_pages_need_sign_in_and_the_right_role(
     page = new_page()
     page.goto(f"{served.url}/manager")
     assert "/login" in page.url
+    screenshot(page, "sign-in")
     page.fill("#username", "anna")
     page.fill("#password", "wrong")
     page.click("button[type=submit]")
