@@ -57,6 +57,15 @@ def test_staff_operations_need_a_token_with_the_right_role(api_server: Served) -
     assert httpx.get(f"{url}/counters/skranke-1", headers=forged).status_code == 401
 
 
+def test_password_guessing_is_paused_after_a_few_wrong_tries(api_server: Served) -> None:
+    url = f"{api_server.url}/api/v1/token"
+    guesses = [
+        httpx.post(url, json={"username": "guessed", "password": f"pw{i}"}).status_code
+        for i in range(6)
+    ]
+    assert guesses == [401] * 5 + [429]
+
+
 def test_a_browser_session_needs_its_csrf_token_to_change_anything(api_server: Served) -> None:
     with httpx.Client(base_url=api_server.url) as browser:
         page = browser.get("/login")

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from conftest import EXAMPLE, Served
 from frontdesk_display import plugin
-from frontdesk_display.auth import SECRET_ENV, secret_key
+from frontdesk_display.auth import SECRET_ENV, Throttle, secret_key
 from frontdesk_display.broadcast import CLOSE, QUEUE_SIZE, Broadcaster
 from frontdesk_display.kiosk_sessions import KioskSessions
 from frontdesk_display.passwords import hash_password, verify_password
@@ -130,3 +130,17 @@ def test_the_signing_key_is_kept_in_a_file_so_sessions_survive_a_restart(
     assert secret_key(DisplaySettings()) != secret_key(DisplaySettings())
     monkeypatch.setenv(SECRET_ENV, "from-the-environment")
     assert secret_key(DisplaySettings(), default_file=str(key_file)) == "from-the-environment"
+
+
+def test_the_throttle_pauses_one_user_at_one_address_and_forgets_on_success() -> None:
+    throttle = Throttle(failures=2, window=60, pause=0.05)
+    for _ in range(2):
+        throttle.failed("Anna", "10.0.0.1")
+    assert not throttle.allowed("anna", "10.0.0.1")
+    assert throttle.allowed("anna", "10.0.0.2") and throttle.allowed("bo", "10.0.0.1")
+    time.sleep(0.06)
+    assert throttle.allowed("anna", "10.0.0.1")
+    throttle.failed("anna", "10.0.0.1")
+    throttle.succeeded("anna", "10.0.0.1")
+    throttle.failed("anna", "10.0.0.1")
+    assert throttle.allowed("anna", "10.0.0.1")

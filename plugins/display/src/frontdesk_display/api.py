@@ -204,7 +204,8 @@ async def issue_token(call: Call) -> m.TokenOut:
     """Exchange a username and password for a bearer token."""
     body: m.TokenRequest = call.body
     auth: Authenticator = call.request.app.state.auth
-    user = await call.hub.core.run(auth.check_password, body.username, body.password)
+    address = call.request.client.host if call.request.client else ""
+    user = await call.hub.core.run(auth.check_password, body.username, body.password, address)
     if user is None:
         raise AuthError(401, "wrong username or password")
     return m.TokenOut(token=auth.issue_token(user), expires_in=auth.max_age)
@@ -463,7 +464,7 @@ OPERATIONS: list[Operation] = [
         issue_token,
         m.TokenOut,
         body=m.TokenRequest,
-        errors=[401],
+        errors=[401, 429],
     ),
     Operation(
         "GET",

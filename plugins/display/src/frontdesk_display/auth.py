@@ -13,6 +13,8 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
+import threading
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -89,23 +91,69 @@ def secret_key(settings: DisplaySettings, *, default_file: str | None = None) ->
     return os.environ.get(SECRET_ENV) or secrets.token_urlsafe(48)
 
 
+class Throttle:
+    """Slows down password guessing: a few failures per user and address, then a pause.
+
+    Kept in memory (a restart forgets it); wall-clock time here is no domain time.
+    """
+
+    def __init__(self, failures: int = 5, window: float = 300.0, pause: float = 60.0) -> None:
+        self.failures, self.window, self.pause = failures, window, pause
+        self._seen: dict[tuple[str, str], list[float]] = {}
+        self._lock = threading.Lock()
+
+    def allowed(self, username: str, address: str) -> bool:
+        """Whether another try is allowed now."""
+        now = time.monotonic()
+        with self._lock:
+            recent = [
+                t for t in self._seen.get((username.lower(), address), []) if now - t < self.window
+            ]
+            return len(recent) < self.failures or now - recent[-1] >= self.pause
+
+    def failed(self, username: str, address: str) -> None:
+        """Count a wrong password."""
+        now = time.monotonic()
+        with self._lock:
+            if len(self._seen) > 10_000:  # never grow without bound under a flood
+                self._seen.clear()
+            key = (username.lower(), address)
+            recent = [t for t in self._seen.get(key, []) if now - t < self.window]
+            self._seen[key] = [*recent, now][-self.failures :]
+
+    def succeeded(self, username: str, address: str) -> None:
+        """Forget the failures after a right password."""
+        with self._lock:
+            self._seen.pop((username.lower(), address), None)
+
+
 class Authenticator:
     """Checks passwords, reads sessions and tokens, and guards handlers."""
 
     def __init__(self, settings: DisplaySettings, secret: str) -> None:
         self.settings = settings
         self._tokens = URLSafeTimedSerializer(secret, salt="frontdesk-display-api")
+        self.throttle = Throttle()
 
     @property
     def max_age(self) -> int:
         """Seconds a session or token stays valid."""
         return int(self.settings.session.max_age.total_seconds())
 
-    def check_password(self, username: str, password: str) -> User | None:
-        """The user, when the password is right."""
+    def check_password(self, username: str, password: str, address: str = "") -> User | None:
+        """The user, when the password is right (and not too many were wrong just before).
+
+        Raises :class:`AuthError` 429 while the user and address are paused.
+        """
+        if not self.throttle.allowed(username, address):
+            raise AuthError(429, "too many wrong passwords; wait a minute and try again")
         user = self.settings.user(username)
         ok = verify_password(password, user.password_hash if user else _DUMMY_HASH)
-        return user if ok and user is not None else None
+        if ok and user is not None:
+            self.throttle.succeeded(username, address)
+            return user
+        self.throttle.failed(username, address)
+        return None
 
     def staff(self, user: User, *, via_token: bool = False) -> Staff:
         """The :class:`Staff` of a configured user."""

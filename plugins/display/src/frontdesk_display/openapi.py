@@ -27,6 +27,7 @@ STATUS_TEXT = {
     409: "Does not fit the current state",
     415: "The body must be application/json",
     422: "Invalid input",
+    429: "Too many tries; wait a little",
 }
 
 

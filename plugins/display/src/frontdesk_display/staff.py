@@ -56,8 +56,13 @@ async def login(request: Request) -> Response:
     target = _safe_next(form.get("next"))
     hub: Hub = request.app.state.hub
     user = None
-    if isinstance(username, str) and isinstance(password, str):
-        user = await hub.core.run(auth.check_password, username.strip(), password)
+    address = request.client.host if request.client else ""
+    try:
+        if isinstance(username, str) and isinstance(password, str):
+            user = await hub.core.run(auth.check_password, username.strip(), password, address)
+    except AuthError as exc:
+        flash(request, exc.message)
+        return render(request, "login.html", {"next": target}, status_code=exc.status)
     if user is None:
         flash(request, "Wrong username or password.")
         return render(request, "login.html", {"next": target}, status_code=401)
