@@ -17,9 +17,11 @@ CPH = ZoneInfo("Europe/Copenhagen")
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=CPH)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", "postgres", "memory"])
 def store(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[EventStore]:
-    if request.param == "sqlite":
+    if request.param == "memory":
+        opened = open_store("memory://")
+    elif request.param == "sqlite":
         opened = open_store(str(tmp_path) + "/events.db")  # type: ignore[operator]
     else:
         base: str = request.getfixturevalue("postgres_url")

@@ -106,7 +106,7 @@ class DaySimulation:
         rng: random.Random,
         *,
         hooks: Hooks | None = None,
-        store: str | EventStore = ":memory:",
+        store: str | EventStore = "memory://",
     ) -> None:
         self.loaded = loaded
         self.scenario = loaded.scenario

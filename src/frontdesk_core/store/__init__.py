@@ -6,6 +6,7 @@ import sqlite3
 
 from frontdesk_core.errors import StoreError
 from frontdesk_core.store.base import Event, EventStore, NewEvent, Transaction
+from frontdesk_core.store.memory import MemoryStore
 from frontdesk_core.store.sqlite import SqliteStore
 
 
@@ -13,8 +14,11 @@ def open_store(url: str = ":memory:") -> EventStore:
     """Open a store from a URL.
 
     A SQLite file path, ``sqlite:///PATH`` or ``:memory:`` gives the embedded
-    store; ``postgresql://user@host:port/db`` the server store (``postgres`` extra).
+    store; ``postgresql://user@host:port/db`` the server store (``postgres`` extra);
+    ``memory://`` a store that keeps nothing after the process (simulations).
     """
+    if url == "memory://":
+        return MemoryStore()
     if url.startswith(("postgresql://", "postgres://")):
         try:
             from frontdesk_core.store.postgres import PostgresStore
@@ -40,4 +44,12 @@ def open_store(url: str = ":memory:") -> EventStore:
         raise StoreError(f"cannot open the SQLite store '{url}': {exc}") from exc
 
 
-__all__ = ["Event", "EventStore", "NewEvent", "SqliteStore", "Transaction", "open_store"]
+__all__ = [
+    "Event",
+    "EventStore",
+    "MemoryStore",
+    "NewEvent",
+    "SqliteStore",
+    "Transaction",
+    "open_store",
+]

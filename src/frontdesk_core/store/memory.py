@@ -1,0 +1,168 @@
+"""A store that lives in the process's memory only: for simulations and quick tests.
+
+It keeps the same contract as the durable stores (log order, transactions that
+either commit whole or leave nothing, counters, personal data apart) but keeps
+nothing after the process ends. The simulator runs the real engine on it, so a
+simulated day costs no disk or SQL work. Never use it for a live reception.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from frontdesk_core.store.base import Event, NewEvent
+
+
+def _utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("the store needs timezone-aware times")
+    return moment.astimezone(UTC)
+
+
+def _matches(
+    event: Event,
+    kinds: Sequence[str] | None,
+    key: str | None,
+    centre_id: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> bool:
+    return (
+        (kinds is None or event.kind in kinds)
+        and (key is None or event.key == key)
+        and (centre_id is None or event.centre_id == centre_id)
+        and (since is None or event.at >= since)
+        and (until is None or event.at < until)
+    )
+
+
+class _MemoryTransaction:
+    """Appends and counters kept aside until the transaction commits."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.store = store
+        self.pending: list[Event] = []
+        self.counters: dict[str, int] = {}
+
+    def append(self, events: Sequence[NewEvent]) -> list[Event]:
+        out = []
+        seq = len(self.store.events) + len(self.pending)
+        for event in events:
+            seq += 1
+            out.append(
+                Event(event.kind, event.key, _utc(event.at), event.centre_id, dict(event.data), seq)
+            )
+        self.pending += out
+        return out
+
+    def read(
+        self,
+        *,
+        after: int = 0,
+        kinds: Sequence[str] | None = None,
+        key: str | None = None,
+        centre_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Iterator[Event]:
+        since_utc = _utc(since) if since is not None else None
+        until_utc = _utc(until) if until is not None else None
+        for event in self.store.events_after(after):
+            if _matches(event, kinds, key, centre_id, since_utc, until_utc):
+                yield event
+        for event in self.pending:
+            if event.seq > after and _matches(event, kinds, key, centre_id, since_utc, until_utc):
+                yield event
+
+    def counter(self, name: str) -> int:
+        value = self.counters.get(name, self.store.counters.get(name, 0)) + 1
+        self.counters[name] = value
+        return value
+
+
+class MemoryStore:
+    """The event log in a list: the store contract without durability."""
+
+    def __init__(self) -> None:
+        self.url = "memory://"
+        self.events: list[Event] = []
+        self.counters: dict[str, int] = {}
+        self._personal: dict[str, tuple[dict[str, str], datetime]] = {}
+        self._lock = threading.RLock()
+
+    def events_after(self, seq: int) -> list[Event]:
+        """Committed events with a ``seq`` above ``seq`` (the log is dense: seq = index + 1)."""
+        # Only this store appends, so seq n is at index n - 1.
+        return self.events[max(seq, 0) :]
+
+    @contextmanager
+    def transaction(self) -> Iterator[_MemoryTransaction]:
+        """Exclusive; the appends and counters take effect only if the block succeeds."""
+        with self._lock:
+            tx = _MemoryTransaction(self)
+            yield tx
+            self.events += tx.pending
+            self.counters.update(tx.counters)
+
+    def append(self, events: Sequence[NewEvent]) -> list[Event]:
+        """Append events in one transaction."""
+        with self.transaction() as tx:
+            return tx.append(events)
+
+    def read(
+        self,
+        *,
+        after: int = 0,
+        kinds: Sequence[str] | None = None,
+        key: str | None = None,
+        centre_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Iterator[Event]:
+        """Committed events in log order matching every filter given."""
+        with self._lock:
+            found = list(
+                _MemoryTransaction(self).read(
+                    after=after, kinds=kinds, key=key, centre_id=centre_id, since=since, until=until
+                )
+            )
+        return iter(found)
+
+    def counter(self, name: str) -> int:
+        """Increment and return a named counter."""
+        with self.transaction() as tx:
+            return tx.counter(name)
+
+    def last_seq(self) -> int:
+        """The ``seq`` of the newest event (0 when the log is empty)."""
+        return len(self.events)
+
+    def put_personal(self, ref: str, data: Mapping[str, str], expires_at: datetime) -> None:
+        """Keep personal data under ``ref`` until ``expires_at``."""
+        with self._lock:
+            self._personal[ref] = (dict(data), _utc(expires_at))
+
+    def get_personal(self, ref: str) -> dict[str, str] | None:
+        """Personal data kept under ``ref``."""
+        kept = self._personal.get(ref)
+        return dict(kept[0]) if kept else None
+
+    def delete_personal(self, ref: str) -> None:
+        """Forget the personal data under ``ref``."""
+        with self._lock:
+            self._personal.pop(ref, None)
+
+    def purge_personal(self, now: datetime) -> int:
+        """Delete personal data whose retention has run out."""
+        limit = _utc(now)
+        with self._lock:
+            expired = [ref for ref, (_, until) in self._personal.items() if until <= limit]
+            for ref in expired:
+                del self._personal[ref]
+        return len(expired)
+
+    def close(self) -> None:
+        """Nothing to close."""
