@@ -14,17 +14,21 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
-from conftest import EXAMPLE, Served
+from conftest import EXAMPLE, SETTINGS, Served, monday_morning
 from frontdesk_display import plugin
 from frontdesk_display.auth import SECRET_ENV, Throttle, secret_key
 from frontdesk_display.broadcast import CLOSE, QUEUE_SIZE, Broadcaster
+from frontdesk_display.hub import Hub
 from frontdesk_display.kiosk_sessions import KioskSessions
 from frontdesk_display.passwords import hash_password, verify_password
 from frontdesk_display.settings import DisplaySettings, settings_of
 
+from frontdesk_core.app import Frontdesk
 from frontdesk_core.config.loader import load_config
+from frontdesk_core.config.models import Config
 from frontdesk_core.errors import ConfigError
 from frontdesk_core.plugins import Hooks, make_plugin_manager
+from frontdesk_core.queues.tickets import TicketState
 
 T = TypeVar("T")
 
@@ -144,3 +148,21 @@ def test_the_throttle_pauses_one_user_at_one_address_and_forgets_on_success() ->
     throttle.succeeded("anna", "10.0.0.1")
     throttle.failed("anna", "10.0.0.1")
     assert throttle.allowed("anna", "10.0.0.1")
+
+
+def test_housekeeping_turns_expired_calls_into_no_shows(kobenhavn: Config) -> None:
+    clock = monday_morning()
+    pm = make_plugin_manager(load_entrypoints=False)
+    with Frontdesk.open(kobenhavn, store=":memory:", clock=clock, plugins=pm) as fd:
+        fd.queues.sign_in("skranke-1", "A17")
+        ticket = fd.queues.issue("pas")
+        fd.queues.call_next("skranke-1")
+        hub = Hub(fd, SETTINGS)
+        try:
+            assert hub.housekeeping()["no_show_calls"] == 0
+            clock.advance(fd.config.queue("pas").no_show_after)
+            figures = hub.housekeeping()
+        finally:
+            hub.core.close()
+        assert figures["no_show_calls"] == 1
+        assert fd.queues.ticket(ticket.id).state is TicketState.NO_SHOW

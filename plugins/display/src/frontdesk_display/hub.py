@@ -27,6 +27,8 @@ from frontdesk_display.state import DisplayState
 log = logging.getLogger("frontdesk.display")
 WATCH_SECONDS = 1.0
 """How often the event log is checked for changes made by other processes."""
+HOUSEKEEPING_SECONDS = 30.0
+"""How often the timed rules run: no-show timeouts, reminders, booking no-shows, purge."""
 
 
 def screen_topic(centre_id: str) -> str:
@@ -53,6 +55,7 @@ class Hub:
         self._pending: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._watcher: asyncio.Task[None] | None = None
+        self._keeper: asyncio.Task[None] | None = None
 
     # -- life cycle ------------------------------------------------------------------
 
@@ -62,11 +65,13 @@ class Hub:
         if not self.fd.hooks.pm.is_registered(self.listener):
             self.fd.hooks.pm.register(self.listener, name=f"frontdesk-display-{id(self)}")
         self._watcher = loop.create_task(self._watch())
+        self._keeper = loop.create_task(self._keep_house())
 
     def stop(self) -> None:
         """Stop listening and end every stream."""
-        if self._watcher is not None:
-            self._watcher.cancel()
+        for task in (self._watcher, self._keeper):
+            if task is not None:
+                task.cancel()
         if self.fd.hooks.pm.is_registered(self.listener):
             self.fd.hooks.pm.unregister(self.listener)
         self.broadcaster.close_all()
@@ -166,6 +171,30 @@ class Hub:
                 seen = newest
                 for centre_id in self.centre_ids():
                     self._schedule(centre_id)
+
+    def housekeeping(self) -> dict[str, int]:
+        """Run the timed rules once: called tickets past their ``no_show_after`` become
+        no-shows; due reminders go out; missed bookings are recorded; personal data past
+        retention is purged. Safe with several servers on one store."""
+        expired = self.fd.queues.expire_calls()
+        done = self.fd.booking.housekeeping()
+        return {
+            "no_show_calls": len(expired),
+            "reminders": done.reminders,
+            "booking_no_shows": done.no_shows,
+            "purged": done.purged,
+        }
+
+    async def _keep_house(self) -> None:
+        while True:
+            await asyncio.sleep(HOUSEKEEPING_SECONDS)
+            try:
+                figures = await self.core.run(self.housekeeping)
+            except Exception:  # the next round tries again; the server stays up
+                log.exception("housekeeping failed")
+                continue
+            if any(figures.values()):
+                log.info("housekeeping", extra=figures)
 
     async def _record_fault(self, fault: DeviceFault) -> None:
         try:
