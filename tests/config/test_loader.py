@@ -126,3 +126,16 @@ def test_anchors_and_merge_keys_work(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     config = load_config(path)
     assert config.centre("main").opening_hours.tue == config.centre("main").opening_hours.mon
+
+
+def test_includes_may_reach_shared_files_outside_the_folder(tmp_path: Path) -> None:
+    split_base(tmp_path / "shared")
+    (tmp_path / "shared" / "site.yaml").unlink()
+    site = BASE.read_text(encoding="utf-8").split("\ncentres:")[0]
+    (tmp_path / "town").mkdir()
+    (tmp_path / "town" / "frontdesk.yaml").write_text(
+        site + "\ninclude:\n  - ../shared/centres.yaml\n  - ../shared/documents.yaml\n"
+        f"  - {tmp_path / 'shared'}/services.yaml\n  - {tmp_path / 'shared'}/t*.yaml\n",
+        encoding="utf-8",
+    )
+    assert load_config(tmp_path / "town") == load_config(BASE)

@@ -11,6 +11,7 @@ document section by section, validated with pydantic (shapes), then linked
 
 from __future__ import annotations
 
+import glob
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -266,13 +267,15 @@ def _includes(root: Path, node: Any, name: str) -> tuple[list[Path], list[Proble
     problems: list[Problem] = []
     for index, pattern in enumerate(value):
         item_line, item_col = value.lc.data[index] if hasattr(value, "lc") else (pos[2], pos[3])
-        if not isinstance(pattern, str):
-            problems.append(
-                Problem(name, item_line + 1, item_col + 1, "an include must be a file pattern")
-            )
+        here = Problem(name, item_line + 1, item_col + 1, "")
+        if not isinstance(pattern, str) or not pattern.strip():
+            problems.append(_with(here, "an include must be a file pattern"))
             continue
+        # glob.glob, unlike Path.glob, takes absolute patterns and '..' too.
         matches = sorted(
-            p for p in root.parent.glob(pattern) if p.is_file() and p.suffix in YAML_SUFFIXES
+            Path(p)
+            for p in glob.glob(os.path.join(root.parent, pattern), recursive=True)
+            if Path(p).is_file() and Path(p).suffix in YAML_SUFFIXES
         )
         if not matches:
             problems.append(
