@@ -90,3 +90,48 @@ class EventStore(Transaction, Protocol):
     def close(self) -> None:
         """Close the store's connections."""
         ...
+
+
+class LogStore:
+    """What every store does the same way on top of its own transactions.
+
+    A store supplies ``transaction()`` (exclusive, commit or roll back) and
+    ``_snapshot()`` (a read view of what is committed, under the store's lock);
+    appending, reading and counting outside a transaction are built from them.
+    """
+
+    def transaction(self) -> AbstractContextManager[Transaction]:
+        """An exclusive write transaction: commit on success, roll back on error."""
+        raise NotImplementedError
+
+    def _snapshot(self) -> AbstractContextManager[Transaction]:
+        raise NotImplementedError
+
+    def append(self, events: Sequence[NewEvent]) -> list[Event]:
+        """Append events in one transaction."""
+        with self.transaction() as tx:
+            return tx.append(events)
+
+    def read(
+        self,
+        *,
+        after: int = 0,
+        kinds: Sequence[str] | None = None,
+        key: str | None = None,
+        centre_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Iterator[Event]:
+        """Committed events in log order matching every filter given."""
+        with self._snapshot() as view:
+            found = list(
+                view.read(
+                    after=after, kinds=kinds, key=key, centre_id=centre_id, since=since, until=until
+                )
+            )
+        return iter(found)
+
+    def counter(self, name: str) -> int:
+        """Increment and return a named counter in its own transaction."""
+        with self.transaction() as tx:
+            return tx.counter(name)

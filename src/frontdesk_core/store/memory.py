@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from frontdesk_core.store.base import Event, NewEvent
+from frontdesk_core.store.base import Event, LogStore, NewEvent
 
 
 def _utc(moment: datetime) -> datetime:
@@ -83,7 +83,7 @@ class _MemoryTransaction:
         return value
 
 
-class MemoryStore:
+class MemoryStore(LogStore):
     """The event log in a list: the store contract without durability."""
 
     def __init__(self) -> None:
@@ -107,34 +107,10 @@ class MemoryStore:
             self.events += tx.pending
             self.counters.update(tx.counters)
 
-    def append(self, events: Sequence[NewEvent]) -> list[Event]:
-        """Append events in one transaction."""
-        with self.transaction() as tx:
-            return tx.append(events)
-
-    def read(
-        self,
-        *,
-        after: int = 0,
-        kinds: Sequence[str] | None = None,
-        key: str | None = None,
-        centre_id: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-    ) -> Iterator[Event]:
-        """Committed events in log order matching every filter given."""
+    @contextmanager
+    def _snapshot(self) -> Iterator[_MemoryTransaction]:
         with self._lock:
-            found = list(
-                _MemoryTransaction(self).read(
-                    after=after, kinds=kinds, key=key, centre_id=centre_id, since=since, until=until
-                )
-            )
-        return iter(found)
-
-    def counter(self, name: str) -> int:
-        """Increment and return a named counter."""
-        with self.transaction() as tx:
-            return tx.counter(name)
+            yield _MemoryTransaction(self)
 
     def last_seq(self) -> int:
         """The ``seq`` of the newest event (0 when the log is empty)."""

@@ -18,7 +18,7 @@ from typing import Any
 
 import psycopg
 
-from frontdesk_core.store.base import Event, NewEvent
+from frontdesk_core.store.base import Event, LogStore, NewEvent
 
 WRITE_LOCK = 0x46524F4E  # any fixed number: the one lock all frontdesk writers take
 
@@ -115,7 +115,7 @@ class _PostgresTransaction:
         return int(row[0])
 
 
-class PostgresStore:
+class PostgresStore(LogStore):
     """The event log in a PostgreSQL database, given by a ``postgresql://`` URL."""
 
     def __init__(self, url: str) -> None:
@@ -133,34 +133,10 @@ class PostgresStore:
             self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             yield _PostgresTransaction(self._conn)
 
-    def append(self, events: Sequence[NewEvent]) -> list[Event]:
-        """Append events in one transaction."""
-        with self.transaction() as tx:
-            return tx.append(events)
-
-    def read(
-        self,
-        *,
-        after: int = 0,
-        kinds: Sequence[str] | None = None,
-        key: str | None = None,
-        centre_id: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-    ) -> Iterator[Event]:
-        """Committed events in log order matching every filter given."""
+    @contextmanager
+    def _snapshot(self) -> Iterator[_PostgresTransaction]:
         with self._lock:
-            events = list(
-                _PostgresTransaction(self._conn).read(
-                    after=after, kinds=kinds, key=key, centre_id=centre_id, since=since, until=until
-                )
-            )
-        return iter(events)
-
-    def counter(self, name: str) -> int:
-        """Increment and return a named counter in its own transaction."""
-        with self.transaction() as tx:
-            return tx.counter(name)
+            yield _PostgresTransaction(self._conn)
 
     def last_seq(self) -> int:
         """The ``seq`` of the newest event (0 when the log is empty)."""

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from frontdesk_core.store.base import Event, NewEvent
+from frontdesk_core.store.base import Event, LogStore, NewEvent
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -121,7 +121,7 @@ class _SqliteTransaction:
         return int(row[0])
 
 
-class SqliteStore:
+class SqliteStore(LogStore):
     """The event log in one SQLite file (or ``:memory:``), safe across threads and processes."""
 
     def __init__(self, path: str = ":memory:", *, timeout: float = 30.0) -> None:
@@ -153,34 +153,10 @@ class SqliteStore:
                     self._conn.execute("ROLLBACK")
                 raise
 
-    def append(self, events: Sequence[NewEvent]) -> list[Event]:
-        """Append events in one transaction."""
-        with self.transaction() as tx:
-            return tx.append(events)
-
-    def read(
-        self,
-        *,
-        after: int = 0,
-        kinds: Sequence[str] | None = None,
-        key: str | None = None,
-        centre_id: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-    ) -> Iterator[Event]:
-        """Committed events in log order matching every filter given."""
+    @contextmanager
+    def _snapshot(self) -> Iterator[_SqliteTransaction]:
         with self._lock:
-            events = list(
-                _SqliteTransaction(self._conn).read(
-                    after=after, kinds=kinds, key=key, centre_id=centre_id, since=since, until=until
-                )
-            )
-        return iter(events)
-
-    def counter(self, name: str) -> int:
-        """Increment and return a named counter in its own transaction."""
-        with self.transaction() as tx:
-            return tx.counter(name)
+            yield _SqliteTransaction(self._conn)
 
     def last_seq(self) -> int:
         """The ``seq`` of the newest event (0 when the log is empty)."""
