@@ -88,7 +88,6 @@ BASE: dict[str, Any] = {
             "kiosks": [{"id": "k1", "name": "Kiosk 1"}],
             "tree": "reception",
             "booking": {
-                "walk_in_booking": True,
                 "check_in_early": "30 min",
                 "check_in_late": "10 min",
                 "breaks": [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictBool, StrictInt, StringConstraints
+from pydantic import Field, StrictInt, StringConstraints
 
 from frontdesk_core.config.types import Duration, Identifier, Model, TimeRangeField
 
@@ -66,9 +66,6 @@ class CentreBooking(Model):
         description="What happens to a citizen who checks in after the late window.",
     )
     breaks: list[Break] = []
-    walk_in_booking: StrictBool = Field(
-        False, description="Kiosks offer walk-ins the next free slot today."
-    )
     walk_in_queue: Identifier | None = Field(
         None,
         description=(
