@@ -44,6 +44,16 @@ def test_check_in_with_the_code_through_the_tree(
     assert called is not None and called.id == ticket.id != walk_in.id
 
 
+def test_where_to_go_is_told_in_the_kiosk_language(fd: Frontdesk, clock: ManualClock) -> None:
+    booking = fd.booking.book("passport", at(24, 10), contact=Contact(phone=PHONE), language="da")
+    clock.set(at(24, 9, 50))
+    session = fd.referral.start("main", language="en")
+    session.answer("booked")
+    result = fd.referral.complete(session, kiosk_id="k1", booking_code=booking.code)
+    assert result.where == "Ground floor, counter 1"
+    assert fd.booking.find(booking.code).language == "da"
+
+
 def recorder_tickets(recorder: HookRecorder) -> list[Ticket]:
     """Tickets issued, as the ``ticket_issued`` hook saw them."""
     return [call["ticket"] for call in recorder.named("frontdesk_ticket_issued")]

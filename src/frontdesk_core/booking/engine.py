@@ -78,7 +78,7 @@ class CheckInResult:
     ticket: Ticket | None
     action: CheckInAction
     where: str | None
-    """Where to go, in the booking's language (counter location or waiting area)."""
+    """Where to go (counter location or waiting area), in the kiosk's or the booking's language."""
 
 
 @dataclass(frozen=True)
@@ -576,8 +576,12 @@ class BookingEngine:
 
     # -- check-in -------------------------------------------------------------------------
 
-    def check_in(self, code: str | None = None, *, phone: str | None = None) -> CheckInResult:
+    def check_in(
+        self, code: str | None = None, *, phone: str | None = None, language: str | None = None
+    ) -> CheckInResult:
         """Check in at a kiosk by booking code or by phone number.
+
+        ``where`` is told in ``language`` (the kiosk's), else in the booking's.
 
         On time (within the centre's early and late windows) the booked ticket joins
         the service's queue for its time; a late arrival follows the centre's
@@ -656,7 +660,9 @@ class BookingEngine:
             booking = entry.booking
         log.info("booking checked in", extra={"booking": booking.id, "action": str(action)})
         self.hooks.citizen_checked_in(booking, ticket)
-        return CheckInResult(booking, ticket, action, self._where(booking, queue_id, action))
+        return CheckInResult(
+            booking, ticket, action, self._where(booking, queue_id, action, language)
+        )
 
     def _today_by_phone(self, phone: str) -> _Entry:
         now = self._now()
@@ -675,10 +681,12 @@ class BookingEngine:
             )
         return min(matches, key=lambda e: abs(e.start - now))
 
-    def _where(self, booking: Booking, queue_id: str, action: CheckInAction) -> str | None:
+    def _where(
+        self, booking: Booking, queue_id: str, action: CheckInAction, language: str | None
+    ) -> str | None:
         """The counter's location for a booked ticket, else the queue's waiting area."""
         centre = self.config.centre(booking.centre_id)
-        language = booking.language
+        language = language or booking.language
         if action is not CheckInAction.WALK_IN and booking.counter_id is not None:
             for counter in centre.counters:
                 if counter.id == booking.counter_id and counter.location:

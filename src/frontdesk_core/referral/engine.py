@@ -334,7 +334,7 @@ class ReferralEngine:
         if code is None and phone is None:
             self._record(session, outcome, handed_over=True)
             return KioskResult(session.id, outcome, outcome.text, next_step=ENTER_BOOKING_CODE)
-        checked = self.fd.booking.check_in(code, phone=phone)
+        checked = self.fd.booking.check_in(code, phone=phone, language=session.language)
         ticket, wait, printed = checked.ticket, None, None
         if ticket is not None:
             wait = self.fd.queues.estimate(ticket.id)
