@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from frontdesk_core.config.models import Config
@@ -71,6 +71,23 @@ COUNTER_KINDS = (
 )
 KINDS = (*TICKET_KINDS, *COUNTER_KINDS, DAY_ENDED)
 """Every event kind the queue engine writes."""
+
+R = TypeVar("R")
+
+
+def replace(record: R, **changes: Any) -> R:
+    """A copy of a frozen record with ``changes``: :func:`dataclasses.replace` without
+    re-running ``__init__``, which is most of the cost of applying an event.
+
+    The records changed here (tickets, counters, events) have no ``__post_init__``
+    and hold already-checked values; a misspelt field name still fails.
+    """
+    unknown_fields = changes.keys() - record.__dataclass_fields__.keys()  # type: ignore[attr-defined]
+    if unknown_fields:
+        raise TypeError(f"no such field: {', '.join(sorted(unknown_fields))}")
+    copy = object.__new__(type(record))
+    copy.__dict__.update(record.__dict__, **changes)
+    return copy
 
 
 @dataclass
