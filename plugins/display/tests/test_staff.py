@@ -72,6 +72,43 @@ def test_a_booked_citizen_checks_in_and_the_employee_gets_a_pop_up(
     assert employee.locator("#popup").is_hidden()
 
 
+def test_a_phone_meeting_comes_due_on_its_employee_dashboard_with_the_number(
+    served: Served, new_page: Callable[..., Any]
+) -> None:
+    fd = served.fd
+    clock = fd.clock
+    assert isinstance(clock, ManualClock)
+    now = clock.now()
+    slot = next(
+        s
+        for s in fd.booking.free_slots("tax", now.date(), now.date(), channel="phone")
+        if s.start >= now + timedelta(hours=2)
+    )
+    booking = fd.booking.book(
+        "tax", slot.start, contact=Contact(phone="+45 87 65 43 21"), channel="phone"
+    )
+    counter_id = booking.counter_id or "skranke-4"
+    clock.set(slot.start - timedelta(seconds=2))
+
+    employee = new_page()
+    at_counter(employee, served.url, "anna", counter_id)
+    other = new_page()
+    other_counter = "skranke-1" if counter_id != "skranke-1" else "skranke-2"
+    at_counter(other, served.url, "bo", other_counter)
+    assert employee.locator("#phone-meetings").count() == 0
+    # The page knows when the meeting comes due and shows it then, number and all.
+    clock.set(slot.start)
+    employee.wait_for_selector("#phone-meetings", timeout=5000)
+    assert employee.locator(".phone-number").text_content() == "+4587654321"
+    screenshot(employee, "employee-phone-meeting")
+    other.reload()
+    assert other.locator("#phone-meetings").count() == 0  # only its own employee sees it
+    employee.click("#phone-meetings button[value=reached]")
+    employee.wait_for_selector(f'[data-counter="{counter_id}"]')
+    assert employee.locator("#phone-meetings").count() == 0
+    assert fd.booking.find(booking.code).state == "done"
+
+
 def test_a_manager_closes_a_counter_and_edits_the_info_pane(
     served: Served, new_page: Callable[..., Any]
 ) -> None:

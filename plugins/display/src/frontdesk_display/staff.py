@@ -9,8 +9,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from frontdesk_core.app import Frontdesk
+from frontdesk_core.booking.records import BookingState
 from frontdesk_core.config.models import Centre, Counter
-from frontdesk_core.errors import FrontdeskError
+from frontdesk_core.config.types import text_in
+from frontdesk_core.errors import FrontdeskError, NotFoundError
 from frontdesk_display.auth import Authenticator, AuthError, Staff, check_csrf, require
 from frontdesk_display.broadcast import Message
 from frontdesk_display.hub import Hub, staff_topic
@@ -105,6 +108,7 @@ async def dashboard(request: Request, user: Staff) -> Response:
         return {
             "serving": ticket_view(hub.fd, serving, language) if serving else None,
             "status": hub.staff_status(centre.id),
+            "phone": phone_meetings(hub.fd, centre.id, counter.id, language),
         }
 
     data = await hub.core.run(read)
@@ -125,8 +129,68 @@ async def dashboard(request: Request, user: Staff) -> Response:
             "status": data["status"],
             "queues": queues,
             "mine": {"ticket_id": mine.get("ticket_id"), "status": mine.get("status")},
+            "phone_due": data["phone"]["due"],
+            "phone_next_in": data["phone"]["next_in"],
         },
     )
+
+
+def phone_meetings(fd: Frontdesk, centre_id: str, counter_id: str, language: str) -> dict[str, Any]:
+    """The phone meetings of a counter whose time has come (with the number to call: this
+    page is the employee's own), and the seconds until the next one comes due."""
+    now = fd.clock.now()
+    due = [
+        {
+            "code": m.booking.code,
+            "time": f"{m.booking.start.astimezone(fd.tz):%H:%M}",
+            "service": text_in(fd.config.service(m.booking.service_id).name, language, language),
+            "phone": m.phone,
+            "name": m.name,
+        }
+        for m in fd.booking.phone_meetings_due(now, counter_id=counter_id)
+    ]
+    later = [
+        b.start
+        for b in fd.booking.bookings_on(now.astimezone(fd.tz).date(), centre_id=centre_id)
+        if b.channel == "phone"
+        and b.counter_id == counter_id
+        and b.state == BookingState.BOOKED
+        and b.start > now
+    ]
+    next_in = (min(later) - now).total_seconds() if later else None
+    return {"due": due, "next_in": next_in}
+
+
+@require("employee", on_denied=denied)
+async def phone_done(request: Request, user: Staff) -> Response:
+    """The employee ended a phone meeting: reached (done) or no answer (a no-show)."""
+    hub: Hub = request.app.state.hub
+    counter_id = request.session.get(COUNTER_KEY)
+    form = await request.form()
+    code, outcome = form.get("code"), form.get("outcome")
+    if (
+        not isinstance(counter_id, str)
+        or not isinstance(code, str)
+        or outcome
+        not in (
+            "reached",
+            "no_answer",
+        )
+    ):
+        flash(request, "Choose a phone meeting of your counter.")
+        return redirect(request, "staff")
+
+    def finish() -> None:
+        mine = {m.booking.code for m in hub.fd.booking.phone_meetings_due(counter_id=counter_id)}
+        if code not in mine:
+            raise NotFoundError("that phone meeting is not one of this counter's")
+        hub.fd.booking.finish_phone_meeting(code, reached=outcome == "reached")
+
+    try:
+        await hub.core.run(finish)
+    except FrontdeskError as exc:
+        flash(request, str(exc))
+    return redirect(request, "staff")
 
 
 @require("employee", on_denied=denied)
@@ -221,5 +285,6 @@ def routes() -> list[BaseRoute]:
         Route("/staff/counter", choose_counter, name="choose_counter", methods=["POST"]),
         Route("/staff/leave", leave_counter, name="leave_counter", methods=["POST"]),
         Route("/staff/do/{action}", counter_action, name="counter_action", methods=["POST"]),
+        Route("/staff/phone", phone_done, name="phone_done", methods=["POST"]),
         Route("/events/staff/{centre_id}", staff_events, name="staff_events"),
     ]

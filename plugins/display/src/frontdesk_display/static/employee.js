@@ -30,6 +30,12 @@
       window.location.reload();
     }
   }
+  // A phone meeting of this counter comes due: show it with the number to call.
+  if (config.phone_next_in !== null && config.phone_next_in >= 0) {
+    window.setTimeout(function () {
+      if (popup.hidden && !submitting) { window.location.reload(); }
+    }, Math.min(config.phone_next_in * 1000 + 500, 2147483000));
+  }
   liveStream("/events/staff/" + encodeURIComponent(config.centre),
     {status: status, checked_in: checkedIn}, showLink);
 })();
