@@ -46,6 +46,7 @@ from frontdesk_core.simulation.scenario import (
     counters_on_duty,
     minute_of,
 )
+from frontdesk_core.simulation.staffed import staffed_config
 from frontdesk_core.store.base import EventStore
 
 Process = Generator[simpy.Event, Any, None]
@@ -124,6 +125,8 @@ class DaySimulation:
             # in FRONTDESK_LOAD_PLUGINS, as for the live system.
             chosen = bool(os.environ.get(LOAD_ENV, "").strip())
             hooks = Hooks(make_plugin_manager(load_entrypoints=chosen))
+        # Counters take bookings only while the scenario has them on duty.
+        self.config = staffed_config(self.scenario, self.config, loaded.centres, day, self.tz)
         self.fd = Frontdesk.open(self.config, store=store, clock=self.clock, plugins=hooks.pm)
         self.obs = DayObservations(day.isoformat())
         self.centres = [self.config.centre(c) for c in loaded.centres]
