@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PLUGIN_DIRS := $(patsubst %/pyproject.toml,%,$(wildcard plugins/*/pyproject.toml))
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test lint typecheck pytest demo docs-reference benchmarks system-deps clean
+.PHONY: install test lint typecheck pytest demo docs docs-reference benchmarks system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ test: lint typecheck pytest
 
 demo: install
 	@bash scripts/demo.sh
+
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict --site-dir site
 
 docs-reference: $(STAMP)
 	$(BIN)/python -m frontdesk_core.docgen docs/reference

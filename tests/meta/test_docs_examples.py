@@ -68,3 +68,14 @@ def test_python_examples(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     namespace: dict[str, object] = {"__name__": "__docs__"}
     for body in blocks(page, "python"):
         exec(compile(body, str(page), "exec"), namespace)
+
+
+def test_the_documentation_site_builds_without_warnings(tmp_path: Path) -> None:
+    mkdocs = Path(sys.executable).with_name("mkdocs")
+    result = subprocess.run(
+        [str(mkdocs), "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site" / "reference" / "hooks" / "index.html").is_file()
