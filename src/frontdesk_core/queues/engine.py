@@ -74,6 +74,9 @@ class QueueEngine:
         self._queue_centre: dict[str, Centre] = {}
         self._counters: dict[str, Counter] = {}
         self._counter_centre: dict[str, Centre] = {}
+        self._centre_counter_ids: dict[str, tuple[str, ...]] = {
+            centre.id: tuple(c.id for c in centre.counters) for centre in config.centres
+        }
         for centre in config.centres:
             self._centres[centre.id] = centre
             for queue in centre.queues:
@@ -185,10 +188,12 @@ class QueueEngine:
     def _stale(self, centre_id: str, today: date) -> bool:
         if any(c == centre_id and d < today for c, d in self.state.open_days):
             return True
-        return any(
-            c.centre_id == centre_id and c.is_open and c.day is not None and c.day < today
-            for c in self.state.counters.values()
-        )
+        counters = self.state.counters
+        for counter_id in self._centre_counter_ids[centre_id]:
+            c = counters[counter_id]
+            if c.is_open and c.day is not None and c.day < today:
+                return True
+        return False
 
     def _closing_events(
         self, centre: Centre, now: datetime, reason: str, before: date | None
