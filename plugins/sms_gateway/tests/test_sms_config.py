@@ -155,3 +155,18 @@ def test_a_template_without_any_text_is_an_error(write_config) -> None:
         "sms:\n  sender: Testby\n  provider: {kind: console}\n  templates:\n    reminder: {}\n"
     )
     assert problems(directory) == ["sms.yaml:5:15: 'reminder' needs at least 1 item"]
+
+
+def test_frontdesk_config_checks_a_written_template_covers_every_site_language(
+    write_config,
+) -> None:
+    directory = write_config(
+        "sms:\n  sender: Testby\n  provider: {kind: console}\n  templates:\n"
+        "    cancelled: {da: 'Aflyst {{ code }}'}\n"
+        "    custom:\n      queue_closed: {en: 'Closed today'}\n"
+    )
+    assert problems(directory) == [
+        "sms.yaml:5:16: the template 'cancelled' has no en text (the site's languages are da, en)",
+        "sms.yaml:7:21: the template 'queue_closed' has no da text "
+        "(the site's languages are da, en)",
+    ]

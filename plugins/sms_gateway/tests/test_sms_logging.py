@@ -39,7 +39,10 @@ def test_no_number_or_text_in_any_log_record(
     caplog.set_level(logging.DEBUG)
     section = http_section(
         sms_peer.url,
-        extra="  templates:\n    custom:\n      secret: {da: 'Hemmelig besked {{ x }}'}\n",
+        extra=(
+            "  templates:\n    custom:\n"
+            "      secret: {da: 'Hemmelig besked {{ x }}', en: 'Secret message {{ x }}'}\n"
+        ),
     )
     fd = make_frontdesk(write_config(section), plugins=[plugin])
     gateway = gateway_for(fd)

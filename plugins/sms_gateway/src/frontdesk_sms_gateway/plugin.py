@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from frontdesk_core.booking.records import Booking, Contact
+from frontdesk_core.config.loader import Reporter
+from frontdesk_core.config.models import Config
 from frontdesk_core.devices import DeviceFault
 from frontdesk_core.errors import PluginError
 from frontdesk_core.hookspecs import hookimpl
@@ -127,6 +129,40 @@ def inbound_for(frontdesk: Frontdesk) -> InboundServer | None:
     """The reply endpoint of an open Frontdesk, when ``sms.inbound.listen`` is set."""
     hooks = frontdesk.hooks.pm.get_plugin(plugin_name(frontdesk))
     return hooks.inbound if isinstance(hooks, GatewayHooks) else None
+
+
+def check_template_languages(config: Config, reporter: Reporter) -> None:
+    """Every template the consultant wrote has a text in every language of the site.
+
+    Built-in templates carry Danish and English; a template written in the
+    configuration replaces them, so it must cover the site's languages itself.
+    """
+    sms = config.sections.get(SECTION)
+    if not isinstance(sms, SmsConfig):
+        return
+    written = sms.templates.model_fields_set
+    for name in sms.templates.names():
+        if name in type(sms.templates).model_fields and name not in written:
+            continue
+        texts = sms.templates.get(name) or {}
+        loc: tuple[str, ...] = (
+            (SECTION, "templates", name)
+            if name in type(sms.templates).model_fields
+            else (SECTION, "templates", "custom", name)
+        )
+        missing = [lang for lang in config.site.languages if lang not in texts]
+        if missing:
+            reporter.error(
+                loc,
+                f"the template '{name}' has no {' and '.join(missing)} text "
+                f"(the site's languages are {', '.join(config.site.languages)})",
+            )
+
+
+@hookimpl
+def frontdesk_config_checks(register: Callable[[Any], None]) -> None:
+    """Check the templates against the site's languages when the configuration is validated."""
+    register(check_template_languages)
 
 
 @hookimpl
