@@ -191,7 +191,8 @@ class QueueEngine:
         counters = self.state.counters
         for counter_id in self._centre_counter_ids[centre_id]:
             c = counters[counter_id]
-            if c.is_open and c.day is not None and c.day < today:
+            # A closed counter has no day, so the day is the cheaper test to make first.
+            if c.day is not None and c.day < today and c.status is not CounterStatus.CLOSED:
                 return True
         return False
 

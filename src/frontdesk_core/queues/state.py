@@ -72,6 +72,9 @@ COUNTER_KINDS = (
 KINDS = (*TICKET_KINDS, *COUNTER_KINDS, DAY_ENDED)
 """Every event kind the queue engine writes."""
 
+_TICKET_KINDS = frozenset(TICKET_KINDS)
+_COUNTER_KINDS = frozenset(COUNTER_KINDS)
+
 R = TypeVar("R")
 
 
@@ -82,12 +85,19 @@ def replace(record: R, **changes: Any) -> R:
     The records changed here (tickets, counters, events) have no ``__post_init__``
     and hold already-checked values; a misspelt field name still fails.
     """
-    unknown_fields = changes.keys() - record.__dataclass_fields__.keys()  # type: ignore[attr-defined]
-    if unknown_fields:
-        raise TypeError(f"no such field: {', '.join(sorted(unknown_fields))}")
-    copy = object.__new__(type(record))
+    kind = type(record)
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = frozenset(record.__dataclass_fields__)  # type: ignore[attr-defined]
+    if not names.issuperset(changes):
+        raise TypeError(f"no such field: {', '.join(sorted(changes.keys() - names))}")
+    copy = object.__new__(kind)
     copy.__dict__.update(record.__dict__, **changes)
     return copy
+
+
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+"""Per record type, its field names (looked up once, not on every copy)."""
 
 
 @dataclass
@@ -170,7 +180,7 @@ def _datetime(value: Any, tz: tzinfo) -> datetime | None:
     return datetime.fromisoformat(value).astimezone(tz) if value else None
 
 
-def _issued(state: LiveState, event: Event) -> None:
+def _issued(state: LiveState, event: Event, at: datetime) -> None:
     data = event.data
     ticket = Ticket(
         id=event.key,
@@ -178,8 +188,8 @@ def _issued(state: LiveState, event: Event) -> None:
         queue_id=data["queue_id"],
         centre_id=event.centre_id,
         state=TicketState.WAITING,
-        issued_at=event.at,
-        arrived_at=event.at,
+        issued_at=at,
+        arrived_at=at,
         service_id=data.get("service_id"),
         priority=int(data.get("priority", 0)),
         note=data.get("note"),
@@ -187,7 +197,7 @@ def _issued(state: LiveState, event: Event) -> None:
         appointment_at=_datetime(data.get("appointment_at"), state.tz),
         language=data.get("language", "da"),
         day=_date(data.get("day")),
-        entered_at=event.at,
+        entered_at=at,
     )
     state.tickets[ticket.id] = ticket
     if data.get("own_priority") is not None:
@@ -196,9 +206,9 @@ def _issued(state: LiveState, event: Event) -> None:
     _open_delta(state, ticket, +1)
 
 
-def _ticket_event(state: LiveState, event: Event, ticket: Ticket) -> None:
-    """Apply an event about an existing ticket."""
-    kind, data, at = event.kind, event.data, event.at
+def _ticket_event(state: LiveState, event: Event, ticket: Ticket, at: datetime) -> None:
+    """Apply an event about an existing ticket, which happened ``at`` (site time)."""
+    kind, data = event.kind, event.data
     if kind == CALLED:
         counter_id = data["counter_id"]
         _leave(state, ticket)
@@ -300,16 +310,18 @@ def _day_ended(state: LiveState, event: Event) -> None:
 def apply(state: LiveState, event: Event) -> LiveState:
     """Apply one event to ``state`` (in place) and return it."""
     kind = event.kind
-    if event.at.tzinfo is not state.tz:
-        event = replace(event, at=event.at.astimezone(state.tz))
+    # Times are kept in the site's timezone; the event itself is not copied for that.
+    at = event.at
+    if at.tzinfo is not state.tz:
+        at = at.astimezone(state.tz)
     if kind == ISSUED:
         if event.key not in state.tickets:
-            _issued(state, event)
-    elif kind in TICKET_KINDS:
+            _issued(state, event, at)
+    elif kind in _TICKET_KINDS:
         ticket = state.tickets.get(event.key)
         if ticket is not None:
-            _ticket_event(state, event, ticket)
-    elif kind in COUNTER_KINDS:
+            _ticket_event(state, event, ticket, at)
+    elif kind in _COUNTER_KINDS:
         counter = state.counters.get(event.key)
         if counter is not None:
             _counter_event(state, event, counter)

@@ -68,6 +68,21 @@ class _MemoryTransaction:
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> Iterator[Event]:
+        if since is None and until is None and after >= len(self.store.events) + len(self.pending):
+            # Nothing newer than ``after``: the common case of an engine catching up
+            # before every command, answered without walking the log.
+            return iter(())
+        return self._matching(after, kinds, key, centre_id, since, until)
+
+    def _matching(
+        self,
+        after: int,
+        kinds: Sequence[str] | None,
+        key: str | None,
+        centre_id: str | None,
+        since: datetime | None,
+        until: datetime | None,
+    ) -> Iterator[Event]:
         since_utc = _utc(since) if since is not None else None
         until_utc = _utc(until) if until is not None else None
         for event in self.store.events_after(after):
