@@ -164,6 +164,25 @@ def test_a_failing_plugin_is_isolated_and_reported(caplog: pytest.LogCaptureFixt
     assert "12345678" not in caplog.text  # the exception text may hold personal data
 
 
+def test_a_plugin_registered_or_unregistered_later_is_heard_or_dropped_at_once() -> None:
+    """Who implements a hook is cached between calls: (un)registering must show at once."""
+    hooks = hooks_with()
+    assert not hooks.implemented("frontdesk_ticket_issued")
+    assert hooks.ticket_issued(TICKET).results == []
+    late, first = HookRecorder(), HookRecorder()
+    hooks.pm.register(late)
+    assert hooks.implemented("frontdesk_ticket_issued")
+    hooks.ticket_issued(TICKET)
+    assert len(late.named("frontdesk_ticket_issued")) == 1
+    hooks.pm.register(first)
+    hooks.pm.unregister(late)
+    hooks.ticket_issued(TICKET)
+    assert len(late.named("frontdesk_ticket_issued")) == 1
+    assert len(first.named("frontdesk_ticket_issued")) == 1
+    hooks.pm.unregister(first)
+    assert not hooks.implemented("frontdesk_ticket_issued")
+
+
 # --- service hooks -------------------------------------------------------------------------
 
 PRINT = TicketPrint("k1", "main", "Borgerservice", "P001", "Pas", NOW, "da", 3, 12)

@@ -23,6 +23,7 @@ from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
 
 import pluggy
+from pluggy import HookImpl
 
 from frontdesk_core import hookspecs
 from frontdesk_core.booking.records import Booking, Contact
@@ -53,6 +54,23 @@ class PluginManager(pluggy.PluginManager):
     def __init__(self) -> None:
         super().__init__(NAME)
         self.load_errors: list[str] = []
+        self.generation = 0
+        """Bumped by every (un)registration, so callers may cache who implements a hook."""
+
+    def register(self, plugin: object, name: str | None = None) -> str | None:
+        """Register ``plugin`` (pluggy's ``register``), invalidating cached implementations."""
+        try:
+            return super().register(plugin, name)
+        finally:
+            # After the change, so a cache filled meanwhile is refreshed on the next call.
+            self.generation += 1
+
+    def unregister(self, plugin: object | None = None, name: str | None = None) -> Any | None:
+        """Unregister a plugin (pluggy's ``unregister``), invalidating cached implementations."""
+        try:
+            return super().unregister(plugin, name)
+        finally:
+            self.generation += 1
 
 
 def make_plugin_manager(
@@ -132,6 +150,7 @@ class Hooks:
 
     def __init__(self, pm: pluggy.PluginManager | None = None) -> None:
         self.pm = pm if pm is not None else make_plugin_manager()
+        self._impls: dict[str, tuple[int, list[HookImpl]]] = {}
 
     @property
     def load_errors(self) -> list[str]:
@@ -140,11 +159,31 @@ class Hooks:
 
     # -- calling --------------------------------------------------------------------
 
+    def _implementations(self, hook: str) -> list[HookImpl]:
+        """The implementations of ``hook``, newest registration first, as pluggy runs them.
+
+        Cached per hook while no plugin is registered or unregistered (a plugin
+        manager of this module counts those); another manager is asked every time.
+        """
+        generation: int | None = getattr(self.pm, "generation", None)
+        if generation is not None:
+            cached = self._impls.get(hook)
+            if cached is not None and cached[0] == generation:
+                return cached[1]
+        impls: list[HookImpl] = getattr(self.pm.hook, hook).get_hookimpls()
+        impls.reverse()
+        if generation is not None:
+            self._impls[hook] = (generation, impls)
+        return impls
+
+    def implemented(self, hook: str) -> bool:
+        """Whether any plugin implements ``hook`` (so a costly payload is worth building)."""
+        return bool(self._implementations(hook))
+
     def _call(self, hook: str, *, first: bool = False, **kwargs: Any) -> HookReport:
         report = HookReport()
-        caller = getattr(self.pm.hook, hook)
         # Newest registrations run first, as pluggy does; each in isolation.
-        for impl in reversed(caller.get_hookimpls()):
+        for impl in self._implementations(hook):
             args = {name: kwargs[name] for name in impl.argnames}
             try:
                 result = impl.function(**args)

@@ -835,5 +835,5 @@ class QueueEngine:
 
     def _render(self, centre_id: str) -> None:
         """Tell display plugins the screen changed; built only when one listens."""
-        if self.hooks.pm.hook.frontdesk_render_display.get_hookimpls():
+        if self.hooks.implemented("frontdesk_render_display"):
             self.hooks.render_display(self.screen(centre_id))
