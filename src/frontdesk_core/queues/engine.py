@@ -87,6 +87,8 @@ class QueueEngine:
                 self._counter_centre[counter.id] = centre
         self._services = frozenset(s.id for s in config.services)
         self._policies: dict[str, CallPolicy] = hooks.call_policies()
+        self._counter_policies: dict[str, CallPolicy] = {}
+        self._last_day: dict[str, tuple[datetime, date]] = {}
         self._counter_views: dict[tuple[str, tuple[str, ...]], Counter] = {}
         self._fallbacks = self._booked_durations()
         self.state: LiveState = load(config, store)
@@ -186,8 +188,9 @@ class QueueEngine:
     # -- the service day --------------------------------------------------------------
 
     def _stale(self, centre_id: str, today: date) -> bool:
-        if any(c == centre_id and d < today for c, d in self.state.open_days):
-            return True
+        for owner, day in self.state.open_days:
+            if day < today and owner == centre_id:
+                return True
         counters = self.state.counters
         for counter_id in self._centre_counter_ids[centre_id]:
             c = counters[counter_id]
@@ -246,10 +249,23 @@ class QueueEngine:
             for centre in [self._centre(centre_id)] if centre_id else self.config.centres:
                 self._roll_day(centre.id, now)
 
+    def _service_day(self, centre: Centre, now: datetime) -> date:
+        """:func:`service_day` of ``now`` at ``centre``, remembered for the same ``now``.
+
+        A command asks twice (the day reset, then its own events) and a clock that
+        stands still answers the same object, so the second answer is a lookup.
+        """
+        last = self._last_day.get(centre.id)
+        if last is not None and last[0] is now:
+            return last[1]
+        day = service_day(now, centre.day_reset, self.tz)
+        self._last_day[centre.id] = (now, day)
+        return day
+
     def _roll_day(self, centre_id: str, now: datetime) -> None:
         """Close what an earlier service day left open, in its own transaction."""
         centre = self._centres[centre_id]
-        today = service_day(now, centre.day_reset, self.tz)
+        today = self._service_day(centre, now)
         if not self._stale(centre_id, today):
             return
         with self.store.transaction() as tx:
@@ -323,7 +339,7 @@ class QueueEngine:
         issued: list[str] = []
 
         def build(tx: Transaction, now: datetime) -> list[NewEvent]:
-            day = service_day(now, centre.day_reset, self.tz)
+            day = self._service_day(centre, now)
             value = tx.counter(counter_name(queue.id, day))
             key = ticket_id(queue.id, day, value)
             issued.append(key)
@@ -366,8 +382,15 @@ class QueueEngine:
         return counter
 
     def _policy(self, counter: Counter) -> CallPolicy:
-        name = counter.call_policy or self._counter_centre[counter.id].call_policy
-        return self._policies.get(name) or self._policies.get("service_level", ServiceLevelPolicy())
+        # The policies and the configuration are fixed for the engine's life: pick once.
+        policy = self._counter_policies.get(counter.id)
+        if policy is None:
+            name = counter.call_policy or self._counter_centre[counter.id].call_policy
+            policy = self._policies.get(name) or self._policies.get(
+                "service_level", ServiceLevelPolicy()
+            )
+            self._counter_policies[counter.id] = policy
+        return policy
 
     def _counter_view(self, configured: Counter, queue_ids: tuple[str, ...]) -> Counter:
         """The configured counter with the queues it serves now (a manager may move it)."""
@@ -637,7 +660,7 @@ class QueueEngine:
         return counter if counter is not None else self.state.counters[counter_id]
 
     def _day(self, counter: CounterState, now: datetime) -> str:
-        return service_day(now, self._centres[counter.centre_id].day_reset, self.tz).isoformat()
+        return self._service_day(self._centres[counter.centre_id], now).isoformat()
 
     def sign_in(self, counter_id: str, employee_ref: str) -> CounterState:
         """An employee signs in at a counter, which opens it. ``employee_ref`` is no name."""

@@ -11,6 +11,7 @@ get the same number, and a new day starts a fresh counter by its name alone.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 
 NUMBER_DIGITS = 3
 """Numbers are padded to three digits (P001); the thousandth ticket is P1000."""
@@ -42,4 +43,10 @@ def format_number(prefix: str, value: int) -> str:
 
 def ticket_id(queue_id: str, day: date, value: int) -> str:
     """A ticket id unique in the store: queue, service day and the day's number."""
-    return f"{queue_id}-{day:%Y%m%d}-{value}"
+    return f"{queue_id}-{_compact(day)}-{value}"
+
+
+@lru_cache(maxsize=64)
+def _compact(day: date) -> str:
+    # strftime is the slow part of a ticket id, and a day has many tickets.
+    return f"{day:%Y%m%d}"

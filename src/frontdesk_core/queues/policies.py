@@ -30,8 +30,14 @@ class ServiceLevelPolicy:
         if due:
             return min(due, key=lambda t: (t.appointment_at, t.arrived_at))
 
+        # Each queue's target is looked up once per call, not once per waiting ticket.
+        targets: dict[str, float] = {}
+
         def urgency(ticket: Ticket) -> tuple[int, float, datetime]:
-            target = config.queue(ticket.queue_id).target.within.total_seconds()
+            target = targets.get(ticket.queue_id)
+            if target is None:
+                target = config.queue(ticket.queue_id).target.within.total_seconds()
+                targets[ticket.queue_id] = target
             used = (now - ticket.arrived_at).total_seconds() / target
             return (-ticket.priority, -used, ticket.arrived_at)
 

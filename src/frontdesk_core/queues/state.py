@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -180,9 +180,23 @@ def _datetime(value: Any, tz: tzinfo) -> datetime | None:
     return datetime.fromisoformat(value).astimezone(tz) if value else None
 
 
+_TICKET_DEFAULTS = {f.name: f.default for f in fields(Ticket) if f.default is not MISSING}
+_TICKET_FIELDS = len(fields(Ticket))
+
+
+def _new_ticket(**values: Any) -> Ticket:
+    """A :class:`Ticket` built like :func:`replace`, without the frozen ``__init__``."""
+    ticket = object.__new__(Ticket)
+    ticket.__dict__.update(_TICKET_DEFAULTS, **values)
+    if len(ticket.__dict__) != _TICKET_FIELDS:
+        missing = {f.name for f in fields(Ticket)} - ticket.__dict__.keys()
+        raise TypeError(f"a ticket needs {', '.join(sorted(missing))}")
+    return ticket
+
+
 def _issued(state: LiveState, event: Event, at: datetime) -> None:
     data = event.data
-    ticket = Ticket(
+    ticket = _new_ticket(
         id=event.key,
         number=data["number"],
         queue_id=data["queue_id"],

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
 
 from frontdesk_core.store.base import Event, LogStore, NewEvent
 
@@ -39,13 +40,49 @@ def _matches(
     )
 
 
-class _MemoryTransaction:
-    """Appends and counters kept aside until the transaction commits."""
+def _event(
+    kind: str, key: str, at: datetime, centre_id: str, data: dict[str, Any], seq: int
+) -> Event:
+    """An :class:`Event` built without the frozen dataclass's ``__init__``.
 
-    def __init__(self, store: MemoryStore) -> None:
+    That ``__init__`` sets each field through ``object.__setattr__``, a good part
+    of the cost of an append here; the values are already checked by the caller.
+    """
+    event = object.__new__(Event)
+    event.__dict__.update(kind=kind, key=key, at=at, centre_id=centre_id, data=data, seq=seq)
+    return event
+
+
+class _MemoryTransaction:
+    """Appends and counters kept aside until the transaction commits.
+
+    It is its own context manager (the store's lock held inside, the pending
+    appends and counters committed on a clean exit): a generator-based one
+    costs as much as the rest of an in-memory command's transaction.
+    """
+
+    def __init__(self, store: MemoryStore, *, commits: bool = True) -> None:
         self.store = store
+        self.commits = commits
         self.pending: list[Event] = []
         self.counters: dict[str, int] = {}
+
+    def __enter__(self) -> _MemoryTransaction:
+        self.store._lock.acquire()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is None and self.commits:
+                self.store.events += self.pending
+                self.store.counters.update(self.counters)
+        finally:
+            self.store._lock.release()
 
     def append(self, events: Sequence[NewEvent]) -> list[Event]:
         out = []
@@ -53,7 +90,9 @@ class _MemoryTransaction:
         for event in events:
             seq += 1
             out.append(
-                Event(event.kind, event.key, _utc(event.at), event.centre_id, dict(event.data), seq)
+                _event(
+                    event.kind, event.key, _utc(event.at), event.centre_id, dict(event.data), seq
+                )
             )
         self.pending += out
         return out
@@ -113,19 +152,12 @@ class MemoryStore(LogStore):
         # Only this store appends, so seq n is at index n - 1.
         return self.events[max(seq, 0) :]
 
-    @contextmanager
-    def transaction(self) -> Iterator[_MemoryTransaction]:
+    def transaction(self) -> _MemoryTransaction:
         """Exclusive; the appends and counters take effect only if the block succeeds."""
-        with self._lock:
-            tx = _MemoryTransaction(self)
-            yield tx
-            self.events += tx.pending
-            self.counters.update(tx.counters)
+        return _MemoryTransaction(self)
 
-    @contextmanager
-    def _snapshot(self) -> Iterator[_MemoryTransaction]:
-        with self._lock:
-            yield _MemoryTransaction(self)
+    def _snapshot(self) -> _MemoryTransaction:
+        return _MemoryTransaction(self, commits=False)
 
     def last_seq(self) -> int:
         """The ``seq`` of the newest event (0 when the log is empty)."""
