@@ -66,6 +66,25 @@ def test_a_failing_transaction_leaves_nothing(store: EventStore) -> None:
     assert store.counter("pass:2026-11-23") == 1
 
 
+def test_a_transaction_reads_its_own_appends_and_a_failed_one_lets_others_write(
+    store: EventStore,
+) -> None:
+    store.append([event("ticket.issued", "t1")])
+    with store.transaction() as tx:
+        assert list(tx.read(after=1)) == []
+        tx.append([event("ticket.called", "t1", 1)])
+        assert [e.seq for e in tx.read(after=1)] == [2]
+        assert list(tx.read(after=2)) == []
+    with pytest.raises(RuntimeError), store.transaction() as tx:
+        raise RuntimeError("refused")
+    # Another thread (another kiosk) must not be locked out by the failed command.
+    writer = threading.Thread(target=lambda: store.append([event("ticket.issued", "t2", 2)]))
+    writer.start()
+    writer.join(timeout=10)
+    assert not writer.is_alive()
+    assert [e.seq for e in store.read(after=2)] == [3]
+
+
 def test_counters_are_unique_under_concurrency(store: EventStore) -> None:
     got: list[int] = []
     lock = threading.Lock()
