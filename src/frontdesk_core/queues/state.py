@@ -147,10 +147,19 @@ def _open_delta(state: LiveState, ticket: Ticket, delta: int) -> None:
         state.open_days.pop(key, None)
 
 
+def _line(state: LiveState, queue_id: str) -> dict[str, None]:
+    """A queue's waiting line, made empty if it has none (``setdefault`` without a new
+    dict on every call)."""
+    line = state.waiting.get(queue_id)
+    if line is None:
+        line = state.waiting[queue_id] = {}
+    return line
+
+
 def _leave(state: LiveState, ticket: Ticket) -> None:
     """Take a ticket out of its waiting line or off its counter."""
     if ticket.state is TicketState.WAITING:
-        state.waiting.setdefault(ticket.queue_id, {}).pop(ticket.id, None)
+        _line(state, ticket.queue_id).pop(ticket.id, None)
     elif ticket.state in AT_COUNTER_STATES and ticket.counter_id is not None:
         counter = state.counters.get(ticket.counter_id)
         if counter is not None and counter.ticket_id == ticket.id:
@@ -160,7 +169,9 @@ def _leave(state: LiveState, ticket: Ticket) -> None:
 def _record_counter_time(state: LiveState, ticket: Ticket, at: datetime) -> None:
     if ticket.called_at is None:
         return
-    recent = state.recent.setdefault(ticket.queue_id, deque(maxlen=RECENT_SERVICES))
+    recent = state.recent.get(ticket.queue_id)
+    if recent is None:
+        recent = state.recent[ticket.queue_id] = deque(maxlen=RECENT_SERVICES)
     recent.append((at - ticket.called_at).total_seconds())
 
 
@@ -216,7 +227,7 @@ def _issued(state: LiveState, event: Event, at: datetime) -> None:
     state.tickets[ticket.id] = ticket
     if data.get("own_priority") is not None:
         state.own_priority[ticket.id] = int(data["own_priority"])
-    state.waiting.setdefault(ticket.queue_id, {})[ticket.id] = None
+    _line(state, ticket.queue_id)[ticket.id] = None
     _open_delta(state, ticket, +1)
 
 
@@ -257,7 +268,7 @@ def _ticket_event(state: LiveState, event: Event, ticket: Ticket, at: datetime) 
         state.tickets[ticket.id] = replace(
             ticket, state=TicketState.WAITING, counter_id=None, recalls=0, started_at=None
         )
-        state.waiting.setdefault(ticket.queue_id, {})[ticket.id] = None
+        _line(state, ticket.queue_id)[ticket.id] = None
     elif kind == TRANSFERRED:
         _leave(state, ticket)
         _open_delta(state, ticket, -1)
@@ -275,7 +286,7 @@ def _ticket_event(state: LiveState, event: Event, ticket: Ticket, at: datetime) 
             transfers=ticket.transfers + 1,
         )
         state.tickets[ticket.id] = moved
-        state.waiting.setdefault(moved.queue_id, {})[ticket.id] = None
+        _line(state, moved.queue_id)[ticket.id] = None
         _open_delta(state, moved, +1)
 
 
