@@ -13,6 +13,7 @@ Time inside the simulation is minutes after local midnight of the simulated day.
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import random
@@ -613,8 +614,18 @@ class DaySimulation:
 
 
 def simulate_day(loaded: LoadedScenario, day: date, seed: str) -> DayObservations:
-    """Simulate ``day`` of ``loaded`` with the random stream named by ``seed``."""
-    return DaySimulation(loaded, day, random.Random(seed)).run()
+    """Simulate ``day`` of ``loaded`` with the random stream named by ``seed``.
+
+    The cycle collector is paused for the day: a day's objects live until its end
+    anyway, and the collector's passes over them cost about a tenth of the run.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return DaySimulation(loaded, day, random.Random(seed)).run()
+    finally:
+        if collecting:
+            gc.enable()
 
 
 __all__ = ["Citizen", "DaySimulation", "simulate_day"]
