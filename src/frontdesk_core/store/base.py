@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 
@@ -90,6 +90,13 @@ class EventStore(Transaction, Protocol):
     def close(self) -> None:
         """Close the store's connections."""
         ...
+
+
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` in UTC; every store refuses naive times (their zone would be a guess)."""
+    if moment.tzinfo is None:
+        raise ValueError("the store needs timezone-aware times")
+    return moment.astimezone(UTC)
 
 
 class LogStore:

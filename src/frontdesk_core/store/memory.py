@@ -10,17 +10,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from types import TracebackType
 from typing import Any
 
-from frontdesk_core.store.base import Event, LogStore, NewEvent
-
-
-def _utc(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        raise ValueError("the store needs timezone-aware times")
-    return moment.astimezone(UTC)
+from frontdesk_core.store.base import Event, LogStore, NewEvent, as_utc
 
 
 def _matches(
@@ -91,7 +85,7 @@ class _MemoryTransaction:
             seq += 1
             out.append(
                 _event(
-                    event.kind, event.key, _utc(event.at), event.centre_id, dict(event.data), seq
+                    event.kind, event.key, as_utc(event.at), event.centre_id, dict(event.data), seq
                 )
             )
         self.pending += out
@@ -122,8 +116,8 @@ class _MemoryTransaction:
         since: datetime | None,
         until: datetime | None,
     ) -> Iterator[Event]:
-        since_utc = _utc(since) if since is not None else None
-        until_utc = _utc(until) if until is not None else None
+        since_utc = as_utc(since) if since is not None else None
+        until_utc = as_utc(until) if until is not None else None
         for event in self.store.events_after(after):
             if _matches(event, kinds, key, centre_id, since_utc, until_utc):
                 yield event
@@ -166,7 +160,7 @@ class MemoryStore(LogStore):
     def put_personal(self, ref: str, data: Mapping[str, str], expires_at: datetime) -> None:
         """Keep personal data under ``ref`` until ``expires_at``."""
         with self._lock:
-            self._personal[ref] = (dict(data), _utc(expires_at))
+            self._personal[ref] = (dict(data), as_utc(expires_at))
 
     def get_personal(self, ref: str) -> dict[str, str] | None:
         """Personal data kept under ``ref``."""
@@ -180,7 +174,7 @@ class MemoryStore(LogStore):
 
     def purge_personal(self, now: datetime) -> int:
         """Delete personal data whose retention has run out."""
-        limit = _utc(now)
+        limit = as_utc(now)
         with self._lock:
             expired = [ref for ref, (_, until) in self._personal.items() if until <= limit]
             for ref in expired:

@@ -18,7 +18,7 @@ from typing import Any
 
 import psycopg
 
-from frontdesk_core.store.base import Event, LogStore, NewEvent
+from frontdesk_core.store.base import Event, LogStore, NewEvent, as_utc
 
 WRITE_LOCK = 0x46524F4E  # any fixed number: the one lock all frontdesk writers take
 
@@ -42,12 +42,6 @@ CREATE TABLE IF NOT EXISTS personal (
 """
 
 
-def _aware(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        raise ValueError("the store needs timezone-aware times")
-    return moment.astimezone(UTC)
-
-
 class _PostgresTransaction:
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self.conn = conn
@@ -60,7 +54,7 @@ class _PostgresTransaction:
                 "INSERT INTO events (at, kind, key, centre_id, data) "
                 "VALUES (%s, %s, %s, %s, %s) RETURNING seq",
                 (
-                    _aware(event.at),
+                    as_utc(event.at),
                     event.kind,
                     event.key,
                     event.centre_id,
@@ -69,7 +63,7 @@ class _PostgresTransaction:
             ).fetchone()
             assert row is not None  # INSERT ... RETURNING always returns the row
             out.append(
-                Event(event.kind, event.key, _aware(event.at), event.centre_id, data, row[0])
+                Event(event.kind, event.key, as_utc(event.at), event.centre_id, data, row[0])
             )
         return out
 
@@ -94,10 +88,10 @@ class _PostgresTransaction:
                 args.append(value)
         if since is not None:
             clauses.append("at >= %s")
-            args.append(_aware(since))
+            args.append(as_utc(since))
         if until is not None:
             clauses.append("at < %s")
-            args.append(_aware(until))
+            args.append(as_utc(until))
         sql = (
             "SELECT seq, at, kind, key, centre_id, data FROM events "
             f"WHERE {' AND '.join(clauses)} ORDER BY seq"
@@ -151,7 +145,7 @@ class PostgresStore(LogStore):
                 "INSERT INTO personal (ref, data, expires_at) VALUES (%s, %s, %s) "
                 "ON CONFLICT (ref) DO UPDATE SET data = EXCLUDED.data, "
                 "expires_at = EXCLUDED.expires_at",
-                (ref, json.dumps(dict(data)), _aware(expires_at)),
+                (ref, json.dumps(dict(data)), as_utc(expires_at)),
             )
 
     def get_personal(self, ref: str) -> dict[str, str] | None:
@@ -168,7 +162,7 @@ class PostgresStore(LogStore):
     def purge_personal(self, now: datetime) -> int:
         """Delete personal data whose retention has run out."""
         with self.transaction() as tx:
-            cursor = tx.conn.execute("DELETE FROM personal WHERE expires_at <= %s", (_aware(now),))
+            cursor = tx.conn.execute("DELETE FROM personal WHERE expires_at <= %s", (as_utc(now),))
             return cursor.rowcount
 
     def close(self) -> None:

@@ -12,10 +12,10 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from frontdesk_core.store.base import Event, LogStore, NewEvent
+from frontdesk_core.store.base import Event, LogStore, NewEvent, as_utc
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -39,9 +39,7 @@ CREATE TABLE IF NOT EXISTS personal (
 
 def _utc(moment: datetime) -> str:
     """Times are stored in UTC so that text order is time order."""
-    if moment.tzinfo is None:
-        raise ValueError("the store needs timezone-aware times")
-    return moment.astimezone(UTC).isoformat()
+    return as_utc(moment).isoformat()
 
 
 def _row_event(row: tuple[Any, ...]) -> Event:
