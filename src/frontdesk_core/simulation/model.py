@@ -184,8 +184,7 @@ class DaySimulation:
         try:
             citizens = self._generate()
             self._book_ahead(citizens)
-            for citizen in citizens:
-                self.env.process(self._citizen(citizen))
+            self.env.process(self._arrivals(citizens))
             for centre in self.centres:
                 duty = counters_on_duty(
                     self.scenario,
@@ -323,15 +322,35 @@ class DaySimulation:
 
     # -- a citizen ---------------------------------------------------------------------------
 
+    def _arrivals(self, citizens: list[Citizen]) -> Process:
+        """Let the citizens in at their arrival times, in order.
+
+        One process for all arrivals: a citizen gets a process of their own only
+        for the kiosk, where they may have to wait their turn.
+        """
+        env = self.env
+        citizens.sort(key=lambda c: c.arrival)
+        for citizen in citizens:
+            if math.isinf(citizen.arrival):
+                break  # booked no-shows sort last, and never come
+            if citizen.arrival > env.now:
+                yield env.timeout(citizen.arrival - env.now)
+            self._arrive(citizen)
+
     def _citizen(self, citizen: Citizen) -> Process:
-        if math.isinf(citizen.arrival):
-            return
+        """A citizen who comes later (back for a time booked at the kiosk today)."""
         if citizen.arrival > self.env.now:
             yield self.env.timeout(citizen.arrival - self.env.now)
+        self._arrive(citizen)
+
+    def _arrive(self, citizen: Citizen) -> None:
         kiosks = self.kiosks[citizen.centre_id]
         if kiosks is None:
             self._without_kiosk(citizen)
-            return
+        else:
+            self.env.process(self._at_kiosk(citizen, kiosks))
+
+    def _at_kiosk(self, citizen: Citizen, kiosks: simpy.Store) -> Process:
         kiosk_id = yield kiosks.get()
         if citizen.counted:
             cell = self.obs.cell(self._errand_queue(citizen, None), int(citizen.arrival // 60))
@@ -497,43 +516,55 @@ class DaySimulation:
         for index, run in enumerate(idle):
             if queue_id in run.queues and run.wake is not None:
                 del idle[index]
-                run.wake.succeed()
+                wake, run.wake = run.wake, None
+                wake.succeed()
                 return
 
     def _has_work(self, run: CounterRun) -> bool:
         return any(self.waiting[q] > 0 for q in run.queues)
 
     def _counter(self, run: CounterRun, spans: list[tuple[float, float]]) -> Process:
+        env = self.env
         queues = self.fd.queues
         closing = self.closing[run.centre_id]
+        idle = self.idle[run.centre_id]
         for start, end in spans:
-            if start > self.env.now:
-                yield self.env.timeout(start - self.env.now)
+            if start > env.now:
+                yield env.timeout(start - env.now)
             queues.sign_in(run.counter_id, EMPLOYEE)
-            signed_in = self.env.now
+            signed_in = env.now
             overtime = end >= closing
+            if end > signed_in:
+                # One timer per shift wakes the counter if it is idle when the shift ends
+                # (cheaper than racing every idle wait against a timeout of its own).
+                env.timeout(end - signed_in).callbacks.append(lambda _e, run=run: self._nudge(run))
             while True:
-                now = self.env.now
+                now = env.now
                 if now >= end and not (overtime and now < DAY_END and self._has_work(run)):
                     break
                 if not self._has_work(run):
                     if now >= end:
                         break
-                    run.wake = self.env.event()
-                    self.idle[run.centre_id].append(run)
-                    yield run.wake | self.env.timeout(end - now)
-                    if run in self.idle[run.centre_id]:
-                        self.idle[run.centre_id].remove(run)
-                    run.wake = None
+                    run.wake = env.event()
+                    idle.append(run)
+                    yield run.wake  # a ticket for it, or the end of the shift
                     continue
                 ticket = queues.call_next(run.counter_id)
                 if ticket is None:
                     # Waiting tickets the policy does not call yet: look again shortly.
-                    yield self.env.timeout(min(1.0, max(end - now, 0.5)))
+                    yield env.timeout(min(1.0, max(end - now, 0.5)))
                     continue
                 yield from self._serve(run, ticket)
             queues.sign_out(run.counter_id)
-            self._add(self.duty, run.counter_id, signed_in, self.env.now)
+            self._add(self.duty, run.counter_id, signed_in, env.now)
+
+    def _nudge(self, run: CounterRun) -> None:
+        """Wake ``run`` if it is idle, so it looks at the clock (a spare wake costs a look)."""
+        wake = run.wake
+        if wake is not None:
+            self.idle[run.centre_id].remove(run)
+            run.wake = None
+            wake.succeed()
 
     def _serve(self, run: CounterRun, ticket: Ticket) -> Process:
         queues = self.fd.queues
