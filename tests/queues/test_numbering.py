@@ -9,6 +9,7 @@ import pytest
 
 from frontdesk_core.app import Frontdesk
 from frontdesk_core.clock import ManualClock
+from frontdesk_core.config.models import Config
 from frontdesk_core.errors import InvalidStateError
 from frontdesk_core.queues import state as ev
 from frontdesk_core.queues.counters import CounterStatus
@@ -19,6 +20,7 @@ from frontdesk_core.queues.numbering import (
     service_day,
     ticket_id,
 )
+from queues.conftest import open_engine
 
 CPH = ZoneInfo("Europe/Copenhagen")
 
@@ -92,3 +94,24 @@ def test_a_ticket_of_an_earlier_day_cannot_be_moved_into_today(
     with pytest.raises(InvalidStateError, match="earlier day"):
         fd.queues.transfer(old.id, "pass")
     assert fd.store.last_seq() == before
+
+
+def test_a_late_writer_of_an_earlier_day_is_closed_by_the_next_command(
+    fd: Frontdesk, clock: ManualClock, config: Config
+) -> None:
+    # This engine has already rolled into Tuesday and knows it has nothing of Monday.
+    clock.set(datetime(2026, 11, 24, 8, 0, tzinfo=CPH))
+    fd.queues.issue("pass")
+    # A kiosk whose clock is still on Monday night writes a Monday ticket to the same store.
+    late_clock = ManualClock(datetime(2026, 11, 24, 3, 0, tzinfo=CPH))
+    late = open_engine(config, fd.store, late_clock).issue("pass")
+    assert late.day == date(2026, 11, 23)
+    # Commands here read that ticket (the first one after it) and close it (the next one),
+    # as any leftover of Monday: the memory of having checked today does not hide it.
+    fd.queues.issue("pass")
+    today = fd.queues.issue("pass")
+    assert today.number == "P003"
+    closed = {e.key: e.data["reason"] for e in fd.store.read(kinds=[ev.CLOSED])}
+    assert closed == {late.id: "day_reset"}
+    assert [t.id for t in fd.queues.waiting("pass")][-1] == today.id
+    assert late.id not in {t.id for t in fd.queues.waiting("pass")}

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -38,12 +38,18 @@ from frontdesk_core.plugins import Hooks
 from frontdesk_core.queues import state as ev
 from frontdesk_core.queues.counters import CounterState, CounterStatus
 from frontdesk_core.queues.estimates import WaitEstimate, estimate_ticket, minutes_for
-from frontdesk_core.queues.numbering import counter_name, format_number, service_day, ticket_id
+from frontdesk_core.queues.numbering import (
+    counter_name,
+    day_start,
+    format_number,
+    service_day,
+    ticket_id,
+)
 from frontdesk_core.queues.policies import ServiceLevelPolicy
 from frontdesk_core.queues.policy import CallPolicy
 from frontdesk_core.queues.state import LiveState, apply, load
 from frontdesk_core.queues.tickets import AT_COUNTER_STATES, Ticket, TicketState
-from frontdesk_core.store.base import EventStore, NewEvent, Transaction
+from frontdesk_core.store.base import Event, EventStore, NewEvent, Transaction
 
 MAX_NOTE = 200
 log = logging.getLogger("frontdesk.queues")
@@ -88,7 +94,9 @@ class QueueEngine:
         self._services = frozenset(s.id for s in config.services)
         self._policies: dict[str, CallPolicy] = hooks.call_policies()
         self._counter_policies: dict[str, CallPolicy] = {}
-        self._last_day: dict[str, tuple[datetime, date]] = {}
+        self._day_windows: dict[str, tuple[datetime, datetime, date]] = {}
+        self._fresh: dict[str, date] = {}
+        """Per centre, the service day its state was last found free of earlier days' leftovers."""
         self._counter_views: dict[tuple[str, tuple[str, ...]], Counter] = {}
         self._fallbacks = self._booked_durations()
         self.state: LiveState = load(config, store)
@@ -98,12 +106,16 @@ class QueueEngine:
     def refresh(self) -> None:
         """Apply the events other processes appended since this engine last looked."""
         with self._lock:
-            for event in self.store.read(after=self.state.last_seq, kinds=ev.KINDS):
-                apply(self.state, event)
+            self._apply_others(self.store.read(after=self.state.last_seq, kinds=ev.KINDS))
 
     def _catch_up(self, tx: Transaction) -> None:
-        for event in tx.read(after=self.state.last_seq, kinds=ev.KINDS):
+        self._apply_others(tx.read(after=self.state.last_seq, kinds=ev.KINDS))
+
+    def _apply_others(self, events: Iterable[Event]) -> None:
+        """Apply events other writers appended; they may be of any day, so look again."""
+        for event in events:
             apply(self.state, event)
+            self._fresh.clear()
 
     def _run(self, centre_id: str, build: Build, *, counter_id: str | None = None) -> _Outcome:
         """Run one command: roll the day if needed, then build, append and apply its events.
@@ -188,6 +200,9 @@ class QueueEngine:
     # -- the service day --------------------------------------------------------------
 
     def _stale(self, centre_id: str, today: date) -> bool:
+        if self._fresh.get(centre_id) == today:
+            # Checked already today, and since then only this engine wrote, always of today.
+            return False
         for owner, day in self.state.open_days:
             if day < today and owner == centre_id:
                 return True
@@ -197,6 +212,7 @@ class QueueEngine:
             # A closed counter has no day, so the day is the cheaper test to make first.
             if c.day is not None and c.day < today and c.status is not CounterStatus.CLOSED:
                 return True
+        self._fresh[centre_id] = today
         return False
 
     def _closing_events(
@@ -250,16 +266,22 @@ class QueueEngine:
                 self._roll_day(centre.id, now)
 
     def _service_day(self, centre: Centre, now: datetime) -> date:
-        """:func:`service_day` of ``now`` at ``centre``, remembered for the same ``now``.
+        """:func:`service_day` of ``now`` at ``centre``, remembered for the rest of that day.
 
-        A command asks twice (the day reset, then its own events) and a clock that
-        stands still answers the same object, so the second answer is a lookup.
+        Every command asks. A moment in the site's timezone is compared with the
+        day's start and end by wall time, which is how :func:`service_day` decides.
         """
-        last = self._last_day.get(centre.id)
-        if last is not None and last[0] is now:
-            return last[1]
+        if now.tzinfo is not self.tz:
+            return service_day(now, centre.day_reset, self.tz)
+        window = self._day_windows.get(centre.id)
+        if window is not None and window[0] <= now < window[1]:
+            return window[2]
         day = service_day(now, centre.day_reset, self.tz)
-        self._last_day[centre.id] = (now, day)
+        self._day_windows[centre.id] = (
+            day_start(day, centre.day_reset, self.tz),
+            day_start(day + timedelta(days=1), centre.day_reset, self.tz),
+            day,
+        )
         return day
 
     def _roll_day(self, centre_id: str, now: datetime) -> None:
