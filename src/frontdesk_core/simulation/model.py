@@ -20,6 +20,7 @@ import random
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -537,7 +538,7 @@ class DaySimulation:
             if end > signed_in:
                 # One timer per shift wakes the counter if it is idle when the shift ends
                 # (cheaper than racing every idle wait against a timeout of its own).
-                env.timeout(end - signed_in).callbacks.append(lambda _e, run=run: self._nudge(run))
+                env.timeout(end - signed_in).callbacks.append(partial(self._nudge, run))
             while True:
                 now = env.now
                 if now >= end and not (overtime and now < DAY_END and self._has_work(run)):
@@ -558,7 +559,7 @@ class DaySimulation:
             queues.sign_out(run.counter_id)
             self._add(self.duty, run.counter_id, signed_in, env.now)
 
-    def _nudge(self, run: CounterRun) -> None:
+    def _nudge(self, run: CounterRun, _timer: simpy.Event | None = None) -> None:
         """Wake ``run`` if it is idle, so it looks at the clock (a spare wake costs a look)."""
         wake = run.wake
         if wake is not None:
