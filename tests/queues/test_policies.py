@@ -6,6 +6,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from frontdesk_core.app import Frontdesk
 from frontdesk_core.clock import ManualClock
@@ -143,3 +145,40 @@ def test_a_policy_choosing_a_ticket_that_does_not_wait_is_refused(config: Config
     with pytest.raises(PluginError, match="not waiting"):
         fd.queues.call_next("c1")
     assert fd.store.last_seq() == before
+
+
+def _most_urgent_by_the_rules(waiting: Sequence[Ticket], config: Config) -> Ticket:
+    """The service-level order written out plainly, one key for every ticket."""
+    due = [t for t in waiting if t.appointment_at is not None and t.appointment_at <= START]
+    if due:
+        return min(due, key=lambda t: (t.appointment_at, t.arrived_at))
+
+    def urgency(ticket: Ticket) -> tuple[int, float, datetime]:
+        target = config.queue(ticket.queue_id).target.within.total_seconds()
+        used = (START - ticket.arrived_at).total_seconds() / target
+        return (-ticket.priority, -used, ticket.arrived_at)
+
+    return min(waiting, key=urgency)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["pass", "tax"]),
+            st.integers(0, 600).map(lambda s: s / 10),
+            st.sampled_from([0, 0, 0, 1]),
+            st.one_of(st.none(), st.integers(-20, 20)),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_service_level_picks_what_the_rules_say(
+    config: Config, spec: list[tuple[str, float, int, int | None]]
+) -> None:
+    waiting = [
+        _ticket(n, queue, ago, priority=priority, appointment_in=appointment)
+        for n, (queue, ago, priority, appointment) in enumerate(spec)
+    ]
+    chosen = ServiceLevelPolicy().choose(waiting, _counter(config), START, config)
+    assert chosen is _most_urgent_by_the_rules(waiting, config)

@@ -12,9 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from operator import attrgetter
 
 from frontdesk_core.config.models import Config, Counter
 from frontdesk_core.queues.tickets import Ticket
+
+_APPOINTMENT = attrgetter("appointment_at")
+_ARRIVED = attrgetter("arrived_at")
+_PRIORITY = attrgetter("priority")
+_QUEUE = attrgetter("queue_id")
 
 
 class ServiceLevelPolicy:
@@ -26,9 +32,14 @@ class ServiceLevelPolicy:
         """Pick the ticket that is most urgent by the rules above."""
         if not waiting:
             return None
-        due = [t for t in waiting if t.appointment_at is not None and t.appointment_at <= now]
-        if due:
-            return min(due, key=lambda t: (t.appointment_at, t.arrived_at))
+        if any(map(_APPOINTMENT, waiting)):
+            due = [t for t in waiting if t.appointment_at is not None and t.appointment_at <= now]
+            if due:
+                return min(due, key=lambda t: (t.appointment_at, t.arrived_at))
+        if len(set(map(_QUEUE, waiting))) == 1 and len(set(map(_PRIORITY, waiting))) == 1:
+            # One queue at one priority: the share of the target used grows with the wait,
+            # so the earliest arrival is the most urgent, found without arithmetic per ticket.
+            return min(waiting, key=_ARRIVED)
 
         # Each queue's target is looked up once per call, not once per waiting ticket.
         targets: dict[str, float] = {}
