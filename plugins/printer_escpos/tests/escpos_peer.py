@@ -104,6 +104,11 @@ class TcpPrinterPeer(PrinterPeerBase):
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
 
+    @property
+    def connections(self) -> int:
+        """How many connections the peer has accepted."""
+        return len(self._open)
+
     def refuse(self) -> None:
         """Stop listening: new connections are refused."""
         # Stop the accept loop first: a socket closed while another thread selects on it

@@ -204,7 +204,11 @@ def test_a_device_that_blocks_is_abandoned_in_time(tmp_path: Path, ticket: Ticke
     fifo = tmp_path / "lp0"
     os.mkfifo(fifo)
     config = PrinterConfig.model_validate(
-        {"kiosk": "k", "connection": {"kind": "file", "path": str(fifo), "timeout": "0.3 s"}}
+        {
+            "kiosk": "k",
+            "connection": {"kind": "file", "path": str(fifo), "timeout": "0.3 s"},
+            "retry_after": "0 s",  # try every ticket: this test follows the stuck job
+        }
     )
     printer = TicketPrinter(config)
     started = time.monotonic()
@@ -227,6 +231,51 @@ def test_a_device_that_blocks_is_abandoned_in_time(tmp_path: Path, ticket: Ticke
         assert "P008" in decode(os.read(reader, 65536)).texts
     finally:
         os.close(reader)
+
+
+def test_a_stalled_printer_rests_so_the_next_tickets_do_not_wait(
+    tcp_peer: Peer, ticket: TicketPrint
+) -> None:
+    peer = tcp_peer("stall")
+    config = network_printer(peer.port, connection={"timeout": "0.3 s"}, retry_after="1 s")
+    printer = TicketPrinter(config)
+    first = printer.print(ticket)
+    assert (first.ok, first.fault) == (False, "timeout")
+    assert 0 < printer.resting_for <= 1
+    # The next citizens get their number on the screen at once, with the same fault.
+    started = time.monotonic()
+    second = printer.print(dataclasses.replace(ticket, number="P008"))
+    assert time.monotonic() - started < 0.05
+    assert (second.ok, second.fault) == (False, "timeout")
+    assert "tried again in 1 s" in (second.detail or "")
+    assert peer.connections == 1
+    # After the rest the printer is tried again, and a printer that answers ends it.
+    peer.mode = "answer"
+    time.sleep(1.05)
+    third = printer.print(dataclasses.replace(ticket, number="P009"))
+    assert third.ok, third
+    assert printer.resting_for == 0
+    assert "P009" in decode(peer.wait_jobs(1)[0]).texts
+
+
+def test_paper_out_is_tried_on_every_ticket(tcp_peer: Peer, ticket: TicketPrint) -> None:
+    peer = tcp_peer("answer", status=PAPER_OUT)
+    printer = TicketPrinter(network_printer(peer.port))
+    assert printer.print(ticket).fault == "paper_out"
+    assert printer.resting_for == 0
+    peer.status = OK  # a new roll
+    assert printer.print(ticket).ok
+
+
+def test_a_check_tries_a_resting_printer(tcp_peer: Peer, ticket: TicketPrint) -> None:
+    peer = tcp_peer("stall")
+    printer = TicketPrinter(network_printer(peer.port, connection={"timeout": "0.3 s"}))
+    assert printer.print(ticket).fault == "timeout"
+    assert printer.resting_for > 25  # the default: 30 s
+    peer.mode = "answer"  # someone restarted it
+    assert printer.check().ok
+    assert printer.resting_for == 0
+    assert printer.print(ticket).ok
 
 
 def test_a_serial_printer_on_a_pty(serial_peer: SerialPrinterPeer, ticket: TicketPrint) -> None:

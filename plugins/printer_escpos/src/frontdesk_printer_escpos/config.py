@@ -171,6 +171,14 @@ class PrinterConfig(Model):
         None,
         description="The ticket layout (a jinja2 template); default: the built-in layout.",
     )
+    retry_after: Duration = Field(
+        timedelta(seconds=30),
+        description=(
+            "After the printer timed out, could not be reached or was still stuck, how long "
+            "tickets skip it (the kiosk shows the number at once) before it is tried again; "
+            "'0 s' tries every ticket."
+        ),
+    )
 
     @field_validator("template")
     @classmethod
@@ -180,6 +188,13 @@ class PrinterConfig(Model):
 
             # 'labels' is declared before 'template', so its words are known here.
             check_template(value, labels=info.data.get("labels"))
+        return value
+
+    @field_validator("retry_after")
+    @classmethod
+    def _retry_after_in_range(cls, value: timedelta) -> timedelta:
+        if value < timedelta(0) or value > timedelta(hours=1):
+            raise ValueError("'retry_after' is between 0 s and 1 h, e.g. '30 s'")
         return value
 
     @property

@@ -7,11 +7,18 @@ driver that hangs all the same (a USB or device-file write blocking in the
 kernel) is left behind, and the printer answers ``busy`` until it returns.
 Nothing here raises: every failure becomes a ``PrintResult(ok=False, ...)``,
 which the core turns into "show the number on screen" and a device fault.
+
+A printer that timed out, could not be reached or was still stuck is not tried
+again for ``retry_after`` (30 s by default): the tickets in between fail at once
+with the same fault, so one dead printer costs the kiosk (and the commands queued
+behind it) one timeout, not one per citizen. Paper and cover faults are found by
+a quick status request and are tried every time, so a new roll prints at once.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -28,6 +35,9 @@ log = logging.getLogger("frontdesk.printer_escpos")
 
 GRACE = 0.5
 """Seconds the caller waits beyond the deadline for a job to report before giving up."""
+
+SLOW_FAULTS = frozenset({"timeout", "unreachable", "busy"})
+"""Faults that cost a wait to find out: after one, the printer rests for ``retry_after``."""
 
 TransportFactory = Callable[[PrinterConfig], Transport]
 
@@ -59,6 +69,8 @@ class TicketPrinter:
         self.name = config.printer_name
         self._transport = transport
         self._lock = threading.Lock()
+        self._resting: tuple[float, PrintResult] | None = None
+        """Until when (monotonic seconds) tickets skip the printer, and the fault behind it."""
 
     @property
     def timeout(self) -> float:
@@ -106,12 +118,20 @@ class TicketPrinter:
 
     def print(self, ticket: TicketPrint) -> PrintResult:
         """Print ``ticket``; returns within about the timeout whatever the printer does."""
-        deadline = time.monotonic() + self.timeout
+        now = time.monotonic()
+        resting = self._resting
+        if resting is not None and now < resting[0]:
+            fault = resting[1]
+            return self._failed(
+                fault.fault or "error",
+                f"{fault.detail}; the printer is tried again in {math.ceil(resting[0] - now)} s",
+            )
+        deadline = now + self.timeout
         try:
             data, note = self.render(ticket)
         except Exception as exc:
             return self._failed("layout", f"the ticket could not be laid out: {exc}")
-        result = self._run(lambda: self._send(data, deadline, note), deadline)
+        result = self._settle(self._run(lambda: self._send(data, deadline, note), deadline))
         if not result.ok:
             log.warning(
                 "ticket not printed",
@@ -120,9 +140,27 @@ class TicketPrinter:
         return result
 
     def check(self) -> PrintResult:
-        """Connect and ask for the status without printing (for the super-user's tools)."""
+        """Connect and ask for the status without printing (for the super-user's tools).
+
+        A check always tries the printer, resting or not, and a good answer ends the rest.
+        """
         deadline = time.monotonic() + self.timeout
-        return self._run(lambda: self._send(None, deadline, None), deadline)
+        return self._settle(self._run(lambda: self._send(None, deadline, None), deadline))
+
+    @property
+    def resting_for(self) -> float:
+        """Seconds before the printer is tried again after a slow fault (0: it is tried)."""
+        resting = self._resting
+        return max(0.0, resting[0] - time.monotonic()) if resting is not None else 0.0
+
+    def _settle(self, result: PrintResult) -> PrintResult:
+        """Start a rest after a slow fault; end it when the printer answers."""
+        pause = self.config.retry_after.total_seconds()
+        if result.fault in SLOW_FAULTS and pause > 0:
+            self._resting = (time.monotonic() + pause, result)
+        else:
+            self._resting = None
+        return result
 
     def _failed(self, fault: str, detail: str) -> PrintResult:
         return PrintResult(ok=False, printer=self.name, fault=fault, detail=detail)
