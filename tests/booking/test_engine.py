@@ -78,6 +78,14 @@ def test_book_gives_a_code_and_keeps_personal_data_apart(
     assert fd.store.get_personal(f"booking:{booking.id}") == {"phone": PHONE, "name": "Jens Hansen"}
 
 
+def test_a_booking_is_found_by_the_id_its_events_carry(fd: Frontdesk) -> None:
+    booking = book_passport(fd)
+    event = next(iter(fd.store.read(kinds=["booking.created"])))
+    assert fd.booking.booking(event.key) == booking
+    with pytest.raises(NotFoundError, match="unknown booking 'nope'"):
+        fd.booking.booking("nope")
+
+
 def test_the_second_counter_takes_the_next_booking_of_the_same_time(fd: Frontdesk) -> None:
     first = book_passport(fd, phone="11111111")
     second = book_passport(fd, phone="22222222")

@@ -88,3 +88,28 @@ def test_an_info_screen_reconnects_after_a_restart_and_shows_the_current_state(
         screen.context.close()
         if second is not None:
             second.stop()
+
+
+def test_a_call_made_at_another_server_is_announced_once(
+    served: Served, open_frontdesk: Callable[..., Frontdesk], new_page: Callable[..., Any]
+) -> None:
+    screen = new_page(1920, 1080)
+    screen.goto(f"{served.url}/screen/nyropsgade")
+    screen.wait_for_selector("body[data-link=open]", state="attached")
+    elsewhere = open_frontdesk(clock=served.fd.clock)
+    ticket = elsewhere.queues.issue("skat")
+    elsewhere.queues.sign_in("skranke-4", "bo")
+    elsewhere.queues.call_next("skranke-4")
+    screen.wait_for_selector("#announce:not([hidden])", timeout=3000)
+    assert screen.locator("#announce-number").text_content() == ticket.number
+    assert "4" in (screen.locator("#announce-counter").text_content() or "")
+    # A call made here is announced by its hook, and the log does not repeat it.
+    own = served.fd.queues.issue("skat")
+    served.fd.queues.sign_in("skranke-5", "cy")
+    screen.evaluate("document.getElementById('announce').hidden = true")
+    assert served.fd.queues.call_next("skranke-5") == served.fd.queues.ticket(own.id)
+    screen.wait_for_selector("#announce:not([hidden])", timeout=1000)
+    assert screen.locator("#announce-number").text_content() == own.number
+    screen.evaluate("document.getElementById('announce').hidden = true")
+    screen.wait_for_timeout(1500)
+    assert screen.locator("#announce").is_hidden()

@@ -8,6 +8,7 @@ from typing import Any
 
 from conftest import Served, screenshot, sign_in
 
+from frontdesk_core.app import Frontdesk
 from frontdesk_core.booking.records import Contact
 from frontdesk_core.clock import ManualClock
 from frontdesk_core.devices import DeviceFault
@@ -182,3 +183,34 @@ def test_staff_pages_need_sign_in_and_the_right_role(
     sign_in(page, served.url, "anna")
     response = page.goto(f"{served.url}/manager")
     assert response is not None and response.status == 403
+
+
+def test_a_check_in_at_another_server_pops_up_here(
+    served: Served, open_frontdesk: Callable[..., Frontdesk], new_page: Callable[..., Any]
+) -> None:
+    fd = served.fd
+    clock = fd.clock
+    assert isinstance(clock, ManualClock)
+    now = clock.now()
+    slot = next(
+        s
+        for s in fd.booking.free_slots("tax", now.date(), now.date())
+        if s.start >= now + timedelta(hours=2)
+    )
+    booking = fd.booking.book("tax", slot.start, contact=Contact(phone="+45 12 34 56 78"))
+    counter_id = booking.counter_id or "skranke-4"
+    clock.set(slot.start - timedelta(minutes=10))
+    employee = new_page()
+    at_counter(employee, served.url, "anna", counter_id)
+
+    # The kiosk talks to another server on the same database (same clock: same building).
+    elsewhere = open_frontdesk(clock=clock)
+    checked = elsewhere.booking.check_in(booking.code)
+    assert checked.ticket is not None
+    employee.wait_for_selector("#popup:not([hidden])", timeout=3000)
+    assert employee.locator("#popup-number").text_content() == checked.ticket.number
+    assert employee.locator("#popup-service").text_content() == "Skat"
+    # Announced once: the next look at the log does not bring it back.
+    employee.click("#popup-close")
+    employee.wait_for_timeout(1500)
+    assert employee.locator("#popup").is_hidden()

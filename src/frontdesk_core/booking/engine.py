@@ -308,6 +308,15 @@ class BookingEngine:
         data = self.store.get_personal(personal_ref(booking_id)) or {}
         return Contact(phone=data.get("phone"), name=data.get("name"))
 
+    def booking(self, booking_id: str) -> Booking:
+        """The booking with this id (the key its events carry)."""
+        with self._lock:
+            self._catch_up()
+            entry = self._entries.get(booking_id)
+        if entry is None:
+            raise NotFoundError(f"unknown booking '{booking_id}'")
+        return entry.booking
+
     def find(self, code: str) -> Booking:
         """The booking with this code (spaces, dashes and case ignored)."""
         with self._lock:

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
+from collections import OrderedDict
+from datetime import datetime, timedelta
 from typing import Any
 
 from frontdesk_core.app import Frontdesk
+from frontdesk_core.booking.engine import CHECKED_IN
 from frontdesk_core.booking.records import Booking
 from frontdesk_core.config.types import text_in
 from frontdesk_core.devices import DeviceFault
+from frontdesk_core.errors import FrontdeskError
+from frontdesk_core.queues.state import CALLED, RECALLED
 from frontdesk_core.queues.tickets import Ticket
 from frontdesk_display.broadcast import Broadcaster
 from frontdesk_display.core import CoreRunner
@@ -29,6 +35,14 @@ WATCH_SECONDS = 1.0
 """How often the event log is checked for changes made by other processes."""
 HOUSEKEEPING_SECONDS = 30.0
 """How often the timed rules run: no-show timeouts, reminders, booking no-shows, purge."""
+ANNOUNCED = (CALLED, RECALLED, CHECKED_IN)
+"""Event kinds shown as they happen: a number called on the screens, a check-in pop-up."""
+STALE_ANNOUNCEMENT = timedelta(minutes=1)
+"""A call or check-in by another process older than this is not announced (only shown)."""
+HEARD = 4096
+"""How many announcements the hub remembers, so the log does not announce them twice."""
+
+Heard = tuple[str, str, datetime | None]
 
 
 def screen_topic(centre_id: str) -> str:
@@ -56,6 +70,8 @@ class Hub:
         self._tasks: set[asyncio.Task[None]] = set()
         self._watcher: asyncio.Task[None] | None = None
         self._keeper: asyncio.Task[None] | None = None
+        self._heard: OrderedDict[Heard, None] = OrderedDict()
+        self._heard_lock = threading.Lock()
 
     # -- life cycle ------------------------------------------------------------------
 
@@ -86,8 +102,19 @@ class Hub:
             return
         loop.call_soon_threadsafe(self._schedule, centre_id)
 
+    def _hear(self, key: Heard) -> bool:
+        """Remember an announcement; ``False`` when it was made already."""
+        with self._heard_lock:
+            if key in self._heard:
+                return False
+            self._heard[key] = None
+            if len(self._heard) > HEARD:
+                self._heard.popitem(last=False)
+            return True
+
     def announce(self, ticket: Ticket, counter_id: str, *, recall: bool) -> None:
         """Show a called number on the screens before the full refresh arrives."""
+        self._hear((RECALLED if recall else CALLED, ticket.id, ticket.called_at))
         payload = {
             "number": ticket.number,
             "counter_id": counter_id,
@@ -100,6 +127,7 @@ class Hub:
 
     def checked_in(self, booking: Booking, ticket: Ticket) -> None:
         """Tell the dashboards of the centre; the right employee's page shows a pop-up."""
+        self._hear((CHECKED_IN, ticket.id, None))
         service = ""
         if booking.service_id:
             try:
@@ -157,20 +185,51 @@ class Hub:
         """Refresh the screens when another process (a second server, a command) wrote.
 
         Hooks only tell of this process's commands; one cheap look at the log's
-        newest ``seq`` a second catches the rest. The browsers are still pushed to.
+        newest ``seq`` a second catches the rest. Calls and check-ins written
+        elsewhere are announced from the log (the number on the screens, the
+        employee's pop-up), once, and only while they are fresh. The browsers are
+        still pushed to.
         """
         seen = await self.core.run(self.fd.store.last_seq)
         while True:
             await asyncio.sleep(WATCH_SECONDS)
             try:
                 newest = await self.core.run(self.fd.store.last_seq)
+                if newest == seen:
+                    continue
+                seen = max(newest, await self.core.run(self.announce_from_log, seen))
             except Exception:  # the store closing under us at shutdown
                 log.exception("reading the event log failed")
                 continue
-            if newest != seen:
-                seen = newest
-                for centre_id in self.centre_ids():
-                    self._schedule(centre_id)
+            for centre_id in self.centre_ids():
+                self._schedule(centre_id)
+
+    def announce_from_log(self, after: int) -> int:
+        """Announce the calls and check-ins after ``after`` not yet heard of (on the core's
+        thread); return the newest ``seq`` read."""
+        newest = after
+        now = self.fd.clock.now()
+        for event in self.fd.store.read(after=after, kinds=ANNOUNCED):
+            newest = max(newest, event.seq)
+            if now - event.at > STALE_ANNOUNCEMENT:
+                continue
+            try:
+                if event.kind == CHECKED_IN:
+                    ticket = self.fd.queues.ticket(str(event.data.get("ticket_id")))
+                    if self._heard_of((CHECKED_IN, ticket.id, None)):
+                        continue
+                    self.checked_in(self.fd.booking.booking(event.key), ticket)
+                elif not self._heard_of((event.kind, event.key, event.at)):
+                    ticket = self.fd.queues.ticket(event.key)
+                    counter_id = str(event.data.get("counter_id", ticket.counter_id))
+                    self.announce(ticket, counter_id, recall=event.kind == RECALLED)
+            except FrontdeskError:  # the ticket or booking is gone (a day that ended)
+                continue
+        return newest
+
+    def _heard_of(self, key: Heard) -> bool:
+        with self._heard_lock:
+            return key in self._heard
 
     def housekeeping(self) -> dict[str, int]:
         """Run the timed rules once: called tickets past their ``no_show_after`` become
