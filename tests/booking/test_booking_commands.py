@@ -93,3 +93,50 @@ def test_purge_deletes_what_is_past_retention(
     assert fd.store.get_personal(f"booking:{old.id}") is None
     assert fd.store.get_personal("booking:future") is not None
     assert len(list(fd.store.read(kinds=["booking.created"]))) == 1
+
+
+def test_absence_add_list_and_withdraw(
+    tmp_path: Path,
+    data: dict[str, Any],
+    make_frontdesk: MakeFrontdesk,
+    config: Config,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A Tuesday well after any wall clock that runs this test (absences in the past are refused).
+    db = str(tmp_path / "frontdesk.db")
+    clock = ManualClock(datetime(2030, 3, 4, 9, 0, tzinfo=CPH))
+    fd = make_frontdesk(config, clock=clock, store=db)
+    one = fd.booking.book("passport", at(5, 10, month=3, year=2030), contact=Contact())
+    two = fd.booking.book("passport", at(5, 10, month=3, year=2030), contact=Contact())
+    tax = fd.booking.book("tax", at(5, 11, month=3, year=2030), contact=Contact())
+    path = str(write_config(tmp_path, data))
+    base = ["absence", "--config", path, "--db", db]
+    args = ["add", "--counter", "c1", "--from", "2030-03-05 09:00", "--until", "2030-03-05 12:00"]
+    assert main([*base, *args, "--reason", "sick"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("absence ab-")
+    assert out[0].endswith(
+        "recorded: counter 'c1' from 05-03-2030 09:00 until 05-03-2030 12:00 (sick)"
+    )
+    on_c1 = one if one.counter_id == "c1" else two
+    assert sorted(out[1:]) == sorted(
+        [
+            f"  NOT MOVED: {on_c1.code} at 05-03-2030 10:00 (passport): no other counter is "
+            "free then; contact the citizen or reschedule",
+            f"  NOT MOVED: {tax.code} at 05-03-2030 11:00 (tax): no other counter is free then; "
+            "contact the citizen or reschedule",
+        ]
+    )
+    assert main([*base, "list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed[-1] == "1 absence(s)"
+    absence_id = listed[0].split()[0]
+    assert main([*base, "withdraw", absence_id]) == 0
+    assert (
+        capsys.readouterr().out == f"absence {absence_id} withdrawn: counter 'c1' takes bookings\n"
+    )
+    assert main([*base, "withdraw", absence_id]) == 1
+    assert f"no absence '{absence_id}' is recorded" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main([*base, "add", "--counter", "c1", "--from", "tomorrow", "--until", "2030-03-05 12:00"])
+    assert "'tomorrow' is not a time" in capsys.readouterr().err

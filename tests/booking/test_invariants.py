@@ -30,8 +30,29 @@ book_op = st.tuples(
 cancel_op = st.tuples(st.just("cancel"), st.integers(0, 50))
 move_op = st.tuples(st.just("move"), st.integers(0, 50), st.integers(0, 9), st.integers(32, 68))
 advance_op = st.tuples(st.just("advance"), st.integers(1, 600))
+absence_op = st.tuples(
+    st.just("absent"),
+    st.sampled_from(["c1", "c2", "c3"]),
+    st.integers(0, 9),
+    st.integers(32, 68),
+    st.integers(1, 16),  # quarters of an hour away
+    st.booleans(),  # cancel the bookings no other counter can take
+)
+withdraw_op = st.tuples(st.just("withdraw"), st.integers(0, 20))
 operations = st.lists(
-    st.one_of(book_op, book_op, book_op, cancel_op, move_op, advance_op), min_size=10, max_size=60
+    st.one_of(
+        book_op,
+        book_op,
+        book_op,
+        cancel_op,
+        move_op,
+        advance_op,
+        absence_op,
+        absence_op,
+        withdraw_op,
+    ),
+    min_size=10,
+    max_size=60,
 )
 
 
@@ -41,8 +62,35 @@ def moment(day: int, quarter: int) -> datetime:
     return datetime(base.year, base.month, base.day, tzinfo=CPH) + timedelta(minutes=15 * quarter)
 
 
-def check_invariants(fd: Frontdesk, planner: SlotPlanner) -> None:
+def absence_op_run(
+    fd: Frontdesk,
+    counter: str,
+    start: datetime,
+    quarters: int,
+    cancel: bool,
+    absences: list[str],
+    kept: set[str],
+) -> None:
+    """Record an absence; remember it, and the bookings left on the absent counter."""
+    result = fd.booking.add_absence(
+        counter,
+        start,
+        start + timedelta(minutes=15 * quarters),
+        reason="sick",
+        cancel_unplaced=cancel,
+    )
+    absences.append(result.absence.id)
+    if not cancel:
+        kept.update(b.id for b in result.unplaced)
+
+
+def check_invariants(fd: Frontdesk, planner: SlotPlanner, kept: set[str] | None = None) -> None:
+    """Capacity, opening hours and schedules hold; and no booking sits in an absence of its
+    counter, except those a manager was told no counter could take (``kept``)."""
     taken: dict[str, list[tuple[int, int]]] = {}
+    away: dict[str, list[tuple[int, int]]] = {}
+    for absence in fd.booking.absences():
+        away.setdefault(absence.counter_id, []).append((epoch(absence.start), epoch(absence.end)))
     for day in range(10):
         for booking in fd.booking.bookings_on(date(2026, 11, 23) + timedelta(days=day)):
             if booking.state is BookingState.CANCELLED:
@@ -64,6 +112,9 @@ def check_invariants(fd: Frontdesk, planner: SlotPlanner) -> None:
             duty = planner.on_duty(centre, counter, local_day)
             assert any(s <= window[0] and window[1] <= e for s, e in duty)
             taken.setdefault(counter.id, []).append(window)
+            if booking.state is BookingState.BOOKED and booking.id not in (kept or set()):
+                for a_start, a_end in away.get(counter.id, []):
+                    assert not (a_start < window[1] and window[0] < a_end), booking
     # One counter, one citizen at a time: so never more bookings than counters on duty.
     for windows in taken.values():
         windows.sort()
@@ -86,6 +137,8 @@ def test_bookings_never_exceed_capacity_or_leave_opening_hours(
     )
     planner = SlotPlanner(config, CPH)
     codes: list[str] = []
+    kept: set[str] = set()
+    absences: list[str] = []
     try:
         for op in ops:
             try:
@@ -102,14 +155,23 @@ def test_bookings_never_exceed_capacity_or_leave_opening_hours(
                     fd.booking.cancel(codes[int(op[1]) % len(codes)])  # type: ignore[call-overload]
                 elif op[0] == "move" and codes:
                     _, index, day, step = op
-                    fd.booking.reschedule(
+                    moved = fd.booking.reschedule(
                         codes[int(index) % len(codes)],  # type: ignore[call-overload]
                         moment(int(day), int(step)),  # type: ignore[call-overload]
                     )
+                    kept.discard(moved.id)  # placed again by the rules
                 elif op[0] == "advance":
                     clock.advance(minutes=int(op[1]))  # type: ignore[call-overload]
+                elif op[0] == "absent":
+                    _, counter, day, step, length, cancel = op
+                    start = moment(int(day), int(step))  # type: ignore[call-overload]
+                    absence_op_run(
+                        fd, str(counter), start, int(length), bool(cancel), absences, kept
+                    )  # type: ignore[call-overload]
+                elif op[0] == "withdraw" and absences:
+                    fd.booking.withdraw_absence(absences.pop(int(op[1]) % len(absences)))  # type: ignore[call-overload]
             except CommandError:
                 pass  # refused: must have changed nothing, which the invariants check
-            check_invariants(fd, planner)
+            check_invariants(fd, planner, kept)
     finally:
         fd.close()

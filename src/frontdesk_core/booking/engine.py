@@ -26,7 +26,14 @@ from typing import TYPE_CHECKING, Protocol
 
 from frontdesk_core.booking.model import ServiceBooking
 from frontdesk_core.booking.phone import normalise_phone
-from frontdesk_core.booking.records import Booking, BookingState, Contact
+from frontdesk_core.booking.records import (
+    Absence,
+    AbsenceReason,
+    AbsenceResult,
+    Booking,
+    BookingState,
+    Contact,
+)
 from frontdesk_core.booking.slots import Occupancy, Slot, SlotPlanner, Span, epoch
 from frontdesk_core.config.models import Centre, Service
 from frontdesk_core.config.suggest import unknown
@@ -47,8 +54,24 @@ CHECKED_IN = "booking.checked_in"
 NO_SHOW = "booking.no_show"
 DONE = "booking.done"
 REMINDED = "booking.reminded"
-KINDS = (CREATED, RESCHEDULED, CANCELLED, CHECKED_IN, NO_SHOW, DONE, REMINDED)
+REASSIGNED = "booking.reassigned"
+ABSENCE = "booking.absence"
+ABSENCE_WITHDRAWN = "booking.absence_withdrawn"
+KINDS = (
+    CREATED,
+    RESCHEDULED,
+    CANCELLED,
+    CHECKED_IN,
+    NO_SHOW,
+    DONE,
+    REMINDED,
+    REASSIGNED,
+    ABSENCE,
+    ABSENCE_WITHDRAWN,
+)
 """The event kinds the booking engine writes and reads."""
+ABSENCE_CANCEL_REASON = "staff_absence"
+"""The reason on bookings cancelled because their counter is away and no other was free."""
 
 CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
 """Booking-code letters: no 0/O, 1/I/L look-alikes, easy to read aloud and type at a kiosk."""
@@ -182,6 +205,7 @@ class BookingEngine:
         """Booking ids by the local date of their appointment."""
         self._codes: dict[str, str] = {}
         self._occupancy: dict[str, Occupancy] = {}
+        self._absences: dict[str, Absence] = {}
 
     # -- the log ------------------------------------------------------------------------
 
@@ -199,6 +223,25 @@ class BookingEngine:
 
     def _apply(self, event: Event) -> None:
         data = event.data
+        if event.kind == ABSENCE:
+            start, end = _ts(data["start"]), _ts(data["end"])
+            absence = Absence(
+                id=event.key,
+                counter_id=str(data["counter_id"]),
+                centre_id=event.centre_id,
+                start=self._dt(start),
+                end=self._dt(end),
+                reason=AbsenceReason(data.get("reason", "other")),
+            )
+            self._absences[absence.id] = absence
+            occupancy = self._occupancy.setdefault(absence.counter_id, Occupancy())
+            occupancy.add_absence(start, end, absence.id)
+            return
+        if event.kind == ABSENCE_WITHDRAWN:
+            gone = self._absences.pop(event.key, None)
+            if gone is not None and gone.counter_id in self._occupancy:
+                self._occupancy[gone.counter_id].remove_absence(gone.id)
+            return
         if event.kind == CREATED:
             start, end = _ts(data["start"]), _ts(data["end"])
             booking = Booking(
@@ -237,6 +280,10 @@ class BookingEngine:
                 counter_id=data.get("counter_id"),
             )
             self._by_day.setdefault(entry.booking.start.date(), set()).add(event.key)
+            self._occupy(event.key)
+        elif event.kind == REASSIGNED:
+            self._release(event.key)
+            entry.booking = replace(entry.booking, counter_id=data.get("counter_id"))
             self._occupy(event.key)
         elif event.kind == CANCELLED:
             self._release(event.key)
@@ -570,6 +617,181 @@ class BookingEngine:
         # Once the citizen is told, nothing needs the number any more.
         self.store.delete_personal(personal_ref(booking.id))
         return booking
+
+    # -- absences ---------------------------------------------------------------------------
+
+    def add_absence(
+        self,
+        counter_id: str,
+        start: datetime,
+        end: datetime,
+        *,
+        reason: AbsenceReason | str = AbsenceReason.OTHER,
+        cancel_unplaced: bool = False,
+    ) -> AbsenceResult:
+        """Record that ``counter_id`` takes no bookings from ``start`` to ``end``.
+
+        New bookings avoid the counter at once. Its bookings in that time move to
+        another counter serving the service that is free at the same time (same
+        time for the citizen, who is not disturbed). Those no counter can take stay
+        booked and are returned as ``unplaced`` for a manager to handle; with
+        ``cancel_unplaced`` they are cancelled (reason ``staff_absence``) and the
+        citizen is told through ``booking_cancelled``, as with any cancellation.
+        """
+        try:
+            why = AbsenceReason(reason)
+        except ValueError:
+            names = ", ".join(r.value for r in AbsenceReason)
+            raise CommandError(f"unknown absence reason '{reason}'; use one of {names}") from None
+        if start.tzinfo is None or end.tzinfo is None:
+            raise CommandError("an absence needs times with a timezone")
+        start_ts, end_ts = epoch(start), epoch(end)
+        if end_ts <= start_ts:
+            raise CommandError("an absence must end after it starts")
+        centre = self._counter_centre(counter_id)
+        absence_id = "ab-" + secrets.token_hex(6)
+        with self._lock:
+            with self.store.transaction() as tx:
+                self._catch_up(tx)
+                if end_ts <= self._now():
+                    raise CommandError("that absence is over already")
+                events = [
+                    NewEvent(
+                        ABSENCE,
+                        absence_id,
+                        self.clock.now(),
+                        centre.id,
+                        {
+                            "counter_id": counter_id,
+                            "start": _iso(self._dt(start_ts)),
+                            "end": _iso(self._dt(end_ts)),
+                            "reason": why.value,
+                        },
+                    )
+                ]
+                moves, unplaced = self._replace_for_absence(
+                    counter_id, start_ts, end_ts, absence_id
+                )
+                for entry, target in moves:
+                    events.append(
+                        self._event(
+                            REASSIGNED,
+                            entry,
+                            counter_id=target,
+                            from_counter=counter_id,
+                            reason="absence",
+                        )
+                    )
+                if cancel_unplaced:
+                    events += [
+                        self._event(CANCELLED, entry, reason=ABSENCE_CANCEL_REASON)
+                        for entry in unplaced
+                    ]
+                appended = tx.append(events)
+            self._absorb(appended)
+            absence = self._absences[absence_id]
+            moved = tuple(entry.booking for entry, _ in moves)
+            left = tuple(entry.booking for entry in unplaced)
+        log.info(
+            "absence recorded",
+            extra={
+                "counter": counter_id,
+                "reason": why.value,
+                "moved": len(moved),
+                "unplaced": len(left),
+                "cancelled": cancel_unplaced,
+            },
+        )
+        if cancel_unplaced:
+            for booking in left:
+                self.hooks.booking_cancelled(
+                    booking, self._contact(booking.id), ABSENCE_CANCEL_REASON
+                )
+                self.store.delete_personal(personal_ref(booking.id))
+        return AbsenceResult(absence, moved, left, cancel_unplaced)
+
+    def _counter_centre(self, counter_id: str) -> Centre:
+        for centre in self.config.centres:
+            if any(c.id == counter_id for c in centre.counters):
+                return centre
+        names = [c.id for centre in self.config.centres for c in centre.counters]
+        raise NotFoundError(unknown("counter", counter_id, names))
+
+    def _replace_for_absence(
+        self, counter_id: str, start: int, end: int, absence_id: str
+    ) -> tuple[list[tuple[_Entry, str]], list[_Entry]]:
+        """Which open bookings of the counter in ``[start, end)`` move where, and which cannot.
+
+        The moves are planned on a copy of the occupancy, one booking after the
+        other in time order, so two of them never land on the same free counter.
+        """
+        affected = sorted(
+            (
+                e
+                for e in self._open.values()
+                if e.booking.counter_id == counter_id and e.window[0] < end and start < e.window[1]
+            ),
+            key=lambda e: (e.start, e.booking.code),
+        )
+        if not affected:
+            return [], []
+        trial = {cid: occupancy.copy() for cid, occupancy in self._occupancy.items()}
+        trial.setdefault(counter_id, Occupancy()).add_absence(start, end, absence_id)
+        moves: list[tuple[_Entry, str]] = []
+        unplaced: list[_Entry] = []
+        for entry in affected:
+            booking = entry.booking
+            target = None
+            try:
+                service = self.planner.service(booking.service_id)
+            except KeyError:
+                service = None  # a service no longer configured: a manager decides
+            if service is not None and service.booking is not None:
+                day = self._dt(entry.start).date()
+                for candidate in self.planner.candidates(service, day, trial, ignore=booking.id):
+                    if candidate.start == entry.start:
+                        target = next((c for c in candidate.free if c != counter_id), None)
+                        break
+                    if candidate.start > entry.start:
+                        break
+            if target is None:
+                unplaced.append(entry)
+                continue
+            trial[counter_id].remove(booking.id)
+            trial.setdefault(target, Occupancy()).add(entry.window[0], entry.window[1], booking.id)
+            moves.append((entry, target))
+        return moves, unplaced
+
+    def withdraw_absence(self, absence_id: str) -> Absence:
+        """The employee is back (or the absence was recorded by mistake): the counter takes
+        bookings again. Bookings moved away stay where they went."""
+        with self._lock:
+            with self.store.transaction() as tx:
+                self._catch_up(tx)
+                absence = self._absences.get(absence_id)
+                if absence is None:
+                    raise NotFoundError(f"no absence '{absence_id}' is recorded")
+                appended = tx.append(
+                    [
+                        NewEvent(
+                            ABSENCE_WITHDRAWN, absence_id, self.clock.now(), absence.centre_id, {}
+                        )
+                    ]
+                )
+            self._absorb(appended)
+        log.info("absence withdrawn", extra={"counter": absence.counter_id})
+        return absence
+
+    def absences(self, *, counter_id: str | None = None, day: date | None = None) -> list[Absence]:
+        """Recorded absences (of one counter, or touching one local day), by start."""
+        with self._lock:
+            self._catch_up()
+            found = list(self._absences.values())
+        if counter_id is not None:
+            found = [a for a in found if a.counter_id == counter_id]
+        if day is not None:
+            found = [a for a in found if a.start.date() <= day <= a.end.date()]
+        return sorted(found, key=lambda a: (a.start, a.counter_id))
 
     def _must_be_booked(self, entry: _Entry) -> None:
         state = entry.booking.state

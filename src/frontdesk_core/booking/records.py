@@ -43,3 +43,41 @@ class Booking:
     created_at: datetime
     language: str = "da"
     counter_id: str | None = None
+
+
+class AbsenceReason(StrEnum):
+    """Why an employee's counter takes no bookings for a while (never a personal detail)."""
+
+    SICK = "sick"
+    LEAVE = "leave"
+    TRAINING = "training"
+    MEETING = "meeting"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Absence:
+    """A time a counter takes no bookings beyond its usual schedule (sick, leave, a course)."""
+
+    id: str
+    counter_id: str
+    centre_id: str
+    start: datetime
+    end: datetime
+    reason: AbsenceReason
+
+
+@dataclass(frozen=True)
+class AbsenceResult:
+    """What recording an absence did to the bookings on that counter.
+
+    ``moved`` went to another counter free at the same time (the citizen keeps the
+    time and is not told: the counter is shown at check-in). ``unplaced`` found no
+    free counter: they stay booked for a manager to handle (call the citizen,
+    reschedule), or were cancelled and the citizen told, when asked for.
+    """
+
+    absence: Absence
+    moved: tuple[Booking, ...]
+    unplaced: tuple[Booking, ...]
+    cancelled: bool

@@ -8,9 +8,10 @@ no slot falls into the missing hour or is skipped in the repeated one.
 A booking occupies one counter from ``start - buffer_before`` to
 ``end + buffer_after`` (its *window*). A slot is offered when at least one
 counter that can serve the service is on duty for the whole window (inside its
-booking hours, inside the centre's opening hours that day, outside its breaks)
-and has no other booking overlapping the window. Its capacity is the number of
-counters on duty; ``free`` is how many of those are still untaken.
+booking hours, inside the centre's opening hours that day, outside its breaks
+and its recorded absences) and has no other booking overlapping the window.
+Its capacity is the number of counters on duty; ``free`` is how many of those
+are still untaken.
 """
 
 from __future__ import annotations
@@ -122,6 +123,24 @@ class Occupancy:
 
     windows: list[tuple[int, int, str]] = field(default_factory=list)
     longest: int = 0
+    absences: list[tuple[int, int, str]] = field(default_factory=list)
+    """Times the counter is away beyond its schedule (a few at most): it is not on duty."""
+
+    def copy(self) -> Occupancy:
+        """An independent copy, to try changes on."""
+        return Occupancy(list(self.windows), self.longest, list(self.absences))
+
+    def add_absence(self, start: int, end: int, absence_id: str) -> None:
+        """The counter is away during ``[start, end)``."""
+        insort(self.absences, (start, end, absence_id))
+
+    def remove_absence(self, absence_id: str) -> None:
+        """The absence ``absence_id`` is over or was withdrawn."""
+        self.absences = [a for a in self.absences if a[2] != absence_id]
+
+    def away(self, start: int, end: int) -> bool:
+        """Whether an absence overlaps ``[start, end)``."""
+        return any(a_start < end and start < a_end for a_start, a_end, _ in self.absences)
 
     def add(self, start: int, end: int, booking_id: str) -> None:
         """Take ``[start, end)`` for ``booking_id``."""
@@ -256,7 +275,12 @@ class SlotPlanner:
             start = open_start
             while start + duration <= open_end:
                 w_start, w_end = start - before, start + duration + after
-                on = tuple(cid for cid, spans in duty if contains(spans, w_start, w_end))
+                on = tuple(
+                    cid
+                    for cid, spans in duty
+                    if contains(spans, w_start, w_end)
+                    and not occupancy.get(cid, empty).away(w_start, w_end)
+                )
                 if on:
                     free = tuple(
                         cid

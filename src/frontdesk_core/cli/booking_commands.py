@@ -1,12 +1,14 @@
-"""``frontdesk purge`` and ``frontdesk slots``: booking chores for operators and consultants."""
+"""``frontdesk purge``, ``frontdesk slots`` and ``frontdesk absence``: booking chores for
+operators, consultants and managers."""
 
 from __future__ import annotations
 
 import argparse
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from frontdesk_core.app import Frontdesk
+from frontdesk_core.booking.records import AbsenceReason, AbsenceResult, Booking
 from frontdesk_core.booking.slots import Slot
 from frontdesk_core.clock import SystemClock
 from frontdesk_core.config.types import format_duration
@@ -94,6 +96,98 @@ def render(
     return lines
 
 
+def _moment(text: str) -> datetime:
+    """A local time as typed: ``2026-11-24 09:00`` (the site's timezone is added later)."""
+    try:
+        return datetime.fromisoformat(text.strip().replace(" ", "T", 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a time; write it like '2026-11-24 09:00'"
+        ) from None
+
+
+def _configure_absence(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", required=True, help="the configuration file or directory")
+    parser.add_argument("--db", required=True, help="the store (a SQLite file)")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="a counter takes no bookings for a while")
+    add.add_argument("--counter", required=True, help="the counter (employee's desk) away")
+    add.add_argument("--from", dest="start", required=True, type=_moment, help="'2026-11-24 09:00'")
+    add.add_argument("--until", dest="end", required=True, type=_moment, help="'2026-11-24 15:00'")
+    add.add_argument(
+        "--reason", default="other", choices=[r.value for r in AbsenceReason], help="why"
+    )
+    add.add_argument(
+        "--cancel-unplaced",
+        action="store_true",
+        help="cancel (and tell) the bookings no other counter can take; default: list them",
+    )
+    listing = actions.add_parser("list", help="the absences recorded")
+    listing.add_argument("--counter", help="only this counter")
+    withdraw = actions.add_parser("withdraw", help="the employee is back: take bookings again")
+    withdraw.add_argument("id", help="the absence's id (from 'list')")
+
+
+def _when(booking: Booking) -> str:
+    return f"{booking.start:%d-%m-%Y %H:%M}"
+
+
+def describe_absence(result: AbsenceResult) -> list[str]:
+    """What recording an absence did, for the manager who recorded it."""
+    a = result.absence
+    lines = [
+        f"absence {a.id} recorded: counter '{a.counter_id}' from {a.start:%d-%m-%Y %H:%M} "
+        f"until {a.end:%d-%m-%Y %H:%M} ({a.reason.value})"
+    ]
+    for booking in result.moved:
+        lines.append(
+            f"  moved: {booking.code} at {_when(booking)} ({booking.service_id}) "
+            f"to counter '{booking.counter_id}'; same time, the citizen is not disturbed"
+        )
+    for booking in result.unplaced:
+        if result.cancelled:
+            lines.append(
+                f"  cancelled: {booking.code} at {_when(booking)} ({booking.service_id}); "
+                "the citizen is told to book a new time"
+            )
+        else:
+            lines.append(
+                f"  NOT MOVED: {booking.code} at {_when(booking)} ({booking.service_id}): no "
+                "other counter is free then; contact the citizen or reschedule"
+            )
+    if not result.moved and not result.unplaced:
+        lines.append("  no bookings on that counter in that time")
+    return lines
+
+
+def run_absence(args: argparse.Namespace) -> int:
+    """Record, list or withdraw a counter's absence."""
+    with Frontdesk.open(args.config, store=args.db, plugins=args.hooks.pm) as fd:
+        if args.action == "add":
+            result = fd.booking.add_absence(
+                args.counter,
+                args.start.replace(tzinfo=args.start.tzinfo or fd.tz),
+                args.end.replace(tzinfo=args.end.tzinfo or fd.tz),
+                reason=args.reason,
+                cancel_unplaced=args.cancel_unplaced,
+            )
+            for line in describe_absence(result):
+                print(line)
+            return 0
+        if args.action == "withdraw":
+            absence = fd.booking.withdraw_absence(args.id)
+            print(f"absence {absence.id} withdrawn: counter '{absence.counter_id}' takes bookings")
+            return 0
+        found = fd.booking.absences(counter_id=args.counter)
+        for a in found:
+            print(
+                f"{a.id}  {a.counter_id:<12} {a.start:%d-%m-%Y %H:%M} - "
+                f"{a.end:%d-%m-%Y %H:%M}  {a.reason.value}"
+            )
+        print(f"{len(found)} absence(s)")
+    return 0
+
+
 COMMANDS = [
     Command(
         "purge",
@@ -106,5 +200,11 @@ COMMANDS = [
         "show the start times of a bookable service and the counters free for each",
         _configure_slots,
         run_slots,
+    ),
+    Command(
+        "absence",
+        "record, list or withdraw a counter's absence (bookings move to free counters)",
+        _configure_absence,
+        run_absence,
     ),
 ]
