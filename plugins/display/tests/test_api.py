@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -21,6 +22,7 @@ from schemathesis.checks import (
 )
 
 from frontdesk_core.app import Frontdesk
+from frontdesk_core.booking.records import Contact
 from frontdesk_core.config.models import Config
 from frontdesk_core.plugins import make_plugin_manager
 
@@ -174,6 +176,41 @@ def test_bad_input_is_refused_with_a_reason(api_server: Served) -> None:
     )
     assert unknown.status_code == 404 and "did you mean 'pas'" in unknown.json()["error"]
     assert httpx.get(f"{url}/centres/NOPE/screen").status_code == 404
+
+
+def test_a_manager_records_and_withdraws_an_absence(api_server: Served) -> None:
+    url = f"{api_server.url}/api/v1"
+    fd = api_server.fd
+    manager = {"Authorization": f"Bearer {token_for(api_server.url, 'mette')}"}
+    employee = {"Authorization": f"Bearer {token_for(api_server.url, 'anna')}"}
+    now = fd.clock.now()
+    day = (now + timedelta(days=1)).date()
+    slot = fd.booking.free_slots("passport", day, day)[0]
+    booking = fd.booking.book("passport", slot.start, contact=Contact())
+    body = {
+        "start": (slot.start - timedelta(hours=1)).isoformat(),
+        "end": (slot.start + timedelta(hours=2)).isoformat(),
+        "reason": "sick",
+    }
+    target = f"{url}/counters/{booking.counter_id}/absences"
+    assert httpx.post(target, json=body, headers=employee).status_code == 403
+    answer = httpx.post(target, json=body, headers=manager)
+    assert answer.status_code == 201, answer.text
+    done = answer.json()
+    assert done["absence"]["reason"] == "sick"
+    assert [b["code"] for b in done["moved"]] == [booking.code]
+    assert done["moved"][0]["counter_id"] != booking.counter_id
+    listed = httpx.get(f"{url}/centres/nyropsgade/absences", headers=manager).json()
+    assert [a["id"] for a in listed] == [done["absence"]["id"]]
+    gone = httpx.delete(f"{url}/absences/{done['absence']['id']}", headers=manager)
+    assert gone.status_code == 200 and gone.json()["id"] == done["absence"]["id"]
+    again = httpx.delete(f"{url}/absences/{done['absence']['id']}", headers=manager)
+    assert again.status_code == 404
+    # A time without its offset, or no real time, is refused with the field named.
+    naive = httpx.post(target, json={**body, "start": "2026-11-24T09:00"}, headers=manager)
+    assert naive.status_code == 422 and naive.json()["detail"][0]["loc"] == ["start"]
+    unreal = httpx.post(target, json={**body, "end": "2026-13-24T09:00+01:00"}, headers=manager)
+    assert unreal.status_code == 422 and unreal.json()["detail"][0]["loc"] == ["end"]
 
 
 # The description the server publishes, built from the same operations it routes.

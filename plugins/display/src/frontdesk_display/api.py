@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -19,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from frontdesk_core.booking.records import Absence, Booking
 from frontdesk_core.config.types import text_in
 from frontdesk_core.errors import (
     CapacityError,
@@ -400,6 +402,76 @@ async def set_info(call: Call) -> m.InfoOut:
     return m.InfoOut(centre_id=centre_id, text=text)
 
 
+def _absence_out(absence: Absence) -> m.AbsenceOut:
+    return m.AbsenceOut(
+        id=absence.id,
+        counter_id=absence.counter_id,
+        centre_id=absence.centre_id,
+        start=absence.start.isoformat(),
+        end=absence.end.isoformat(),
+        reason=absence.reason.value,
+    )
+
+
+def _booking_ref(booking: Booking) -> m.BookingRefOut:
+    return m.BookingRefOut(
+        code=booking.code,
+        service_id=booking.service_id,
+        start=booking.start.isoformat(),
+        counter_id=booking.counter_id,
+    )
+
+
+def _moment(text: str, field: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise ApiError(422, "invalid input", [{"loc": [field], "msg": "not a real time"}]) from None
+
+
+async def add_absence(call: Call) -> m.AbsenceResultOut:
+    """Record that a counter takes no bookings for a while (managers)."""
+    _counter_centre(call)
+    body: m.AbsenceRequest = call.body
+    start, end = _moment(body.start, "start"), _moment(body.end, "end")
+    result = await call.hub.core.run(
+        call.hub.fd.booking.add_absence,
+        call.params["counter_id"],
+        start,
+        end,
+        reason=body.reason,
+        cancel_unplaced=body.cancel_unplaced,
+    )
+    return m.AbsenceResultOut(
+        absence=_absence_out(result.absence),
+        moved=[_booking_ref(b) for b in result.moved],
+        unplaced=[_booking_ref(b) for b in result.unplaced],
+        cancelled=result.cancelled,
+    )
+
+
+async def list_absences(call: Call) -> list[m.AbsenceOut]:
+    """The absences recorded for a centre's counters (managers)."""
+    centre_id = call.params["centre_id"]
+    call.centre_ok(centre_id)
+    found = await call.hub.core.run(call.hub.fd.booking.absences)
+    return [_absence_out(a) for a in found if a.centre_id == centre_id]
+
+
+async def withdraw_absence(call: Call) -> m.AbsenceOut:
+    """The employee is back: the counter takes bookings again (managers)."""
+    hub, absence_id = call.hub, call.params["absence_id"]
+
+    def run() -> m.AbsenceOut:
+        known = {a.id: a for a in hub.fd.booking.absences()}
+        if absence_id not in known:
+            raise NotFoundError(f"no absence '{absence_id}' is recorded")
+        call.centre_ok(known[absence_id].centre_id)
+        return _absence_out(hub.fd.booking.withdraw_absence(absence_id))
+
+    return await hub.core.run(run)
+
+
 async def check_in(call: Call) -> m.CheckInOut:
     """Check in a booked citizen by the code in their confirmation."""
     body: m.CheckInRequest = call.body
@@ -417,6 +489,7 @@ COUNTER = Param("counter_id")
 QUEUE = Param("queue_id")
 TICKET = Param("ticket_id", {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{1,80}$"})
 ACTION = Param("action", {"type": "string", "enum": list(COUNTER_ACTIONS)})
+ABSENCE = Param("absence_id", {"type": "string", "pattern": "^ab-[0-9a-f]{12}$"})
 
 OPERATIONS: list[Operation] = [
     Operation(
@@ -531,6 +604,41 @@ OPERATIONS: list[Operation] = [
         role="employee",
         params=[TICKET],
         errors=[409],
+    ),
+    # Before "/counters/{counter_id}/{action}": routes are matched in this order.
+    Operation(
+        "POST",
+        "/counters/{counter_id}/absences",
+        "addAbsence",
+        "Record that a counter takes no bookings for a while; its bookings move",
+        add_absence,
+        m.AbsenceResultOut,
+        body=m.AbsenceRequest,
+        role="manager",
+        params=[COUNTER],
+        errors=[409],
+        status=201,
+    ),
+    Operation(
+        "GET",
+        "/centres/{centre_id}/absences",
+        "listAbsences",
+        "The absences recorded for a centre's counters",
+        list_absences,
+        m.AbsenceOut,
+        response_list=True,
+        role="manager",
+        params=[CENTRE],
+    ),
+    Operation(
+        "DELETE",
+        "/absences/{absence_id}",
+        "withdrawAbsence",
+        "Withdraw an absence: the counter takes bookings again",
+        withdraw_absence,
+        m.AbsenceOut,
+        role="manager",
+        params=[ABSENCE],
     ),
     Operation(
         "POST",

@@ -103,6 +103,31 @@ class InfoRequest(Request):
     text: Annotated[str, StringConstraints(strict=True, max_length=2000)]
 
 
+Moment = Annotated[
+    str,
+    StringConstraints(
+        strict=True,
+        pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$",
+    ),
+]
+"""A moment with its UTC offset, e.g. ``2026-11-24T09:00+01:00``."""
+
+
+class AbsenceRequest(Request):
+    """A counter takes no bookings from ``start`` to ``end``."""
+
+    start: Moment
+    end: Moment
+    reason: Literal["sick", "leave", "training", "meeting", "other"] = "other"
+    cancel_unplaced: StrictBool = Field(
+        False,
+        description=(
+            "Cancel (and tell the citizens of) the bookings no other counter can take; "
+            "by default they stay booked and are listed under 'unplaced'."
+        ),
+    )
+
+
 # --- responses ----------------------------------------------------------------------
 
 
@@ -248,6 +273,35 @@ class InfoOut(Response):
 
     centre_id: str
     text: str
+
+
+class AbsenceOut(Response):
+    """A recorded absence of a counter."""
+
+    id: str
+    counter_id: str
+    centre_id: str
+    start: str
+    end: str
+    reason: str
+
+
+class BookingRefOut(Response):
+    """A booking, without personal data."""
+
+    code: str
+    service_id: str
+    start: str
+    counter_id: str | None
+
+
+class AbsenceResultOut(Response):
+    """What recording an absence did to the counter's bookings."""
+
+    absence: AbsenceOut
+    moved: list[BookingRefOut]
+    unplaced: list[BookingRefOut]
+    cancelled: bool
 
 
 class CheckInOut(Response):
