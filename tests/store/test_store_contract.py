@@ -114,6 +114,24 @@ def test_personal_data_is_kept_apart_and_purged(store: EventStore) -> None:
     assert list(store.read()) == []  # personal data never becomes an event
 
 
+def test_a_checkpoint_is_kept_and_never_replaced_by_an_older_one(store: EventStore) -> None:
+    assert store.get_checkpoint("booking") is None
+    store.put_checkpoint("booking", 5, {"version": 1, "entries": [{"id": "b1", "start": 12}]})
+    assert store.get_checkpoint("booking") == (
+        5,
+        {"version": 1, "entries": [{"id": "b1", "start": 12}]},
+    )
+    store.put_checkpoint("booking", 3, {"version": 1, "entries": []})  # a slower process
+    assert store.get_checkpoint("booking") == (
+        5,
+        {"version": 1, "entries": [{"id": "b1", "start": 12}]},
+    )
+    store.put_checkpoint("booking", 9, {"version": 1, "entries": []})
+    assert store.get_checkpoint("booking") == (9, {"version": 1, "entries": []})
+    assert store.get_checkpoint("queues") is None
+    assert list(store.read()) == []  # a checkpoint is not an event
+
+
 def test_naive_times_are_refused(store: EventStore) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         store.append([NewEvent("x", "k", datetime(2026, 1, 1), "main")])

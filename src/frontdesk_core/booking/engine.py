@@ -19,11 +19,13 @@ import logging
 import secrets
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
+from frontdesk_core.booking import checkpoint
+from frontdesk_core.booking.checkpoint import Entry
 from frontdesk_core.booking.model import ServiceBooking
 from frontdesk_core.booking.phone import normalise_phone
 from frontdesk_core.booking.records import (
@@ -34,7 +36,7 @@ from frontdesk_core.booking.records import (
     BookingState,
     Contact,
 )
-from frontdesk_core.booking.slots import Occupancy, Slot, SlotPlanner, Span, epoch
+from frontdesk_core.booking.slots import Occupancy, Slot, SlotPlanner, epoch
 from frontdesk_core.config.models import Centre, Service
 from frontdesk_core.config.suggest import unknown
 from frontdesk_core.config.types import format_duration, text_in
@@ -70,6 +72,8 @@ KINDS = (
     ABSENCE_WITHDRAWN,
 )
 """The event kinds the booking engine writes and reads."""
+CHECKPOINT_EVERY = 2000
+"""Housekeeping writes a new checkpoint once this many booking events have come since."""
 ABSENCE_CANCEL_REASON = "staff_absence"
 """The reason on bookings cancelled because their counter is away and no other was free."""
 
@@ -161,19 +165,6 @@ class TicketQueues(Protocol):
         ...
 
 
-@dataclass
-class _Entry:
-    booking: Booking
-    start: int
-    end: int
-    window: Span
-    changed: int
-    """When the booking was made or last moved (epoch seconds); reminders due before it
-    are skipped."""
-    reminded: set[tuple[int, int]] = field(default_factory=set)
-    ticket_id: str | None = None
-
-
 def personal_ref(booking_id: str) -> str:
     """The key of a booking's personal data in the store."""
     return f"booking:{booking_id}"
@@ -197,15 +188,17 @@ class BookingEngine:
         self.planner = SlotPlanner(self.config, self.tz)
         self._lock = threading.RLock()
         self._seq = 0
-        self._entries: dict[str, _Entry] = {}
+        self._entries: dict[str, Entry] = {}
         # Indexes that keep every decision independent of how many bookings the log holds.
-        self._open: dict[str, _Entry] = {}
+        self._open: dict[str, Entry] = {}
         """Bookings still in state ``booked``."""
         self._by_day: dict[date, set[str]] = {}
         """Booking ids by the local date of their appointment."""
         self._codes: dict[str, str] = {}
         self._occupancy: dict[str, Occupancy] = {}
         self._absences: dict[str, Absence] = {}
+        self._checkpoint_seq = 0
+        self._restore()
 
     # -- the log ------------------------------------------------------------------------
 
@@ -224,18 +217,16 @@ class BookingEngine:
     def _apply(self, event: Event) -> None:
         data = event.data
         if event.kind == ABSENCE:
-            start, end = _ts(data["start"]), _ts(data["end"])
-            absence = Absence(
-                id=event.key,
-                counter_id=str(data["counter_id"]),
-                centre_id=event.centre_id,
-                start=self._dt(start),
-                end=self._dt(end),
-                reason=AbsenceReason(data.get("reason", "other")),
+            self._hold_absence(
+                Absence(
+                    id=event.key,
+                    counter_id=str(data["counter_id"]),
+                    centre_id=event.centre_id,
+                    start=self._dt(_ts(data["start"])),
+                    end=self._dt(_ts(data["end"])),
+                    reason=AbsenceReason(data.get("reason", "other")),
+                )
             )
-            self._absences[absence.id] = absence
-            occupancy = self._occupancy.setdefault(absence.counter_id, Occupancy())
-            occupancy.add_absence(start, end, absence.id)
             return
         if event.kind == ABSENCE_WITHDRAWN:
             gone = self._absences.pop(event.key, None)
@@ -258,11 +249,7 @@ class BookingEngine:
                 counter_id=data.get("counter_id"),
             )
             window = (_ts(data["busy_from"]), _ts(data["busy_until"]))
-            created = _Entry(booking, start, end, window, epoch(event.at))
-            self._entries[event.key] = self._open[event.key] = created
-            self._by_day.setdefault(booking.start.date(), set()).add(event.key)
-            self._codes[booking.code] = event.key
-            self._occupy(event.key)
+            self._hold(Entry(booking, start, end, window, epoch(event.at)))
             return
         entry = self._entries.get(event.key)
         if entry is None:
@@ -300,6 +287,89 @@ class BookingEngine:
         if entry.booking.state is not BookingState.BOOKED:
             self._open.pop(event.key, None)
 
+    def _hold(self, entry: Entry) -> None:
+        """Keep ``entry`` and index it (a new booking, or one from the checkpoint)."""
+        booking = entry.booking
+        self._entries[booking.id] = entry
+        if booking.state is BookingState.BOOKED:
+            self._open[booking.id] = entry
+        self._by_day.setdefault(booking.start.date(), set()).add(booking.id)
+        self._codes[booking.code] = booking.id
+        if booking.state is not BookingState.CANCELLED:
+            self._occupy(booking.id)
+
+    def _hold_absence(self, absence: Absence) -> None:
+        self._absences[absence.id] = absence
+        occupancy = self._occupancy.setdefault(absence.counter_id, Occupancy())
+        occupancy.add_absence(epoch(absence.start), epoch(absence.end), absence.id)
+
+    # -- the checkpoint -----------------------------------------------------------------
+
+    def _restore(self) -> None:
+        """Start from the store's checkpoint, if there is one this engine can use."""
+        kept = self.store.get_checkpoint(checkpoint.NAME)
+        if kept is None:
+            return
+        seq, data = kept
+        try:
+            if seq > self.store.last_seq():
+                raise ValueError("the checkpoint claims events the log does not hold")
+            entries, absences = checkpoint.load(data, self.tz, self.config.site.timezone)
+        except ValueError as exc:
+            log.warning("booking checkpoint ignored", extra={"reason": str(exc)})
+            return
+        for entry in entries:
+            self._hold(entry)
+        for absence in absences:
+            self._hold_absence(absence)
+        self._seq = self._checkpoint_seq = seq
+        log.info("booking checkpoint loaded", extra={"seq": seq, "bookings": len(entries)})
+
+    def checkpoint(self) -> int:
+        """Forget bookings ended longer ago than the retention period, and keep the rest
+        in the store as a checkpoint, so a start-up reads only the events after it.
+        Returns how many bookings the checkpoint holds.
+
+        A booking past retention is no longer found by its code; the statistics
+        keep counting it from the log.
+        """
+        with self._lock:
+            self._catch_up()
+            self._forget_ended()
+            data = checkpoint.dump(
+                list(self._entries.values()),
+                list(self._absences.values()),
+                self.config.site.timezone,
+            )
+            seq = self._seq
+        self.store.put_checkpoint(checkpoint.NAME, seq, data)
+        self._checkpoint_seq = seq
+        log.info("booking checkpoint written", extra={"seq": seq, "bookings": len(data["entries"])})
+        return len(data["entries"])
+
+    def _forget_ended(self) -> None:
+        """Drop bookings and absences that ended before the retention period."""
+        limit = self._now() - int(self.config.site.booking.retention.total_seconds())
+        old = [e.booking.id for e in self._entries.values() if e.end < limit]
+        gone_absences = [a.id for a in self._absences.values() if epoch(a.end) < limit]
+        if not old and not gone_absences:
+            return
+        forgotten = set(old) | set(gone_absences)
+        for booking_id in old:
+            entry = self._entries.pop(booking_id)
+            self._open.pop(booking_id, None)
+            self._codes.pop(entry.booking.code, None)
+            day = self._by_day.get(entry.booking.start.date())
+            if day is not None:
+                day.discard(booking_id)
+                if not day:
+                    del self._by_day[entry.booking.start.date()]
+        for absence_id in gone_absences:
+            del self._absences[absence_id]
+        for occupancy in self._occupancy.values():
+            occupancy.windows = [w for w in occupancy.windows if w[2] not in forgotten]
+            occupancy.absences = [a for a in occupancy.absences if a[2] not in forgotten]
+
     def _occupy(self, booking_id: str) -> None:
         entry = self._entries[booking_id]
         counter_id = entry.booking.counter_id
@@ -318,7 +388,7 @@ class BookingEngine:
     def _now(self) -> int:
         return epoch(self.clock.now())
 
-    def _event(self, kind: str, entry: _Entry, **data: object) -> NewEvent:
+    def _event(self, kind: str, entry: Entry, **data: object) -> NewEvent:
         return NewEvent(kind, entry.booking.id, self.clock.now(), entry.booking.centre_id, data)
 
     # -- looking up -----------------------------------------------------------------------
@@ -341,7 +411,7 @@ class BookingEngine:
                 f"it can be booked {allowed}"
             )
 
-    def _entry(self, code: str) -> _Entry:
+    def _entry(self, code: str) -> Entry:
         booking_id = self._codes.get(normalise_code(code))
         if booking_id is None:
             raise NotFoundError("no booking has that code; check the code in your confirmation")
@@ -370,7 +440,7 @@ class BookingEngine:
             self._catch_up()
             return self._entry(code).booking
 
-    def _on_day(self, day: date) -> list[_Entry]:
+    def _on_day(self, day: date) -> list[Entry]:
         return [self._entries[i] for i in self._by_day.get(day, ())]
 
     def bookings_on(self, day: date, *, centre_id: str | None = None) -> list[Booking]:
@@ -719,7 +789,7 @@ class BookingEngine:
 
     def _replace_for_absence(
         self, counter_id: str, start: int, end: int, absence_id: str
-    ) -> tuple[list[tuple[_Entry, str]], list[_Entry]]:
+    ) -> tuple[list[tuple[Entry, str]], list[Entry]]:
         """Which open bookings of the counter in ``[start, end)`` move where, and which cannot.
 
         The moves are planned on a copy of the occupancy, one booking after the
@@ -737,8 +807,8 @@ class BookingEngine:
             return [], []
         trial = {cid: occupancy.copy() for cid, occupancy in self._occupancy.items()}
         trial.setdefault(counter_id, Occupancy()).add_absence(start, end, absence_id)
-        moves: list[tuple[_Entry, str]] = []
-        unplaced: list[_Entry] = []
+        moves: list[tuple[Entry, str]] = []
+        unplaced: list[Entry] = []
         for entry in affected:
             booking = entry.booking
             target = None
@@ -793,7 +863,7 @@ class BookingEngine:
             found = [a for a in found if a.start.date() <= day <= a.end.date()]
         return sorted(found, key=lambda a: (a.start, a.counter_id))
 
-    def _must_be_booked(self, entry: _Entry) -> None:
+    def _must_be_booked(self, entry: Entry) -> None:
         state = entry.booking.state
         if state is BookingState.BOOKED:
             return
@@ -895,7 +965,7 @@ class BookingEngine:
             booking, ticket, action, self._where(booking, queue_id, action, language)
         )
 
-    def _today_by_phone(self, phone: str) -> _Entry:
+    def _today_by_phone(self, phone: str) -> Entry:
         now = self._now()
         today = self._dt(now).date()
         matches = [
@@ -980,7 +1050,7 @@ class BookingEngine:
             )
         return out
 
-    def _late(self, entry: _Entry) -> timedelta:
+    def _late(self, entry: Entry) -> timedelta:
         return self.config.centre(entry.booking.centre_id).booking.check_in_late
 
     def _counter_name(self, booking: Booking) -> str | None:
@@ -1015,7 +1085,7 @@ class BookingEngine:
             self._catch_up()
             return [self._reminder(e, before) for e, before in self._due(limit, self._now())]
 
-    def _due(self, limit: int, now: int) -> list[tuple[_Entry, int]]:
+    def _due(self, limit: int, now: int) -> list[tuple[Entry, int]]:
         offsets = sorted(
             {int(o.total_seconds()) for o in self.config.site.booking.reminders}, reverse=True
         )
@@ -1034,7 +1104,7 @@ class BookingEngine:
         due.sort(key=lambda item: (item[0].start - item[1], item[0].booking.code))
         return due
 
-    def _reminder(self, entry: _Entry, before: int) -> Reminder:
+    def _reminder(self, entry: Entry, before: int) -> Reminder:
         return Reminder(entry.booking, timedelta(seconds=before), self._dt(entry.start - before))
 
     def send_due_reminders(self) -> int:
@@ -1095,12 +1165,16 @@ class BookingEngine:
 
     def housekeeping(self) -> Housekeeping:
         """What a scheduler runs every few minutes: send due reminders, record no-shows,
-        purge personal data past retention. Safe to run from several processes."""
-        return Housekeeping(
+        purge personal data past retention, and now and then write the checkpoint.
+        Safe to run from several processes."""
+        done = Housekeeping(
             reminders=self.send_due_reminders(),
             no_shows=self.mark_no_shows(),
             purged=self.purge(),
         )
+        if self._seq - self._checkpoint_seq >= CHECKPOINT_EVERY:
+            self.checkpoint()
+        return done
 
     # -- personal data --------------------------------------------------------------------------
 

@@ -4,6 +4,10 @@ The live state (tickets, counters, bookings) is derived from the events and
 rebuilt from them on start. Personal data never goes into events: it lives in a
 separate table keyed by a reference, so it can be purged after the retention
 period while the anonymous events stay for statistics.
+
+An engine may keep a *checkpoint* of its state as it was after some event, so a
+start-up reads only the events after it. A checkpoint is a cache: the log stays
+the truth, and an engine that finds no usable checkpoint replays the log.
 """
 
 from __future__ import annotations
@@ -85,6 +89,14 @@ class EventStore(Transaction, Protocol):
 
     def purge_personal(self, now: datetime) -> int:
         """Delete personal data whose retention has run out; return how many were deleted."""
+        ...
+
+    def put_checkpoint(self, name: str, seq: int, data: Mapping[str, Any]) -> None:
+        """Keep an engine's state as it was after event ``seq`` (a newer one is kept)."""
+        ...
+
+    def get_checkpoint(self, name: str) -> tuple[int, dict[str, Any]] | None:
+        """The checkpoint kept under ``name``: its ``seq`` and data (``None``: none kept)."""
         ...
 
     def close(self) -> None:

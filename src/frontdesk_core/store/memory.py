@@ -8,6 +8,7 @@ simulated day costs no disk or SQL work. Never use it for a live reception.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
@@ -139,6 +140,7 @@ class MemoryStore(LogStore):
         self.events: list[Event] = []
         self.counters: dict[str, int] = {}
         self._personal: dict[str, tuple[dict[str, str], datetime]] = {}
+        self._checkpoints: dict[str, tuple[int, str]] = {}
         self._lock = threading.RLock()
 
     def events_after(self, seq: int) -> list[Event]:
@@ -180,6 +182,19 @@ class MemoryStore(LogStore):
             for ref in expired:
                 del self._personal[ref]
         return len(expired)
+
+    def put_checkpoint(self, name: str, seq: int, data: Mapping[str, Any]) -> None:
+        """Keep a checkpoint after event ``seq``, unless a newer one is kept already."""
+        # Kept as JSON, as the durable stores keep it: the same types come back.
+        with self._lock:
+            kept = self._checkpoints.get(name)
+            if kept is None or seq >= kept[0]:
+                self._checkpoints[name] = (seq, json.dumps(dict(data)))
+
+    def get_checkpoint(self, name: str) -> tuple[int, dict[str, Any]] | None:
+        """The checkpoint kept under ``name``."""
+        kept = self._checkpoints.get(name)
+        return (kept[0], dict(json.loads(kept[1]))) if kept else None
 
     def close(self) -> None:
         """Nothing to close."""

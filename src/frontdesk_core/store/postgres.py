@@ -39,6 +39,11 @@ CREATE TABLE IF NOT EXISTS personal (
     data JSONB NOT NULL,
     expires_at TIMESTAMPTZ NOT NULL
 );
+CREATE TABLE IF NOT EXISTS checkpoints (
+    name TEXT PRIMARY KEY,
+    seq BIGINT NOT NULL,
+    data JSONB NOT NULL
+);
 """
 
 
@@ -164,6 +169,24 @@ class PostgresStore(LogStore):
         with self.transaction() as tx:
             cursor = tx.conn.execute("DELETE FROM personal WHERE expires_at <= %s", (as_utc(now),))
             return cursor.rowcount
+
+    def put_checkpoint(self, name: str, seq: int, data: Mapping[str, Any]) -> None:
+        """Keep a checkpoint after event ``seq``, unless a newer one is kept already."""
+        with self.transaction() as tx:
+            tx.conn.execute(
+                "INSERT INTO checkpoints (name, seq, data) VALUES (%s, %s, %s) "
+                "ON CONFLICT (name) DO UPDATE SET seq = EXCLUDED.seq, data = EXCLUDED.data "
+                "WHERE EXCLUDED.seq >= checkpoints.seq",
+                (name, seq, json.dumps(dict(data))),
+            )
+
+    def get_checkpoint(self, name: str) -> tuple[int, dict[str, Any]] | None:
+        """The checkpoint kept under ``name``."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT seq, data FROM checkpoints WHERE name = %s", (name,)
+            ).fetchone()
+        return (int(row[0]), dict(row[1])) if row else None
 
     def close(self) -> None:
         """Close the connection."""

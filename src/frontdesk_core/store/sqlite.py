@@ -34,6 +34,11 @@ CREATE TABLE IF NOT EXISTS personal (
     data TEXT NOT NULL,
     expires_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS checkpoints (
+    name TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
 """
 
 
@@ -186,6 +191,24 @@ class SqliteStore(LogStore):
         with self.transaction() as tx:
             cursor = tx.conn.execute("DELETE FROM personal WHERE expires_at <= ?", (_utc(now),))
             return cursor.rowcount
+
+    def put_checkpoint(self, name: str, seq: int, data: Mapping[str, Any]) -> None:
+        """Keep a checkpoint after event ``seq``, unless a newer one is kept already."""
+        with self.transaction() as tx:
+            tx.conn.execute(
+                "INSERT INTO checkpoints (name, seq, data) VALUES (?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET seq = excluded.seq, data = excluded.data "
+                "WHERE excluded.seq >= checkpoints.seq",
+                (name, seq, json.dumps(dict(data), separators=(",", ":"))),
+            )
+
+    def get_checkpoint(self, name: str) -> tuple[int, dict[str, Any]] | None:
+        """The checkpoint kept under ``name``."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT seq, data FROM checkpoints WHERE name = ?", (name,)
+            ).fetchone()
+        return (int(row[0]), dict(json.loads(row[1]))) if row else None
 
     def close(self) -> None:
         """Close the connection."""
