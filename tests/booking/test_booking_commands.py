@@ -89,7 +89,9 @@ def test_purge_deletes_what_is_past_retention(
     assert main(["purge", "--config", path, "--db", db]) == 0
     assert capsys.readouterr().out == (
         "1 personal record(s) deleted (retention 30 days after the appointment)\n"
+        "checkpoint written: 0 booking(s) within retention or still to come\n"
     )
+    assert fd.store.get_checkpoint("booking") is not None
     assert fd.store.get_personal(f"booking:{old.id}") is None
     assert fd.store.get_personal("booking:future") is not None
     assert len(list(fd.store.read(kinds=["booking.created"]))) == 1

@@ -25,11 +25,14 @@ def _configure_purge(parser: argparse.ArgumentParser) -> None:
 
 
 def run_purge(args: argparse.Namespace) -> int:
-    """Delete personal data whose retention has run out; the anonymous events stay."""
+    """Delete personal data whose retention has run out; the anonymous events stay.
+    Also writes the booking checkpoint, so the next start-up reads only newer events."""
     with Frontdesk.open(args.config, store=args.db, plugins=args.hooks.pm) as fd:
         purged = fd.booking.purge()
+        kept = fd.booking.checkpoint()
         retention = format_duration(fd.config.site.booking.retention)
     print(f"{purged} personal record(s) deleted (retention {retention} after the appointment)")
+    print(f"checkpoint written: {kept} booking(s) within retention or still to come")
     return 0
 
 
