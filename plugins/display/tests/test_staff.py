@@ -214,3 +214,40 @@ def test_a_check_in_at_another_server_pops_up_here(
     employee.click("#popup-close")
     employee.wait_for_timeout(1500)
     assert employee.locator("#popup").is_hidden()
+
+
+def test_a_manager_records_an_absence_and_the_booking_moves(
+    served: Served, new_page: Callable[..., Any]
+) -> None:
+    fd = served.fd
+    day = fd.clock.now().date() + timedelta(days=1)
+    slot = next(s for s in fd.booking.free_slots("passport", day, day) if s.free >= 2)
+    booking = fd.booking.book("passport", slot.start, contact=Contact(phone="+45 12 34 56 78"))
+    manager = new_page(1400, 1200)
+    sign_in(manager, served.url, "mette")
+    manager.wait_for_selector("#absence-form")
+    assert manager.locator("#absences li.none").is_visible()
+    manager.select_option("#absence-counter", booking.counter_id)
+    start = slot.start - timedelta(hours=1)
+    manager.fill("#absence-start", f"{start:%Y-%m-%dT%H:%M}")
+    manager.fill("#absence-end", f"{start + timedelta(hours=4):%Y-%m-%dT%H:%M}")
+    manager.select_option("#absence-reason", "sick")
+    manager.click("#record-absence")
+    manager.wait_for_selector(".flash.info")
+    assert "1 booking(s) moved" in (manager.locator(".flash.info").text_content() or "")
+    manager.wait_for_selector("#absences li[data-absence]:has-text('sick')")
+    screenshot(manager, "manager-absence")
+    moved = fd.booking.find(booking.code)
+    assert moved.counter_id != booking.counter_id and moved.start == booking.start
+    # The employee is back: the counter takes bookings again.
+    manager.click("#absences li[data-absence] button")
+    manager.wait_for_selector("#absences li.none")
+    assert fd.booking.absences() == []
+    # An end before the start is refused in words, and nothing is recorded.
+    manager.select_option("#absence-counter", booking.counter_id)
+    manager.fill("#absence-start", f"{start:%Y-%m-%dT%H:%M}")
+    manager.fill("#absence-end", f"{start - timedelta(hours=1):%Y-%m-%dT%H:%M}")
+    manager.click("#record-absence")
+    manager.wait_for_selector(".flash:not(.info)")
+    assert "must end after it starts" in (manager.locator(".flash").text_content() or "")
+    assert fd.booking.absences() == []

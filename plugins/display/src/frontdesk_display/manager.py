@@ -1,13 +1,16 @@
-"""The manager dashboard: live status and figures, counters, faults and the info pane."""
+"""The manager dashboard: live status and figures, counters, absences, faults and the
+info pane."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from frontdesk_core.booking.records import AbsenceReason, AbsenceResult
 from frontdesk_core.config.models import Centre
 from frontdesk_core.config.types import text_in
 from frontdesk_core.errors import FrontdeskError
@@ -41,6 +44,12 @@ async def dashboard(request: Request, user: Staff) -> Response:
     language = hub.fd.config.site.languages[0]
     status = await hub.core.run(hub.staff_status, centre.id)
     info = await hub.core.run(hub.state.info, centre.id)
+    now = hub.fd.clock.now()
+    absences = [
+        a
+        for a in await hub.core.run(hub.fd.booking.absences)
+        if a.centre_id == centre.id and a.end > now
+    ]
     return render(
         request,
         "manager.html",
@@ -51,6 +60,9 @@ async def dashboard(request: Request, user: Staff) -> Response:
             "info": info,
             "counters": [counter_view(c, language) for c in centre.counters],
             "queues": [{"id": q.id, "name": text_in(q.name, language)} for q in centre.queues],
+            "absences": absences,
+            "reasons": [r.value for r in AbsenceReason],
+            "counter_names": {c.id: text_in(c.name, language) for c in centre.counters},
         },
     )
 
@@ -131,6 +143,72 @@ def _clear_fault(hub: Hub, fault_id: str, by: str) -> None:
     hub.state.clear_fault(fault_id, by=by)
 
 
+def _local(hub: Hub, value: object) -> datetime | None:
+    """A ``datetime-local`` form value in the site's timezone (``None`` if it is not one)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=hub.fd.tz)
+
+
+def absence_summary(result: AbsenceResult) -> str:
+    """What recording an absence did, in one line for the manager."""
+    moved = len(result.moved)
+    text = f"Absence recorded. {moved} booking(s) moved to another counter at the same time."
+    if result.unplaced:
+        listed = ", ".join(
+            f"{b.code} at {b.start:%d-%m %H:%M} ({b.service_id})" for b in result.unplaced
+        )
+        if result.cancelled:
+            text += f" Cancelled, and the citizens told: {listed}."
+        else:
+            text += f" No other counter is free for: {listed}. Contact these citizens."
+    return text
+
+
+@require("manager", on_denied=denied)
+async def add_absence(request: Request, user: Staff) -> Response:
+    """Record that a counter takes no bookings for a while."""
+    hub: Hub = request.app.state.hub
+    centre = _centre(request, user, request.path_params["centre_id"])
+    if centre is None:
+        return not_found(request, "There is no such centre.")
+    form = await request.form()
+    counter_id = form.get("counter")
+    start, end = _local(hub, form.get("start")), _local(hub, form.get("end"))
+    if not isinstance(counter_id, str) or counter_id not in {c.id for c in centre.counters}:
+        flash(request, "Choose one of this centre's counters.")
+    elif start is None or end is None:
+        flash(request, "Give the absence's start and end, date and time.")
+    else:
+        try:
+            result = await hub.core.run(
+                hub.fd.booking.add_absence,
+                counter_id,
+                start,
+                end,
+                reason=str(form.get("reason") or "other"),
+                cancel_unplaced=form.get("cancel_unplaced") == "yes",
+            )
+        except FrontdeskError as exc:
+            flash(request, str(exc))
+        else:
+            flash(request, absence_summary(result), "info")
+    return _back(request, centre)
+
+
+@require("manager", on_denied=denied)
+async def withdraw_absence(request: Request, user: Staff) -> Response:
+    """The employee is back: the counter takes bookings again."""
+    hub: Hub = request.app.state.hub
+    return await _command(
+        request, user, hub.fd.booking.withdraw_absence, request.path_params["absence_id"]
+    )
+
+
 def routes() -> list[BaseRoute]:
     """The routes of this module."""
     base = "/manager/{centre_id}"
@@ -141,4 +219,6 @@ def routes() -> list[BaseRoute]:
         Route(base + "/counters/{counter_id}/queues", assign_queues, methods=["POST"]),
         Route(base + "/info", set_info, methods=["POST"]),
         Route(base + "/faults/{fault_id}/clear", clear_fault, methods=["POST"]),
+        Route(base + "/absences", add_absence, methods=["POST"]),
+        Route(base + "/absences/{absence_id}/withdraw", withdraw_absence, methods=["POST"]),
     ]
