@@ -161,6 +161,45 @@ def test_a_stalled_gateway_times_out_and_is_retried(
     ] * 2
 
 
+def test_while_the_gateway_is_down_one_message_probes_it_and_the_rest_wait(
+    sms_peer: SmsPeer, frontdesk_clock: ManualClock
+) -> None:
+    gateway = make_gateway(sms_config(sms_peer.url), frontdesk_clock)
+    sms_peer.respond(Stall(5))
+    for n in range(5):
+        gateway.submit(confirmation(key=f"booking:bk-{n}:confirmation"))
+    started = time.monotonic()
+    assert gateway.process_due() == 1  # one timeout (0.3 s), not one per message
+    assert time.monotonic() - started < 1.2
+    attempts = sorted(m.attempts for m in gateway.outbox.messages(State.QUEUED))
+    assert attempts == [0, 0, 0, 0, 1]
+    # A message queued during the outage waits too, until the probe is due.
+    gateway.submit(confirmation(key="booking:bk-9:confirmation"))
+    assert gateway.process_due() == 0
+    frontdesk_clock.advance(seconds=29)
+    assert gateway.process_due() == 0
+    frontdesk_clock.advance(seconds=1)
+    assert gateway.process_due() == 6  # the gateway answers again: everything goes out
+    assert gateway.outbox.counts()[State.SENT] == 6
+    sent = [r.headers["idempotency-key"] for r in sms_peer.requests]
+    assert len(sent) == 7 and len(set(sent)) == 6  # the probe twice, the others once
+
+
+def test_a_message_claimed_in_a_batch_but_not_tried_is_given_back(
+    sms_peer: SmsPeer, frontdesk_clock: ManualClock
+) -> None:
+    gateway = make_gateway(sms_config(sms_peer.url), frontdesk_clock)
+    sms_peer.respond(503)
+    for n in range(3):
+        gateway.submit(confirmation(key=f"booking:bk-{n}:confirmation"))
+    assert gateway.process_due(limit=3) == 1
+    queued = gateway.outbox.messages(State.QUEUED)
+    assert sorted(m.attempts for m in queued) == [0, 0, 1]
+    due = {m.next_attempt_at for m in queued}
+    assert due == {frontdesk_clock.now() + timedelta(seconds=30)}
+    assert len(sms_peer.requests) == 1
+
+
 def test_retry_after_from_a_429_is_honoured(
     sms_peer: SmsPeer, frontdesk_clock: ManualClock
 ) -> None:

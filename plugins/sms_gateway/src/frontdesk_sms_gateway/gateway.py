@@ -88,6 +88,8 @@ class SmsGateway:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._outage = False
+        self._paused_until: datetime | None = None
+        """While the gateway is down: no message is tried before this (one probes it then)."""
         self._last_purge: datetime | None = None
 
     # -- accepting ---------------------------------------------------------------------
@@ -199,13 +201,25 @@ class SmsGateway:
 
     # -- sending -----------------------------------------------------------------------
 
-    def process_due(self, limit: int = 20) -> int:
-        """Send every message due now (in batches of ``limit``); return how many were tried."""
+    def process_due(self, limit: int = 1) -> int:
+        """Send every message due now; return how many were tried.
+
+        Messages are claimed ``limit`` at a time (one by default, so each claim's
+        lease covers exactly one send, however slow the gateway). When the gateway
+        is down (a send to be retried), the rest wait: nothing is tried until that
+        message's retry time, when it alone probes the gateway again. So an outage
+        costs one timeout per retry period, not one per message.
+        """
         provider = self.provider
         if provider is None:
             return 0
         tried = 0
-        while not self._stop.is_set():
+        paused = self._paused_until
+        if paused is not None and self.clock.now() < paused:
+            self._purge_if_due()
+            return 0
+        self._paused_until = None
+        while not self._stop.is_set() and self._paused_until is None:
             batch = self.outbox.claim(
                 self.clock.now(),
                 lease=self.lease,
@@ -214,7 +228,11 @@ class SmsGateway:
             )
             if not batch:
                 break
-            for message in batch:
+            for index, message in enumerate(batch):
+                if self._paused_until is not None:
+                    for untried in batch[index:]:
+                        self.outbox.release(untried, self._paused_until)
+                    break
                 self._send(provider, message)
                 tried += 1
         self._purge_if_due()
@@ -257,6 +275,7 @@ class SmsGateway:
         if result.retry_after is not None:
             delay = max(delay, result.retry_after)
         self.outbox.mark_retry(message, now + delay, result.detail)
+        self._paused_until = now + delay
         log.warning(
             "sms attempt failed",
             extra={**fields, "error": result.detail, "retry_in": delay.total_seconds()},

@@ -331,6 +331,14 @@ class Outbox:
             (_text(next_attempt_at), error),
         )
 
+    def release(self, message: OutboxMessage, next_attempt_at: datetime) -> bool:
+        """Give back a claimed ``message`` that was not tried; its attempt does not count."""
+        return self._finish(
+            message,
+            "state = 'queued', next_attempt_at = ?, attempts = attempts - 1",
+            (_text(next_attempt_at),),
+        )
+
     def mark_failed(self, message: OutboxMessage, now: datetime, error: str) -> bool:
         """Record that the claimed ``message`` will never be sent, and why."""
         return self._finish(
