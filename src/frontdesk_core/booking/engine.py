@@ -1,10 +1,14 @@
-"""The booking engine: free slots, book / reschedule / cancel, check-in, reminders, purge.
+"""The booking engine: free slots, book / reschedule / cancel, check-in, reminders,
+absences, purge.
 
 Bookings live as events in the store (``booking.created``, ``booking.rescheduled``,
 ``booking.cancelled``, ``booking.checked_in``, ``booking.no_show``,
-``booking.done``, ``booking.reminded``); the engine keeps the state derived from
-them and catches up with the log before every decision, so several processes
-(web booking, kiosks, dashboards) can share one store. Every change is decided
+``booking.done``, ``booking.reminded``, ``booking.reassigned``), as do counter
+absences (``booking.absence``, ``booking.absence_withdrawn``); the engine keeps
+the state derived from them and catches up with the log before every decision,
+so several processes (web booking, kiosks, dashboards) can share one store. It
+starts from the store's checkpoint when there is one (see
+:mod:`frontdesk_core.booking.checkpoint`). Every change is decided
 inside the store's exclusive transaction after catching up, so two bookers can
 never both take the last free counter.
 
