@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -116,6 +117,36 @@ def test_a_failed_print_still_gives_the_ticket_shown_on_screen(
     assert unprinted.print_result is None and unprinted.show_number_on_screen
     assert len(fd.queues.waiting("tax")) == 2
     assert len(recorder.named("frontdesk_device_fault")) == 1
+
+
+@pytest.mark.parametrize("ok", [True, False])
+def test_a_ticket_can_be_printed_after_the_command_on_another_thread(
+    config: Config, make_frontdesk: MakeFrontdesk, ok: bool
+) -> None:
+    printer, recorder = Printer(ok=ok), HookRecorder()
+    fd = make_frontdesk(config, plugins=[printer, recorder])
+    session = fd.referral.start("main", "en")
+    session.answer("tax")
+    result = fd.referral.complete(session, kiosk_id="k1", print_later=True)
+    # The ticket is issued and recorded; nothing printed yet, the number shown meanwhile.
+    assert result.ticket is not None and printer.printed == []
+    assert result.print_job is not None and result.print_job.number == result.ticket.number
+    assert result.show_number_on_screen and result.print_result is None
+    [record] = [e for e in fd.store.read(kinds=[COMPLETED])]
+    assert record.data["printed"] is None
+    done: list[Any] = []
+    worker = threading.Thread(target=lambda: done.append(fd.referral.print_ticket(result)))
+    worker.start()
+    worker.join(5)
+    [printed] = done
+    assert [p.number for p in printer.printed] == [result.ticket.number]
+    assert printed.printed is ok and printed.show_number_on_screen is not ok
+    assert printed.print_job is None and printed.ticket == result.ticket
+    faults = [call["fault"].kind for call in recorder.named("frontdesk_device_fault")]
+    assert faults == ([] if ok else ["paper_out"])
+    # Printing a result with nothing left to print does nothing.
+    assert fd.referral.print_ticket(printed) is printed
+    assert len(printer.printed) == 1
 
 
 def test_a_kiosk_without_a_printer_is_no_device_fault(

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from conftest import SETTINGS, Served, screenshot, serve, sign_in
+import httpx
+from conftest import SETTINGS, Served, monday_morning, screenshot, serve, sign_in
+from frontdesk_display import plugin
 
 from frontdesk_core.app import Frontdesk
+from frontdesk_core.config.models import Config
+from frontdesk_core.devices import PrintResult, TicketPrint
+from frontdesk_core.hookspecs import hookimpl
+from frontdesk_core.plugins import make_plugin_manager
 
 
 def test_a_citizen_walks_the_tree_gets_a_ticket_and_is_called_on_the_screen(
@@ -135,3 +143,54 @@ def test_a_kiosk_left_alone_starts_again_and_the_tree_records_where(
     finally:
         kiosk.context.close()
         running.stop()
+
+
+class SlowPrinter:
+    """A printer that takes ``seconds`` per ticket, as one timing out on the network does."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.printed: list[str] = []
+
+    @hookimpl
+    def frontdesk_print_ticket(self, ticket: TicketPrint) -> PrintResult:
+        time.sleep(self.seconds)
+        self.printed.append(ticket.number)
+        return PrintResult(ok=False, printer="slow", fault="timeout", detail="no answer")
+
+
+def test_a_stalled_printer_holds_up_only_its_own_kiosk(
+    kobenhavn: Config,
+) -> None:
+    printer = SlowPrinter(1.5)
+    pm = make_plugin_manager(load_entrypoints=False, plugins=[plugin, printer])
+    fd = Frontdesk.open(kobenhavn, store=":memory:", clock=monday_morning(), plugins=pm)
+    served = serve(fd)
+    timings: dict[str, float] = {}
+    try:
+        with httpx.Client(base_url=served.url, follow_redirects=True, timeout=10) as kiosk:
+            step = kiosk.post("/kiosk/nyropsgade/kiosk-1/start", data={"language": "en"})
+            step = kiosk.post(str(step.url), data={"do": "answer", "option": "health_card"})
+
+            def finish_walk() -> None:
+                began = time.monotonic()
+                done = kiosk.post(str(step.url), data={"do": "answer", "have": ["photo_id"]})
+                timings["kiosk"] = time.monotonic() - began
+                timings["status"] = float(done.status_code)
+                timings["number_shown"] = float("Remember your number" in done.text)
+
+            walker = threading.Thread(target=finish_walk)
+            walker.start()
+            time.sleep(0.3)  # the kiosk is now waiting for its printer
+            began = time.monotonic()
+            screen = httpx.get(f"{served.url}/api/v1/centres/nyropsgade/screen", timeout=10)
+            timings["screen"] = time.monotonic() - began
+            walker.join(10)
+        assert screen.status_code == 200
+        assert timings["screen"] < 0.5  # other kiosks, screens and dashboards are not held up
+        assert timings["kiosk"] >= 1.4 and timings["status"] == 200
+        assert timings["number_shown"] == 1.0  # the print failed: the number is on the screen
+        assert len(printer.printed) == 1
+    finally:
+        served.stop()
+        fd.close()

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -77,6 +77,9 @@ class KioskResult:
     """Where to go or wait (the queue's waiting area, the booked counter's room)."""
     next_step: str | None = None
     """What the kiosk does next: :data:`ENTER_BOOKING_CODE`, :data:`CHOOSE_SLOT` or ``None``."""
+    print_job: TicketPrint | None = None
+    """A ticket still to print (``complete(..., print_later=True)``): hand the result to
+    :meth:`ReferralEngine.print_ticket`, from any thread."""
 
     @property
     def kind(self) -> str:
@@ -219,6 +222,7 @@ class ReferralEngine:
         kiosk_id: str | None = None,
         booking_code: str | None = None,
         phone: str | None = None,
+        print_later: bool = False,
     ) -> KioskResult:
         """Perform the session's outcome and close the session.
 
@@ -226,6 +230,11 @@ class ReferralEngine:
         screen). For a check-in, ``booking_code`` or ``phone`` checks in at once;
         without them the result asks for one (``next_step``) and the kiosk calls
         ``fd.booking.check_in`` itself. Errors leave the session as it was.
+
+        With ``print_later`` the ticket is issued and recorded but not printed:
+        the result carries the ``print_job``, and :meth:`print_ticket` prints it
+        afterwards, on another thread if need be, so a slow or dead printer does
+        not hold up whoever runs the commands (a server with one core thread).
         """
         outcome = session.outcome
         if session.state is not SessionState.ACTIVE:
@@ -238,7 +247,7 @@ class ReferralEngine:
                 where = f"centre '{session.centre_id}'"
                 raise NotFoundError(unknown(f"kiosk in {where}", kiosk_id, kiosks))
         if isinstance(outcome, TakeTicket):
-            result = self._take_ticket(session, outcome, kiosk_id)
+            result = self._take_ticket(session, outcome, kiosk_id, print_later)
         elif isinstance(outcome, SentHome):
             self._record(session, outcome, missing=len(outcome.missing_documents))
             self.fd.hooks.citizen_sent_home(outcome)
@@ -248,14 +257,14 @@ class ReferralEngine:
             self.fd.hooks.citizen_referred(outcome)
             result = KioskResult(session.id, outcome, outcome.text, where=outcome.where)
         elif isinstance(outcome, CheckIn):
-            result = self._check_in(session, outcome, kiosk_id, booking_code, phone)
+            result = self._check_in(session, outcome, kiosk_id, booking_code, phone, print_later)
         else:
             result = self._book(session, outcome)
         session.mark_completed()
         return result
 
     def _take_ticket(
-        self, session: KioskSession, outcome: TakeTicket, kiosk_id: str | None
+        self, session: KioskSession, outcome: TakeTicket, kiosk_id: str | None, print_later: bool
     ) -> KioskResult:
         ticket = self.fd.queues.issue(
             outcome.queue_id,
@@ -265,8 +274,13 @@ class ReferralEngine:
             language=session.language,
         )
         wait = self.fd.queues.estimate(ticket.id)
-        printed = self._print(ticket, wait, session.language, kiosk_id, outcome.where, outcome.text)
-        was_printed = printed is not None and printed.ok
+        job = self._ticket_print(
+            ticket, wait, session.language, kiosk_id, outcome.where, outcome.text
+        )
+        printed = None if job is None or print_later else self._send(job, ticket.centre_id)
+        was_printed: bool | None = printed is not None and printed.ok
+        if job is not None and print_later:
+            was_printed = None  # printed after this record; a failure is a device fault
         self._record(
             session, outcome, queue=outcome.queue_id, ticket=ticket.id, printed=was_printed
         )
@@ -279,9 +293,24 @@ class ReferralEngine:
             print_result=printed,
             show_number_on_screen=not was_printed,
             where=outcome.where,
+            print_job=job if print_later else None,
         )
 
-    def _print(
+    def print_ticket(self, result: KioskResult) -> KioskResult:
+        """Print a result's ``print_job`` (from ``complete(..., print_later=True)``).
+
+        Safe on any thread: it reads no engine state. A failed print is reported
+        as a device fault and the result says to show the number on the screen.
+        """
+        job = result.print_job
+        if job is None or result.ticket is None:
+            return result
+        printed = self._send(job, result.ticket.centre_id)
+        return replace(
+            result, print_result=printed, show_number_on_screen=not printed.ok, print_job=None
+        )
+
+    def _ticket_print(
         self,
         ticket: Ticket,
         wait: WaitEstimate,
@@ -289,33 +318,36 @@ class ReferralEngine:
         kiosk_id: str | None,
         where: str | None,
         text: str,
-    ) -> PrintResult | None:
+    ) -> TicketPrint | None:
+        """What the kiosk's printer prints for ``ticket`` (none without a kiosk)."""
         if kiosk_id is None:
             return None
         centre = self.config.centre(ticket.centre_id)
         queue = self.config.queue(ticket.queue_id)
         fallback = self.config.site.languages[0]
-        result = self.fd.hooks.print_ticket(
-            TicketPrint(
-                kiosk_id=kiosk_id,
-                centre_id=centre.id,
-                centre_name=text_in(dict(centre.name), language, fallback),
-                number=ticket.number,
-                queue_name=text_in(dict(queue.name), language, fallback),
-                issued_at=ticket.issued_at,
-                language=language,
-                people_ahead=wait.people_ahead,
-                expected_wait_minutes=wait.minutes,
-                where=where,
-                lines=(text,),
-            )
+        return TicketPrint(
+            kiosk_id=kiosk_id,
+            centre_id=centre.id,
+            centre_name=text_in(dict(centre.name), language, fallback),
+            number=ticket.number,
+            queue_name=text_in(dict(queue.name), language, fallback),
+            issued_at=ticket.issued_at,
+            language=language,
+            people_ahead=wait.people_ahead,
+            expected_wait_minutes=wait.minutes,
+            where=where,
+            lines=(text,),
         )
+
+    def _send(self, job: TicketPrint, centre_id: str) -> PrintResult:
+        """Print ``job``; a failure (other than "no printer here") is a device fault."""
+        result = self.fd.hooks.print_ticket(job)
         if not result.ok and result.fault != NO_PRINTER:
             # The ticket stands (the kiosk shows the number); the manager must hear of it.
             self.fd.hooks.device_fault(
                 DeviceFault(
-                    device=f"printer:{kiosk_id}",
-                    centre_id=centre.id,
+                    device=f"printer:{job.kiosk_id}",
+                    centre_id=centre_id,
                     kind=result.fault or "error",
                     detail=result.detail or "",
                     at=self.fd.clock.now(),
@@ -330,15 +362,18 @@ class ReferralEngine:
         kiosk_id: str | None,
         code: str | None,
         phone: str | None,
+        print_later: bool,
     ) -> KioskResult:
         if code is None and phone is None:
             self._record(session, outcome, handed_over=True)
             return KioskResult(session.id, outcome, outcome.text, next_step=ENTER_BOOKING_CODE)
         checked = self.fd.booking.check_in(code, phone=phone, language=session.language)
-        ticket, wait, printed = checked.ticket, None, None
+        ticket, wait, printed, job = checked.ticket, None, None, None
         if ticket is not None:
             wait = self.fd.queues.estimate(ticket.id)
-            printed = self._print(ticket, wait, session.language, kiosk_id, checked.where, "")
+            job = self._ticket_print(ticket, wait, session.language, kiosk_id, checked.where, "")
+            if job is not None and not print_later:
+                printed = self._send(job, ticket.centre_id)
         self._record(session, outcome, action=checked.action.value, ticket=ticket and ticket.id)
         return KioskResult(
             session.id,
@@ -350,6 +385,7 @@ class ReferralEngine:
             show_number_on_screen=ticket is not None and (printed is None or not printed.ok),
             check_in=checked,
             where=checked.where,
+            print_job=job if print_later else None,
         )
 
     def _book(self, session: KioskSession, outcome: BookTime) -> KioskResult:

@@ -3,7 +3,10 @@
 The engines keep their state in memory on top of the event log and are not
 written for concurrent use; the web server is asynchronous. Running every
 command on one thread keeps commands in order and the event loop free, and
-the hooks a command fires (ticket called, ...) run on that thread too.
+the hooks a command fires (ticket called, ...) run on that thread too. A
+kiosk's ticket is printed afterwards on a thread of its own
+(:func:`frontdesk_display.kiosk_flow.finish`), so a slow printer does not hold
+up the other kiosks, screens and dashboards.
 """
 
 from __future__ import annotations

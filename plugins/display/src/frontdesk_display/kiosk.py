@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Route
 
 from frontdesk_core.config.models import Centre, Kiosk
 from frontdesk_core.errors import FrontdeskError
+from frontdesk_core.referral.engine import KioskResult
 from frontdesk_display import kiosk_flow
 from frontdesk_display.hub import Hub
 from frontdesk_display.kiosk_sessions import KioskEntry, KioskSessions
@@ -148,19 +149,22 @@ async def kiosk_answer(request: Request) -> Response:
             )
         elif verb == "check_in":
             code = form.get("code")
-            entry.result = await hub.core.run(
+            done = await hub.core.run(
                 kiosk_flow.complete,
                 hub.fd,
                 entry.session,
                 entry.kiosk_id,
                 code if isinstance(code, str) else "",
             )
+            entry.result = await kiosk_flow.finish(hub.fd, done)
         else:
             option = form.get("option")
             have = [d for d in form.getlist("have") if isinstance(d, str)]
-            await hub.core.run(
+            finished = await hub.core.run(
                 _answer, hub, entry, option if isinstance(option, str) else None, have
             )
+            if finished is not None:
+                entry.result = await kiosk_flow.finish(hub.fd, finished)
     except FrontdeskError as exc:
         error = str(exc)
     if error is not None:
@@ -175,11 +179,12 @@ async def kiosk_answer(request: Request) -> Response:
     return RedirectResponse(_step_url(request, entry), status_code=303)
 
 
-def _answer(hub: Hub, entry: KioskEntry, option: str | None, have: list[str]) -> None:
-    """Answer a step; when the walk is over, carry out its outcome."""
+def _answer(hub: Hub, entry: KioskEntry, option: str | None, have: list[str]) -> KioskResult | None:
+    """Answer a step; when the walk is over, carry out its outcome (printed afterwards)."""
     kiosk_flow.answer(entry.session, option, have)
     if entry.session.done and not kiosk_flow.needs_code(entry.session):
-        entry.result = kiosk_flow.complete(hub.fd, entry.session, entry.kiosk_id)
+        return kiosk_flow.complete(hub.fd, entry.session, entry.kiosk_id)
+    return None
 
 
 def routes() -> list[BaseRoute]:

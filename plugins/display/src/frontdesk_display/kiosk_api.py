@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from frontdesk_core.errors import CommandError, InvalidStateError, NotFoundError
+from frontdesk_core.referral.engine import KioskResult
 from frontdesk_display import api_models as m
 from frontdesk_display import kiosk_flow
 from frontdesk_display.kiosk_sessions import KioskEntry, KioskSessions
@@ -67,23 +68,26 @@ async def answer(call: Call) -> m.KioskStep:
     body: m.Answer = call.body
     hub = call.hub
 
-    def run() -> dict[str, Any]:
+    def run() -> KioskResult | None:
+        """The step's command, on the core's thread; the outcome carried out, if any."""
         if entry.result is not None and entry.result.get("kind") == "book" and body.slot:
             entry.result = kiosk_flow.book(hub.fd, entry.result, body.slot, entry.language)
-            return kiosk_flow.step_of(entry.session)
+            return None
         if entry.result is not None:
             raise InvalidStateError("the session is over; start a new one")
         if kiosk_flow.needs_code(entry.session):
             if body.code is None:
                 raise CommandError("send the code from the booking confirmation ('code')")
-            entry.result = kiosk_flow.complete(hub.fd, entry.session, entry.kiosk_id, body.code)
-            return kiosk_flow.step_of(entry.session)
+            return kiosk_flow.complete(hub.fd, entry.session, entry.kiosk_id, body.code)
         kiosk_flow.answer(entry.session, body.option, body.have)
         if entry.session.done and not kiosk_flow.needs_code(entry.session):
-            entry.result = kiosk_flow.complete(hub.fd, entry.session, entry.kiosk_id)
-        return kiosk_flow.step_of(entry.session)
+            return kiosk_flow.complete(hub.fd, entry.session, entry.kiosk_id)
+        return None
 
-    return _view(entry, await hub.core.run(run))
+    done = await hub.core.run(run)
+    if done is not None:
+        entry.result = await kiosk_flow.finish(hub.fd, done)
+    return _view(entry, await hub.core.run(kiosk_flow.step_of, entry.session))
 
 
 async def back(call: Call) -> m.KioskStep:

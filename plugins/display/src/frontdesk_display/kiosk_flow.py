@@ -1,10 +1,12 @@
 """A kiosk session's steps and outcome, as plain data for the kiosk page and the API.
 
-Every function here runs on the core's thread.
+Every function here runs on the core's thread, except :func:`finish`, which
+prints a ticket on a thread of its own.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -63,13 +65,23 @@ def needs_code(session: Any) -> bool:
 
 def complete(
     fd: Frontdesk, session: Any, kiosk_id: str | None, code: str | None = None
-) -> dict[str, Any]:
-    """Carry out the outcome; what the citizen is shown (never personal data)."""
+) -> KioskResult:
+    """Carry out the outcome (on the core's thread); the ticket is printed by :func:`finish`."""
     if code is not None:
         code = code.strip()
         if not code or len(code) > 16:
             raise CommandError("type the code from your confirmation")
-    result = fd.referral.complete(session, kiosk_id=kiosk_id, booking_code=code)
+    return fd.referral.complete(session, kiosk_id=kiosk_id, booking_code=code, print_later=True)
+
+
+async def finish(fd: Frontdesk, result: KioskResult) -> dict[str, Any]:
+    """Print the ticket off the core's thread, then what the citizen is shown.
+
+    A printer that is slow or gone (up to its timeout) holds up only this
+    citizen's kiosk, not the other kiosks, screens and dashboards.
+    """
+    if result.print_job is not None:
+        result = await asyncio.to_thread(fd.referral.print_ticket, result)
     return result_view(fd, result)
 
 
