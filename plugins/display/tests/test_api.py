@@ -213,6 +213,47 @@ def test_a_manager_records_and_withdraws_an_absence(api_server: Served) -> None:
     assert unreal.status_code == 422 and unreal.json()["detail"][0]["loc"] == ["end"]
 
 
+def test_a_booking_site_books_moves_and_cancels_through_the_api(api_server: Served) -> None:
+    url = f"{api_server.url}/api/v1"
+    day = (api_server.fd.clock.now() + timedelta(days=2)).date().isoformat()
+    slots = httpx.get(f"{url}/services/passport/slots/{day}").json()
+    assert slots and all(s["free"] >= 1 for s in slots)
+    body = {
+        "service_id": "passport",
+        "start": slots[0]["start"],
+        "phone": "+45 12 34 56 78",
+        "name": "Jens Hansen",
+        "language": "en",
+    }
+    made = httpx.post(f"{url}/bookings", json=body)
+    assert made.status_code == 201, made.text
+    booking = made.json()
+    assert booking["state"] == "booked" and booking["start"] == slots[0]["start"]
+    assert "12 34" not in made.text and "Jens" not in made.text  # personal data stays in
+    code = booking["code"]
+    assert httpx.get(f"{url}/bookings/{code.lower()}").json()["code"] == code
+    moved = httpx.put(f"{url}/bookings/{code}", json={"start": slots[1]["start"]})
+    assert moved.status_code == 200 and moved.json()["start"] == slots[1]["start"]
+    gone = httpx.delete(f"{url}/bookings/{code}")
+    assert gone.status_code == 200 and gone.json()["state"] == "cancelled"
+    assert httpx.delete(f"{url}/bookings/{code}").status_code == 409
+    odd = httpx.post(f"{url}/bookings", json={**body, "start": slots[0]["start"][:16]})
+    assert odd.status_code == 422 and odd.json()["detail"][0]["loc"] == ["start"]
+    assert httpx.get(f"{url}/services/nope/slots/{day}").status_code == 404
+
+
+def test_guessing_booking_codes_is_paused_but_a_signed_in_site_is_not(
+    api_server: Served,
+) -> None:
+    url = f"{api_server.url}/api/v1"
+    answers = [httpx.get(f"{url}/bookings/ZZZZ{n:02d}").status_code for n in range(12)]
+    assert answers == [404] * 10 + [429] * 2
+    site = {"Authorization": f"Bearer {token_for(api_server.url, 'anna')}"}
+    assert httpx.get(f"{url}/bookings/ZZZZ99", headers=site).status_code == 404
+    # The pause is for anonymous callers from that address only.
+    assert httpx.get(f"{url}/bookings/ZZZZ98").status_code == 429
+
+
 # The description the server publishes, built from the same operations it routes.
 schema = schemathesis.openapi.from_dict(
     openapi(api.OPERATIONS, title="frontdesk", version="1", prefix=api.PREFIX)

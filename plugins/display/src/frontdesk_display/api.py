@@ -12,7 +12,6 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -30,7 +29,8 @@ from frontdesk_core.errors import (
 )
 from frontdesk_core.queues.tickets import Ticket
 from frontdesk_display import api_models as m
-from frontdesk_display import kiosk_api
+from frontdesk_display import booking_api, kiosk_api
+from frontdesk_display.api_common import ApiError, moment
 from frontdesk_display.auth import Authenticator, AuthError, Staff, check_csrf
 from frontdesk_display.hub import Hub
 from frontdesk_display.jsonable import jsonable
@@ -58,14 +58,6 @@ class Call:
             raise NotFoundError(f"no centre '{centre_id}'")
         if self.user is not None and not self.user.works_at(centre_id):
             raise AuthError(403, f"you do not work at centre '{centre_id}'")
-
-
-class ApiError(Exception):
-    """An API answer other than success."""
-
-    def __init__(self, status: int, message: str, detail: Any = None) -> None:
-        super().__init__(message)
-        self.status, self.message, self.detail = status, message, detail
 
 
 def problem(status: int, message: str, detail: Any = None) -> JSONResponse:
@@ -422,18 +414,11 @@ def _booking_ref(booking: Booking) -> m.BookingRefOut:
     )
 
 
-def _moment(text: str, field: str) -> datetime:
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise ApiError(422, "invalid input", [{"loc": [field], "msg": "not a real time"}]) from None
-
-
 async def add_absence(call: Call) -> m.AbsenceResultOut:
     """Record that a counter takes no bookings for a while (managers)."""
     _counter_centre(call)
     body: m.AbsenceRequest = call.body
-    start, end = _moment(body.start, "start"), _moment(body.end, "end")
+    start, end = moment(body.start, "start"), moment(body.end, "end")
     result = await call.hub.core.run(
         call.hub.fd.booking.add_absence,
         call.params["counter_id"],
@@ -701,6 +686,7 @@ OPERATIONS: list[Operation] = [
         errors=[409],
     ),
     *kiosk_api.OPERATIONS,
+    *booking_api.OPERATIONS,
 ]
 
 

@@ -275,6 +275,47 @@ class InfoOut(Response):
     text: str
 
 
+class BookingRequest(Request):
+    """Book a time: the citizen's number gets the confirmation and the reminders by SMS."""
+
+    service_id: Id
+    start: Moment
+    phone: Annotated[str, StringConstraints(strict=True, pattern=r"^[+0-9 ()-]{8,20}$")] | None = (
+        Field(None, description="For the SMS confirmation and reminders (kept until retention).")
+    )
+    name: Annotated[str, StringConstraints(strict=True, min_length=1, max_length=100)] | None = None
+    language: Language = "da"
+    channel: Literal["in_person", "phone"] = "in_person"
+
+
+class RescheduleRequest(Request):
+    """Move a booking to another free time."""
+
+    start: Moment
+
+
+class SlotOut(Response):
+    """A free time of a service."""
+
+    start: str
+    end: str
+    free: int
+    capacity: int
+
+
+class BookingOut(Response):
+    """A booking as the citizen sees it (the code is its key; no personal data)."""
+
+    code: str
+    service_id: str
+    centre_id: str
+    start: str
+    end: str
+    channel: str
+    state: str
+    language: str
+
+
 class AbsenceOut(Response):
     """A recorded absence of a counter."""
 

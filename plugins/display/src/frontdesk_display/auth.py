@@ -134,6 +134,8 @@ class Authenticator:
         self.settings = settings
         self._tokens = URLSafeTimedSerializer(secret, salt="frontdesk-display-api")
         self.throttle = Throttle()
+        self.code_throttle = Throttle(failures=10, window=300.0, pause=60.0)
+        """Wrong booking codes per address (the public booking API)."""
 
     @property
     def max_age(self) -> int:
