@@ -20,7 +20,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from frontdesk_core.app import Frontdesk
-from frontdesk_display import api, kiosk, manager, screens, staff
+from frontdesk_display import api, booking_pages, kiosk, manager, screens, staff
 from frontdesk_display.auth import Authenticator, secret_key
 from frontdesk_display.hub import Hub
 from frontdesk_display.kiosk_sessions import KioskSessions
@@ -82,6 +82,7 @@ def create_app(
         *kiosk.routes(),
         *staff.routes(),
         *manager.routes(),
+        *booking_pages.routes(),
         Mount("/api/v1", routes=api.routes()),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]

@@ -31,6 +31,7 @@ def urls(config: Config, base: str) -> list[str]:
         for kiosk in centre.kiosks:
             lines.append(f"  kiosk       {base}/kiosk/{centre.id}/{kiosk.id}")
         lines.append(f"  info screen {base}/screen/{centre.id}")
+        lines.append(f"  booking     {base}/book/{centre.id}")
     lines += [
         f"  employee    {base}/staff",
         f"  manager     {base}/manager",

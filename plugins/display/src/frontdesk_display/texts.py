@@ -1,4 +1,5 @@
-"""The kiosk's own words (buttons and headings) in the site's languages."""
+"""The pages' own words (buttons and headings) in the site's languages: the kiosk's and
+those of booking from home."""
 
 from __future__ import annotations
 
@@ -59,3 +60,44 @@ def kiosk_text(name: str, language: str) -> str:
 def texts_for(language: str) -> dict[str, str]:
     """Every kiosk text in ``language``."""
     return {name: kiosk_text(name, language) for name in TEXTS}
+
+
+BOOKING_TEXTS: dict[str, dict[str, str]] = {
+    "title": {"da": "Book en tid", "en": "Book an appointment"},
+    "choose_service": {"da": "Hvad skal du?", "en": "What is your errand?"},
+    "minutes": {"da": "min", "en": "min"},
+    "bring": {"da": "Tag med:", "en": "Bring:"},
+    "choose_time": {"da": "Vælg et tidspunkt", "en": "Choose a time"},
+    "no_times": {"da": "Ingen ledige tider denne dag.", "en": "No free times this day."},
+    "earlier": {"da": "Dagen før", "en": "Day before"},
+    "later": {"da": "Dagen efter", "en": "Day after"},
+    "phone": {
+        "da": "Mobilnummer (til bekræftelse og påmindelse)",
+        "en": "Mobile number (for the confirmation and reminder)",
+    },
+    "name": {"da": "Navn (valgfrit)", "en": "Name (optional)"},
+    "book": {"da": "Book tiden", "en": "Book this time"},
+    "booked": {"da": "Din tid er booket", "en": "Your appointment is booked"},
+    "code": {"da": "Din kode", "en": "Your code"},
+    "code_help": {
+        "da": "Skriv koden på standeren, når du kommer. Du kan også aflyse med den.",
+        "en": "Type the code at the kiosk when you arrive. You can also cancel with it.",
+    },
+    "manage": {"da": "Find eller aflys en booking", "en": "Find or cancel a booking"},
+    "find": {"da": "Find", "en": "Find"},
+    "cancel": {"da": "Aflys tiden", "en": "Cancel the appointment"},
+    "cancelled": {"da": "Tiden er aflyst.", "en": "The appointment is cancelled."},
+    "state_booked": {"da": "Booket", "en": "Booked"},
+    "state_cancelled": {"da": "Aflyst", "en": "Cancelled"},
+    "when": {"da": "Tid", "en": "Time"},
+    "status": {"da": "Status", "en": "Status"},
+    "too_many": {
+        "da": "For mange ukendte koder. Vent et minut, og prøv igen.",
+        "en": "Too many unknown codes; wait a minute and try again.",
+    },
+}
+
+
+def booking_texts_for(language: str) -> dict[str, str]:
+    """Every text of the booking pages in ``language`` (Danish when it has none)."""
+    return {name: texts.get(language) or texts["da"] for name, texts in BOOKING_TEXTS.items()}

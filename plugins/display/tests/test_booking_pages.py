@@ -1,0 +1,80 @@
+"""Booking from home in Chromium: choose, book, get a code; find it and cancel it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from conftest import Served, screenshot
+
+from frontdesk_core.booking.records import BookingState, Contact
+from frontdesk_core.errors import CapacityError
+
+
+def test_a_citizen_books_from_home_then_cancels_with_the_code(
+    served: Served, new_page: Callable[..., Any]
+) -> None:
+    fd = served.fd
+    page = new_page(1000, 1200)
+    page.goto(f"{served.url}/book/nyropsgade?lang=en")
+    page.wait_for_selector("#services li[data-service=passport]")
+    assert page.locator("#services li[data-service=passport_pickup]").count() == 0
+    page.click("#services li[data-service=passport] a")
+    page.wait_for_selector("#book-form")
+    first_day = page.locator("#day").text_content()
+    page.click("#later")
+    page.wait_for_selector("#day")
+    assert page.locator("#day").text_content() != first_day
+    page.click("#earlier")
+    page.wait_for_selector("#book-form")
+    chosen = page.locator("input[name=start]:checked").get_attribute("value")
+    page.fill("#phone", "12 34 56 78")
+    page.fill("#name", "Jens Hansen")
+    screenshot(page, "booking-times")
+    page.click("#book")
+    page.wait_for_selector("#booking-code")
+    code = page.locator("#booking-code").text_content() or ""
+    screenshot(page, "booking-done")
+    booking = fd.booking.find(code)
+    assert booking.start.isoformat() == chosen and booking.language == "en"
+    assert fd.store.get_personal(f"booking:{booking.id}") == {
+        "phone": "+4512345678",
+        "name": "Jens Hansen",
+    }
+    assert "12 34" not in page.content() and "Jens" not in page.content()
+
+    # Later, at home again: find the booking by its code and cancel it.
+    page.goto(f"{served.url}/book/manage?lang=en")
+    page.fill("#code", "WRONG1")
+    page.click("#find")
+    page.wait_for_selector(".flash:not(.info)")
+    page.fill("#code", code.lower())
+    page.click("#find")
+    page.wait_for_selector("#cancel-booking")
+    assert page.locator("#booking-state").text_content() == "Booked"
+    page.click("#cancel-booking")
+    page.wait_for_selector(".flash.info")
+    assert page.locator("#booking-state").text_content() == "Cancelled"
+    assert page.locator("#cancel-booking").count() == 0
+    assert fd.booking.find(code).state is BookingState.CANCELLED
+
+
+def test_a_time_taken_meanwhile_is_refused_in_words(
+    served: Served, new_page: Callable[..., Any]
+) -> None:
+    fd = served.fd
+    page = new_page()
+    page.goto(f"{served.url}/book/nyropsgade/tax?lang=en")
+    page.wait_for_selector("#book-form")
+    chosen = page.locator("input[name=start]:checked").get_attribute("value") or ""
+    start = datetime.fromisoformat(chosen)
+    while True:  # someone else takes every counter at that time meanwhile
+        try:
+            fd.booking.book("tax", start, contact=Contact())
+        except CapacityError:
+            break
+    page.click("#book")
+    page.wait_for_selector(".flash:not(.info)")
+    assert "no longer free" in (page.locator(".flash").text_content() or "")
+    assert page.locator("#book-form").count() == 1
