@@ -78,3 +78,18 @@ def test_a_time_taken_meanwhile_is_refused_in_words(
     page.wait_for_selector(".flash:not(.info)")
     assert "no longer free" in (page.locator(".flash").text_content() or "")
     assert page.locator("#book-form").count() == 1
+
+
+def test_a_phone_meeting_is_booked_from_home_with_the_number_to_call(
+    served: Served, new_page: Callable[..., Any]
+) -> None:
+    page = new_page()
+    page.goto(f"{served.url}/book/nyropsgade/tax?lang=en")
+    page.click("#channels a[data-channel=phone]")
+    page.wait_for_selector("#channels strong[data-channel=phone]")
+    page.fill("#phone", "+45 87 65 43 21")
+    page.click("#book")
+    page.wait_for_selector("#booking-code")
+    assert "We call you on your mobile number." in page.content()
+    booking = served.fd.booking.find(page.locator("#booking-code").text_content() or "")
+    assert booking.channel == "phone" and booking.service_id == "tax"

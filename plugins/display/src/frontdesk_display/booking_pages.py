@@ -114,12 +114,18 @@ async def times(request: Request) -> Response:
     if centre is None or service is None:
         return not_found(request, "There is no such service to book here.")
     language = _language(request)
+    channels = service.booking.channels if service.booking is not None else ["in_person"]
+    channel = request.query_params.get("channel", "in_person")
+    if channel not in channels:
+        channel = "in_person"
     today = hub.fd.clock.now().astimezone(hub.fd.tz).date()
     try:
         day = date.fromisoformat(request.query_params["day"])
     except (KeyError, ValueError):
         day = await hub.core.run(_first_free_day, hub, service.id, today)
-    slots = await hub.core.run(hub.fd.booking.free_slots, service.id, day, day)
+    slots = await hub.core.run(
+        lambda: hub.fd.booking.free_slots(service.id, day, day, channel=channel)
+    )
     return render(
         request,
         "book_times.html",
@@ -132,6 +138,8 @@ async def times(request: Request) -> Response:
             earlier=(day - timedelta(days=1)) if day > today else None,
             later=day + timedelta(days=1),
             slots=[{"start": s.start.isoformat(), "label": f"{s.start:%H:%M}"} for s in slots],
+            channel=channel,
+            channels=channels,
         ),
     )
 
@@ -152,6 +160,7 @@ async def book(request: Request) -> Response:
         return RedirectResponse(back, status_code=303)
     form = await request.form()
     start, phone, name = form.get("start"), form.get("phone"), form.get("name")
+    channel = form.get("channel") if form.get("channel") in ("in_person", "phone") else "in_person"
     if not isinstance(start, str) or not start:
         flash(request, booking_texts_for(language)["choose_time"])
         return RedirectResponse(back, status_code=303)
@@ -165,6 +174,7 @@ async def book(request: Request) -> Response:
                 phone=phone.strip() if isinstance(phone, str) and phone.strip() else None,
                 name=name.strip()[:100] if isinstance(name, str) and name.strip() else None,
             ),
+            channel=str(channel),
             language=language,
         )
     except ValueError:
@@ -185,6 +195,7 @@ def _booking_view(request: Request, booking: Booking, language: str) -> dict[str
         "code": booking.code,
         "service": text_in(service.name, language, "da"),
         "when": f"{booking.start:%d-%m-%Y %H:%M}",
+        "by_phone": booking.channel == "phone",
         "state": w.get(f"state_{booking.state.value}", booking.state.value),
         "open": booking.state.value == "booked",
         "bring": [text_in(config.document(d).name, language, "da") for d in service.documents],

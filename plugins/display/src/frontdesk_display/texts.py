@@ -91,6 +91,12 @@ BOOKING_TEXTS: dict[str, dict[str, str]] = {
     "state_cancelled": {"da": "Aflyst", "en": "Cancelled"},
     "when": {"da": "Tid", "en": "Time"},
     "status": {"da": "Status", "en": "Status"},
+    "channel_in_person": {"da": "Mød op i borgerservice", "en": "At the citizen service centre"},
+    "channel_phone": {"da": "Telefonmøde (vi ringer til dig)", "en": "By phone (we call you)"},
+    "by_phone": {
+        "da": "Vi ringer til dig på dit mobilnummer.",
+        "en": "We call you on your mobile number.",
+    },
     "too_many": {
         "da": "For mange ukendte koder. Vent et minut, og prøv igen.",
         "en": "Too many unknown codes; wait a minute and try again.",
