@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import glob
 import os
+import re
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +23,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 
 from frontdesk_core.config.locate import Loc, Position, Source, walk
 from frontdesk_core.config.messages import describe, message_for
@@ -141,7 +143,12 @@ def parse_file(path: Path) -> tuple[Any, list[Problem]]:
     except OSError as exc:
         return None, [Problem(name, 1, 1, f"cannot read the file: {exc.strerror}")]
     try:
-        return yaml.load(text), []
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ReusedAnchorWarning)
+            data = yaml.load(text)
+        reused = [_reused_anchor(name, w.message) for w in caught]
+        problems = [p for p in reused if p is not None]
+        return (None, problems) if problems else (data, [])
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -150,6 +157,32 @@ def parse_file(path: Path) -> tuple[Any, list[Problem]]:
         return None, [Problem(name, 1, 1, f"YAML error: {exc}")]
     except (ValueError, TypeError) as exc:  # a constructor refusing a value
         return None, [Problem(name, 1, 1, f"the file cannot be read as YAML: {exc}")]
+
+
+_MARK = re.compile(r"line (\d+), column (\d+)")
+_ANCHOR = re.compile(r"duplicate anchor '([^']*)'")
+
+
+def _reused_anchor(name: str, message: Warning | str) -> Problem | None:
+    """A ruamel warning about an anchor defined twice, as a positioned problem.
+
+    YAML lets a later ``&name`` replace an earlier one, so the aliases after it
+    quietly take the second value: in a configuration that is a copy-and-paste
+    slip far more often than an intent, so it is reported, not let through.
+    """
+    text = str(message)
+    marks = _MARK.findall(text)
+    anchor = _ANCHOR.search(text)
+    if not isinstance(message, ReusedAnchorWarning) or len(marks) < 2 or anchor is None:
+        return None
+    first, second = (int(marks[0][0]), int(marks[0][1])), (int(marks[1][0]), int(marks[1][1]))
+    return Problem(
+        name,
+        second[0],
+        second[1],
+        f"the anchor '&{anchor.group(1)}' is defined again here (first on line {first[0]}); "
+        "give each anchor its own name",
+    )
 
 
 def _yaml_message(exc: MarkedYAMLError) -> str:
