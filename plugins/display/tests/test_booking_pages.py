@@ -93,3 +93,35 @@ def test_a_phone_meeting_is_booked_from_home_with_the_number_to_call(
     assert "We call you on your mobile number." in page.content()
     booking = served.fd.booking.find(page.locator("#booking-code").text_content() or "")
     assert booking.channel == "phone" and booking.service_id == "tax"
+
+
+def test_a_citizen_moves_a_booking_to_another_time(
+    served: Served, new_page: Callable[..., Any]
+) -> None:
+    fd = served.fd
+    page = new_page()
+    page.goto(f"{served.url}/book/nyropsgade/passport?lang=en")
+    page.fill("#phone", "12 34 56 78")
+    page.click("#book")
+    page.wait_for_selector("#booking-code")
+    code = page.locator("#booking-code").text_content() or ""
+    before = fd.booking.find(code).start
+    page.goto(f"{served.url}/book/manage?lang=en")
+    page.fill("#code", code)
+    page.click("#find")
+    page.click("#move-booking")
+    page.wait_for_selector("#moving")
+    assert code in (page.locator("#moving").text_content() or "")
+    assert page.locator("#phone").count() == 0  # the contact is kept; only the time changes
+    page.click("#later")
+    page.wait_for_selector("#book-form")
+    chosen = page.locator("input[name=start]:checked").get_attribute("value")
+    page.click("#book")
+    page.wait_for_selector("#booking-code")
+    assert page.locator("#booking-code").text_content() == code
+    moved = fd.booking.find(code)
+    assert moved.start.isoformat() == chosen and moved.start != before
+    assert fd.store.get_personal(f"booking:{moved.id}") == {"phone": "+4512345678"}
+    # Booking again afterwards is a new booking, not another move.
+    page.goto(f"{served.url}/book/nyropsgade/passport?lang=en")
+    assert page.locator("#moving").count() == 0

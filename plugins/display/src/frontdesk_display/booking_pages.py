@@ -29,6 +29,8 @@ LOOK_AHEAD = 45
 """How many days ahead the first free day is looked for."""
 DONE_KEY = "booked"
 """Where the session keeps the code of the booking just made, for the confirmation page."""
+MOVING_KEY = "moving"
+"""Where the session keeps the code of a booking being moved to another time."""
 
 
 def _hub(request: Request) -> Hub:
@@ -140,8 +142,17 @@ async def times(request: Request) -> Response:
             slots=[{"start": s.start.isoformat(), "label": f"{s.start:%H:%M}"} for s in slots],
             channel=channel,
             channels=channels,
+            moving=_moving(request, service.id),
         ),
     )
+
+
+def _moving(request: Request, service_id: str) -> str | None:
+    """The code of the booking this browser is moving, if it is of ``service_id``."""
+    moving = request.session.get(MOVING_KEY)
+    if isinstance(moving, list) and len(moving) == 2 and moving[1] == service_id:
+        return str(moving[0])
+    return None
 
 
 async def book(request: Request) -> Response:
@@ -164,8 +175,14 @@ async def book(request: Request) -> Response:
     if not isinstance(start, str) or not start:
         flash(request, booking_texts_for(language)["choose_time"])
         return RedirectResponse(back, status_code=303)
+    moving = _moving(request, service_id)
     try:
         when = datetime.fromisoformat(start)
+        if moving is not None:
+            booking = await hub.core.run(hub.fd.booking.reschedule, moving, when)
+            request.session.pop(MOVING_KEY, None)
+            request.session[DONE_KEY] = booking.code
+            return RedirectResponse(f"/book/{centre.id}/done?lang={language}", status_code=303)
         booking = await hub.core.run(
             hub.fd.booking.book,
             service_id,
@@ -220,7 +237,7 @@ async def done(request: Request) -> Response:
 
 
 async def manage(request: Request) -> Response:
-    """Find a booking by its code (and cancel it)."""
+    """Find a booking by its code; cancel it, or choose another time for it."""
     hub = _hub(request)
     language = _language(request)
     found = None
@@ -242,6 +259,12 @@ async def manage(request: Request) -> Response:
                 if form.get("do") == "cancel":
                     booking = await hub.core.run(hub.fd.booking.cancel, booking.code)
                     flash(request, booking_texts_for(language)["cancelled"], "info")
+                elif form.get("do") == "move" and booking.state.value == "booked":
+                    request.session[MOVING_KEY] = [booking.code, booking.service_id]
+                    target = f"/book/{booking.centre_id}/{booking.service_id}"
+                    return RedirectResponse(
+                        f"{target}?lang={language}&channel={booking.channel}", status_code=303
+                    )
                 found = _booking_view(request, booking, language)
             except NotFoundError as exc:
                 throttle.failed(GUESSES, address)

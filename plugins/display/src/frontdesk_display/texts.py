@@ -91,6 +91,9 @@ BOOKING_TEXTS: dict[str, dict[str, str]] = {
     "state_cancelled": {"da": "Aflyst", "en": "Cancelled"},
     "when": {"da": "Tid", "en": "Time"},
     "status": {"da": "Status", "en": "Status"},
+    "move": {"da": "Vælg en anden tid", "en": "Choose another time"},
+    "moving": {"da": "Du flytter booking", "en": "You are moving booking"},
+    "move_here": {"da": "Flyt til denne tid", "en": "Move to this time"},
     "channel_in_person": {"da": "Mød op i borgerservice", "en": "At the citizen service centre"},
     "channel_phone": {"da": "Telefonmøde (vi ringer til dig)", "en": "By phone (we call you)"},
     "by_phone": {
