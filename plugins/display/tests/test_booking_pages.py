@@ -45,7 +45,7 @@ def test_a_citizen_books_from_home_then_cancels_with_the_code(
     assert "12 34" not in page.content() and "Jens" not in page.content()
 
     # Later, at home again: find the booking by its code and cancel it.
-    page.goto(f"{served.url}/book/manage?lang=en")
+    page.goto(f"{served.url}/booking?lang=en")
     page.fill("#code", "WRONG1")
     page.click("#find")
     page.wait_for_selector(".flash:not(.info)")
@@ -106,7 +106,7 @@ def test_a_citizen_moves_a_booking_to_another_time(
     page.wait_for_selector("#booking-code")
     code = page.locator("#booking-code").text_content() or ""
     before = fd.booking.find(code).start
-    page.goto(f"{served.url}/book/manage?lang=en")
+    page.goto(f"{served.url}/booking?lang=en")
     page.fill("#code", code)
     page.click("#find")
     page.click("#move-booking")

@@ -182,7 +182,7 @@ async def book(request: Request) -> Response:
             booking = await hub.core.run(hub.fd.booking.reschedule, moving, when)
             request.session.pop(MOVING_KEY, None)
             request.session[DONE_KEY] = booking.code
-            return RedirectResponse(f"/book/{centre.id}/done?lang={language}", status_code=303)
+            return RedirectResponse(f"/booking/done?lang={language}", status_code=303)
         booking = await hub.core.run(
             hub.fd.booking.book,
             service_id,
@@ -201,7 +201,7 @@ async def book(request: Request) -> Response:
         flash(request, str(exc))
         return RedirectResponse(f"{back}&day={start[:10]}", status_code=303)
     request.session[DONE_KEY] = booking.code
-    return RedirectResponse(f"/book/{centre.id}/done?lang={language}", status_code=303)
+    return RedirectResponse(f"/booking/done?lang={language}", status_code=303)
 
 
 def _booking_view(request: Request, booking: Booking, language: str) -> dict[str, Any]:
@@ -227,7 +227,7 @@ async def done(request: Request) -> Response:
     language = _language(request)
     code = request.session.get(DONE_KEY)
     if not isinstance(code, str):
-        return RedirectResponse(f"/book/manage?lang={language}", status_code=303)
+        return RedirectResponse(f"/booking?lang={language}", status_code=303)
     booking = await hub.core.run(hub.fd.booking.find, code)
     return render(
         request,
@@ -246,7 +246,7 @@ async def manage(request: Request) -> Response:
             await check_csrf(request)
         except AuthError as exc:
             flash(request, exc.message)
-            return RedirectResponse(f"/book/manage?lang={language}", status_code=303)
+            return RedirectResponse(f"/booking?lang={language}", status_code=303)
         form = await request.form()
         code = form.get("code")
         address = request.client.host if request.client else ""
@@ -272,16 +272,18 @@ async def manage(request: Request) -> Response:
             except FrontdeskError as exc:
                 flash(request, str(exc))
         if found is None:
-            return RedirectResponse(f"/book/manage?lang={language}", status_code=303)
+            return RedirectResponse(f"/booking?lang={language}", status_code=303)
     return render(request, "book_manage.html", _context(request, language, booking=found))
 
 
 def routes() -> list[BaseRoute]:
     """The routes of this module."""
     return [
-        Route("/book/manage", manage, name="book_manage", methods=["GET", "POST"]),
+        # Finding and confirming live under /booking, apart from /book/<centre>/<service>,
+        # so no centre or service id can ever shadow them.
+        Route("/booking", manage, name="book_manage", methods=["GET", "POST"]),
+        Route("/booking/done", done, methods=["GET"]),
         Route("/book/{centre_id}", services, name="book", methods=["GET"]),
-        Route("/book/{centre_id}/done", done, methods=["GET"]),
         Route("/book/{centre_id}/{service_id}", times, methods=["GET"]),
         Route("/book/{centre_id}/{service_id}", book, methods=["POST"]),
     ]
