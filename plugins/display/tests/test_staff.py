@@ -9,7 +9,7 @@ from typing import Any
 from conftest import Served, screenshot, sign_in
 
 from frontdesk_core.app import Frontdesk
-from frontdesk_core.booking.records import Contact
+from frontdesk_core.booking.records import Booking, Contact
 from frontdesk_core.clock import ManualClock
 from frontdesk_core.devices import DeviceFault
 
@@ -23,21 +23,28 @@ def at_counter(page: Any, url: str, username: str, counter_id: str) -> None:
     page.wait_for_selector("#link[data-state=open]")
 
 
-def test_a_booked_citizen_checks_in_and_the_employee_gets_a_pop_up(
-    served: Served, new_page: Callable[..., Any]
-) -> None:
-    fd = served.fd
+def book_tax_today(
+    fd: Frontdesk, *, phone: str = "+45 12 34 56 78", channel: str = "in_person"
+) -> tuple[Booking, str, ManualClock]:
+    """A tax booking later today; the booking, its counter and the test's clock."""
     clock = fd.clock
     assert isinstance(clock, ManualClock)
     now = clock.now()
     slot = next(
         s
-        for s in fd.booking.free_slots("tax", now.date(), now.date())
+        for s in fd.booking.free_slots("tax", now.date(), now.date(), channel=channel)
         if s.start >= now + timedelta(hours=2)
     )
-    booking = fd.booking.book("tax", slot.start, contact=Contact(phone="+45 12 34 56 78"))
-    counter_id = booking.counter_id or "skranke-4"
-    clock.set(slot.start - timedelta(minutes=10))
+    booking = fd.booking.book("tax", slot.start, contact=Contact(phone=phone), channel=channel)
+    return booking, booking.counter_id or "skranke-4", clock
+
+
+def test_a_booked_citizen_checks_in_and_the_employee_gets_a_pop_up(
+    served: Served, new_page: Callable[..., Any]
+) -> None:
+    fd = served.fd
+    booking, counter_id, clock = book_tax_today(fd)
+    clock.set(booking.start - timedelta(minutes=10))
 
     employee = new_page()
     at_counter(employee, served.url, "anna", counter_id)
@@ -63,7 +70,7 @@ def test_a_booked_citizen_checks_in_and_the_employee_gets_a_pop_up(
     assert employee.locator("#popup-number").text_content() == number
     assert employee.locator("#popup-service").text_content() == "Skat"
     assert employee.locator("#popup-time").text_content() == (
-        f"{slot.start.astimezone(fd.tz):%H:%M}"
+        f"{booking.start.astimezone(fd.tz):%H:%M}"
     )
     screenshot(employee, "employee-check-in-pop-up")
     # Only the employee the booking belongs to is disturbed.
@@ -77,19 +84,8 @@ def test_a_phone_meeting_comes_due_on_its_employee_dashboard_with_the_number(
     served: Served, new_page: Callable[..., Any]
 ) -> None:
     fd = served.fd
-    clock = fd.clock
-    assert isinstance(clock, ManualClock)
-    now = clock.now()
-    slot = next(
-        s
-        for s in fd.booking.free_slots("tax", now.date(), now.date(), channel="phone")
-        if s.start >= now + timedelta(hours=2)
-    )
-    booking = fd.booking.book(
-        "tax", slot.start, contact=Contact(phone="+45 87 65 43 21"), channel="phone"
-    )
-    counter_id = booking.counter_id or "skranke-4"
-    clock.set(slot.start - timedelta(seconds=2))
+    booking, counter_id, clock = book_tax_today(fd, phone="+45 87 65 43 21", channel="phone")
+    clock.set(booking.start - timedelta(seconds=2))
 
     employee = new_page()
     at_counter(employee, served.url, "anna", counter_id)
@@ -98,7 +94,7 @@ def test_a_phone_meeting_comes_due_on_its_employee_dashboard_with_the_number(
     at_counter(other, served.url, "bo", other_counter)
     assert employee.locator("#phone-meetings").count() == 0
     # The page knows when the meeting comes due and shows it then, number and all.
-    clock.set(slot.start)
+    clock.set(booking.start)
     employee.wait_for_selector("#phone-meetings", timeout=5000)
     assert employee.locator(".phone-number").text_content() == "+4587654321"
     screenshot(employee, "employee-phone-meeting")
@@ -189,17 +185,8 @@ def test_a_check_in_at_another_server_pops_up_here(
     served: Served, open_frontdesk: Callable[..., Frontdesk], new_page: Callable[..., Any]
 ) -> None:
     fd = served.fd
-    clock = fd.clock
-    assert isinstance(clock, ManualClock)
-    now = clock.now()
-    slot = next(
-        s
-        for s in fd.booking.free_slots("tax", now.date(), now.date())
-        if s.start >= now + timedelta(hours=2)
-    )
-    booking = fd.booking.book("tax", slot.start, contact=Contact(phone="+45 12 34 56 78"))
-    counter_id = booking.counter_id or "skranke-4"
-    clock.set(slot.start - timedelta(minutes=10))
+    booking, counter_id, clock = book_tax_today(fd)
+    clock.set(booking.start - timedelta(minutes=10))
     employee = new_page()
     at_counter(employee, served.url, "anna", counter_id)
 

@@ -686,11 +686,14 @@ class BookingEngine:
             self._absorb(appended)
             booking = entry.booking
         log.info("booking cancelled", extra={"booking": booking.id, "reason": reason})
-        contact = self._contact(booking.id)
-        self.hooks.booking_cancelled(booking, contact, reason)
+        self._tell_cancelled(booking, reason)
+        return booking
+
+    def _tell_cancelled(self, booking: Booking, reason: str) -> None:
+        """Fire ``booking_cancelled`` with the contact, then forget the contact."""
+        self.hooks.booking_cancelled(booking, self._contact(booking.id), reason)
         # Once the citizen is told, nothing needs the number any more.
         self.store.delete_personal(personal_ref(booking.id))
-        return booking
 
     # -- absences ---------------------------------------------------------------------------
 
@@ -778,18 +781,15 @@ class BookingEngine:
         )
         if cancel_unplaced:
             for booking in left:
-                self.hooks.booking_cancelled(
-                    booking, self._contact(booking.id), ABSENCE_CANCEL_REASON
-                )
-                self.store.delete_personal(personal_ref(booking.id))
+                self._tell_cancelled(booking, ABSENCE_CANCEL_REASON)
         return AbsenceResult(absence, moved, left, cancel_unplaced)
 
     def _counter_centre(self, counter_id: str) -> Centre:
-        for centre in self.config.centres:
-            if any(c.id == counter_id for c in centre.counters):
-                return centre
-        names = [c.id for centre in self.config.centres for c in centre.counters]
-        raise NotFoundError(unknown("counter", counter_id, names))
+        try:
+            return self.config.centre_of_counter(counter_id)
+        except KeyError:
+            names = [c.id for centre in self.config.centres for c in centre.counters]
+            raise NotFoundError(unknown("counter", counter_id, names)) from None
 
     def _replace_for_absence(
         self, counter_id: str, start: int, end: int, absence_id: str
@@ -809,8 +809,12 @@ class BookingEngine:
         )
         if not affected:
             return [], []
-        trial = {cid: occupancy.copy() for cid, occupancy in self._occupancy.items()}
-        trial.setdefault(counter_id, Occupancy()).add_absence(start, end, absence_id)
+        # Only the counters that change are copied; the absent one can take nothing, so
+        # the bookings leaving it need not be taken off its copy.
+        trial = dict(self._occupancy)
+        away = trial[counter_id] = trial.get(counter_id, Occupancy()).copy()
+        away.add_absence(start, end, absence_id)
+        copied = {counter_id}
         moves: list[tuple[Entry, str]] = []
         unplaced: list[Entry] = []
         for entry in affected:
@@ -831,8 +835,10 @@ class BookingEngine:
             if target is None:
                 unplaced.append(entry)
                 continue
-            trial[counter_id].remove(booking.id)
-            trial.setdefault(target, Occupancy()).add(entry.window[0], entry.window[1], booking.id)
+            if target not in copied:
+                trial[target] = trial.get(target, Occupancy()).copy()
+                copied.add(target)
+            trial[target].add(entry.window[0], entry.window[1], booking.id)
             moves.append((entry, target))
         return moves, unplaced
 

@@ -140,6 +140,8 @@ class Occupancy:
 
     def away(self, start: int, end: int) -> bool:
         """Whether an absence overlaps ``[start, end)``."""
+        if not self.absences:  # nearly always: no test per slot and counter
+            return False
         return any(a_start < end and start < a_end for a_start, a_end, _ in self.absences)
 
     def add(self, start: int, end: int, booking_id: str) -> None:

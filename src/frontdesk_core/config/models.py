@@ -236,6 +236,13 @@ class Config(Model):
                 return centre
         raise KeyError(queue_id)
 
+    def centre_of_counter(self, counter_id: str) -> Centre:
+        """The centre that has this counter."""
+        for centre in self.centres:
+            if any(c.id == counter_id for c in centre.counters):
+                return centre
+        raise KeyError(counter_id)
+
     def service(self, service_id: str) -> Service:
         """The service with this id (KeyError if there is none)."""
         for service in self.services:

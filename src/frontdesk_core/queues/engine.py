@@ -113,8 +113,11 @@ class QueueEngine:
 
     def _apply_others(self, events: Iterable[Event]) -> None:
         """Apply events other writers appended; they may be of any day, so look again."""
+        applied = False
         for event in events:
             apply(self.state, event)
+            applied = True
+        if applied:
             self._fresh.clear()
 
     def _run(self, centre_id: str, build: Build, *, counter_id: str | None = None) -> _Outcome:

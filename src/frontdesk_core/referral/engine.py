@@ -277,10 +277,9 @@ class ReferralEngine:
         job = self._ticket_print(
             ticket, wait, session.language, kiosk_id, outcome.where, outcome.text
         )
-        printed = None if job is None or print_later else self._send(job, ticket.centre_id)
-        was_printed: bool | None = printed is not None and printed.ok
-        if job is not None and print_later:
-            was_printed = None  # printed after this record; a failure is a device fault
+        printed, deferred = self._print_or_defer(job, ticket.centre_id, print_later)
+        # A deferred print is not known yet when this is recorded (a failure is a device fault).
+        was_printed = None if deferred else printed is not None and printed.ok
         self._record(
             session, outcome, queue=outcome.queue_id, ticket=ticket.id, printed=was_printed
         )
@@ -291,10 +290,20 @@ class ReferralEngine:
             ticket=ticket,
             wait=wait,
             print_result=printed,
-            show_number_on_screen=not was_printed,
+            show_number_on_screen=printed is None or not printed.ok,
             where=outcome.where,
-            print_job=job if print_later else None,
+            print_job=deferred,
         )
+
+    def _print_or_defer(
+        self, job: TicketPrint | None, centre_id: str, later: bool
+    ) -> tuple[PrintResult | None, TicketPrint | None]:
+        """Print ``job`` now (its result), or hand it back to be printed later."""
+        if job is None:
+            return None, None
+        if later:
+            return None, job
+        return self._send(job, centre_id), None
 
     def print_ticket(self, result: KioskResult) -> KioskResult:
         """Print a result's ``print_job`` (from ``complete(..., print_later=True)``).
@@ -368,12 +377,11 @@ class ReferralEngine:
             self._record(session, outcome, handed_over=True)
             return KioskResult(session.id, outcome, outcome.text, next_step=ENTER_BOOKING_CODE)
         checked = self.fd.booking.check_in(code, phone=phone, language=session.language)
-        ticket, wait, printed, job = checked.ticket, None, None, None
+        ticket, wait, printed, deferred = checked.ticket, None, None, None
         if ticket is not None:
             wait = self.fd.queues.estimate(ticket.id)
             job = self._ticket_print(ticket, wait, session.language, kiosk_id, checked.where, "")
-            if job is not None and not print_later:
-                printed = self._send(job, ticket.centre_id)
+            printed, deferred = self._print_or_defer(job, ticket.centre_id, print_later)
         self._record(session, outcome, action=checked.action.value, ticket=ticket and ticket.id)
         return KioskResult(
             session.id,
@@ -385,7 +393,7 @@ class ReferralEngine:
             show_number_on_screen=ticket is not None and (printed is None or not printed.ok),
             check_in=checked,
             where=checked.where,
-            print_job=job if print_later else None,
+            print_job=deferred,
         )
 
     def _book(self, session: KioskSession, outcome: BookTime) -> KioskResult:

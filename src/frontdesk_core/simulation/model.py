@@ -324,10 +324,11 @@ class DaySimulation:
     # -- a citizen ---------------------------------------------------------------------------
 
     def _arrivals(self, citizens: list[Citizen]) -> Process:
-        """Let the citizens in at their arrival times, in order.
+        """Let the citizens in at their arrival times, in order (the day's, or one coming
+        back for a time booked at the kiosk).
 
-        One process for all arrivals: a citizen gets a process of their own only
-        for the kiosk, where they may have to wait their turn.
+        One process for all the day's arrivals: a citizen gets a process of their own
+        only for the kiosk, where they may have to wait their turn.
         """
         env = self.env
         citizens.sort(key=lambda c: c.arrival)
@@ -337,12 +338,6 @@ class DaySimulation:
             if citizen.arrival > env.now:
                 yield env.timeout(citizen.arrival - env.now)
             self._arrive(citizen)
-
-    def _citizen(self, citizen: Citizen) -> Process:
-        """A citizen who comes later (back for a time booked at the kiosk today)."""
-        if citizen.arrival > self.env.now:
-            yield self.env.timeout(citizen.arrival - self.env.now)
-        self._arrive(citizen)
 
     def _arrive(self, citizen: Citizen) -> None:
         kiosks = self.kiosks[citizen.centre_id]
@@ -462,7 +457,7 @@ class DaySimulation:
                 code=made.code,
                 appointment=self.clock.minutes(made.start),
             )
-            self.env.process(self._citizen(back))
+            self.env.process(self._arrivals([back]))
             return
         if citizen.counted:
             self.obs.cell(queue_id, int(self.env.now // 60)).no_time_today += 1

@@ -223,11 +223,12 @@ def _counter_out(hub: Hub, counter_id: str) -> m.CounterOut:
 
 def _counter_centre(call: Call) -> str:
     counter_id = call.params["counter_id"]
-    for centre in call.hub.fd.config.centres:
-        if any(c.id == counter_id for c in centre.counters):
-            call.centre_ok(centre.id)
-            return centre.id
-    raise NotFoundError(f"no counter '{counter_id}'")
+    try:
+        centre = call.hub.fd.config.centre_of_counter(counter_id)
+    except KeyError:
+        raise NotFoundError(f"no counter '{counter_id}'") from None
+    call.centre_ok(centre.id)
+    return centre.id
 
 
 async def get_counter(call: Call) -> m.CounterOut:

@@ -11,9 +11,14 @@ back out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from starlette.requests import Request
+
+from frontdesk_core.app import Frontdesk
 from frontdesk_core.booking.records import Booking, Contact
 from frontdesk_core.errors import NotFoundError
 from frontdesk_display import api_models as m
@@ -75,51 +80,58 @@ async def book(call: Call) -> m.BookingOut:
     return booking_out(booking)
 
 
-def _guarded(call: Call) -> str:
-    """The address of the caller, refused while it has tried too many wrong codes."""
-    address = call.request.client.host if call.request.client else ""
-    if call.user is not None:
-        return ""  # a signed-in site is trusted with its own citizens' tries
-    if not call.request.app.state.auth.code_throttle.allowed(GUESSES, address):
-        raise ApiError(429, "too many unknown booking codes; wait a minute and try again")
-    return address
+@dataclass(frozen=True)
+class CodeTries:
+    """Wrong booking codes, counted per address for callers who are not signed in
+    (the booking API and the booking pages share the count)."""
 
+    request: Request
+    signed_in: bool
 
-async def _with_code(call: Call, action: str) -> m.BookingOut:
-    address = _guarded(call)
-    code = call.params["code"]
-    fd = call.hub.fd
-    body = call.body
+    @property
+    def _address(self) -> str:
+        return self.request.client.host if self.request.client else ""
 
-    def run() -> Booking:
+    def allowed(self) -> bool:
+        """Whether another code may be tried now."""
+        throttle = self.request.app.state.auth.code_throttle
+        return self.signed_in or bool(throttle.allowed(GUESSES, self._address))
+
+    def find(self, fd: Frontdesk, code: str) -> Booking:
+        """The booking with ``code``; a wrong code is counted, then raised."""
         try:
-            found = fd.booking.find(code)
+            return fd.booking.find(code)
         except NotFoundError:
-            if call.user is None:
-                call.request.app.state.auth.code_throttle.failed(GUESSES, address)
+            if not self.signed_in:
+                self.request.app.state.auth.code_throttle.failed(GUESSES, self._address)
             raise
-        if action == "cancel":
-            return fd.booking.cancel(found.code)
-        if action == "move":
-            return fd.booking.reschedule(found.code, moment(body.start, "start"))
-        return found
 
-    return booking_out(await call.hub.core.run(run))
+
+async def _with_code(call: Call, action: Callable[[Frontdesk, Booking], Booking]) -> m.BookingOut:
+    """Find the booking of the path's code (wrong codes counted) and do ``action`` to it."""
+    tries = CodeTries(call.request, signed_in=call.user is not None)
+    if not tries.allowed():
+        raise ApiError(429, "too many unknown booking codes; wait a minute and try again")
+    fd = call.hub.fd
+    booking = await call.hub.core.run(lambda: action(fd, tries.find(fd, call.params["code"])))
+    return booking_out(booking)
 
 
 async def get_booking(call: Call) -> m.BookingOut:
     """A booking by its code."""
-    return await _with_code(call, "get")
+    return await _with_code(call, lambda fd, found: found)
 
 
 async def reschedule(call: Call) -> m.BookingOut:
     """Move a booking to another free time; the old one is free at once."""
-    return await _with_code(call, "move")
+    body: m.RescheduleRequest = call.body
+    start = moment(body.start, "start")
+    return await _with_code(call, lambda fd, found: fd.booking.reschedule(found.code, start))
 
 
 async def cancel(call: Call) -> m.BookingOut:
     """Cancel a booking; its time is free at once and the citizen is told."""
-    return await _with_code(call, "cancel")
+    return await _with_code(call, lambda fd, found: fd.booking.cancel(found.code))
 
 
 OPERATIONS = [

@@ -18,9 +18,9 @@ from starlette.routing import BaseRoute, Route
 from frontdesk_core.booking.records import Booking, Contact
 from frontdesk_core.config.models import Centre, Service
 from frontdesk_core.config.types import text_in
-from frontdesk_core.errors import FrontdeskError, NotFoundError
+from frontdesk_core.errors import FrontdeskError
 from frontdesk_display.auth import AuthError, check_csrf
-from frontdesk_display.booking_api import GUESSES
+from frontdesk_display.booking_api import CodeTries
 from frontdesk_display.hub import Hub
 from frontdesk_display.pages import flash, not_found, render
 from frontdesk_display.texts import LANGUAGE_NAMES, booking_texts_for
@@ -249,13 +249,12 @@ async def manage(request: Request) -> Response:
             return RedirectResponse(f"/booking?lang={language}", status_code=303)
         form = await request.form()
         code = form.get("code")
-        address = request.client.host if request.client else ""
-        throttle = request.app.state.auth.code_throttle
-        if not throttle.allowed(GUESSES, address):
+        tries = CodeTries(request, signed_in=False)
+        if not tries.allowed():
             flash(request, booking_texts_for(language)["too_many"])
         elif isinstance(code, str) and code.strip():
             try:
-                booking = await hub.core.run(hub.fd.booking.find, code.strip())
+                booking = await hub.core.run(tries.find, hub.fd, code.strip())
                 if form.get("do") == "cancel":
                     booking = await hub.core.run(hub.fd.booking.cancel, booking.code)
                     flash(request, booking_texts_for(language)["cancelled"], "info")
@@ -266,9 +265,6 @@ async def manage(request: Request) -> Response:
                         f"{target}?lang={language}&channel={booking.channel}", status_code=303
                     )
                 found = _booking_view(request, booking, language)
-            except NotFoundError as exc:
-                throttle.failed(GUESSES, address)
-                flash(request, str(exc))
             except FrontdeskError as exc:
                 flash(request, str(exc))
         if found is None:
