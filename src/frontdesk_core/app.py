@@ -19,6 +19,8 @@ import pluggy
 from frontdesk_core.clock import Clock, SystemClock
 from frontdesk_core.config.loader import load_config
 from frontdesk_core.config.models import Config
+from frontdesk_core.errors import EventLogError
+from frontdesk_core.events import check_kinds
 from frontdesk_core.plugins import Hooks, make_plugin_manager
 from frontdesk_core.store import EventStore, open_store
 
@@ -57,12 +59,20 @@ class Frontdesk:
         ``store`` is a SQLite file path, ``":memory:"``, or an open store.
         ``clock`` defaults to the wall clock in the site's timezone.
         ``plugins`` defaults to a manager with every installed plugin.
-        Raises :class:`~frontdesk_core.errors.ConfigError` for a bad configuration.
+        Raises :class:`~frontdesk_core.errors.ConfigError` for a bad configuration,
+        and :class:`~frontdesk_core.errors.EventLogError` for a log holding an
+        event this release cannot read (nothing is changed then).
         """
         hooks = Hooks(plugins if plugins is not None else make_plugin_manager())
         if not isinstance(config, Config):
             config = load_config(config, hooks.load_context())
         opened = open_store(store) if isinstance(store, str) else store
+        try:
+            check_kinds(opened.kind_versions())
+        except EventLogError:
+            if isinstance(store, str):
+                opened.close()
+            raise
         return cls(
             config,
             store=opened,

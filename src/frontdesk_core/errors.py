@@ -65,3 +65,18 @@ class StoreError(FrontdeskError):
 
 class PluginError(FrontdeskError):
     """A plugin is broken (misspelt hook, failing registration, bad entry point)."""
+
+
+class EventLogError(StoreError):
+    """The log holds an event this release cannot read: an unknown kind, a newer
+    version than the code knows, or a payload that does not fit its kind.
+
+    Reading stops there and nothing is changed; ``seq``, ``kind`` and ``version``
+    name the event.
+    """
+
+    def __init__(self, message: str, *, seq: int, kind: str, version: int) -> None:
+        super().__init__(message)
+        self.seq = seq
+        self.kind = kind
+        self.version = version

@@ -19,6 +19,7 @@ from frontdesk_core.booking.records import Booking, BookingState, Contact
 from frontdesk_core.clock import ManualClock
 from frontdesk_core.config.models import Config
 from frontdesk_core.errors import CapacityError, CommandError, InvalidStateError, NotFoundError
+from frontdesk_core.events import encode
 from frontdesk_core.queues.tickets import TicketState
 from frontdesk_core.testing import HookRecorder, MakeFrontdesk
 
@@ -73,7 +74,7 @@ def test_book_gives_a_code_and_keeps_personal_data_apart(
     # The events hold no personal data; the personal table keeps it until the retention.
     events = list(fd.store.read(key=booking.id))
     assert [e.kind for e in events] == ["booking.created"]
-    text = json.dumps([dict(e.data) for e in events])
+    text = json.dumps([encode(e.payload) for e in events])
     assert "12345678" not in text and "Jens" not in text
     assert fd.store.get_personal(f"booking:{booking.id}") == {"phone": PHONE, "name": "Jens Hansen"}
 
@@ -404,7 +405,7 @@ def test_each_reminder_fires_exactly_once(
         (booking.id, timedelta(hours=2)),
     ]
     assert calls[0]["contact"].phone == PHONE
-    assert [e.data["before"] for e in fd.store.read(kinds=["booking.reminded"])] == [86400, 7200]
+    assert [e.payload.before for e in fd.store.read(kinds=["booking.reminded"])] == [86400, 7200]
 
 
 def test_no_reminder_whose_time_passed_before_booking(fd: Frontdesk, clock: ManualClock) -> None:

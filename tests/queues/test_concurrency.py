@@ -88,7 +88,7 @@ def test_kiosks_and_counters_in_processes_and_threads(tmp_path: Path) -> None:
     log = list(store.read())
     issued = [e for e in log if e.kind == ISSUED]
     assert len(issued) == total
-    numbers = Tally((e.data["queue_id"], e.data["number"]) for e in issued)
+    numbers = Tally((e.payload.queue_id, e.payload.number) for e in issued)
     assert set(numbers.values()) == {1}, "a number was given twice"
     assert sorted(numbers) == sorted(
         [("pass", f"P{n:03d}") for n in range(1, 2 * PER_KIOSK + 1)]

@@ -67,7 +67,7 @@ def test_killed_process_loses_no_acknowledged_command(tmp_path: Path) -> None:
         missing = [(c, t) for c, t in acknowledged if (names[c], t) not in stored]
         assert not missing, f"acknowledged but lost: {missing[:5]}"
         issued = [e for e in log if e.kind == ISSUED]
-        assert len({e.data["number"] for e in issued}) == len(issued), "a number was reused"
+        assert len({e.payload.number for e in issued}) == len(issued), "a number was reused"
         served = Tally(e.key for e in log if e.kind == FINISHED)
         assert set(served.values()) <= {1}, "a ticket was served twice"
         state = rebuild(config, log)

@@ -34,7 +34,7 @@ def test_end_of_day_closes_every_open_ticket_with_a_reason(fd: Frontdesk) -> Non
     fd.queues.assign_queues("c3", ["cash"])
 
     assert fd.queues.end_of_day("main") == 3
-    closed = {e.key: e.data["reason"] for e in fd.store.read(kinds=[ev.CLOSED])}
+    closed = {e.key: e.payload.reason for e in fd.store.read(kinds=[ev.CLOSED])}
     assert closed == {t.id: "end_of_day" for t in (waiting, called, serving)}
     # The centre's ended tickets are forgotten by the live state; the log keeps them.
     with pytest.raises(NotFoundError, match="day that has ended"):

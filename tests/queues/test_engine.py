@@ -10,6 +10,7 @@ from frontdesk_core.app import Frontdesk
 from frontdesk_core.clock import ManualClock
 from frontdesk_core.config.models import Config
 from frontdesk_core.errors import CommandError, InvalidStateError, NotFoundError
+from frontdesk_core.events import QueuesAssigned
 from frontdesk_core.queues.counters import CounterStatus
 from frontdesk_core.queues.state import rebuild
 from frontdesk_core.queues.tickets import TicketState
@@ -280,7 +281,7 @@ def test_managers_move_counters_between_queues_and_it_is_logged(fd: Frontdesk) -
     called = fd.queues.call_next("c1")
     assert called is not None and called.queue_id == "cash"
     assigned = [e for e in fd.store.read(kinds=["counter.queues_assigned"])]
-    assert assigned[0].data == {"queue_ids": ["cash"], "from": ["pass", "tax"]}
+    assert assigned[0].payload == QueuesAssigned(("cash",), from_queues=("pass", "tax"))
     with pytest.raises(CommandError, match="another centre"):
         fd.queues.assign_queues("c1", ["jobs"])
     with pytest.raises(CommandError, match="at least one"):

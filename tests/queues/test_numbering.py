@@ -69,7 +69,7 @@ def test_nothing_from_yesterday_leaks_into_today(fd: Frontdesk, clock: ManualClo
     today = fd.queues.issue("pass")
     assert today.number == "P001"
     assert fd.queues.waiting("pass") == [today]
-    closed = {e.key: e.data["reason"] for e in fd.store.read(kinds=[ev.CLOSED])}
+    closed = {e.key: e.payload.reason for e in fd.store.read(kinds=[ev.CLOSED])}
     assert closed == {old.id: "day_reset", at_counter.id: "day_reset", second.id: "day_reset"}
     assert set(fd.queues.state.tickets) == {today.id}
     counters = {c.id: c for c in fd.queues.counters("main")}
@@ -111,7 +111,7 @@ def test_a_late_writer_of_an_earlier_day_is_closed_by_the_next_command(
     fd.queues.issue("pass")
     today = fd.queues.issue("pass")
     assert today.number == "P003"
-    closed = {e.key: e.data["reason"] for e in fd.store.read(kinds=[ev.CLOSED])}
+    closed = {e.key: e.payload.reason for e in fd.store.read(kinds=[ev.CLOSED])}
     assert closed == {late.id: "day_reset"}
     assert [t.id for t in fd.queues.waiting("pass")][-1] == today.id
     assert late.id not in {t.id for t in fd.queues.waiting("pass")}

@@ -58,7 +58,7 @@ def test_kiosks_and_a_counter_on_postgres(config: Config, database: str) -> None
 
     log = list(stores[2].read())
     issued = [e for e in log if e.kind == ISSUED]
-    numbers = Tally(e.data["number"] for e in issued)
+    numbers = Tally(e.payload.number for e in issued)
     assert len(numbers) == 2 * per_kiosk and set(numbers.values()) == {1}
     assert set(Tally(e.key for e in log if e.kind == FINISHED).values()) == {1}
     counter.end_of_day()

@@ -6,11 +6,11 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from frontdesk_core.config.models import Config
+from frontdesk_core.events import Event, NewEvent
 from frontdesk_core.queues import state as ev
 from frontdesk_core.queues.counters import CounterStatus
 from frontdesk_core.queues.state import LiveState, apply, rebuild
 from frontdesk_core.queues.tickets import TicketState
-from frontdesk_core.store.base import Event
 
 UTC = ZoneInfo("UTC")
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -18,7 +18,9 @@ AT = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
 def _event(seq: int, kind: str, key: str, minutes: int = 0, **data: object) -> Event:
-    return Event(kind, key, AT + timedelta(minutes=minutes), "main", data, seq)
+    """An event as a store reads it: ``data`` in its stored form."""
+    new = NewEvent(kind, key, AT + timedelta(minutes=minutes), "main", data)
+    return Event(kind, key, new.at_us, "main", new.payload, seq)
 
 
 def _issued(seq: int, key: str, queue: str = "pass", minutes: int = 0) -> Event:
@@ -47,7 +49,7 @@ def test_a_ticket_through_its_life(config: Config) -> None:
         _issued(1, "t1"),
         _event(2, ev.SIGNED_IN, "c1", employee_ref="AB", day="2026-11-23"),
         _event(3, ev.CALLED, "t1", 2, counter_id="c1"),
-        _event(4, ev.RECALLED, "t1", 3, counter_id="c1"),
+        _event(4, ev.RECALLED, "t1", 3, counter_id="c1", recall=1),
         _event(5, ev.STARTED, "t1", 4, counter_id="c1"),
         _event(6, ev.FINISHED, "t1", 9, counter_id="c1"),
     ]
@@ -63,7 +65,7 @@ def test_a_ticket_through_its_life(config: Config) -> None:
 def test_events_it_does_not_know_are_skipped(config: Config) -> None:
     state = rebuild(config, [_issued(1, "t1")])
     before = state.tickets.copy()
-    apply(state, _event(2, "booking.made", "b1"))
+    apply(state, _event(2, "booking.no_show", "b1"))
     apply(state, _event(3, ev.CALLED, "no-such-ticket", counter_id="c1"))
     apply(state, _event(4, ev.SIGNED_IN, "removed-counter", employee_ref="X"))
     assert state.tickets == before and state.last_seq == 4
@@ -79,7 +81,16 @@ def test_an_issue_seen_twice_is_applied_once(config: Config) -> None:
 def test_transfer_follows_the_queue_priority_unless_given_at_issue(config: Config) -> None:
     events = [
         _issued(1, "t1"),
-        _event(2, ev.TRANSFERRED, "t1", 5, from_queue="pass", to_queue="cash", priority=1),
+        _event(
+            2,
+            ev.TRANSFERRED,
+            "t1",
+            5,
+            from_centre="main",
+            from_queue="pass",
+            to_queue="cash",
+            priority=1,
+        ),
     ]
     state = rebuild(config, events)
     ticket = state.tickets["t1"]

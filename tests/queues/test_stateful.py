@@ -204,7 +204,7 @@ class QueueMachine(RuleBasedStateMachine):
         issued = [e for e in log if e.kind == ISSUED]
         finished = Tally(e.key for e in log if e.kind == FINISHED)
         assert all(n == 1 for n in finished.values()), "a ticket was served twice"
-        numbers = Tally((e.data["queue_id"], e.data["day"], e.data["number"]) for e in issued)
+        numbers = Tally((e.payload.queue_id, e.payload.day, e.payload.number) for e in issued)
         assert all(n == 1 for n in numbers.values()), "a number was given twice"
         assert {e.key for e in issued} == set(self.model), "a ticket was lost or invented"
         rebuilt = rebuild(_config(), log)

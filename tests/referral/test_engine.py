@@ -15,6 +15,7 @@ from frontdesk_core.booking.records import Contact
 from frontdesk_core.config.models import Config
 from frontdesk_core.devices import PrintResult, TicketPrint
 from frontdesk_core.errors import ConfigError, InvalidStateError, NotFoundError
+from frontdesk_core.events import KioskAbandoned, KioskCompleted
 from frontdesk_core.hookspecs import hookimpl
 from frontdesk_core.referral.engine import (
     ABANDONED,
@@ -133,7 +134,7 @@ def test_a_ticket_can_be_printed_after_the_command_on_another_thread(
     assert result.print_job is not None and result.print_job.number == result.ticket.number
     assert result.show_number_on_screen and result.print_result is None
     [record] = [e for e in fd.store.read(kinds=[COMPLETED])]
-    assert record.data["printed"] is None
+    assert record.payload.printed is None
     done: list[Any] = []
     worker = threading.Thread(target=lambda: done.append(fd.referral.print_ticket(result)))
     worker.start()
@@ -229,8 +230,8 @@ def test_check_in_hands_over_to_the_booking_engine(
     assert result.printed and printer.printed[-1].number == result.ticket.number
     assert [c["booking"].id for c in recorder.named("frontdesk_citizen_checked_in")] == [booking.id]
     events = list(fd.store.read(kinds=[COMPLETED]))
-    assert PHONE not in repr([e.data for e in events])
-    assert booking.code not in repr([e.data for e in events])
+    assert PHONE not in repr([e.payload for e in events])
+    assert booking.code not in repr([e.payload for e in events])
 
 
 def test_complete_refuses_what_does_not_fit(config: Config, make_frontdesk: MakeFrontdesk) -> None:
@@ -303,22 +304,22 @@ def test_events_say_where_and_never_who(config: Config, make_frontdesk: MakeFron
     play(fd, ["passport", "have:photo"])
     play(fd, ["passport"], finish=False)
     completed, abandoned = (list(fd.store.read(kinds=[kind])) for kind in (COMPLETED, ABANDONED))
-    assert completed[0].data == {
-        "tree": "main",
-        "node": "passport-home",
-        "outcome": "send_home",
-        "language": "da",
-        "path": ["errand", "passport-docs", "passport-home"],
-        "missing": 1,
-    }
-    assert abandoned[0].data == {
-        "tree": "main",
-        "node": "passport-docs",
-        "step": "checklist",
-        "reason": "timeout",
-        "language": "da",
-        "path": ["errand", "passport-docs"],
-    }
+    assert completed[0].payload == KioskCompleted(
+        tree="main",
+        node="passport-home",
+        outcome="send_home",
+        language="da",
+        path=("errand", "passport-docs", "passport-home"),
+        missing=1,
+    )
+    assert abandoned[0].payload == KioskAbandoned(
+        tree="main",
+        node="passport-docs",
+        step="checklist",
+        reason="timeout",
+        language="da",
+        path=("errand", "passport-docs"),
+    )
 
 
 class BusyDay:

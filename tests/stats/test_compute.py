@@ -10,8 +10,8 @@ from queues.conftest import START
 
 from frontdesk_core.app import Frontdesk
 from frontdesk_core.clock import ManualClock
+from frontdesk_core.events import KioskCompleted, NewEvent
 from frontdesk_core.stats import Distribution, Report
-from frontdesk_core.store.base import NewEvent
 
 CPH = ZoneInfo("Europe/Copenhagen")
 DAY = date(2026, 11, 23)
@@ -57,9 +57,9 @@ def _scripted_day(fd: Frontdesk, clock: ManualClock) -> None:
     q.issue("pass")  # 10:20, still waiting at the day's end
     fd.store.append(
         [
-            NewEvent("kiosk.completed", "s1", clock.now(), "main", {"outcome": "send_home"}),
-            NewEvent("kiosk.completed", "s2", clock.now(), "main", {"outcome": "refer"}),
-            NewEvent("kiosk.completed", "s3", clock.now(), "main", {"outcome": "queue"}),
+            NewEvent("kiosk.completed", "s1", clock.now(), "main", _completed("send_home")),
+            NewEvent("kiosk.completed", "s2", clock.now(), "main", _completed("refer")),
+            NewEvent("kiosk.completed", "s3", clock.now(), "main", _completed("queue")),
         ]
     )
     q.end_of_day("main")  # closes the last one: abandoned too
@@ -75,6 +75,10 @@ def _queue(report: Report, queue: str, hour: int | None = None):  # type: ignore
     rows = [r for r in report.queues if r.queue_id == queue and r.hour == hour]
     assert len(rows) == 1
     return rows[0]
+
+
+def _completed(outcome: str) -> KioskCompleted:
+    return KioskCompleted(tree="t", node="n", outcome=outcome, language="da", path=("n",))
 
 
 def test_queue_figures_follow_qmatic_definitions(report: Report) -> None:

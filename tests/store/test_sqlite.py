@@ -31,7 +31,7 @@ def test_a_file_store_is_in_wal_mode_with_full_sync(tmp_path: Path) -> None:
 
 def test_append_gives_what_a_read_gives(tmp_path: Path) -> None:
     store = SqliteStore(str(tmp_path / "log.db"))
-    appended = store.append([_event("ticket.issued", "t1"), _event("ticket.called", "t1", 3)])
+    appended = store.append([_event("test.noted", "t1"), _event("test.seen", "t1", 3)])
     assert [e.seq for e in appended] == [1, 2]
     assert list(store.read()) == appended
     assert appended[0].at == AT and appended[0].at.utcoffset() == timedelta(0)
@@ -43,14 +43,14 @@ def test_read_filters(tmp_path: Path) -> None:
     store = open_store(str(tmp_path / "log.db"))
     store.append(
         [
-            _event("ticket.issued", "t1", 0),
-            _event("ticket.issued", "t2", 10, centre="job"),
-            _event("ticket.called", "t1", 20),
-            _event("booking.made", "b1", 30),
+            _event("test.noted", "t1", 0),
+            _event("test.noted", "t2", 10, centre="job"),
+            _event("test.seen", "t1", 20),
+            _event("test.other", "b1", 30),
         ]
     )
     assert [e.seq for e in store.read(after=2)] == [3, 4]
-    assert [e.key for e in store.read(kinds=["ticket.issued"])] == ["t1", "t2"]
+    assert [e.key for e in store.read(kinds=["test.noted"])] == ["t1", "t2"]
     assert [e.seq for e in store.read(key="t1")] == [1, 3]
     assert [e.key for e in store.read(centre_id="job")] == ["t2"]
     since, until = AT + timedelta(minutes=10), AT + timedelta(minutes=30)
@@ -61,7 +61,7 @@ def test_read_filters(tmp_path: Path) -> None:
 def test_a_failing_transaction_leaves_nothing(tmp_path: Path) -> None:
     store = SqliteStore(str(tmp_path / "log.db"))
     with pytest.raises(RuntimeError), store.transaction() as tx:
-        tx.append([_event("ticket.issued", "t1")])
+        tx.append([_event("test.noted", "t1")])
         assert tx.counter("ticket:pass:2026-11-23") == 1
         raise RuntimeError("the command was refused")
     assert list(store.read()) == []
@@ -72,7 +72,7 @@ def test_a_failing_transaction_leaves_nothing(tmp_path: Path) -> None:
 def test_naive_times_are_refused() -> None:
     store = SqliteStore()
     with pytest.raises(ValueError, match="timezone-aware"):
-        store.append([NewEvent("x", "k", datetime(2026, 11, 23, 9), "main")])
+        store.append([NewEvent("test.noted", "k", datetime(2026, 11, 23, 9), "main")])
     store.close()
 
 

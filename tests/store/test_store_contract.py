@@ -12,6 +12,7 @@ import pytest
 
 from frontdesk_core.errors import StoreError
 from frontdesk_core.store import EventStore, NewEvent, open_store
+from store import records
 
 CPH = ZoneInfo("Europe/Copenhagen")
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=CPH)
@@ -43,23 +44,23 @@ def event(kind: str, key: str, minutes: int = 0, **data: object) -> NewEvent:
 
 
 def test_append_and_read_in_order_with_filters(store: EventStore) -> None:
-    appended = store.append([event("ticket.issued", "t1"), event("ticket.called", "t1", 5)])
-    store.append([event("ticket.issued", "t2", 10, number="P002")])
+    appended = store.append([event("test.noted", "t1"), event("test.seen", "t1", 5)])
+    store.append([event("test.noted", "t2", 10, number="P002")])
     assert [e.seq for e in appended] == [1, 2]
-    assert [e.kind for e in store.read()] == ["ticket.issued", "ticket.called", "ticket.issued"]
-    assert [e.key for e in store.read(kinds=["ticket.issued"])] == ["t1", "t2"]
+    assert [e.kind for e in store.read()] == ["test.noted", "test.seen", "test.noted"]
+    assert [e.key for e in store.read(kinds=["test.noted"])] == ["t1", "t2"]
     assert [e.seq for e in store.read(after=2)] == [3]
     assert [e.seq for e in store.read(key="t1")] == [1, 2]
     assert [e.seq for e in store.read(since=T0 + timedelta(minutes=5))] == [2, 3]
     assert [e.seq for e in store.read(until=T0 + timedelta(minutes=5))] == [1]
     last = list(store.read())[-1]
-    assert last.data == {"number": "P002"} and last.at == T0 + timedelta(minutes=10)
+    assert last.payload == records.Noted(number="P002") and last.at == T0 + timedelta(minutes=10)
     assert store.last_seq() == 3
 
 
 def test_a_failing_transaction_leaves_nothing(store: EventStore) -> None:
     with pytest.raises(RuntimeError), store.transaction() as tx:
-        tx.append([event("ticket.issued", "t1")])
+        tx.append([event("test.noted", "t1")])
         tx.counter("pass:2026-11-23")
         raise RuntimeError("the command was invalid after all")
     assert list(store.read()) == []
@@ -69,16 +70,16 @@ def test_a_failing_transaction_leaves_nothing(store: EventStore) -> None:
 def test_a_transaction_reads_its_own_appends_and_a_failed_one_lets_others_write(
     store: EventStore,
 ) -> None:
-    store.append([event("ticket.issued", "t1")])
+    store.append([event("test.noted", "t1")])
     with store.transaction() as tx:
         assert list(tx.read(after=1)) == []
-        tx.append([event("ticket.called", "t1", 1)])
+        tx.append([event("test.seen", "t1", 1)])
         assert [e.seq for e in tx.read(after=1)] == [2]
         assert list(tx.read(after=2)) == []
     with pytest.raises(RuntimeError), store.transaction() as tx:
         raise RuntimeError("refused")
     # Another thread (another kiosk) must not be locked out by the failed command.
-    writer = threading.Thread(target=lambda: store.append([event("ticket.issued", "t2", 2)]))
+    writer = threading.Thread(target=lambda: store.append([event("test.noted", "t2", 2)]))
     writer.start()
     writer.join(timeout=10)
     assert not writer.is_alive()
@@ -134,7 +135,7 @@ def test_a_checkpoint_is_kept_and_never_replaced_by_an_older_one(store: EventSto
 
 def test_naive_times_are_refused(store: EventStore) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        store.append([NewEvent("x", "k", datetime(2026, 1, 1), "main")])
+        store.append([NewEvent("test.noted", "k", datetime(2026, 1, 1), "main")])
 
 
 def test_bad_store_urls_give_clear_errors(tmp_path: object) -> None:

@@ -127,7 +127,7 @@ def test_a_manager_closes_a_counter_and_edits_the_info_pane(
     assert served.fd.queues.counter("skranke-1").status == "closed"
     # The log knows the employee by reference, never by name.
     signed_in = list(served.fd.store.read(kinds=["counter.signed_in"]))
-    assert [e.data["employee_ref"] for e in signed_in] == ["A17"]
+    assert [e.payload.employee_ref for e in signed_in] == ["A17"]
     screen.wait_for_selector('#queues tr[data-queue="pas"].closed', timeout=1000)
     # The employee's dashboard follows the manager's change by itself.
     employee.wait_for_selector("#do-call_next")

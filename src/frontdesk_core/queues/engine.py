@@ -25,7 +25,6 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from frontdesk_core.clock import Clock
@@ -34,6 +33,8 @@ from frontdesk_core.config.suggest import unknown
 from frontdesk_core.config.types import text_in
 from frontdesk_core.devices import CalledNumber, QueueStatus, ScreenState
 from frontdesk_core.errors import CommandError, InvalidStateError, NotFoundError, PluginError
+from frontdesk_core.events import queues as E
+from frontdesk_core.events.base import Event, NewEvent, Payload
 from frontdesk_core.plugins import Hooks
 from frontdesk_core.queues import state as ev
 from frontdesk_core.queues.counters import CounterState, CounterStatus
@@ -49,7 +50,7 @@ from frontdesk_core.queues.policies import ServiceLevelPolicy
 from frontdesk_core.queues.policy import CallPolicy
 from frontdesk_core.queues.state import LiveState, apply, load
 from frontdesk_core.queues.tickets import AT_COUNTER_STATES, Ticket, TicketState
-from frontdesk_core.store.base import Event, EventStore, NewEvent, Transaction
+from frontdesk_core.store.base import EventStore, Transaction
 
 MAX_NOTE = 200
 log = logging.getLogger("frontdesk.queues")
@@ -229,14 +230,20 @@ class QueueEngine:
                 and ticket.is_open
                 and (before is None or (ticket.day is not None and ticket.day < before))
             ):
-                events.append(NewEvent(ev.CLOSED, ticket.id, now, centre.id, {"reason": reason}))
+                events.append(
+                    NewEvent(ev.CLOSED, ticket.id, now, centre.id, E.TicketClosed(reason))
+                )
         closed = len(events)
         for configured in centre.counters:
             counter = self.state.counters[configured.id]
             stale = before is None or (counter.day is not None and counter.day < before)
             if counter.is_open and stale:
-                kind = ev.SIGNED_OUT if counter.employee_ref is not None else ev.COUNTER_CLOSED
-                events.append(NewEvent(kind, counter.id, now, centre.id, {"reason": reason}))
+                closing: Payload = (
+                    E.CounterSignedOut(reason)
+                    if counter.employee_ref is not None
+                    else E.CounterClosed(reason)
+                )
+                events.append(NewEvent(closing.KIND, counter.id, now, centre.id, closing))
             if counter.queue_ids != tuple(configured.queues):
                 events.append(
                     NewEvent(
@@ -244,7 +251,7 @@ class QueueEngine:
                         counter.id,
                         now,
                         centre.id,
-                        {"queue_ids": list(configured.queues), "reason": reason},
+                        E.QueuesAssigned(tuple(configured.queues), reason=reason),
                     )
                 )
         return events, closed
@@ -252,10 +259,9 @@ class QueueEngine:
     def _day_ended(self, centre: Centre, now: datetime, day: date) -> NewEvent:
         """The day-end event, carrying the recent counter times of the centre's queues."""
         recent = {
-            q.id: list(self.state.recent[q.id]) for q in centre.queues if q.id in self.state.recent
+            q.id: tuple(self.state.recent[q.id]) for q in centre.queues if q.id in self.state.recent
         }
-        data = {"day": day.isoformat(), "recent": recent}
-        return NewEvent(ev.DAY_ENDED, centre.id, now, centre.id, data)
+        return NewEvent(ev.DAY_ENDED, centre.id, now, centre.id, E.DayEnded(day, recent))
 
     def roll_day(self, centre_id: str | None = None) -> None:
         """Close what an earlier service day left open (every command does this first).
@@ -368,22 +374,19 @@ class QueueEngine:
             value = tx.counter(counter_name(queue.id, day))
             key = ticket_id(queue.id, day, value)
             issued.append(key)
-            data: dict[str, Any] = {
-                "number": format_number(queue.prefix, value),
-                "queue_id": queue.id,
-                "priority": priority if priority is not None else queue.priority,
-                "language": language,
-                "day": day.isoformat(),
-            }
-            optional = {
-                "service_id": service_id,
-                "own_priority": priority,
-                "note": note,
-                "booking_id": booking_id,
-                "appointment_at": appointment_at.isoformat() if appointment_at else None,
-            }
-            data.update({k: v for k, v in optional.items() if v is not None})
-            return [NewEvent(ev.ISSUED, key, now, centre.id, data)]
+            payload = E.TicketIssued(
+                number=format_number(queue.prefix, value),
+                queue_id=queue.id,
+                priority=priority if priority is not None else queue.priority,
+                language=language,
+                day=day,
+                service_id=service_id,
+                own_priority=priority,
+                note=note,
+                booking_id=booking_id,
+                appointment_at=appointment_at,
+            )
+            return [NewEvent(ev.ISSUED, key, now, centre.id, payload)]
 
         ticket = self._run(centre.id, build).tickets[issued[0]]
         self.hooks.ticket_issued(ticket)
@@ -464,7 +467,7 @@ class QueueEngine:
                     "that is not waiting for it"
                 )
             called.append(chosen.id)
-            return [NewEvent(ev.CALLED, chosen.id, now, centre.id, {"counter_id": counter_id})]
+            return [NewEvent(ev.CALLED, chosen.id, now, centre.id, E.TicketCalled(counter_id))]
 
         outcome = self._run(centre.id, build)
         if not called:
@@ -492,7 +495,7 @@ class QueueEngine:
                 raise InvalidStateError(
                     f"ticket {ticket.number} is {ticket.state.value}, not waiting"
                 )
-            return [NewEvent(ev.CALLED, ticket.id, now, centre.id, {"counter_id": counter_id})]
+            return [NewEvent(ev.CALLED, ticket.id, now, centre.id, E.TicketCalled(counter_id))]
 
         outcome = self._run(centre.id, build)
         return self._after_call(outcome.tickets[ticket_id], counter_id)
@@ -500,52 +503,52 @@ class QueueEngine:
     def _counter_command(
         self,
         counter_id: str,
-        kind: str,
         allowed: Sequence[TicketState],
-        check: Callable[[Ticket, datetime], dict[str, Any]] | None = None,
+        make: Callable[[Ticket, datetime], Payload],
     ) -> Ticket:
-        """A command on the ticket at a counter: validate, append ``kind``, return the ticket."""
+        """A command on the ticket at a counter: validate, append what ``make`` gives
+        (it may refuse by raising), return the ticket."""
         self._counter(counter_id)
         centre = self._counter_centre[counter_id]
         done: list[str] = []
 
         def build(tx: Transaction, now: datetime) -> list[NewEvent]:
             ticket = self._at_counter(counter_id, allowed)
-            data: dict[str, Any] = {"counter_id": counter_id}
-            if check is not None:
-                data.update(check(ticket, now))
+            payload = make(ticket, now)
             done.append(ticket.id)
-            return [NewEvent(kind, ticket.id, now, ticket.centre_id, data)]
+            return [NewEvent(payload.KIND, ticket.id, now, ticket.centre_id, payload)]
 
         return self._run(centre.id, build).tickets[done[0]]
 
     def recall(self, counter_id: str) -> Ticket:
         """Call the counter's called ticket again (up to the queue's ``recalls_before_no_show``)."""
 
-        def check(ticket: Ticket, now: datetime) -> dict[str, Any]:
+        def check(ticket: Ticket, now: datetime) -> Payload:
             limit = self._queues[ticket.queue_id].recalls_before_no_show
             if ticket.recalls >= limit:
                 raise InvalidStateError(
                     f"ticket {ticket.number} was recalled {ticket.recalls} time(s), the most its "
                     "queue allows; mark it a no-show"
                 )
-            return {"recall": ticket.recalls + 1}
+            return E.TicketRecalled(counter_id, ticket.recalls + 1)
 
-        ticket = self._counter_command(counter_id, ev.RECALLED, (TicketState.CALLED,), check)
+        ticket = self._counter_command(counter_id, (TicketState.CALLED,), check)
         self.hooks.ticket_recalled(ticket, counter_id)
         self._render(ticket.centre_id)
         return ticket
 
     def start(self, counter_id: str) -> Ticket:
         """The called citizen arrived at the counter: the service begins."""
-        ticket = self._counter_command(counter_id, ev.STARTED, (TicketState.CALLED,))
+        started = E.TicketStarted(counter_id)
+        ticket = self._counter_command(counter_id, (TicketState.CALLED,), lambda t, n: started)
         self._render(ticket.centre_id)
         return ticket
 
     def finish(self, counter_id: str) -> Ticket:
         """The service at the counter is done (a called ticket counts as served from its call)."""
+        finished = E.TicketFinished(counter_id)
         ticket = self._counter_command(
-            counter_id, ev.FINISHED, (TicketState.CALLED, TicketState.SERVING)
+            counter_id, (TicketState.CALLED, TicketState.SERVING), lambda t, n: finished
         )
         self.hooks.ticket_finished(ticket)
         self._render(ticket.centre_id)
@@ -554,21 +557,21 @@ class QueueEngine:
     def no_show(self, counter_id: str) -> Ticket:
         """The called citizen did not come: allowed after the recalls or the timeout."""
 
-        def check(ticket: Ticket, now: datetime) -> dict[str, Any]:
+        def check(ticket: Ticket, now: datetime) -> Payload:
             queue = self._queues[ticket.queue_id]
             if ticket.recalls >= queue.recalls_before_no_show:
-                return {"reason": "recalls"}
+                return E.TicketNoShow(counter_id, "recalls")
             called = ticket.called_at if ticket.called_at is not None else now
             due = called + queue.no_show_after
             if now >= due:
-                return {"reason": "timeout"}
+                return E.TicketNoShow(counter_id, "timeout")
             raise InvalidStateError(
                 f"ticket {ticket.number} was recalled {ticket.recalls} of "
                 f"{queue.recalls_before_no_show} time(s); recall it, or wait until "
                 f"{due.astimezone(self.tz):%H:%M}, before marking it a no-show"
             )
 
-        ticket = self._counter_command(counter_id, ev.NO_SHOW, (TicketState.CALLED,), check)
+        ticket = self._counter_command(counter_id, (TicketState.CALLED,), check)
         self.hooks.ticket_no_show(ticket)
         self._render(ticket.centre_id)
         return ticket
@@ -596,7 +599,8 @@ class QueueEngine:
 
     def put_back(self, counter_id: str) -> Ticket:
         """Put the counter's ticket back in its queue (it keeps its place by arrival)."""
-        ticket = self._counter_command(counter_id, ev.PUT_BACK, tuple(AT_COUNTER_STATES))
+        put_back = E.TicketPutBack(counter_id)
+        ticket = self._counter_command(counter_id, tuple(AT_COUNTER_STATES), lambda t, n: put_back)
         self._render(ticket.centre_id)
         return ticket
 
@@ -625,15 +629,15 @@ class QueueEngine:
                 )
             before.append(ticket)
             own = self.state.own_priority.get(ticket.id)
-            data: dict[str, Any] = {
-                "from_queue": ticket.queue_id,
-                "to_queue": queue.id,
-                "from_centre": ticket.centre_id,
-                "priority": own if own is not None else queue.priority,
-            }
-            if ticket.counter_id is not None and ticket.state in AT_COUNTER_STATES:
-                data["counter_id"] = ticket.counter_id
-            return [NewEvent(ev.TRANSFERRED, ticket.id, now, centre.id, data)]
+            at_counter = ticket.counter_id if ticket.state in AT_COUNTER_STATES else None
+            moved = E.TicketTransferred(
+                from_queue=ticket.queue_id,
+                to_queue=queue.id,
+                from_centre=ticket.centre_id,
+                priority=own if own is not None else queue.priority,
+                counter_id=at_counter,
+            )
+            return [NewEvent(ev.TRANSFERRED, ticket.id, now, centre.id, moved)]
 
         ticket = self._run(centre.id, build).tickets[ticket_id]
         self.hooks.ticket_transferred(ticket, before[0].queue_id)
@@ -653,10 +657,9 @@ class QueueEngine:
                     f"ticket {current.number} is {current.state.value}; only an open ticket "
                     "can be cancelled"
                 )
-            data: dict[str, Any] = {"reason": "cancelled"}
-            if current.counter_id is not None and current.state in AT_COUNTER_STATES:
-                data["counter_id"] = current.counter_id
-            return [NewEvent(ev.CANCELLED, current.id, now, current.centre_id, data)]
+            at_counter = current.counter_id if current.state in AT_COUNTER_STATES else None
+            cancelled = E.TicketCancelled("cancelled", at_counter)
+            return [NewEvent(ev.CANCELLED, current.id, now, current.centre_id, cancelled)]
 
         cancelled = self._run(ticket.centre_id, build).tickets[ticket_id]
         self._render(ticket.centre_id)
@@ -684,8 +687,8 @@ class QueueEngine:
         self._render(centre.id)
         return counter if counter is not None else self.state.counters[counter_id]
 
-    def _day(self, counter: CounterState, now: datetime) -> str:
-        return self._service_day(self._centres[counter.centre_id], now).isoformat()
+    def _day(self, counter: CounterState, now: datetime) -> date:
+        return self._service_day(self._centres[counter.centre_id], now)
 
     def sign_in(self, counter_id: str, employee_ref: str) -> CounterState:
         """An employee signs in at a counter, which opens it. ``employee_ref`` is no name."""
@@ -703,8 +706,8 @@ class QueueEngine:
                 raise InvalidStateError(
                     f"counter '{counter_id}' has another employee signed in; they sign out first"
                 )
-            data = {"employee_ref": ref, "day": self._day(counter, now)}
-            return NewEvent(ev.SIGNED_IN, counter_id, now, counter.centre_id, data)
+            signed_in = E.CounterSignedIn(ref, self._day(counter, now))
+            return NewEvent(ev.SIGNED_IN, counter_id, now, counter.centre_id, signed_in)
 
         return self._counter_change(counter_id, check)
 
@@ -715,7 +718,7 @@ class QueueEngine:
             if counter.employee_ref is None:
                 raise InvalidStateError(f"nobody is signed in at counter '{counter_id}'")
             self._check_free(counter)
-            return NewEvent(ev.SIGNED_OUT, counter_id, now, counter.centre_id, {})
+            return NewEvent(ev.SIGNED_OUT, counter_id, now, counter.centre_id, E.CounterSignedOut())
 
         return self._counter_change(counter_id, check)
 
@@ -735,7 +738,7 @@ class QueueEngine:
                 raise InvalidStateError(
                     f"counter '{counter_id}' is {counter.status.value}; only an open one pauses"
                 )
-            return NewEvent(ev.PAUSED, counter_id, now, counter.centre_id, {})
+            return NewEvent(ev.PAUSED, counter_id, now, counter.centre_id, E.CounterPaused())
 
         return self._counter_change(counter_id, check)
 
@@ -745,8 +748,8 @@ class QueueEngine:
         def check(counter: CounterState, now: datetime) -> NewEvent:
             if counter.status is not CounterStatus.PAUSED:
                 raise InvalidStateError(f"counter '{counter_id}' is not paused")
-            data = {"day": self._day(counter, now)}
-            return NewEvent(ev.RESUMED, counter_id, now, counter.centre_id, data)
+            resumed = E.CounterResumed(self._day(counter, now))
+            return NewEvent(ev.RESUMED, counter_id, now, counter.centre_id, resumed)
 
         return self._counter_change(counter_id, check)
 
@@ -756,8 +759,8 @@ class QueueEngine:
         def check(counter: CounterState, now: datetime) -> NewEvent:
             if counter.status is not CounterStatus.CLOSED:
                 raise InvalidStateError(f"counter '{counter_id}' is already open")
-            data = {"day": self._day(counter, now)}
-            return NewEvent(ev.COUNTER_OPENED, counter_id, now, counter.centre_id, data)
+            opened = E.CounterOpened(self._day(counter, now))
+            return NewEvent(ev.COUNTER_OPENED, counter_id, now, counter.centre_id, opened)
 
         return self._counter_change(counter_id, check)
 
@@ -768,7 +771,8 @@ class QueueEngine:
             if counter.status is CounterStatus.CLOSED:
                 raise InvalidStateError(f"counter '{counter_id}' is already closed")
             self._check_free(counter)
-            return NewEvent(ev.COUNTER_CLOSED, counter_id, now, counter.centre_id, {})
+            closed = E.CounterClosed()
+            return NewEvent(ev.COUNTER_CLOSED, counter_id, now, counter.centre_id, closed)
 
         return self._counter_change(counter_id, check)
 
@@ -792,8 +796,8 @@ class QueueEngine:
         def check(counter: CounterState, now: datetime) -> NewEvent | None:
             if counter.queue_ids == tuple(wanted):
                 return None
-            data = {"queue_ids": wanted, "from": list(counter.queue_ids)}
-            return NewEvent(ev.QUEUES_ASSIGNED, counter_id, now, counter.centre_id, data)
+            assigned = E.QueuesAssigned(tuple(wanted), from_queues=counter.queue_ids)
+            return NewEvent(ev.QUEUES_ASSIGNED, counter_id, now, counter.centre_id, assigned)
 
         return self._counter_change(counter_id, check)
 

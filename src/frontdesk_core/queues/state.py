@@ -21,32 +21,34 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from frontdesk_core.config.models import Config
+from frontdesk_core.events import queues as E
+from frontdesk_core.events.base import Event
 from frontdesk_core.queues.counters import CounterState, CounterStatus
 from frontdesk_core.queues.tickets import AT_COUNTER_STATES, OPEN_STATES, Ticket, TicketState
-from frontdesk_core.store.base import Event, EventStore, Transaction
+from frontdesk_core.store.base import EventStore, Transaction
 
 RECENT_SERVICES = 20
 """How many recent counter times per queue the wait estimates average over."""
 
-# Event kinds, in one place so the engine, the reducer and the statistics agree.
-ISSUED = "ticket.issued"
-CALLED = "ticket.called"
-RECALLED = "ticket.recalled"
-STARTED = "ticket.started"
-FINISHED = "ticket.finished"
-NO_SHOW = "ticket.no_show"
-PUT_BACK = "ticket.put_back"
-TRANSFERRED = "ticket.transferred"
-CANCELLED = "ticket.cancelled"
-CLOSED = "ticket.closed"
-COUNTER_OPENED = "counter.opened"
-COUNTER_CLOSED = "counter.closed"
-SIGNED_IN = "counter.signed_in"
-PAUSED = "counter.paused"
-RESUMED = "counter.resumed"
-SIGNED_OUT = "counter.signed_out"
-QUEUES_ASSIGNED = "counter.queues_assigned"
-DAY_ENDED = "day.ended"
+# Event kinds, from the records of :mod:`frontdesk_core.events.queues`.
+ISSUED = E.TicketIssued.KIND
+CALLED = E.TicketCalled.KIND
+RECALLED = E.TicketRecalled.KIND
+STARTED = E.TicketStarted.KIND
+FINISHED = E.TicketFinished.KIND
+NO_SHOW = E.TicketNoShow.KIND
+PUT_BACK = E.TicketPutBack.KIND
+TRANSFERRED = E.TicketTransferred.KIND
+CANCELLED = E.TicketCancelled.KIND
+CLOSED = E.TicketClosed.KIND
+COUNTER_OPENED = E.CounterOpened.KIND
+COUNTER_CLOSED = E.CounterClosed.KIND
+SIGNED_IN = E.CounterSignedIn.KIND
+PAUSED = E.CounterPaused.KIND
+RESUMED = E.CounterResumed.KIND
+SIGNED_OUT = E.CounterSignedOut.KIND
+QUEUES_ASSIGNED = E.QueuesAssigned.KIND
+DAY_ENDED = E.DayEnded.KIND
 
 TICKET_KINDS = (
     ISSUED,
@@ -183,14 +185,6 @@ def _end(
     state.tickets[ticket.id] = replace(ticket, state=status, ended_at=at, **changes)
 
 
-def _date(value: Any) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
-def _datetime(value: Any, tz: tzinfo) -> datetime | None:
-    return datetime.fromisoformat(value).astimezone(tz) if value else None
-
-
 _TICKET_DEFAULTS = {f.name: f.default for f in fields(Ticket) if f.default is not MISSING}
 _TICKET_FIELDS = len(fields(Ticket))
 
@@ -205,37 +199,38 @@ def _new_ticket(**values: Any) -> Ticket:
     return ticket
 
 
-def _issued(state: LiveState, event: Event, at: datetime) -> None:
-    data = event.data
+def _issued(state: LiveState, event: Event, issued: E.TicketIssued, at: datetime) -> None:
+    appointment = issued.appointment_at
     ticket = _new_ticket(
         id=event.key,
-        number=data["number"],
-        queue_id=data["queue_id"],
+        number=issued.number,
+        queue_id=issued.queue_id,
         centre_id=event.centre_id,
         state=TicketState.WAITING,
         issued_at=at,
         arrived_at=at,
-        service_id=data.get("service_id"),
-        priority=int(data.get("priority", 0)),
-        note=data.get("note"),
-        booking_id=data.get("booking_id"),
-        appointment_at=_datetime(data.get("appointment_at"), state.tz),
-        language=data.get("language", "da"),
-        day=_date(data.get("day")),
+        service_id=issued.service_id,
+        priority=issued.priority,
+        note=issued.note,
+        booking_id=issued.booking_id,
+        appointment_at=appointment.astimezone(state.tz) if appointment is not None else None,
+        language=issued.language,
+        day=issued.day,
         entered_at=at,
     )
     state.tickets[ticket.id] = ticket
-    if data.get("own_priority") is not None:
-        state.own_priority[ticket.id] = int(data["own_priority"])
+    if issued.own_priority is not None:
+        state.own_priority[ticket.id] = issued.own_priority
     _line(state, ticket.queue_id)[ticket.id] = None
     _open_delta(state, ticket, +1)
 
 
 def _ticket_event(state: LiveState, event: Event, ticket: Ticket, at: datetime) -> None:
     """Apply an event about an existing ticket, which happened ``at`` (site time)."""
-    kind, data = event.kind, event.data
+    kind, payload = event.kind, event.payload
     if kind == CALLED:
-        counter_id = data["counter_id"]
+        assert isinstance(payload, E.TicketCalled)
+        counter_id = payload.counter_id
         _leave(state, ticket)
         state.tickets[ticket.id] = replace(
             ticket,
@@ -257,12 +252,15 @@ def _ticket_event(state: LiveState, event: Event, ticket: Ticket, at: datetime) 
         started = ticket.started_at if ticket.started_at is not None else ticket.called_at
         _end(state, ticket, TicketState.DONE, at, started_at=started)
     elif kind == NO_SHOW:
+        assert isinstance(payload, E.TicketNoShow)
         _record_counter_time(state, ticket, at)
-        _end(state, ticket, TicketState.NO_SHOW, at, end_reason=data.get("reason"))
+        _end(state, ticket, TicketState.NO_SHOW, at, end_reason=payload.reason)
     elif kind == CANCELLED:
-        _end(state, ticket, TicketState.CANCELLED, at, end_reason=data.get("reason"))
+        assert isinstance(payload, E.TicketCancelled)
+        _end(state, ticket, TicketState.CANCELLED, at, end_reason=payload.reason)
     elif kind == CLOSED:
-        _end(state, ticket, TicketState.CLOSED, at, end_reason=data.get("reason"))
+        assert isinstance(payload, E.TicketClosed)
+        _end(state, ticket, TicketState.CLOSED, at, end_reason=payload.reason)
     elif kind == PUT_BACK:
         _leave(state, ticket)
         state.tickets[ticket.id] = replace(
@@ -270,14 +268,15 @@ def _ticket_event(state: LiveState, event: Event, ticket: Ticket, at: datetime) 
         )
         _line(state, ticket.queue_id)[ticket.id] = None
     elif kind == TRANSFERRED:
+        assert isinstance(payload, E.TicketTransferred)
         _leave(state, ticket)
         _open_delta(state, ticket, -1)
         moved = replace(
             ticket,
             state=TicketState.WAITING,
-            queue_id=data["to_queue"],
+            queue_id=payload.to_queue,
             centre_id=event.centre_id,
-            priority=int(data.get("priority", ticket.priority)),
+            priority=payload.priority,
             counter_id=None,
             called_at=None,
             started_at=None,
@@ -291,26 +290,26 @@ def _ticket_event(state: LiveState, event: Event, ticket: Ticket, at: datetime) 
 
 
 def _counter_event(state: LiveState, event: Event, counter: CounterState) -> None:
-    kind, data = event.kind, event.data
+    kind, payload = event.kind, event.payload
     if kind in (COUNTER_OPENED, RESUMED):
-        counter = replace(counter, status=CounterStatus.OPEN, day=_date(data.get("day")))
+        assert isinstance(payload, E.CounterOpened | E.CounterResumed)
+        counter = replace(counter, status=CounterStatus.OPEN, day=payload.day)
     elif kind == SIGNED_IN:
+        assert isinstance(payload, E.CounterSignedIn)
         counter = replace(
-            counter,
-            status=CounterStatus.OPEN,
-            employee_ref=data["employee_ref"],
-            day=_date(data.get("day")),
+            counter, status=CounterStatus.OPEN, employee_ref=payload.employee_ref, day=payload.day
         )
     elif kind == PAUSED:
         counter = replace(counter, status=CounterStatus.PAUSED)
     elif kind in (COUNTER_CLOSED, SIGNED_OUT):
         counter = replace(counter, status=CounterStatus.CLOSED, employee_ref=None, day=None)
     elif kind == QUEUES_ASSIGNED:
-        counter = replace(counter, queue_ids=tuple(data["queue_ids"]))
+        assert isinstance(payload, E.QueuesAssigned)
+        counter = replace(counter, queue_ids=payload.queue_ids)
     state.counters[counter.id] = counter
 
 
-def _day_ended(state: LiveState, event: Event) -> None:
+def _day_ended(state: LiveState, event: Event, ended_day: E.DayEnded) -> None:
     """A centre's day is over: forget its ended tickets and take the recent counter times.
 
     Every ticket and counter of the centre was closed by the events just before
@@ -326,7 +325,7 @@ def _day_ended(state: LiveState, event: Event) -> None:
     for ticket_id in ended:
         del state.tickets[ticket_id]
         state.own_priority.pop(ticket_id, None)
-    for queue_id, seconds in event.data.get("recent", {}).items():
+    for queue_id, seconds in ended_day.recent.items():
         state.recent[queue_id] = deque(
             (float(s) for s in seconds[-RECENT_SERVICES:]), maxlen=RECENT_SERVICES
         )
@@ -341,7 +340,8 @@ def apply(state: LiveState, event: Event) -> LiveState:
         at = at.astimezone(state.tz)
     if kind == ISSUED:
         if event.key not in state.tickets:
-            _issued(state, event, at)
+            assert isinstance(event.payload, E.TicketIssued)
+            _issued(state, event, event.payload, at)
     elif kind in _TICKET_KINDS:
         ticket = state.tickets.get(event.key)
         if ticket is not None:
@@ -351,7 +351,8 @@ def apply(state: LiveState, event: Event) -> LiveState:
         if counter is not None:
             _counter_event(state, event, counter)
     elif kind == DAY_ENDED:
-        _day_ended(state, event)
+        assert isinstance(event.payload, E.DayEnded)
+        _day_ended(state, event, event.payload)
     if event.seq > state.last_seq:
         state.last_seq = event.seq
     return state

@@ -27,6 +27,7 @@ from frontdesk_core.config.suggest import unknown
 from frontdesk_core.config.types import text_in
 from frontdesk_core.devices import NO_PRINTER, DeviceFault, PrintResult, QueueStatus, TicketPrint
 from frontdesk_core.errors import InvalidStateError, NotFoundError
+from frontdesk_core.events import KioskAbandoned, KioskCompleted, NewEvent
 from frontdesk_core.queues.estimates import WaitEstimate
 from frontdesk_core.queues.tickets import Ticket
 from frontdesk_core.referral.outcomes import (
@@ -43,13 +44,12 @@ from frontdesk_core.referral.session import (
     SessionState,
     tree_of_centre,
 )
-from frontdesk_core.store import NewEvent
 
 if TYPE_CHECKING:
     from frontdesk_core.app import Frontdesk
 
-COMPLETED = "kiosk.completed"
-ABANDONED = "kiosk.abandoned"
+COMPLETED = KioskCompleted.KIND
+ABANDONED = KioskAbandoned.KIND
 
 ENTER_BOOKING_CODE = "enter_booking_code"
 """``KioskResult.next_step`` of a check-in without a code: ask for the code or phone number."""
@@ -181,37 +181,29 @@ class ReferralEngine:
     def session_abandoned(self, session: KioskSession, reason: str) -> None:
         """Record where a citizen walked away (called by the session)."""
         step = session.step
-        self.fd.store.append(
-            [
-                NewEvent(
-                    ABANDONED,
-                    session.id,
-                    self.fd.clock.now(),
-                    session.centre_id,
-                    {
-                        "tree": session.tree_id,
-                        "node": step.node_id,
-                        "step": step.kind,
-                        "reason": reason,
-                        "language": session.language,
-                        "path": list(session.path),
-                    },
-                )
-            ]
+        left = KioskAbandoned(
+            tree=session.tree_id,
+            node=step.node_id,
+            step=step.kind,
+            reason=reason,
+            language=session.language,
+            path=tuple(session.path),
         )
+        now = self.fd.clock.now()
+        self.fd.store.append([NewEvent(ABANDONED, session.id, now, session.centre_id, left)])
 
     def _record(self, session: KioskSession, outcome: Outcome, **extra: Any) -> None:
-        data = {
-            "tree": session.tree_id,
-            "node": outcome.node_id,
-            "outcome": outcome.kind,
-            "language": session.language,
-            "path": list(session.path),
+        """Record the outcome; ``extra`` are :class:`KioskCompleted`'s optional fields."""
+        completed = KioskCompleted(
+            tree=session.tree_id,
+            node=outcome.node_id,
+            outcome=outcome.kind,
+            language=session.language,
+            path=tuple(session.path),
             **extra,
-        }
-        self.fd.store.append(
-            [NewEvent(COMPLETED, session.id, self.fd.clock.now(), session.centre_id, data)]
         )
+        now = self.fd.clock.now()
+        self.fd.store.append([NewEvent(COMPLETED, session.id, now, session.centre_id, completed)])
 
     # -- performing outcomes -----------------------------------------------------------------------
 
@@ -417,12 +409,12 @@ class ReferralEngine:
         for event in self.fd.store.read(
             kinds=[COMPLETED, ABANDONED], centre_id=centre_id, since=since, until=until
         ):
-            data = event.data
-            if event.kind == COMPLETED:
-                ended[(event.centre_id, data["tree"], data["node"], data["outcome"])] += 1
-            else:
-                left[(event.centre_id, data["tree"], data["node"], data["step"])] += 1
-                timed_out += data.get("reason") == "timeout"
+            payload = event.payload
+            if isinstance(payload, KioskCompleted):
+                ended[(event.centre_id, payload.tree, payload.node, payload.outcome)] += 1
+            elif isinstance(payload, KioskAbandoned):
+                left[(event.centre_id, payload.tree, payload.node, payload.step)] += 1
+                timed_out += payload.reason == "timeout"
         by_kind: Counter[str] = Counter()
         for key, count in ended.items():
             by_kind[key[3]] += count

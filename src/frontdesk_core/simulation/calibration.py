@@ -21,18 +21,28 @@ from zoneinfo import ZoneInfo
 
 from frontdesk_core.config.models import Config
 from frontdesk_core.config.types import format_duration
+from frontdesk_core.events import (
+    CounterClosed,
+    CounterSignedIn,
+    CounterSignedOut,
+    KioskCompleted,
+    TicketCalled,
+    TicketFinished,
+    TicketIssued,
+    TicketStarted,
+)
 from frontdesk_core.opening.hours import WEEKDAYS
 from frontdesk_core.referral.model import Checklist, Question
-from frontdesk_core.store.base import Event, EventStore
+from frontdesk_core.store.base import EventStore
 
-ISSUED = "ticket.issued"
-STARTED = "ticket.started"
-CALLED = "ticket.called"
-FINISHED = "ticket.finished"
-SIGNED_IN = "counter.signed_in"
-SIGNED_OUT = "counter.signed_out"
-COUNTER_CLOSED = "counter.closed"
-KIOSK_COMPLETED = "kiosk.completed"
+ISSUED = TicketIssued.KIND
+STARTED = TicketStarted.KIND
+CALLED = TicketCalled.KIND
+FINISHED = TicketFinished.KIND
+SIGNED_IN = CounterSignedIn.KIND
+SIGNED_OUT = CounterSignedOut.KIND
+COUNTER_CLOSED = CounterClosed.KIND
+KIOSK_COMPLETED = KioskCompleted.KIND
 TURNED_AWAY = frozenset({"send_home", "refer"})
 KINDS = (
     ISSUED,
@@ -92,20 +102,22 @@ def calibrate(
     turned: dict[str, _TurnedAway] = defaultdict(_TurnedAway)
     for event in store.read(kinds=KINDS, since=since, until=until):
         local = _local(event.at, tz)
-        if event.kind == KIOSK_COMPLETED:
-            if event.data.get("outcome") in TURNED_AWAY:
+        payload = event.payload
+        if isinstance(payload, KioskCompleted):
+            if payload.outcome in TURNED_AWAY:
                 weekday = WEEKDAYS[local.weekday()]
                 days[weekday].add(local.date())
-                _turned_away(turned[event.centre_id], event, config, (weekday, local.hour))
-        elif event.kind == ISSUED:
-            service = event.data.get("service_id")
-            errand = str(service) if service in service_ids else f"queue:{event.data['queue_id']}"
+                _turned_away(turned[event.centre_id], payload, config, (weekday, local.hour))
+        elif isinstance(payload, TicketIssued):
+            service = payload.service_id
+            known = service is not None and service in service_ids
+            errand = service if known and service is not None else f"queue:{payload.queue_id}"
             entry = errands[errand]
             weekday = WEEKDAYS[local.weekday()]
             days[weekday].add(local.date())
             entry.arrivals[(weekday, local.hour)] += 1
             entry.total += 1
-            entry.booked += 1 if event.data.get("booking_id") else 0
+            entry.booked += 1 if payload.booking_id else 0
             tickets[event.key] = (errand, None)
         elif event.kind in (CALLED, STARTED) and event.key in tickets:
             errand, started = tickets[event.key]
@@ -159,15 +171,17 @@ def calibrate(
     }
 
 
-def _turned_away(entry: _TurnedAway, event: Event, config: Config, when: tuple[str, int]) -> None:
+def _turned_away(
+    entry: _TurnedAway, completed: KioskCompleted, config: Config, when: tuple[str, int]
+) -> None:
     """Count a turned-away citizen and the buttons their path shows they pressed."""
     entry.arrivals[when] += 1
     try:
-        tree = config.tree(str(event.data.get("tree")))
+        tree = config.tree(completed.tree)
     except KeyError:
         return  # a tree no longer in the configuration: its answers cannot be replayed
     nodes = {n.id: n for n in tree.nodes}
-    path = [str(n) for n in event.data.get("path", [])]
+    path = completed.path
     for here, after in itertools.pairwise(path):
         node = nodes.get(here)
         if isinstance(node, Question):
@@ -324,4 +338,4 @@ def dump_yaml(data: dict[str, Any]) -> str:
     return out.getvalue()
 
 
-__all__ = ["Event", "calibrate", "dump_yaml"]
+__all__ = ["calibrate", "dump_yaml"]

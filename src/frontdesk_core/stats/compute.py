@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 
 from frontdesk_core.config.models import Config
+from frontdesk_core.events import KioskCompleted, TicketCalled, TicketIssued, TicketTransferred
+from frontdesk_core.events.base import Event
 from frontdesk_core.queues import state as ev
 from frontdesk_core.stats.records import (
     CentreFigures,
@@ -33,9 +35,8 @@ from frontdesk_core.stats.records import (
     QueueFigures,
     Report,
 )
-from frontdesk_core.store.base import Event
 
-KIOSK_COMPLETED = "kiosk.completed"
+KIOSK_COMPLETED = KioskCompleted.KIND
 KIOSK_OUTCOMES = {"send_home": "sent_home", "refer": "referred"}
 """A kiosk session's outcome (the referral engine's ``kiosk.completed``) and what it counts as."""
 KINDS = (*ev.TICKET_KINDS, KIOSK_COMPLETED)
@@ -149,14 +150,14 @@ class _Collector:
 
     def event(self, event: Event) -> None:
         """Take one event of the log into account."""
-        kind = event.kind
-        if kind == KIOSK_COMPLETED:
-            outcome = KIOSK_OUTCOMES.get(str(event.data.get("outcome")))
+        payload = event.payload
+        if isinstance(payload, KioskCompleted):
+            outcome = KIOSK_OUTCOMES.get(payload.outcome)
             if outcome is not None:
                 self.count(outcome, event.at, event.centre_id)
             return
-        if kind == ev.ISSUED:
-            visit = _Visit(event.data["queue_id"], event.centre_id, event.at)
+        if isinstance(payload, TicketIssued):
+            visit = _Visit(payload.queue_id, event.centre_id, event.at)
             self.visits[event.key] = visit
             self.count("arrivals", event.at, visit.centre_id, visit.queue_id)
             self.count("entered", event.at, visit.centre_id, visit.queue_id)
@@ -167,9 +168,9 @@ class _Collector:
         self._ticket_event(event, found)
 
     def _ticket_event(self, event: Event, visit: _Visit) -> None:
-        kind, at = event.kind, event.at
-        if kind == ev.CALLED:
-            visit.last_call, visit.counter_id, visit.at_counter = at, event.data["counter_id"], True
+        kind, at, payload = event.kind, event.at, event.payload
+        if isinstance(payload, TicketCalled):
+            visit.last_call, visit.counter_id, visit.at_counter = at, payload.counter_id, True
             visit.started_at = None
         elif kind == ev.RECALLED:
             visit.last_call = at
@@ -189,7 +190,7 @@ class _Collector:
             if not visit.at_counter:
                 self.count("abandoned", at, visit.centre_id, visit.queue_id)
             del self.visits[event.key]
-        elif kind == ev.TRANSFERRED:
+        elif isinstance(payload, TicketTransferred):
             if visit.at_counter:
                 self.served(visit, at)
                 if visit.counter_id is not None:
@@ -198,7 +199,7 @@ class _Collector:
                         self.counters.setdefault(key, _Tally()).add("transfers")
             self.count("transfers_out", at, visit.centre_id, visit.queue_id)
             self.count("transfers", at, visit.centre_id)
-            moved = _Visit(event.data["to_queue"], event.centre_id, at)
+            moved = _Visit(payload.to_queue, event.centre_id, at)
             self.visits[event.key] = moved
             for day, hour in self._slots(at):
                 key = (moved.centre_id, moved.queue_id, day, hour)

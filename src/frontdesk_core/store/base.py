@@ -8,33 +8,20 @@ period while the anonymous events stay for statistics.
 An engine may keep a *checkpoint* of its state as it was after some event, so a
 start-up reads only the events after it. A checkpoint is a cache: the log stays
 the truth, and an engine that finds no usable checkpoint replays the log.
+
+Events are typed (:mod:`frontdesk_core.events`): a store writes each payload's
+plain form and its version, and reads back today's record, upcast if the
+stored version is older.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-
-@dataclass(frozen=True)
-class NewEvent:
-    """An event to append: ``kind`` like ``ticket.issued``, about entity ``key``."""
-
-    kind: str
-    key: str
-    at: datetime
-    centre_id: str
-    data: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Event(NewEvent):
-    """An appended event, with its position ``seq`` in the log (1, 2, 3, ...)."""
-
-    seq: int = 0
+from frontdesk_core.events.base import Event, NewEvent
 
 
 class Transaction(Protocol):
@@ -75,6 +62,10 @@ class EventStore(Transaction, Protocol):
         """The ``seq`` of the newest event (0 when the log is empty)."""
         ...
 
+    def kind_versions(self) -> list[tuple[str, int, int]]:
+        """Each (kind, version) the log holds, with the ``seq`` of its first event."""
+        ...
+
     def put_personal(self, ref: str, data: Mapping[str, str], expires_at: datetime) -> None:
         """Keep personal data under ``ref`` until ``expires_at``."""
         ...
@@ -102,6 +93,9 @@ class EventStore(Transaction, Protocol):
     def close(self) -> None:
         """Close the store's connections."""
         ...
+
+
+__all__ = ["Event", "EventStore", "LogStore", "NewEvent", "Transaction", "as_utc"]
 
 
 def as_utc(moment: datetime) -> datetime:

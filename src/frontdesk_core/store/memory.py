@@ -15,7 +15,8 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any
 
-from frontdesk_core.store.base import Event, LogStore, NewEvent, as_utc
+from frontdesk_core.events.base import Event, NewEvent, to_us
+from frontdesk_core.store.base import LogStore, as_utc
 
 
 def _matches(
@@ -23,29 +24,16 @@ def _matches(
     kinds: Sequence[str] | None,
     key: str | None,
     centre_id: str | None,
-    since: datetime | None,
-    until: datetime | None,
+    since: int | None,
+    until: int | None,
 ) -> bool:
     return (
         (kinds is None or event.kind in kinds)
         and (key is None or event.key == key)
         and (centre_id is None or event.centre_id == centre_id)
-        and (since is None or event.at >= since)
-        and (until is None or event.at < until)
+        and (since is None or event.at_us >= since)
+        and (until is None or event.at_us < until)
     )
-
-
-def _event(
-    kind: str, key: str, at: datetime, centre_id: str, data: dict[str, Any], seq: int
-) -> Event:
-    """An :class:`Event` built without the frozen dataclass's ``__init__``.
-
-    That ``__init__`` sets each field through ``object.__setattr__``, a good part
-    of the cost of an append here; the values are already checked by the caller.
-    """
-    event = object.__new__(Event)
-    event.__dict__.update(kind=kind, key=key, at=at, centre_id=centre_id, data=data, seq=seq)
-    return event
 
 
 class _MemoryTransaction:
@@ -80,14 +68,13 @@ class _MemoryTransaction:
             self.store._lock.release()
 
     def append(self, events: Sequence[NewEvent]) -> list[Event]:
+        # Payloads are frozen records: the log keeps them as they are, uncopied.
         out = []
         seq = len(self.store.events) + len(self.pending)
         for event in events:
             seq += 1
             out.append(
-                _event(
-                    event.kind, event.key, as_utc(event.at), event.centre_id, dict(event.data), seq
-                )
+                Event(event.kind, event.key, event.at_us, event.centre_id, event.payload, seq)
             )
         self.pending += out
         return out
@@ -117,13 +104,13 @@ class _MemoryTransaction:
         since: datetime | None,
         until: datetime | None,
     ) -> Iterator[Event]:
-        since_utc = as_utc(since) if since is not None else None
-        until_utc = as_utc(until) if until is not None else None
+        since_us = to_us(since) if since is not None else None
+        until_us = to_us(until) if until is not None else None
         for event in self.store.events_after(after):
-            if _matches(event, kinds, key, centre_id, since_utc, until_utc):
+            if _matches(event, kinds, key, centre_id, since_us, until_us):
                 yield event
         for event in self.pending:
-            if event.seq > after and _matches(event, kinds, key, centre_id, since_utc, until_utc):
+            if event.seq > after and _matches(event, kinds, key, centre_id, since_us, until_us):
                 yield event
 
     def counter(self, name: str) -> int:
@@ -158,6 +145,14 @@ class MemoryStore(LogStore):
     def last_seq(self) -> int:
         """The ``seq`` of the newest event (0 when the log is empty)."""
         return len(self.events)
+
+    def kind_versions(self) -> list[tuple[str, int, int]]:
+        """Each (kind, version) the log holds, with the ``seq`` of its first event."""
+        first: dict[tuple[str, int], int] = {}
+        with self._lock:
+            for event in self.events:
+                first.setdefault((event.kind, event.version), event.seq)
+        return [(kind, version, seq) for (kind, version), seq in first.items()]
 
     def put_personal(self, ref: str, data: Mapping[str, str], expires_at: datetime) -> None:
         """Keep personal data under ``ref`` until ``expires_at``."""

@@ -13,12 +13,14 @@ import json
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import psycopg
 
-from frontdesk_core.store.base import Event, LogStore, NewEvent, as_utc
+from frontdesk_core.events.base import Event, NewEvent, to_us
+from frontdesk_core.events.registry import decode, encode
+from frontdesk_core.store.base import LogStore, as_utc
 
 WRITE_LOCK = 0x46524F4E  # any fixed number: the one lock all frontdesk writers take
 
@@ -31,6 +33,7 @@ CREATE TABLE IF NOT EXISTS events (
     centre_id TEXT NOT NULL,
     data JSONB NOT NULL
 );
+ALTER TABLE events ADD COLUMN IF NOT EXISTS version INTEGER NOT NULL DEFAULT 1;
 CREATE INDEX IF NOT EXISTS events_key ON events(key);
 CREATE INDEX IF NOT EXISTS events_at ON events(at);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL);
@@ -54,22 +57,17 @@ class _PostgresTransaction:
     def append(self, events: Sequence[NewEvent]) -> list[Event]:
         out = []
         for event in events:
-            data = dict(event.data)
+            data = json.dumps(encode(event.payload), separators=(",", ":"))
+            version = event.version
             row = self.conn.execute(
-                "INSERT INTO events (at, kind, key, centre_id, data) "
-                "VALUES (%s, %s, %s, %s, %s) RETURNING seq",
-                (
-                    as_utc(event.at),
-                    event.kind,
-                    event.key,
-                    event.centre_id,
-                    json.dumps(data, default=str),
-                ),
+                "INSERT INTO events (at, kind, key, centre_id, data, version) "
+                "VALUES (%s, %s, %s, %s, %s, %s) RETURNING seq",
+                (event.at, event.kind, event.key, event.centre_id, data, version),
             ).fetchone()
             assert row is not None  # INSERT ... RETURNING always returns the row
-            out.append(
-                Event(event.kind, event.key, as_utc(event.at), event.centre_id, data, row[0])
-            )
+            # Handed back exactly as a later read gives it (see the SQLite store).
+            payload = decode(event.kind, version, json.loads(data), seq=row[0])
+            out.append(Event(event.kind, event.key, event.at_us, event.centre_id, payload, row[0]))
         return out
 
     def read(
@@ -98,11 +96,12 @@ class _PostgresTransaction:
             clauses.append("at < %s")
             args.append(as_utc(until))
         sql = (
-            "SELECT seq, at, kind, key, centre_id, data FROM events "
+            "SELECT seq, at, kind, key, centre_id, data, version FROM events "
             f"WHERE {' AND '.join(clauses)} ORDER BY seq"
         )
-        for seq, at, kind, key_, centre, data in self.conn.execute(sql, args).fetchall():
-            yield Event(kind, key_, at.astimezone(UTC), centre, data, seq)
+        for seq, at, kind, key_, centre, data, version in self.conn.execute(sql, args).fetchall():
+            payload = decode(kind, version, data, seq=seq)
+            yield Event(kind, key_, to_us(at), centre, payload, seq, version)
 
     def counter(self, name: str) -> int:
         row = self.conn.execute(
@@ -142,6 +141,14 @@ class PostgresStore(LogStore):
         with self._lock:
             row = self._conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()
         return int(row[0]) if row else 0
+
+    def kind_versions(self) -> list[tuple[str, int, int]]:
+        """Each (kind, version) the log holds, with the ``seq`` of its first event."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT kind, version, MIN(seq) FROM events GROUP BY kind, version"
+            ).fetchall()
+        return [(str(k), int(v), int(s)) for k, v, s in rows]
 
     def put_personal(self, ref: str, data: Mapping[str, str], expires_at: datetime) -> None:
         """Keep personal data under ``ref`` until ``expires_at``."""

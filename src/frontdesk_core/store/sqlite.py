@@ -15,7 +15,9 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from frontdesk_core.store.base import Event, LogStore, NewEvent, as_utc
+from frontdesk_core.events.base import Event, NewEvent, from_us, to_us
+from frontdesk_core.events.registry import decode, encode
+from frontdesk_core.store.base import LogStore, as_utc
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -24,7 +26,8 @@ CREATE TABLE IF NOT EXISTS events (
     kind TEXT NOT NULL,
     key TEXT NOT NULL,
     centre_id TEXT NOT NULL,
-    data TEXT NOT NULL
+    data TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS events_key ON events(key);
 CREATE INDEX IF NOT EXISTS events_at ON events(at);
@@ -42,21 +45,28 @@ CREATE TABLE IF NOT EXISTS checkpoints (
 """
 
 
+COLUMNS = "seq, at, kind, key, centre_id, data, version"
+
+
 def _utc(moment: datetime) -> str:
     """Times are stored in UTC so that text order is time order."""
     return as_utc(moment).isoformat()
 
 
 def _row_event(row: tuple[Any, ...]) -> Event:
-    seq, at, kind, key, centre_id, data = row
-    return Event(
-        kind=kind,
-        key=key,
-        at=datetime.fromisoformat(at),
-        centre_id=centre_id,
-        data=json.loads(data),
-        seq=seq,
-    )
+    seq, at, kind, key, centre_id, data, version = row
+    payload = decode(kind, version, json.loads(data), seq=seq)
+    return Event(kind, key, to_us(datetime.fromisoformat(at)), centre_id, payload, seq, version)
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring a log written before events carried a version up to today's table.
+
+    Its events are all of version 1, the shapes that release wrote.
+    """
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(events)")}
+    if "version" not in columns:
+        conn.execute("ALTER TABLE events ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
 
 
 class _SqliteTransaction:
@@ -69,15 +79,17 @@ class _SqliteTransaction:
         """Insert the events; others see them once the transaction commits."""
         out = []
         for event in events:
-            at = _utc(event.at)
-            payload = json.dumps(dict(event.data), separators=(",", ":"), default=str)
+            at = from_us(event.at_us).isoformat()
+            payload = json.dumps(encode(event.payload), separators=(",", ":"))
+            version = event.version
             cursor = self.conn.execute(
-                "INSERT INTO events (at, kind, key, centre_id, data) VALUES (?, ?, ?, ?, ?)",
-                (at, event.kind, event.key, event.centre_id, payload),
+                "INSERT INTO events (at, kind, key, centre_id, data, version) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (at, event.kind, event.key, event.centre_id, payload, version),
             )
-            # Handed back exactly as a later read gives it (UTC, JSON types), so the
-            # live state and one rebuilt from the log are equal.
-            row = (cursor.lastrowid, at, event.kind, event.key, event.centre_id, payload)
+            # Handed back exactly as a later read gives it, so the live state and
+            # one rebuilt from the log are equal.
+            row = (cursor.lastrowid, at, event.kind, event.key, event.centre_id, payload, version)
             out.append(_row_event(row))
         return out
 
@@ -107,10 +119,7 @@ class _SqliteTransaction:
         if until is not None:
             clauses.append("at < ?")
             args.append(_utc(until))
-        sql = (
-            "SELECT seq, at, kind, key, centre_id, data FROM events "
-            f"WHERE {' AND '.join(clauses)} ORDER BY seq"
-        )
+        sql = f"SELECT {COLUMNS} FROM events WHERE {' AND '.join(clauses)} ORDER BY seq"
         for row in self.conn.execute(sql, args):
             yield _row_event(row)
 
@@ -140,6 +149,7 @@ class SqliteStore(LogStore):
         self._conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
         with self._lock:
             self._conn.executescript(SCHEMA)
+            migrate(self._conn)
 
     @contextmanager
     def transaction(self) -> Iterator[_SqliteTransaction]:
@@ -166,6 +176,14 @@ class SqliteStore(LogStore):
         with self._lock:
             row = self._conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()
         return int(row[0])
+
+    def kind_versions(self) -> list[tuple[str, int, int]]:
+        """Each (kind, version) the log holds, with the ``seq`` of its first event."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT kind, version, MIN(seq) FROM events GROUP BY kind, version"
+            ).fetchall()
+        return [(str(k), int(v), int(s)) for k, v, s in rows]
 
     def put_personal(self, ref: str, data: Mapping[str, str], expires_at: datetime) -> None:
         """Keep personal data under ``ref`` until ``expires_at``."""

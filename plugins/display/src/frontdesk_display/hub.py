@@ -15,12 +15,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from frontdesk_core.app import Frontdesk
-from frontdesk_core.booking.engine import CHECKED_IN
 from frontdesk_core.booking.records import Booking
 from frontdesk_core.config.types import text_in
 from frontdesk_core.devices import DeviceFault
 from frontdesk_core.errors import FrontdeskError
-from frontdesk_core.queues.state import CALLED, RECALLED
+from frontdesk_core.events import BookingCheckedIn, TicketCalled, TicketRecalled
 from frontdesk_core.queues.tickets import Ticket
 from frontdesk_display.broadcast import Broadcaster
 from frontdesk_display.core import CoreRunner
@@ -35,6 +34,7 @@ WATCH_SECONDS = 1.0
 """How often the event log is checked for changes made by other processes."""
 HOUSEKEEPING_SECONDS = 30.0
 """How often the timed rules run: no-show timeouts, reminders, booking no-shows, purge."""
+CALLED, RECALLED, CHECKED_IN = TicketCalled.KIND, TicketRecalled.KIND, BookingCheckedIn.KIND
 ANNOUNCED = (CALLED, RECALLED, CHECKED_IN)
 """Event kinds shown as they happen: a number called on the screens, a check-in pop-up."""
 STALE_ANNOUNCEMENT = timedelta(minutes=1)
@@ -213,15 +213,20 @@ class Hub:
             newest = max(newest, event.seq)
             if now - event.at > STALE_ANNOUNCEMENT:
                 continue
+            payload = event.payload
             try:
-                if event.kind == CHECKED_IN:
-                    ticket = self.fd.queues.ticket(str(event.data.get("ticket_id")))
+                if isinstance(payload, BookingCheckedIn):
+                    ticket = self.fd.queues.ticket(str(payload.ticket_id))
                     if self._heard_of((CHECKED_IN, ticket.id, None)):
                         continue
                     self.checked_in(self.fd.booking.booking(event.key), ticket)
                 elif not self._heard_of((event.kind, event.key, event.at)):
                     ticket = self.fd.queues.ticket(event.key)
-                    counter_id = str(event.data.get("counter_id", ticket.counter_id))
+                    counter_id = (
+                        payload.counter_id
+                        if isinstance(payload, TicketCalled | TicketRecalled)
+                        else str(ticket.counter_id)
+                    )
                     self.announce(ticket, counter_id, recall=event.kind == RECALLED)
             except FrontdeskError:  # the ticket or booking is gone (a day that ended)
                 continue

@@ -14,6 +14,7 @@ from typing import Any
 
 from frontdesk_core.hookspecs import CommandRun, hookimpl
 from frontdesk_display import cli
+from frontdesk_display import events as events  # registers the display's event kinds
 from frontdesk_display.settings import SECTION, DisplaySettings
 
 

@@ -13,15 +13,27 @@ from frontdesk_core.app import Frontdesk
 from frontdesk_core.config.types import text_in
 from frontdesk_core.devices import DeviceFault
 from frontdesk_core.errors import CommandError, NotFoundError
-from frontdesk_core.store import NewEvent
+from frontdesk_core.events import NewEvent
+from frontdesk_display.events import DeviceFaultRecorded, FaultCleared, InfoSet
 from frontdesk_display.jsonable import jsonable
 from frontdesk_display.settings import DisplaySettings
 
-INFO_SET = "display.info_set"
-FAULT = "display.device_fault"
-FAULT_CLEARED = "display.fault_cleared"
+INFO_SET = InfoSet.KIND
+FAULT = DeviceFaultRecorded.KIND
+FAULT_CLEARED = FaultCleared.KIND
 INFO_MAX = 2000
 FAULTS_KEPT = 50
+
+
+def _fault_record(fault: DeviceFaultRecorded) -> dict[str, Any]:
+    """A fault as the dashboards and the API show it."""
+    return {
+        "device": fault.device,
+        "centre_id": fault.centre_id,
+        "kind": fault.kind,
+        "detail": fault.detail,
+        "at": jsonable(fault.at),
+    }
 
 
 class DisplayState:
@@ -34,11 +46,12 @@ class DisplayState:
         self._faults: dict[str, dict[str, Any]] = {}
         self._info_seq = 0
         for event in fd.store.read(kinds=[INFO_SET, FAULT, FAULT_CLEARED]):
-            if event.kind == INFO_SET:
-                self._info[event.centre_id] = str(event.data.get("text", ""))
+            payload = event.payload
+            if isinstance(payload, InfoSet):
+                self._info[event.centre_id] = payload.text
                 self._info_seq = event.seq
-            elif event.kind == FAULT:
-                self._faults[event.key] = dict(event.data)
+            elif isinstance(payload, DeviceFaultRecorded):
+                self._faults[event.key] = _fault_record(payload)
             else:
                 self._faults.pop(event.key, None)
         self._trim()
@@ -49,7 +62,8 @@ class DisplayState:
         Read from the store each time, so a text set through another process shows too.
         """
         for event in self.fd.store.read(after=self._info_seq, kinds=[INFO_SET]):
-            self._info[event.centre_id] = str(event.data.get("text", ""))
+            if isinstance(event.payload, InfoSet):
+                self._info[event.centre_id] = event.payload.text
             self._info_seq = event.seq
         if centre_id in self._info:
             return self._info[centre_id]
@@ -64,29 +78,24 @@ class DisplayState:
         if len(text) > INFO_MAX:
             raise CommandError(f"the information text is too long (at most {INFO_MAX} characters)")
         self._centre(centre_id)
-        self.fd.store.append(
-            [
-                NewEvent(
-                    INFO_SET, centre_id, self.fd.clock.now(), centre_id, {"text": text, "by": by}
-                )
-            ]
-        )
+        info = InfoSet(text=text, by=by)
+        self.fd.store.append([NewEvent(INFO_SET, centre_id, self.fd.clock.now(), centre_id, info)])
         self._info[centre_id] = text
         return text
 
     def record_fault(self, fault: DeviceFault) -> dict[str, Any]:
         """Keep a device fault until a manager clears it."""
-        data = {
-            "device": fault.device,
-            "centre_id": fault.centre_id,
-            "kind": fault.kind,
-            "detail": fault.detail,
-            "at": jsonable(fault.at),
-        }
+        recorded = DeviceFaultRecorded(
+            device=fault.device,
+            centre_id=fault.centre_id,
+            kind=fault.kind,
+            detail=fault.detail,
+            at=fault.at,
+        )
         with self.fd.store.transaction() as tx:
             seq_key = f"fault-{tx.counter('display.fault')}"
-            tx.append([NewEvent(FAULT, seq_key, self.fd.clock.now(), fault.centre_id, data)])
-        record = {"id": seq_key, **data}
+            tx.append([NewEvent(FAULT, seq_key, self.fd.clock.now(), fault.centre_id, recorded)])
+        record = {"id": seq_key, **_fault_record(recorded)}
         self._faults[seq_key] = record
         self._trim()
         return record
@@ -97,7 +106,15 @@ class DisplayState:
         if fault is None:
             raise NotFoundError(f"no open device fault '{fault_id}'")
         self.fd.store.append(
-            [NewEvent(FAULT_CLEARED, fault_id, self.fd.clock.now(), fault["centre_id"], {"by": by})]
+            [
+                NewEvent(
+                    FAULT_CLEARED,
+                    fault_id,
+                    self.fd.clock.now(),
+                    fault["centre_id"],
+                    FaultCleared(by=by),
+                )
+            ]
         )
         del self._faults[fault_id]
         return fault

@@ -1,0 +1,54 @@
+"""Events of kiosk sessions (written by the referral engine), about a session id.
+
+They say where each citizen ended in the referral tree; no answer a citizen
+gave is kept beyond the ``path`` of node ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from frontdesk_core.events.base import Payload
+from frontdesk_core.events.registry import event_kind
+
+
+@event_kind
+@dataclass(frozen=True, slots=True)
+class KioskCompleted(Payload):
+    """A session reached an outcome and performed it.
+
+    Which optional fields are set depends on ``outcome``: ``missing`` (sent home),
+    ``to`` (referred), ``queue``/``ticket``/``printed`` (a ticket), ``action``/
+    ``ticket``/``handed_over`` (check-in), ``service``/``slots`` (book a time).
+    """
+
+    KIND: ClassVar[str] = "kiosk.completed"
+    tree: str
+    node: str
+    outcome: str
+    language: str
+    path: tuple[str, ...]
+    missing: int | None = None
+    to: str | None = None
+    queue: str | None = None
+    ticket: str | None = None
+    printed: bool | None = None
+    handed_over: bool | None = None
+    action: str | None = None
+    service: str | None = None
+    slots: int | None = None
+
+
+@event_kind
+@dataclass(frozen=True, slots=True)
+class KioskAbandoned(Payload):
+    """A citizen walked away from a session (``reason``: ``timeout``, ``abandoned``)."""
+
+    KIND: ClassVar[str] = "kiosk.abandoned"
+    tree: str
+    node: str
+    step: str
+    reason: str
+    language: str
+    path: tuple[str, ...]

@@ -1,0 +1,268 @@
+"""The one registry of event kinds: payload records, their versions, and upcasters.
+
+A payload record registers itself with :func:`event_kind`; the core's kinds are
+registered when :mod:`frontdesk_core.events` is imported, a plugin's when its
+module is. The registry turns a record into the plain mapping a store writes
+(:func:`encode`) and a stored mapping of any known version back into today's
+record (:func:`decode`), upcasting older shapes on the way, as the
+``eventsourcing`` library does (an old event is never rewritten in place).
+
+Field types a payload may use: ``str``, ``int``, ``float``, ``bool``, ``date``,
+``datetime``, ``tuple[X, ...]`` and ``dict[str, X]`` of those, each optionally
+``| None``. A ``None`` field is left out of the stored mapping, and a missing
+optional field reads as its default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from frontdesk_core.errors import EventLogError
+from frontdesk_core.events.base import ForeignPayload, Payload
+
+P = TypeVar("P", bound=type[Payload])
+Convert = Callable[[Any], Any]
+Upcast = Callable[[dict[str, Any]], dict[str, Any]]
+
+CORE_NAMESPACES = frozenset({"ticket", "counter", "day", "booking", "kiosk"})
+"""Kinds under these prefixes belong to the core: one it does not know is an error."""
+
+
+class _Missing:
+    """Marks a field with no default: the stored mapping must hold it."""
+
+
+_REQUIRED = _Missing()
+
+
+@dataclasses.dataclass(frozen=True)
+class _Field:
+    name: str
+    encode: Convert | None
+    decode: Convert
+    default: Any
+
+
+@dataclasses.dataclass(frozen=True)
+class _Kind:
+    record: type[Payload]
+    fields: tuple[_Field, ...]
+    names: frozenset[str]
+
+
+_KINDS: dict[str, _Kind] = {}
+_UPCASTERS: dict[tuple[str, int], Upcast] = {}
+
+
+def _check(kind: type, value: Any) -> Any:
+    found = type(value)
+    if found is kind:
+        return value
+    if kind is float and found is int:
+        return float(value)  # JSON writes 2.0 as 2
+    raise TypeError(f"expected {kind.__name__}, got {found.__name__}")
+
+
+def _optional(enc: Convert | None, dec: Convert) -> tuple[Convert | None, Convert]:
+    def read(value: Any) -> Any:
+        return None if value is None else dec(value)
+
+    if enc is None:
+        return None, read
+    write = enc
+    return (lambda value: None if value is None else write(value)), read
+
+
+def _converters(hint: Any) -> tuple[Convert | None, Convert]:
+    """How a field of type ``hint`` is written (``None``: as it is) and read back."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        if len(args) != 1:
+            raise TypeError(f"a payload field is one type or None, not {hint}")
+        return _optional(*_converters(args[0]))
+    if hint is datetime:
+        return (lambda v: v.isoformat()), (lambda v: datetime.fromisoformat(_check(str, v)))
+    if hint is date:
+        return (lambda v: v.isoformat()), (lambda v: date.fromisoformat(_check(str, v)))
+    if hint in (str, int, float, bool):
+        return None, (lambda v, t=hint: _check(t, v))
+    if origin is tuple:
+        item_enc, item_dec = _converters(typing.get_args(hint)[0])
+        enc = (lambda v: [item_enc(i) for i in v]) if item_enc is not None else list
+        return enc, (lambda v: tuple(item_dec(i) for i in _check(list, v)))
+    if origin is dict:
+        value_enc, value_dec = _converters(typing.get_args(hint)[1])
+        if value_enc is None:
+            return dict, (
+                lambda v: {_check(str, k): value_dec(x) for k, x in _check(dict, v).items()}
+            )
+        return (
+            lambda v: {k: value_enc(x) for k, x in v.items()},
+            lambda v: {_check(str, k): value_dec(x) for k, x in _check(dict, v).items()},
+        )
+    raise TypeError(f"a payload field cannot be of type {hint}")
+
+
+def event_kind(record: P) -> P:
+    """Register a payload record (a frozen dataclass with ``KIND`` and ``VERSION``)."""
+    kind = record.KIND
+    if not kind or "." not in kind:
+        raise TypeError(f"{record.__name__}.KIND must be 'namespace.name', not {kind!r}")
+    if not dataclasses.is_dataclass(record):
+        raise TypeError(f"{record.__name__} must be a frozen dataclass")
+    known = _KINDS.get(kind)
+    if known is not None and known.record is not record:
+        raise TypeError(f"event kind '{kind}' is registered already ({known.record.__name__})")
+    hints = typing.get_type_hints(record)
+    fields = []
+    for f in dataclasses.fields(record):
+        enc, dec = _converters(hints[f.name])
+        default = f.default if f.default is not dataclasses.MISSING else _REQUIRED
+        fields.append(_Field(f.name, enc, dec, default))
+    _KINDS[kind] = _Kind(record, tuple(fields), frozenset(f.name for f in fields))
+    return record
+
+
+def upcaster(kind: str, version: int) -> Callable[[Upcast], Upcast]:
+    """Register how a stored ``kind`` payload of ``version`` becomes ``version + 1``.
+
+    The function takes and returns the plain mapping, so it never depends on
+    today's record.
+    """
+
+    def register(upcast: Upcast) -> Upcast:
+        _UPCASTERS[(kind, version)] = upcast
+        return upcast
+
+    return register
+
+
+def payload_type(kind: str) -> type[Payload] | None:
+    """The record registered for ``kind`` (``None``: not known to this process)."""
+    known = _KINDS.get(kind)
+    return known.record if known is not None else None
+
+
+def kinds() -> dict[str, type[Payload]]:
+    """Every registered kind and its record."""
+    return {kind: known.record for kind, known in sorted(_KINDS.items())}
+
+
+def encode(payload: Payload) -> dict[str, Any]:
+    """The plain mapping (JSON types) a store writes for ``payload``."""
+    if isinstance(payload, ForeignPayload):
+        return dict(payload.fields)
+    known = _KINDS[payload.KIND]
+    out: dict[str, Any] = {}
+    for f in known.fields:
+        value = getattr(payload, f.name)
+        if value is not None:
+            out[f.name] = f.encode(value) if f.encode is not None else value
+    return out
+
+
+def decode(kind: str, version: int, data: Mapping[str, Any], *, seq: int = 0) -> Payload:
+    """Today's record for a stored ``kind`` payload of ``version``.
+
+    Raises :class:`EventLogError` (naming ``seq``, kind and version) when the
+    kind is a core kind this release does not know, the version is newer than
+    it knows, or the payload does not fit the record. A plugin's kind that is
+    not registered here reads as a :class:`ForeignPayload`.
+    """
+    known = _KINDS.get(kind)
+    if known is None and kind.split(".", 1)[0] not in CORE_NAMESPACES:
+        return ForeignPayload(kind, version, dict(data))
+    if known is None:
+        raise EventLogError(
+            f"event {seq} is of kind '{kind}' (version {version}), which this release of "
+            "frontdesk does not know; was the log written by a newer release, or by a "
+            "plugin that is not installed?",
+            seq=seq,
+            kind=kind,
+            version=version,
+        )
+    current = known.record.VERSION
+    if version > current:
+        raise EventLogError(
+            f"event {seq} ('{kind}') is version {version}, newer than the version {current} "
+            "this release reads; upgrade frontdesk to read this log",
+            seq=seq,
+            kind=kind,
+            version=version,
+        )
+    values = dict(data)
+    for step in range(version, current):
+        upcast = _UPCASTERS.get((kind, step))
+        if upcast is None:
+            raise EventLogError(
+                f"event {seq} ('{kind}') is version {version}, and this release cannot "
+                f"read version {step} any more",
+                seq=seq,
+                kind=kind,
+                version=version,
+            )
+        values = upcast(values)
+    try:
+        return _build(known, values)
+    except (TypeError, ValueError) as exc:
+        raise EventLogError(
+            f"event {seq} ('{kind}', version {version}) does not fit its kind: {exc}",
+            seq=seq,
+            kind=kind,
+            version=version,
+        ) from None
+
+
+def _build(known: _Kind, values: Mapping[str, Any]) -> Payload:
+    extra = values.keys() - known.names
+    if extra:
+        raise ValueError(f"unknown field(s) {', '.join(sorted(extra))}")
+    args: dict[str, Any] = {}
+    for f in known.fields:
+        value = values.get(f.name, f.default)
+        if value is _REQUIRED:
+            raise ValueError(f"field '{f.name}' is missing")
+        try:
+            args[f.name] = f.decode(value) if value is not f.default else value
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"field '{f.name}': {exc}") from None
+    return known.record(**args)
+
+
+def coerce(kind: str, payload: Any) -> Payload:
+    """``payload`` as ``kind``'s record: a record is checked, a mapping is built into one."""
+    known = _KINDS.get(kind)
+    if known is None:
+        raise ValueError(f"unknown event kind '{kind}': register its payload record first")
+    if type(payload) is known.record:
+        found: Payload = payload
+        return found
+    if isinstance(payload, Payload):
+        raise ValueError(f"a {type(payload).__name__} is no payload of '{kind}'")
+    try:
+        return _build(known, payload if payload is not None else {})
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"payload of '{kind}': {exc}") from None
+
+
+def check_kinds(found: Iterable[tuple[str, int, int]]) -> None:
+    """Check the kinds a log holds, as ``(kind, highest version, first seq)`` triples.
+
+    A core kind this release does not know, or any known kind at a newer
+    version, raises :class:`EventLogError`; a plugin's kind that is not
+    registered is left to that plugin (it may simply not be installed here).
+    """
+    for kind, version, seq in sorted(found, key=lambda row: row[2]):
+        known = _KINDS.get(kind)
+        if known is None:
+            if kind.split(".", 1)[0] in CORE_NAMESPACES:
+                decode(kind, version, {}, seq=seq)  # raises the unknown-kind error
+            continue
+        if version > known.record.VERSION:
+            decode(kind, version, {}, seq=seq)  # raises the newer-version error
