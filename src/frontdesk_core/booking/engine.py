@@ -22,11 +22,12 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
+from zoneinfo import ZoneInfo
 
 from frontdesk_core.booking import checkpoint
 from frontdesk_core.booking.checkpoint import Entry
@@ -41,15 +42,16 @@ from frontdesk_core.booking.records import (
     Contact,
 )
 from frontdesk_core.booking.slots import Occupancy, Slot, SlotPlanner, epoch
-from frontdesk_core.config.models import Centre, Service
+from frontdesk_core.clock import Clock
+from frontdesk_core.config.models import Centre, Config, Service
 from frontdesk_core.config.suggest import unknown
 from frontdesk_core.config.types import format_duration, text_in
 from frontdesk_core.errors import CapacityError, CommandError, InvalidStateError, NotFoundError
 from frontdesk_core.queues.tickets import Ticket
-from frontdesk_core.store.base import Event, NewEvent, Transaction
+from frontdesk_core.store.base import Event, EventStore, NewEvent, Transaction
 
 if TYPE_CHECKING:
-    from frontdesk_core.app import Frontdesk
+    from frontdesk_core.plugins import Hooks
 
 log = logging.getLogger("frontdesk.booking")
 
@@ -180,15 +182,28 @@ def normalise_code(code: str) -> str:
 
 
 class BookingEngine:
-    """Bookings of one installation, on top of the event store (``fd.booking``)."""
+    """Bookings of one installation, on top of the event store (``fd.booking``).
 
-    def __init__(self, frontdesk: Frontdesk) -> None:
-        self._fd = frontdesk
-        self.config = frontdesk.config
-        self.store = frontdesk.store
-        self.clock = frontdesk.clock
-        self.hooks = frontdesk.hooks
-        self.tz = frontdesk.tz
+    It takes only what it uses: the configuration, the store, the clock, the
+    plugin hooks, and ``queues``, which gives the queue engine when check-in
+    first needs a ticket (so that booking alone never builds it).
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        store: EventStore,
+        clock: Clock,
+        hooks: Hooks,
+        *,
+        queues: Callable[[], TicketQueues],
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.clock = clock
+        self.hooks = hooks
+        self._queues = queues
+        self.tz = ZoneInfo(config.site.timezone)
         self.planner = SlotPlanner(self.config, self.tz)
         self._lock = threading.RLock()
         self._seq = 0
@@ -941,7 +956,7 @@ class BookingEngine:
                 # Due now: ahead of walk-ins, behind those who came on time.
                 action = CheckInAction.LATE_QUEUED
                 appointment_at = self._dt(now)
-        queues: TicketQueues = self._fd.queues
+        queues = self._queues()
         ticket = queues.issue(
             queue_id,
             service_id=service.id,
