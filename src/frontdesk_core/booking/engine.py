@@ -21,16 +21,28 @@ from __future__ import annotations
 
 import logging
 import secrets
-import threading
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
-from zoneinfo import ZoneInfo
 
-from frontdesk_core.booking import checkpoint
 from frontdesk_core.booking.checkpoint import Entry
+from frontdesk_core.booking.events import (
+    ABSENCE,
+    ABSENCE_WITHDRAWN,
+    CANCELLED,
+    CHECKED_IN,
+    CREATED,
+    DONE,
+    KINDS,
+    NO_SHOW,
+    REASSIGNED,
+    REMINDED,
+    RESCHEDULED,
+    iso,
+)
+from frontdesk_core.booking.journal import Journal
 from frontdesk_core.booking.model import ServiceBooking
 from frontdesk_core.booking.phone import normalise_phone
 from frontdesk_core.booking.records import (
@@ -41,6 +53,13 @@ from frontdesk_core.booking.records import (
     BookingState,
     Contact,
 )
+from frontdesk_core.booking.rules import (
+    aware_epoch,
+    bookable_service,
+    check_channel,
+    must_be_booked,
+    normalise_code,
+)
 from frontdesk_core.booking.slots import Occupancy, Slot, SlotPlanner, epoch
 from frontdesk_core.clock import Clock
 from frontdesk_core.config.models import Centre, Config, Service
@@ -48,36 +67,13 @@ from frontdesk_core.config.suggest import unknown
 from frontdesk_core.config.types import format_duration, text_in
 from frontdesk_core.errors import CapacityError, CommandError, InvalidStateError, NotFoundError
 from frontdesk_core.queues.tickets import Ticket
-from frontdesk_core.store.base import Event, EventStore, NewEvent, Transaction
+from frontdesk_core.store.base import Event, EventStore, NewEvent
 
 if TYPE_CHECKING:
     from frontdesk_core.plugins import Hooks
 
 log = logging.getLogger("frontdesk.booking")
 
-CREATED = "booking.created"
-RESCHEDULED = "booking.rescheduled"
-CANCELLED = "booking.cancelled"
-CHECKED_IN = "booking.checked_in"
-NO_SHOW = "booking.no_show"
-DONE = "booking.done"
-REMINDED = "booking.reminded"
-REASSIGNED = "booking.reassigned"
-ABSENCE = "booking.absence"
-ABSENCE_WITHDRAWN = "booking.absence_withdrawn"
-KINDS = (
-    CREATED,
-    RESCHEDULED,
-    CANCELLED,
-    CHECKED_IN,
-    NO_SHOW,
-    DONE,
-    REMINDED,
-    REASSIGNED,
-    ABSENCE,
-    ABSENCE_WITHDRAWN,
-)
-"""The event kinds the booking engine writes and reads."""
 CHECKPOINT_EVERY = 2000
 """Housekeeping writes a new checkpoint once this many booking events have come since."""
 ABSENCE_CANCEL_REASON = "staff_absence"
@@ -176,11 +172,6 @@ def personal_ref(booking_id: str) -> str:
     return f"booking:{booking_id}"
 
 
-def normalise_code(code: str) -> str:
-    """A booking code as typed (``"ab3-k7q"``) in its stored form (``"AB3K7Q"``)."""
-    return "".join(ch for ch in code.upper() if ch.isalnum())
-
-
 class BookingEngine:
     """Bookings of one installation, on top of the event store (``fd.booking``).
 
@@ -203,146 +194,11 @@ class BookingEngine:
         self.clock = clock
         self.hooks = hooks
         self._queues = queues
-        self.tz = ZoneInfo(config.site.timezone)
+        self._journal = Journal(store, clock, config.site.timezone)
+        self._ledger = self._journal.ledger
+        self._lock = self._journal.lock
+        self.tz = self._journal.tz
         self.planner = SlotPlanner(self.config, self.tz)
-        self._lock = threading.RLock()
-        self._seq = 0
-        self._entries: dict[str, Entry] = {}
-        # Indexes that keep every decision independent of how many bookings the log holds.
-        self._open: dict[str, Entry] = {}
-        """Bookings still in state ``booked``."""
-        self._by_day: dict[date, set[str]] = {}
-        """Booking ids by the local date of their appointment."""
-        self._codes: dict[str, str] = {}
-        self._occupancy: dict[str, Occupancy] = {}
-        self._absences: dict[str, Absence] = {}
-        self._checkpoint_seq = 0
-        self._restore()
-
-    # -- the log ------------------------------------------------------------------------
-
-    def _catch_up(self, source: Transaction | None = None) -> None:
-        """Apply the booking events appended since the last look (by anyone)."""
-        reader: Transaction = source if source is not None else self.store
-        self._absorb(reader.read(after=self._seq, kinds=KINDS))
-
-    def _absorb(self, events: Iterable[Event]) -> None:
-        for event in events:
-            if event.seq <= self._seq:
-                continue
-            self._apply(event)
-            self._seq = event.seq
-
-    def _apply(self, event: Event) -> None:
-        data = event.data
-        if event.kind == ABSENCE:
-            self._hold_absence(
-                Absence(
-                    id=event.key,
-                    counter_id=str(data["counter_id"]),
-                    centre_id=event.centre_id,
-                    start=self._dt(_ts(data["start"])),
-                    end=self._dt(_ts(data["end"])),
-                    reason=AbsenceReason(data.get("reason", "other")),
-                )
-            )
-            return
-        if event.kind == ABSENCE_WITHDRAWN:
-            gone = self._absences.pop(event.key, None)
-            if gone is not None and gone.counter_id in self._occupancy:
-                self._occupancy[gone.counter_id].remove_absence(gone.id)
-            return
-        if event.kind == CREATED:
-            start, end = _ts(data["start"]), _ts(data["end"])
-            booking = Booking(
-                id=event.key,
-                code=str(data["code"]),
-                service_id=str(data["service_id"]),
-                centre_id=event.centre_id,
-                start=self._dt(start),
-                end=self._dt(end),
-                channel=str(data["channel"]),
-                state=BookingState.BOOKED,
-                created_at=event.at.astimezone(self.tz),
-                language=str(data.get("language", "da")),
-                counter_id=data.get("counter_id"),
-            )
-            window = (_ts(data["busy_from"]), _ts(data["busy_until"]))
-            self._hold(Entry(booking, start, end, window, epoch(event.at)))
-            return
-        entry = self._entries.get(event.key)
-        if entry is None:
-            return  # an event about a booking this log never created: nothing to update
-        if event.kind == RESCHEDULED:
-            self._release(event.key)
-            self._by_day.get(entry.booking.start.date(), set()).discard(event.key)
-            entry.start, entry.end = _ts(data["start"]), _ts(data["end"])
-            entry.window = (_ts(data["busy_from"]), _ts(data["busy_until"]))
-            entry.changed = epoch(event.at)
-            entry.booking = replace(
-                entry.booking,
-                start=self._dt(entry.start),
-                end=self._dt(entry.end),
-                counter_id=data.get("counter_id"),
-            )
-            self._by_day.setdefault(entry.booking.start.date(), set()).add(event.key)
-            self._occupy(event.key)
-        elif event.kind == REASSIGNED:
-            self._release(event.key)
-            entry.booking = replace(entry.booking, counter_id=data.get("counter_id"))
-            self._occupy(event.key)
-        elif event.kind == CANCELLED:
-            self._release(event.key)
-            entry.booking = replace(entry.booking, state=BookingState.CANCELLED)
-        elif event.kind == CHECKED_IN:
-            entry.ticket_id = data.get("ticket_id")
-            entry.booking = replace(entry.booking, state=BookingState.CHECKED_IN)
-        elif event.kind == NO_SHOW:
-            entry.booking = replace(entry.booking, state=BookingState.NO_SHOW)
-        elif event.kind == DONE:
-            entry.booking = replace(entry.booking, state=BookingState.DONE)
-        elif event.kind == REMINDED:
-            entry.reminded.add((int(data["before"]), _ts(data["start"])))
-        if entry.booking.state is not BookingState.BOOKED:
-            self._open.pop(event.key, None)
-
-    def _hold(self, entry: Entry) -> None:
-        """Keep ``entry`` and index it (a new booking, or one from the checkpoint)."""
-        booking = entry.booking
-        self._entries[booking.id] = entry
-        if booking.state is BookingState.BOOKED:
-            self._open[booking.id] = entry
-        self._by_day.setdefault(booking.start.date(), set()).add(booking.id)
-        self._codes[booking.code] = booking.id
-        if booking.state is not BookingState.CANCELLED:
-            self._occupy(booking.id)
-
-    def _hold_absence(self, absence: Absence) -> None:
-        self._absences[absence.id] = absence
-        occupancy = self._occupancy.setdefault(absence.counter_id, Occupancy())
-        occupancy.add_absence(epoch(absence.start), epoch(absence.end), absence.id)
-
-    # -- the checkpoint -----------------------------------------------------------------
-
-    def _restore(self) -> None:
-        """Start from the store's checkpoint, if there is one this engine can use."""
-        kept = self.store.get_checkpoint(checkpoint.NAME)
-        if kept is None:
-            return
-        seq, data = kept
-        try:
-            if seq > self.store.last_seq():
-                raise ValueError("the checkpoint claims events the log does not hold")
-            entries, absences = checkpoint.load(data, self.tz, self.config.site.timezone)
-        except ValueError as exc:
-            log.warning("booking checkpoint ignored", extra={"reason": str(exc)})
-            return
-        for entry in entries:
-            self._hold(entry)
-        for absence in absences:
-            self._hold_absence(absence)
-        self._seq = self._checkpoint_seq = seq
-        log.info("booking checkpoint loaded", extra={"seq": seq, "bookings": len(entries)})
 
     def checkpoint(self) -> int:
         """Forget bookings ended longer ago than the retention period, and keep the rest
@@ -352,89 +208,18 @@ class BookingEngine:
         A booking past retention is no longer found by its code; the statistics
         keep counting it from the log.
         """
-        with self._lock:
-            self._catch_up()
-            self._forget_ended()
-            data = checkpoint.dump(
-                list(self._entries.values()),
-                list(self._absences.values()),
-                self.config.site.timezone,
-            )
-            seq = self._seq
-        self.store.put_checkpoint(checkpoint.NAME, seq, data)
-        self._checkpoint_seq = seq
-        log.info("booking checkpoint written", extra={"seq": seq, "bookings": len(data["entries"])})
-        return len(data["entries"])
-
-    def _forget_ended(self) -> None:
-        """Drop bookings and absences that ended before the retention period."""
-        limit = self._now() - int(self.config.site.booking.retention.total_seconds())
-        old = [e.booking.id for e in self._entries.values() if e.end < limit]
-        gone_absences = [a.id for a in self._absences.values() if epoch(a.end) < limit]
-        if not old and not gone_absences:
-            return
-        forgotten = set(old) | set(gone_absences)
-        for booking_id in old:
-            entry = self._entries.pop(booking_id)
-            self._open.pop(booking_id, None)
-            self._codes.pop(entry.booking.code, None)
-            day = self._by_day.get(entry.booking.start.date())
-            if day is not None:
-                day.discard(booking_id)
-                if not day:
-                    del self._by_day[entry.booking.start.date()]
-        for absence_id in gone_absences:
-            del self._absences[absence_id]
-        for occupancy in self._occupancy.values():
-            occupancy.windows = [w for w in occupancy.windows if w[2] not in forgotten]
-            occupancy.absences = [a for a in occupancy.absences if a[2] not in forgotten]
-
-    def _occupy(self, booking_id: str) -> None:
-        entry = self._entries[booking_id]
-        counter_id = entry.booking.counter_id
-        if counter_id is not None:
-            occupancy = self._occupancy.setdefault(counter_id, Occupancy())
-            occupancy.add(entry.window[0], entry.window[1], booking_id)
-
-    def _release(self, booking_id: str) -> None:
-        counter_id = self._entries[booking_id].booking.counter_id
-        if counter_id is not None and counter_id in self._occupancy:
-            self._occupancy[counter_id].remove(booking_id)
+        return self._journal.checkpoint(self.config.site.booking.retention)
 
     def _dt(self, ts: int) -> datetime:
-        return datetime.fromtimestamp(ts, self.tz)
+        return self._journal.dt(ts)
 
     def _now(self) -> int:
-        return epoch(self.clock.now())
+        return self._journal.now()
 
     def _event(self, kind: str, entry: Entry, **data: object) -> NewEvent:
-        return NewEvent(kind, entry.booking.id, self.clock.now(), entry.booking.centre_id, data)
+        return self._journal.event(kind, entry, **data)
 
     # -- looking up -----------------------------------------------------------------------
-
-    def _service(self, service_id: str) -> tuple[Service, ServiceBooking, Centre]:
-        try:
-            service = self.planner.service(service_id)
-        except KeyError:
-            names = [s.id for s in self.config.services]
-            raise NotFoundError(unknown("service", service_id, names)) from None
-        if service.booking is None:
-            raise CommandError(f"service '{service_id}' cannot be booked")
-        return service, service.booking, self.planner.centre_of(service)
-
-    def _channel(self, service: Service, rules: ServiceBooking, channel: str) -> None:
-        if channel not in rules.channels:
-            allowed = " or ".join(f"'{c}'" for c in rules.channels)
-            raise CommandError(
-                f"service '{service.id}' cannot be booked for channel '{channel}'; "
-                f"it can be booked {allowed}"
-            )
-
-    def _entry(self, code: str) -> Entry:
-        booking_id = self._codes.get(normalise_code(code))
-        if booking_id is None:
-            raise NotFoundError("no booking has that code; check the code in your confirmation")
-        return self._entries[booking_id]
 
     def _phone_of(self, booking_id: str) -> str | None:
         data = self.store.get_personal(personal_ref(booking_id))
@@ -447,8 +232,8 @@ class BookingEngine:
     def booking(self, booking_id: str) -> Booking:
         """The booking with this id (the key its events carry)."""
         with self._lock:
-            self._catch_up()
-            entry = self._entries.get(booking_id)
+            self._journal.catch_up()
+            entry = self._ledger.entries.get(booking_id)
         if entry is None:
             raise NotFoundError(f"unknown booking '{booking_id}'")
         return entry.booking
@@ -456,17 +241,16 @@ class BookingEngine:
     def find(self, code: str) -> Booking:
         """The booking with this code (spaces, dashes and case ignored)."""
         with self._lock:
-            self._catch_up()
-            return self._entry(code).booking
-
-    def _on_day(self, day: date) -> list[Entry]:
-        return [self._entries[i] for i in self._by_day.get(day, ())]
+            self._journal.catch_up()
+            return self._ledger.entry(code).booking
 
     def bookings_on(self, day: date, *, centre_id: str | None = None) -> list[Booking]:
         """Every booking whose appointment is on ``day`` (any state), by start time."""
         with self._lock:
-            self._catch_up()
-            found = [e for e in self._on_day(day) if centre_id in (None, e.booking.centre_id)]
+            self._journal.catch_up()
+            found = [
+                e for e in self._ledger.on_day(day) if centre_id in (None, e.booking.centre_id)
+            ]
         return [e.booking for e in sorted(found, key=lambda e: (e.start, e.booking.code))]
 
     # -- free slots -----------------------------------------------------------------------
@@ -476,16 +260,16 @@ class BookingEngine:
     ) -> list[Slot]:
         """The free slots of a service from ``start`` to ``end`` (both days included),
         within the minimum notice and the booking horizon."""
-        service, rules, _ = self._service(service_id)
-        self._channel(service, rules, channel)
+        service, rules, _ = bookable_service(self.planner, service_id)
+        check_channel(service, rules, channel)
         with self._lock:
-            self._catch_up()
+            self._journal.catch_up()
             now = self._now()
             return self.planner.slots(
                 service,
                 start,
                 end,
-                self._occupancy,
+                self._ledger.occupancy,
                 channel=channel,
                 earliest=now + int(rules.min_notice.total_seconds()),
                 latest=now + int(rules.horizon.total_seconds()),
@@ -494,13 +278,13 @@ class BookingEngine:
     def schedule(self, service_id: str, start: date, end: date) -> list[Slot]:
         """Every start time of a service from ``start`` to ``end`` (both included), full
         ones too (``free == 0``), ignoring notice and horizon: the plan as configured."""
-        service, rules, _ = self._service(service_id)
+        service, rules, _ = bookable_service(self.planner, service_id)
         out: list[Slot] = []
         with self._lock:
-            self._catch_up()
+            self._journal.catch_up()
             day = start
             while day <= end:
-                for c in self.planner.candidates(service, day, self._occupancy):
+                for c in self.planner.candidates(service, day, self._ledger.occupancy):
                     out.append(
                         Slot(
                             service.id,
@@ -526,7 +310,9 @@ class BookingEngine:
         """The counter that takes a booking of ``service`` at ``start``, or why none can."""
         when = self._dt(start).strftime("%d-%m-%Y %H:%M")
         day = self._dt(start).date()
-        for candidate in self.planner.candidates(service, day, self._occupancy, ignore=ignore):
+        for candidate in self.planner.candidates(
+            service, day, self._ledger.occupancy, ignore=ignore
+        ):
             if candidate.start > start:
                 break
             if candidate.start < start:
@@ -557,7 +343,7 @@ class BookingEngine:
             return
         day = self._dt(start).date()
         held = 0
-        for entry in self._on_day(day):
+        for entry in self._ledger.on_day(day):
             booking = entry.booking
             if (
                 booking.id == ignore
@@ -589,14 +375,14 @@ class BookingEngine:
         ``contact`` is kept (normalised) only until the end of the appointment plus
         the retention period. A phone meeting needs a phone number.
         """
-        service, rules, centre = self._service(service_id)
-        self._channel(service, rules, channel)
+        service, rules, centre = bookable_service(self.planner, service_id)
+        check_channel(service, rules, channel)
         if language not in self.config.site.languages:
             raise CommandError(
                 f"'{language}' is not one of the site's languages "
                 f"({', '.join(self.config.site.languages)})"
             )
-        start_ts = _aware_epoch(start)
+        start_ts = aware_epoch(start)
         phone = normalise_phone(contact.phone) if contact.phone else None
         if channel == "phone" and phone is None:
             raise CommandError("a phone meeting needs a phone number to call")
@@ -610,7 +396,7 @@ class BookingEngine:
         try:
             with self._lock:
                 with self.store.transaction() as tx:
-                    self._catch_up(tx)
+                    self._journal.catch_up(tx)
                     counter_id = self._place(service, rules, start_ts, self._now(), None)
                     self._per_citizen(
                         service, rules.per_citizen_per_day, start_ts, phone, booking_id
@@ -619,18 +405,18 @@ class BookingEngine:
                     data = {
                         "code": self._new_code(),
                         "service_id": service.id,
-                        "start": _iso(self._dt(start_ts)),
-                        "end": _iso(self._dt(end_ts)),
-                        "busy_from": _iso(self._dt(window[0])),
-                        "busy_until": _iso(self._dt(window[1])),
+                        "start": iso(self._dt(start_ts)),
+                        "end": iso(self._dt(end_ts)),
+                        "busy_from": iso(self._dt(window[0])),
+                        "busy_until": iso(self._dt(window[1])),
                         "channel": channel,
                         "language": language,
                         "counter_id": counter_id,
                     }
                     event = NewEvent(CREATED, booking_id, self.clock.now(), centre.id, data)
                     appended = tx.append([event])
-                self._absorb(appended)
-                booking = self._entries[booking_id].booking
+                self._journal.absorb(appended)
+                booking = self._ledger.entries[booking_id].booking
         except BaseException:
             if personal:
                 self.store.delete_personal(personal_ref(booking_id))
@@ -642,7 +428,7 @@ class BookingEngine:
     def _new_code(self) -> str:
         while True:
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-            if code not in self._codes:
+            if not self._ledger.has_code(code):
                 return code
 
     def _expiry(self, end_ts: int) -> datetime:
@@ -651,18 +437,18 @@ class BookingEngine:
     def reschedule(self, code: str, start: datetime) -> Booking:
         """Move a booking to another free ``start`` of the same service; its old time is
         freed at once."""
-        start_ts = _aware_epoch(start)
+        start_ts = aware_epoch(start)
         with self._lock:
             with self.store.transaction() as tx:
-                self._catch_up(tx)
-                entry = self._entry(code)
+                self._journal.catch_up(tx)
+                entry = self._ledger.entry(code)
                 now = self._now()
-                self._must_be_booked(entry)
+                must_be_booked(entry)
                 if entry.start <= now:
                     raise InvalidStateError("the appointment has already begun; it cannot be moved")
                 booking_id = entry.booking.id
                 previous_start = entry.booking.start
-                service, rules, _ = self._service(entry.booking.service_id)
+                service, rules, _ = bookable_service(self.planner, entry.booking.service_id)
                 counter_id = self._place(service, rules, start_ts, now, booking_id)
                 phone = self._phone_of(booking_id)
                 self._per_citizen(service, rules.per_citizen_per_day, start_ts, phone, booking_id)
@@ -673,15 +459,15 @@ class BookingEngine:
                         self._event(
                             RESCHEDULED,
                             entry,
-                            start=_iso(self._dt(start_ts)),
-                            end=_iso(self._dt(end_ts)),
-                            busy_from=_iso(self._dt(window[0])),
-                            busy_until=_iso(self._dt(window[1])),
+                            start=iso(self._dt(start_ts)),
+                            end=iso(self._dt(end_ts)),
+                            busy_from=iso(self._dt(window[0])),
+                            busy_until=iso(self._dt(window[1])),
                             counter_id=counter_id,
                         )
                     ]
                 )
-            self._absorb(appended)
+            self._journal.absorb(appended)
             booking = entry.booking
         personal = self.store.get_personal(personal_ref(booking.id))
         if personal:
@@ -694,11 +480,11 @@ class BookingEngine:
         ``booking_cancelled`` and then forgotten."""
         with self._lock:
             with self.store.transaction() as tx:
-                self._catch_up(tx)
-                entry = self._entry(code)
-                self._must_be_booked(entry)
+                self._journal.catch_up(tx)
+                entry = self._ledger.entry(code)
+                must_be_booked(entry)
                 appended = tx.append([self._event(CANCELLED, entry, reason=reason)])
-            self._absorb(appended)
+            self._journal.absorb(appended)
             booking = entry.booking
         log.info("booking cancelled", extra={"booking": booking.id, "reason": reason})
         self._tell_cancelled(booking, reason)
@@ -744,7 +530,7 @@ class BookingEngine:
         absence_id = "ab-" + secrets.token_hex(6)
         with self._lock:
             with self.store.transaction() as tx:
-                self._catch_up(tx)
+                self._journal.catch_up(tx)
                 if end_ts <= self._now():
                     raise CommandError("that absence is over already")
                 events = [
@@ -755,8 +541,8 @@ class BookingEngine:
                         centre.id,
                         {
                             "counter_id": counter_id,
-                            "start": _iso(self._dt(start_ts)),
-                            "end": _iso(self._dt(end_ts)),
+                            "start": iso(self._dt(start_ts)),
+                            "end": iso(self._dt(end_ts)),
                             "reason": why.value,
                         },
                     )
@@ -780,8 +566,8 @@ class BookingEngine:
                         for entry in unplaced
                     ]
                 appended = tx.append(events)
-            self._absorb(appended)
-            absence = self._absences[absence_id]
+            self._journal.absorb(appended)
+            absence = self._ledger.absences[absence_id]
             moved = tuple(entry.booking for entry, _ in moves)
             left = tuple(entry.booking for entry in unplaced)
         log.info(
@@ -817,7 +603,7 @@ class BookingEngine:
         affected = sorted(
             (
                 e
-                for e in self._open.values()
+                for e in self._ledger.open.values()
                 if e.booking.counter_id == counter_id and e.window[0] < end and start < e.window[1]
             ),
             key=lambda e: (e.start, e.booking.code),
@@ -826,7 +612,7 @@ class BookingEngine:
             return [], []
         # Only the counters that change are copied; the absent one can take nothing, so
         # the bookings leaving it need not be taken off its copy.
-        trial = dict(self._occupancy)
+        trial = dict(self._ledger.occupancy)
         away = trial[counter_id] = trial.get(counter_id, Occupancy()).copy()
         away.add_absence(start, end, absence_id)
         copied = {counter_id}
@@ -862,8 +648,8 @@ class BookingEngine:
         bookings again. Bookings moved away stay where they went."""
         with self._lock:
             with self.store.transaction() as tx:
-                self._catch_up(tx)
-                absence = self._absences.get(absence_id)
+                self._journal.catch_up(tx)
+                absence = self._ledger.absences.get(absence_id)
                 if absence is None:
                     raise NotFoundError(f"no absence '{absence_id}' is recorded")
                 appended = tx.append(
@@ -873,32 +659,20 @@ class BookingEngine:
                         )
                     ]
                 )
-            self._absorb(appended)
+            self._journal.absorb(appended)
         log.info("absence withdrawn", extra={"counter": absence.counter_id})
         return absence
 
     def absences(self, *, counter_id: str | None = None, day: date | None = None) -> list[Absence]:
         """Recorded absences (of one counter, or touching one local day), by start."""
         with self._lock:
-            self._catch_up()
-            found = list(self._absences.values())
+            self._journal.catch_up()
+            found = list(self._ledger.absences.values())
         if counter_id is not None:
             found = [a for a in found if a.counter_id == counter_id]
         if day is not None:
             found = [a for a in found if a.start.date() <= day <= a.end.date()]
         return sorted(found, key=lambda a: (a.start, a.counter_id))
-
-    def _must_be_booked(self, entry: Entry) -> None:
-        state = entry.booking.state
-        if state is BookingState.BOOKED:
-            return
-        messages = {
-            BookingState.CANCELLED: "the booking is cancelled",
-            BookingState.CHECKED_IN: "the booking is already checked in",
-            BookingState.NO_SHOW: "the booking was not met (no-show)",
-            BookingState.DONE: "the appointment has taken place",
-        }
-        raise InvalidStateError(messages[state])
 
     # -- check-in -------------------------------------------------------------------------
 
@@ -916,9 +690,9 @@ class BookingEngine:
         if (code is None) == (phone is None):
             raise CommandError("check in with either a booking code or a phone number")
         with self._lock:
-            self._catch_up()
+            self._journal.catch_up()
             if code is not None:
-                entry = self._entry(code)
+                entry = self._ledger.entry(code)
             else:
                 entry = self._today_by_phone(normalise_phone(phone or ""))
             booking = entry.booking
@@ -927,9 +701,9 @@ class BookingEngine:
                     "this is a phone meeting: the employee calls you at the time, "
                     "no check-in is needed"
                 )
-            self._must_be_booked(entry)
+            must_be_booked(entry)
         centre = self.config.centre(booking.centre_id)
-        service, _, _ = self._service(booking.service_id)
+        service, _, _ = bookable_service(self.planner, booking.service_id)
         rules = centre.booking
         now = self._now()
         if now < entry.start - rules.check_in_early.total_seconds():
@@ -966,7 +740,7 @@ class BookingEngine:
         )
         with self._lock:
             with self.store.transaction() as tx:
-                self._catch_up(tx)
+                self._journal.catch_up(tx)
                 appended: list[Event] = []
                 # Someone may have checked the same booking in at another kiosk meanwhile.
                 if entry.booking.state is BookingState.BOOKED:
@@ -981,8 +755,8 @@ class BookingEngine:
                     appended = tx.append([event])
             if not appended:
                 queues.cancel(ticket.id)
-                self._must_be_booked(entry)
-            self._absorb(appended)
+                must_be_booked(entry)
+            self._journal.absorb(appended)
             booking = entry.booking
         log.info("booking checked in", extra={"booking": booking.id, "action": str(action)})
         self.hooks.citizen_checked_in(booking, ticket)
@@ -995,7 +769,7 @@ class BookingEngine:
         today = self._dt(now).date()
         matches = [
             e
-            for e in self._on_day(today)
+            for e in self._ledger.on_day(today)
             if e.booking.state is BookingState.BOOKED
             and e.booking.channel == "in_person"
             and self._phone_of(e.booking.id) == phone
@@ -1029,10 +803,10 @@ class BookingEngine:
         appointment plus the late check-in window; returns how many."""
         with self._lock:
             with self.store.transaction() as tx:
-                self._catch_up(tx)
+                self._journal.catch_up(tx)
                 now = self._now()
                 events = []
-                for entry in self._open.values():
+                for entry in self._ledger.open.values():
                     booking = entry.booking
                     if booking.channel != "in_person":
                         continue
@@ -1040,7 +814,7 @@ class BookingEngine:
                     if now >= entry.end + late.total_seconds():
                         events.append(self._event(NO_SHOW, entry))
                 appended = tx.append(events) if events else []
-            self._absorb(appended)
+            self._journal.absorb(appended)
         return len(appended)
 
     def phone_meetings_due(
@@ -1048,13 +822,13 @@ class BookingEngine:
     ) -> list[PhoneMeeting]:
         """Phone meetings whose time has come and that are not finished, for the dashboard
         of the employee who calls (with the number, from the personal data)."""
-        at = _aware_epoch(now) if now is not None else self._now()
+        at = aware_epoch(now) if now is not None else self._now()
         with self._lock:
-            self._catch_up()
+            self._journal.catch_up()
             due = sorted(
                 (
                     e
-                    for e in self._open.values()
+                    for e in self._ledger.open.values()
                     if e.booking.channel == "phone"
                     and e.start <= at < e.end + self._late(e).total_seconds()
                     and counter_id in (None, e.booking.counter_id)
@@ -1088,13 +862,13 @@ class BookingEngine:
         """The employee finished a phone meeting: done, or a no-show if nobody answered."""
         with self._lock:
             with self.store.transaction() as tx:
-                self._catch_up(tx)
-                entry = self._entry(code)
+                self._journal.catch_up(tx)
+                entry = self._ledger.entry(code)
                 if entry.booking.channel != "phone":
                     raise InvalidStateError("the booking is not a phone meeting")
-                self._must_be_booked(entry)
+                must_be_booked(entry)
                 appended = tx.append([self._event(DONE if reached else NO_SHOW, entry)])
-            self._absorb(appended)
+            self._journal.absorb(appended)
             return entry.booking
 
     # -- reminders ------------------------------------------------------------------------------
@@ -1105,9 +879,9 @@ class BookingEngine:
         A reminder whose time had already passed when the booking was made (or
         moved) is never due: a booking made an hour ahead gets no "24 h" reminder.
         """
-        limit = _aware_epoch(until)
+        limit = aware_epoch(until)
         with self._lock:
-            self._catch_up()
+            self._journal.catch_up()
             return [self._reminder(e, before) for e, before in self._due(limit, self._now())]
 
     def _due(self, limit: int, now: int) -> list[tuple[Entry, int]]:
@@ -1115,7 +889,7 @@ class BookingEngine:
             {int(o.total_seconds()) for o in self.config.site.booking.reminders}, reverse=True
         )
         due = []
-        for entry in self._open.values():
+        for entry in self._ledger.open.values():
             if entry.start <= now:
                 continue
             for before in offsets:
@@ -1137,13 +911,13 @@ class BookingEngine:
         (recorded as ``booking.reminded``, also across processes); returns how many."""
         with self._lock:
             with self.store.transaction() as tx:
-                self._catch_up(tx)
+                self._journal.catch_up(tx)
                 now = self._now()
                 due = self._due(now, now)
                 appended = (
                     tx.append(
                         [
-                            self._event(REMINDED, e, before=before, start=_iso(self._dt(e.start)))
+                            self._event(REMINDED, e, before=before, start=iso(self._dt(e.start)))
                             for e, before in due
                         ]
                     )
@@ -1151,7 +925,7 @@ class BookingEngine:
                     else []
                 )
             reminders = [self._reminder(e, before) for e, before in due]
-            self._absorb(appended)
+            self._journal.absorb(appended)
         for reminder in reminders:
             contact = self._contact(reminder.booking.id)
             self.hooks.booking_reminder_due(reminder.booking, contact, reminder.before)
@@ -1172,10 +946,10 @@ class BookingEngine:
         except CommandError:
             return None
         with self._lock:
-            self._catch_up()
+            self._journal.catch_up()
             now = self._now()
             upcoming = sorted(
-                (e for e in self._open.values() if e.start > now),
+                (e for e in self._ledger.open.values() if e.start > now),
                 key=lambda e: e.start,
             )
             if len(words) > 1:
@@ -1197,7 +971,7 @@ class BookingEngine:
             no_shows=self.mark_no_shows(),
             purged=self.purge(),
         )
-        if self._seq - self._checkpoint_seq >= CHECKPOINT_EVERY:
+        if self._journal.since_checkpoint >= CHECKPOINT_EVERY:
             self.checkpoint()
         return done
 
@@ -1209,15 +983,29 @@ class BookingEngine:
         return self.store.purge_personal(self.clock.now())
 
 
-def _ts(value: object) -> int:
-    return epoch(datetime.fromisoformat(str(value)))
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat()
-
-
-def _aware_epoch(moment: datetime) -> int:
-    if moment.tzinfo is None:
-        raise CommandError("give the time with a timezone (an aware datetime)")
-    return epoch(moment)
+__all__ = [
+    "ABSENCE",
+    "ABSENCE_CANCEL_REASON",
+    "ABSENCE_WITHDRAWN",
+    "CANCELLED",
+    "CHECKED_IN",
+    "CHECKPOINT_EVERY",
+    "CODE_ALPHABET",
+    "CODE_LENGTH",
+    "CREATED",
+    "DONE",
+    "KINDS",
+    "NO_SHOW",
+    "REASSIGNED",
+    "REMINDED",
+    "RESCHEDULED",
+    "BookingEngine",
+    "CheckInAction",
+    "CheckInResult",
+    "Housekeeping",
+    "PhoneMeeting",
+    "Reminder",
+    "TicketQueues",
+    "normalise_code",
+    "personal_ref",
+]
