@@ -106,7 +106,11 @@ class Frontdesk:
         if "booking" not in self._engines:
             from frontdesk_core.booking.engine import BookingEngine
 
-            self._engines["booking"] = BookingEngine(self)
+            # The queue engine is handed over when check-in first needs it, so that
+            # booking alone never builds it.
+            self._engines["booking"] = BookingEngine(
+                self.config, self.store, self.clock, self.hooks, queues=lambda: self.queues
+            )
         engine: BookingEngine = self._engines["booking"]
         return engine
 

@@ -17,7 +17,7 @@ are still untaken.
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
@@ -253,7 +253,7 @@ class SlotPlanner:
         self,
         service: Service,
         day: date,
-        occupancy: dict[str, Occupancy],
+        occupancy: Mapping[str, Occupancy],
         *,
         ignore: str | None = None,
     ) -> Iterator[Candidate]:
@@ -297,7 +297,7 @@ class SlotPlanner:
         service: Service,
         first: date,
         last: date,
-        occupancy: dict[str, Occupancy],
+        occupancy: Mapping[str, Occupancy],
         *,
         channel: str,
         earliest: int | None = None,
