@@ -9,13 +9,14 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from frontdesk_core.booking.checkpoint import Entry
-from frontdesk_core.booking.events import ABSENCE, ABSENCE_WITHDRAWN, CANCELLED, REASSIGNED, iso
+from frontdesk_core.booking.events import ABSENCE, ABSENCE_WITHDRAWN
 from frontdesk_core.booking.journal import Journal
 from frontdesk_core.booking.records import Absence, AbsenceReason, AbsenceResult, Booking
 from frontdesk_core.booking.slots import Occupancy, SlotPlanner, epoch
 from frontdesk_core.config.models import Centre, Config
 from frontdesk_core.config.suggest import unknown
 from frontdesk_core.errors import CommandError, NotFoundError
+from frontdesk_core.events import booking as E
 from frontdesk_core.store.base import NewEvent
 
 log = logging.getLogger("frontdesk.booking")
@@ -78,28 +79,27 @@ class Absences:
                         absence_id,
                         journal.clock.now(),
                         centre.id,
-                        {
-                            "counter_id": counter_id,
-                            "start": iso(journal.dt(start_ts)),
-                            "end": iso(journal.dt(end_ts)),
-                            "reason": why.value,
-                        },
+                        E.AbsenceRecorded(
+                            counter_id=counter_id,
+                            start=journal.dt(start_ts),
+                            end=journal.dt(end_ts),
+                            reason=why.value,
+                        ),
                     )
                 ]
                 moves, unplaced = self._replace(counter_id, start_ts, end_ts, absence_id)
                 for entry, target in moves:
                     events.append(
                         journal.event(
-                            REASSIGNED,
                             entry,
-                            counter_id=target,
-                            from_counter=counter_id,
-                            reason="absence",
+                            E.BookingReassigned(
+                                counter_id=target, from_counter=counter_id, reason="absence"
+                            ),
                         )
                     )
                 if cancel_unplaced:
                     events += [
-                        journal.event(CANCELLED, entry, reason=ABSENCE_CANCEL_REASON)
+                        journal.event(entry, E.BookingCancelled(ABSENCE_CANCEL_REASON))
                         for entry in unplaced
                     ]
                 appended = tx.append(events)
@@ -138,7 +138,7 @@ class Absences:
                             absence_id,
                             journal.clock.now(),
                             absence.centre_id,
-                            {},
+                            E.AbsenceWithdrawn(),
                         )
                     ]
                 )

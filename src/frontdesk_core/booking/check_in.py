@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Protocol
 
 from frontdesk_core.booking.checkpoint import Entry
 from frontdesk_core.booking.commands import Cancel
-from frontdesk_core.booking.events import CHECKED_IN
 from frontdesk_core.booking.journal import Journal
 from frontdesk_core.booking.personal import PersonalData
 from frontdesk_core.booking.phone import normalise_phone
@@ -21,6 +20,7 @@ from frontdesk_core.booking.slots import SlotPlanner
 from frontdesk_core.config.models import Config
 from frontdesk_core.config.types import text_in
 from frontdesk_core.errors import CommandError, InvalidStateError, NotFoundError
+from frontdesk_core.events import booking as E
 from frontdesk_core.queues.tickets import Ticket
 from frontdesk_core.store.base import Event
 
@@ -168,14 +168,13 @@ class CheckIn:
                 appended: list[Event] = []
                 # Someone may have checked the same booking in at another kiosk meanwhile.
                 if entry.booking.state is BookingState.BOOKED:
-                    event = journal.event(
-                        CHECKED_IN,
-                        entry,
+                    checked_in = E.BookingCheckedIn(
                         ticket_id=ticket.id,
                         queue_id=queue_id,
                         action=str(action),
                         late_seconds=max(0, now - entry.start),
                     )
+                    event = journal.event(entry, checked_in)
                     appended = tx.append([event])
             if not appended:
                 queues.cancel(ticket.id)

@@ -11,7 +11,7 @@ import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from frontdesk_core.booking.events import CANCELLED, CREATED, RESCHEDULED, iso
+from frontdesk_core.booking.events import CREATED
 from frontdesk_core.booking.journal import Journal
 from frontdesk_core.booking.model import ServiceBooking
 from frontdesk_core.booking.personal import PersonalData
@@ -27,6 +27,7 @@ from frontdesk_core.booking.slots import SlotPlanner
 from frontdesk_core.config.models import Config, Service
 from frontdesk_core.config.types import format_duration
 from frontdesk_core.errors import CapacityError, CommandError, InvalidStateError
+from frontdesk_core.events import booking as E
 from frontdesk_core.store.base import NewEvent
 
 if TYPE_CHECKING:
@@ -104,18 +105,19 @@ class Commands:
                         service, rules.per_citizen_per_day, start_ts, phone, booking_id
                     )
                     window = self.planner.window(service, start_ts)
-                    data = {
-                        "code": self._new_code(),
-                        "service_id": service.id,
-                        "start": iso(journal.dt(start_ts)),
-                        "end": iso(journal.dt(end_ts)),
-                        "busy_from": iso(journal.dt(window[0])),
-                        "busy_until": iso(journal.dt(window[1])),
-                        "channel": channel,
-                        "language": language,
-                        "counter_id": counter_id,
-                    }
-                    event = NewEvent(CREATED, booking_id, journal.clock.now(), centre.id, data)
+                    created = E.BookingCreated(
+                        code=self._new_code(),
+                        service_id=service.id,
+                        start=journal.dt(start_ts),
+                        end=journal.dt(end_ts),
+                        busy_from=journal.dt(window[0]),
+                        busy_until=journal.dt(window[1]),
+                        channel=channel,
+                        language=language,
+                        counter_id=counter_id,
+                    )
+                    now = journal.clock.now()
+                    event = NewEvent(CREATED, booking_id, now, centre.id, created)
                     appended = tx.append([event])
                 journal.absorb(appended)
                 booking = self.ledger.entries[booking_id].booking
@@ -150,13 +152,14 @@ class Commands:
                 appended = tx.append(
                     [
                         journal.event(
-                            RESCHEDULED,
                             entry,
-                            start=iso(journal.dt(start_ts)),
-                            end=iso(journal.dt(end_ts)),
-                            busy_from=iso(journal.dt(window[0])),
-                            busy_until=iso(journal.dt(window[1])),
-                            counter_id=counter_id,
+                            E.BookingRescheduled(
+                                start=journal.dt(start_ts),
+                                end=journal.dt(end_ts),
+                                busy_from=journal.dt(window[0]),
+                                busy_until=journal.dt(window[1]),
+                                counter_id=counter_id,
+                            ),
                         )
                     ]
                 )
@@ -177,7 +180,7 @@ class Commands:
                 journal.catch_up(tx)
                 entry = self.ledger.entry(code)
                 must_be_booked(entry)
-                appended = tx.append([journal.event(CANCELLED, entry, reason=reason)])
+                appended = tx.append([journal.event(entry, E.BookingCancelled(reason))])
             journal.absorb(appended)
             booking = entry.booking
         log.info("booking cancelled", extra={"booking": booking.id, "reason": reason})

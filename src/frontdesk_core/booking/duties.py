@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from frontdesk_core.booking.checkpoint import Entry
 from frontdesk_core.booking.commands import Cancel
-from frontdesk_core.booking.events import DONE, NO_SHOW, REMINDED, iso
 from frontdesk_core.booking.journal import Journal
 from frontdesk_core.booking.personal import PersonalData
 from frontdesk_core.booking.phone import normalise_phone
@@ -19,6 +18,8 @@ from frontdesk_core.booking.rules import aware_epoch, must_be_booked, normalise_
 from frontdesk_core.config.models import Config
 from frontdesk_core.config.types import text_in
 from frontdesk_core.errors import CommandError, InvalidStateError
+from frontdesk_core.events import booking as E
+from frontdesk_core.events.base import Payload
 
 if TYPE_CHECKING:
     from frontdesk_core.plugins import Hooks
@@ -86,7 +87,7 @@ class Duties:
                     if booking.channel != "in_person":
                         continue
                     if now >= entry.end + self._late(entry).total_seconds():
-                        events.append(journal.event(NO_SHOW, entry))
+                        events.append(journal.event(entry, E.BookingNoShow()))
                 appended = tx.append(events) if events else []
             journal.absorb(appended)
         return len(appended)
@@ -132,7 +133,8 @@ class Duties:
                 if entry.booking.channel != "phone":
                     raise InvalidStateError("the booking is not a phone meeting")
                 must_be_booked(entry)
-                appended = tx.append([journal.event(DONE if reached else NO_SHOW, entry)])
+                ended: Payload = E.BookingDone() if reached else E.BookingNoShow()
+                appended = tx.append([journal.event(entry, ended)])
             journal.absorb(appended)
             return entry.booking
 
@@ -164,7 +166,7 @@ class Duties:
                 now = journal.now()
                 due = self._due(now, now)
                 events = [
-                    journal.event(REMINDED, e, before=before, start=iso(journal.dt(e.start)))
+                    journal.event(e, E.BookingReminded(before, journal.dt(e.start)))
                     for e, before in due
                 ]
                 appended = tx.append(events) if events else []

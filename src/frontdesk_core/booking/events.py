@@ -1,25 +1,23 @@
-"""The booking event kinds, and how times are written in their payloads.
+"""The booking event kinds (their records are in :mod:`frontdesk_core.events.booking`).
 
-Other parts of the core and the plugins import these names from
+Other parts of the core import these names from
 :mod:`frontdesk_core.booking.engine`, which re-exports them.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from frontdesk_core.events import booking as E
 
-from frontdesk_core.booking.slots import epoch
-
-CREATED = "booking.created"
-RESCHEDULED = "booking.rescheduled"
-CANCELLED = "booking.cancelled"
-CHECKED_IN = "booking.checked_in"
-NO_SHOW = "booking.no_show"
-DONE = "booking.done"
-REMINDED = "booking.reminded"
-REASSIGNED = "booking.reassigned"
-ABSENCE = "booking.absence"
-ABSENCE_WITHDRAWN = "booking.absence_withdrawn"
+CREATED = E.BookingCreated.KIND
+RESCHEDULED = E.BookingRescheduled.KIND
+CANCELLED = E.BookingCancelled.KIND
+CHECKED_IN = E.BookingCheckedIn.KIND
+NO_SHOW = E.BookingNoShow.KIND
+DONE = E.BookingDone.KIND
+REMINDED = E.BookingReminded.KIND
+REASSIGNED = E.BookingReassigned.KIND
+ABSENCE = E.AbsenceRecorded.KIND
+ABSENCE_WITHDRAWN = E.AbsenceWithdrawn.KIND
 KINDS = (
     CREATED,
     RESCHEDULED,
@@ -33,13 +31,3 @@ KINDS = (
     ABSENCE_WITHDRAWN,
 )
 """The event kinds the booking engine writes and reads."""
-
-
-def ts(value: object) -> int:
-    """Epoch seconds of a payload time (an ISO 8601 string with its offset)."""
-    return epoch(datetime.fromisoformat(str(value)))
-
-
-def iso(moment: datetime) -> str:
-    """A time as payloads keep it: ISO 8601 with the local offset."""
-    return moment.isoformat()

@@ -23,6 +23,7 @@ from frontdesk_core.booking.events import KINDS
 from frontdesk_core.booking.ledger import Ledger
 from frontdesk_core.booking.slots import epoch
 from frontdesk_core.clock import Clock
+from frontdesk_core.events.base import Payload
 from frontdesk_core.store.base import Event, EventStore, NewEvent, Transaction
 
 log = logging.getLogger("frontdesk.booking")
@@ -63,9 +64,10 @@ class Journal:
         """Apply events this process has just appended."""
         self.ledger.absorb(appended)
 
-    def event(self, kind: str, entry: Entry, **data: object) -> NewEvent:
+    def event(self, entry: Entry, payload: Payload) -> NewEvent:
         """A new event about the booking of ``entry``, stamped now."""
-        return NewEvent(kind, entry.booking.id, self.clock.now(), entry.booking.centre_id, data)
+        booking = entry.booking
+        return NewEvent(payload.KIND, booking.id, self.clock.now(), booking.centre_id, payload)
 
     # -- time -------------------------------------------------------------------------------
 

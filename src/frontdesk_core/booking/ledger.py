@@ -18,24 +18,12 @@ from dataclasses import replace
 from datetime import date, datetime, tzinfo
 
 from frontdesk_core.booking.checkpoint import Entry
-from frontdesk_core.booking.events import (
-    ABSENCE,
-    ABSENCE_WITHDRAWN,
-    CANCELLED,
-    CHECKED_IN,
-    CREATED,
-    DONE,
-    NO_SHOW,
-    REASSIGNED,
-    REMINDED,
-    RESCHEDULED,
-    ts,
-)
 from frontdesk_core.booking.records import Absence, AbsenceReason, Booking, BookingState
 from frontdesk_core.booking.rules import normalise_code
 from frontdesk_core.booking.slots import Occupancy, epoch
 from frontdesk_core.errors import NotFoundError
-from frontdesk_core.store.base import Event
+from frontdesk_core.events import booking as E
+from frontdesk_core.events.base import Event
 
 
 class Ledger:
@@ -109,75 +97,75 @@ class Ledger:
             self._seq = event.seq
 
     def _apply(self, event: Event) -> None:
-        data = event.data
-        if event.kind == ABSENCE:
+        payload = event.payload
+        if isinstance(payload, E.AbsenceRecorded):
             self._hold_absence(
                 Absence(
                     id=event.key,
-                    counter_id=str(data["counter_id"]),
+                    counter_id=payload.counter_id,
                     centre_id=event.centre_id,
-                    start=self._dt(ts(data["start"])),
-                    end=self._dt(ts(data["end"])),
-                    reason=AbsenceReason(data.get("reason", "other")),
+                    start=payload.start.astimezone(self.tz),
+                    end=payload.end.astimezone(self.tz),
+                    reason=AbsenceReason(payload.reason),
                 )
             )
             return
-        if event.kind == ABSENCE_WITHDRAWN:
+        if isinstance(payload, E.AbsenceWithdrawn):
             gone = self._absences.pop(event.key, None)
             if gone is not None and gone.counter_id in self._occupancy:
                 self._occupancy[gone.counter_id].remove_absence(gone.id)
             return
-        if event.kind == CREATED:
-            start, end = ts(data["start"]), ts(data["end"])
+        if isinstance(payload, E.BookingCreated):
+            start, end = epoch(payload.start), epoch(payload.end)
             booking = Booking(
                 id=event.key,
-                code=str(data["code"]),
-                service_id=str(data["service_id"]),
+                code=payload.code,
+                service_id=payload.service_id,
                 centre_id=event.centre_id,
                 start=self._dt(start),
                 end=self._dt(end),
-                channel=str(data["channel"]),
+                channel=payload.channel,
                 state=BookingState.BOOKED,
                 created_at=event.at.astimezone(self.tz),
-                language=str(data.get("language", "da")),
-                counter_id=data.get("counter_id"),
+                language=payload.language,
+                counter_id=payload.counter_id,
             )
-            window = (ts(data["busy_from"]), ts(data["busy_until"]))
+            window = (epoch(payload.busy_from), epoch(payload.busy_until))
             self._hold(Entry(booking, start, end, window, epoch(event.at)))
             return
         entry = self._entries.get(event.key)
         if entry is None:
             return  # an event about a booking this log never created: nothing to update
-        if event.kind == RESCHEDULED:
+        if isinstance(payload, E.BookingRescheduled):
             self._release(event.key)
             self._by_day.get(entry.booking.start.date(), set()).discard(event.key)
-            entry.start, entry.end = ts(data["start"]), ts(data["end"])
-            entry.window = (ts(data["busy_from"]), ts(data["busy_until"]))
+            entry.start, entry.end = epoch(payload.start), epoch(payload.end)
+            entry.window = (epoch(payload.busy_from), epoch(payload.busy_until))
             entry.changed = epoch(event.at)
             entry.booking = replace(
                 entry.booking,
                 start=self._dt(entry.start),
                 end=self._dt(entry.end),
-                counter_id=data.get("counter_id"),
+                counter_id=payload.counter_id,
             )
             self._by_day.setdefault(entry.booking.start.date(), set()).add(event.key)
             self._occupy(event.key)
-        elif event.kind == REASSIGNED:
+        elif isinstance(payload, E.BookingReassigned):
             self._release(event.key)
-            entry.booking = replace(entry.booking, counter_id=data.get("counter_id"))
+            entry.booking = replace(entry.booking, counter_id=payload.counter_id)
             self._occupy(event.key)
-        elif event.kind == CANCELLED:
+        elif isinstance(payload, E.BookingCancelled):
             self._release(event.key)
             entry.booking = replace(entry.booking, state=BookingState.CANCELLED)
-        elif event.kind == CHECKED_IN:
-            entry.ticket_id = data.get("ticket_id")
+        elif isinstance(payload, E.BookingCheckedIn):
+            entry.ticket_id = payload.ticket_id
             entry.booking = replace(entry.booking, state=BookingState.CHECKED_IN)
-        elif event.kind == NO_SHOW:
+        elif isinstance(payload, E.BookingNoShow):
             entry.booking = replace(entry.booking, state=BookingState.NO_SHOW)
-        elif event.kind == DONE:
+        elif isinstance(payload, E.BookingDone):
             entry.booking = replace(entry.booking, state=BookingState.DONE)
-        elif event.kind == REMINDED:
-            entry.reminded.add((int(data["before"]), ts(data["start"])))
+        elif isinstance(payload, E.BookingReminded):
+            entry.reminded.add((payload.before, epoch(payload.start)))
         if entry.booking.state is not BookingState.BOOKED:
             self._open.pop(event.key, None)
 

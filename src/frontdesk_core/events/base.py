@@ -161,13 +161,6 @@ class Event:
         """When it happened (UTC)."""
         return from_us(self.at_us)
 
-    @property
-    def data(self) -> dict[str, Any]:
-        """The payload's stored form (JSON types). Read ``payload`` instead."""
-        from frontdesk_core.events.registry import encode
-
-        return encode(self.payload)
-
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Event):
             return NotImplemented
