@@ -107,6 +107,18 @@ class NewEvent:
         self.centre_id = centre_id
         self.payload = coerce(kind, payload)
 
+    @classmethod
+    def of(cls, payload: Payload, key: str, centre_id: str, at_us: int) -> NewEvent:
+        """An event of ``payload``'s kind at ``at_us``: what an engine's hot path builds
+        (the payload is a record already, so there is nothing to check)."""
+        event = object.__new__(cls)
+        event.kind = payload.KIND
+        event.key = key
+        event.at_us = at_us
+        event.centre_id = centre_id
+        event.payload = payload
+        return event
+
     @property
     def at(self) -> datetime:
         """When it happened (UTC)."""

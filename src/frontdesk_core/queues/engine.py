@@ -23,18 +23,17 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from frontdesk_core.clock import Clock
+from frontdesk_core.clock import Clock, microseconds
 from frontdesk_core.config.models import Centre, Config, Counter, Queue
 from frontdesk_core.config.suggest import unknown
 from frontdesk_core.config.types import text_in
 from frontdesk_core.devices import CalledNumber, QueueStatus, ScreenState
 from frontdesk_core.errors import CommandError, InvalidStateError, NotFoundError, PluginError
 from frontdesk_core.events import queues as E
-from frontdesk_core.events.base import Event, NewEvent, Payload
+from frontdesk_core.events.base import Event, NewEvent, Payload, to_us
 from frontdesk_core.plugins import Hooks
 from frontdesk_core.queues import state as ev
 from frontdesk_core.queues.counters import CounterState, CounterStatus
@@ -55,19 +54,17 @@ from frontdesk_core.store.base import EventStore, Transaction
 MAX_NOTE = 200
 log = logging.getLogger("frontdesk.queues")
 MAX_EMPLOYEE_REF = 32
-Build = Callable[[Transaction, datetime], list[NewEvent]]
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    """What a command left behind: the tickets it touched, and a counter command's counter."""
-
-    tickets: dict[str, Ticket]
-    counter: CounterState | None = None
+_CALLED = (TicketState.CALLED,)
+_AT_COUNTER = (TicketState.CALLED, TicketState.SERVING)
 
 
 class QueueEngine:
-    """Tickets, queues and counters of every centre of a configuration, on one store."""
+    """Tickets, queues and counters of every centre of a configuration, on one store.
+
+    Inside, moments are whole microseconds since the epoch (``now``): a command
+    compares and stores numbers, and datetimes are made for the records it
+    hands out (by the reducer) and for the call-next policy.
+    """
 
     def __init__(self, config: Config, store: EventStore, clock: Clock, hooks: Hooks) -> None:
         self.config = config
@@ -75,6 +72,7 @@ class QueueEngine:
         self.clock = clock
         self.hooks = hooks
         self.tz = ZoneInfo(config.site.timezone)
+        self._now_us = microseconds(clock)
         self._lock = threading.RLock()
         self._queues: dict[str, Queue] = {}
         self._centres: dict[str, Centre] = {}
@@ -93,55 +91,56 @@ class QueueEngine:
                 self._counters[counter.id] = counter
                 self._counter_centre[counter.id] = centre
         self._services = frozenset(s.id for s in config.services)
+        self._languages = frozenset(config.site.languages)
         self._policies: dict[str, CallPolicy] = hooks.call_policies()
         self._counter_policies: dict[str, CallPolicy] = {}
-        self._day_windows: dict[str, tuple[datetime, datetime, date]] = {}
+        self._day_windows: dict[str, tuple[int, int, date]] = {}
+        """Per centre, the service day last asked about and its bounds in microseconds."""
         self._fresh: dict[str, date] = {}
         """Per centre, the service day its state was last found free of earlier days' leftovers."""
         self._counter_views: dict[tuple[str, tuple[str, ...]], Counter] = {}
         self._fallbacks = self._booked_durations()
         self.state: LiveState = load(config, store)
+        self._seen = self.state.last_seq
+        """The newest ``seq`` of the log this engine has looked at (its own kinds or not).
+
+        Starting from the state's own: an event appended while the log was being
+        replayed is read on the first look, never skipped."""
 
     # -- reading the log --------------------------------------------------------------
 
     def refresh(self) -> None:
         """Apply the events other processes appended since this engine last looked."""
         with self._lock:
-            self._apply_others(self.store.read(after=self.state.last_seq, kinds=ev.KINDS))
+            last = self.store.last_seq()
+            if last != self._seen:
+                self._apply_others(self.store.read(after=self._seen, kinds=ev.KINDS), last)
 
     def _catch_up(self, tx: Transaction) -> None:
-        self._apply_others(tx.read(after=self.state.last_seq, kinds=ev.KINDS))
+        """Inside a transaction: apply what others wrote; one compare when nothing was."""
+        last = tx.last_seq()
+        if last != self._seen:
+            self._apply_others(tx.read(after=self._seen, kinds=ev.KINDS), last)
 
-    def _apply_others(self, events: Iterable[Event]) -> None:
+    def _apply_others(self, events: Iterable[Event], last: int) -> None:
         """Apply events other writers appended; they may be of any day, so look again."""
-        applied = False
+        state = self.state
+        newest = 0
         for event in events:
-            apply(self.state, event)
-            applied = True
-        if applied:
+            apply(state, event)
+            newest = event.seq
+        if newest:
             self._fresh.clear()
+        # What was read may reach past ``last`` (read after it was asked): never twice.
+        self._seen = max(self._seen, last, newest)
 
-    def _run(self, centre_id: str, build: Build, *, counter_id: str | None = None) -> _Outcome:
-        """Run one command: roll the day if needed, then build, append and apply its events.
-
-        The tickets (and the counter) the command touched are taken while the
-        lock is held, so another thread's next command cannot show through.
-        """
-        with self._lock:
-            now = self.clock.now()
-            self._roll_day(centre_id, now)
-            with self.store.transaction() as tx:
-                self._catch_up(tx)
-                events = build(tx, now)
-                appended = tx.append(events) if events else []
-            for event in appended:
-                apply(self.state, event)
-            tickets = self.state.tickets
-            outcome = _Outcome(
-                {e.key: tickets[e.key] for e in appended if e.key in tickets},
-                self.state.counters[counter_id] if counter_id is not None else None,
-            )
-            return outcome
+    def _absorb(self, appended: Sequence[Event]) -> None:
+        """Apply this engine's own appended events (after their transaction committed)."""
+        state = self.state
+        for event in appended:
+            apply(state, event)
+        if appended:
+            self._seen = appended[-1].seq
 
     # -- lookups ----------------------------------------------------------------------
 
@@ -177,7 +176,7 @@ class QueueEngine:
 
     def _at_counter(self, counter_id: str, allowed: Sequence[TicketState]) -> Ticket:
         """The ticket at a counter, which must be in one of the ``allowed`` states."""
-        counter = self._counter_state(counter_id)
+        counter = self.state.counters[counter_id]
         if counter.ticket_id is None:
             raise InvalidStateError(f"counter '{counter_id}' has no ticket called or in service")
         ticket = self.state.tickets[counter.ticket_id]
@@ -191,7 +190,7 @@ class QueueEngine:
 
     def today(self, centre_id: str) -> date:
         """The centre's current service day (it turns at the centre's ``day_reset``)."""
-        return service_day(self.clock.now(), self._centre(centre_id).day_reset, self.tz)
+        return self._service_day(self._centre(centre_id), self._now_us())
 
     def _booked_durations(self) -> dict[str, float]:
         """Per queue, the mean booked duration of its services: the estimates' first guess."""
@@ -200,6 +199,9 @@ class QueueEngine:
             if service.booking is not None:
                 spans.setdefault(service.queue, []).append(service.booking.duration.total_seconds())
         return {queue: sum(v) / len(v) for queue, v in spans.items()}
+
+    def _site_time(self, now: int) -> datetime:
+        return datetime.fromtimestamp(now / 1_000_000, self.tz)
 
     # -- the service day --------------------------------------------------------------
 
@@ -220,7 +222,7 @@ class QueueEngine:
         return False
 
     def _closing_events(
-        self, centre: Centre, now: datetime, reason: str, before: date | None
+        self, centre: Centre, now: int, reason: str, before: date | None
     ) -> tuple[list[NewEvent], int]:
         """Close open tickets (of days before ``before``, or all) and counters of a centre."""
         events: list[NewEvent] = []
@@ -230,9 +232,7 @@ class QueueEngine:
                 and ticket.is_open
                 and (before is None or (ticket.day is not None and ticket.day < before))
             ):
-                events.append(
-                    NewEvent(ev.CLOSED, ticket.id, now, centre.id, E.TicketClosed(reason))
-                )
+                events.append(NewEvent.of(E.TicketClosed(reason), ticket.id, centre.id, now))
         closed = len(events)
         for configured in centre.counters:
             counter = self.state.counters[configured.id]
@@ -243,25 +243,18 @@ class QueueEngine:
                     if counter.employee_ref is not None
                     else E.CounterClosed(reason)
                 )
-                events.append(NewEvent(closing.KIND, counter.id, now, centre.id, closing))
+                events.append(NewEvent.of(closing, counter.id, centre.id, now))
             if counter.queue_ids != tuple(configured.queues):
-                events.append(
-                    NewEvent(
-                        ev.QUEUES_ASSIGNED,
-                        counter.id,
-                        now,
-                        centre.id,
-                        E.QueuesAssigned(tuple(configured.queues), reason=reason),
-                    )
-                )
+                assigned = E.QueuesAssigned(tuple(configured.queues), reason=reason)
+                events.append(NewEvent.of(assigned, counter.id, centre.id, now))
         return events, closed
 
-    def _day_ended(self, centre: Centre, now: datetime, day: date) -> NewEvent:
+    def _day_ended(self, centre: Centre, now: int, day: date) -> NewEvent:
         """The day-end event, carrying the recent counter times of the centre's queues."""
         recent = {
             q.id: tuple(self.state.recent[q.id]) for q in centre.queues if q.id in self.state.recent
         }
-        return NewEvent(ev.DAY_ENDED, centre.id, now, centre.id, E.DayEnded(day, recent))
+        return NewEvent.of(E.DayEnded(day, recent), centre.id, centre.id, now)
 
     def roll_day(self, centre_id: str | None = None) -> None:
         """Close what an earlier service day left open (every command does this first).
@@ -270,63 +263,55 @@ class QueueEngine:
         on the first minute of a new day still leaves yesterday closed.
         """
         with self._lock:
-            now = self.clock.now()
+            now = self._now_us()
             for centre in [self._centre(centre_id)] if centre_id else self.config.centres:
-                self._roll_day(centre.id, now)
+                self._roll_day(centre, now)
 
-    def _service_day(self, centre: Centre, now: datetime) -> date:
+    def _service_day(self, centre: Centre, now: int) -> date:
         """:func:`service_day` of ``now`` at ``centre``, remembered for the rest of that day.
 
-        Every command asks. A moment in the site's timezone is compared with the
-        day's start and end by wall time, which is how :func:`service_day` decides.
+        Every command asks; inside the day's bounds the answer is two compares.
         """
-        if now.tzinfo is not self.tz:
-            return service_day(now, centre.day_reset, self.tz)
         window = self._day_windows.get(centre.id)
         if window is not None and window[0] <= now < window[1]:
             return window[2]
-        day = service_day(now, centre.day_reset, self.tz)
-        self._day_windows[centre.id] = (
-            day_start(day, centre.day_reset, self.tz),
-            day_start(day + timedelta(days=1), centre.day_reset, self.tz),
-            day,
-        )
+        day = service_day(self._site_time(now), centre.day_reset, self.tz)
+        start = to_us(day_start(day, centre.day_reset, self.tz))
+        end = to_us(day_start(day + timedelta(days=1), centre.day_reset, self.tz))
+        if start <= now < end:
+            self._day_windows[centre.id] = (start, end, day)
         return day
 
-    def _roll_day(self, centre_id: str, now: datetime) -> None:
+    def _roll_day(self, centre: Centre, now: int) -> None:
         """Close what an earlier service day left open, in its own transaction."""
-        centre = self._centres[centre_id]
         today = self._service_day(centre, now)
-        if not self._stale(centre_id, today):
+        if not self._stale(centre.id, today):
             return
         with self.store.transaction() as tx:
             self._catch_up(tx)
-            if not self._stale(centre_id, today):
+            if not self._stale(centre.id, today):
                 return
             events, _ = self._closing_events(centre, now, "day_reset", today)
             events.append(self._day_ended(centre, now, today - timedelta(days=1)))
             appended = tx.append(events)
-        for event in appended:
-            apply(self.state, event)
+        self._absorb(appended)
         closed = sum(e.kind == ev.CLOSED for e in appended)
-        log.info("day.reset", extra={"centre": centre_id, "closed": closed})
+        log.info("day.reset", extra={"centre": centre.id, "closed": closed})
 
     def end_of_day(self, centre_id: str | None = None) -> int:
         """Close every open ticket (reason ``end_of_day``) and counter; return tickets closed."""
         centres = [self._centre(centre_id)] if centre_id is not None else self.config.centres
         total = 0
         for centre in centres:
-            count = 0
-
-            def build(tx: Transaction, now: datetime, centre: Centre = centre) -> list[NewEvent]:
-                nonlocal count
-                events, count = self._closing_events(centre, now, "end_of_day", None)
-                events.append(
-                    self._day_ended(centre, now, service_day(now, centre.day_reset, self.tz))
-                )
-                return events
-
-            self._run(centre.id, build)
+            with self._lock:
+                now = self._now_us()
+                self._roll_day(centre, now)
+                with self.store.transaction() as tx:
+                    self._catch_up(tx)
+                    events, count = self._closing_events(centre, now, "end_of_day", None)
+                    events.append(self._day_ended(centre, now, self._service_day(centre, now)))
+                    appended = tx.append(events)
+                self._absorb(appended)
             total += count
             log.info("day.ended", extra={"centre": centre.id, "closed": count})
             self._render(centre.id)
@@ -356,7 +341,7 @@ class QueueEngine:
         centre = self._queue_centre[queue_id]
         if service_id is not None and service_id not in self._services:
             raise NotFoundError(unknown("service", service_id, self._services))
-        if language not in self.config.site.languages:
+        if language not in self._languages:
             raise CommandError(
                 f"language '{language}' is not one of the site's languages "
                 f"({', '.join(self.config.site.languages)})"
@@ -367,28 +352,29 @@ class QueueEngine:
             raise CommandError(f"a ticket note holds at most {MAX_NOTE} characters")
         if appointment_at is not None and appointment_at.tzinfo is None:
             raise CommandError("an appointment time needs a timezone")
-        issued: list[str] = []
-
-        def build(tx: Transaction, now: datetime) -> list[NewEvent]:
-            day = self._service_day(centre, now)
-            value = tx.counter(counter_name(queue.id, day))
-            key = ticket_id(queue.id, day, value)
-            issued.append(key)
-            payload = E.TicketIssued(
-                number=format_number(queue.prefix, value),
-                queue_id=queue.id,
-                priority=priority if priority is not None else queue.priority,
-                language=language,
-                day=day,
-                service_id=service_id,
-                own_priority=priority,
-                note=note,
-                booking_id=booking_id,
-                appointment_at=appointment_at,
-            )
-            return [NewEvent(ev.ISSUED, key, now, centre.id, payload)]
-
-        ticket = self._run(centre.id, build).tickets[issued[0]]
+        with self._lock:
+            now = self._now_us()
+            self._roll_day(centre, now)
+            with self.store.transaction() as tx:
+                self._catch_up(tx)
+                day = self._service_day(centre, now)
+                value = tx.counter(counter_name(queue.id, day))
+                key = ticket_id(queue.id, day, value)
+                issued = E.TicketIssued(
+                    format_number(queue.prefix, value),
+                    queue.id,
+                    priority if priority is not None else queue.priority,
+                    language,
+                    day,
+                    service_id,
+                    priority,
+                    note,
+                    booking_id,
+                    appointment_at,
+                )
+                appended = tx.append([NewEvent.of(issued, key, centre.id, now)])
+            self._absorb(appended)
+            ticket = self.state.tickets[key]
         self.hooks.ticket_issued(ticket)
         self._render(centre.id)
         return ticket
@@ -436,43 +422,45 @@ class QueueEngine:
         """Call the ticket the counter's policy picks; ``None`` when nobody waits."""
         configured = self._counter(counter_id)
         centre = self._counter_centre[counter_id]
-        called: list[str] = []
+        state = self.state
         with self._lock:
+            now = self._now_us()
             # An idle counter asks often: answer "nobody" from a fresh read, without
             # taking the store's write lock from the kiosks.
-            counter = self.state.counters[counter_id]
-            if not any(self.state.waiting.get(q) for q in counter.queue_ids):
-                self._roll_day(centre.id, self.clock.now())
+            counter = state.counters[counter_id]
+            if not any(state.waiting.get(q) for q in counter.queue_ids):
+                self._roll_day(centre, now)
                 self.refresh()
                 counter = self._check_can_call(counter_id)
-                if not any(self.state.waiting.get(q) for q in counter.queue_ids):
+                if not any(state.waiting.get(q) for q in counter.queue_ids):
                     return None
-
-        def build(tx: Transaction, now: datetime) -> list[NewEvent]:
-            counter = self._check_can_call(counter_id)
-            waiting: list[Ticket] = []
-            for queue_id in counter.queue_ids:
-                waiting += self.state.waiting_tickets(queue_id)
-            if not waiting:
-                return []
-            view = self._counter_view(configured, counter.queue_ids)
-            chosen = self._policy(configured).choose(waiting, view, now, self.config)
-            if chosen is None:
-                return []
-            if chosen.queue_id not in counter.queue_ids or chosen.id not in self.state.waiting.get(
-                chosen.queue_id, {}
-            ):
-                raise PluginError(
-                    f"the call-next policy of counter '{counter_id}' chose a ticket "
-                    "that is not waiting for it"
+            self._roll_day(centre, now)
+            with self.store.transaction() as tx:
+                self._catch_up(tx)
+                counter = self._check_can_call(counter_id)
+                waiting: list[Ticket] = []
+                for queue_id in counter.queue_ids:
+                    waiting += state.waiting_tickets(queue_id)
+                if not waiting:
+                    return None
+                view = self._counter_view(configured, counter.queue_ids)
+                chosen = self._policy(configured).choose(
+                    waiting, view, self._site_time(now), self.config
                 )
-            called.append(chosen.id)
-            return [NewEvent(ev.CALLED, chosen.id, now, centre.id, E.TicketCalled(counter_id))]
-
-        outcome = self._run(centre.id, build)
-        if not called:
-            return None
-        return self._after_call(outcome.tickets[called[0]], counter_id)
+                if chosen is None:
+                    return None
+                if chosen.queue_id not in counter.queue_ids or chosen.id not in state.waiting.get(
+                    chosen.queue_id, {}
+                ):
+                    raise PluginError(
+                        f"the call-next policy of counter '{counter_id}' chose a ticket "
+                        "that is not waiting for it"
+                    )
+                called = E.TicketCalled(counter_id)
+                appended = tx.append([NewEvent.of(called, chosen.id, centre.id, now)])
+            self._absorb(appended)
+            ticket = state.tickets[chosen.id]
+        return self._after_call(ticket, counter_id)
 
     def _after_call(self, ticket: Ticket, counter_id: str) -> Ticket:
         self.hooks.ticket_called(ticket, counter_id)
@@ -483,95 +471,97 @@ class QueueEngine:
         """Call a specific waiting ticket of the counter's centre."""
         self._counter(counter_id)
         centre = self._counter_centre[counter_id]
+        with self._lock:
+            now = self._now_us()
+            self._roll_day(centre, now)
+            with self.store.transaction() as tx:
+                self._catch_up(tx)
+                self._check_can_call(counter_id)
+                ticket = self._ticket(ticket_id)
+                if ticket.centre_id != centre.id:
+                    raise CommandError(
+                        f"ticket {ticket.number} waits at another centre ('{ticket.centre_id}')"
+                    )
+                if ticket.state is not TicketState.WAITING:
+                    raise InvalidStateError(
+                        f"ticket {ticket.number} is {ticket.state.value}, not waiting"
+                    )
+                called = E.TicketCalled(counter_id)
+                appended = tx.append([NewEvent.of(called, ticket.id, centre.id, now)])
+            self._absorb(appended)
+            ticket = self.state.tickets[ticket_id]
+        return self._after_call(ticket, counter_id)
 
-        def build(tx: Transaction, now: datetime) -> list[NewEvent]:
-            self._check_can_call(counter_id)
-            ticket = self._ticket(ticket_id)
-            if ticket.centre_id != centre.id:
-                raise CommandError(
-                    f"ticket {ticket.number} waits at another centre ('{ticket.centre_id}')"
-                )
-            if ticket.state is not TicketState.WAITING:
-                raise InvalidStateError(
-                    f"ticket {ticket.number} is {ticket.state.value}, not waiting"
-                )
-            return [NewEvent(ev.CALLED, ticket.id, now, centre.id, E.TicketCalled(counter_id))]
-
-        outcome = self._run(centre.id, build)
-        return self._after_call(outcome.tickets[ticket_id], counter_id)
-
-    def _counter_command(
+    def _at_counter_command(
         self,
         counter_id: str,
         allowed: Sequence[TicketState],
-        make: Callable[[Ticket, datetime], Payload],
+        payload: Payload | Callable[[Ticket, str, int], Payload],
     ) -> Ticket:
-        """A command on the ticket at a counter: validate, append what ``make`` gives
-        (it may refuse by raising), return the ticket."""
+        """Append ``payload`` about the ticket at a counter (which must be in an ``allowed``
+        state) and return the ticket. For the commands whose event depends on the
+        ticket (recall, no-show) ``payload`` is a method that makes it or refuses."""
         self._counter(counter_id)
         centre = self._counter_centre[counter_id]
-        done: list[str] = []
+        with self._lock:
+            now = self._now_us()
+            self._roll_day(centre, now)
+            with self.store.transaction() as tx:
+                self._catch_up(tx)
+                ticket = self._at_counter(counter_id, allowed)
+                made = payload if isinstance(payload, Payload) else payload(ticket, counter_id, now)
+                appended = tx.append([NewEvent.of(made, ticket.id, ticket.centre_id, now)])
+            self._absorb(appended)
+            return self.state.tickets[ticket.id]
 
-        def build(tx: Transaction, now: datetime) -> list[NewEvent]:
-            ticket = self._at_counter(counter_id, allowed)
-            payload = make(ticket, now)
-            done.append(ticket.id)
-            return [NewEvent(payload.KIND, ticket.id, now, ticket.centre_id, payload)]
+    def _recall_event(self, ticket: Ticket, counter_id: str, now: int) -> Payload:
+        """The recall of a called ticket, or why it is refused."""
+        if ticket.recalls >= self._queues[ticket.queue_id].recalls_before_no_show:
+            raise InvalidStateError(
+                f"ticket {ticket.number} was recalled {ticket.recalls} time(s), the most its "
+                "queue allows; mark it a no-show"
+            )
+        return E.TicketRecalled(counter_id, ticket.recalls + 1)
 
-        return self._run(centre.id, build).tickets[done[0]]
+    def _no_show_event(self, ticket: Ticket, counter_id: str, now: int) -> Payload:
+        """The no-show of a called ticket, or why it is too early for one."""
+        queue = self._queues[ticket.queue_id]
+        if ticket.recalls >= queue.recalls_before_no_show:
+            return E.TicketNoShow(counter_id, "recalls")
+        at = self._site_time(now)
+        called = ticket.called_at if ticket.called_at is not None else at
+        due = called + queue.no_show_after
+        if at >= due:
+            return E.TicketNoShow(counter_id, "timeout")
+        raise InvalidStateError(
+            f"ticket {ticket.number} was recalled {ticket.recalls} of "
+            f"{queue.recalls_before_no_show} time(s); recall it, or wait until "
+            f"{due.astimezone(self.tz):%H:%M}, before marking it a no-show"
+        )
 
     def recall(self, counter_id: str) -> Ticket:
         """Call the counter's called ticket again (up to the queue's ``recalls_before_no_show``)."""
-
-        def check(ticket: Ticket, now: datetime) -> Payload:
-            limit = self._queues[ticket.queue_id].recalls_before_no_show
-            if ticket.recalls >= limit:
-                raise InvalidStateError(
-                    f"ticket {ticket.number} was recalled {ticket.recalls} time(s), the most its "
-                    "queue allows; mark it a no-show"
-                )
-            return E.TicketRecalled(counter_id, ticket.recalls + 1)
-
-        ticket = self._counter_command(counter_id, (TicketState.CALLED,), check)
+        ticket = self._at_counter_command(counter_id, _CALLED, self._recall_event)
         self.hooks.ticket_recalled(ticket, counter_id)
         self._render(ticket.centre_id)
         return ticket
 
     def start(self, counter_id: str) -> Ticket:
         """The called citizen arrived at the counter: the service begins."""
-        started = E.TicketStarted(counter_id)
-        ticket = self._counter_command(counter_id, (TicketState.CALLED,), lambda t, n: started)
+        ticket = self._at_counter_command(counter_id, _CALLED, E.TicketStarted(counter_id))
         self._render(ticket.centre_id)
         return ticket
 
     def finish(self, counter_id: str) -> Ticket:
         """The service at the counter is done (a called ticket counts as served from its call)."""
-        finished = E.TicketFinished(counter_id)
-        ticket = self._counter_command(
-            counter_id, (TicketState.CALLED, TicketState.SERVING), lambda t, n: finished
-        )
+        ticket = self._at_counter_command(counter_id, _AT_COUNTER, E.TicketFinished(counter_id))
         self.hooks.ticket_finished(ticket)
         self._render(ticket.centre_id)
         return ticket
 
     def no_show(self, counter_id: str) -> Ticket:
         """The called citizen did not come: allowed after the recalls or the timeout."""
-
-        def check(ticket: Ticket, now: datetime) -> Payload:
-            queue = self._queues[ticket.queue_id]
-            if ticket.recalls >= queue.recalls_before_no_show:
-                return E.TicketNoShow(counter_id, "recalls")
-            called = ticket.called_at if ticket.called_at is not None else now
-            due = called + queue.no_show_after
-            if now >= due:
-                return E.TicketNoShow(counter_id, "timeout")
-            raise InvalidStateError(
-                f"ticket {ticket.number} was recalled {ticket.recalls} of "
-                f"{queue.recalls_before_no_show} time(s); recall it, or wait until "
-                f"{due.astimezone(self.tz):%H:%M}, before marking it a no-show"
-            )
-
-        ticket = self._counter_command(counter_id, (TicketState.CALLED,), check)
+        ticket = self._at_counter_command(counter_id, _CALLED, self._no_show_event)
         self.hooks.ticket_no_show(ticket)
         self._render(ticket.centre_id)
         return ticket
@@ -589,7 +579,7 @@ class QueueEngine:
                 ticket.state is TicketState.CALLED
                 and ticket.called_at is not None
                 and queue is not None
-                and self.clock.now() >= ticket.called_at + queue.no_show_after
+                and self._site_time(self._now_us()) >= ticket.called_at + queue.no_show_after
             ):
                 try:
                     expired.append(self.no_show(counter.id))
@@ -599,8 +589,7 @@ class QueueEngine:
 
     def put_back(self, counter_id: str) -> Ticket:
         """Put the counter's ticket back in its queue (it keeps its place by arrival)."""
-        put_back = E.TicketPutBack(counter_id)
-        ticket = self._counter_command(counter_id, tuple(AT_COUNTER_STATES), lambda t, n: put_back)
+        ticket = self._at_counter_command(counter_id, _AT_COUNTER, E.TicketPutBack(counter_id))
         self._render(ticket.centre_id)
         return ticket
 
@@ -608,86 +597,143 @@ class QueueEngine:
         """Move an open ticket to another queue; it keeps its number and first arrival."""
         queue = self._queue(queue_id)
         centre = self._queue_centre[queue_id]
-        before: list[Ticket] = []
-
-        def build(tx: Transaction, now: datetime) -> list[NewEvent]:
-            ticket = self._ticket(ticket_id)
-            if not ticket.is_open:
-                raise InvalidStateError(
-                    f"ticket {ticket.number} is {ticket.state.value}; only an open ticket moves"
+        with self._lock:
+            now = self._now_us()
+            self._roll_day(centre, now)
+            with self.store.transaction() as tx:
+                self._catch_up(tx)
+                before = self._ticket(ticket_id)
+                if not before.is_open:
+                    raise InvalidStateError(
+                        f"ticket {before.number} is {before.state.value}; only an open ticket moves"
+                    )
+                if before.queue_id == queue.id:
+                    raise CommandError(f"ticket {before.number} is already in queue '{queue.id}'")
+                home = self._centres.get(before.centre_id)
+                if (
+                    home is not None
+                    and before.day is not None
+                    and before.day < self._service_day(home, now)
+                ):
+                    raise InvalidStateError(
+                        f"ticket {before.number} is from an earlier day; issue a new one"
+                    )
+                own = self.state.own_priority.get(before.id)
+                moved = E.TicketTransferred(
+                    from_queue=before.queue_id,
+                    to_queue=queue.id,
+                    from_centre=before.centre_id,
+                    priority=own if own is not None else queue.priority,
+                    counter_id=before.counter_id if before.state in AT_COUNTER_STATES else None,
                 )
-            if ticket.queue_id == queue.id:
-                raise CommandError(f"ticket {ticket.number} is already in queue '{queue.id}'")
-            home = self._centres.get(ticket.centre_id)
-            if (
-                home is not None
-                and ticket.day is not None
-                and ticket.day < service_day(now, home.day_reset, self.tz)
-            ):
-                raise InvalidStateError(
-                    f"ticket {ticket.number} is from an earlier day; issue a new one"
-                )
-            before.append(ticket)
-            own = self.state.own_priority.get(ticket.id)
-            at_counter = ticket.counter_id if ticket.state in AT_COUNTER_STATES else None
-            moved = E.TicketTransferred(
-                from_queue=ticket.queue_id,
-                to_queue=queue.id,
-                from_centre=ticket.centre_id,
-                priority=own if own is not None else queue.priority,
-                counter_id=at_counter,
-            )
-            return [NewEvent(ev.TRANSFERRED, ticket.id, now, centre.id, moved)]
-
-        ticket = self._run(centre.id, build).tickets[ticket_id]
-        self.hooks.ticket_transferred(ticket, before[0].queue_id)
+                appended = tx.append([NewEvent.of(moved, before.id, centre.id, now)])
+            self._absorb(appended)
+            ticket = self.state.tickets[ticket_id]
+        self.hooks.ticket_transferred(ticket, before.queue_id)
         self._render(centre.id)
-        if before[0].centre_id != centre.id:
-            self._render(before[0].centre_id)
+        if before.centre_id != centre.id:
+            self._render(before.centre_id)
         return ticket
 
     def cancel(self, ticket_id: str) -> Ticket:
         """Cancel an open ticket (the citizen left, or it was issued by mistake)."""
-        ticket = self._ticket(ticket_id)
-
-        def build(tx: Transaction, now: datetime) -> list[NewEvent]:
-            current = self._ticket(ticket_id)
-            if not current.is_open:
-                raise InvalidStateError(
-                    f"ticket {current.number} is {current.state.value}; only an open ticket "
-                    "can be cancelled"
-                )
-            at_counter = current.counter_id if current.state in AT_COUNTER_STATES else None
-            cancelled = E.TicketCancelled("cancelled", at_counter)
-            return [NewEvent(ev.CANCELLED, current.id, now, current.centre_id, cancelled)]
-
-        cancelled = self._run(ticket.centre_id, build).tickets[ticket_id]
-        self._render(ticket.centre_id)
-        return cancelled
+        centre = self._centres[self._ticket(ticket_id).centre_id]
+        with self._lock:
+            now = self._now_us()
+            self._roll_day(centre, now)
+            with self.store.transaction() as tx:
+                self._catch_up(tx)
+                current = self._ticket(ticket_id)
+                if not current.is_open:
+                    raise InvalidStateError(
+                        f"ticket {current.number} is {current.state.value}; only an open ticket "
+                        "can be cancelled"
+                    )
+                at_counter = current.counter_id if current.state in AT_COUNTER_STATES else None
+                cancelled = E.TicketCancelled("cancelled", at_counter)
+                appended = tx.append([NewEvent.of(cancelled, current.id, current.centre_id, now)])
+            self._absorb(appended)
+            ticket = self.state.tickets[ticket_id]
+        self._render(centre.id)
+        return ticket
 
     # -- counters -----------------------------------------------------------------------
 
     def _counter_change(
-        self, counter_id: str, check: Callable[[CounterState, datetime], NewEvent | None]
+        self,
+        counter_id: str,
+        action: str,
+        *,
+        ref: str = "",
+        wanted: tuple[str, ...] = (),
     ) -> CounterState:
+        """Run a counter command: :meth:`_counter_event` decides its event (or none)."""
         self._counter(counter_id)
         centre = self._counter_centre[counter_id]
-
-        kinds: list[str] = []
-
-        def build(tx: Transaction, now: datetime) -> list[NewEvent]:
-            event = check(self.state.counters[counter_id], now)
-            kinds.extend([event.kind] if event is not None else [])
-            return [event] if event is not None else []
-
-        counter = self._run(centre.id, build, counter_id=counter_id).counter
-        for kind in kinds:
+        with self._lock:
+            now = self._now_us()
+            self._roll_day(centre, now)
+            with self.store.transaction() as tx:
+                self._catch_up(tx)
+                counter = self.state.counters[counter_id]
+                payload = self._counter_event(counter, action, now, ref, wanted)
+                appended = (
+                    tx.append([NewEvent.of(payload, counter_id, counter.centre_id, now)])
+                    if payload is not None
+                    else []
+                )
+            self._absorb(appended)
+            counter = self.state.counters[counter_id]
+        for event in appended:
             # Who signed in stays in the log only: an employee reference is no log matter.
-            log.info(kind, extra={"counter": counter_id, "centre": centre.id})
+            log.info(event.kind, extra={"counter": counter_id, "centre": centre.id})
         self._render(centre.id)
-        return counter if counter is not None else self.state.counters[counter_id]
+        return counter
 
-    def _day(self, counter: CounterState, now: datetime) -> date:
+    def _counter_event(
+        self, counter: CounterState, action: str, now: int, ref: str, wanted: tuple[str, ...]
+    ) -> Payload | None:
+        """The event a counter command appends, ``None`` when it changes nothing, or
+        :class:`InvalidStateError` when the counter's state refuses it."""
+        counter_id = counter.id
+        if action == "sign_in":
+            if counter.employee_ref == ref and counter.is_open:
+                return None  # signing in twice changes nothing
+            if counter.employee_ref is not None:
+                raise InvalidStateError(
+                    f"counter '{counter_id}' has another employee signed in; they sign out first"
+                )
+            return E.CounterSignedIn(ref, self._day(counter, now))
+        if action == "sign_out":
+            if counter.employee_ref is None:
+                raise InvalidStateError(f"nobody is signed in at counter '{counter_id}'")
+            self._check_free(counter)
+            return E.CounterSignedOut()
+        if action == "pause":
+            if counter.status is not CounterStatus.OPEN:
+                raise InvalidStateError(
+                    f"counter '{counter_id}' is {counter.status.value}; only an open one pauses"
+                )
+            return E.CounterPaused()
+        if action == "resume":
+            if counter.status is not CounterStatus.PAUSED:
+                raise InvalidStateError(f"counter '{counter_id}' is not paused")
+            return E.CounterResumed(self._day(counter, now))
+        if action == "open":
+            if counter.status is not CounterStatus.CLOSED:
+                raise InvalidStateError(f"counter '{counter_id}' is already open")
+            return E.CounterOpened(self._day(counter, now))
+        if action == "close":
+            if counter.status is CounterStatus.CLOSED:
+                raise InvalidStateError(f"counter '{counter_id}' is already closed")
+            self._check_free(counter)
+            return E.CounterClosed()
+        # assign
+        if counter.queue_ids == wanted:
+            return None
+        return E.QueuesAssigned(wanted, from_queues=counter.queue_ids)
+
+    def _day(self, counter: CounterState, now: int) -> date:
         return self._service_day(self._centres[counter.centre_id], now)
 
     def sign_in(self, counter_id: str, employee_ref: str) -> CounterState:
@@ -698,29 +744,11 @@ class QueueEngine:
                 f"an employee reference is 1 to {MAX_EMPLOYEE_REF} characters "
                 "(initials or a staff number, never a name)"
             )
-
-        def check(counter: CounterState, now: datetime) -> NewEvent | None:
-            if counter.employee_ref == ref and counter.is_open:
-                return None  # signing in twice changes nothing
-            if counter.employee_ref is not None:
-                raise InvalidStateError(
-                    f"counter '{counter_id}' has another employee signed in; they sign out first"
-                )
-            signed_in = E.CounterSignedIn(ref, self._day(counter, now))
-            return NewEvent(ev.SIGNED_IN, counter_id, now, counter.centre_id, signed_in)
-
-        return self._counter_change(counter_id, check)
+        return self._counter_change(counter_id, "sign_in", ref=ref)
 
     def sign_out(self, counter_id: str) -> CounterState:
         """The employee leaves the counter, which closes it."""
-
-        def check(counter: CounterState, now: datetime) -> NewEvent:
-            if counter.employee_ref is None:
-                raise InvalidStateError(f"nobody is signed in at counter '{counter_id}'")
-            self._check_free(counter)
-            return NewEvent(ev.SIGNED_OUT, counter_id, now, counter.centre_id, E.CounterSignedOut())
-
-        return self._counter_change(counter_id, check)
+        return self._counter_change(counter_id, "sign_out")
 
     def _check_free(self, counter: CounterState) -> None:
         if counter.ticket_id is not None:
@@ -732,49 +760,19 @@ class QueueEngine:
 
     def pause(self, counter_id: str) -> CounterState:
         """The counter stops calling for a while (the current ticket is still served)."""
-
-        def check(counter: CounterState, now: datetime) -> NewEvent:
-            if counter.status is not CounterStatus.OPEN:
-                raise InvalidStateError(
-                    f"counter '{counter_id}' is {counter.status.value}; only an open one pauses"
-                )
-            return NewEvent(ev.PAUSED, counter_id, now, counter.centre_id, E.CounterPaused())
-
-        return self._counter_change(counter_id, check)
+        return self._counter_change(counter_id, "pause")
 
     def resume(self, counter_id: str) -> CounterState:
         """A paused counter calls again."""
-
-        def check(counter: CounterState, now: datetime) -> NewEvent:
-            if counter.status is not CounterStatus.PAUSED:
-                raise InvalidStateError(f"counter '{counter_id}' is not paused")
-            resumed = E.CounterResumed(self._day(counter, now))
-            return NewEvent(ev.RESUMED, counter_id, now, counter.centre_id, resumed)
-
-        return self._counter_change(counter_id, check)
+        return self._counter_change(counter_id, "resume")
 
     def open_counter(self, counter_id: str) -> CounterState:
         """A manager opens a counter (logged)."""
-
-        def check(counter: CounterState, now: datetime) -> NewEvent:
-            if counter.status is not CounterStatus.CLOSED:
-                raise InvalidStateError(f"counter '{counter_id}' is already open")
-            opened = E.CounterOpened(self._day(counter, now))
-            return NewEvent(ev.COUNTER_OPENED, counter_id, now, counter.centre_id, opened)
-
-        return self._counter_change(counter_id, check)
+        return self._counter_change(counter_id, "open")
 
     def close_counter(self, counter_id: str) -> CounterState:
         """A manager closes a counter (logged); it must have no ticket at it."""
-
-        def check(counter: CounterState, now: datetime) -> NewEvent:
-            if counter.status is CounterStatus.CLOSED:
-                raise InvalidStateError(f"counter '{counter_id}' is already closed")
-            self._check_free(counter)
-            closed = E.CounterClosed()
-            return NewEvent(ev.COUNTER_CLOSED, counter_id, now, counter.centre_id, closed)
-
-        return self._counter_change(counter_id, check)
+        return self._counter_change(counter_id, "close")
 
     def assign_queues(self, counter_id: str, queue_ids: Sequence[str]) -> CounterState:
         """A manager moves a counter to other queues of its centre (logged; reset at day end)."""
@@ -792,14 +790,7 @@ class QueueEngine:
                 raise CommandError(
                     f"queue '{queue_id}' belongs to another centre than counter '{counter_id}'"
                 )
-
-        def check(counter: CounterState, now: datetime) -> NewEvent | None:
-            if counter.queue_ids == tuple(wanted):
-                return None
-            assigned = E.QueuesAssigned(tuple(wanted), from_queues=counter.queue_ids)
-            return NewEvent(ev.QUEUES_ASSIGNED, counter_id, now, counter.centre_id, assigned)
-
-        return self._counter_change(counter_id, check)
+        return self._counter_change(counter_id, "assign", wanted=tuple(wanted))
 
     # -- views --------------------------------------------------------------------------
 
@@ -810,7 +801,7 @@ class QueueEngine:
 
     def _current(self, tickets: list[Ticket], centre: Centre) -> list[Ticket]:
         """Leave out tickets of an earlier service day the day reset has not closed yet."""
-        today = service_day(self.clock.now(), centre.day_reset, self.tz)
+        today = self._service_day(centre, self._now_us())
         return [t for t in tickets if t.day is None or t.day >= today]
 
     def waiting(self, queue_id: str) -> list[Ticket]:

@@ -14,7 +14,7 @@ configuration).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any, TypeVar
@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from frontdesk_core.config.models import Config
 from frontdesk_core.events import queues as E
-from frontdesk_core.events.base import Event
+from frontdesk_core.events.base import Event, Payload
 from frontdesk_core.queues.counters import CounterState, CounterStatus
 from frontdesk_core.queues.tickets import AT_COUNTER_STATES, OPEN_STATES, Ticket, TicketState
 from frontdesk_core.store.base import EventStore, Transaction
@@ -119,6 +119,8 @@ class LiveState:
     last_seq: int = 0
     tz: tzinfo = UTC
     """Times on tickets are shown in this timezone (the site's), whoever wrote the event."""
+    moment: tuple[int, datetime] = field(default=(-1, datetime.min), compare=False, repr=False)
+    """The last event time converted for tickets (a cache, not state)."""
 
     @classmethod
     def initial(cls, config: Config) -> LiveState:
@@ -200,6 +202,8 @@ def _new_ticket(**values: Any) -> Ticket:
 
 
 def _issued(state: LiveState, event: Event, issued: E.TicketIssued, at: datetime) -> None:
+    if event.key in state.tickets:
+        return
     appointment = issued.appointment_at
     ticket = _new_ticket(
         id=event.key,
@@ -225,88 +229,120 @@ def _issued(state: LiveState, event: Event, issued: E.TicketIssued, at: datetime
     _open_delta(state, ticket, +1)
 
 
-def _ticket_event(state: LiveState, event: Event, ticket: Ticket, at: datetime) -> None:
-    """Apply an event about an existing ticket, which happened ``at`` (site time)."""
-    kind, payload = event.kind, event.payload
-    if kind == CALLED:
-        assert isinstance(payload, E.TicketCalled)
-        counter_id = payload.counter_id
-        _leave(state, ticket)
-        state.tickets[ticket.id] = replace(
-            ticket,
-            state=TicketState.CALLED,
-            counter_id=counter_id,
-            called_at=at,
-            recalls=0,
-            started_at=None,
-        )
-        counter = state.counters.get(counter_id)
-        if counter is not None:
-            state.counters[counter_id] = replace(counter, ticket_id=ticket.id)
-    elif kind == RECALLED:
-        state.tickets[ticket.id] = replace(ticket, recalls=ticket.recalls + 1, called_at=at)
-    elif kind == STARTED:
-        state.tickets[ticket.id] = replace(ticket, state=TicketState.SERVING, started_at=at)
-    elif kind == FINISHED:
-        _record_counter_time(state, ticket, at)
-        started = ticket.started_at if ticket.started_at is not None else ticket.called_at
-        _end(state, ticket, TicketState.DONE, at, started_at=started)
-    elif kind == NO_SHOW:
-        assert isinstance(payload, E.TicketNoShow)
-        _record_counter_time(state, ticket, at)
-        _end(state, ticket, TicketState.NO_SHOW, at, end_reason=payload.reason)
-    elif kind == CANCELLED:
-        assert isinstance(payload, E.TicketCancelled)
-        _end(state, ticket, TicketState.CANCELLED, at, end_reason=payload.reason)
-    elif kind == CLOSED:
-        assert isinstance(payload, E.TicketClosed)
-        _end(state, ticket, TicketState.CLOSED, at, end_reason=payload.reason)
-    elif kind == PUT_BACK:
-        _leave(state, ticket)
-        state.tickets[ticket.id] = replace(
-            ticket, state=TicketState.WAITING, counter_id=None, recalls=0, started_at=None
-        )
-        _line(state, ticket.queue_id)[ticket.id] = None
-    elif kind == TRANSFERRED:
-        assert isinstance(payload, E.TicketTransferred)
-        _leave(state, ticket)
-        _open_delta(state, ticket, -1)
-        moved = replace(
-            ticket,
-            state=TicketState.WAITING,
-            queue_id=payload.to_queue,
-            centre_id=event.centre_id,
-            priority=payload.priority,
-            counter_id=None,
-            called_at=None,
-            started_at=None,
-            recalls=0,
-            entered_at=at,
-            transfers=ticket.transfers + 1,
-        )
-        state.tickets[ticket.id] = moved
-        _line(state, moved.queue_id)[ticket.id] = None
-        _open_delta(state, moved, +1)
+# Each handler applies one kind of event about an existing ticket, which happened ``at``.
 
 
-def _counter_event(state: LiveState, event: Event, counter: CounterState) -> None:
-    kind, payload = event.kind, event.payload
-    if kind in (COUNTER_OPENED, RESUMED):
-        assert isinstance(payload, E.CounterOpened | E.CounterResumed)
+def _called(state: LiveState, ticket: Ticket, payload: E.TicketCalled, at: datetime) -> None:
+    counter_id = payload.counter_id
+    _leave(state, ticket)
+    state.tickets[ticket.id] = replace(
+        ticket,
+        state=TicketState.CALLED,
+        counter_id=counter_id,
+        called_at=at,
+        recalls=0,
+        started_at=None,
+    )
+    counter = state.counters.get(counter_id)
+    if counter is not None:
+        state.counters[counter_id] = replace(counter, ticket_id=ticket.id)
+
+
+def _recalled(state: LiveState, ticket: Ticket, payload: E.TicketRecalled, at: datetime) -> None:
+    state.tickets[ticket.id] = replace(ticket, recalls=ticket.recalls + 1, called_at=at)
+
+
+def _started(state: LiveState, ticket: Ticket, payload: E.TicketStarted, at: datetime) -> None:
+    state.tickets[ticket.id] = replace(ticket, state=TicketState.SERVING, started_at=at)
+
+
+def _finished(state: LiveState, ticket: Ticket, payload: E.TicketFinished, at: datetime) -> None:
+    _record_counter_time(state, ticket, at)
+    started = ticket.started_at if ticket.started_at is not None else ticket.called_at
+    _end(state, ticket, TicketState.DONE, at, started_at=started)
+
+
+def _no_show(state: LiveState, ticket: Ticket, payload: E.TicketNoShow, at: datetime) -> None:
+    _record_counter_time(state, ticket, at)
+    _end(state, ticket, TicketState.NO_SHOW, at, end_reason=payload.reason)
+
+
+def _cancelled(state: LiveState, ticket: Ticket, payload: E.TicketCancelled, at: datetime) -> None:
+    _end(state, ticket, TicketState.CANCELLED, at, end_reason=payload.reason)
+
+
+def _closed(state: LiveState, ticket: Ticket, payload: E.TicketClosed, at: datetime) -> None:
+    _end(state, ticket, TicketState.CLOSED, at, end_reason=payload.reason)
+
+
+def _put_back(state: LiveState, ticket: Ticket, payload: E.TicketPutBack, at: datetime) -> None:
+    _leave(state, ticket)
+    state.tickets[ticket.id] = replace(
+        ticket, state=TicketState.WAITING, counter_id=None, recalls=0, started_at=None
+    )
+    _line(state, ticket.queue_id)[ticket.id] = None
+
+
+def _transferred(
+    state: LiveState, ticket: Ticket, payload: E.TicketTransferred, at: datetime, centre_id: str
+) -> None:
+    _leave(state, ticket)
+    _open_delta(state, ticket, -1)
+    moved = replace(
+        ticket,
+        state=TicketState.WAITING,
+        queue_id=payload.to_queue,
+        centre_id=centre_id,
+        priority=payload.priority,
+        counter_id=None,
+        called_at=None,
+        started_at=None,
+        recalls=0,
+        entered_at=at,
+        transfers=ticket.transfers + 1,
+    )
+    state.tickets[ticket.id] = moved
+    _line(state, moved.queue_id)[ticket.id] = None
+    _open_delta(state, moved, +1)
+
+
+_TICKET_HANDLERS: dict[type, Callable[[LiveState, Ticket, Any, datetime], None]] = {
+    E.TicketCalled: _called,
+    E.TicketRecalled: _recalled,
+    E.TicketStarted: _started,
+    E.TicketFinished: _finished,
+    E.TicketNoShow: _no_show,
+    E.TicketCancelled: _cancelled,
+    E.TicketClosed: _closed,
+    E.TicketPutBack: _put_back,
+}
+
+
+def _counter_event(state: LiveState, payload: Payload, counter: CounterState) -> None:
+    if isinstance(payload, E.CounterOpened | E.CounterResumed):
         counter = replace(counter, status=CounterStatus.OPEN, day=payload.day)
-    elif kind == SIGNED_IN:
-        assert isinstance(payload, E.CounterSignedIn)
+    elif isinstance(payload, E.CounterSignedIn):
         counter = replace(
             counter, status=CounterStatus.OPEN, employee_ref=payload.employee_ref, day=payload.day
         )
-    elif kind == PAUSED:
+    elif isinstance(payload, E.CounterPaused):
         counter = replace(counter, status=CounterStatus.PAUSED)
-    elif kind in (COUNTER_CLOSED, SIGNED_OUT):
+    elif isinstance(payload, E.CounterClosed | E.CounterSignedOut):
         counter = replace(counter, status=CounterStatus.CLOSED, employee_ref=None, day=None)
-    elif kind == QUEUES_ASSIGNED:
-        assert isinstance(payload, E.QueuesAssigned)
+    elif isinstance(payload, E.QueuesAssigned):
         counter = replace(counter, queue_ids=payload.queue_ids)
     state.counters[counter.id] = counter
+
+
+_COUNTER_PAYLOADS = (
+    E.CounterOpened,
+    E.CounterClosed,
+    E.CounterSignedIn,
+    E.CounterPaused,
+    E.CounterResumed,
+    E.CounterSignedOut,
+    E.QueuesAssigned,
+)
 
 
 def _day_ended(state: LiveState, event: Event, ended_day: E.DayEnded) -> None:
@@ -331,28 +367,46 @@ def _day_ended(state: LiveState, event: Event, ended_day: E.DayEnded) -> None:
         )
 
 
+def site_time(state: LiveState, at_us: int) -> datetime:
+    """The moment ``at_us`` in the site's timezone, as tickets show it.
+
+    Several events of one command share their moment, so the last answer is kept.
+    """
+    last = state.moment
+    if last[0] == at_us:
+        return last[1]
+    # Exact to the microsecond: a float's error at today's epoch is far below half of one.
+    at = datetime.fromtimestamp(at_us / 1_000_000, state.tz)
+    state.moment = (at_us, at)
+    return at
+
+
 def apply(state: LiveState, event: Event) -> LiveState:
-    """Apply one event to ``state`` (in place) and return it."""
-    kind = event.kind
-    # Times are kept in the site's timezone; the event itself is not copied for that.
-    at = event.at
-    if at.tzinfo is not state.tz:
-        at = at.astimezone(state.tz)
-    if kind == ISSUED:
-        if event.key not in state.tickets:
-            assert isinstance(event.payload, E.TicketIssued)
-            _issued(state, event, event.payload, at)
-    elif kind in _TICKET_KINDS:
+    """Apply one event to ``state`` (in place) and return it.
+
+    Events of other parts (bookings, kiosks) and events about tickets or
+    counters this state does not hold are skipped.
+    """
+    payload = event.payload
+    kind = type(payload)
+    handler = _TICKET_HANDLERS.get(kind)
+    if handler is not None:
         ticket = state.tickets.get(event.key)
         if ticket is not None:
-            _ticket_event(state, event, ticket, at)
-    elif kind in _COUNTER_KINDS:
+            handler(state, ticket, payload, site_time(state, event.at_us))
+    elif kind is E.TicketIssued:
+        _issued(state, event, payload, site_time(state, event.at_us))  # type: ignore[arg-type]
+    elif kind is E.TicketTransferred:
+        ticket = state.tickets.get(event.key)
+        if ticket is not None:
+            at = site_time(state, event.at_us)
+            _transferred(state, ticket, payload, at, event.centre_id)  # type: ignore[arg-type]
+    elif kind in _COUNTER_PAYLOADS:
         counter = state.counters.get(event.key)
         if counter is not None:
-            _counter_event(state, event, counter)
-    elif kind == DAY_ENDED:
-        assert isinstance(event.payload, E.DayEnded)
-        _day_ended(state, event, event.payload)
+            _counter_event(state, payload, counter)
+    elif kind is E.DayEnded:
+        _day_ended(state, event, payload)  # type: ignore[arg-type]
     if event.seq > state.last_seq:
         state.last_seq = event.seq
     return state

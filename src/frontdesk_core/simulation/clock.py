@@ -12,6 +12,9 @@ from datetime import UTC, datetime, timedelta
 
 import simpy
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
 
 class SimClock:
     """Simulated time: ``origin`` plus ``env.now`` minutes, timezone-aware."""
@@ -23,6 +26,7 @@ class SimClock:
         self.origin = origin
         self._at: float = -1.0
         self._now = origin
+        self._origin_us = (origin - _EPOCH) // _MICROSECOND
 
     def now(self) -> datetime:
         """The simulated time (in the origin's timezone)."""
@@ -31,6 +35,10 @@ class SimClock:
             self._at = minutes
             self._now = self.at(minutes)
         return self._now
+
+    def now_us(self) -> int:
+        """The simulated time in microseconds since the epoch (what :meth:`now` says)."""
+        return self._origin_us + (timedelta(minutes=float(self.env.now)) // _MICROSECOND)
 
     def at(self, minutes: float) -> datetime:
         """The datetime ``minutes`` after the origin (wall time, correct across DST)."""

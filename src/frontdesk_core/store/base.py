@@ -48,6 +48,10 @@ class Transaction(Protocol):
         """Increment and return a named counter (ticket numbers), inside the transaction."""
         ...
 
+    def last_seq(self) -> int:
+        """The ``seq`` of the newest event, this transaction's own appends included."""
+        ...
+
 
 class EventStore(Transaction, Protocol):
     """The durable log. Each ``append`` outside ``transaction()`` is its own transaction."""

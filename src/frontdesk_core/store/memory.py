@@ -113,6 +113,9 @@ class _MemoryTransaction:
             if event.seq > after and _matches(event, kinds, key, centre_id, since_us, until_us):
                 yield event
 
+    def last_seq(self) -> int:
+        return len(self.store.events) + len(self.pending)
+
     def counter(self, name: str) -> int:
         value = self.counters.get(name, self.store.counters.get(name, 0)) + 1
         self.counters[name] = value

@@ -103,6 +103,10 @@ class _PostgresTransaction:
             payload = decode(kind, version, data, seq=seq)
             yield Event(kind, key_, to_us(at), centre, payload, seq, version)
 
+    def last_seq(self) -> int:
+        row = self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()
+        return int(row[0]) if row else 0
+
     def counter(self, name: str) -> int:
         row = self.conn.execute(
             "INSERT INTO counters (name, value) VALUES (%s, 1) "

@@ -123,6 +123,11 @@ class _SqliteTransaction:
         for row in self.conn.execute(sql, args):
             yield _row_event(row)
 
+    def last_seq(self) -> int:
+        """The newest ``seq``, appends of this transaction included."""
+        row = self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()
+        return int(row[0])
+
     def counter(self, name: str) -> int:
         """Increment and return a named counter; rolled back with the transaction."""
         row = self.conn.execute(
