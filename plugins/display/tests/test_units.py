@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 from conftest import EXAMPLE, SETTINGS, Served, monday_morning
+from frontdesk_display import hub as hub_module
 from frontdesk_display import plugin
 from frontdesk_display.auth import SECRET_ENV, Throttle, secret_key
 from frontdesk_display.broadcast import CLOSE, QUEUE_SIZE, Broadcaster
@@ -23,6 +24,7 @@ from frontdesk_display.kiosk_sessions import KioskSessions
 from frontdesk_display.passwords import hash_password, verify_password
 from frontdesk_display.settings import DisplaySettings, settings_of
 
+from frontdesk_core import HousekeepingReport
 from frontdesk_core.app import Frontdesk
 from frontdesk_core.config.loader import load_config
 from frontdesk_core.config.models import Config
@@ -150,19 +152,42 @@ def test_the_throttle_pauses_one_user_at_one_address_and_forgets_on_success() ->
     assert throttle.allowed("anna", "10.0.0.1")
 
 
-def test_housekeeping_turns_expired_calls_into_no_shows(kobenhavn: Config) -> None:
+def test_the_server_runs_the_cores_timed_rules_on_its_loop(
+    kobenhavn: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hub's loop calls ``fd.housekeeping``: a call past ``no_show_after`` is expired."""
+    monkeypatch.setattr(hub_module, "HOUSEKEEPING_SECONDS", 0.01)
     clock = monday_morning()
     pm = make_plugin_manager(load_entrypoints=False)
     with Frontdesk.open(kobenhavn, store=":memory:", clock=clock, plugins=pm) as fd:
         fd.queues.sign_in("skranke-1", "A17")
         ticket = fd.queues.issue("pas")
         fd.queues.call_next("skranke-1")
+        rounds: list[HousekeepingReport] = []
+        keep_house = fd.housekeeping
+
+        def counted() -> HousekeepingReport:
+            rounds.append(keep_house())
+            return rounds[-1]
+
+        monkeypatch.setattr(fd, "housekeeping", counted)
         hub = Hub(fd, SETTINGS)
-        try:
-            assert hub.housekeeping()["no_show_calls"] == 0
-            clock.advance(fd.config.queue("pas").no_show_after)
-            figures = hub.housekeeping()
-        finally:
-            hub.core.close()
-        assert figures["no_show_calls"] == 1
-        assert fd.queues.ticket(ticket.id).state is TicketState.NO_SHOW
+
+        async def scenario() -> TicketState:
+            loop = asyncio.get_running_loop()
+            hub.start(loop)
+            try:
+                deadline = loop.time() + 5
+                while len(rounds) < 2:  # a round before the time ran out changes nothing
+                    assert loop.time() < deadline, "the loop ran no housekeeping"
+                    await asyncio.sleep(0.01)
+                assert not any(r.changed for r in rounds)
+                clock.advance(fd.config.queue("pas").no_show_after)
+                while not any(r.tickets_expired for r in rounds):
+                    assert loop.time() < deadline, "the expired call was not seen to"
+                    await asyncio.sleep(0.01)
+                return await hub.core.run(lambda: fd.queues.ticket(ticket.id).state)
+            finally:
+                hub.stop()
+
+        assert run_async(scenario) is TicketState.NO_SHOW
