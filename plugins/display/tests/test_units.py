@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import shutil
 import threading
-import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -87,11 +86,25 @@ def test_a_subscriber_that_falls_behind_is_closed_so_it_reconnects() -> None:
     assert run_async(scenario) is CLOSE
 
 
+class Stopwatch:
+    """A monotonic clock in seconds that moves only when told to."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def test_kiosk_sessions_expire_when_left_alone() -> None:
-    sessions = KioskSessions(timedelta(milliseconds=20), limit=2)
+    watch = Stopwatch()
+    sessions = KioskSessions(timedelta(seconds=20), limit=2, monotonic=watch)
     first = sessions.add("c", "k", "da", object())
+    watch.now += 59  # kept for three times the page's idle time
     assert sessions.get(first.id) is first
-    time.sleep(0.1)
+    watch.now += 59  # touched a moment ago: still there
+    assert sessions.get(first.id) is first
+    watch.now += 61
     assert sessions.get(first.id) is None
     ids = [sessions.add("c", "k", "da", object()).id for _ in range(3)]
     assert len(sessions) == 2 and sessions.get(ids[0]) is None
@@ -139,12 +152,15 @@ def test_the_signing_key_is_kept_in_a_file_so_sessions_survive_a_restart(
 
 
 def test_the_throttle_pauses_one_user_at_one_address_and_forgets_on_success() -> None:
-    throttle = Throttle(failures=2, window=60, pause=0.05)
+    watch = Stopwatch()
+    throttle = Throttle(failures=2, window=60, pause=5, monotonic=watch)
     for _ in range(2):
         throttle.failed("Anna", "10.0.0.1")
     assert not throttle.allowed("anna", "10.0.0.1")
     assert throttle.allowed("anna", "10.0.0.2") and throttle.allowed("bo", "10.0.0.1")
-    time.sleep(0.06)
+    watch.now += 4.9
+    assert not throttle.allowed("anna", "10.0.0.1")
+    watch.now += 0.1
     assert throttle.allowed("anna", "10.0.0.1")
     throttle.failed("anna", "10.0.0.1")
     throttle.succeeded("anna", "10.0.0.1")
