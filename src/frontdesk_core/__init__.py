@@ -24,6 +24,7 @@ from frontdesk_core.errors import (
     Problem,
 )
 from frontdesk_core.hookspecs import hookimpl
+from frontdesk_core.housekeeping import HousekeepingReport, RuleFailure
 from frontdesk_core.plugins import Hooks, make_plugin_manager
 
 __version__ = "0.1.0"
@@ -40,12 +41,14 @@ __all__ = [
     "Frontdesk",
     "FrontdeskError",
     "Hooks",
+    "HousekeepingReport",
     "InvalidStateError",
     "LoadContext",
     "ManualClock",
     "NotFoundError",
     "PluginError",
     "Problem",
+    "RuleFailure",
     "SystemClock",
     "__version__",
     "check",

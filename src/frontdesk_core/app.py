@@ -11,6 +11,7 @@ plugin hooks, and from it the engines of every part are reached.
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -26,6 +27,7 @@ from frontdesk_core.store import EventStore, open_store
 
 if TYPE_CHECKING:
     from frontdesk_core.booking.engine import BookingEngine
+    from frontdesk_core.housekeeping import Housekeeper, HousekeepingReport
     from frontdesk_core.queues.engine import QueueEngine
     from frontdesk_core.referral.engine import ReferralEngine
     from frontdesk_core.stats import Stats
@@ -123,6 +125,30 @@ class Frontdesk:
             self._engines["referral"] = ReferralEngine(self)
         engine: ReferralEngine = self._engines["referral"]
         return engine
+
+    def housekeeping(self, now: datetime | None = None) -> HousekeepingReport:
+        """Run every timed rule once and report what each did.
+
+        The rules (see :mod:`frontdesk_core.housekeeping`): called tickets past
+        their queue's ``no_show_after`` become no-shows; due booking reminders
+        are sent through the ``booking_reminder_due`` hook; in-person bookings
+        not checked in in time become no-shows; personal data past retention is
+        deleted; now and then the booking checkpoint is written.
+
+        Call it every so often (``frontdesk serve`` does every 30 s): it is cheap
+        when nothing is due, a second call changes nothing that the first did,
+        and several processes on one store may call it. Time comes from the
+        injected clock. ``now``, when given, is the time the caller wants the
+        rules done by: a time the clock has not reached yet raises
+        :class:`ValueError`. A rule that raises is reported in
+        ``report.failures`` (and logged); the others still run.
+        """
+        if "housekeeping" not in self._engines:
+            from frontdesk_core.housekeeping import Housekeeper
+
+            self._engines["housekeeping"] = Housekeeper(self)
+        keeper: Housekeeper = self._engines["housekeeping"]
+        return keeper.run(now)
 
     def close(self) -> None:
         """Tell plugins, then close the store. Closing twice is harmless."""

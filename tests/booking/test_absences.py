@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from oracles import Oracle, Tally, booking_state
 
 from booking.conftest import CPH, at
 from booking.test_invariants import absence_op_run, check_invariants
@@ -169,48 +170,67 @@ tuesday_op = st.one_of(
 )
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(ops=st.lists(tuesday_op, min_size=5, max_size=40))
-def test_absences_never_let_a_booking_sit_with_a_counter_that_is_away(
-    config: Config, ops: list[tuple[object, ...]]
-) -> None:
+def test_absences_never_let_a_booking_sit_with_a_counter_that_is_away(config: Config) -> None:
+    tally = Tally()
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(ops=st.lists(tuesday_op, min_size=5, max_size=40))
+    def run(ops: list[tuple[object, ...]]) -> None:
+        play_tuesday(config, ops, tally)
+
+    run()
+    # Measured over runs of 60 examples: about 60% of the bookings, half the cancellations and
+    # nearly every absence and withdrawal go through; the floors sit well below that.
+    tally.check(overall=0.3, each={"book": 0.2, "absent": 0.3, "withdraw": 0.5, "cancel": 0.2})
+
+
+def play_tuesday(config: Config, ops: list[tuple[object, ...]], tally: Tally) -> None:
+    """Bookings and absences on one Tuesday; the invariants after every command."""
     fd = Frontdesk.open(
         config,
         store="memory://",
         clock=ManualClock(datetime(2026, 11, 23, 9, 0, tzinfo=CPH)),
         plugins=make_plugin_manager(load_entrypoints=False),
     )
+    tuesday = datetime(2026, 11, 24, tzinfo=CPH)
+    oracle = Oracle(booking_state(fd, [tuesday.date()]), tally)
     planner = SlotPlanner(config, CPH)
     codes: list[str] = []
     absences: list[str] = []
     kept: set[str] = set()
-    tuesday = datetime(2026, 11, 24, tzinfo=CPH)
     try:
         for op in ops:
-            try:
-                if op[0] == "book":
-                    made = fd.booking.book(
-                        str(op[2]),
-                        tuesday + timedelta(minutes=15 * int(op[1])),  # type: ignore[call-overload]
-                        contact=Contact(phone=f"2{len(codes):07d}"),
-                    )
+            if op[0] == "book":
+                start = tuesday + timedelta(minutes=15 * int(op[1]))  # type: ignore[call-overload]
+                made = oracle.attempt(
+                    "book",
+                    fd.booking.book,
+                    str(op[2]),
+                    start,
+                    contact=Contact(phone=f"2{len(codes):07d}"),
+                )
+                if made is not None:
                     codes.append(made.code)
-                elif op[0] == "absent":
-                    _, counter, step, length, cancel = op
-                    start = tuesday + timedelta(minutes=15 * int(step))  # type: ignore[call-overload]
-                    absence_op_run(
-                        fd, str(counter), start, int(length), bool(cancel), absences, kept
-                    )  # type: ignore[call-overload]
-                elif op[0] == "withdraw" and absences:
-                    fd.booking.withdraw_absence(absences.pop(int(op[1]) % len(absences)))  # type: ignore[call-overload]
-                elif op[0] == "cancel" and codes:
-                    fd.booking.cancel(codes[int(op[1]) % len(codes)])  # type: ignore[call-overload]
-            except CommandError:
-                pass
+            elif op[0] == "absent":
+                _, counter, step, length, cancel = op
+                start = tuesday + timedelta(minutes=15 * int(step))  # type: ignore[call-overload]
+                oracle.attempt(
+                    "absent",
+                    absence_op_run,
+                    fd,
+                    str(counter),
+                    start,
+                    int(length),  # type: ignore[call-overload]
+                    bool(cancel),
+                    absences,
+                    kept,
+                )
+            elif op[0] == "withdraw" and absences:
+                absence_id = absences.pop(int(op[1]) % len(absences))  # type: ignore[call-overload]
+                oracle.attempt("withdraw", fd.booking.withdraw_absence, absence_id)
+            elif op[0] == "cancel" and codes:
+                code = codes[int(op[1]) % len(codes)]  # type: ignore[call-overload]
+                oracle.attempt("cancel", fd.booking.cancel, code)
             check_invariants(fd, planner, kept)
     finally:
         fd.close()

@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import hypothesis.strategies as st
 from hypothesis import HealthCheck, given, settings
+from oracles import Oracle, Tally, queue_state
 from queues.conftest import START, hooks_with
 
 from frontdesk_core.app import Frontdesk
 from frontdesk_core.clock import ManualClock
 from frontdesk_core.config.models import Config
-from frontdesk_core.errors import CommandError
 from frontdesk_core.queues.state import ISSUED
 from frontdesk_core.store import SqliteStore
 
@@ -29,7 +29,10 @@ OPS = [
     "transfer",
     "cancel",
     "wait",
+    "serve",
 ]
+"""Commands on a random counter; ``serve`` is call, start and finish there in a row (at random
+a counter seldom has the ticket a finish needs)."""
 steps = st.lists(
     st.tuples(st.sampled_from(OPS), st.integers(0, 30), st.integers(0, 30)),
     min_size=20,
@@ -37,40 +40,63 @@ steps = st.lists(
 )
 
 
-def _play(fd: Frontdesk, clock: ManualClock, script: list[tuple[str, int, int]]) -> None:
+def _play(
+    fd: Frontdesk, clock: ManualClock, script: list[tuple[str, int, int]], tally: Tally
+) -> None:
+    oracle = Oracle(queue_state(fd), tally)
     issued: list[str] = []
     for counter in ("c1", "c2", "j1"):  # c3 waits for a sign-in in the script
         fd.queues.sign_in(counter, "E0")
     for op, a, b in script:
         counter = COUNTERS[a % len(COUNTERS)]
-        try:
-            if op == "issue":
-                issued.append(fd.queues.issue(QUEUES[a % len(QUEUES)]).id)
-            elif op == "sign_in":
-                fd.queues.sign_in(counter, "E1")
-            elif op == "wait":
+        if op == "issue":
+            ticket = oracle.attempt(op, fd.queues.issue, QUEUES[a % len(QUEUES)])
+            if ticket is not None:
+                issued.append(ticket.id)
+        elif op == "sign_in":
+            oracle.attempt(op, fd.queues.sign_in, counter, "E1")
+        elif op == "wait":
+            clock.advance(timedelta(minutes=b % 10 + 1))
+        elif op == "serve":
+            if oracle.attempt("call_next", fd.queues.call_next, counter) is not None:
+                clock.advance(timedelta(minutes=a % 3))
+                oracle.attempt("start", fd.queues.start, counter)
                 clock.advance(timedelta(minutes=b % 10 + 1))
-            elif op in ("transfer", "cancel"):
-                if issued:
-                    ticket = issued[b % len(issued)]
-                    if op == "cancel":
-                        fd.queues.cancel(ticket)
-                    else:
-                        fd.queues.transfer(ticket, QUEUES[a % len(QUEUES)])
-            else:
-                getattr(fd.queues, op)(counter)
-        except CommandError:
-            pass  # an invalid command changes nothing, statistics included
+                oracle.attempt("finish", fd.queues.finish, counter)
+        elif op in ("transfer", "cancel"):
+            if issued:
+                ticket_id = issued[b % len(issued)]
+                if op == "cancel":
+                    oracle.attempt(op, fd.queues.cancel, ticket_id)
+                else:
+                    oracle.attempt(op, fd.queues.transfer, ticket_id, QUEUES[a % len(QUEUES)])
+        else:
+            oracle.attempt(op, getattr(fd.queues, op), counter)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(script=steps)
-def test_every_ticket_is_accounted_for_once(
-    config: Config, script: list[tuple[str, int, int]]
-) -> None:
+def test_every_ticket_is_accounted_for_once(config: Config) -> None:
+    tally = Tally()
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(script=steps)
+    def run(script: list[tuple[str, int, int]]) -> None:
+        check_the_books(config, script, tally)
+
+    run()
+    # Measured over runs of 150 examples: every issue, three in four calls, half the
+    # cancellations, a third of the transfers and one in six finishes go through; the floors
+    # sit well below that. (A no-show almost never does: it takes recalls first.)
+    tally.check(
+        overall=0.2,
+        each={"issue": 0.8, "call_next": 0.4, "cancel": 0.2, "transfer": 0.1, "finish": 0.08},
+    )
+
+
+def check_the_books(config: Config, script: list[tuple[str, int, int]], tally: Tally) -> None:
+    """Play ``script``, end the day, and check every ticket is counted once."""
     clock = ManualClock(START)
     fd = Frontdesk(config, store=SqliteStore(":memory:"), clock=clock, hooks=hooks_with())
-    _play(fd, clock, script)
+    _play(fd, clock, script, tally)
     fd.queues.end_of_day()
     report = fd.stats.report(START.date(), START.date())
     issued = len(list(fd.store.read(kinds=[ISSUED])))

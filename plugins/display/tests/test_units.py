@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import shutil
 import threading
-import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -15,6 +14,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 from conftest import EXAMPLE, SETTINGS, Served, monday_morning
+from frontdesk_display import hub as hub_module
 from frontdesk_display import plugin
 from frontdesk_display.auth import SECRET_ENV, Throttle, secret_key
 from frontdesk_display.broadcast import CLOSE, QUEUE_SIZE, Broadcaster
@@ -23,6 +23,7 @@ from frontdesk_display.kiosk_sessions import KioskSessions
 from frontdesk_display.passwords import hash_password, verify_password
 from frontdesk_display.settings import DisplaySettings, settings_of
 
+from frontdesk_core import HousekeepingReport
 from frontdesk_core.app import Frontdesk
 from frontdesk_core.config.loader import load_config
 from frontdesk_core.config.models import Config
@@ -85,11 +86,25 @@ def test_a_subscriber_that_falls_behind_is_closed_so_it_reconnects() -> None:
     assert run_async(scenario) is CLOSE
 
 
+class Stopwatch:
+    """A monotonic clock in seconds that moves only when told to."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def test_kiosk_sessions_expire_when_left_alone() -> None:
-    sessions = KioskSessions(timedelta(milliseconds=20), limit=2)
+    watch = Stopwatch()
+    sessions = KioskSessions(timedelta(seconds=20), limit=2, monotonic=watch)
     first = sessions.add("c", "k", "da", object())
+    watch.now += 59  # kept for three times the page's idle time
     assert sessions.get(first.id) is first
-    time.sleep(0.1)
+    watch.now += 59  # touched a moment ago: still there
+    assert sessions.get(first.id) is first
+    watch.now += 61
     assert sessions.get(first.id) is None
     ids = [sessions.add("c", "k", "da", object()).id for _ in range(3)]
     assert len(sessions) == 2 and sessions.get(ids[0]) is None
@@ -137,12 +152,15 @@ def test_the_signing_key_is_kept_in_a_file_so_sessions_survive_a_restart(
 
 
 def test_the_throttle_pauses_one_user_at_one_address_and_forgets_on_success() -> None:
-    throttle = Throttle(failures=2, window=60, pause=0.05)
+    watch = Stopwatch()
+    throttle = Throttle(failures=2, window=60, pause=5, monotonic=watch)
     for _ in range(2):
         throttle.failed("Anna", "10.0.0.1")
     assert not throttle.allowed("anna", "10.0.0.1")
     assert throttle.allowed("anna", "10.0.0.2") and throttle.allowed("bo", "10.0.0.1")
-    time.sleep(0.06)
+    watch.now += 4.9
+    assert not throttle.allowed("anna", "10.0.0.1")
+    watch.now += 0.1
     assert throttle.allowed("anna", "10.0.0.1")
     throttle.failed("anna", "10.0.0.1")
     throttle.succeeded("anna", "10.0.0.1")
@@ -150,19 +168,42 @@ def test_the_throttle_pauses_one_user_at_one_address_and_forgets_on_success() ->
     assert throttle.allowed("anna", "10.0.0.1")
 
 
-def test_housekeeping_turns_expired_calls_into_no_shows(kobenhavn: Config) -> None:
+def test_the_server_runs_the_cores_timed_rules_on_its_loop(
+    kobenhavn: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hub's loop calls ``fd.housekeeping``: a call past ``no_show_after`` is expired."""
+    monkeypatch.setattr(hub_module, "HOUSEKEEPING_SECONDS", 0.01)
     clock = monday_morning()
     pm = make_plugin_manager(load_entrypoints=False)
     with Frontdesk.open(kobenhavn, store=":memory:", clock=clock, plugins=pm) as fd:
         fd.queues.sign_in("skranke-1", "A17")
         ticket = fd.queues.issue("pas")
         fd.queues.call_next("skranke-1")
+        rounds: list[HousekeepingReport] = []
+        keep_house = fd.housekeeping
+
+        def counted() -> HousekeepingReport:
+            rounds.append(keep_house())
+            return rounds[-1]
+
+        monkeypatch.setattr(fd, "housekeeping", counted)
         hub = Hub(fd, SETTINGS)
-        try:
-            assert hub.housekeeping()["no_show_calls"] == 0
-            clock.advance(fd.config.queue("pas").no_show_after)
-            figures = hub.housekeeping()
-        finally:
-            hub.core.close()
-        assert figures["no_show_calls"] == 1
-        assert fd.queues.ticket(ticket.id).state is TicketState.NO_SHOW
+
+        async def scenario() -> TicketState:
+            loop = asyncio.get_running_loop()
+            hub.start(loop)
+            try:
+                deadline = loop.time() + 5
+                while len(rounds) < 2:  # a round before the time ran out changes nothing
+                    assert loop.time() < deadline, "the loop ran no housekeeping"
+                    await asyncio.sleep(0.01)
+                assert not any(r.changed for r in rounds)
+                clock.advance(fd.config.queue("pas").no_show_after)
+                while not any(r.tickets_expired for r in rounds):
+                    assert loop.time() < deadline, "the expired call was not seen to"
+                    await asyncio.sleep(0.01)
+                return await hub.core.run(lambda: fd.queues.ticket(ticket.id).state)
+            finally:
+                hub.stop()
+
+        assert run_async(scenario) is TicketState.NO_SHOW

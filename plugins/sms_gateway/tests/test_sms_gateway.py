@@ -168,9 +168,8 @@ def test_while_the_gateway_is_down_one_message_probes_it_and_the_rest_wait(
     sms_peer.respond(Stall(5))
     for n in range(5):
         gateway.submit(confirmation(key=f"booking:bk-{n}:confirmation"))
-    started = time.monotonic()
-    assert gateway.process_due() == 1  # one timeout (0.3 s), not one per message
-    assert time.monotonic() - started < 1.2
+    assert gateway.process_due() == 1
+    assert len(sms_peer.requests) == 1  # one probe timed out, not one attempt per message
     attempts = sorted(m.attempts for m in gateway.outbox.messages(State.QUEUED))
     assert attempts == [0, 0, 0, 0, 1]
     # A message queued during the outage waits too, until the probe is due.

@@ -95,16 +95,25 @@ class Throttle:
     """Slows down password guessing: a few failures per user and address, then a pause.
 
     Kept in memory (a restart forgets it); wall-clock time here is no domain time.
+    ``monotonic`` tells the time in seconds (:func:`time.monotonic`; a test moves its own).
     """
 
-    def __init__(self, failures: int = 5, window: float = 300.0, pause: float = 60.0) -> None:
+    def __init__(
+        self,
+        failures: int = 5,
+        window: float = 300.0,
+        pause: float = 60.0,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.failures, self.window, self.pause = failures, window, pause
+        self.monotonic = monotonic
         self._seen: dict[tuple[str, str], list[float]] = {}
         self._lock = threading.Lock()
 
     def allowed(self, username: str, address: str) -> bool:
         """Whether another try is allowed now."""
-        now = time.monotonic()
+        now = self.monotonic()
         with self._lock:
             recent = [
                 t for t in self._seen.get((username.lower(), address), []) if now - t < self.window
@@ -113,7 +122,7 @@ class Throttle:
 
     def failed(self, username: str, address: str) -> None:
         """Count a wrong password."""
-        now = time.monotonic()
+        now = self.monotonic()
         with self._lock:
             if len(self._seen) > 10_000:  # never grow without bound under a flood
                 self._seen.clear()

@@ -33,7 +33,8 @@ log = logging.getLogger("frontdesk.display")
 WATCH_SECONDS = 1.0
 """How often the event log is checked for changes made by other processes."""
 HOUSEKEEPING_SECONDS = 30.0
-"""How often the timed rules run: no-show timeouts, reminders, booking no-shows, purge."""
+"""How often the core's timed rules run (``Frontdesk.housekeeping``): call time-outs,
+reminders, booking no-shows, purge of personal data."""
 CALLED, RECALLED, CHECKED_IN = TicketCalled.KIND, TicketRecalled.KIND, BookingCheckedIn.KIND
 ANNOUNCED = (CALLED, RECALLED, CHECKED_IN)
 """Event kinds shown as they happen: a number called on the screens, a check-in pop-up."""
@@ -236,29 +237,15 @@ class Hub:
         with self._heard_lock:
             return key in self._heard
 
-    def housekeeping(self) -> dict[str, int]:
-        """Run the timed rules once: called tickets past their ``no_show_after`` become
-        no-shows; due reminders go out; missed bookings are recorded; personal data past
-        retention is purged. Safe with several servers on one store."""
-        expired = self.fd.queues.expire_calls()
-        done = self.fd.booking.housekeeping()
-        return {
-            "no_show_calls": len(expired),
-            "reminders": done.reminders,
-            "booking_no_shows": done.no_shows,
-            "purged": done.purged,
-        }
-
     async def _keep_house(self) -> None:
+        """Run the core's timed rules (``fd.housekeeping``) every ``HOUSEKEEPING_SECONDS``;
+        the core logs what each round did and any rule that failed."""
         while True:
             await asyncio.sleep(HOUSEKEEPING_SECONDS)
             try:
-                figures = await self.core.run(self.housekeeping)
+                await self.core.run(self.fd.housekeeping)
             except Exception:  # the next round tries again; the server stays up
                 log.exception("housekeeping failed")
-                continue
-            if any(figures.values()):
-                log.info("housekeeping", extra=figures)
 
     async def _record_fault(self, fault: DeviceFault) -> None:
         try:

@@ -12,6 +12,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -33,18 +34,36 @@ class KioskEntry:
 
 
 class KioskSessions:
-    """Sessions by id; idle ones expire (wall-clock time here is no domain time)."""
+    """Sessions by id; idle ones expire (wall-clock time here is no domain time).
 
-    def __init__(self, idle: timedelta, *, limit: int = MAX_SESSIONS) -> None:
+    ``monotonic`` tells the time in seconds (:func:`time.monotonic`; a test moves its own).
+    """
+
+    def __init__(
+        self,
+        idle: timedelta,
+        *,
+        limit: int = MAX_SESSIONS,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         # A little longer than the page's own idle reset, so a slow citizen is not cut off.
         self.ttl = idle.total_seconds() * 3
         self.limit = limit
+        self.monotonic = monotonic
         self._entries: OrderedDict[str, KioskEntry] = OrderedDict()
         self._lock = threading.Lock()
 
     def add(self, centre_id: str, kiosk_id: str | None, language: str, session: Any) -> KioskEntry:
         """Keep a new session and return its entry."""
-        entry = KioskEntry(secrets.token_urlsafe(16), centre_id, kiosk_id, language, session)
+        entry = KioskEntry(
+            secrets.token_urlsafe(16),
+            centre_id,
+            kiosk_id,
+            language,
+            session,
+            None,
+            self.monotonic(),
+        )
         with self._lock:
             self._expire()
             self._entries[entry.id] = entry
@@ -58,7 +77,7 @@ class KioskSessions:
             self._expire()
             entry = self._entries.get(session_id)
             if entry is not None:
-                entry.touched = time.monotonic()
+                entry.touched = self.monotonic()
                 self._entries.move_to_end(session_id)
             return entry
 
@@ -72,7 +91,7 @@ class KioskSessions:
             return len(self._entries)
 
     def _expire(self) -> None:
-        limit = time.monotonic() - self.ttl
+        limit = self.monotonic() - self.ttl
         while self._entries:
             oldest = next(iter(self._entries.values()))
             if oldest.touched >= limit:

@@ -55,7 +55,12 @@ def read_status(transport: Transport, deadline: float) -> PrinterStatus:
 
 
 class TicketPrinter:
-    """The printer of one kiosk; safe to call from several threads (one job at a time)."""
+    """The printer of one kiosk; safe to call from several threads (one job at a time).
+
+    ``monotonic`` tells the time (seconds) a rest after a slow fault is measured by
+    (:func:`time.monotonic`; a test moves its own). A print job's time limit is always
+    measured by :func:`time.monotonic`: it bounds real waiting on a device.
+    """
 
     def __init__(
         self,
@@ -63,8 +68,10 @@ class TicketPrinter:
         *,
         tz: tzinfo | None = None,
         transport: TransportFactory = _default_transport,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.config = config
+        self.monotonic = monotonic
         self.tz = tz
         self.name = config.printer_name
         self._transport = transport
@@ -118,7 +125,7 @@ class TicketPrinter:
 
     def print(self, ticket: TicketPrint) -> PrintResult:
         """Print ``ticket``; returns within about the timeout whatever the printer does."""
-        now = time.monotonic()
+        now = self.monotonic()
         resting = self._resting
         if resting is not None and now < resting[0]:
             fault = resting[1]
@@ -126,7 +133,7 @@ class TicketPrinter:
                 fault.fault or "error",
                 f"{fault.detail}; the printer is tried again in {math.ceil(resting[0] - now)} s",
             )
-        deadline = now + self.timeout
+        deadline = time.monotonic() + self.timeout
         try:
             data, note = self.render(ticket)
         except Exception as exc:
@@ -151,13 +158,13 @@ class TicketPrinter:
     def resting_for(self) -> float:
         """Seconds before the printer is tried again after a slow fault (0: it is tried)."""
         resting = self._resting
-        return max(0.0, resting[0] - time.monotonic()) if resting is not None else 0.0
+        return max(0.0, resting[0] - self.monotonic()) if resting is not None else 0.0
 
     def _settle(self, result: PrintResult) -> PrintResult:
         """Start a rest after a slow fault; end it when the printer answers."""
         pause = self.config.retry_after.total_seconds()
         if result.fault in SLOW_FAULTS and pause > 0:
-            self._resting = (time.monotonic() + pause, result)
+            self._resting = (self.monotonic() + pause, result)
         else:
             self._resting = None
         return result
