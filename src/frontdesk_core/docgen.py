@@ -1,8 +1,9 @@
 """Generate the reference pages in docs/ from the code, so they cannot drift.
 
 ``python -m frontdesk_core.docgen docs/reference`` writes ``hooks.md`` (from
-:mod:`frontdesk_core.hookspecs`) and ``configuration.md`` (from the models'
-JSON Schema). A test checks the committed pages equal what this produces.
+:mod:`frontdesk_core.hookspecs`), ``configuration.md`` (from the models'
+JSON Schema) and ``events.md`` (from the event records). A test checks the
+committed pages equal what this produces.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from frontdesk_core import hookspecs
 from frontdesk_core.config.schema import config_schema
+from frontdesk_core.events.reference import events_markdown
 
 
 def hook_functions() -> list[Callable[..., Any]]:
@@ -135,7 +137,11 @@ def configuration_markdown() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-PAGES = {"hooks.md": hooks_markdown, "configuration.md": configuration_markdown}
+PAGES = {
+    "hooks.md": hooks_markdown,
+    "configuration.md": configuration_markdown,
+    "events.md": events_markdown,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
