@@ -266,12 +266,13 @@ class Hooks:
         return bool(self._caller(hook)[0].get_hookimpls())
 
     def _call(self, hook: str, **kwargs: Any) -> HookReport:
-        caller, first = self._caller(hook)
-        report = HookReport()
         # The engines fire events on every command: a hook nobody implements (and no
         # monitor watches) costs one look at pluggy's own list of implementations.
-        if not self.pm.monitors and not caller.get_hookimpls():
-            return report
+        found = self._callers.get(hook) or self._caller(hook)
+        caller, first = found
+        if not caller.get_hookimpls() and not self.pm.monitors:
+            return HookReport()
+        report = HookReport()
         token = _failures.set(report.failures)
         try:
             outcome = caller(**kwargs)
