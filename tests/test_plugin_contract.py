@@ -257,3 +257,66 @@ def test_a_plain_pluggy_manager_is_refused() -> None:
 
     with pytest.raises(TypeError):
         Hooks(pluggy.PluginManager("frontdesk"))  # type: ignore[arg-type]
+
+
+class Everything:
+    """A third-party plugin registering one of each kind."""
+
+    @hookimpl
+    def frontdesk_call_policies(self, register: Any) -> None:
+        register("newest_first", object())
+
+    @hookimpl
+    def frontdesk_condition_functions(self, register: Any) -> None:
+        register("always", lambda args, variables: True)
+
+    @hookimpl
+    def frontdesk_config_sections(self, register: Any) -> None:
+        register("chimes", dict)
+
+    @hookimpl
+    def frontdesk_config_checks(self, register: Any) -> None:
+        def check_chimes(config: Any, reporter: Any) -> None: ...
+
+        register(check_chimes)
+
+    @hookimpl
+    def frontdesk_cli_commands(self, register: Any) -> None:
+        register("validate", "a clash with the core's", lambda p: None, lambda a: 3)
+        register("chime", "ring", lambda p: None, lambda a: 0)
+
+
+def test_registrations_say_what_each_plugin_registers() -> None:
+    from frontdesk_core.cli import plugin_manager
+
+    pm = plugin_manager(load_entrypoints=False)
+    pm.register(Everything(), name="everything")
+    infos = {info.name: info for info in Hooks(pm).registrations()}
+    mine = infos["everything"]
+    assert (mine.call_policies, mine.condition_functions, mine.config_sections) == (
+        ("newest_first",),
+        ("always",),
+        ("chimes",),
+    )
+    assert (mine.config_checks, mine.commands) == (("check_chimes",), ("validate", "chime"))
+    assert "frontdesk_cli_commands" in mine.hooks
+    assert infos["frontdesk.call_policies"].call_policies == ("service_level", "fifo")
+    assert infos["frontdesk.config_checks"].config_checks == (
+        "check_referral_trees",
+        "check_booking_rules",
+    )
+    assert "walk" in infos["frontdesk.cli_commands"].commands
+
+
+def test_the_core_command_keeps_its_name_when_a_plugin_registers_it_too(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from frontdesk_core.cli import main
+
+    monkeypatch.setattr(
+        "frontdesk_core.cli.make_plugin_manager",
+        lambda **kw: make_plugin_manager(load_entrypoints=False, plugins=[Everything()]),
+    )
+    assert main(["validate", str(BASE)]) == 0  # the core's, not the plugin's (exit 3)
+    assert "valid" in capsys.readouterr().out
+    assert main(["chime"]) == 0

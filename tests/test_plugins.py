@@ -430,7 +430,7 @@ def test_environment_chooses_and_blocks_entry_point_plugins(
 ) -> None:
     monkeypatch.setenv("FRONTDESK_LOAD_PLUGINS", "")
     names = {name for name, _ in Hooks(make_plugin_manager()).plugins()}
-    assert names == {"frontdesk.call_policies"}
+    assert names == {"frontdesk.call_policies", "frontdesk.config_checks"}
     monkeypatch.delenv("FRONTDESK_LOAD_PLUGINS")
     monkeypatch.setenv("FRONTDESK_DISABLE_PLUGINS", "printer_escpos,sms_gateway,display")
     names = {name for name, _ in Hooks(make_plugin_manager()).plugins()}
@@ -442,7 +442,19 @@ def test_plugins_command_lists_plugins_and_their_hooks(
 ) -> None:
     monkeypatch.setenv("FRONTDESK_LOAD_PLUGINS", "")
     assert main(["plugins"]) == 0
-    assert capsys.readouterr().out == "frontdesk.call_policies\n  frontdesk_call_policies\n"
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "frontdesk.call_policies\n"
+        "  policies: service_level, fifo\n"
+        "  hooks: frontdesk_call_policies\n"
+        "frontdesk.cli_commands\n"
+        "  commands: validate, schema, plugins, walk, tree, "
+    )
+    assert out.endswith(
+        "frontdesk.config_checks\n"
+        "  config checks: check_referral_trees, check_booking_rules\n"
+        "  hooks: frontdesk_config_checks\n"
+    )
 
 
 def test_an_installed_plugin_that_cannot_be_imported_is_reported_and_left_out(

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +58,18 @@ ConditionFunction = Callable[[dict[str, Any], dict[str, Any]], bool]
 """A condition function: ``(args, variables) -> bool``, pure and fast."""
 
 CommandRun = Callable[[argparse.Namespace], int]
+"""A sub-command's body: ``(parsed arguments) -> exit code``."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """A ``frontdesk`` sub-command, as ``frontdesk_cli_commands`` registers it."""
+
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: CommandRun
+
 
 ConfigCheck = Callable[["Config", "Reporter"], None]
 """A configuration cross-check: ``(config, reporter) -> None``."""

@@ -43,9 +43,10 @@ from pluggy import HookCaller, HookImpl
 from frontdesk_core import hookspecs
 from frontdesk_core.booking.records import Booking, Contact
 from frontdesk_core.config.loader import LoadContext
+from frontdesk_core.default_plugins import DEFAULT_PLUGINS
 from frontdesk_core.devices import NO_PRINTER, DeviceFault, PrintResult, ScreenState, TicketPrint
 from frontdesk_core.errors import PluginError
-from frontdesk_core.hookspecs import NAME, CommandRun, ConditionFunction, ConfigCheck
+from frontdesk_core.hookspecs import NAME, Command, CommandRun, ConditionFunction, ConfigCheck
 from frontdesk_core.notify import SmsReceipt, SmsRequest
 from frontdesk_core.queues.policy import CallPolicy
 from frontdesk_core.queues.tickets import Ticket
@@ -169,8 +170,6 @@ def make_plugin_manager(
     ``load_errors`` (the rest of the reception keeps working); a plugin that
     implements a hook that does not exist raises :class:`PluginError`.
     """
-    from frontdesk_core.default_plugins import DEFAULT_PLUGINS
-
     pm = PluginManager()
     pm.add_hookspecs(hookspecs)
     for builtin in DEFAULT_PLUGINS:
@@ -214,13 +213,26 @@ class HookReport:
 
 
 @dataclass(frozen=True)
-class Command:
-    """A ``frontdesk`` sub-command added by a plugin."""
+class PluginInfo:
+    """What one registered plugin adds: for ``frontdesk plugins``."""
 
     name: str
-    help: str
-    configure: Callable[[argparse.ArgumentParser], None]
-    run: CommandRun
+    hooks: tuple[str, ...]
+    """Every hook it implements."""
+    call_policies: tuple[str, ...] = ()
+    condition_functions: tuple[str, ...] = ()
+    config_sections: tuple[str, ...] = ()
+    config_checks: tuple[str, ...] = ()
+    commands: tuple[str, ...] = ()
+
+
+def builtin_context() -> LoadContext:
+    """The configuration language of the core and its built-in plugins, no installed ones.
+
+    What ``load_config(path)`` of the package root checks: the built-in call
+    policies and the core's cross-checks of referral trees and booking rules.
+    """
+    return Hooks(make_plugin_manager(load_entrypoints=False)).load_context()
 
 
 class Hooks:
@@ -492,8 +504,44 @@ class Hooks:
 
     def plugins(self) -> list[tuple[str, list[str]]]:
         """Each registered plugin's name and the hooks it implements."""
-        out = []
-        for name, plugin in sorted(self.pm.list_name_plugin(), key=lambda item: item[0]):
+        return [(info.name, list(info.hooks)) for info in self.registrations()]
+
+    def registrations(self) -> list[PluginInfo]:
+        """What each registered plugin adds (policies, sections, checks, commands, hooks).
+
+        Each plugin's registration hooks are called on their own, through pluggy's
+        ``subset_hook_caller``, so the answer says who registered what.
+        """
+        infos: list[PluginInfo] = []
+        plugins = [(n, p) for n, p in self.pm.list_name_plugin() if p is not None]
+        for name, plugin in sorted(plugins, key=lambda item: item[0]):
+            others = [p for _, p in plugins if p is not plugin]
+            names: dict[str, list[str]] = {}
+            for hook in (
+                "frontdesk_call_policies",
+                "frontdesk_condition_functions",
+                "frontdesk_config_sections",
+                "frontdesk_config_checks",
+                "frontdesk_cli_commands",
+            ):
+                found = names[hook] = []
+
+                def register(first: Any, *rest: Any, found: list[str] = found) -> None:
+                    # Checks are registered as a function alone; the rest by name first.
+                    label = first if isinstance(first, str) else getattr(first, "__name__", "")
+                    found.append(label or repr(first))
+
+                self.pm.subset_hook_caller(hook, remove_plugins=others)(register=register)
             hooks = sorted(c.name for c in self.pm.get_hookcallers(plugin) or [])
-            out.append((name, hooks))
-        return out
+            infos.append(
+                PluginInfo(
+                    name,
+                    tuple(hooks),
+                    call_policies=tuple(names["frontdesk_call_policies"]),
+                    condition_functions=tuple(names["frontdesk_condition_functions"]),
+                    config_sections=tuple(names["frontdesk_config_sections"]),
+                    config_checks=tuple(names["frontdesk_config_checks"]),
+                    commands=tuple(names["frontdesk_cli_commands"]),
+                )
+            )
+        return infos

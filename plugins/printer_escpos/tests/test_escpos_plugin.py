@@ -54,21 +54,15 @@ def test_the_entry_point_finds_the_plugin() -> None:
 
 def test_frontdesk_plugins_lists_it(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plugins"]) == 0
-    listed: dict[str, list[str]] = {}
-    hooks: list[str] = []
-    for line in capsys.readouterr().out.splitlines():
-        if line.startswith("  "):
-            hooks.append(line.strip())
-        else:
-            hooks = listed[line] = []
-    assert listed["printer_escpos"] == [
-        "frontdesk_cli_commands",
-        "frontdesk_config_checks",
-        "frontdesk_config_sections",
-        "frontdesk_print_ticket",
-        "frontdesk_shutdown",
-        "frontdesk_startup",
-    ]
+    out = capsys.readouterr().out
+    assert (
+        "printer_escpos\n"
+        "  config sections: printers\n"
+        "  config checks: check_printer_kiosks\n"
+        "  commands: printers\n"
+        "  hooks: frontdesk_cli_commands, frontdesk_config_checks, frontdesk_config_sections, "
+        "frontdesk_print_ticket, frontdesk_shutdown, frontdesk_startup\n"
+    ) in out
 
 
 def test_frontdesk_validate_checks_the_printers_section(

@@ -192,11 +192,13 @@ def test_the_plugin_is_installed_under_the_frontdesk_entry_point(
     assert main(["plugins"]) == 0
     out = capsys.readouterr().out
     assert (
-        "sms_gateway\n  frontdesk_booking_cancelled\n  frontdesk_booking_created\n"
-        "  frontdesk_booking_reminder_due\n  frontdesk_booking_rescheduled\n"
-        "  frontdesk_config_checks\n  frontdesk_config_sections\n  frontdesk_send_sms\n"
-        "  frontdesk_shutdown\n  frontdesk_startup" in out
-    )
+        "sms_gateway\n"
+        "  config sections: sms\n"
+        "  config checks: check_template_languages\n"
+        "  hooks: frontdesk_booking_cancelled, frontdesk_booking_created, "
+        "frontdesk_booking_reminder_due, frontdesk_booking_rescheduled, frontdesk_config_checks, "
+        "frontdesk_config_sections, frontdesk_send_sms, frontdesk_shutdown, frontdesk_startup\n"
+    ) in out
 
 
 def test_a_template_missing_a_site_language_is_warned_about_at_startup(
