@@ -11,7 +11,7 @@ import logging
 
 from frontdesk_core.app import Frontdesk
 from frontdesk_core.clock import Clock, ManualClock, SystemClock
-from frontdesk_core.config.loader import LoadContext, check, load_config
+from frontdesk_core.config.loader import LoadContext
 from frontdesk_core.config.models import Config
 from frontdesk_core.errors import (
     CapacityError,
@@ -25,6 +25,7 @@ from frontdesk_core.errors import (
 )
 from frontdesk_core.hookspecs import hookimpl
 from frontdesk_core.housekeeping import HousekeepingReport, RuleFailure
+from frontdesk_core.loading import check, load_config
 from frontdesk_core.plugins import Hooks, make_plugin_manager
 
 __version__ = "0.1.0"

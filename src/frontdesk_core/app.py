@@ -5,7 +5,8 @@
         ...
 
 It holds the validated configuration, the durable store, the clock and the
-plugin hooks, and from it the engines of every part are reached.
+plugin hooks, and from it the engines of every part are reached. Plugins keep
+what belongs to one Frontdesk in :meth:`Frontdesk.plugin_state`.
 """
 
 from __future__ import annotations
@@ -15,14 +16,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-import pluggy
-
 from frontdesk_core.clock import Clock, SystemClock
 from frontdesk_core.config.loader import load_config
 from frontdesk_core.config.models import Config
 from frontdesk_core.errors import EventLogError
 from frontdesk_core.events import check_kinds
-from frontdesk_core.plugins import Hooks, make_plugin_manager
+from frontdesk_core.plugins import Hooks, PluginManager, make_plugin_manager
 from frontdesk_core.store import EventStore, open_store
 
 if TYPE_CHECKING:
@@ -37,14 +36,21 @@ class Frontdesk:
     """A configured reception: config, store, clock and hooks, and the engines on top."""
 
     def __init__(self, config: Config, *, store: EventStore, clock: Clock, hooks: Hooks) -> None:
+        """Take a loaded configuration, an open store, a clock and the plugins' facade.
+
+        The Frontdesk binds a facade of its own on ``hooks``' plugin manager, so
+        the hooks it fires receive it as ``frontdesk``; then plugins are told it
+        is open (``frontdesk_startup``).
+        """
         self.config = config
         self.store = store
         self.clock = clock
-        self.hooks = hooks
+        self.hooks = hooks.bound(self)
         self.tz = ZoneInfo(config.site.timezone)
         self._engines: dict[str, Any] = {}
+        self._plugin_state: dict[str, dict[str, Any]] = {}
         self._closed = False
-        self.hooks.startup(self)
+        self.hooks.startup()
 
     @classmethod
     def open(
@@ -53,7 +59,7 @@ class Frontdesk:
         *,
         store: str | EventStore = "frontdesk.db",
         clock: Clock | None = None,
-        plugins: pluggy.PluginManager | None = None,
+        plugins: PluginManager | None = None,
     ) -> Frontdesk:
         """Load (or take) a configuration and open the store.
 
@@ -150,12 +156,30 @@ class Frontdesk:
         keeper: Housekeeper = self._engines["housekeeping"]
         return keeper.run(now)
 
+    def plugin_state(self, plugin: str) -> dict[str, Any]:
+        """The plugin's own state on this Frontdesk: a dict, empty until the plugin fills it.
+
+        A plugin module is loaded once per process but may serve several
+        Frontdesks (one per configuration); what belongs to one of them (its
+        printers, its SMS gateway, its screens) lives here, under the plugin's
+        name, and is read from the ``frontdesk`` argument of each hook::
+
+            @hookimpl
+            def frontdesk_startup(frontdesk):
+                frontdesk.plugin_state("my_plugin")["sender"] = Sender(frontdesk.config)
+
+            @hookimpl
+            def frontdesk_ticket_called(frontdesk, ticket, counter_id):
+                sender = frontdesk.plugin_state("my_plugin").get("sender")
+        """
+        return self._plugin_state.setdefault(plugin, {})
+
     def close(self) -> None:
         """Tell plugins, then close the store. Closing twice is harmless."""
         if self._closed:
             return
         self._closed = True
-        self.hooks.shutdown(self)
+        self.hooks.shutdown()
         self.store.close()
 
     def __enter__(self) -> Frontdesk:

@@ -11,6 +11,20 @@ Hooks come in three kinds:
   plugin manager is built, with a ``register`` callback, so the core keeps the
   validation and duplicate checks.
 
+Event and service hooks receive ``frontdesk``, the open
+:class:`~frontdesk_core.app.Frontdesk` the change happened in (as datasette
+passes ``datasette``). An implementation takes only the arguments it names, so
+one that does not need ``frontdesk`` leaves it out. A plugin keeps what belongs
+to one Frontdesk (its printers, its SMS gateway) in
+``frontdesk.plugin_state("my_plugin")``, never in a module global, so two
+Frontdesks in one process never see each other's state.
+
+Hooks are called through pluggy, so ``@hookimpl(wrapper=True)``,
+``tryfirst``/``trylast`` and ``PluginManager.add_hookcall_monitoring`` behave as
+pluggy documents. A plain implementation that raises is isolated: the others
+still run, and the failure is logged and reported with the plugin's name, the
+hook, the error class and its message.
+
 No hook receives personal data except where its docstring says so.
 """
 
@@ -18,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +58,18 @@ ConditionFunction = Callable[[dict[str, Any], dict[str, Any]], bool]
 """A condition function: ``(args, variables) -> bool``, pure and fast."""
 
 CommandRun = Callable[[argparse.Namespace], int]
+"""A sub-command's body: ``(parsed arguments) -> exit code``."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """A ``frontdesk`` sub-command, as ``frontdesk_cli_commands`` registers it."""
+
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: CommandRun
+
 
 ConfigCheck = Callable[["Config", "Reporter"], None]
 """A configuration cross-check: ``(config, reporter) -> None``."""
@@ -119,32 +146,32 @@ def frontdesk_shutdown(frontdesk: Frontdesk) -> None:
 
 
 @hookspec
-def frontdesk_ticket_issued(ticket: Ticket) -> None:
+def frontdesk_ticket_issued(frontdesk: Frontdesk, ticket: Ticket) -> None:
     """A ticket was issued (at a kiosk, by a check-in or by an integrator)."""
 
 
 @hookspec
-def frontdesk_ticket_called(ticket: Ticket, counter_id: str) -> None:
+def frontdesk_ticket_called(frontdesk: Frontdesk, ticket: Ticket, counter_id: str) -> None:
     """A ticket was called to a counter (shown on info screens)."""
 
 
 @hookspec
-def frontdesk_ticket_recalled(ticket: Ticket, counter_id: str) -> None:
+def frontdesk_ticket_recalled(frontdesk: Frontdesk, ticket: Ticket, counter_id: str) -> None:
     """A called ticket was called again; ``ticket.recalls`` counts the recalls."""
 
 
 @hookspec
-def frontdesk_ticket_finished(ticket: Ticket) -> None:
+def frontdesk_ticket_finished(frontdesk: Frontdesk, ticket: Ticket) -> None:
     """A ticket was served to the end."""
 
 
 @hookspec
-def frontdesk_ticket_no_show(ticket: Ticket) -> None:
+def frontdesk_ticket_no_show(frontdesk: Frontdesk, ticket: Ticket) -> None:
     """A called citizen did not come (after the recalls or the timeout)."""
 
 
 @hookspec
-def frontdesk_ticket_transferred(ticket: Ticket, from_queue: str) -> None:
+def frontdesk_ticket_transferred(frontdesk: Frontdesk, ticket: Ticket, from_queue: str) -> None:
     """A ticket moved to another queue; ``ticket.arrived_at`` keeps the first arrival."""
 
 
@@ -152,17 +179,17 @@ def frontdesk_ticket_transferred(ticket: Ticket, from_queue: str) -> None:
 
 
 @hookspec
-def frontdesk_citizen_checked_in(booking: Booking, ticket: Ticket) -> None:
+def frontdesk_citizen_checked_in(frontdesk: Frontdesk, booking: Booking, ticket: Ticket) -> None:
     """A booked citizen checked in; the employee's pop-up. ``ticket`` is their place."""
 
 
 @hookspec
-def frontdesk_citizen_sent_home(outcome: SentHome) -> None:
+def frontdesk_citizen_sent_home(frontdesk: Frontdesk, outcome: SentHome) -> None:
     """A citizen was sent home from the kiosk with the list of missing documents."""
 
 
 @hookspec
-def frontdesk_citizen_referred(outcome: Referred) -> None:
+def frontdesk_citizen_referred(frontdesk: Frontdesk, outcome: Referred) -> None:
     """A citizen was referred to another authority or centre."""
 
 
@@ -170,24 +197,28 @@ def frontdesk_citizen_referred(outcome: Referred) -> None:
 
 
 @hookspec
-def frontdesk_booking_created(booking: Booking, contact: Contact) -> None:
+def frontdesk_booking_created(frontdesk: Frontdesk, booking: Booking, contact: Contact) -> None:
     """A booking was made. ``contact`` is personal data: use it to confirm, never log it."""
 
 
 @hookspec
 def frontdesk_booking_rescheduled(
-    booking: Booking, contact: Contact, previous_start: datetime
+    frontdesk: Frontdesk, booking: Booking, contact: Contact, previous_start: datetime
 ) -> None:
     """A booking moved from ``previous_start`` to ``booking.start``; confirm the new time."""
 
 
 @hookspec
-def frontdesk_booking_cancelled(booking: Booking, contact: Contact, reason: str) -> None:
+def frontdesk_booking_cancelled(
+    frontdesk: Frontdesk, booking: Booking, contact: Contact, reason: str
+) -> None:
     """A booking was cancelled (``reason``: ``citizen``, ``sms``, ``staff`` ...)."""
 
 
 @hookspec
-def frontdesk_booking_reminder_due(booking: Booking, contact: Contact, before: timedelta) -> None:
+def frontdesk_booking_reminder_due(
+    frontdesk: Frontdesk, booking: Booking, contact: Contact, before: timedelta
+) -> None:
     """A reminder is due ``before`` the booked time (``site.booking.reminders``)."""
 
 
@@ -195,7 +226,7 @@ def frontdesk_booking_reminder_due(booking: Booking, contact: Contact, before: t
 
 
 @hookspec(firstresult=True)
-def frontdesk_print_ticket(ticket: TicketPrint) -> PrintResult | None:
+def frontdesk_print_ticket(frontdesk: Frontdesk, ticket: TicketPrint) -> PrintResult | None:
     """Print a ticket at ``ticket.kiosk_id``; return a :class:`PrintResult`, ``None`` if not ours.
 
     Printing may fail (paper out, unreachable): return ``PrintResult(ok=False, fault=...)``
@@ -204,15 +235,15 @@ def frontdesk_print_ticket(ticket: TicketPrint) -> PrintResult | None:
 
 
 @hookspec(firstresult=True)
-def frontdesk_send_sms(message: SmsRequest) -> SmsReceipt | None:
+def frontdesk_send_sms(frontdesk: Frontdesk, message: SmsRequest) -> SmsReceipt | None:
     """Queue an SMS for sending; ``message.to`` is personal data. ``None`` if not ours."""
 
 
 @hookspec
-def frontdesk_render_display(screen: ScreenState) -> None:
+def frontdesk_render_display(frontdesk: Frontdesk, screen: ScreenState) -> None:
     """What an info screen of ``screen.centre_id`` shows has changed: push it to the screens."""
 
 
 @hookspec
-def frontdesk_device_fault(fault: DeviceFault) -> None:
+def frontdesk_device_fault(frontdesk: Frontdesk, fault: DeviceFault) -> None:
     """A device (printer, SMS gateway) reported a fault: show it to the manager."""

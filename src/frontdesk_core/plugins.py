@@ -7,30 +7,47 @@ variables choose which load:
   those load (an empty value loads none).
 * ``FRONTDESK_DISABLE_PLUGINS``: a comma-separated list of names never to load.
 
-A plugin that raises in a hook never takes the core down: the error is logged
-(without personal data) and reported in the call's :class:`HookReport`.
+Hooks are called through pluggy (``pm.hook.<name>(...)``), so wrappers,
+``firstresult`` and hook-call monitoring behave as pluggy documents. A plugin
+that raises in a hook never takes the core down: :class:`PluginManager` guards
+each plain implementation when it is registered, so pluggy's own loop goes on
+with the next one; the failure is logged (without personal data) and reported
+in the call's :class:`HookReport`.
+
+Why guard at registration: pluggy stops a hook call at the first exception and
+hands it to the wrappers, so isolating one implementation from the others can
+only happen around that implementation. Guarding the ``HookImpl``'s function
+keeps pluggy's ordering, argument selection, ``firstresult`` and wrappers
+untouched; re-implementing the call loop (as this module once did) lost them.
+Wrappers (``wrapper=True``/``hookwrapper=True``) are left as they are: they
+see the guarded results, and a wrapper that raises fails the whole call, which
+the facade reports.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
 
 import pluggy
-from pluggy import HookImpl
+from pluggy import HookCaller, HookImpl
 
 from frontdesk_core import hookspecs
 from frontdesk_core.booking.records import Booking, Contact
 from frontdesk_core.config.loader import LoadContext
+from frontdesk_core.default_plugins import DEFAULT_PLUGINS
 from frontdesk_core.devices import NO_PRINTER, DeviceFault, PrintResult, ScreenState, TicketPrint
 from frontdesk_core.errors import PluginError
-from frontdesk_core.hookspecs import NAME, CommandRun, ConditionFunction, ConfigCheck
+from frontdesk_core.hookspecs import NAME, Command, CommandRun, ConditionFunction, ConfigCheck
+from frontdesk_core.logs import plugin_failure_fields
 from frontdesk_core.notify import SmsReceipt, SmsRequest
 from frontdesk_core.queues.policy import CallPolicy
 from frontdesk_core.queues.tickets import Ticket
@@ -48,29 +65,114 @@ def _names(value: str) -> set[str]:
     return {part.strip() for part in value.split(",") if part.strip()}
 
 
+@dataclass(frozen=True)
+class HookFailure:
+    """A plugin that raised while a hook was called."""
+
+    plugin: str
+    """The name the plugin is registered under."""
+    hook: str
+    """The hook's name, e.g. ``frontdesk_ticket_issued``."""
+    error_class: str
+    """The exception's class name, e.g. ``OSError``."""
+    message: str
+    """The exception's text (may hold personal data: report it, never log it)."""
+
+    @property
+    def error(self) -> str:
+        """``"ErrorClass: message"``."""
+        return f"{self.error_class}: {self.message}"
+
+
+# The failures of the hook call in progress, per thread and task: the facade
+# opens a list around each call and the guarded implementations add to it.
+_failures: ContextVar[list[HookFailure] | None] = ContextVar("frontdesk_failures", default=None)
+
+
+def _personal(arguments: dict[str, object]) -> list[str | None]:
+    """The contact details among a hook's arguments: masked in the failure's log line."""
+    found: list[str | None] = []
+    for value in arguments.values():
+        if isinstance(value, Contact):
+            found += [value.name, value.phone]
+        elif isinstance(value, SmsRequest):
+            found.append(value.to)
+    return found
+
+
+def _report(failure: HookFailure, exc: Exception, arguments: dict[str, object]) -> None:
+    # The exception's text may quote a phone number or a name: logged masked, and cut short.
+    fields = plugin_failure_fields(failure.plugin, failure.hook, exc, personal=_personal(arguments))
+    log.error(
+        "plugin %s failed in %s: %s: %s",
+        failure.plugin,
+        failure.hook,
+        failure.error_class,
+        fields["detail"],
+        extra=fields,
+    )
+    collecting = _failures.get()
+    if collecting is not None:
+        collecting.append(failure)
+
+
+def _guarded(impl: HookImpl, hook: str) -> Callable[..., object]:
+    """``impl``'s function, answering ``None`` (and reporting) instead of raising."""
+    function = impl.function
+    plugin = impl.plugin_name
+
+    @functools.wraps(function)
+    def guarded(*args: object, **kwargs: object) -> object:
+        try:
+            return function(*args, **kwargs)
+        except Exception as exc:
+            _report(HookFailure(plugin, hook, type(exc).__name__, str(exc)), exc, kwargs)
+            return None
+
+    return guarded
+
+
 class PluginManager(pluggy.PluginManager):
-    """pluggy's manager, remembering the installed plugins that could not be loaded."""
+    """pluggy's manager, isolating failing implementations and remembering load errors."""
 
     def __init__(self) -> None:
         super().__init__(NAME)
         self.load_errors: list[str] = []
-        self.generation = 0
-        """Bumped by every (un)registration, so callers may cache who implements a hook."""
+        """Installed plugins that could not be loaded, and why."""
+        self.monitors = 0
+        """How many hook-call monitors are active (then every call goes through pluggy)."""
 
     def register(self, plugin: object, name: str | None = None) -> str | None:
-        """Register ``plugin`` (pluggy's ``register``), invalidating cached implementations."""
-        try:
-            return super().register(plugin, name)
-        finally:
-            # After the change, so a cache filled meanwhile is refreshed on the next call.
-            self.generation += 1
+        """Register ``plugin`` (pluggy's ``register``), guarding its plain implementations."""
+        registered = super().register(plugin, name)
+        if registered is None:
+            return None
+        for caller in self.get_hookcallers(plugin) or []:
+            for impl in caller.get_hookimpls():
+                if impl.plugin is plugin and not (impl.wrapper or impl.hookwrapper):
+                    # HookImpl declares ``function`` final for type checkers only; pluggy
+                    # reads it at every call, so the guard takes part in pluggy's own loop.
+                    object.__setattr__(impl, "function", _guarded(impl, caller.name))
+        return registered
 
-    def unregister(self, plugin: object | None = None, name: str | None = None) -> Any | None:
-        """Unregister a plugin (pluggy's ``unregister``), invalidating cached implementations."""
-        try:
-            return super().unregister(plugin, name)
-        finally:
-            self.generation += 1
+    def add_hookcall_monitoring(
+        self,
+        before: Callable[[str, Sequence[HookImpl], Mapping[str, Any]], None],
+        after: Callable[[pluggy.Result[Any], str, Sequence[HookImpl], Mapping[str, Any]], None],
+    ) -> Callable[[], None]:
+        """pluggy's monitoring; while one is active, hooks nobody implements are called too."""
+        undo = super().add_hookcall_monitoring(before, after)
+        self.monitors += 1
+        done = False
+
+        def undo_and_count() -> None:
+            nonlocal done
+            undo()
+            if not done:
+                done = True
+                self.monitors -= 1
+
+        return undo_and_count
 
 
 def make_plugin_manager(
@@ -82,8 +184,6 @@ def make_plugin_manager(
     ``load_errors`` (the rest of the reception keeps working); a plugin that
     implements a hook that does not exist raises :class:`PluginError`.
     """
-    from frontdesk_core.default_plugins import DEFAULT_PLUGINS
-
     pm = PluginManager()
     pm.add_hookspecs(hookspecs)
     for builtin in DEFAULT_PLUGINS:
@@ -114,15 +214,6 @@ def make_plugin_manager(
 
 
 @dataclass
-class HookFailure:
-    """A plugin that raised while a hook was called."""
-
-    plugin: str
-    hook: str
-    error: str
-
-
-@dataclass
 class HookReport:
     """What calling a hook gave: the results, and the plugins that failed."""
 
@@ -136,69 +227,95 @@ class HookReport:
 
 
 @dataclass(frozen=True)
-class Command:
-    """A ``frontdesk`` sub-command added by a plugin."""
+class PluginInfo:
+    """What one registered plugin adds: for ``frontdesk plugins``."""
 
     name: str
-    help: str
-    configure: Callable[[argparse.ArgumentParser], None]
-    run: CommandRun
+    hooks: tuple[str, ...]
+    """Every hook it implements."""
+    call_policies: tuple[str, ...] = ()
+    condition_functions: tuple[str, ...] = ()
+    config_sections: tuple[str, ...] = ()
+    config_checks: tuple[str, ...] = ()
+    commands: tuple[str, ...] = ()
+
+
+def builtin_context() -> LoadContext:
+    """The configuration language of the core and its built-in plugins, no installed ones.
+
+    What ``load_config(path)`` of the package root checks: the built-in call
+    policies and the core's cross-checks of referral trees and booking rules.
+    """
+    return Hooks(make_plugin_manager(load_entrypoints=False)).load_context()
 
 
 class Hooks:
-    """The typed facade over the plugin manager: the only way the core calls hooks."""
+    """The typed facade over the plugin manager: the only way the core calls hooks.
 
-    def __init__(self, pm: pluggy.PluginManager | None = None) -> None:
-        self.pm = pm if pm is not None else make_plugin_manager()
-        self._impls: dict[str, tuple[int, list[HookImpl]]] = {}
+    A facade may be bound to a :class:`~frontdesk_core.app.Frontdesk` (each
+    Frontdesk binds its own, see :meth:`bound`); event and service hooks then
+    receive it as ``frontdesk``. An unbound facade (the CLI's, or an engine built
+    by hand in a test) passes ``frontdesk=None``.
+    """
+
+    def __init__(self, pm: PluginManager | None = None, frontdesk: Frontdesk | None = None) -> None:
+        manager = pm if pm is not None else make_plugin_manager()
+        if not isinstance(manager, PluginManager):
+            # A plain pluggy manager would let one failing plugin take the core down.
+            raise TypeError("Hooks needs a manager from frontdesk_core.make_plugin_manager()")
+        self.pm: PluginManager = manager
+        self.frontdesk = frontdesk
+        self._callers: dict[str, tuple[HookCaller, bool]] = {}
+
+    def bound(self, frontdesk: Frontdesk) -> Hooks:
+        """A facade on the same plugin manager that passes ``frontdesk`` to the hooks."""
+        return Hooks(self.pm, frontdesk)
 
     @property
     def load_errors(self) -> list[str]:
         """Installed plugins that could not be loaded, and why."""
-        return list(getattr(self.pm, "load_errors", []))
+        return list(self.pm.load_errors)
 
     # -- calling --------------------------------------------------------------------
 
-    def _implementations(self, hook: str) -> list[HookImpl]:
-        """The implementations of ``hook``, newest registration first, as pluggy runs them.
-
-        Cached per hook while no plugin is registered or unregistered (a plugin
-        manager of this module counts those); another manager is asked every time.
-        """
-        generation: int | None = getattr(self.pm, "generation", None)
-        if generation is not None:
-            cached = self._impls.get(hook)
-            if cached is not None and cached[0] == generation:
-                return cached[1]
-        impls: list[HookImpl] = getattr(self.pm.hook, hook).get_hookimpls()
-        impls.reverse()
-        if generation is not None:
-            self._impls[hook] = (generation, impls)
-        return impls
+    def _caller(self, hook: str) -> tuple[HookCaller, bool]:
+        """The hook's caller and whether it is ``firstresult`` (both fixed by the spec)."""
+        found = self._callers.get(hook)
+        if found is None:
+            caller: HookCaller = getattr(self.pm.hook, hook)
+            first = bool(caller.spec is not None and caller.spec.opts.get("firstresult"))
+            found = self._callers[hook] = (caller, first)
+        return found
 
     def implemented(self, hook: str) -> bool:
         """Whether any plugin implements ``hook`` (so a costly payload is worth building)."""
-        return bool(self._implementations(hook))
+        return bool(self._caller(hook)[0].get_hookimpls())
 
-    def _call(self, hook: str, *, first: bool = False, **kwargs: Any) -> HookReport:
+    def _call(self, hook: str, **kwargs: Any) -> HookReport:
+        # The engines fire events on every command: a hook nobody implements (and no
+        # monitor watches) costs one look at pluggy's own list of implementations.
+        found = self._callers.get(hook) or self._caller(hook)
+        caller, first = found
+        if not caller.get_hookimpls() and not self.pm.monitors:
+            return HookReport()
         report = HookReport()
-        # Newest registrations run first, as pluggy does; each in isolation.
-        for impl in self._implementations(hook):
-            args = {name: kwargs[name] for name in impl.argnames}
-            try:
-                result = impl.function(**args)
-            except Exception as exc:
-                name = impl.plugin_name
-                log.error(
-                    "plugin failed",
-                    extra={"plugin": name, "hook": hook, "error": type(exc).__name__},
-                )
-                report.failures.append(HookFailure(name, hook, f"{type(exc).__name__}: {exc}"))
-                continue
-            if result is not None:
-                report.results.append(result)
-                if first:
-                    break
+        token = _failures.set(report.failures)
+        try:
+            outcome = caller(**kwargs)
+        except Exception as exc:
+            # Plain implementations are guarded, so a wrapper raised (or pluggy refused
+            # the call): the whole call failed, the core goes on.
+            wrappers = [i.plugin_name for i in caller.get_hookimpls() if i.wrapper or i.hookwrapper]
+            failure = HookFailure(", ".join(wrappers) or NAME, hook, type(exc).__name__, str(exc))
+            _report(failure, exc, kwargs)
+            return report
+        finally:
+            _failures.reset(token)
+        if first:
+            if outcome is not None:
+                report.results.append(outcome)
+        else:
+            report.results.extend(outcome)
         return report
 
     def _register(self, hook: str) -> tuple[dict[str, Any], HookReport]:
@@ -263,55 +380,74 @@ class Hooks:
 
     # -- life cycle ------------------------------------------------------------------
 
-    def startup(self, frontdesk: Frontdesk) -> HookReport:
-        """Tell plugins a Frontdesk is open."""
-        return self._call("frontdesk_startup", frontdesk=frontdesk)
+    def startup(self) -> HookReport:
+        """Tell plugins the bound Frontdesk is open."""
+        return self._call("frontdesk_startup", frontdesk=self.frontdesk)
 
-    def shutdown(self, frontdesk: Frontdesk) -> HookReport:
-        """Tell plugins a Frontdesk is closing."""
-        return self._call("frontdesk_shutdown", frontdesk=frontdesk)
+    def shutdown(self) -> HookReport:
+        """Tell plugins the bound Frontdesk is closing."""
+        return self._call("frontdesk_shutdown", frontdesk=self.frontdesk)
 
     # -- events -------------------------------------------------------------------------
 
     def ticket_issued(self, ticket: Ticket) -> HookReport:
         """Fire ``frontdesk_ticket_issued``."""
-        return self._call("frontdesk_ticket_issued", ticket=ticket)
+        return self._call("frontdesk_ticket_issued", frontdesk=self.frontdesk, ticket=ticket)
 
     def ticket_called(self, ticket: Ticket, counter_id: str) -> HookReport:
         """Fire ``frontdesk_ticket_called``."""
-        return self._call("frontdesk_ticket_called", ticket=ticket, counter_id=counter_id)
+        return self._call(
+            "frontdesk_ticket_called",
+            frontdesk=self.frontdesk,
+            ticket=ticket,
+            counter_id=counter_id,
+        )
 
     def ticket_recalled(self, ticket: Ticket, counter_id: str) -> HookReport:
         """Fire ``frontdesk_ticket_recalled``."""
-        return self._call("frontdesk_ticket_recalled", ticket=ticket, counter_id=counter_id)
+        return self._call(
+            "frontdesk_ticket_recalled",
+            frontdesk=self.frontdesk,
+            ticket=ticket,
+            counter_id=counter_id,
+        )
 
     def ticket_finished(self, ticket: Ticket) -> HookReport:
         """Fire ``frontdesk_ticket_finished``."""
-        return self._call("frontdesk_ticket_finished", ticket=ticket)
+        return self._call("frontdesk_ticket_finished", frontdesk=self.frontdesk, ticket=ticket)
 
     def ticket_no_show(self, ticket: Ticket) -> HookReport:
         """Fire ``frontdesk_ticket_no_show``."""
-        return self._call("frontdesk_ticket_no_show", ticket=ticket)
+        return self._call("frontdesk_ticket_no_show", frontdesk=self.frontdesk, ticket=ticket)
 
     def ticket_transferred(self, ticket: Ticket, from_queue: str) -> HookReport:
         """Fire ``frontdesk_ticket_transferred``."""
-        return self._call("frontdesk_ticket_transferred", ticket=ticket, from_queue=from_queue)
+        return self._call(
+            "frontdesk_ticket_transferred",
+            frontdesk=self.frontdesk,
+            ticket=ticket,
+            from_queue=from_queue,
+        )
 
     def citizen_checked_in(self, booking: Booking, ticket: Ticket) -> HookReport:
         """Fire ``frontdesk_citizen_checked_in``."""
-        return self._call("frontdesk_citizen_checked_in", booking=booking, ticket=ticket)
+        return self._call(
+            "frontdesk_citizen_checked_in", frontdesk=self.frontdesk, booking=booking, ticket=ticket
+        )
 
     def citizen_sent_home(self, outcome: SentHome) -> HookReport:
         """Fire ``frontdesk_citizen_sent_home``."""
-        return self._call("frontdesk_citizen_sent_home", outcome=outcome)
+        return self._call("frontdesk_citizen_sent_home", frontdesk=self.frontdesk, outcome=outcome)
 
     def citizen_referred(self, outcome: Referred) -> HookReport:
         """Fire ``frontdesk_citizen_referred``."""
-        return self._call("frontdesk_citizen_referred", outcome=outcome)
+        return self._call("frontdesk_citizen_referred", frontdesk=self.frontdesk, outcome=outcome)
 
     def booking_created(self, booking: Booking, contact: Contact) -> HookReport:
         """Fire ``frontdesk_booking_created``."""
-        return self._call("frontdesk_booking_created", booking=booking, contact=contact)
+        return self._call(
+            "frontdesk_booking_created", frontdesk=self.frontdesk, booking=booking, contact=contact
+        )
 
     def booking_rescheduled(
         self, booking: Booking, contact: Contact, previous_start: datetime
@@ -319,6 +455,7 @@ class Hooks:
         """Fire ``frontdesk_booking_rescheduled``."""
         return self._call(
             "frontdesk_booking_rescheduled",
+            frontdesk=self.frontdesk,
             booking=booking,
             contact=contact,
             previous_start=previous_start,
@@ -327,7 +464,11 @@ class Hooks:
     def booking_cancelled(self, booking: Booking, contact: Contact, reason: str) -> HookReport:
         """Fire ``frontdesk_booking_cancelled``."""
         return self._call(
-            "frontdesk_booking_cancelled", booking=booking, contact=contact, reason=reason
+            "frontdesk_booking_cancelled",
+            frontdesk=self.frontdesk,
+            booking=booking,
+            contact=contact,
+            reason=reason,
         )
 
     def booking_reminder_due(
@@ -335,22 +476,26 @@ class Hooks:
     ) -> HookReport:
         """Fire ``frontdesk_booking_reminder_due``."""
         return self._call(
-            "frontdesk_booking_reminder_due", booking=booking, contact=contact, before=before
+            "frontdesk_booking_reminder_due",
+            frontdesk=self.frontdesk,
+            booking=booking,
+            contact=contact,
+            before=before,
         )
 
     def render_display(self, screen: ScreenState) -> HookReport:
         """Fire ``frontdesk_render_display``."""
-        return self._call("frontdesk_render_display", screen=screen)
+        return self._call("frontdesk_render_display", frontdesk=self.frontdesk, screen=screen)
 
     def device_fault(self, fault: DeviceFault) -> HookReport:
         """Fire ``frontdesk_device_fault``."""
-        return self._call("frontdesk_device_fault", fault=fault)
+        return self._call("frontdesk_device_fault", frontdesk=self.frontdesk, fault=fault)
 
     # -- services -----------------------------------------------------------------------
 
     def print_ticket(self, ticket: TicketPrint) -> PrintResult:
         """Print a ticket; a missing or failing printer plugin gives a failed result."""
-        report = self._call("frontdesk_print_ticket", first=True, ticket=ticket)
+        report = self._call("frontdesk_print_ticket", frontdesk=self.frontdesk, ticket=ticket)
         if report.results:
             result: PrintResult = report.results[0]
             return result
@@ -362,7 +507,7 @@ class Hooks:
 
     def send_sms(self, message: SmsRequest) -> SmsReceipt:
         """Queue an SMS; a missing or failing SMS plugin gives a refused receipt."""
-        report = self._call("frontdesk_send_sms", first=True, message=message)
+        report = self._call("frontdesk_send_sms", frontdesk=self.frontdesk, message=message)
         if report.results:
             receipt: SmsReceipt = report.results[0]
             return receipt
@@ -374,8 +519,44 @@ class Hooks:
 
     def plugins(self) -> list[tuple[str, list[str]]]:
         """Each registered plugin's name and the hooks it implements."""
-        out = []
-        for name, plugin in sorted(self.pm.list_name_plugin(), key=lambda item: item[0]):
+        return [(info.name, list(info.hooks)) for info in self.registrations()]
+
+    def registrations(self) -> list[PluginInfo]:
+        """What each registered plugin adds (policies, sections, checks, commands, hooks).
+
+        Each plugin's registration hooks are called on their own, through pluggy's
+        ``subset_hook_caller``, so the answer says who registered what.
+        """
+        infos: list[PluginInfo] = []
+        plugins = [(n, p) for n, p in self.pm.list_name_plugin() if p is not None]
+        for name, plugin in sorted(plugins, key=lambda item: item[0]):
+            others = [p for _, p in plugins if p is not plugin]
+            names: dict[str, list[str]] = {}
+            for hook in (
+                "frontdesk_call_policies",
+                "frontdesk_condition_functions",
+                "frontdesk_config_sections",
+                "frontdesk_config_checks",
+                "frontdesk_cli_commands",
+            ):
+                found = names[hook] = []
+
+                def register(first: Any, *rest: Any, found: list[str] = found) -> None:
+                    # Checks are registered as a function alone; the rest by name first.
+                    label = first if isinstance(first, str) else getattr(first, "__name__", "")
+                    found.append(label or repr(first))
+
+                self.pm.subset_hook_caller(hook, remove_plugins=others)(register=register)
             hooks = sorted(c.name for c in self.pm.get_hookcallers(plugin) or [])
-            out.append((name, hooks))
-        return out
+            infos.append(
+                PluginInfo(
+                    name,
+                    tuple(hooks),
+                    call_policies=tuple(names["frontdesk_call_policies"]),
+                    condition_functions=tuple(names["frontdesk_condition_functions"]),
+                    config_sections=tuple(names["frontdesk_config_sections"]),
+                    config_checks=tuple(names["frontdesk_config_checks"]),
+                    commands=tuple(names["frontdesk_cli_commands"]),
+                )
+            )
+        return infos

@@ -2,136 +2,92 @@
 
 Fixtures:
 
-* ``frontdesk_clock``: a :class:`~frontdesk_core.clock.ManualClock` on a Monday
-  morning in Copenhagen.
-* ``hook_recorder``: a plugin that records every event hook call.
-* ``make_frontdesk``: builds a :class:`~frontdesk_core.app.Frontdesk` on an
-  in-memory store with only the plugins you pass (installed ones are not loaded),
-  and closes it after the test.
+* ``frontdesk_clock() -> ManualClock``: a :class:`~frontdesk_core.clock.ManualClock`
+  on Monday 23 November 2026, 09:00 in Copenhagen.
+* ``hook_recorder() -> HookRecorder``: records every hook call; pass it among the
+  ``plugins`` of ``make_frontdesk`` (or call :meth:`HookRecorder.attach`).
+* ``make_frontdesk() -> MakeFrontdesk``: a function
+  ``make(config, *, plugins=(), clock=None, store=":memory:") -> Frontdesk`` that
+  opens a :class:`~frontdesk_core.app.Frontdesk` with the built-in plugins and only
+  the ``plugins`` you pass (installed ones are not loaded); every Frontdesk it made
+  is closed after the test.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pluggy
 import pytest
 
 from frontdesk_core.app import Frontdesk
-from frontdesk_core.booking.records import Booking, Contact
 from frontdesk_core.clock import Clock, ManualClock
 from frontdesk_core.config.models import Config
-from frontdesk_core.devices import DeviceFault, ScreenState
-from frontdesk_core.hookspecs import hookimpl
-from frontdesk_core.plugins import make_plugin_manager
-from frontdesk_core.queues.tickets import Ticket
-from frontdesk_core.referral.outcomes import Referred, SentHome
+from frontdesk_core.plugins import PluginManager, make_plugin_manager
 
 
 class HookRecorder:
-    """A plugin that records every event hook it receives as ``(hook, arguments)``."""
+    """Records every hook call of a plugin manager as ``(hook, arguments)``.
+
+    It sits on pluggy's hook-call monitoring (as pytest's ``HookRecorder`` does),
+    so it sees every hook the core calls, implemented or not, with exactly the
+    arguments the core passed (``frontdesk`` included), without a list of hooks
+    of its own.
+    """
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        """Every call recorded so far, in order."""
+        self._undo: list[Callable[[], None]] = []
+
+    def attach(self, pm: pluggy.PluginManager) -> HookRecorder:
+        """Start recording the hook calls of ``pm``; returns the recorder."""
+        self._undo.append(pm.add_hookcall_monitoring(self._before, self._after))
+        return self
+
+    def detach(self) -> None:
+        """Stop recording (newest attachment first)."""
+        while self._undo:
+            self._undo.pop()()
 
     def named(self, hook: str) -> list[dict[str, Any]]:
         """The arguments of every call of ``hook``, in order."""
         return [args for name, args in self.calls if name == hook]
 
-    def _record(self, hook: str, **kwargs: Any) -> None:
-        self.calls.append((hook, kwargs))
-
-    @hookimpl
-    def frontdesk_ticket_issued(self, ticket: Ticket) -> None:
-        """Record it."""
-        self._record("frontdesk_ticket_issued", ticket=ticket)
-
-    @hookimpl
-    def frontdesk_ticket_called(self, ticket: Ticket, counter_id: str) -> None:
-        """Record it."""
-        self._record("frontdesk_ticket_called", ticket=ticket, counter_id=counter_id)
-
-    @hookimpl
-    def frontdesk_ticket_recalled(self, ticket: Ticket, counter_id: str) -> None:
-        """Record it."""
-        self._record("frontdesk_ticket_recalled", ticket=ticket, counter_id=counter_id)
-
-    @hookimpl
-    def frontdesk_ticket_finished(self, ticket: Ticket) -> None:
-        """Record it."""
-        self._record("frontdesk_ticket_finished", ticket=ticket)
-
-    @hookimpl
-    def frontdesk_ticket_no_show(self, ticket: Ticket) -> None:
-        """Record it."""
-        self._record("frontdesk_ticket_no_show", ticket=ticket)
-
-    @hookimpl
-    def frontdesk_ticket_transferred(self, ticket: Ticket, from_queue: str) -> None:
-        """Record it."""
-        self._record("frontdesk_ticket_transferred", ticket=ticket, from_queue=from_queue)
-
-    @hookimpl
-    def frontdesk_citizen_checked_in(self, booking: Booking, ticket: Ticket) -> None:
-        """Record it."""
-        self._record("frontdesk_citizen_checked_in", booking=booking, ticket=ticket)
-
-    @hookimpl
-    def frontdesk_citizen_sent_home(self, outcome: SentHome) -> None:
-        """Record it."""
-        self._record("frontdesk_citizen_sent_home", outcome=outcome)
-
-    @hookimpl
-    def frontdesk_citizen_referred(self, outcome: Referred) -> None:
-        """Record it."""
-        self._record("frontdesk_citizen_referred", outcome=outcome)
-
-    @hookimpl
-    def frontdesk_booking_created(self, booking: Booking, contact: Contact) -> None:
-        """Record it."""
-        self._record("frontdesk_booking_created", booking=booking, contact=contact)
-
-    @hookimpl
-    def frontdesk_booking_rescheduled(
-        self, booking: Booking, contact: Contact, previous_start: datetime
+    def _before(
+        self, hook: str, impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, Any]
     ) -> None:
-        """Record it."""
-        self._record(
-            "frontdesk_booking_rescheduled",
-            booking=booking,
-            contact=contact,
-            previous_start=previous_start,
-        )
+        self.calls.append((hook, dict(kwargs)))
 
-    @hookimpl
-    def frontdesk_booking_cancelled(self, booking: Booking, contact: Contact, reason: str) -> None:
-        """Record it."""
-        self._record("frontdesk_booking_cancelled", booking=booking, contact=contact, reason=reason)
-
-    @hookimpl
-    def frontdesk_booking_reminder_due(
-        self, booking: Booking, contact: Contact, before: timedelta
+    def _after(
+        self,
+        outcome: pluggy.Result[Any],
+        hook: str,
+        impls: Sequence[pluggy.HookImpl],
+        kwargs: Mapping[str, Any],
     ) -> None:
-        """Record it."""
-        self._record(
-            "frontdesk_booking_reminder_due", booking=booking, contact=contact, before=before
-        )
-
-    @hookimpl
-    def frontdesk_render_display(self, screen: ScreenState) -> None:
-        """Record it."""
-        self._record("frontdesk_render_display", screen=screen)
-
-    @hookimpl
-    def frontdesk_device_fault(self, fault: DeviceFault) -> None:
-        """Record it."""
-        self._record("frontdesk_device_fault", fault=fault)
+        """Nothing to do after a call: the arguments were recorded before it."""
 
 
 MakeFrontdesk = Callable[..., Frontdesk]
+"""``make(config, *, plugins=(), clock=None, store=":memory:") -> Frontdesk``."""
+
+
+def plugin_manager_with(plugins: Sequence[object] = ()) -> PluginManager:
+    """A plugin manager with the built-in plugins and ``plugins`` only.
+
+    A :class:`HookRecorder` among ``plugins`` is attached rather than registered.
+    """
+    recorders = [p for p in plugins if isinstance(p, HookRecorder)]
+    others = [p for p in plugins if not isinstance(p, HookRecorder)]
+    pm = make_plugin_manager(load_entrypoints=False, plugins=others)
+    for recorder in recorders:
+        recorder.attach(pm)
+    return pm
 
 
 @pytest.fixture
@@ -141,9 +97,11 @@ def frontdesk_clock() -> ManualClock:
 
 
 @pytest.fixture
-def hook_recorder() -> HookRecorder:
-    """A plugin recording every event hook call; pass it to ``make_frontdesk``."""
-    return HookRecorder()
+def hook_recorder() -> Iterator[HookRecorder]:
+    """A recorder of every hook call; pass it among ``make_frontdesk``'s plugins."""
+    recorder = HookRecorder()
+    yield recorder
+    recorder.detach()
 
 
 @pytest.fixture
@@ -154,11 +112,11 @@ def make_frontdesk(frontdesk_clock: ManualClock) -> Iterator[MakeFrontdesk]:
     def make(
         config: str | os.PathLike[str] | Config,
         *,
-        plugins: tuple[object, ...] | list[object] = (),
+        plugins: Sequence[object] = (),
         clock: Clock | None = None,
         store: str = ":memory:",
     ) -> Frontdesk:
-        pm = make_plugin_manager(load_entrypoints=False, plugins=plugins)
+        pm = plugin_manager_with(plugins)
         fd = Frontdesk.open(config, store=store, clock=clock or frontdesk_clock, plugins=pm)
         opened.append(fd)
         return fd

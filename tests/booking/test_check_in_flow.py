@@ -33,7 +33,7 @@ def test_check_in_with_the_code_through_the_tree(
     )
     assert result.where == "Ground floor, counter 1"
     assert recorder.named("frontdesk_citizen_checked_in") == [
-        {"booking": result.check_in.booking, "ticket": ticket}
+        {"frontdesk": fd, "booking": result.check_in.booking, "ticket": ticket}
     ]
     assert [t.id for t in recorder_tickets(recorder)] == [ticket.id]
     # The booked citizen is called first once the time has come, ahead of an earlier walk-in.

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
+from frontdesk_core import check
 from frontdesk_core.booking.checks import check_booking
-from frontdesk_core.config.loader import LoadContext, check
 from frontdesk_core.config.models import Config
+from frontdesk_core.plugins import builtin_context
 
 HEAD = """\
 site:
@@ -106,7 +107,7 @@ def problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> str:
     """Every problem found in ``text`` (as ``frontdesk.yaml``), one per line."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "frontdesk.yaml").write_text(text, encoding="utf-8")
-    config, found = check("frontdesk.yaml", LoadContext())
+    config, found = check("frontdesk.yaml", builtin_context())
     assert (config is None) == bool(found)
     return "".join(f"{p}\n" for p in found)
 
@@ -177,5 +178,5 @@ def test_the_test_configuration_is_clean(config: Config, data: dict[str, Any]) -
             self.problems.append((loc, message))
 
     reporter = Quiet()
-    check_booking(config, LoadContext(), reporter)  # type: ignore[arg-type]
+    check_booking(config, builtin_context(), reporter)  # type: ignore[arg-type]
     assert reporter.problems == []

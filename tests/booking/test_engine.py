@@ -221,7 +221,7 @@ def test_check_in_on_time_queues_the_booked_ticket(
     assert result.booking.state is BookingState.CHECKED_IN
     assert result.where == "Stuen, skranke 1"  # the location of the booked counter
     popup = recorder.named("frontdesk_citizen_checked_in")
-    assert popup == [{"booking": result.booking, "ticket": ticket}]
+    assert popup == [{"frontdesk": fd, "booking": result.booking, "ticket": ticket}]
     with pytest.raises(InvalidStateError, match="already checked in"):
         fd.booking.check_in(booking.code)
 

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from frontdesk_core import check
 from frontdesk_core.cli import main
-from frontdesk_core.config.loader import LoadContext, check
+from frontdesk_core.plugins import builtin_context
 
 BROKEN = Path(__file__).parent / "broken"
 CASES = sorted(p.name for p in BROKEN.iterdir() if p.suffix == ".yaml" or p.is_dir())
@@ -26,7 +27,7 @@ def test_corpus_is_large_enough() -> None:
 @pytest.mark.parametrize("case", CASES)
 def test_broken_file_gives_exact_messages(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(BROKEN)
-    config, problems = check(case, LoadContext())
+    config, problems = check(case, builtin_context())
     assert config is None, f"{case} should not validate"
     got = "\n".join(str(p) for p in problems) + "\n"
     expected_file = BROKEN / f"{Path(case).stem}.expected"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from frontdesk_core import ConfigError, load_config
-from frontdesk_core.config.loader import LoadContext, check
+from frontdesk_core import ConfigError, check, load_config
+from frontdesk_core.plugins import builtin_context
 
 BASE = Path(__file__).parent / "valid" / "base.yaml"
 
@@ -78,7 +78,7 @@ def test_duplicate_ids_across_files_point_at_both(
     docs = tmp_path / "cfg" / "documents.yaml"
     (tmp_path / "cfg" / "more-documents.yaml").write_text(docs.read_text(encoding="utf-8"), "utf-8")
     monkeypatch.chdir(tmp_path)
-    _, problems = check("cfg", LoadContext())
+    _, problems = check("cfg", builtin_context())
     assert [str(p) for p in problems] == [
         "cfg/more-documents.yaml:2:9: duplicate document id 'old_passport' "
         "(first used at cfg/documents.yaml:2)",

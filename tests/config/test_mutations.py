@@ -13,7 +13,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from frontdesk_core.config.loader import LoadContext, check
+from frontdesk_core import check
+from frontdesk_core.plugins import builtin_context
 
 HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
@@ -86,7 +87,7 @@ def test_mutated_config_validates_or_reports_positions(
             lines = mutate(lines, kind, index, value)
         victim.write_text("\n".join(lines), encoding="utf-8")
 
-        config, problems = check(root, LoadContext())
+        config, problems = check(root, builtin_context())
 
         assert (config is None) == bool(problems)
         for problem in problems:

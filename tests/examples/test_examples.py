@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from frontdesk_core import check
 from frontdesk_core.booking.records import Contact
 from frontdesk_core.cli import main
 from frontdesk_core.clock import ManualClock
-from frontdesk_core.config.loader import check
 from frontdesk_core.config.models import Config
 from frontdesk_core.testing import MakeFrontdesk
 

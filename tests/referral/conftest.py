@@ -12,12 +12,14 @@ positions in messages are those of the tree file alone.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from frontdesk_core.config.loader import LoadContext, check
+from frontdesk_core import check
 from frontdesk_core.config.models import Config
+from frontdesk_core.plugins import builtin_context
 
 BASE = """\
 site:
@@ -227,7 +229,7 @@ def problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Problems:
 
     def run(tree_yaml: str, *, functions: frozenset[str] = frozenset()) -> list[str]:
         write_config(directory, tree_yaml)
-        _, found = check(".", LoadContext(condition_functions=functions))
+        _, found = check(".", replace(builtin_context(), condition_functions=functions))
         return [str(p) for p in found]
 
     return run

@@ -189,8 +189,12 @@ def test_sent_home_and_referred_fire_their_hooks(
     away.answer("job")
     referred = fd.referral.complete(away)
     assert isinstance(referred.outcome, Referred) and referred.where == "Stueetagen"
-    assert recorder.named("frontdesk_citizen_sent_home") == [{"outcome": home.outcome}]
-    assert recorder.named("frontdesk_citizen_referred") == [{"outcome": away.outcome}]
+    assert recorder.named("frontdesk_citizen_sent_home") == [
+        {"frontdesk": fd, "outcome": home.outcome}
+    ]
+    assert recorder.named("frontdesk_citizen_referred") == [
+        {"frontdesk": fd, "outcome": away.outcome}
+    ]
     assert fd.queues.waiting("pass") == []
 
 

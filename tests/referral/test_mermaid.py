@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from frontdesk_core.config.loader import check
+from frontdesk_core import check
 from frontdesk_core.referral.mermaid import render_mermaid
 
 from .conftest import ALL_KINDS, write_config

@@ -10,7 +10,9 @@ import pytest
 from escpos_decode import decode
 from escpos_peer import PAPER_OUT, TcpPrinterPeer
 from frontdesk_printer_escpos import plugin
+from frontdesk_printer_escpos.plugin import printers_of
 
+from frontdesk_core import Frontdesk
 from frontdesk_core.cli import main
 from frontdesk_core.devices import TicketPrint
 from frontdesk_core.plugins import make_plugin_manager
@@ -52,20 +54,15 @@ def test_the_entry_point_finds_the_plugin() -> None:
 
 def test_frontdesk_plugins_lists_it(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plugins"]) == 0
-    listed: dict[str, list[str]] = {}
-    hooks: list[str] = []
-    for line in capsys.readouterr().out.splitlines():
-        if line.startswith("  "):
-            hooks.append(line.strip())
-        else:
-            hooks = listed[line] = []
-    assert listed["printer_escpos"] == [
-        "frontdesk_cli_commands",
-        "frontdesk_config_checks",
-        "frontdesk_config_sections",
-        "frontdesk_shutdown",
-        "frontdesk_startup",
-    ]
+    out = capsys.readouterr().out
+    assert (
+        "printer_escpos\n"
+        "  config sections: printers\n"
+        "  config checks: check_printer_kiosks\n"
+        "  commands: printers\n"
+        "  hooks: frontdesk_cli_commands, frontdesk_config_checks, frontdesk_config_sections, "
+        "frontdesk_print_ticket, frontdesk_shutdown, frontdesk_startup\n"
+    ) in out
 
 
 def test_frontdesk_validate_checks_the_printers_section(
@@ -114,9 +111,9 @@ def test_closing_the_frontdesk_stops_its_printers(
 ) -> None:
     peer = tcp_peer()
     fd = make_frontdesk(write_config(tmp_path, peer.port), plugins=[plugin])
-    assert any(name.startswith("printer_escpos.kiosks.") for name, _ in fd.hooks.plugins())
+    assert printers_of(fd) is not None
     fd.close()
-    assert not any(name.startswith("printer_escpos.kiosks.") for name, _ in fd.hooks.plugins())
+    assert printers_of(fd) is None
     assert fd.hooks.print_ticket(ticket).fault == "no_printer"
 
 
@@ -129,9 +126,16 @@ def test_two_frontdesks_keep_their_own_printers(
     first, second = tcp_peer(), tcp_peer()
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    fd_a = make_frontdesk(write_config(tmp_path / "a", first.port), plugins=[plugin])
-    fd_b = make_frontdesk(write_config(tmp_path / "b", second.port), plugins=[plugin])
+    # One plugin manager, as in a process serving two sites: the state is per Frontdesk.
+    pm = make_plugin_manager(load_entrypoints=False, plugins=[plugin])
+    fd_a = Frontdesk.open(write_config(tmp_path / "a", first.port), store=":memory:", plugins=pm)
+    fd_b = Frontdesk.open(write_config(tmp_path / "b", second.port), store=":memory:", plugins=pm)
+    assert printers_of(fd_a) is not printers_of(fd_b)
     assert fd_a.hooks.print_ticket(dataclasses.replace(ticket, number="A001")).ok
     assert fd_b.hooks.print_ticket(dataclasses.replace(ticket, number="B001")).ok
     assert "A001" in decode(first.wait_jobs(1)[0]).texts
     assert "B001" in decode(second.wait_jobs(1)[0]).texts
+    fd_a.close()
+    assert printers_of(fd_a) is None and printers_of(fd_b) is not None
+    assert fd_b.hooks.print_ticket(dataclasses.replace(ticket, number="B002")).ok
+    fd_b.close()

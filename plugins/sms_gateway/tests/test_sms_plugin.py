@@ -12,7 +12,7 @@ from frontdesk_sms_gateway import gateway_for, plugin
 from frontdesk_sms_gateway.config import SmsConfig
 from frontdesk_sms_gateway.gateway import SmsGateway
 from frontdesk_sms_gateway.outbox import State
-from frontdesk_sms_gateway.plugin import outbox_path, plugin_name
+from frontdesk_sms_gateway.plugin import outbox_path
 from sms_peer import SmsPeer
 
 from frontdesk_core.app import Frontdesk
@@ -48,10 +48,10 @@ def test_frontdesk_startup_opens_a_gateway_and_frontdesk_shutdown_closes_it(
 ) -> None:
     found = gateway(fd)
     assert isinstance(found.config, SmsConfig) and found.clock is fd.clock
-    assert fd.hooks.pm.get_plugin(plugin_name(fd)) is not None
+    assert fd.plugin_state("sms_gateway")
     fd.close()
     assert gateway_for(fd) is None
-    assert fd.hooks.pm.get_plugin(plugin_name(fd)) is None
+    assert fd.plugin_state("sms_gateway") == {}
 
 
 def test_without_an_sms_section_the_plugin_stays_idle(make_frontdesk: MakeFrontdesk) -> None:
@@ -192,9 +192,13 @@ def test_the_plugin_is_installed_under_the_frontdesk_entry_point(
     assert main(["plugins"]) == 0
     out = capsys.readouterr().out
     assert (
-        "sms_gateway\n  frontdesk_config_checks\n  frontdesk_config_sections\n"
-        "  frontdesk_shutdown\n  frontdesk_startup" in out
-    )
+        "sms_gateway\n"
+        "  config sections: sms\n"
+        "  config checks: check_template_languages\n"
+        "  hooks: frontdesk_booking_cancelled, frontdesk_booking_created, "
+        "frontdesk_booking_reminder_due, frontdesk_booking_rescheduled, frontdesk_config_checks, "
+        "frontdesk_config_sections, frontdesk_send_sms, frontdesk_shutdown, frontdesk_startup\n"
+    ) in out
 
 
 def test_a_template_missing_a_site_language_is_warned_about_at_startup(

@@ -1,7 +1,9 @@
 """The ``frontdesk`` command.
 
-Each group of sub-commands lives in its own module listed in ``COMMAND_MODULES``
-and exposes ``COMMANDS``; plugins add more through ``frontdesk_cli_commands``.
+Each group of sub-commands lives in its own module and exposes ``COMMANDS``; the
+core's are registered by the built-in plugin
+:mod:`frontdesk_core.default_plugins.cli_commands` through
+``frontdesk_cli_commands``, the hook other plugins add theirs with.
 A consultant never sees a traceback: errors print as plain messages.
 
 Every sub-command (a plugin's ``serve`` too) runs with the structured logging of
@@ -15,22 +17,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import os
 import sys
 from collections.abc import Sequence
 
+from frontdesk_core.default_plugins import cli_commands
 from frontdesk_core.errors import ConfigError, FrontdeskError
 from frontdesk_core.logs import LOG_FORMATS, installed_logging
-from frontdesk_core.plugins import Command, Hooks, make_plugin_manager
+from frontdesk_core.plugins import Hooks, PluginManager, make_plugin_manager
 
-COMMAND_MODULES = (
-    "frontdesk_core.cli.config_commands",
-    "frontdesk_core.cli.referral_commands",
-    "frontdesk_core.cli.booking_commands",
-    "frontdesk_core.cli.simulation_commands",
-    "frontdesk_core.cli.stats_commands",
-)
 DEBUG_ENV = "FRONTDESK_DEBUG"
 LOG_FORMAT_ENV = "FRONTDESK_LOG_FORMAT"
 LOG_LEVEL_ENV = "FRONTDESK_LOG_LEVEL"
@@ -38,14 +33,15 @@ LOG_LEVELS = ("debug", "info", "warning", "error")
 DEFAULT_LOG_LEVEL = "warning"
 """Warnings and errors (a failing plugin, a rule that failed) by default: at ``info``
 every counter change is a line, which a simulation of a year would drown in."""
+CLI_PLUGIN = "frontdesk.cli_commands"
 
 
-def core_commands() -> list[Command]:
-    """The sub-commands of the core, in the order ``--help`` lists them."""
-    commands: list[Command] = []
-    for module_name in COMMAND_MODULES:
-        commands += importlib.import_module(module_name).COMMANDS
-    return commands
+def plugin_manager(*, load_entrypoints: bool = True) -> PluginManager:
+    """The plugin manager of the command line: the core's sub-commands included."""
+    pm = make_plugin_manager(load_entrypoints=load_entrypoints)
+    if not pm.is_registered(cli_commands):
+        pm.register(cli_commands, name=CLI_PLUGIN)
+    return pm
 
 
 def add_log_options(parser: argparse.ArgumentParser, *, defaults: bool = True) -> None:
@@ -83,17 +79,16 @@ def log_options(argv: Sequence[str] | None) -> argparse.Namespace:
     return known
 
 
-def build_parser(hooks: Hooks | None) -> argparse.ArgumentParser:
+def build_parser(hooks: Hooks) -> argparse.ArgumentParser:
     """The argument parser with the core's and the plugins' sub-commands."""
     parser = argparse.ArgumentParser(
         prog="frontdesk", description="Citizen reception for public service centres."
     )
     add_log_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    commands = core_commands() + (hooks.cli_commands() if hooks is not None else [])
-    for command in commands:
+    for command in hooks.cli_commands():
         if command.name in sub.choices:
-            continue  # the first registration wins; the core's come first
+            continue  # the first registration wins; the core's are asked first
         command_parser = sub.add_parser(command.name, help=command.help, description=command.help)
         command.configure(command_parser)
         # A command with options of these names keeps them; the ones before it still work.
@@ -112,15 +107,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     try:
-        hooks: Hooks | None = Hooks(make_plugin_manager())
+        hooks = Hooks(plugin_manager())
     except FrontdeskError as exc:
+        # A broken installed plugin: the core's commands still work.
         print(f"frontdesk: {exc}", file=sys.stderr)
-        hooks = None
-    for error in hooks.load_errors if hooks is not None else []:
+        hooks = Hooks(plugin_manager(load_entrypoints=False))
+    for error in hooks.load_errors:
         print(f"frontdesk: warning: {error}", file=sys.stderr)
     parser = build_parser(hooks)
     args = parser.parse_args(argv)
-    args.hooks = hooks if hooks is not None else Hooks(make_plugin_manager(load_entrypoints=False))
+    args.hooks = hooks
     try:
         code: int = args.run(args)
         return code

@@ -13,8 +13,8 @@ from frontdesk_core.booking.slots import Slot
 from frontdesk_core.clock import SystemClock
 from frontdesk_core.config.types import format_duration
 from frontdesk_core.errors import CommandError
+from frontdesk_core.hookspecs import Command
 from frontdesk_core.opening.hours import OpeningCalendar
-from frontdesk_core.plugins import Command
 
 SLOTS_PER_LINE = 8
 

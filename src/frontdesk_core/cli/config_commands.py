@@ -8,7 +8,7 @@ import sys
 
 from frontdesk_core.config.loader import check
 from frontdesk_core.config.schema import config_schema
-from frontdesk_core.plugins import Command
+from frontdesk_core.hookspecs import Command
 
 
 def _configure_validate(parser: argparse.ArgumentParser) -> None:
@@ -54,12 +54,24 @@ def run_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+PLUGIN_PARTS = (
+    ("call_policies", "policies"),
+    ("condition_functions", "condition functions"),
+    ("config_sections", "config sections"),
+    ("config_checks", "config checks"),
+    ("commands", "commands"),
+)
+
+
 def run_plugins(args: argparse.Namespace) -> int:
-    """List the registered plugins and the hooks each implements."""
-    for name, hooks in args.hooks.plugins():
-        print(name)
-        for hook in hooks:
-            print(f"  {hook}")
+    """List each registered plugin: what it registers, then the hooks it implements."""
+    for info in args.hooks.registrations():
+        print(info.name)
+        for attribute, label in PLUGIN_PARTS:
+            names = getattr(info, attribute)
+            if names:
+                print(f"  {label}: {', '.join(names)}")
+        print(f"  hooks: {', '.join(info.hooks)}")
     return 0
 
 
@@ -73,7 +85,7 @@ COMMANDS = [
     Command("schema", "print the JSON Schema of the configuration", _configure_schema, run_schema),
     Command(
         "plugins",
-        "list installed plugins and the hooks they implement",
+        "list the plugins: what each registers (policies, sections, commands) and its hooks",
         lambda p: None,
         run_plugins,
     ),

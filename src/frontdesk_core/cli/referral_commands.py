@@ -29,7 +29,7 @@ from frontdesk_core.config.suggest import unknown
 from frontdesk_core.config.types import text_in
 from frontdesk_core.devices import QueueStatus
 from frontdesk_core.errors import CommandError
-from frontdesk_core.plugins import Command
+from frontdesk_core.hookspecs import Command
 from frontdesk_core.referral.conditions import QUEUE_ATTRIBUTES, WEEKDAYS, StaticFacts
 from frontdesk_core.referral.mermaid import render_mermaid
 from frontdesk_core.referral.outcomes import BookTime, Outcome, Referred, SentHome, TakeTicket

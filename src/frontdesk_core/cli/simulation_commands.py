@@ -12,7 +12,7 @@ from typing import TextIO
 from frontdesk_core.config.loader import load_config
 from frontdesk_core.config.types import parse_service_level
 from frontdesk_core.errors import CommandError
-from frontdesk_core.plugins import Command
+from frontdesk_core.hookspecs import Command
 from frontdesk_core.simulation.results import SimulationResult
 from frontdesk_core.simulation.runner import Progress, SerialExecutor, run
 from frontdesk_core.simulation.scenario import LoadedScenario, load_scenario

@@ -20,7 +20,7 @@ from typing import Any
 from frontdesk_core.config.loader import load_config
 from frontdesk_core.config.suggest import unknown
 from frontdesk_core.errors import CommandError
-from frontdesk_core.plugins import Command
+from frontdesk_core.hookspecs import Command
 from frontdesk_core.stats import (
     CentreFigures,
     CounterFigures,

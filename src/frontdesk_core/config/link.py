@@ -2,8 +2,11 @@
 
 Shapes are already valid here; what is checked is that ids are unique, that
 every reference names something that exists (with a "did you mean"), and that
-every citizen-facing text exists in every language of the site. Each area
-(referral trees, booking) adds its own checks.
+every citizen-facing text exists in every language of the site. The checks
+of each area (referral trees, booking rules) and of plugins come in through
+``context.checks``: the built-in ones are registered by
+:mod:`frontdesk_core.default_plugins.config_checks` through
+``frontdesk_config_checks``, like any plugin's, so this module imports no area.
 """
 
 from __future__ import annotations
@@ -23,16 +26,11 @@ if TYPE_CHECKING:
 
 
 def link(config: Config, context: LoadContext, reporter: Reporter) -> None:
-    """Run every cross-reference check, reporting problems to ``reporter``."""
-    from frontdesk_core.booking.checks import check_booking
-    from frontdesk_core.referral.checks import check_trees
-
+    """Run every cross-reference check, then the registered ones, reporting to ``reporter``."""
     check_ids(config, reporter)
     check_centres(config, context, reporter)
     check_services(config, reporter)
     check_languages(config, reporter)
-    check_trees(config, context, reporter)
-    check_booking(config, context, reporter)
     for plugin_check in context.checks:
         try:
             plugin_check(config, reporter)

@@ -25,6 +25,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 
+from frontdesk_core.config.link import link
 from frontdesk_core.config.locate import Loc, Position, Source, walk
 from frontdesk_core.config.messages import describe, message_for
 from frontdesk_core.config.models import Config
@@ -39,7 +40,14 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 @dataclass
 class LoadContext:
-    """What plugins add to the language: their own sections, policies and condition functions."""
+    """What plugins add to the language: their own sections, policies, condition functions
+    and cross-checks.
+
+    The core's own cross-checks of referral trees and booking rules are built-in
+    plugins too: a bare ``LoadContext()`` checks shapes, ids, references and
+    languages only. ``Hooks.load_context()`` (or
+    :func:`frontdesk_core.plugins.builtin_context`) gives the full language.
+    """
 
     sections: Mapping[str, Any] = field(default_factory=dict)
     call_policies: frozenset[str] = frozenset({"service_level", "fifo"})
@@ -77,10 +85,15 @@ class Document:
 
 
 class Reporter:
-    """Collects positioned problems for a composed document."""
+    """Collects positioned problems for a composed document.
 
-    def __init__(self, document: Document) -> None:
+    ``context`` is what the plugins add to the language (their policies,
+    condition functions, sections), for checks that need to know it.
+    """
+
+    def __init__(self, document: Document, context: LoadContext | None = None) -> None:
         self.document = document
+        self.context = context if context is not None else LoadContext()
         self.problems: list[Problem] = []
 
     def error(self, loc: Loc, message: str, *, at_key: bool = False) -> None:
@@ -357,8 +370,6 @@ def check(
     path: str | os.PathLike[str], context: LoadContext | None = None
 ) -> tuple[Config | None, list[Problem]]:
     """Load and check the configuration at ``path``: the models, or every problem found."""
-    from frontdesk_core.config.link import link
-
     context = context or LoadContext()
     files, problems = discover(Path(path))
     if problems:
@@ -366,7 +377,7 @@ def check(
     document, problems = compose(files, context)
     if problems:
         return None, sorted(set(problems))
-    reporter = Reporter(document)
+    reporter = Reporter(document, context)
     config = _validate_shapes(document, context, reporter)
     if config is None:
         return None, sorted(set(reporter.problems))

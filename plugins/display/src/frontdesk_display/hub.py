@@ -21,10 +21,10 @@ from frontdesk_core.devices import DeviceFault
 from frontdesk_core.errors import FrontdeskError
 from frontdesk_core.events import BookingCheckedIn, TicketCalled, TicketRecalled
 from frontdesk_core.queues.tickets import Ticket
+from frontdesk_display import plugin
 from frontdesk_display.broadcast import Broadcaster
 from frontdesk_display.core import CoreRunner
 from frontdesk_display.jsonable import jsonable
-from frontdesk_display.listener import Listener
 from frontdesk_display.settings import DisplaySettings, settings_of
 from frontdesk_display.snapshot import FiguresCache, screen_payload, staff_payload
 from frontdesk_display.state import DisplayState
@@ -65,7 +65,6 @@ class Hub:
         self.core = CoreRunner(fd)
         self.broadcaster = Broadcaster()
         self.state = DisplayState(fd, self.settings)
-        self.listener = Listener(self)
         self.figures = FiguresCache()
         self._pending: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -79,8 +78,11 @@ class Hub:
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         """Listen to the reception's hooks and deliver on ``loop``."""
         self.broadcaster.bind(loop)
-        if not self.fd.hooks.pm.is_registered(self.listener):
-            self.fd.hooks.pm.register(self.listener, name=f"frontdesk-display-{id(self)}")
+        # The hooks find the hub in the Frontdesk's plugin state; they are the display
+        # plugin's own, so a manager built without it (an integrator's) gets them here.
+        if not self.fd.hooks.pm.is_registered(plugin):
+            self.fd.hooks.pm.register(plugin)
+        self.fd.plugin_state(plugin.STATE)["hub"] = self
         self._watcher = loop.create_task(self._watch())
         self._keeper = loop.create_task(self._keep_house())
 
@@ -89,8 +91,8 @@ class Hub:
         for task in (self._watcher, self._keeper):
             if task is not None:
                 task.cancel()
-        if self.fd.hooks.pm.is_registered(self.listener):
-            self.fd.hooks.pm.unregister(self.listener)
+        if self.fd.plugin_state(plugin.STATE).get("hub") is self:
+            del self.fd.plugin_state(plugin.STATE)["hub"]
         self.broadcaster.close_all()
         self.core.close()
 

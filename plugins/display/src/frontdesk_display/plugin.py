@@ -1,21 +1,42 @@
-"""The plugin's registrations: the ``display:`` section and the ``serve`` commands.
+"""The plugin: the ``display:`` section, the ``serve`` commands and the live hooks.
 
-The live hooks (tickets called, citizens checked in, device faults) are
-implemented by :class:`frontdesk_display.listener.Listener`, one per running
-application, so that two applications in one process never see each other's
-events.
+The live hooks (tickets called, citizens checked in, device faults) hand each
+change to the :class:`~frontdesk_display.hub.Hub` of the Frontdesk it happened
+in. A running application keeps its hub in that Frontdesk's plugin state
+(``frontdesk.plugin_state("display")["hub"]``), so two applications in one
+process never see each other's events; a Frontdesk without a running
+application has no hub and the hooks do nothing. Hooks arrive on the core's
+thread (or a device plugin's own thread); the hub hands them to its event loop.
 """
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from frontdesk_core.booking.records import Booking
+from frontdesk_core.devices import DeviceFault, ScreenState
 from frontdesk_core.hookspecs import CommandRun, hookimpl
+from frontdesk_core.queues.tickets import Ticket
 from frontdesk_display import cli
 from frontdesk_display import events as events  # registers the display's event kinds
 from frontdesk_display.settings import SECTION, DisplaySettings
+
+if TYPE_CHECKING:
+    from frontdesk_core.app import Frontdesk
+    from frontdesk_display.hub import Hub
+
+STATE = "display"
+"""The name of this plugin's state on a Frontdesk."""
+
+
+def hub_of(frontdesk: Frontdesk | None) -> Hub | None:
+    """The hub of the application running on ``frontdesk``, if one runs."""
+    if frontdesk is None:
+        return None
+    hub: Hub | None = frontdesk.plugin_state(STATE).get("hub")
+    return hub
 
 
 @hookimpl
@@ -38,3 +59,75 @@ def frontdesk_cli_commands(
         cli.configure_hash_password,
         cli.run_hash_password,
     )
+
+
+@hookimpl
+def frontdesk_ticket_issued(frontdesk: Frontdesk, ticket: Ticket) -> None:
+    """A new ticket changes the waiting counts."""
+    hub = hub_of(frontdesk)
+    if hub is not None:
+        hub.changed(ticket.centre_id)
+
+
+@hookimpl
+def frontdesk_ticket_called(frontdesk: Frontdesk, ticket: Ticket, counter_id: str) -> None:
+    """Announce the number on the screens at once, then refresh them."""
+    hub = hub_of(frontdesk)
+    if hub is not None:
+        hub.announce(ticket, counter_id, recall=False)
+
+
+@hookimpl
+def frontdesk_ticket_recalled(frontdesk: Frontdesk, ticket: Ticket, counter_id: str) -> None:
+    """Announce the number again."""
+    hub = hub_of(frontdesk)
+    if hub is not None:
+        hub.announce(ticket, counter_id, recall=True)
+
+
+@hookimpl
+def frontdesk_ticket_finished(frontdesk: Frontdesk, ticket: Ticket) -> None:
+    """The counter is free again."""
+    hub = hub_of(frontdesk)
+    if hub is not None:
+        hub.changed(ticket.centre_id)
+
+
+@hookimpl
+def frontdesk_ticket_no_show(frontdesk: Frontdesk, ticket: Ticket) -> None:
+    """The number leaves the screen."""
+    hub = hub_of(frontdesk)
+    if hub is not None:
+        hub.changed(ticket.centre_id)
+
+
+@hookimpl
+def frontdesk_ticket_transferred(frontdesk: Frontdesk, ticket: Ticket, from_queue: str) -> None:
+    """Two queues' counts change."""
+    hub = hub_of(frontdesk)
+    if hub is not None:
+        hub.changed(ticket.centre_id)
+
+
+@hookimpl
+def frontdesk_citizen_checked_in(frontdesk: Frontdesk, booking: Booking, ticket: Ticket) -> None:
+    """The employee's pop-up."""
+    hub = hub_of(frontdesk)
+    if hub is not None:
+        hub.checked_in(booking, ticket)
+
+
+@hookimpl
+def frontdesk_render_display(frontdesk: Frontdesk, screen: ScreenState) -> None:
+    """The core says a centre's screens changed."""
+    hub = hub_of(frontdesk)
+    if hub is not None:
+        hub.changed(screen.centre_id)
+
+
+@hookimpl
+def frontdesk_device_fault(frontdesk: Frontdesk, fault: DeviceFault) -> None:
+    """Keep the fault and show it to the managers."""
+    hub = hub_of(frontdesk)
+    if hub is not None:
+        hub.fault(fault)

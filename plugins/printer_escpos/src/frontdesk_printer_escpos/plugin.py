@@ -3,8 +3,9 @@
 The printers belong to one open :class:`~frontdesk_core.app.Frontdesk` (its
 configuration says which kiosk prints where), while this module is loaded once
 per process. So at start-up a :class:`KioskPrinters` object is built from that
-Frontdesk's configuration and registered with its own plugin manager; it
-answers ``frontdesk_print_ticket`` and is unregistered again at shut-down.
+Frontdesk's configuration and kept in its plugin state
+(``frontdesk.plugin_state("printer_escpos")``); ``frontdesk_print_ticket`` reads
+it from the ``frontdesk`` it is given, and shut-down drops it.
 """
 
 from __future__ import annotations
@@ -26,8 +27,12 @@ if TYPE_CHECKING:
 log = logging.getLogger("frontdesk.printer_escpos")
 
 
+STATE = "printer_escpos"
+"""The name of this plugin's state on a Frontdesk."""
+
+
 class KioskPrinters:
-    """The configured printers of one Frontdesk, answering ``frontdesk_print_ticket``."""
+    """The configured printers of one Frontdesk, by kiosk."""
 
     def __init__(self, configs: Iterable[PrinterConfig], *, tz: tzinfo | None = None) -> None:
         self.printers: dict[str, TicketPrinter] = {}
@@ -35,8 +40,7 @@ class KioskPrinters:
             # The section's validation already rejects a kiosk given twice.
             self.printers.setdefault(config.kiosk, TicketPrinter(config, tz=tz))
 
-    @hookimpl
-    def frontdesk_print_ticket(self, ticket: TicketPrint) -> PrintResult | None:
+    def print_ticket(self, ticket: TicketPrint) -> PrintResult | None:
         """Print at the ticket's kiosk; ``None`` when that kiosk has no printer here."""
         printer = self.printers.get(ticket.kiosk_id)
         if printer is None:
@@ -50,8 +54,12 @@ class KioskPrinters:
             )
 
 
-def _registration_name(frontdesk: Frontdesk) -> str:
-    return f"printer_escpos.kiosks.{id(frontdesk)}"
+def printers_of(frontdesk: Frontdesk | None) -> KioskPrinters | None:
+    """The printers of an open Frontdesk (``None`` without a ``printers`` section)."""
+    if frontdesk is None:
+        return None
+    printers = frontdesk.plugin_state(STATE).get("printers")
+    return printers if isinstance(printers, KioskPrinters) else None
 
 
 @hookimpl
@@ -84,13 +92,17 @@ def frontdesk_startup(frontdesk: Frontdesk) -> None:
     for config in configs:
         if config.kiosk not in kiosks:
             log.warning("printer for an unknown kiosk", extra={"printer": config.printer_name})
-    printers = KioskPrinters(configs, tz=frontdesk.tz)
-    frontdesk.hooks.pm.register(printers, name=_registration_name(frontdesk))
+    frontdesk.plugin_state(STATE)["printers"] = KioskPrinters(configs, tz=frontdesk.tz)
+
+
+@hookimpl
+def frontdesk_print_ticket(frontdesk: Frontdesk, ticket: TicketPrint) -> PrintResult | None:
+    """Print at the kiosk of this Frontdesk's configuration; ``None`` when it has no printer."""
+    printers = printers_of(frontdesk)
+    return printers.print_ticket(ticket) if printers is not None else None
 
 
 @hookimpl
 def frontdesk_shutdown(frontdesk: Frontdesk) -> None:
     """Stop answering prints for this Frontdesk."""
-    name = _registration_name(frontdesk)
-    if frontdesk.hooks.pm.has_plugin(name):
-        frontdesk.hooks.pm.unregister(name=name)
+    frontdesk.plugin_state(STATE).pop("printers", None)

@@ -1,11 +1,12 @@
 """The ``frontdesk`` entry point: the ``sms`` section, and a gateway per open Frontdesk.
 
-The hooks that carry messages (``frontdesk_send_sms`` and the booking events)
-are not told which Frontdesk they belong to, so this module keeps no state:
-``frontdesk_startup`` builds an :class:`SmsGateway` for the Frontdesk and
-registers a :class:`GatewayHooks` object holding it in that Frontdesk's own
-plugin manager; ``frontdesk_shutdown`` unregisters it and stops the sender.
-Without an ``sms`` section the plugin stays idle.
+This module is loaded once per process and may serve several Frontdesks, so it
+keeps no state of its own: ``frontdesk_startup`` builds an :class:`SmsGateway`
+for the Frontdesk and keeps it (with the reply endpoint) in that Frontdesk's
+plugin state (``frontdesk.plugin_state("sms_gateway")``); the hooks that carry
+messages (``frontdesk_send_sms`` and the booking events) read it from the
+``frontdesk`` they are given; ``frontdesk_shutdown`` stops the sender and drops
+it. Without an ``sms`` section the plugin stays idle.
 """
 
 from __future__ import annotations
@@ -61,44 +62,20 @@ def outbox_path(config: SmsConfig, store_url: str) -> str:
     return FALLBACK_OUTBOX
 
 
-class GatewayHooks:
-    """The message hooks of one Frontdesk, answered by its :class:`SmsGateway`."""
+STATE = "sms_gateway"
+"""The name of this plugin's state on a Frontdesk."""
+
+
+class Running:
+    """The SMS side of one open Frontdesk: its gateway and, if configured, its reply endpoint."""
 
     def __init__(self, frontdesk: Frontdesk, gateway: SmsGateway) -> None:
         self.frontdesk = frontdesk
         self.gateway = gateway
         self.inbound: InboundServer | None = None
 
-    @hookimpl
-    def frontdesk_send_sms(self, message: SmsRequest) -> SmsReceipt:
-        """Queue the message in the outbox (durably) and answer with a receipt."""
-        return self.gateway.submit(message)
-
-    @hookimpl
-    def frontdesk_booking_created(self, booking: Booking, contact: Contact) -> None:
-        """Confirm the booking by SMS."""
-        self._booking(booking, contact, "confirmation", booking_key(booking, "confirmation"))
-
-    @hookimpl
-    def frontdesk_booking_rescheduled(
-        self, booking: Booking, contact: Contact, previous_start: datetime
-    ) -> None:
-        """Confirm the new time by SMS (the key holds the time, so each move is confirmed once)."""
-        self._booking(booking, contact, "confirmation", booking_key(booking, "confirmation"))
-
-    @hookimpl
-    def frontdesk_booking_reminder_due(
-        self, booking: Booking, contact: Contact, before: timedelta
-    ) -> None:
-        """Remind the citizen of the booking by SMS (once per reminder offset)."""
-        self._booking(booking, contact, "reminder", booking_key(booking, "reminder", before))
-
-    @hookimpl
-    def frontdesk_booking_cancelled(self, booking: Booking, contact: Contact, reason: str) -> None:
-        """Tell the citizen the booking is cancelled (also when they cancelled by SMS)."""
-        self._booking(booking, contact, "cancelled", booking_key(booking, "cancelled"))
-
-    def _booking(self, booking: Booking, contact: Contact, template: str, key: str) -> None:
+    def booking(self, booking: Booking, contact: Contact, template: str, key: str) -> None:
+        """Queue the message ``template`` about ``booking`` (once per ``key``)."""
         if not contact.phone:
             log.info("sms skipped: no number", extra={"booking": booking.id, "template": template})
             return
@@ -114,21 +91,69 @@ class GatewayHooks:
         )
 
 
-def plugin_name(frontdesk: Frontdesk) -> str:
-    """The name the gateway hooks of ``frontdesk`` are registered under."""
-    return f"sms_gateway.{id(frontdesk):x}"
+def running(frontdesk: Frontdesk | None) -> Running | None:
+    """The SMS side of an open Frontdesk (``None`` without an ``sms`` section)."""
+    if frontdesk is None:
+        return None
+    found = frontdesk.plugin_state(STATE).get("running")
+    return found if isinstance(found, Running) else None
 
 
 def gateway_for(frontdesk: Frontdesk) -> SmsGateway | None:
     """The SMS gateway of an open Frontdesk (``None`` without an ``sms`` section)."""
-    hooks = frontdesk.hooks.pm.get_plugin(plugin_name(frontdesk))
-    return hooks.gateway if isinstance(hooks, GatewayHooks) else None
+    found = running(frontdesk)
+    return found.gateway if found is not None else None
 
 
 def inbound_for(frontdesk: Frontdesk) -> InboundServer | None:
     """The reply endpoint of an open Frontdesk, when ``sms.inbound.listen`` is set."""
-    hooks = frontdesk.hooks.pm.get_plugin(plugin_name(frontdesk))
-    return hooks.inbound if isinstance(hooks, GatewayHooks) else None
+    found = running(frontdesk)
+    return found.inbound if found is not None else None
+
+
+@hookimpl
+def frontdesk_send_sms(frontdesk: Frontdesk, message: SmsRequest) -> SmsReceipt | None:
+    """Queue the message in this Frontdesk's outbox (durably) and answer with a receipt."""
+    found = running(frontdesk)
+    return found.gateway.submit(message) if found is not None else None
+
+
+@hookimpl
+def frontdesk_booking_created(frontdesk: Frontdesk, booking: Booking, contact: Contact) -> None:
+    """Confirm the booking by SMS."""
+    found = running(frontdesk)
+    if found is not None:
+        found.booking(booking, contact, "confirmation", booking_key(booking, "confirmation"))
+
+
+@hookimpl
+def frontdesk_booking_rescheduled(
+    frontdesk: Frontdesk, booking: Booking, contact: Contact, previous_start: datetime
+) -> None:
+    """Confirm the new time by SMS (the key holds the time, so each move is confirmed once)."""
+    found = running(frontdesk)
+    if found is not None:
+        found.booking(booking, contact, "confirmation", booking_key(booking, "confirmation"))
+
+
+@hookimpl
+def frontdesk_booking_reminder_due(
+    frontdesk: Frontdesk, booking: Booking, contact: Contact, before: timedelta
+) -> None:
+    """Remind the citizen of the booking by SMS (once per reminder offset)."""
+    found = running(frontdesk)
+    if found is not None:
+        found.booking(booking, contact, "reminder", booking_key(booking, "reminder", before))
+
+
+@hookimpl
+def frontdesk_booking_cancelled(
+    frontdesk: Frontdesk, booking: Booking, contact: Contact, reason: str
+) -> None:
+    """Tell the citizen the booking is cancelled (also when they cancelled by SMS)."""
+    found = running(frontdesk)
+    if found is not None:
+        found.booking(booking, contact, "cancelled", booking_key(booking, "cancelled"))
 
 
 def check_template_languages(config: Config, reporter: Reporter) -> None:
@@ -182,8 +207,8 @@ def frontdesk_startup(frontdesk: Frontdesk) -> None:
     )
     for template, language in gateway.missing_languages():
         log.warning("sms template lacks a language", extra={"template": template, "lang": language})
-    hooks = GatewayHooks(frontdesk, gateway)
-    frontdesk.hooks.pm.register(hooks, name=plugin_name(frontdesk))
+    hooks = Running(frontdesk, gateway)
+    frontdesk.plugin_state(STATE)["running"] = hooks
     if config.worker:
         gateway.start()
     if config.inbound.listen is not None:
@@ -206,10 +231,9 @@ def frontdesk_startup(frontdesk: Frontdesk) -> None:
 @hookimpl
 def frontdesk_shutdown(frontdesk: Frontdesk) -> None:
     """Stop the reply endpoint and the sender, and close the outbox."""
-    hooks = frontdesk.hooks.pm.get_plugin(plugin_name(frontdesk))
-    if not isinstance(hooks, GatewayHooks):
+    hooks = frontdesk.plugin_state(STATE).pop("running", None)
+    if not isinstance(hooks, Running):
         return
-    frontdesk.hooks.pm.unregister(name=plugin_name(frontdesk))
     if hooks.inbound is not None:
         hooks.inbound.stop()
     hooks.gateway.close()
