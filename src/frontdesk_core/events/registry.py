@@ -16,6 +16,7 @@ optional field reads as its default.
 from __future__ import annotations
 
 import dataclasses
+import json
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
@@ -217,6 +218,36 @@ def decode(kind: str, version: int, data: Mapping[str, Any], *, seq: int = 0) ->
             kind=kind,
             version=version,
         ) from None
+
+
+_DECODED: dict[tuple[str, int, str], Payload] = {}
+DECODED_KEPT = 4096
+"""How many stored payloads :func:`decode_json` remembers (a log repeats most of them)."""
+
+
+def decode_json(kind: str, version: int, text: str, *, seq: int = 0) -> Payload:
+    """:func:`decode` of a payload stored as JSON text.
+
+    Most payloads of a log repeat exactly (``{"counter_id":"c1"}``), and records
+    are immutable, so the ones seen lately are shared instead of parsed again.
+    """
+    key = (kind, version, text)
+    found = _DECODED.get(key)
+    if found is None:
+        try:
+            data = json.loads(text)
+        except ValueError:
+            raise EventLogError(
+                f"event {seq} ('{kind}', version {version}) holds no readable payload",
+                seq=seq,
+                kind=kind,
+                version=version,
+            ) from None
+        found = decode(kind, version, data, seq=seq)
+        if len(_DECODED) >= DECODED_KEPT:
+            _DECODED.clear()
+        _DECODED[key] = found
+    return found
 
 
 def _build(known: _Kind, values: Mapping[str, Any]) -> Payload:

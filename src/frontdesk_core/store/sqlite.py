@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from frontdesk_core.events.base import Event, NewEvent, from_us, to_us
-from frontdesk_core.events.registry import decode, encode
+from frontdesk_core.events.registry import decode_json, encode
 from frontdesk_core.store.base import LogStore, as_utc
 
 SCHEMA = """
@@ -55,7 +55,7 @@ def _utc(moment: datetime) -> str:
 
 def _row_event(row: tuple[Any, ...]) -> Event:
     seq, at, kind, key, centre_id, data, version = row
-    payload = decode(kind, version, json.loads(data), seq=seq)
+    payload = decode_json(kind, version, data, seq=seq)
     return Event(kind, key, to_us(datetime.fromisoformat(at)), centre_id, payload, seq, version)
 
 
