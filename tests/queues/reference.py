@@ -237,17 +237,8 @@ class ReferenceQueues:
 
     def _close_earlier_day(self, centre: Centre, now: datetime) -> None:
         today = service_day(now, centre.day_reset, self.tz)
-        # ENGINE QUIRK (kept so that a rewrite behaves the same until it is decided):
-        # the engine looks for an earlier day's leftovers at a centre only until it
-        # once finds none on a service day, and then trusts that for the rest of
-        # the day (``QueueEngine._fresh``, a per-process memo, forgotten only when
-        # another process writes). A transfer into a centre whose day turned
-        # earlier (job resets at 02:30, main at 04:00) can bring in a ticket of the
-        # centre's previous day after that check: the engine leaves it open and
-        # callable (though ``waiting()`` hides it) until the centre's next day,
-        # where a plain "close yesterday's tickets first" rule would close it at
-        # the next command. A restarted engine would close it, so the state
-        # depends on the process, not only on the log.
+        # Once a centre is found free of an earlier day's leftovers on a service day it
+        # stays so (a ticket of an earlier day cannot move in: ``transfer`` refuses).
         if self.checked.get(centre.id) == today:
             return
         stale_ticket = any(
@@ -538,20 +529,12 @@ class ReferenceQueues:
     def expire_calls(self) -> list[RefTicket]:
         """Mark a no-show every called ticket whose ``no_show_after`` ran out."""
         expired: list[RefTicket] = []
-        at_counters = [(c.id, c.ticket_id) for c in self.counters.values()]
-        for counter_id, ticket_id in at_counters:
+        # An earlier day's calls are closed with their day, not marked no-shows.
+        self.roll_day()
+        for counter_id in list(self.counters):
+            ticket_id = self.counters[counter_id].ticket_id
             if ticket_id is None:
                 continue
-            # ENGINE BUG (kept so that a rewrite behaves the same until it is fixed):
-            # the engine walks a snapshot of the counters taken before the first
-            # no-show, whose command may begin by closing an earlier day at the
-            # centre and forgetting its ended tickets. A later counter of that
-            # centre in the snapshot then names a ticket the engine no longer
-            # holds, and ``expire_calls`` fails with a KeyError (after the day's
-            # closing was written). Seen when two counters of a centre hold
-            # tickets and the first one's call ran out across the day's turn.
-            if ticket_id not in self.tickets:
-                raise KeyError(ticket_id)
             ticket = self.tickets[ticket_id]
             due = ticket.called_at + self.queues[ticket.queue_id].no_show_after  # type: ignore[operator]
             if ticket.state is CALLED and self.now() >= due:
@@ -573,8 +556,12 @@ class ReferenceQueues:
         if ticket.queue_id == queue.id:
             raise CommandError(f"ticket {ticket.number} is in that queue already")
         home = self.centres[ticket.centre_id]
-        if ticket.day is not None and ticket.day < service_day(now, home.day_reset, self.tz):
-            raise InvalidStateError(f"ticket {ticket.number} is from an earlier day")
+        target = self.centres[centre_id]
+        # A ticket of an earlier service day, at its own centre or at the one it would
+        # join (whose day may have turned already), is not moved: a new one is issued.
+        for centre in (home, target):
+            if ticket.day is not None and ticket.day < service_day(now, centre.day_reset, self.tz):
+                raise InvalidStateError(f"ticket {ticket.number} is from an earlier day")
         own = self.own_priority.get(ticket.id)
         priority = own if own is not None else queue.priority
         at_counter = ticket.counter_id if ticket.state in AT_COUNTER else None

@@ -41,7 +41,7 @@ from frontdesk_core.app import Frontdesk
 from frontdesk_core.clock import ManualClock
 from frontdesk_core.config.loader import load_config
 from frontdesk_core.config.models import Config
-from frontdesk_core.errors import CommandError
+from frontdesk_core.errors import CommandError, InvalidStateError
 from frontdesk_core.plugins import make_plugin_manager
 from frontdesk_core.queues.engine import QueueEngine
 from frontdesk_core.queues.state import rebuild
@@ -560,9 +560,10 @@ def _opened() -> tuple[Frontdesk, ManualClock, ReferenceQueues]:
     return fd, clock, ReferenceQueues(_config(), clock)
 
 
-def test_expire_calls_after_the_day_turned_fails_in_both() -> None:
-    """Pins an engine bug the model copies: two counters of a centre hold tickets, the
-    day turns, and ``expire_calls`` raises KeyError (see ``ReferenceQueues.expire_calls``)."""
+def test_expire_calls_after_the_day_turned_closes_yesterday_in_both() -> None:
+    """Two counters of a centre hold called tickets and the day turns: ``expire_calls``
+    closes them with their day instead of marking them no-shows (it once raised KeyError
+    on the second counter)."""
     fd, clock, ref = _opened()
     with fd:
         for command, *args in [
@@ -576,24 +577,23 @@ def test_expire_calls_after_the_day_turned_fails_in_both() -> None:
             got, want = _both(fd.queues, ref, command, *args)
             assert got == want and got[0] == "ok"
         clock.advance(timedelta(days=1))
-        assert _both(fd.queues, ref, "expire_calls") == (("error", KeyError),) * 2
+        assert _both(fd.queues, ref, "expire_calls") == (("ok", []),) * 2
+        kinds = [e.kind for e in ref.events]
+        assert kinds.count("ticket.closed") == 2 and "ticket.no_show" not in kinds
         expected = [_event(e.kind, e.key, e.centre_id, e.payload, e.at) for e in ref.events]
         assert [_event(e.kind, e.key, e.centre_id, e.payload, e.at) for e in fd.store.read()] == (
             expected
         )
 
 
-def test_a_ticket_moved_into_a_later_day_stays_open_in_both() -> None:
-    """Pins the engine's once-a-day check the model copies (see
-    ``ReferenceQueues._close_earlier_day``): at 03:00 the job centre's day has turned,
-    main's has not; a ticket of main's day moved to job stays open there."""
+def test_a_ticket_is_not_moved_into_a_centre_whose_day_has_turned() -> None:
+    """At 03:00 the job centre's day has turned, main's has not: a ticket of main's day
+    is not moved to job (it would be an earlier day's ticket there, left open)."""
     fd, clock, ref = _opened()
     with fd:
         assert _both(fd.queues, ref, "issue", "pass")[0][0] == "ok"
         clock.set(datetime(2026, 11, 24, 3, 0, tzinfo=CPH))
         assert _both(fd.queues, ref, "sign_in", "j1", "J")[0][0] == "ok"  # job: day checked
         got, want = _both(fd.queues, ref, "transfer", "pass-20261123-1", "jobs")
-        assert got == want and got[0] == "ok"
-        got, want = _both(fd.queues, ref, "call_next", "j1")
-        assert got == want
-        assert got[1]["id"] == "pass-20261123-1"  # type: ignore[index]
+        assert got == want == ("error", InvalidStateError)
+        assert _both(fd.queues, ref, "call_next", "j1") == (("ok", None),) * 2

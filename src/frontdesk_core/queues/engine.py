@@ -569,8 +569,12 @@ class QueueEngine:
     def expire_calls(self) -> list[Ticket]:
         """Mark every called ticket whose ``no_show_after`` ran out a no-show; return them."""
         expired: list[Ticket] = []
+        # An earlier day's calls are closed with their day (by the day reset), not
+        # marked no-shows; after it, each counter is looked at as it is now.
+        self.roll_day()
         self.refresh()
-        for counter in list(self.state.counters.values()):
+        for counter_id in list(self.state.counters):
+            counter = self.state.counters[counter_id]
             if counter.ticket_id is None:
                 continue
             ticket = self.state.tickets[counter.ticket_id]
@@ -609,15 +613,18 @@ class QueueEngine:
                     )
                 if before.queue_id == queue.id:
                     raise CommandError(f"ticket {before.number} is already in queue '{queue.id}'")
+                # A ticket of an earlier service day, at its own centre or at the one it
+                # would join (whose day may have turned already), is not moved.
                 home = self._centres.get(before.centre_id)
-                if (
-                    home is not None
-                    and before.day is not None
-                    and before.day < self._service_day(home, now)
-                ):
-                    raise InvalidStateError(
-                        f"ticket {before.number} is from an earlier day; issue a new one"
-                    )
+                for where in (home, centre):
+                    if (
+                        where is not None
+                        and before.day is not None
+                        and before.day < self._service_day(where, now)
+                    ):
+                        raise InvalidStateError(
+                            f"ticket {before.number} is from an earlier day; issue a new one"
+                        )
                 own = self.state.own_priority.get(before.id)
                 moved = E.TicketTransferred(
                     from_queue=before.queue_id,
