@@ -15,7 +15,6 @@ it falls out of the tree and the documents people forget.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -32,6 +31,7 @@ from frontdesk_core.referral.model import (
     Question,
     ReferralTree,
 )
+from frontdesk_core.simulation.distributions import Uniforms
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ class AnswerStrategy:
         goal: Goal,
         weights: Sequence[Mapping[str, Mapping[str, float]]],
         missing: Sequence[Mapping[str, float]],
-        rng: random.Random,
+        rng: Uniforms,
     ) -> None:
         self.map = tree_map
         self.goal = goal
