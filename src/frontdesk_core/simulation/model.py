@@ -43,7 +43,7 @@ from frontdesk_core.referral.engine import KioskResult
 from frontdesk_core.referral.model import Checklist, Question
 from frontdesk_core.referral.outcomes import BookTime
 from frontdesk_core.referral.outcomes import CheckIn as CheckInOutcome
-from frontdesk_core.simulation.answers import AnswerStrategy, Goal, TreeMap
+from frontdesk_core.simulation.answers import AnswerStrategy, Goal, Plans, TreeMap
 from frontdesk_core.simulation.clock import SimClock
 from frontdesk_core.simulation.distributions import Distribution, minutes, normal
 from frontdesk_core.simulation.results import DayObservations
@@ -163,6 +163,7 @@ class DaySimulation:
         # The configuration looks ids up by scanning lists; the simulation asks per citizen.
         self.services = {s.id: s for s in self.config.services}
         self._models: dict[tuple[str | None, str], Distribution | None] = {}
+        self._answer_plans: dict[tuple[str, Goal, int], Plans] = {}
         self.obs = DayObservations(day.isoformat())
         self.centres = [self.config.centre(c) for c in loaded.centres]
         self.opening: dict[str, list[tuple[float, float]]] = {}
@@ -426,12 +427,17 @@ class DaySimulation:
         referral = self.fd.referral
         session = referral.start(citizen.centre_id, language=self.language)
         tree = self.tree_maps[session.tree_id]
+        goal = Goal(citizen.service, booked=citizen.booked)
+        # Citizens of one arrival stream with one goal weigh the options alike: they share
+        # the worked-out chances (the stream object lives as long as the scenario).
+        memo = self._answer_plans.setdefault((session.tree_id, goal, id(citizen.stream)), {})
         strategy = AnswerStrategy(
             tree,
-            Goal(citizen.service, booked=citizen.booked),
+            goal,
             (citizen.stream.answers, self.scenario.answers),
             (citizen.stream.missing_documents, self.scenario.missing_documents),
             CitizenDraws(citizen.key, Purpose.ANSWERS),
+            memo,
         )
         for _ in range(len(tree.tree.nodes) + 1):
             step = session.step
@@ -549,16 +555,26 @@ class DaySimulation:
     def _queue_change(self, queue_id: str, delta: int, now: float) -> None:
         """Keep the area under each queue's length curve, hour by hour."""
         length = self.waiting[queue_id]
-        if length:  # an empty queue adds nothing, and must not invent hours nobody was there
-            for hour, span in _split_hours(self._length_since[queue_id], now):
-                cell = self.obs.cell(queue_id, hour)
-                cell.queue_area += length * span
-                cell.queue_max = max(cell.queue_max, length)
+        since = self._length_since[queue_id]
+        # An empty queue adds nothing, and must not invent hours nobody was there.
+        if length and now > since:
+            if since // 60 == now // 60:
+                # Most changes follow one within the same hour: no need to split the span.
+                cell = self.obs.cell(queue_id, int(now // 60))
+                cell.queue_area += length * (now - since)
+                if length > cell.queue_max:
+                    cell.queue_max = length
+            else:
+                for hour, span in _split_hours(since, now):
+                    cell = self.obs.cell(queue_id, hour)
+                    cell.queue_area += length * span
+                    cell.queue_max = max(cell.queue_max, length)
         self._length_since[queue_id] = now
         self.waiting[queue_id] = length + delta
         if delta:
             cell = self.obs.cell(queue_id, int(now // 60))
-            cell.queue_max = max(cell.queue_max, length + delta)
+            if length + delta > cell.queue_max:
+                cell.queue_max = length + delta
 
     def _wake(self, centre_id: str, queue_id: str) -> None:
         """Wake the counter idle longest that serves ``queue_id`` (one ticket, one counter)."""
@@ -619,17 +635,18 @@ class DaySimulation:
     def _serve(self, run: CounterRun, ticket: Ticket) -> Process:
         queues = self.fd.queues
         called = self.env.now
-        self._queue_change(ticket.queue_id, -1, called)
+        queue_id = ticket.queue_id
+        self._queue_change(queue_id, -1, called)
         citizen = self.citizens.get(ticket.id)
         gone = citizen is not None and called - citizen.ready > citizen.patience
         if citizen is not None and citizen.counted:
-            cell = self.obs.cell(ticket.queue_id, int(citizen.ready // 60))
+            cell = self.obs.cell(queue_id, int(citizen.ready // 60))
             if gone:
                 cell.abandoned += 1
             else:
                 wait = max(0.0, called - citizen.ready)
                 cell.waits.append(wait)
-                if wait <= self.obs.targets[ticket.queue_id] + 1e-9:
+                if wait <= self.obs.targets[queue_id] + 1e-9:
                     cell.within += 1
                 if wait > 1e-9:
                     cell.waited += 1
@@ -637,7 +654,7 @@ class DaySimulation:
             yield from self._no_show(run)
         else:
             queues.start(run.counter_id)
-            yield self.env.timeout(self._service_time(ticket))
+            yield self.env.timeout(self._service_time(ticket, citizen))
             queues.finish(run.counter_id)
         self._add(self.busy, run.counter_id, called, self.env.now)
 
@@ -662,7 +679,7 @@ class DaySimulation:
         except InvalidStateError:
             queues.finish(run.counter_id)
 
-    def _service_time(self, ticket: Ticket) -> float:
+    def _service_time(self, ticket: Ticket, citizen: Citizen | None) -> float:
         """The called citizen's service time: drawn at generation if the errand is still theirs."""
         model = self._service_model(ticket.service_id, ticket.queue_id)
         if model is None:
@@ -670,7 +687,6 @@ class DaySimulation:
                 f"the scenario has no service time for queue '{ticket.queue_id}'; add it, or "
                 "'default', under 'service_times'"
             )
-        citizen = self.citizens.get(ticket.id)
         if citizen is None:
             return model.sample(self.streams.spare)
         if model is citizen.service_model and citizen.service_time is not None:
@@ -681,8 +697,9 @@ class DaySimulation:
     def _service_model(self, service_id: str | None, queue_id: str) -> Distribution | None:
         """The scenario's service-time model for a service in a queue (None if it has none)."""
         key = (service_id, queue_id)
-        if key in self._models:
-            return self._models[key]
+        known = self._models.get(key, self)
+        if known is not self:  # ``self`` marks a pair not looked up yet (None is an answer)
+            return known  # type: ignore[return-value]
         times = self.scenario.service_times
         found: Distribution | None = None
         for name in (service_id, queue_id, "default"):
@@ -698,7 +715,14 @@ class DaySimulation:
         return found
 
     def _add(self, into: dict[str, dict[int, float]], key: str, start: float, end: float) -> None:
-        hours = into.setdefault(key, {})
+        hours = into.get(key)
+        if hours is None:
+            hours = into[key] = {}
+        hour = int(start // 60)
+        if end <= (hour + 1) * 60.0:  # most spans lie within one hour: no need to split them
+            if end > start:
+                hours[hour] = hours.get(hour, 0.0) + (end - start)
+            return
         for hour, span in _split_hours(start, end):
             hours[hour] = hours.get(hour, 0.0) + span
 
