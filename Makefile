@@ -47,7 +47,13 @@ docs: $(STAMP)
 docs-reference: $(STAMP)
 	$(BIN)/python -m frontdesk_core.docgen docs/reference
 
-benchmarks: install
+# Benchmarks compare against other tools (Ciw), installed from the `bench` extra.
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	touch $(BENCH_STAMP)
+
+benchmarks: install $(BENCH_STAMP)
 	@for b in benchmarks/bench_*.py $(wildcard plugins/*/benchmarks/bench_*.py); do \
 		echo "== $$b"; $(BIN)/python $$b || exit 1; done
 

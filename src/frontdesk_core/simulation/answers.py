@@ -15,7 +15,6 @@ it falls out of the tree and the documents people forget.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -32,6 +31,7 @@ from frontdesk_core.referral.model import (
     Question,
     ReferralTree,
 )
+from frontdesk_core.simulation.distributions import Uniforms
 
 
 @dataclass(frozen=True)
@@ -144,8 +144,20 @@ class TreeMap:
         return None
 
 
+Plan = tuple[list[str], list[float], float]
+"""For one question and the options it shows: the options a citizen may press, each one's
+chance, and the sum of the chances (0: any eligible option, each equally likely)."""
+Plans = dict[tuple[str, tuple[str, ...]], Plan]
+"""Plans by question id and the ids of the options shown."""
+
+
 class AnswerStrategy:
-    """Chooses options and missing documents for one citizen, from the scenario's weights."""
+    """Chooses options and missing documents for one citizen, from the scenario's weights.
+
+    ``memo`` may be shared by citizens with the same goal, tree and weights: what they
+    may press, and with which chances, is worked out once per question and set of
+    visible options, and only the draw is their own.
+    """
 
     def __init__(
         self,
@@ -153,13 +165,15 @@ class AnswerStrategy:
         goal: Goal,
         weights: Sequence[Mapping[str, Mapping[str, float]]],
         missing: Sequence[Mapping[str, float]],
-        rng: random.Random,
+        rng: Uniforms,
+        memo: Plans | None = None,
     ) -> None:
         self.map = tree_map
         self.goal = goal
         self.weights = weights
         self.missing = missing
         self.rng = rng
+        self.memo: Plans = {} if memo is None else memo
 
     def _weights_for(self, node_id: str) -> Mapping[str, float] | None:
         for layer in self.weights:
@@ -169,6 +183,21 @@ class AnswerStrategy:
 
     def choose(self, question: Question, visible: Sequence[str]) -> str:
         """The id of the option this citizen presses among the ``visible`` ones."""
+        key = (question.id, tuple(visible))
+        plan = self.memo.get(key)
+        if plan is None:
+            plan = self.memo[key] = self._plan(question, visible)
+        options, chances, total = plan
+        if total <= 0:
+            return options[int(self.rng.random() * len(options))]
+        pick = self.rng.random() * total
+        for option_id, chance in zip(options, chances, strict=True):
+            pick -= chance
+            if pick < 0:
+                return option_id
+        return options[0]
+
+    def _plan(self, question: Question, visible: Sequence[str]) -> Plan:
         options = [o for o in question.options if o.id in visible]
         if not options:
             raise ValueError(f"question '{question.id}' shows no option")
@@ -187,14 +216,8 @@ class AnswerStrategy:
             chances[option_id] = rest / len(own)
         total = sum(chances.values())
         if total <= 0:
-            pool = [o.id for o in eligible] or [o.id for o in options]
-            return pool[int(self.rng.random() * len(pool))]
-        pick = self.rng.random() * total
-        for option_id, chance in chances.items():
-            pick -= chance
-            if pick < 0:
-                return option_id
-        return next(iter(chances))
+            return [o.id for o in eligible] or [o.id for o in options], [], 0.0
+        return list(chances), list(chances.values()), total
 
     def missing_documents(self, checklist: Checklist) -> list[str]:
         """The documents of a checklist this citizen lacks."""
@@ -210,4 +233,4 @@ class AnswerStrategy:
         return lacking
 
 
-__all__ = ["AnswerStrategy", "Goal", "TreeMap"]
+__all__ = ["AnswerStrategy", "Goal", "Plan", "Plans", "TreeMap"]

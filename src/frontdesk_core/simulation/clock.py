@@ -24,6 +24,7 @@ class SimClock:
             raise ValueError("the simulated clock needs a timezone-aware origin")
         self.env = env
         self.origin = origin
+        self._origin_utc = origin.astimezone(UTC)
         self._at: float = -1.0
         self._now = origin
         self._origin_us = (origin - _EPOCH) // _MICROSECOND
@@ -42,9 +43,8 @@ class SimClock:
 
     def at(self, minutes: float) -> datetime:
         """The datetime ``minutes`` after the origin (wall time, correct across DST)."""
-        tz = self.origin.tzinfo
-        moment = self.origin.astimezone(UTC) + timedelta(minutes=minutes)
-        return moment.astimezone(tz)
+        # Counting in UTC keeps a DST change inside the day right; one conversion back.
+        return (self._origin_utc + timedelta(minutes=minutes)).astimezone(self.origin.tzinfo)
 
     def minutes(self, moment: datetime) -> float:
         """Simulated minutes at ``moment`` (the inverse of :meth:`at`)."""

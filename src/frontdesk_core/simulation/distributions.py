@@ -4,23 +4,75 @@ A planner writes ``{distribution: lognormal, mean: 6 min, sd: 3 min}``; the
 simulator asks ``sample(rng)`` for minutes. Lognormal and gamma take the mean
 and standard deviation a planner measures, not the parameters of the
 underlying formulas, which nobody at a counter knows.
+
+Samples are made from uniform numbers alone (``rng.random()``), so that anything
+with a ``random()`` method will do: a :class:`random.Random` stream or a citizen's
+own :class:`~frontdesk_core.simulation.streams.CitizenDraws`. Every model but gamma
+is drawn by inversion, one number per sample, so a different model for one draw
+does not move the draws after it; gamma is drawn by rejection (Marsaglia and Tsang),
+exact, about two numbers a sample.
 """
 
 from __future__ import annotations
 
 import math
-import random
 from datetime import timedelta
-from typing import Annotated, Literal
+from statistics import NormalDist
+from typing import Annotated, Literal, Protocol
 
 from pydantic import Field, model_validator
 
 from frontdesk_core.config.types import Duration, Model
 
+_STANDARD_NORMAL = NormalDist()
+_TINY = 2.0**-60
+"""Stands in for a uniform of exactly 0, where the normal quantile is infinite."""
+
+
+class Uniforms(Protocol):
+    """A source of uniform numbers in [0, 1), such as :class:`random.Random`."""
+
+    def random(self) -> float:
+        """The next number in [0, 1)."""
+        ...
+
 
 def minutes(delta: timedelta) -> float:
     """A timedelta in minutes (the simulator's unit of time)."""
     return delta.total_seconds() / 60.0
+
+
+def standard_normal(rng: Uniforms) -> float:
+    """A standard normal number, by inverting its distribution function (one uniform)."""
+    return _STANDARD_NORMAL.inv_cdf(rng.random() or _TINY)
+
+
+def normal(rng: Uniforms, mean: float, sd: float) -> float:
+    """A normal number with this mean and standard deviation."""
+    return mean + sd * standard_normal(rng)
+
+
+def _gamma(rng: Uniforms, shape: float, scale: float) -> float:
+    """A gamma number by Marsaglia and Tsang's method (2000), exact, from uniforms only.
+
+    About 1.05 tries of one normal and one uniform each for shapes of 1 and more;
+    a smaller shape is boosted by one and scaled back with a further uniform.
+    """
+    boost = 1.0
+    if shape < 1.0:
+        boost = (rng.random() or _TINY) ** (1.0 / shape)
+        shape += 1.0
+    d = shape - 1.0 / 3.0
+    c = 1.0 / math.sqrt(9.0 * d)
+    while True:
+        x = standard_normal(rng)
+        v = 1.0 + c * x
+        if v <= 0.0:
+            continue
+        v = v * v * v
+        u = rng.random() or _TINY
+        if math.log(u) < 0.5 * x * x + d - d * v + d * math.log(v):
+            return d * v * scale * boost
 
 
 class Exponential(Model):
@@ -35,9 +87,9 @@ class Exponential(Model):
             raise ValueError("the mean must be longer than zero")
         return self
 
-    def sample(self, rng: random.Random) -> float:
+    def sample(self, rng: Uniforms) -> float:
         """One duration in minutes."""
-        return rng.expovariate(1.0 / minutes(self.mean))
+        return -minutes(self.mean) * math.log(1.0 - rng.random())
 
     def mean_minutes(self) -> float:
         """The mean in minutes."""
@@ -66,11 +118,11 @@ class LogNormal(_MeanSd):
 
     distribution: Literal["lognormal"]
 
-    def sample(self, rng: random.Random) -> float:
+    def sample(self, rng: Uniforms) -> float:
         """One duration in minutes."""
         mean, sd = minutes(self.mean), minutes(self.sd)
         sigma2 = math.log1p((sd / mean) ** 2)
-        return rng.lognormvariate(math.log(mean) - sigma2 / 2.0, math.sqrt(sigma2))
+        return math.exp(normal(rng, math.log(mean) - sigma2 / 2.0, math.sqrt(sigma2)))
 
 
 class Gamma(_MeanSd):
@@ -78,10 +130,10 @@ class Gamma(_MeanSd):
 
     distribution: Literal["gamma"]
 
-    def sample(self, rng: random.Random) -> float:
+    def sample(self, rng: Uniforms) -> float:
         """One duration in minutes."""
         mean, sd = minutes(self.mean), minutes(self.sd)
-        return rng.gammavariate((mean / sd) ** 2, sd * sd / mean)
+        return _gamma(rng, (mean / sd) ** 2, sd * sd / mean)
 
 
 class Fixed(Model):
@@ -90,7 +142,7 @@ class Fixed(Model):
     distribution: Literal["fixed"]
     value: Duration
 
-    def sample(self, rng: random.Random) -> float:
+    def sample(self, rng: Uniforms) -> float:
         """The duration in minutes."""
         return minutes(self.value)
 
@@ -105,7 +157,7 @@ class Empirical(Model):
     distribution: Literal["empirical"]
     samples: list[Duration] = Field(min_length=1)
 
-    def sample(self, rng: random.Random) -> float:
+    def sample(self, rng: Uniforms) -> float:
         """One of the samples, each equally likely, in minutes."""
         return minutes(self.samples[int(rng.random() * len(self.samples))])
 
@@ -128,5 +180,8 @@ __all__ = [
     "Fixed",
     "Gamma",
     "LogNormal",
+    "Uniforms",
     "minutes",
+    "normal",
+    "standard_normal",
 ]

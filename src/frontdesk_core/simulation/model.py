@@ -9,6 +9,11 @@ in-memory store: the simulator decides only what citizens and employees do,
 never what the system does in reply.
 
 Time inside the simulation is minutes after local midnight of the simulated day.
+
+Random numbers come from :mod:`~frontdesk_core.simulation.streams`: a stream per
+purpose for what is drawn when citizens are generated, in arrival order, and each
+citizen's own counter-based draws for what depends on how the day goes. Two plans
+run on the same seed therefore meet the same citizens (common random numbers).
 """
 
 from __future__ import annotations
@@ -38,9 +43,9 @@ from frontdesk_core.referral.engine import KioskResult
 from frontdesk_core.referral.model import Checklist, Question
 from frontdesk_core.referral.outcomes import BookTime
 from frontdesk_core.referral.outcomes import CheckIn as CheckInOutcome
-from frontdesk_core.simulation.answers import AnswerStrategy, Goal, TreeMap
+from frontdesk_core.simulation.answers import AnswerStrategy, Goal, Plans, TreeMap
 from frontdesk_core.simulation.clock import SimClock
-from frontdesk_core.simulation.distributions import minutes
+from frontdesk_core.simulation.distributions import Distribution, minutes, normal
 from frontdesk_core.simulation.results import DayObservations
 from frontdesk_core.simulation.scenario import (
     ArrivalStream,
@@ -49,6 +54,7 @@ from frontdesk_core.simulation.scenario import (
     minute_of,
 )
 from frontdesk_core.simulation.staffed import staffed_config
+from frontdesk_core.simulation.streams import CitizenDraws, DayStreams, Purpose
 from frontdesk_core.store.base import EventStore
 
 Process = Generator[simpy.Event, Any, None]
@@ -58,19 +64,34 @@ EMPLOYEE = "sim"
 """The employee reference simulated counters sign in with (no person behind it)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Citizen:
-    """One simulated citizen and what became of them (times in minutes after midnight)."""
+    """One simulated citizen and what became of them (times in minutes after midnight).
+
+    Everything random about a citizen is drawn when they are generated, in arrival
+    order, or from their own :attr:`key`; never in the order the engine serves
+    people, so two plans on the same seed see the same citizens.
+    """
 
     centre_id: str
     stream: ArrivalStream
     service: str | None
     arrival: float
-    patience: float
     counted: bool
-    rng: random.Random
-    """The citizen's own random stream: what they do does not depend on anyone else's draws,
-    so two staffing plans are compared on the same citizens (common random numbers)."""
+    wish: float = 0.0
+    """The arrival time drawn for them; a citizen who booked from home books the free time
+    nearest it, so their :attr:`arrival` depends on what the plan could offer."""
+    patience: float = math.inf
+    key: int = 0
+    """Seeds the citizen's own draws (:class:`~frontdesk_core.simulation.streams.CitizenDraws`)."""
+    service_model: Distribution | None = None
+    """The service-time model of the errand the citizen came with, if it has one."""
+    service_time: float | None = None
+    """Their service time under :attr:`service_model`, drawn when they were generated."""
+    no_show: bool = False
+    """Booked from home, and will not come."""
+    early: float = 0.0
+    """Minutes before a time booked from home that they arrive (negative: late)."""
     booked: bool = False
     code: str | None = None
     appointment: float | None = None
@@ -100,13 +121,18 @@ def _split_hours(start: float, end: float) -> Generator[tuple[int, float], None,
 
 
 class DaySimulation:
-    """One day of a scenario, for one replication, with its own engines and random stream."""
+    """One day of a scenario, for one replication, with its own engines and random streams.
+
+    ``seed`` names the day's random streams; a :class:`random.Random` given instead
+    is asked once for a seed. The same seed gives the same citizens whatever the
+    staffing, kiosks or call-next policy.
+    """
 
     def __init__(
         self,
         loaded: LoadedScenario,
         day: date,
-        rng: random.Random,
+        seed: str | random.Random,
         *,
         hooks: Hooks | None = None,
         store: str | EventStore = "memory://",
@@ -115,7 +141,11 @@ class DaySimulation:
         self.scenario = loaded.scenario
         self.config: Config = loaded.config
         self.day = day
-        self.rng = rng
+        if isinstance(seed, random.Random):
+            seed = f"random/{seed.getrandbits(64)}"
+        self.streams = DayStreams(seed)
+        self.generated: tuple[Citizen, ...] = ()
+        """The day's citizens in arrival order, as generated (for tests and diagnostics)."""
         # The day starts early enough to book every booked citizen within each service's
         # minimum notice, the way they booked from home days before.
         self.env = simpy.Environment(initial_time=-self._lead(loaded.config))
@@ -130,6 +160,10 @@ class DaySimulation:
         # Counters take bookings only while the scenario has them on duty.
         self.config = staffed_config(self.scenario, self.config, loaded.centres, day, self.tz)
         self.fd = Frontdesk.open(self.config, store=store, clock=self.clock, plugins=hooks.pm)
+        # The configuration looks ids up by scanning lists; the simulation asks per citizen.
+        self.services = {s.id: s for s in self.config.services}
+        self._models: dict[tuple[str | None, str], Distribution | None] = {}
+        self._answer_plans: dict[tuple[str, Goal, int], Plans] = {}
         self.obs = DayObservations(day.isoformat())
         self.centres = [self.config.centre(c) for c in loaded.centres]
         self.opening: dict[str, list[tuple[float, float]]] = {}
@@ -216,39 +250,57 @@ class DaySimulation:
     def _generate(self) -> list[Citizen]:
         weekday = WEEKDAYS[self.day.weekday()]
         citizens: list[Citizen] = []
-        base = self.rng.getrandbits(48)
         for index, stream in enumerate(self.scenario.arrivals):
             if stream.weekdays is not None and weekday not in stream.weekdays:
                 continue
-            stream_rng = random.Random(base * 1009 + index)
+            # Each arrival stream has its own times, so adding one leaves the others alone.
+            times = self.streams.arrivals(index)
             centre_id = self.loaded.stream_centre(stream)
             opening = self.opening.get(centre_id, [])
-            patience_model = stream.patience or self.scenario.patience
+            counted_from = min((a for a, _ in opening), default=0.0) + self.warmup
             for span, value in stream.ranges():
                 start, end = minute_of(span.start), minute_of(span.end)
                 pieces = [
                     (max(start, a), min(end, b)) for a, b in opening if min(end, b) > max(start, a)
                 ]
-                for at in self._times(stream_rng, stream, value, pieces):
-                    own = random.Random(stream_rng.getrandbits(64))
-                    patience = patience_model.sample(own) if patience_model else math.inf
-                    opened = min((a for a, _ in opening), default=0.0)
-                    booked = stream.booked > 0 and own.random() < stream.booked
+                for at in self._times(times, stream, value, pieces):
                     citizens.append(
-                        Citizen(
-                            centre_id,
-                            stream,
-                            stream.service,
-                            at,
-                            patience,
-                            counted=at >= opened + self.warmup,
-                            rng=own,
-                            booked=booked,
-                        )
+                        Citizen(centre_id, stream, stream.service, at, at >= counted_from, at)
                     )
         citizens.sort(key=lambda c: c.arrival)
+        self._draw(citizens)
+        self.generated = tuple(citizens)
         self.obs.citizens = len(citizens)
         return citizens
+
+    def _draw(self, citizens: list[Citizen]) -> None:
+        """Draw what is known of each citizen before the day starts, purpose by purpose.
+
+        In arrival order and from one stream per purpose: how many numbers a citizen
+        takes from a stream depends on the scenario alone, never on the plan, so every
+        citizen gets the same draws under every plan.
+        """
+        streams = self.streams
+        booking, patience, service = streams.booking, streams.patience, streams.service
+        keys = streams.citizens
+        booked = self.scenario.booked
+        no_show, early, spread = booked.no_show, minutes(booked.early), minutes(booked.spread)
+        default_patience = self.scenario.patience
+        for citizen in citizens:
+            stream = citizen.stream
+            patience_model = stream.patience or default_patience
+            if patience_model is not None:
+                citizen.patience = patience_model.sample(patience)
+            if stream.booked > 0 and booking.random() < stream.booked:
+                citizen.booked = True
+                citizen.no_show = booking.random() < no_show
+                citizen.early = normal(booking, early, spread)
+            if citizen.service is not None:
+                model = self._service_model(citizen.service, self.services[citizen.service].queue)
+                citizen.service_model = model
+                if model is not None:
+                    citizen.service_time = model.sample(service)
+            citizen.key = keys.getrandbits(64)
 
     def _times(
         self,
@@ -291,7 +343,7 @@ class DaySimulation:
             service_id = citizen.service
             if not citizen.booked or service_id is None:
                 continue
-            service = self.config.service(service_id)
+            service = self.services[service_id]
             if service.booking is None or "in_person" not in service.booking.channels:
                 citizen.booked = False
                 continue
@@ -305,7 +357,7 @@ class DaySimulation:
                 if not options:
                     citizen.booked = False
                     break
-                index = min(range(len(options)), key=lambda i: abs(options[i][0] - citizen.arrival))
+                index = min(range(len(options)), key=lambda i: abs(options[i][0] - citizen.wish))
                 at, start = options.pop(index)
                 try:
                     made = booking.book(service_id, start, contact=Contact())
@@ -316,10 +368,10 @@ class DaySimulation:
                 citizen.appointment = at
                 break
             if citizen.booked and citizen.appointment is not None:
-                if citizen.rng.random() < self.scenario.booked.no_show:
+                if citizen.no_show:
                     citizen.arrival = math.inf
                     continue
-                citizen.arrival = max(0.0, citizen.appointment - self._early(citizen.rng))
+                citizen.arrival = max(0.0, citizen.appointment - citizen.early)
 
     # -- a citizen ---------------------------------------------------------------------------
 
@@ -354,7 +406,7 @@ class DaySimulation:
         try:
             booked = citizen.booked and citizen.code is not None
             model = self.scenario.kiosks.check_in if booked else self.scenario.kiosks.session
-            yield self.env.timeout(model.sample(citizen.rng))
+            yield self.env.timeout(model.sample(CitizenDraws(citizen.key, Purpose.KIOSK)))
             self._walk(citizen, kiosk_id or None)
         finally:
             yield kiosks.put(kiosk_id)
@@ -366,7 +418,7 @@ class DaySimulation:
             return
         if citizen.service is None:
             return
-        service = self.config.service(citizen.service)
+        service = self.services[citizen.service]
         ticket = self.fd.queues.issue(service.queue, service_id=service.id)
         self._ticketed(citizen, ticket)
 
@@ -375,12 +427,17 @@ class DaySimulation:
         referral = self.fd.referral
         session = referral.start(citizen.centre_id, language=self.language)
         tree = self.tree_maps[session.tree_id]
+        goal = Goal(citizen.service, booked=citizen.booked)
+        # Citizens of one arrival stream with one goal weigh the options alike: they share
+        # the worked-out chances (the stream object lives as long as the scenario).
+        memo = self._answer_plans.setdefault((session.tree_id, goal, id(citizen.stream)), {})
         strategy = AnswerStrategy(
             tree,
-            Goal(citizen.service, booked=citizen.booked),
+            goal,
             (citizen.stream.answers, self.scenario.answers),
             (citizen.stream.missing_documents, self.scenario.missing_documents),
-            citizen.rng,
+            CitizenDraws(citizen.key, Purpose.ANSWERS),
+            memo,
         )
         for _ in range(len(tree.tree.nodes) + 1):
             step = session.step
@@ -427,7 +484,7 @@ class DaySimulation:
         """Where a citizen who got no ticket is counted: their errand's queue, or the kiosk."""
         service_id = citizen.service or getattr(outcome, "book_service", None)
         if service_id is not None:
-            return self.config.service(service_id).queue
+            return self.services[service_id].queue
         key = f"{citizen.centre_id}/kiosk"
         self.obs.centres[key] = citizen.centre_id
         return key
@@ -435,7 +492,7 @@ class DaySimulation:
     def _book_today(self, citizen: Citizen, service_id: str, slots: Sequence[Slot]) -> None:
         """A walk-in books the first free time today the kiosk offers, and comes back for it."""
         booking = self.fd.booking
-        queue_id = self.config.service(service_id).queue
+        queue_id = self.services[service_id].queue
         for slot in slots:
             try:
                 made = booking.book(service_id, slot.start, contact=Contact())
@@ -443,29 +500,32 @@ class DaySimulation:
                 continue
             if citizen.counted:
                 self.obs.cell(queue_id, int(self.env.now // 60)).booked_at_kiosk += 1
+            appointment = self.clock.minutes(made.start)
             back = Citizen(
                 citizen.centre_id,
                 citizen.stream,
                 service_id,
-                arrival=max(
-                    self.env.now, self.clock.minutes(made.start) - self._early(citizen.rng)
-                ),
-                patience=citizen.patience,
+                arrival=max(self.env.now, appointment - self._early(citizen)),
                 counted=citizen.counted,
-                rng=citizen.rng,
+                wish=citizen.wish,
+                patience=citizen.patience,
+                key=citizen.key,
+                service_model=citizen.service_model,
+                service_time=citizen.service_time,
                 booked=True,
                 code=made.code,
-                appointment=self.clock.minutes(made.start),
+                appointment=appointment,
             )
             self.env.process(self._arrivals([back]))
             return
         if citizen.counted:
             self.obs.cell(queue_id, int(self.env.now // 60)).no_time_today += 1
 
-    def _early(self, rng: random.Random) -> float:
+    def _early(self, citizen: Citizen) -> float:
+        """How early a citizen who booked at the kiosk comes back (from their own draws)."""
         early = minutes(self.scenario.booked.early)
         spread = minutes(self.scenario.booked.spread)
-        return rng.gauss(early, spread)
+        return normal(CitizenDraws(citizen.key, Purpose.RETURN), early, spread)
 
     def _check_in(self, citizen: Citizen) -> None:
         if citizen.code is None:
@@ -495,16 +555,26 @@ class DaySimulation:
     def _queue_change(self, queue_id: str, delta: int, now: float) -> None:
         """Keep the area under each queue's length curve, hour by hour."""
         length = self.waiting[queue_id]
-        if length:  # an empty queue adds nothing, and must not invent hours nobody was there
-            for hour, span in _split_hours(self._length_since[queue_id], now):
-                cell = self.obs.cell(queue_id, hour)
-                cell.queue_area += length * span
-                cell.queue_max = max(cell.queue_max, length)
+        since = self._length_since[queue_id]
+        # An empty queue adds nothing, and must not invent hours nobody was there.
+        if length and now > since:
+            if since // 60 == now // 60:
+                # Most changes follow one within the same hour: no need to split the span.
+                cell = self.obs.cell(queue_id, int(now // 60))
+                cell.queue_area += length * (now - since)
+                if length > cell.queue_max:
+                    cell.queue_max = length
+            else:
+                for hour, span in _split_hours(since, now):
+                    cell = self.obs.cell(queue_id, hour)
+                    cell.queue_area += length * span
+                    cell.queue_max = max(cell.queue_max, length)
         self._length_since[queue_id] = now
         self.waiting[queue_id] = length + delta
         if delta:
             cell = self.obs.cell(queue_id, int(now // 60))
-            cell.queue_max = max(cell.queue_max, length + delta)
+            if length + delta > cell.queue_max:
+                cell.queue_max = length + delta
 
     def _wake(self, centre_id: str, queue_id: str) -> None:
         """Wake the counter idle longest that serves ``queue_id`` (one ticket, one counter)."""
@@ -565,17 +635,18 @@ class DaySimulation:
     def _serve(self, run: CounterRun, ticket: Ticket) -> Process:
         queues = self.fd.queues
         called = self.env.now
-        self._queue_change(ticket.queue_id, -1, called)
+        queue_id = ticket.queue_id
+        self._queue_change(queue_id, -1, called)
         citizen = self.citizens.get(ticket.id)
         gone = citizen is not None and called - citizen.ready > citizen.patience
         if citizen is not None and citizen.counted:
-            cell = self.obs.cell(ticket.queue_id, int(citizen.ready // 60))
+            cell = self.obs.cell(queue_id, int(citizen.ready // 60))
             if gone:
                 cell.abandoned += 1
             else:
                 wait = max(0.0, called - citizen.ready)
                 cell.waits.append(wait)
-                if wait <= self.obs.targets[ticket.queue_id] + 1e-9:
+                if wait <= self.obs.targets[queue_id] + 1e-9:
                     cell.within += 1
                 if wait > 1e-9:
                     cell.waited += 1
@@ -583,7 +654,7 @@ class DaySimulation:
             yield from self._no_show(run)
         else:
             queues.start(run.counter_id)
-            yield self.env.timeout(self._service_time(ticket))
+            yield self.env.timeout(self._service_time(ticket, citizen))
             queues.finish(run.counter_id)
         self._add(self.busy, run.counter_id, called, self.env.now)
 
@@ -608,24 +679,50 @@ class DaySimulation:
         except InvalidStateError:
             queues.finish(run.counter_id)
 
-    def _service_time(self, ticket: Ticket) -> float:
+    def _service_time(self, ticket: Ticket, citizen: Citizen | None) -> float:
+        """The called citizen's service time: drawn at generation if the errand is still theirs."""
+        model = self._service_model(ticket.service_id, ticket.queue_id)
+        if model is None:
+            raise CommandError(
+                f"the scenario has no service time for queue '{ticket.queue_id}'; add it, or "
+                "'default', under 'service_times'"
+            )
+        if citizen is None:
+            return model.sample(self.streams.spare)
+        if model is citizen.service_model and citizen.service_time is not None:
+            return citizen.service_time
+        # The kiosk sent them to another errand: a draw of their own, in no shared order.
+        return model.sample(CitizenDraws(citizen.key, Purpose.SERVICE))
+
+    def _service_model(self, service_id: str | None, queue_id: str) -> Distribution | None:
+        """The scenario's service-time model for a service in a queue (None if it has none)."""
+        key = (service_id, queue_id)
+        known = self._models.get(key, self)
+        if known is not self:  # ``self`` marks a pair not looked up yet (None is an answer)
+            return known  # type: ignore[return-value]
         times = self.scenario.service_times
-        citizen = self.citizens.get(ticket.id)
-        rng = citizen.rng if citizen is not None else self.rng
-        for key in (ticket.service_id, ticket.queue_id, "default"):
-            if key is not None and key in times:
-                return times[key].sample(rng)
-        services = [s.id for s in self.config.services if s.queue == ticket.queue_id]
-        for service_id in services:
-            if service_id in times:
-                return times[service_id].sample(rng)
-        raise CommandError(
-            f"the scenario has no service time for queue '{ticket.queue_id}'; add it, or "
-            "'default', under 'service_times'"
-        )
+        found: Distribution | None = None
+        for name in (service_id, queue_id, "default"):
+            if name is not None and name in times:
+                found = times[name]
+                break
+        else:
+            for service in self.config.services:
+                if service.queue == queue_id and service.id in times:
+                    found = times[service.id]
+                    break
+        self._models[key] = found
+        return found
 
     def _add(self, into: dict[str, dict[int, float]], key: str, start: float, end: float) -> None:
-        hours = into.setdefault(key, {})
+        hours = into.get(key)
+        if hours is None:
+            hours = into[key] = {}
+        hour = int(start // 60)
+        if end <= (hour + 1) * 60.0:  # most spans lie within one hour: no need to split them
+            if end > start:
+                hours[hour] = hours.get(hour, 0.0) + (end - start)
+            return
         for hour, span in _split_hours(start, end):
             hours[hour] = hours.get(hour, 0.0) + span
 
@@ -641,7 +738,7 @@ class DaySimulation:
 
 
 def simulate_day(loaded: LoadedScenario, day: date, seed: str) -> DayObservations:
-    """Simulate ``day`` of ``loaded`` with the random stream named by ``seed``.
+    """Simulate ``day`` of ``loaded`` with the random streams named by ``seed``.
 
     The cycle collector is paused for the day: a day's objects live until its end
     anyway, and the collector's passes over them cost about a tenth of the run.
@@ -649,7 +746,7 @@ def simulate_day(loaded: LoadedScenario, day: date, seed: str) -> DayObservation
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return DaySimulation(loaded, day, random.Random(seed)).run()
+        return DaySimulation(loaded, day, seed).run()
     finally:
         if collecting:
             gc.enable()
