@@ -85,7 +85,8 @@ def recorder() -> HookRecorder:
 @pytest.fixture
 def fd(clock: ManualClock, sms: SmsPlugin, recorder: HookRecorder) -> Iterator[Frontdesk]:
     """Nyropsgade with only the given plugins: no display plugin, no installed plugin."""
-    pm = make_plugin_manager(load_entrypoints=False, plugins=[sms, recorder])
+    pm = make_plugin_manager(load_entrypoints=False, plugins=[sms])
+    recorder.attach(pm)
     with Frontdesk.open(EXAMPLES / "kobenhavn", store=":memory:", clock=clock, plugins=pm) as fd:
         yield fd
 

@@ -89,10 +89,10 @@ class HookFailure:
 _failures: ContextVar[list[HookFailure] | None] = ContextVar("frontdesk_failures", default=None)
 
 
-def _personal(arguments: dict[str, object]) -> list[str | None]:
+def _personal(arguments: Iterable[object]) -> list[str | None]:
     """The contact details among a hook's arguments: masked in the failure's log line."""
     found: list[str | None] = []
-    for value in arguments.values():
+    for value in arguments:
         if isinstance(value, Contact):
             found += [value.name, value.phone]
         elif isinstance(value, SmsRequest):
@@ -100,17 +100,10 @@ def _personal(arguments: dict[str, object]) -> list[str | None]:
     return found
 
 
-def _report(failure: HookFailure, exc: Exception, arguments: dict[str, object]) -> None:
+def _report(failure: HookFailure, exc: Exception, arguments: Iterable[object]) -> None:
     # The exception's text may quote a phone number or a name: logged masked, and cut short.
     fields = plugin_failure_fields(failure.plugin, failure.hook, exc, personal=_personal(arguments))
-    log.error(
-        "plugin %s failed in %s: %s: %s",
-        failure.plugin,
-        failure.hook,
-        failure.error_class,
-        fields["detail"],
-        extra=fields,
-    )
+    log.error("plugin failed", extra=fields)
     collecting = _failures.get()
     if collecting is not None:
         collecting.append(failure)
@@ -126,7 +119,9 @@ def _guarded(impl: HookImpl, hook: str) -> Callable[..., object]:
         try:
             return function(*args, **kwargs)
         except Exception as exc:
-            _report(HookFailure(plugin, hook, type(exc).__name__, str(exc)), exc, kwargs)
+            # pluggy passes the arguments by position.
+            failure = HookFailure(plugin, hook, type(exc).__name__, str(exc))
+            _report(failure, exc, [*args, *kwargs.values()])
             return None
 
     return guarded
@@ -141,10 +136,21 @@ class PluginManager(pluggy.PluginManager):
         """Installed plugins that could not be loaded, and why."""
         self.monitors = 0
         """How many hook-call monitors are active (then every call goes through pluggy)."""
+        self.changes = 0
+        """Counts registrations, unregistrations and monitors: who answers a hook is
+        fixed between two changes, so the facade may remember it."""
+
+    def unregister(self, plugin: object | None = None, name: str | None = None) -> Any | None:
+        """pluggy's ``unregister``, counted as a change."""
+        try:
+            return super().unregister(plugin, name)
+        finally:
+            self.changes += 1
 
     def register(self, plugin: object, name: str | None = None) -> str | None:
         """Register ``plugin`` (pluggy's ``register``), guarding its plain implementations."""
         registered = super().register(plugin, name)
+        self.changes += 1
         if registered is None:
             return None
         for caller in self.get_hookcallers(plugin) or []:
@@ -163,6 +169,7 @@ class PluginManager(pluggy.PluginManager):
         """pluggy's monitoring; while one is active, hooks nobody implements are called too."""
         undo = super().add_hookcall_monitoring(before, after)
         self.monitors += 1
+        self.changes += 1
         done = False
 
         def undo_and_count() -> None:
@@ -171,6 +178,7 @@ class PluginManager(pluggy.PluginManager):
             if not done:
                 done = True
                 self.monitors -= 1
+                self.changes += 1
 
         return undo_and_count
 
@@ -226,6 +234,11 @@ class HookReport:
         return not self.failures
 
 
+_SILENT = HookReport()
+"""What a hook nobody implements gives: shared, so the engines' hot path builds nothing
+(a report is read, never changed, by whoever gets it)."""
+
+
 @dataclass(frozen=True)
 class PluginInfo:
     """What one registered plugin adds: for ``frontdesk plugins``."""
@@ -266,6 +279,7 @@ class Hooks:
         self.pm: PluginManager = manager
         self.frontdesk = frontdesk
         self._callers: dict[str, tuple[HookCaller, bool]] = {}
+        self._silence: dict[str, tuple[int, bool]] = {}
 
     def bound(self, frontdesk: Frontdesk) -> Hooks:
         """A facade on the same plugin manager that passes ``frontdesk`` to the hooks."""
@@ -291,13 +305,23 @@ class Hooks:
         """Whether any plugin implements ``hook`` (so a costly payload is worth building)."""
         return bool(self._caller(hook)[0].get_hookimpls())
 
+    def silent(self, hook: str) -> bool:
+        """Whether nobody implements ``hook`` and no monitor watches: remembered until
+        the plugin manager changes, so the engines' hot path asks one dict."""
+        changes = self.pm.changes
+        known = self._silence.get(hook)
+        if known is not None and known[0] == changes:
+            return known[1]
+        silent = not self._caller(hook)[0].get_hookimpls() and not self.pm.monitors
+        self._silence[hook] = (changes, silent)
+        return silent
+
     def _call(self, hook: str, **kwargs: Any) -> HookReport:
         # The engines fire events on every command: a hook nobody implements (and no
-        # monitor watches) costs one look at pluggy's own list of implementations.
-        found = self._callers.get(hook) or self._caller(hook)
-        caller, first = found
-        if not caller.get_hookimpls() and not self.pm.monitors:
-            return HookReport()
+        # monitor watches) costs one look at a dict.
+        if self.silent(hook):
+            return _SILENT
+        caller, first = self._callers.get(hook) or self._caller(hook)
         report = HookReport()
         token = _failures.set(report.failures)
         try:
@@ -307,7 +331,7 @@ class Hooks:
             # the call): the whole call failed, the core goes on.
             wrappers = [i.plugin_name for i in caller.get_hookimpls() if i.wrapper or i.hookwrapper]
             failure = HookFailure(", ".join(wrappers) or NAME, hook, type(exc).__name__, str(exc))
-            _report(failure, exc, kwargs)
+            _report(failure, exc, kwargs.values())
             return report
         finally:
             _failures.reset(token)

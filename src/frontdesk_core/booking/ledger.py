@@ -23,7 +23,7 @@ from frontdesk_core.booking.rules import normalise_code
 from frontdesk_core.booking.slots import Occupancy, epoch
 from frontdesk_core.errors import NotFoundError
 from frontdesk_core.events import booking as E
-from frontdesk_core.events.base import Event
+from frontdesk_core.events.log import Event
 
 
 class Ledger:

@@ -14,7 +14,7 @@ version. Plugins add kinds of their own with :func:`event_kind`.
 
 from __future__ import annotations
 
-from frontdesk_core.events.base import Event, ForeignPayload, NewEvent, Payload, from_us, to_us
+from frontdesk_core.events.base import ForeignPayload, Payload, from_us, to_us
 from frontdesk_core.events.booking import (
     AbsenceRecorded,
     AbsenceWithdrawn,
@@ -28,6 +28,7 @@ from frontdesk_core.events.booking import (
     BookingRescheduled,
 )
 from frontdesk_core.events.kiosk import KioskAbandoned, KioskCompleted
+from frontdesk_core.events.log import Event, NewEvent
 from frontdesk_core.events.queues import (
     CounterClosed,
     CounterOpened,

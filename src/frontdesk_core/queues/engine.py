@@ -33,7 +33,8 @@ from frontdesk_core.config.types import text_in
 from frontdesk_core.devices import CalledNumber, QueueStatus, ScreenState
 from frontdesk_core.errors import CommandError, InvalidStateError, NotFoundError, PluginError
 from frontdesk_core.events import queues as E
-from frontdesk_core.events.base import Event, NewEvent, Payload, to_us
+from frontdesk_core.events.base import Payload, to_us
+from frontdesk_core.events.log import Event, NewEvent
 from frontdesk_core.plugins import Hooks
 from frontdesk_core.queues import state as ev
 from frontdesk_core.queues.counters import CounterState, CounterStatus
@@ -284,7 +285,13 @@ class QueueEngine:
 
     def _roll_day(self, centre: Centre, now: int) -> None:
         """Close what an earlier service day left open, in its own transaction."""
-        today = self._service_day(centre, now)
+        window = self._day_windows.get(centre.id)
+        if window is not None and window[0] <= now < window[1]:
+            if self._fresh.get(centre.id) == window[2]:
+                return  # today's, and found free of earlier days' leftovers already
+            today = window[2]
+        else:
+            today = self._service_day(centre, now)
         if not self._stale(centre.id, today):
             return
         with self.store.transaction() as tx:
@@ -427,20 +434,16 @@ class QueueEngine:
             now = self._now_us()
             # An idle counter asks often: answer "nobody" from a fresh read, without
             # taking the store's write lock from the kiosks.
-            counter = state.counters[counter_id]
-            if not any(state.waiting.get(q) for q in counter.queue_ids):
+            if not self._waiting_for(state.counters[counter_id]):
                 self._roll_day(centre, now)
                 self.refresh()
-                counter = self._check_can_call(counter_id)
-                if not any(state.waiting.get(q) for q in counter.queue_ids):
+                if not self._waiting_for(self._check_can_call(counter_id)):
                     return None
             self._roll_day(centre, now)
             with self.store.transaction() as tx:
                 self._catch_up(tx)
                 counter = self._check_can_call(counter_id)
-                waiting: list[Ticket] = []
-                for queue_id in counter.queue_ids:
-                    waiting += state.waiting_tickets(queue_id)
+                waiting = self._waiting_for(counter)
                 if not waiting:
                     return None
                 view = self._counter_view(configured, counter.queue_ids)
@@ -461,6 +464,11 @@ class QueueEngine:
             self._absorb(appended)
             ticket = state.tickets[chosen.id]
         return self._after_call(ticket, counter_id)
+
+    def _waiting_for(self, counter: CounterState) -> list[Ticket]:
+        """The waiting tickets of the queues the counter serves now."""
+        tickets, lines = self.state.tickets, self.state.waiting
+        return [tickets[t] for queue_id in counter.queue_ids for t in lines.get(queue_id, ())]
 
     def _after_call(self, ticket: Ticket, counter_id: str) -> Ticket:
         self.hooks.ticket_called(ticket, counter_id)
@@ -501,8 +509,9 @@ class QueueEngine:
         """Append ``payload`` about the ticket at a counter (which must be in an ``allowed``
         state) and return the ticket. For the commands whose event depends on the
         ticket (recall, no-show) ``payload`` is a method that makes it or refuses."""
-        self._counter(counter_id)
-        centre = self._counter_centre[counter_id]
+        centre = self._counter_centre.get(counter_id)
+        if centre is None:
+            raise NotFoundError(unknown("counter", counter_id, self._counters))
         with self._lock:
             now = self._now_us()
             self._roll_day(centre, now)
@@ -885,5 +894,5 @@ class QueueEngine:
 
     def _render(self, centre_id: str) -> None:
         """Tell display plugins the screen changed; built only when one listens."""
-        if self.hooks.implemented("frontdesk_render_display"):
+        if not self.hooks.silent("frontdesk_render_display"):
             self.hooks.render_display(self.screen(centre_id))

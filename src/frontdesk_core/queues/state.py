@@ -22,7 +22,8 @@ from zoneinfo import ZoneInfo
 
 from frontdesk_core.config.models import Config
 from frontdesk_core.events import queues as E
-from frontdesk_core.events.base import Event, Payload
+from frontdesk_core.events.base import Payload
+from frontdesk_core.events.log import Event
 from frontdesk_core.queues.counters import CounterState, CounterStatus
 from frontdesk_core.queues.tickets import AT_COUNTER_STATES, OPEN_STATES, Ticket, TicketState
 from frontdesk_core.store.base import EventStore, Transaction

@@ -28,6 +28,8 @@ class SimClock:
         self._at: float = -1.0
         self._now = origin
         self._origin_us = (origin - _EPOCH) // _MICROSECOND
+        self._us_at: float = -1.0
+        self._us = self._origin_us
 
     def now(self) -> datetime:
         """The simulated time (in the origin's timezone)."""
@@ -38,8 +40,13 @@ class SimClock:
         return self._now
 
     def now_us(self) -> int:
-        """The simulated time in microseconds since the epoch (what :meth:`now` says)."""
-        return self._origin_us + (timedelta(minutes=float(self.env.now)) // _MICROSECOND)
+        """The simulated time in microseconds since the epoch (what :meth:`now` says);
+        the engines' form of it, cached like :meth:`now`."""
+        minutes = float(self.env.now)
+        if minutes != self._us_at:
+            self._us_at = minutes
+            self._us = self._origin_us + timedelta(minutes=minutes) // _MICROSECOND
+        return self._us
 
     def at(self, minutes: float) -> datetime:
         """The datetime ``minutes`` after the origin (wall time, correct across DST)."""

@@ -26,7 +26,7 @@ from datetime import date, datetime, tzinfo
 
 from frontdesk_core.config.models import Config
 from frontdesk_core.events import KioskCompleted, TicketCalled, TicketIssued, TicketTransferred
-from frontdesk_core.events.base import Event
+from frontdesk_core.events.log import Event
 from frontdesk_core.queues import state as ev
 from frontdesk_core.stats.records import (
     CentreFigures,

@@ -21,7 +21,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from frontdesk_core.events.base import Event, NewEvent
+from frontdesk_core.events.log import Event, NewEvent
 
 
 class Transaction(Protocol):

@@ -15,7 +15,8 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any
 
-from frontdesk_core.events.base import Event, NewEvent, to_us
+from frontdesk_core.events.base import to_us
+from frontdesk_core.events.log import Event, NewEvent
 from frontdesk_core.store.base import LogStore, as_utc
 
 

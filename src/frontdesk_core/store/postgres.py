@@ -18,7 +18,8 @@ from typing import Any
 
 import psycopg
 
-from frontdesk_core.events.base import Event, NewEvent, to_us
+from frontdesk_core.events.base import to_us
+from frontdesk_core.events.log import Event, NewEvent
 from frontdesk_core.events.registry import decode, encode
 from frontdesk_core.store.base import LogStore, as_utc
 

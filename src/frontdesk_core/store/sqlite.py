@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from frontdesk_core.events.base import Event, NewEvent, from_us, to_us
+from frontdesk_core.events.base import from_us, to_us
+from frontdesk_core.events.log import Event, NewEvent
 from frontdesk_core.events.registry import decode_json, encode
 from frontdesk_core.store.base import LogStore, as_utc
 
