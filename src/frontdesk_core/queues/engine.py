@@ -24,6 +24,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from frontdesk_core.clock import Clock, microseconds
@@ -56,6 +57,9 @@ MAX_NOTE = 200
 log = logging.getLogger("frontdesk.queues")
 MAX_EMPLOYEE_REF = 32
 _CALLED = (TicketState.CALLED,)
+_CounterPayload = TypeVar(
+    "_CounterPayload", E.TicketCalled, E.TicketStarted, E.TicketFinished, E.TicketPutBack
+)
 _AT_COUNTER = (TicketState.CALLED, TicketState.SERVING)
 
 
@@ -100,6 +104,7 @@ class QueueEngine:
         self._fresh: dict[str, date] = {}
         """Per centre, the service day its state was last found free of earlier days' leftovers."""
         self._counter_views: dict[tuple[str, tuple[str, ...]], Counter] = {}
+        self._counter_payloads: dict[tuple[type, str], Payload] = {}
         self._fallbacks = self._booked_durations()
         self.state: LiveState = load(config, store)
         self._seen = self.state.last_seq
@@ -459,11 +464,20 @@ class QueueEngine:
                         f"the call-next policy of counter '{counter_id}' chose a ticket "
                         "that is not waiting for it"
                     )
-                called = E.TicketCalled(counter_id)
+                called = self._counter_payload(E.TicketCalled, counter_id)
                 appended = tx.append([NewEvent.of(called, chosen.id, centre.id, now)])
             self._absorb(appended)
             ticket = state.tickets[chosen.id]
         return self._after_call(ticket, counter_id)
+
+    def _counter_payload(self, record: type[_CounterPayload], counter_id: str) -> _CounterPayload:
+        """The payload naming only the counter: records are immutable, so one per counter
+        and kind serves every command."""
+        key = (record, counter_id)
+        payload = self._counter_payloads.get(key)
+        if payload is None:
+            payload = self._counter_payloads[key] = record(counter_id)
+        return payload  # type: ignore[return-value]
 
     def _waiting_for(self, counter: CounterState) -> list[Ticket]:
         """The waiting tickets of the queues the counter serves now."""
@@ -494,7 +508,7 @@ class QueueEngine:
                     raise InvalidStateError(
                         f"ticket {ticket.number} is {ticket.state.value}, not waiting"
                     )
-                called = E.TicketCalled(counter_id)
+                called = self._counter_payload(E.TicketCalled, counter_id)
                 appended = tx.append([NewEvent.of(called, ticket.id, centre.id, now)])
             self._absorb(appended)
             ticket = self.state.tickets[ticket_id]
@@ -557,13 +571,17 @@ class QueueEngine:
 
     def start(self, counter_id: str) -> Ticket:
         """The called citizen arrived at the counter: the service begins."""
-        ticket = self._at_counter_command(counter_id, _CALLED, E.TicketStarted(counter_id))
+        ticket = self._at_counter_command(
+            counter_id, _CALLED, self._counter_payload(E.TicketStarted, counter_id)
+        )
         self._render(ticket.centre_id)
         return ticket
 
     def finish(self, counter_id: str) -> Ticket:
         """The service at the counter is done (a called ticket counts as served from its call)."""
-        ticket = self._at_counter_command(counter_id, _AT_COUNTER, E.TicketFinished(counter_id))
+        ticket = self._at_counter_command(
+            counter_id, _AT_COUNTER, self._counter_payload(E.TicketFinished, counter_id)
+        )
         self.hooks.ticket_finished(ticket)
         self._render(ticket.centre_id)
         return ticket
@@ -602,7 +620,9 @@ class QueueEngine:
 
     def put_back(self, counter_id: str) -> Ticket:
         """Put the counter's ticket back in its queue (it keeps its place by arrival)."""
-        ticket = self._at_counter_command(counter_id, _AT_COUNTER, E.TicketPutBack(counter_id))
+        ticket = self._at_counter_command(
+            counter_id, _AT_COUNTER, self._counter_payload(E.TicketPutBack, counter_id)
+        )
         self._render(ticket.centre_id)
         return ticket
 
