@@ -2,8 +2,9 @@
 
 ``python -m frontdesk_core.docgen docs/reference`` writes ``hooks.md`` (from
 :mod:`frontdesk_core.hookspecs`), ``configuration.md`` (from the models'
-JSON Schema) and ``events.md`` (from the event records). A test checks the
-committed pages equal what this produces.
+JSON Schema), ``events.md`` (from the event records) and ``api.md`` (from
+:mod:`frontdesk_core.api`). A test checks the committed pages equal what this
+produces.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from frontdesk_core import hookspecs
+from frontdesk_core.apiref import api_markdown
 from frontdesk_core.config.schema import config_schema
 from frontdesk_core.events.reference import events_markdown
 
@@ -141,6 +143,7 @@ PAGES = {
     "hooks.md": hooks_markdown,
     "configuration.md": configuration_markdown,
     "events.md": events_markdown,
+    "api.md": api_markdown,
 }
 
 

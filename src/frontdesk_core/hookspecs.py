@@ -52,7 +52,14 @@ if TYPE_CHECKING:
 
 NAME = "frontdesk"
 hookspec = pluggy.HookspecMarker(NAME)
+"""Marks the hook specifications below (for the core only)."""
 hookimpl = pluggy.HookimplMarker(NAME)
+"""Marks a plugin's hook implementation: ``@hookimpl`` or ``@hookimpl(tryfirst=True)``, ...
+
+Takes pluggy's options (``tryfirst``, ``trylast``, ``wrapper``, ``specname``); the
+function's name (or ``specname``) must be one of the hooks below, and its arguments
+a subset of the hook's, in any order.
+"""
 
 ConditionFunction = Callable[[dict[str, Any], dict[str, Any]], bool]
 """A condition function: ``(args, variables) -> bool``, pure and fast."""
