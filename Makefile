@@ -23,9 +23,13 @@ system-deps:
 
 LINT_PATHS := src tests $(wildcard plugins benchmarks)
 
+# lint-imports checks the import contract in pyproject.toml ([tool.importlinter]): the plugins
+# reach the core only through frontdesk_core.api, .hookspecs and .testing. It finds the
+# plugins' packages because they are installed (editable) in the venv.
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINT_PATHS)
 	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src $(foreach p,$(PLUGIN_DIRS),$(p)/src)

@@ -21,10 +21,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from frontdesk_core.app import Frontdesk
-from frontdesk_core.booking.records import Contact
-from frontdesk_core.config.models import Config
-from frontdesk_core.plugins import make_plugin_manager
+from frontdesk_core.api import Config, Contact, Frontdesk, make_plugin_manager
 
 
 @pytest.fixture(scope="module")

@@ -23,13 +23,16 @@ from frontdesk_display.kiosk_sessions import KioskSessions
 from frontdesk_display.passwords import hash_password, verify_password
 from frontdesk_display.settings import DisplaySettings, settings_of
 
-from frontdesk_core import HousekeepingReport
-from frontdesk_core.app import Frontdesk
-from frontdesk_core.config.loader import load_config
-from frontdesk_core.config.models import Config
-from frontdesk_core.errors import ConfigError
-from frontdesk_core.plugins import Hooks, make_plugin_manager
-from frontdesk_core.queues.tickets import TicketState
+from frontdesk_core.api import (
+    Config,
+    ConfigError,
+    Frontdesk,
+    Hooks,
+    HousekeepingReport,
+    TicketState,
+    load_config,
+    make_plugin_manager,
+)
 
 T = TypeVar("T")
 

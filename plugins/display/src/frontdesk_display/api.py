@@ -19,15 +19,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from frontdesk_core.booking.records import Absence, Booking
-from frontdesk_core.config.types import text_in
-from frontdesk_core.errors import (
+from frontdesk_core.api import (
+    Absence,
+    Booking,
     CapacityError,
     FrontdeskError,
     InvalidStateError,
     NotFoundError,
+    Ticket,
+    text_in,
 )
-from frontdesk_core.queues.tickets import Ticket
 from frontdesk_display import api_models as m
 from frontdesk_display import booking_api, kiosk_api
 from frontdesk_display.api_common import ApiError, moment

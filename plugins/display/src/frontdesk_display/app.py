@@ -19,7 +19,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from frontdesk_core.app import Frontdesk
+from frontdesk_core.api import Frontdesk
 from frontdesk_display import api, booking_pages, kiosk, manager, screens, staff
 from frontdesk_display.auth import Authenticator, secret_key
 from frontdesk_display.hub import Hub

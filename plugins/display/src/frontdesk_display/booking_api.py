@@ -18,9 +18,7 @@ from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 
-from frontdesk_core.app import Frontdesk
-from frontdesk_core.booking.records import Booking, Contact
-from frontdesk_core.errors import NotFoundError
+from frontdesk_core.api import Booking, Contact, Frontdesk, NotFoundError
 from frontdesk_display import api_models as m
 from frontdesk_display.api_common import ApiError, moment
 from frontdesk_display.openapi import Operation, Param

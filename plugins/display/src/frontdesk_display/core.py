@@ -17,7 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
-from frontdesk_core.app import Frontdesk
+from frontdesk_core.api import Frontdesk
 
 P = ParamSpec("P")
 T = TypeVar("T")

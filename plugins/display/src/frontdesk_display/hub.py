@@ -14,13 +14,17 @@ from collections import OrderedDict
 from datetime import datetime, timedelta
 from typing import Any
 
-from frontdesk_core.app import Frontdesk
-from frontdesk_core.booking.records import Booking
-from frontdesk_core.config.types import text_in
-from frontdesk_core.devices import DeviceFault
-from frontdesk_core.errors import FrontdeskError
-from frontdesk_core.events import BookingCheckedIn, TicketCalled, TicketRecalled
-from frontdesk_core.queues.tickets import Ticket
+from frontdesk_core.api import (
+    Booking,
+    BookingCheckedIn,
+    DeviceFault,
+    Frontdesk,
+    FrontdeskError,
+    Ticket,
+    TicketCalled,
+    TicketRecalled,
+    text_in,
+)
 from frontdesk_display import plugin
 from frontdesk_display.broadcast import Broadcaster
 from frontdesk_display.core import CoreRunner

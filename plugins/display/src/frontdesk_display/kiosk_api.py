@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from frontdesk_core.errors import CommandError, InvalidStateError, NotFoundError
-from frontdesk_core.referral.engine import KioskResult
+from frontdesk_core.api import CommandError, InvalidStateError, KioskResult, NotFoundError
 from frontdesk_display import api_models as m
 from frontdesk_display import kiosk_flow
 from frontdesk_display.kiosk_sessions import KioskEntry, KioskSessions

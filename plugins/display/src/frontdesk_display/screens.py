@@ -6,8 +6,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from frontdesk_core.config.models import Centre, InfoScreen
-from frontdesk_core.config.types import text_in
+from frontdesk_core.api import Centre, InfoScreen, text_in
 from frontdesk_display.broadcast import Message
 from frontdesk_display.hub import Hub, screen_topic
 from frontdesk_display.pages import not_found, render

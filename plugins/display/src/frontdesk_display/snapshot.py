@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from frontdesk_core.app import Frontdesk
+from frontdesk_core.api import Frontdesk
 from frontdesk_display.jsonable import jsonable
 from frontdesk_display.state import DisplayState
 
@@ -110,6 +110,6 @@ class FiguresCache:
 
 
 def _centre_name(fd: Frontdesk, centre_id: str) -> str:
-    from frontdesk_core.config.types import text_in
+    from frontdesk_core.api import text_in
 
     return text_in(fd.config.centre(centre_id).name, fd.config.site.languages[0])

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from frontdesk_core.app import Frontdesk
-from frontdesk_core.config.types import text_in
-from frontdesk_core.devices import DeviceFault
-from frontdesk_core.errors import CommandError, NotFoundError
-from frontdesk_core.events import NewEvent
+from frontdesk_core.api import (
+    CommandError,
+    DeviceFault,
+    Frontdesk,
+    NewEvent,
+    NotFoundError,
+    text_in,
+)
 from frontdesk_display.events import DeviceFaultRecorded, FaultCleared, InfoSet
 from frontdesk_display.jsonable import jsonable
 from frontdesk_display.settings import DisplaySettings

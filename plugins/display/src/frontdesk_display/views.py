@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from frontdesk_core.app import Frontdesk
-from frontdesk_core.config.models import Counter
-from frontdesk_core.config.types import text_in
-from frontdesk_core.queues.tickets import Ticket
+from frontdesk_core.api import Counter, Frontdesk, Ticket, text_in
 from frontdesk_display.jsonable import jsonable
 
 
