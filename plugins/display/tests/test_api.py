@@ -10,8 +10,9 @@ import httpx
 import pytest
 import schemathesis
 from conftest import PASSWORD, Served, monday_morning, serve
-from frontdesk_display import api, plugin
-from frontdesk_display.openapi import openapi
+from frontdesk_display import plugin
+from frontdesk_display.api import routes as api
+from frontdesk_display.api.openapi import openapi
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,

@@ -26,12 +26,12 @@ from frontdesk_core.api import (
     text_in,
 )
 from frontdesk_display import plugin
-from frontdesk_display.broadcast import Broadcaster
-from frontdesk_display.core import CoreRunner
-from frontdesk_display.jsonable import jsonable
+from frontdesk_display.common.jsonable import jsonable
+from frontdesk_display.live.broadcast import Broadcaster
+from frontdesk_display.live.core import CoreRunner
+from frontdesk_display.live.snapshot import FiguresCache, screen_payload, staff_payload
+from frontdesk_display.live.state import DisplayState
 from frontdesk_display.settings import DisplaySettings, settings_of
-from frontdesk_display.snapshot import FiguresCache, screen_payload, staff_payload
-from frontdesk_display.state import DisplayState
 
 log = logging.getLogger("frontdesk.display")
 WATCH_SECONDS = 1.0

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from frontdesk_core.api import Booking, DeviceFault, ScreenState, Ticket
 from frontdesk_core.hookspecs import CommandRun, hookimpl
 from frontdesk_display import cli
-from frontdesk_display import events as events  # registers the display's event kinds
+from frontdesk_display.live import events as events  # registers the display's event kinds
 from frontdesk_display.settings import SECTION, DisplaySettings
 
 if TYPE_CHECKING:

@@ -14,11 +14,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from frontdesk_core.api import Centre, FrontdeskError, Kiosk, KioskResult
-from frontdesk_display import kiosk_flow
+from frontdesk_display.common.pages import not_found, render
+from frontdesk_display.common.texts import LANGUAGE_NAMES, texts_for
 from frontdesk_display.hub import Hub
-from frontdesk_display.kiosk_sessions import KioskEntry, KioskSessions
-from frontdesk_display.pages import not_found, render
-from frontdesk_display.texts import LANGUAGE_NAMES, texts_for
+from frontdesk_display.kiosk import flow as kiosk_flow
+from frontdesk_display.kiosk.sessions import KioskEntry, KioskSessions
 
 
 def _place(request: Request) -> tuple[Centre, Kiosk] | None:

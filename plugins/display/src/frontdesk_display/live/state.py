@@ -2,7 +2,7 @@
 
 Both are events in the core's log (kinds ``display.*``), so a restarted server
 shows the same texts and the faults not yet cleared. Every method runs on the
-core's thread (see :mod:`frontdesk_display.core`).
+core's thread (see :mod:`frontdesk_display.live.core`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from frontdesk_core.api import (
     NotFoundError,
     text_in,
 )
-from frontdesk_display.events import DeviceFaultRecorded, FaultCleared, InfoSet
-from frontdesk_display.jsonable import jsonable
+from frontdesk_display.common.jsonable import jsonable
+from frontdesk_display.live.events import DeviceFaultRecorded, FaultCleared, InfoSet
 from frontdesk_display.settings import DisplaySettings
 
 INFO_SET = InfoSet.KIND

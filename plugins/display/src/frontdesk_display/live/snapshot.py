@@ -10,8 +10,8 @@ import time
 from typing import Any
 
 from frontdesk_core.api import Frontdesk
-from frontdesk_display.jsonable import jsonable
-from frontdesk_display.state import DisplayState
+from frontdesk_display.common.jsonable import jsonable
+from frontdesk_display.live.state import DisplayState
 
 
 def screen_payload(fd: Frontdesk, state: DisplayState, centre_id: str) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from frontdesk_core.api import (
     SentHome,
     text_in,
 )
-from frontdesk_display.jsonable import jsonable
+from frontdesk_display.common.jsonable import jsonable
 
 
 def start(fd: Frontdesk, centre_id: str, language: str) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from frontdesk_core.api import Counter, Frontdesk, Ticket, text_in
-from frontdesk_display.jsonable import jsonable
+from frontdesk_display.common.jsonable import jsonable
 
 
 def ticket_view(fd: Frontdesk, ticket: Ticket, language: str) -> dict[str, Any]:
