@@ -60,6 +60,13 @@ def hooks_markdown() -> str:
         'my_plugin = "my_package.plugin"',
         "```",
         "",
+        "The records hooks receive (`Ticket`, `Booking`, `Contact`, `TicketPrint`, ...) are",
+        "listed with their fields in the [public API reference](api.md); import them, and",
+        "`hookimpl`, from `frontdesk_core.api`. The pytest fixtures for testing a plugin",
+        "(`make_frontdesk`, `frontdesk_clock`, `hook_recorder`) and a complete example",
+        "plugin (`docs/examples/plugin/`) are described in the",
+        "[integrator tutorial](../tutorials/integrator.md#write-a-plugin-package).",
+        "",
     ]
     for fn in hook_functions():
         lines += [f"## `{fn.__name__}`", "", "```python", hook_signature(fn), "```", ""]
