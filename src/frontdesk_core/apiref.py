@@ -184,7 +184,10 @@ def _record_fields(record: type) -> list[str]:
     for field in dataclasses.fields(record):
         if not field.init and field.name.startswith("_"):
             continue
-        if field.default is not dataclasses.MISSING:
+        if isinstance(field.default, frozenset):
+            # A set's repr follows string hashing, which changes from run to run.
+            default = f"`frozenset({sorted(field.default)!r})`"
+        elif field.default is not dataclasses.MISSING:
             default = f"`{field.default!r}`"
         elif field.default_factory is not dataclasses.MISSING:
             default = "(empty)"
