@@ -2,7 +2,9 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-PLUGIN_DIRS := $(patsubst %/pyproject.toml,%,$(wildcard plugins/*/pyproject.toml))
+# The example third-party plugin in docs/ is installed and tested like the shipped ones.
+EXAMPLE_PLUGIN := docs/examples/plugin
+PLUGIN_DIRS := $(patsubst %/pyproject.toml,%,$(wildcard plugins/*/pyproject.toml)) $(EXAMPLE_PLUGIN)
 STAMP  := $(VENV)/.installed
 
 .PHONY: install test lint typecheck pytest demo docs docs-reference benchmarks system-deps clean
@@ -11,7 +13,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml $(wildcard plugins/*/pyproject.toml)
+$(STAMP): $(BIN)/python pyproject.toml $(wildcard plugins/*/pyproject.toml) $(EXAMPLE_PLUGIN)/pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,plot,postgres]' $(foreach p,$(PLUGIN_DIRS),-e '$(p)[test]')
 	touch $(STAMP)
 
@@ -21,11 +23,15 @@ install: $(STAMP) system-deps
 system-deps:
 	@bash .ci/system-deps
 
-LINT_PATHS := src tests $(wildcard plugins benchmarks)
+LINT_PATHS := src tests $(wildcard plugins benchmarks) $(EXAMPLE_PLUGIN)
 
+# lint-imports checks the import contract in pyproject.toml ([tool.importlinter]): the plugins
+# reach the core only through frontdesk_core.api, .hookspecs and .testing. It finds the
+# plugins' packages because they are installed (editable) in the venv.
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINT_PATHS)
 	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src $(foreach p,$(PLUGIN_DIRS),$(p)/src)
@@ -34,7 +40,7 @@ typecheck: $(STAMP)
 pytest: install
 	$(BIN)/python -m pytest -q tests
 	@set -e; for p in $(PLUGIN_DIRS); do \
-		echo "== $$p"; (cd $$p && ../../$(BIN)/python -m pytest -q tests); done
+		echo "== $$p"; (cd $$p && $(CURDIR)/$(BIN)/python -m pytest -q tests); done
 
 test: lint typecheck pytest
 

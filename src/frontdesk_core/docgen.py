@@ -2,8 +2,9 @@
 
 ``python -m frontdesk_core.docgen docs/reference`` writes ``hooks.md`` (from
 :mod:`frontdesk_core.hookspecs`), ``configuration.md`` (from the models'
-JSON Schema) and ``events.md`` (from the event records). A test checks the
-committed pages equal what this produces.
+JSON Schema), ``events.md`` (from the event records) and ``api.md`` (from
+:mod:`frontdesk_core.api`). A test checks the committed pages equal what this
+produces.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from frontdesk_core import hookspecs
+from frontdesk_core.apiref import api_markdown
 from frontdesk_core.config.schema import config_schema
 from frontdesk_core.events.reference import events_markdown
 
@@ -57,6 +59,13 @@ def hooks_markdown() -> str:
         "[project.entry-points.frontdesk]",
         'my_plugin = "my_package.plugin"',
         "```",
+        "",
+        "The records hooks receive (`Ticket`, `Booking`, `Contact`, `TicketPrint`, ...) are",
+        "listed with their fields in the [public API reference](api.md); import them, and",
+        "`hookimpl`, from `frontdesk_core.api`. The pytest fixtures for testing a plugin",
+        "(`make_frontdesk`, `frontdesk_clock`, `hook_recorder`) and a complete example",
+        "plugin (`docs/examples/plugin/`) are described in the",
+        "[integrator tutorial](../tutorials/integrator.md#write-a-plugin-package).",
         "",
     ]
     for fn in hook_functions():
@@ -141,6 +150,7 @@ PAGES = {
     "hooks.md": hooks_markdown,
     "configuration.md": configuration_markdown,
     "events.md": events_markdown,
+    "api.md": api_markdown,
 }
 
 

@@ -52,7 +52,14 @@ if TYPE_CHECKING:
 
 NAME = "frontdesk"
 hookspec = pluggy.HookspecMarker(NAME)
+"""Marks the hook specifications below (for the core only)."""
 hookimpl = pluggy.HookimplMarker(NAME)
+"""Marks a plugin's hook implementation: ``@hookimpl`` or ``@hookimpl(tryfirst=True)``, ...
+
+Takes pluggy's options (``tryfirst``, ``trylast``, ``wrapper``, ``specname``); the
+function's name (or ``specname``) must be one of the hooks below, and its arguments
+a subset of the hook's, in any order.
+"""
 
 ConditionFunction = Callable[[dict[str, Any], dict[str, Any]], bool]
 """A condition function: ``(args, variables) -> bool``, pure and fast."""
@@ -105,7 +112,13 @@ def frontdesk_config_checks(register: Callable[[ConfigCheck], None]) -> None:
 def frontdesk_call_policies(register: Callable[[str, CallPolicy], None]) -> None:
     """Register call-next policies by name: ``register("my_policy", policy)``.
 
-    Centres and counters choose a policy by name in YAML (``call_policy:``).
+    Centres and counters choose a policy by name in YAML (``call_policy:``). A
+    policy is any object with the :class:`~frontdesk_core.api.CallPolicy` method
+    ``choose(waiting, counter, now, config) -> Ticket | None``: ``waiting`` holds
+    the tickets the counter may call, ``counter`` is its configuration
+    (``counter.queues`` in the order written), ``now`` the clock's time and
+    ``config`` the whole configuration; it returns the ticket to call, or ``None``
+    to call nobody. It runs on every call: keep it quick and free of side effects.
     """
 
 

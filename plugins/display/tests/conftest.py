@@ -19,11 +19,14 @@ from frontdesk_display.app import create_app
 from frontdesk_display.passwords import hash_password
 from frontdesk_display.settings import DisplaySettings, User
 
-from frontdesk_core.app import Frontdesk
-from frontdesk_core.clock import ManualClock
-from frontdesk_core.config.loader import load_config
-from frontdesk_core.config.models import Config
-from frontdesk_core.plugins import Hooks, make_plugin_manager
+from frontdesk_core.api import (
+    Config,
+    Frontdesk,
+    Hooks,
+    ManualClock,
+    load_config,
+    make_plugin_manager,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "examples" / "kobenhavn"

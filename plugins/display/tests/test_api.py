@@ -10,8 +10,9 @@ import httpx
 import pytest
 import schemathesis
 from conftest import PASSWORD, Served, monday_morning, serve
-from frontdesk_display import api, plugin
-from frontdesk_display.openapi import openapi
+from frontdesk_display import plugin
+from frontdesk_display.api import routes as api
+from frontdesk_display.api.openapi import openapi
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -21,10 +22,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from frontdesk_core.app import Frontdesk
-from frontdesk_core.booking.records import Contact
-from frontdesk_core.config.models import Config
-from frontdesk_core.plugins import make_plugin_manager
+from frontdesk_core.api import Config, Contact, Frontdesk, make_plugin_manager
 
 
 @pytest.fixture(scope="module")

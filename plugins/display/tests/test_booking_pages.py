@@ -8,8 +8,7 @@ from typing import Any
 
 from conftest import Served, screenshot
 
-from frontdesk_core.booking.records import BookingState, Contact
-from frontdesk_core.errors import CapacityError
+from frontdesk_core.api import BookingState, CapacityError, Contact
 
 
 def test_a_citizen_books_from_home_then_cancels_with_the_code(

@@ -12,13 +12,12 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import EXAMPLE, ROOT, bind
+from frontdesk_display.live.state import DisplayState
 from frontdesk_display.passwords import hash_password, verify_password
 from frontdesk_display.settings_file import load_settings_file
-from frontdesk_display.state import DisplayState
 
-from frontdesk_core.app import Frontdesk
-from frontdesk_core.cli import main
-from frontdesk_core.errors import ConfigError
+from frontdesk_core.api import ConfigError, Frontdesk
+from frontdesk_core.api import cli_main as main
 
 FRONTDESK = Path(sys.executable).parent / "frontdesk"
 

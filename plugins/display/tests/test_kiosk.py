@@ -11,11 +11,8 @@ import httpx
 from conftest import SETTINGS, Served, monday_morning, screenshot, serve, sign_in
 from frontdesk_display import plugin
 
-from frontdesk_core.app import Frontdesk
-from frontdesk_core.config.models import Config
-from frontdesk_core.devices import PrintResult, TicketPrint
+from frontdesk_core.api import Config, Frontdesk, PrintResult, TicketPrint, make_plugin_manager
 from frontdesk_core.hookspecs import hookimpl
-from frontdesk_core.plugins import make_plugin_manager
 
 
 def test_a_citizen_walks_the_tree_gets_a_ticket_and_is_called_on_the_screen(

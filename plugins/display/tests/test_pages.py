@@ -10,9 +10,7 @@ import pytest
 from conftest import EXAMPLE, Served, monday_morning, serve
 from frontdesk_display import plugin
 
-from frontdesk_core.app import Frontdesk
-from frontdesk_core.config.loader import load_config
-from frontdesk_core.plugins import Hooks, make_plugin_manager
+from frontdesk_core.api import Frontdesk, Hooks, load_config, make_plugin_manager
 
 HVIDOVRE = EXAMPLE.parent / "hvidovre"
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from conftest import Served, screenshot, serve, sign_in
 
-from frontdesk_core.app import Frontdesk
+from frontdesk_core.api import Frontdesk
 
 
 def test_called_number_appears_on_the_info_screen_within_a_second(

@@ -8,10 +8,7 @@ from typing import Any
 
 from conftest import Served, screenshot, sign_in
 
-from frontdesk_core.app import Frontdesk
-from frontdesk_core.booking.records import Booking, Contact
-from frontdesk_core.clock import ManualClock
-from frontdesk_core.devices import DeviceFault
+from frontdesk_core.api import Booking, Contact, DeviceFault, Frontdesk, ManualClock
 
 
 def at_counter(page: Any, url: str, username: str, counter_id: str) -> None:

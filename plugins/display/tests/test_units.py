@@ -17,19 +17,22 @@ from conftest import EXAMPLE, SETTINGS, Served, monday_morning
 from frontdesk_display import hub as hub_module
 from frontdesk_display import plugin
 from frontdesk_display.auth import SECRET_ENV, Throttle, secret_key
-from frontdesk_display.broadcast import CLOSE, QUEUE_SIZE, Broadcaster
 from frontdesk_display.hub import Hub
-from frontdesk_display.kiosk_sessions import KioskSessions
+from frontdesk_display.kiosk.sessions import KioskSessions
+from frontdesk_display.live.broadcast import CLOSE, QUEUE_SIZE, Broadcaster
 from frontdesk_display.passwords import hash_password, verify_password
 from frontdesk_display.settings import DisplaySettings, settings_of
 
-from frontdesk_core import HousekeepingReport
-from frontdesk_core.app import Frontdesk
-from frontdesk_core.config.loader import load_config
-from frontdesk_core.config.models import Config
-from frontdesk_core.errors import ConfigError
-from frontdesk_core.plugins import Hooks, make_plugin_manager
-from frontdesk_core.queues.tickets import TicketState
+from frontdesk_core.api import (
+    Config,
+    ConfigError,
+    Frontdesk,
+    Hooks,
+    HousekeepingReport,
+    TicketState,
+    load_config,
+    make_plugin_manager,
+)
 
 T = TypeVar("T")
 
@@ -129,7 +132,7 @@ def test_the_display_section_is_part_of_the_configuration(tmp_path: Path) -> Non
 
 def test_citizen_text_is_escaped_in_the_served_html(served: Served) -> None:
     served.fd.queues.issue("generel", note='<script>alert("x")</script>')
-    from frontdesk_display.state import DisplayState
+    from frontdesk_display.live.state import DisplayState
 
     hub_state = DisplayState(served.fd, DisplaySettings())
     hub_state.set_info("nyropsgade", "<b>Lukket</b> & åbent", by="test")

@@ -22,7 +22,7 @@ from frontdesk_printer_escpos.encode import encode_ticket
 from frontdesk_printer_escpos.layout import DEFAULT_TEMPLATE, render_layout
 from frontdesk_printer_escpos.printer import TicketPrinter
 
-from frontdesk_core.devices import TicketPrint
+from frontdesk_core.api import TicketPrint
 
 TICKET = TicketPrint(
     kiosk_id="k",

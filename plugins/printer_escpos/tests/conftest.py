@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from escpos_peer import SerialPrinterPeer, TcpPrinterPeer
 
-from frontdesk_core.devices import TicketPrint
+from frontdesk_core.api import TicketPrint
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from escpos_decode import decode
 from escpos_peer import COVER_OPEN, TcpPrinterPeer
 
-from frontdesk_core.cli import main
+from frontdesk_core.api import cli_main as main
 
 CORE = """\
 site:

@@ -16,7 +16,7 @@ from frontdesk_printer_escpos.config import (
 )
 from pydantic import TypeAdapter, ValidationError
 
-from frontdesk_core.config.loader import LoadContext, check
+from frontdesk_core.api import LoadContext, check
 
 CORE = """\
 site:

@@ -11,7 +11,7 @@ from escpos_peer import PAPER_OUT, TcpPrinterPeer
 from frontdesk_printer_escpos import plugin
 from frontdesk_printer_escpos.printer import GRACE
 
-from frontdesk_core.app import Frontdesk
+from frontdesk_core.api import Frontdesk
 from frontdesk_core.testing import MakeFrontdesk
 
 CONFIG = """\

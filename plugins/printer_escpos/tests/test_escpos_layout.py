@@ -26,7 +26,7 @@ from frontdesk_printer_escpos.layout import (
 )
 from pydantic import ValidationError
 
-from frontdesk_core.devices import TicketPrint
+from frontdesk_core.api import TicketPrint
 
 
 def texts(steps: Sequence[object]) -> list[str]:

@@ -12,10 +12,8 @@ from escpos_peer import PAPER_OUT, TcpPrinterPeer
 from frontdesk_printer_escpos import plugin
 from frontdesk_printer_escpos.plugin import printers_of
 
-from frontdesk_core import Frontdesk
-from frontdesk_core.cli import main
-from frontdesk_core.devices import TicketPrint
-from frontdesk_core.plugins import make_plugin_manager
+from frontdesk_core.api import Frontdesk, TicketPrint, make_plugin_manager
+from frontdesk_core.api import cli_main as main
 from frontdesk_core.testing import MakeFrontdesk
 
 CONFIG = """\

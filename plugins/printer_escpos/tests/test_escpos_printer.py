@@ -23,7 +23,7 @@ from escpos_peer import (
 from frontdesk_printer_escpos.config import PrinterConfig
 from frontdesk_printer_escpos.printer import GRACE, TicketPrinter
 
-from frontdesk_core.devices import TicketPrint
+from frontdesk_core.api import TicketPrint
 
 Peer = Callable[..., TcpPrinterPeer]
 

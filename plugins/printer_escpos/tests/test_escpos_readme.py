@@ -13,7 +13,7 @@ from frontdesk_printer_escpos.layout import Style, TextLine, render_layout
 from pydantic import TypeAdapter, ValidationError
 from ruamel.yaml import YAML
 
-from frontdesk_core.devices import TicketPrint
+from frontdesk_core.api import TicketPrint
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

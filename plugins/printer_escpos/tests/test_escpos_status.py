@@ -13,7 +13,7 @@ from frontdesk_printer_escpos.status import PrinterFault, decode, is_status_byte
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from frontdesk_core.devices import TicketPrint
+from frontdesk_core.api import TicketPrint
 
 
 @pytest.mark.parametrize(

@@ -25,8 +25,7 @@ from frontdesk_sms_gateway.config import SmsConfig
 from frontdesk_sms_gateway.gateway import SmsGateway
 from frontdesk_sms_gateway.outbox import Outbox, State
 
-from frontdesk_core.clock import ManualClock
-from frontdesk_core.notify import SmsRequest
+from frontdesk_core.api import ManualClock, SmsRequest
 
 COUNT = 300
 

@@ -15,8 +15,7 @@ from frontdesk_sms_gateway.config import (
     SmsConfig,
 )
 
-from frontdesk_core.config.loader import check
-from frontdesk_core.plugins import Hooks, make_plugin_manager
+from frontdesk_core.api import Hooks, check, make_plugin_manager
 
 
 def problems(directory: Path) -> list[str]:

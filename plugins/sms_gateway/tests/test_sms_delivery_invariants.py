@@ -20,8 +20,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from sms_peer import SmsPeer
 
-from frontdesk_core.clock import ManualClock
-from frontdesk_core.notify import SmsRequest
+from frontdesk_core.api import ManualClock, SmsRequest
 
 KEYS = st.sampled_from(["a", "b", "c", "d"])
 MAX_ATTEMPTS = 3

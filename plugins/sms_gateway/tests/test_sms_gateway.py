@@ -18,9 +18,7 @@ from frontdesk_sms_gateway.outbox import Outbox, State
 from frontdesk_sms_gateway.providers import ConsoleSmsProvider, OutgoingSms
 from sms_peer import Answer, SmsPeer, Stall
 
-from frontdesk_core.clock import ManualClock
-from frontdesk_core.devices import DeviceFault
-from frontdesk_core.notify import SmsRequest
+from frontdesk_core.api import DeviceFault, ManualClock, SmsRequest
 
 PHONE = "12 34 56 78"
 E164 = "+4512345678"

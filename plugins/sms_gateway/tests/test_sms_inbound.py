@@ -17,8 +17,7 @@ from frontdesk_sms_gateway.config import InboundConfig
 from frontdesk_sms_gateway.inbound import InboundServer, is_cancel
 from sms_peer import SmsPeer
 
-from frontdesk_core.app import Frontdesk
-from frontdesk_core.booking.records import BookingState, Contact
+from frontdesk_core.api import BookingState, Contact, Frontdesk
 from frontdesk_core.testing import HookRecorder, MakeFrontdesk
 
 CPH = ZoneInfo("Europe/Copenhagen")

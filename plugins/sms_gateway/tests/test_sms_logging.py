@@ -10,9 +10,7 @@ import pytest
 from frontdesk_sms_gateway import gateway_for, handle_inbound, plugin
 from sms_peer import SmsPeer, Stall
 
-from frontdesk_core.booking.records import Contact
-from frontdesk_core.clock import ManualClock
-from frontdesk_core.notify import SmsRequest
+from frontdesk_core.api import Contact, ManualClock, SmsRequest
 from frontdesk_core.testing import MakeFrontdesk
 
 CPH = ZoneInfo("Europe/Copenhagen")

@@ -7,7 +7,7 @@ from frontdesk_sms_gateway.phone import PhoneNumberError, is_valid, mask, normal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from frontdesk_core.booking.phone import normalise_phone
+from frontdesk_core.api import normalise_phone
 
 
 @pytest.mark.parametrize(

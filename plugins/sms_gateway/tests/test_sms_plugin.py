@@ -15,13 +15,16 @@ from frontdesk_sms_gateway.outbox import State
 from frontdesk_sms_gateway.plugin import outbox_path
 from sms_peer import SmsPeer
 
-from frontdesk_core.app import Frontdesk
-from frontdesk_core.booking.records import Contact
-from frontdesk_core.cli import main
-from frontdesk_core.clock import ManualClock
-from frontdesk_core.config.loader import LoadContext, load_config
-from frontdesk_core.notify import SmsRequest
-from frontdesk_core.plugins import make_plugin_manager
+from frontdesk_core.api import (
+    Contact,
+    Frontdesk,
+    LoadContext,
+    ManualClock,
+    SmsRequest,
+    load_config,
+    make_plugin_manager,
+)
+from frontdesk_core.api import cli_main as main
 from frontdesk_core.testing import MakeFrontdesk
 
 CPH = ZoneInfo("Europe/Copenhagen")

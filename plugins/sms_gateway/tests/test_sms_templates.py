@@ -15,8 +15,7 @@ from frontdesk_sms_gateway.templates import (
     check_template,
 )
 
-from frontdesk_core.clock import ManualClock
-from frontdesk_core.notify import SmsRequest
+from frontdesk_core.api import ManualClock, SmsRequest
 
 
 def gateway(clock: ManualClock, **sms: Any) -> SmsGateway:

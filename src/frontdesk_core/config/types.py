@@ -33,8 +33,11 @@ Identifier = Annotated[
 """An id that other parts of the configuration refer to."""
 
 LanguageCode = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z]{2}$")]
+"""A two-letter ISO 639-1 language code in lower case: ``da``, ``en``, ``uk``."""
 
 TEXT_MARKER = "frontdesk:text"
+"""Marks a per-language mapping in a type's metadata (``Annotated[dict[LanguageCode, X], ...,
+TEXT_MARKER]``), so the loader checks its languages against the site's (as for :data:`Text`)."""
 
 Text = Annotated[
     dict[LanguageCode, Annotated[str, StringConstraints(strict=True, min_length=1)]],

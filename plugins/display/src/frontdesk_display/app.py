@@ -19,14 +19,19 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from frontdesk_core.app import Frontdesk
-from frontdesk_display import api, booking_pages, kiosk, manager, screens, staff
+from frontdesk_core.api import Frontdesk
+from frontdesk_display.api import routes as api
 from frontdesk_display.auth import Authenticator, secret_key
+from frontdesk_display.booking import pages as booking_pages
+from frontdesk_display.common.pages import not_found
+from frontdesk_display.common.templating import make_templates
 from frontdesk_display.hub import Hub
-from frontdesk_display.kiosk_sessions import KioskSessions
-from frontdesk_display.pages import not_found
+from frontdesk_display.kiosk import pages as kiosk
+from frontdesk_display.kiosk.sessions import KioskSessions
+from frontdesk_display.screens import pages as screens
 from frontdesk_display.settings import DisplaySettings, settings_of
-from frontdesk_display.templating import make_templates
+from frontdesk_display.staff import employee as staff
+from frontdesk_display.staff import manager
 
 STATIC = Path(__file__).parent / "static"
 SESSION_COOKIE = "frontdesk_session"

@@ -6,7 +6,7 @@ import argparse
 import getpass
 import sys
 
-from frontdesk_core.config.models import Config
+from frontdesk_core.api import Config
 from frontdesk_display.passwords import hash_password
 from frontdesk_display.settings import DisplaySettings
 
@@ -44,7 +44,7 @@ def run_serve(args: argparse.Namespace) -> int:
     """Open the reception and serve it until interrupted."""
     import uvicorn
 
-    from frontdesk_core.app import Frontdesk
+    from frontdesk_core.api import Frontdesk
     from frontdesk_display.app import create_app
     from frontdesk_display.auth import secret_key
     from frontdesk_display.settings import settings_of

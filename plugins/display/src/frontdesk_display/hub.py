@@ -14,20 +14,24 @@ from collections import OrderedDict
 from datetime import datetime, timedelta
 from typing import Any
 
-from frontdesk_core.app import Frontdesk
-from frontdesk_core.booking.records import Booking
-from frontdesk_core.config.types import text_in
-from frontdesk_core.devices import DeviceFault
-from frontdesk_core.errors import FrontdeskError
-from frontdesk_core.events import BookingCheckedIn, TicketCalled, TicketRecalled
-from frontdesk_core.queues.tickets import Ticket
+from frontdesk_core.api import (
+    Booking,
+    BookingCheckedIn,
+    DeviceFault,
+    Frontdesk,
+    FrontdeskError,
+    Ticket,
+    TicketCalled,
+    TicketRecalled,
+    text_in,
+)
 from frontdesk_display import plugin
-from frontdesk_display.broadcast import Broadcaster
-from frontdesk_display.core import CoreRunner
-from frontdesk_display.jsonable import jsonable
+from frontdesk_display.common.jsonable import jsonable
+from frontdesk_display.live.broadcast import Broadcaster
+from frontdesk_display.live.core import CoreRunner
+from frontdesk_display.live.snapshot import FiguresCache, screen_payload, staff_payload
+from frontdesk_display.live.state import DisplayState
 from frontdesk_display.settings import DisplaySettings, settings_of
-from frontdesk_display.snapshot import FiguresCache, screen_payload, staff_payload
-from frontdesk_display.state import DisplayState
 
 log = logging.getLogger("frontdesk.display")
 WATCH_SECONDS = 1.0

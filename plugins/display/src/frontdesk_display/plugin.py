@@ -15,16 +15,14 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from frontdesk_core.booking.records import Booking
-from frontdesk_core.devices import DeviceFault, ScreenState
+from frontdesk_core.api import Booking, DeviceFault, ScreenState, Ticket
 from frontdesk_core.hookspecs import CommandRun, hookimpl
-from frontdesk_core.queues.tickets import Ticket
 from frontdesk_display import cli
-from frontdesk_display import events as events  # registers the display's event kinds
+from frontdesk_display.live import events as events  # registers the display's event kinds
 from frontdesk_display.settings import SECTION, DisplaySettings
 
 if TYPE_CHECKING:
-    from frontdesk_core.app import Frontdesk
+    from frontdesk_core.api import Frontdesk
     from frontdesk_display.hub import Hub
 
 STATE = "display"

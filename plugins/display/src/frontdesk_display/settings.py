@@ -7,8 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictBool, StringConstraints
 
-from frontdesk_core.config.models import Config
-from frontdesk_core.config.types import Duration, Identifier, Model, Text
+from frontdesk_core.api import Config, Duration, Identifier, Model, Text
 
 SECTION = "display"
 

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import os
 
-from frontdesk_core.config.loader import LoadContext, Reporter, check
-from frontdesk_core.config.models import Config
-from frontdesk_core.config.suggest import unknown
-from frontdesk_core.errors import Problem
+from frontdesk_core.api import Config, LoadContext, Problem, Reporter, check, unknown
 from frontdesk_printer_escpos.config import SECTION, PrinterConfig
 
 

@@ -14,10 +14,7 @@ import argparse
 import sys
 from zoneinfo import ZoneInfo
 
-from frontdesk_core.clock import SystemClock
-from frontdesk_core.config.models import Config
-from frontdesk_core.config.types import text_in
-from frontdesk_core.devices import PrintResult, TicketPrint
+from frontdesk_core.api import Config, PrintResult, SystemClock, TicketPrint, text_in
 from frontdesk_printer_escpos.checks import check_printers
 from frontdesk_printer_escpos.config import (
     SECTION,

@@ -33,7 +33,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from frontdesk_core.config.types import Duration, Identifier, LanguageCode, Model
+from frontdesk_core.api import Duration, Identifier, LanguageCode, Model
 
 SECTION = "printers"
 """The name of the YAML section this plugin registers."""

@@ -32,8 +32,7 @@ from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from frontdesk_core.config.suggest import closest
-from frontdesk_core.devices import TicketPrint
+from frontdesk_core.api import TicketPrint, closest
 
 DEFAULT_TEMPLATE = """\
 @align center

@@ -15,14 +15,14 @@ from collections.abc import Callable, Iterable
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
-from frontdesk_core.devices import PrintResult, TicketPrint
+from frontdesk_core.api import PrintResult, TicketPrint
 from frontdesk_core.hookspecs import hookimpl
 from frontdesk_printer_escpos.checks import check_printer_kiosks
 from frontdesk_printer_escpos.config import SECTION, PrinterConfig, PrintersSection
 from frontdesk_printer_escpos.printer import TicketPrinter
 
 if TYPE_CHECKING:
-    from frontdesk_core.app import Frontdesk
+    from frontdesk_core.api import Frontdesk
 
 log = logging.getLogger("frontdesk.printer_escpos")
 

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from datetime import tzinfo
 
-from frontdesk_core.devices import PrintResult, TicketPrint
+from frontdesk_core.api import PrintResult, TicketPrint
 from frontdesk_printer_escpos.config import PrinterConfig
 from frontdesk_printer_escpos.encode import encode_ticket
 from frontdesk_printer_escpos.layout import DEFAULT_TEMPLATE, LayoutError, Step, render_layout

@@ -36,13 +36,7 @@ from pydantic import (
     model_validator,
 )
 
-from frontdesk_core.config.types import (
-    TEXT_MARKER,
-    Duration,
-    Identifier,
-    LanguageCode,
-    Model,
-)
+from frontdesk_core.api import TEXT_MARKER, Duration, Identifier, LanguageCode, Model
 from frontdesk_sms_gateway.phone import check_country_code
 from frontdesk_sms_gateway.templates import BODY_VARIABLES, BOOKING_VARIABLES, check_template
 

@@ -22,9 +22,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from frontdesk_core.clock import Clock
-from frontdesk_core.devices import DeviceFault
-from frontdesk_core.notify import SmsReceipt, SmsRequest
+from frontdesk_core.api import Clock, DeviceFault, SmsReceipt, SmsRequest
 from frontdesk_sms_gateway.config import HttpProvider, SmsConfig
 from frontdesk_sms_gateway.outbox import Outbox, OutboxMessage, State
 from frontdesk_sms_gateway.phone import PhoneNumberError, normalise

@@ -20,9 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal, Protocol
 from urllib.parse import parse_qs
 
-from frontdesk_core.booking.records import Booking
-from frontdesk_core.config.models import Config
-from frontdesk_core.errors import FrontdeskError, PluginError
+from frontdesk_core.api import Booking, Config, FrontdeskError, PluginError
 from frontdesk_sms_gateway.config import InboundConfig
 from frontdesk_sms_gateway.phone import PhoneNumberError, normalise
 

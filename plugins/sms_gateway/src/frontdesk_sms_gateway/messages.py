@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import timedelta, tzinfo
 from typing import Any
 
-from frontdesk_core.booking.records import Booking, Contact
-from frontdesk_core.config.models import Config
-from frontdesk_core.config.types import text_in
+from frontdesk_core.api import Booking, Config, Contact, text_in
 
 _DATE_FORMATS = {"en": "%d %B %Y"}
 _DEFAULT_DATE_FORMAT = "%d.%m.%Y"

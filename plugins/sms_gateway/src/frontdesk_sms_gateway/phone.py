@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from frontdesk_core.errors import CommandError
+from frontdesk_core.api import CommandError
 
 DENMARK = "45"
 _SEPARATORS = re.compile(r"[\s\-./()]")

@@ -17,13 +17,17 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from frontdesk_core.booking.records import Booking, Contact
-from frontdesk_core.config.loader import Reporter
-from frontdesk_core.config.models import Config
-from frontdesk_core.devices import DeviceFault
-from frontdesk_core.errors import PluginError
+from frontdesk_core.api import (
+    Booking,
+    Config,
+    Contact,
+    DeviceFault,
+    PluginError,
+    Reporter,
+    SmsReceipt,
+    SmsRequest,
+)
 from frontdesk_core.hookspecs import hookimpl
-from frontdesk_core.notify import SmsReceipt, SmsRequest
 from frontdesk_sms_gateway.config import SECTION, SmsConfig
 from frontdesk_sms_gateway.gateway import DEVICE, SmsGateway
 from frontdesk_sms_gateway.inbound import InboundServer
@@ -31,7 +35,7 @@ from frontdesk_sms_gateway.messages import booking_context, booking_key
 from frontdesk_sms_gateway.outbox import Outbox
 
 if TYPE_CHECKING:
-    from frontdesk_core.app import Frontdesk
+    from frontdesk_core.api import Frontdesk
 
 log = logging.getLogger("frontdesk.sms")
 MEMORY = ":memory:"

@@ -14,7 +14,7 @@ from jinja2 import StrictUndefined, TemplateSyntaxError, meta
 from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
-from frontdesk_core.config.suggest import did_you_mean
+from frontdesk_core.api import did_you_mean
 
 BOOKING_VARIABLES = frozenset(
     {

@@ -13,14 +13,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from frontdesk_core.config.models import Centre, Kiosk
-from frontdesk_core.errors import FrontdeskError
-from frontdesk_core.referral.engine import KioskResult
-from frontdesk_display import kiosk_flow
+from frontdesk_core.api import Centre, FrontdeskError, Kiosk, KioskResult
+from frontdesk_display.common.pages import not_found, render
+from frontdesk_display.common.texts import LANGUAGE_NAMES, texts_for
 from frontdesk_display.hub import Hub
-from frontdesk_display.kiosk_sessions import KioskEntry, KioskSessions
-from frontdesk_display.pages import not_found, render
-from frontdesk_display.texts import LANGUAGE_NAMES, texts_for
+from frontdesk_display.kiosk import flow as kiosk_flow
+from frontdesk_display.kiosk.sessions import KioskEntry, KioskSessions
 
 
 def _place(request: Request) -> tuple[Centre, Kiosk] | None:

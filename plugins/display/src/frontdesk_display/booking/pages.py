@@ -15,15 +15,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from frontdesk_core.booking.records import Booking, Contact
-from frontdesk_core.config.models import Centre, Service
-from frontdesk_core.config.types import text_in
-from frontdesk_core.errors import FrontdeskError
+from frontdesk_core.api import Booking, Centre, Contact, FrontdeskError, Service, text_in
 from frontdesk_display.auth import AuthError, check_csrf
-from frontdesk_display.booking_api import CodeTries
+from frontdesk_display.booking.api import CodeTries
+from frontdesk_display.common.pages import flash, not_found, render
+from frontdesk_display.common.texts import LANGUAGE_NAMES, booking_texts_for
 from frontdesk_display.hub import Hub
-from frontdesk_display.pages import flash, not_found, render
-from frontdesk_display.texts import LANGUAGE_NAMES, booking_texts_for
 
 LOOK_AHEAD = 45
 """How many days ahead the first free day is looked for."""

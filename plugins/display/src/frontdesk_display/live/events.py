@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from frontdesk_core.events import Payload, event_kind
+from frontdesk_core.api import Payload, event_kind
 
 
 @event_kind

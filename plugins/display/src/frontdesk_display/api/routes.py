@@ -19,23 +19,25 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from frontdesk_core.booking.records import Absence, Booking
-from frontdesk_core.config.types import text_in
-from frontdesk_core.errors import (
+from frontdesk_core.api import (
+    Absence,
+    Booking,
     CapacityError,
     FrontdeskError,
     InvalidStateError,
     NotFoundError,
+    Ticket,
+    text_in,
 )
-from frontdesk_core.queues.tickets import Ticket
-from frontdesk_display import api_models as m
-from frontdesk_display import booking_api, kiosk_api
-from frontdesk_display.api_common import ApiError, moment
+from frontdesk_display.api import models as m
+from frontdesk_display.api.common import ApiError, moment
+from frontdesk_display.api.openapi import Operation, Param, openapi
 from frontdesk_display.auth import Authenticator, AuthError, Staff, check_csrf
+from frontdesk_display.booking import api as booking_api
+from frontdesk_display.common.jsonable import jsonable
 from frontdesk_display.hub import Hub
-from frontdesk_display.jsonable import jsonable
-from frontdesk_display.openapi import Operation, Param, openapi
-from frontdesk_display.snapshot import screen_payload
+from frontdesk_display.kiosk import api as kiosk_api
+from frontdesk_display.live.snapshot import screen_payload
 
 PREFIX = "/api/v1"
 ID = re.compile(r"^[a-z][a-z0-9_-]*$")

@@ -2,20 +2,23 @@
 
 Both are events in the core's log (kinds ``display.*``), so a restarted server
 shows the same texts and the faults not yet cleared. Every method runs on the
-core's thread (see :mod:`frontdesk_display.core`).
+core's thread (see :mod:`frontdesk_display.live.core`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from frontdesk_core.app import Frontdesk
-from frontdesk_core.config.types import text_in
-from frontdesk_core.devices import DeviceFault
-from frontdesk_core.errors import CommandError, NotFoundError
-from frontdesk_core.events import NewEvent
-from frontdesk_display.events import DeviceFaultRecorded, FaultCleared, InfoSet
-from frontdesk_display.jsonable import jsonable
+from frontdesk_core.api import (
+    CommandError,
+    DeviceFault,
+    Frontdesk,
+    NewEvent,
+    NotFoundError,
+    text_in,
+)
+from frontdesk_display.common.jsonable import jsonable
+from frontdesk_display.live.events import DeviceFaultRecorded, FaultCleared, InfoSet
 from frontdesk_display.settings import DisplaySettings
 
 INFO_SET = InfoSet.KIND

@@ -9,17 +9,21 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from frontdesk_core.app import Frontdesk
-from frontdesk_core.booking.records import BookingState
-from frontdesk_core.config.models import Centre, Counter
-from frontdesk_core.config.types import text_in
-from frontdesk_core.errors import FrontdeskError, NotFoundError
+from frontdesk_core.api import (
+    BookingState,
+    Centre,
+    Counter,
+    Frontdesk,
+    FrontdeskError,
+    NotFoundError,
+    text_in,
+)
 from frontdesk_display.auth import Authenticator, AuthError, Staff, check_csrf, require
-from frontdesk_display.broadcast import Message
+from frontdesk_display.common.pages import denied, flash, redirect, render
+from frontdesk_display.common.views import counter_view, ticket_view
 from frontdesk_display.hub import Hub, staff_topic
-from frontdesk_display.pages import denied, flash, redirect, render
-from frontdesk_display.sse import event_stream
-from frontdesk_display.views import counter_view, ticket_view
+from frontdesk_display.live.broadcast import Message
+from frontdesk_display.live.sse import event_stream
 
 COUNTER_KEY = "counter"
 ACTIONS = ("call_next", "recall", "start", "finish", "no_show", "put_back", "pause", "resume")

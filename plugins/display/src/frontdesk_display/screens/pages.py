@@ -6,13 +6,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from frontdesk_core.config.models import Centre, InfoScreen
-from frontdesk_core.config.types import text_in
-from frontdesk_display.broadcast import Message
+from frontdesk_core.api import Centre, InfoScreen, text_in
+from frontdesk_display.common.pages import not_found, render
 from frontdesk_display.hub import Hub, screen_topic
-from frontdesk_display.pages import not_found, render
-from frontdesk_display.snapshot import screen_payload
-from frontdesk_display.sse import event_stream
+from frontdesk_display.live.broadcast import Message
+from frontdesk_display.live.snapshot import screen_payload
+from frontdesk_display.live.sse import event_stream
 
 
 def _centre(hub: Hub, centre_id: str) -> Centre | None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from frontdesk_core.app import Frontdesk
-from frontdesk_display.jsonable import jsonable
-from frontdesk_display.state import DisplayState
+from frontdesk_core.api import Frontdesk
+from frontdesk_display.common.jsonable import jsonable
+from frontdesk_display.live.state import DisplayState
 
 
 def screen_payload(fd: Frontdesk, state: DisplayState, centre_id: str) -> dict[str, Any]:
@@ -110,6 +110,6 @@ class FiguresCache:
 
 
 def _centre_name(fd: Frontdesk, centre_id: str) -> str:
-    from frontdesk_core.config.types import text_in
+    from frontdesk_core.api import text_in
 
     return text_in(fd.config.centre(centre_id).name, fd.config.site.languages[0])

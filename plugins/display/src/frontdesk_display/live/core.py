@@ -5,7 +5,7 @@ written for concurrent use; the web server is asynchronous. Running every
 command on one thread keeps commands in order and the event loop free, and
 the hooks a command fires (ticket called, ...) run on that thread too. A
 kiosk's ticket is printed afterwards on a thread of its own
-(:func:`frontdesk_display.kiosk_flow.finish`), so a slow printer does not hold
+(:func:`frontdesk_display.kiosk.flow.finish`), so a slow printer does not hold
 up the other kiosks, screens and dashboards.
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
-from frontdesk_core.app import Frontdesk
+from frontdesk_core.api import Frontdesk
 
 P = ParamSpec("P")
 T = TypeVar("T")

@@ -11,13 +11,17 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from frontdesk_core.app import Frontdesk
-from frontdesk_core.booking.records import Contact
-from frontdesk_core.config.types import text_in
-from frontdesk_core.errors import CommandError
-from frontdesk_core.referral.engine import KioskResult
-from frontdesk_core.referral.outcomes import BookTime, Referred, SentHome
-from frontdesk_display.jsonable import jsonable
+from frontdesk_core.api import (
+    BookTime,
+    CommandError,
+    Contact,
+    Frontdesk,
+    KioskResult,
+    Referred,
+    SentHome,
+    text_in,
+)
+from frontdesk_display.common.jsonable import jsonable
 
 
 def start(fd: Frontdesk, centre_id: str, language: str) -> Any:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from frontdesk_core.errors import CommandError, InvalidStateError, NotFoundError
-from frontdesk_core.referral.engine import KioskResult
-from frontdesk_display import api_models as m
-from frontdesk_display import kiosk_flow
-from frontdesk_display.kiosk_sessions import KioskEntry, KioskSessions
-from frontdesk_display.openapi import Operation, Param
+from frontdesk_core.api import CommandError, InvalidStateError, KioskResult, NotFoundError
+from frontdesk_display.api import models as m
+from frontdesk_display.api.openapi import Operation, Param
+from frontdesk_display.kiosk import flow as kiosk_flow
+from frontdesk_display.kiosk.sessions import KioskEntry, KioskSessions
 
 if TYPE_CHECKING:
-    from frontdesk_display.api import Call
+    from frontdesk_display.api.routes import Call
 
 SESSION = Param("session_id", {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$"})
 

@@ -18,15 +18,13 @@ from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 
-from frontdesk_core.app import Frontdesk
-from frontdesk_core.booking.records import Booking, Contact
-from frontdesk_core.errors import NotFoundError
-from frontdesk_display import api_models as m
-from frontdesk_display.api_common import ApiError, moment
-from frontdesk_display.openapi import Operation, Param
+from frontdesk_core.api import Booking, Contact, Frontdesk, NotFoundError
+from frontdesk_display.api import models as m
+from frontdesk_display.api.common import ApiError, moment
+from frontdesk_display.api.openapi import Operation, Param
 
 if TYPE_CHECKING:
-    from frontdesk_display.api import Call
+    from frontdesk_display.api.routes import Call
 
 SERVICE = Param("service_id")
 DAY = Param("day", {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"})

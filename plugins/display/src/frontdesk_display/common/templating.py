@@ -10,7 +10,7 @@ import jinja2
 from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).parents[1] / "templates"
 
 
 def _json_script(value: Any) -> Markup:

@@ -10,14 +10,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from frontdesk_core.booking.records import AbsenceReason, AbsenceResult
-from frontdesk_core.config.models import Centre
-from frontdesk_core.config.types import text_in
-from frontdesk_core.errors import FrontdeskError
+from frontdesk_core.api import AbsenceReason, AbsenceResult, Centre, FrontdeskError, text_in
 from frontdesk_display.auth import Staff, require
+from frontdesk_display.common.pages import denied, flash, not_found, redirect, render
+from frontdesk_display.common.views import counter_view
 from frontdesk_display.hub import Hub
-from frontdesk_display.pages import denied, flash, not_found, redirect, render
-from frontdesk_display.views import counter_view
 
 
 def _centre(request: Request, user: Staff, centre_id: str | None) -> Centre | None:

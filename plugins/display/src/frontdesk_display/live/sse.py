@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from starlette.responses import StreamingResponse
 
-from frontdesk_display.broadcast import CLOSE, Broadcaster, Message
+from frontdesk_display.live.broadcast import CLOSE, Broadcaster, Message
 
 RETRY_MS = 1000
 KEEP_ALIVE_SECONDS = 15.0

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from frontdesk_display.api_models import Problem
+from frontdesk_display.api.models import Problem
 
 Role = Literal["employee", "manager"]
 ID_SCHEMA = {"type": "string", "pattern": "^[a-z][a-z0-9_-]*$", "maxLength": 64}

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from frontdesk_core.app import Frontdesk
-from frontdesk_core.config.models import Counter
-from frontdesk_core.config.types import text_in
-from frontdesk_core.queues.tickets import Ticket
-from frontdesk_display.jsonable import jsonable
+from frontdesk_core.api import Counter, Frontdesk, Ticket, text_in
+from frontdesk_display.common.jsonable import jsonable
 
 
 def ticket_view(fd: Frontdesk, ticket: Ticket, language: str) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""Booking from home: the pages, and the same operations as JSON."""

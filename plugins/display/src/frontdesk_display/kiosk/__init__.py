@@ -1,0 +1,1 @@
+"""The kiosk: the touch page, the same sessions as JSON, and the steps of a session."""

@@ -1,0 +1,1 @@
+"""What staff use: the employee's counter dashboard and the manager's dashboard."""
