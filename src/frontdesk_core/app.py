@@ -128,7 +128,14 @@ class Frontdesk:
         if "referral" not in self._engines:
             from frontdesk_core.referral.engine import ReferralEngine
 
-            self._engines["referral"] = ReferralEngine(self)
+            self._engines["referral"] = ReferralEngine(
+                self.config,
+                self.store,
+                self.clock,
+                self.hooks,
+                queues=lambda: self.queues,
+                booking=lambda: self.booking,
+            )
         engine: ReferralEngine = self._engines["referral"]
         return engine
 

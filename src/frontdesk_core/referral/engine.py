@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -46,7 +47,12 @@ from frontdesk_core.referral.session import (
 )
 
 if TYPE_CHECKING:
-    from frontdesk_core.app import Frontdesk
+    from frontdesk_core.booking.engine import BookingEngine
+    from frontdesk_core.clock import Clock
+    from frontdesk_core.config.models import Config
+    from frontdesk_core.plugins import Hooks
+    from frontdesk_core.queues.engine import QueueEngine
+    from frontdesk_core.store.base import EventStore
 
 COMPLETED = KioskCompleted.KIND
 ABANDONED = KioskAbandoned.KIND
@@ -129,28 +135,47 @@ class PathStats:
 class _EngineFacts:
     """Queue facts from the live queue engine."""
 
-    def __init__(self, frontdesk: Frontdesk) -> None:
-        self.fd = frontdesk
-        self.centre_of = {q.id: c.id for c in frontdesk.config.centres for q in c.queues}
+    def __init__(self, config: Config, queues: Callable[[], QueueEngine]) -> None:
+        self.queues = queues
+        self.centre_of = {q.id: c.id for c in config.centres for q in c.queues}
 
     def queue_status(self, queue_id: str) -> QueueStatus | None:
         centre_id = self.centre_of.get(queue_id)
         if centre_id is None:
             return None
-        for status in self.fd.queues.queue_status(centre_id):
+        for status in self.queues().queue_status(centre_id):
             if status.queue_id == queue_id:
                 return status
         return None
 
 
 class ReferralEngine:
-    """Kiosk sessions on the configured trees, and the outcomes they lead to."""
+    """Kiosk sessions on the configured trees, and the outcomes they lead to.
 
-    def __init__(self, frontdesk: Frontdesk) -> None:
-        self.fd = frontdesk
-        self.config = frontdesk.config
-        self.functions = frontdesk.hooks.condition_functions()
-        self.facts = _EngineFacts(frontdesk)
+    It receives what it uses: the configuration, the store (it records where
+    sessions ended), the clock, the hooks, and the queue and booking engines as
+    functions that give them when an outcome first needs one (a kiosk that only
+    sends citizens home never builds either).
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        store: EventStore,
+        clock: Clock,
+        hooks: Hooks,
+        *,
+        queues: Callable[[], QueueEngine],
+        booking: Callable[[], BookingEngine],
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.clock = clock
+        self.hooks = hooks
+        self._queues = queues
+        self._booking = booking
+        self.functions = hooks.condition_functions()
+        self.facts = _EngineFacts(config, queues)
         self._trees: dict[str, CompiledTree] = {}
         self._lock = threading.Lock()
 
@@ -170,7 +195,7 @@ class ReferralEngine:
             self.tree(centre_id),
             centre_id=centre_id,
             language=language,
-            clock=self.fd.clock,
+            clock=self.clock,
             facts=self.facts,
             listener=self,
             session_id=session_id,
@@ -189,8 +214,8 @@ class ReferralEngine:
             language=session.language,
             path=tuple(session.path),
         )
-        now = self.fd.clock.now()
-        self.fd.store.append([NewEvent(ABANDONED, session.id, now, session.centre_id, left)])
+        now = self.clock.now()
+        self.store.append([NewEvent(ABANDONED, session.id, now, session.centre_id, left)])
 
     def _record(self, session: KioskSession, outcome: Outcome, **extra: Any) -> None:
         """Record the outcome; ``extra`` are :class:`KioskCompleted`'s optional fields."""
@@ -202,8 +227,8 @@ class ReferralEngine:
             path=tuple(session.path),
             **extra,
         )
-        now = self.fd.clock.now()
-        self.fd.store.append([NewEvent(COMPLETED, session.id, now, session.centre_id, completed)])
+        now = self.clock.now()
+        self.store.append([NewEvent(COMPLETED, session.id, now, session.centre_id, completed)])
 
     # -- performing outcomes -----------------------------------------------------------------------
 
@@ -242,11 +267,11 @@ class ReferralEngine:
             result = self._take_ticket(session, outcome, kiosk_id, print_later)
         elif isinstance(outcome, SentHome):
             self._record(session, outcome, missing=len(outcome.missing_documents))
-            self.fd.hooks.citizen_sent_home(outcome)
+            self.hooks.citizen_sent_home(outcome)
             result = KioskResult(session.id, outcome, outcome.text)
         elif isinstance(outcome, Referred):
             self._record(session, outcome, to=outcome.authority_id or outcome.to_centre_id)
-            self.fd.hooks.citizen_referred(outcome)
+            self.hooks.citizen_referred(outcome)
             result = KioskResult(session.id, outcome, outcome.text, where=outcome.where)
         elif isinstance(outcome, CheckIn):
             result = self._check_in(session, outcome, kiosk_id, booking_code, phone, print_later)
@@ -258,14 +283,14 @@ class ReferralEngine:
     def _take_ticket(
         self, session: KioskSession, outcome: TakeTicket, kiosk_id: str | None, print_later: bool
     ) -> KioskResult:
-        ticket = self.fd.queues.issue(
+        ticket = self._queues().issue(
             outcome.queue_id,
             service_id=outcome.service_id,
             priority=outcome.priority,
             note=outcome.note,
             language=session.language,
         )
-        wait = self.fd.queues.estimate(ticket.id)
+        wait = self._queues().estimate(ticket.id)
         job = self._ticket_print(
             ticket, wait, session.language, kiosk_id, outcome.where, outcome.text
         )
@@ -342,16 +367,16 @@ class ReferralEngine:
 
     def _send(self, job: TicketPrint, centre_id: str) -> PrintResult:
         """Print ``job``; a failure (other than "no printer here") is a device fault."""
-        result = self.fd.hooks.print_ticket(job)
+        result = self.hooks.print_ticket(job)
         if not result.ok and result.fault != NO_PRINTER:
             # The ticket stands (the kiosk shows the number); the manager must hear of it.
-            self.fd.hooks.device_fault(
+            self.hooks.device_fault(
                 DeviceFault(
                     device=f"printer:{job.kiosk_id}",
                     centre_id=centre_id,
                     kind=result.fault or "error",
                     detail=result.detail or "",
-                    at=self.fd.clock.now(),
+                    at=self.clock.now(),
                 )
             )
         return result
@@ -368,10 +393,10 @@ class ReferralEngine:
         if code is None and phone is None:
             self._record(session, outcome, handed_over=True)
             return KioskResult(session.id, outcome, outcome.text, next_step=ENTER_BOOKING_CODE)
-        checked = self.fd.booking.check_in(code, phone=phone, language=session.language)
+        checked = self._booking().check_in(code, phone=phone, language=session.language)
         ticket, wait, printed, deferred = checked.ticket, None, None, None
         if ticket is not None:
-            wait = self.fd.queues.estimate(ticket.id)
+            wait = self._queues().estimate(ticket.id)
             job = self._ticket_print(ticket, wait, session.language, kiosk_id, checked.where, "")
             printed, deferred = self._print_or_defer(job, ticket.centre_id, print_later)
         self._record(session, outcome, action=checked.action.value, ticket=ticket and ticket.id)
@@ -389,7 +414,7 @@ class ReferralEngine:
         )
 
     def _book(self, session: KioskSession, outcome: BookTime) -> KioskResult:
-        slots = tuple(self.fd.booking.next_free_today(outcome.service_id, limit=3))
+        slots = tuple(self._booking().next_free_today(outcome.service_id, limit=3))
         self._record(session, outcome, service=outcome.service_id, slots=len(slots))
         return KioskResult(session.id, outcome, outcome.text, slots=slots, next_step=CHOOSE_SLOT)
 
@@ -406,7 +431,7 @@ class ReferralEngine:
         ended: Counter[tuple[str, str, str, str]] = Counter()
         left: Counter[tuple[str, str, str, str]] = Counter()
         timed_out = 0
-        for event in self.fd.store.read(
+        for event in self.store.read(
             kinds=[COMPLETED, ABANDONED], centre_id=centre_id, since=since, until=until
         ):
             payload = event.payload
