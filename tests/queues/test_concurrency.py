@@ -78,7 +78,11 @@ def test_kiosks_and_counters_in_processes_and_threads(tmp_path: Path) -> None:
     threads.append(threading.Thread(target=counter))
     for thread in threads:
         thread.start()
-    outputs = [p.communicate(timeout=60)[0] for p in processes]
+    try:
+        outputs = [p.communicate(timeout=60)[0] for p in processes]
+    finally:
+        for process in processes:  # a worker that hangs must not outlive a failed test
+            process.kill()
     for thread in threads:
         thread.join(timeout=60)
     assert not errors, errors
