@@ -25,6 +25,14 @@ pluggy documents. A plain implementation that raises is isolated: the others
 still run, and the failure is logged and reported with the plugin's name, the
 hook, the error class and its message.
 
+Event hooks are told of changes as they happen, in this process. The durable
+record of every change is the event log: typed, versioned records per kind
+(``frontdesk.store.read(kinds=[...])``, see the event reference). A plugin that
+must not miss a change written by another process (a second server on the same
+database) reads the log after the last ``seq`` it handled; a plugin with durable
+state of its own writes events of its own kinds (``@event_kind``), which the log
+keeps with their version and upcasts when their shape changes.
+
 No hook receives personal data except where its docstring says so.
 """
 
