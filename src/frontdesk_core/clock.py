@@ -12,8 +12,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
+from frontdesk_core.events.base import to_us
 
 
 @runtime_checkable
@@ -47,7 +46,7 @@ class ManualClock:
         if start.tzinfo is None:
             raise ValueError("ManualClock needs a timezone-aware start time")
         self._now = start
-        self._us = (start - _EPOCH) // _MICROSECOND
+        self._us = to_us(start)
 
     def now(self) -> datetime:
         """Return the clock's current time."""
@@ -63,7 +62,7 @@ class ManualClock:
         if step < timedelta(0):
             raise ValueError("a clock never goes backwards")
         self._now += step
-        self._us = (self._now - _EPOCH) // _MICROSECOND
+        self._us = to_us(self._now)
         return self._now
 
     def set(self, when: datetime) -> None:
@@ -71,7 +70,7 @@ class ManualClock:
         if when < self._now:
             raise ValueError("a clock never goes backwards")
         self._now = when
-        self._us = (when - _EPOCH) // _MICROSECOND
+        self._us = to_us(when)
 
 
 def microseconds(clock: Clock) -> Callable[[], int]:
@@ -83,7 +82,7 @@ def microseconds(clock: Clock) -> Callable[[], int]:
     now_us = getattr(clock, "now_us", None)
     if callable(now_us):
         return now_us  # type: ignore[no-any-return]
-    return lambda: (clock.now() - _EPOCH) // _MICROSECOND
+    return lambda: to_us(clock.now())
 
 
 UTC = UTC

@@ -168,6 +168,29 @@ def encode(payload: Payload) -> dict[str, Any]:
     return out
 
 
+def _unreadable(kind: str, version: int, seq: int) -> EventLogError | None:
+    """Why this release cannot read an event of ``kind`` and ``version``, if it cannot:
+    a core kind it does not know, or a version newer than it knows. A plugin's kind
+    that is not registered here is no reason (it is carried, not read)."""
+    known = _KINDS.get(kind)
+    if known is None:
+        if kind.split(".", 1)[0] not in CORE_NAMESPACES:
+            return None
+        message = (
+            f"event {seq} is of kind '{kind}' (version {version}), which this release of "
+            "frontdesk does not know; was the log written by a newer release, or by a "
+            "plugin that is not installed?"
+        )
+    elif version > known.record.VERSION:
+        message = (
+            f"event {seq} ('{kind}') is version {version}, newer than the version "
+            f"{known.record.VERSION} this release reads; upgrade frontdesk to read this log"
+        )
+    else:
+        return None
+    return EventLogError(message, seq=seq, kind=kind, version=version)
+
+
 def decode(kind: str, version: int, data: Mapping[str, Any], *, seq: int = 0) -> Payload:
     """Today's record for a stored ``kind`` payload of ``version``.
 
@@ -176,27 +199,13 @@ def decode(kind: str, version: int, data: Mapping[str, Any], *, seq: int = 0) ->
     it knows, or the payload does not fit the record. A plugin's kind that is
     not registered here reads as a :class:`ForeignPayload`.
     """
+    refused = _unreadable(kind, version, seq)
+    if refused is not None:
+        raise refused
     known = _KINDS.get(kind)
-    if known is None and kind.split(".", 1)[0] not in CORE_NAMESPACES:
-        return ForeignPayload(kind, version, dict(data))
     if known is None:
-        raise EventLogError(
-            f"event {seq} is of kind '{kind}' (version {version}), which this release of "
-            "frontdesk does not know; was the log written by a newer release, or by a "
-            "plugin that is not installed?",
-            seq=seq,
-            kind=kind,
-            version=version,
-        )
+        return ForeignPayload(kind, version, dict(data))
     current = known.record.VERSION
-    if version > current:
-        raise EventLogError(
-            f"event {seq} ('{kind}') is version {version}, newer than the version {current} "
-            "this release reads; upgrade frontdesk to read this log",
-            seq=seq,
-            kind=kind,
-            version=version,
-        )
     values = dict(data)
     for step in range(version, current):
         upcast = _UPCASTERS.get((kind, step))
@@ -283,17 +292,13 @@ def coerce(kind: str, payload: Any) -> Payload:
 
 
 def check_kinds(found: Iterable[tuple[str, int, int]]) -> None:
-    """Check the kinds a log holds, as ``(kind, highest version, first seq)`` triples.
+    """Check the kinds a log holds, as ``(kind, version, first seq)`` triples.
 
-    A core kind this release does not know, or any known kind at a newer
-    version, raises :class:`EventLogError`; a plugin's kind that is not
-    registered is left to that plugin (it may simply not be installed here).
+    The first event (by ``seq``) this release cannot read raises
+    :class:`EventLogError`; a plugin's kind that is not registered is left to
+    that plugin (it may simply not be installed here).
     """
     for kind, version, seq in sorted(found, key=lambda row: row[2]):
-        known = _KINDS.get(kind)
-        if known is None:
-            if kind.split(".", 1)[0] in CORE_NAMESPACES:
-                decode(kind, version, {}, seq=seq)  # raises the unknown-kind error
-            continue
-        if version > known.record.VERSION:
-            decode(kind, version, {}, seq=seq)  # raises the newer-version error
+        refused = _unreadable(kind, version, seq)
+        if refused is not None:
+            raise refused

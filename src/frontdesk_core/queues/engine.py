@@ -34,7 +34,7 @@ from frontdesk_core.config.types import text_in
 from frontdesk_core.devices import CalledNumber, QueueStatus, ScreenState
 from frontdesk_core.errors import CommandError, InvalidStateError, NotFoundError, PluginError
 from frontdesk_core.events import queues as E
-from frontdesk_core.events.base import Payload, to_us
+from frontdesk_core.events.base import Payload, local_time, to_us
 from frontdesk_core.events.log import Event, NewEvent
 from frontdesk_core.plugins import Hooks
 from frontdesk_core.queues import state as ev
@@ -207,7 +207,7 @@ class QueueEngine:
         return {queue: sum(v) / len(v) for queue, v in spans.items()}
 
     def _site_time(self, now: int) -> datetime:
-        return datetime.fromtimestamp(now / 1_000_000, self.tz)
+        return local_time(now, self.tz)
 
     # -- the service day --------------------------------------------------------------
 

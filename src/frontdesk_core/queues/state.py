@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from frontdesk_core.config.models import Config
 from frontdesk_core.events import queues as E
-from frontdesk_core.events.base import Payload
+from frontdesk_core.events.base import Payload, local_time
 from frontdesk_core.events.log import Event
 from frontdesk_core.queues.counters import CounterState, CounterStatus
 from frontdesk_core.queues.tickets import AT_COUNTER_STATES, OPEN_STATES, Ticket, TicketState
@@ -376,8 +376,7 @@ def site_time(state: LiveState, at_us: int) -> datetime:
     last = state.moment
     if last[0] == at_us:
         return last[1]
-    # Exact to the microsecond: a float's error at today's epoch is far below half of one.
-    at = datetime.fromtimestamp(at_us / 1_000_000, state.tz)
+    at = local_time(at_us, state.tz)
     state.moment = (at_us, at)
     return at
 

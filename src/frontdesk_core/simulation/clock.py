@@ -12,8 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import simpy
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
+from frontdesk_core.events.base import to_us
 
 
 class SimClock:
@@ -27,7 +26,7 @@ class SimClock:
         self._origin_utc = origin.astimezone(UTC)
         self._at: float = -1.0
         self._now = origin
-        self._origin_us = (origin - _EPOCH) // _MICROSECOND
+        self._origin_us = to_us(origin)
         self._us_at: float = -1.0
         self._us = self._origin_us
 
@@ -45,7 +44,7 @@ class SimClock:
         minutes = float(self.env.now)
         if minutes != self._us_at:
             self._us_at = minutes
-            self._us = self._origin_us + timedelta(minutes=minutes) // _MICROSECOND
+            self._us = to_us(self._origin_utc + timedelta(minutes=minutes))
         return self._us
 
     def at(self, minutes: float) -> datetime:

@@ -226,7 +226,10 @@ def main() -> None:
         "queues_by_seq": {
             str(seq): queue_state(fd, seq) for seq in range(1, fd.store.last_seq() + 1)
         },
-        "bookings": plain(sorted(fd.booking._entries.values(), key=lambda e: e.booking.id)),
+        "bookings": [
+            {"booking": plain(fd.booking.booking(booking_id))}
+            for booking_id in sorted({e.key for e in fd.store.read(kinds=["booking.created"])})
+        ],
         "absences": plain(fd.booking.absences()),
         "stats": plain(fd.stats.report()),
         "calibration": plain(
