@@ -95,11 +95,18 @@ class Reporter:
         self.document = document
         self.context = context if context is not None else LoadContext()
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
 
     def error(self, loc: Loc, message: str, *, at_key: bool = False) -> None:
         """Record a problem at ``loc``."""
         pos = self.document.position(loc, at_key=at_key)
         self.problems.append(Problem(pos.file, pos.line, pos.column, message))
+
+    def warn(self, loc: Loc, message: str, *, at_key: bool = False) -> None:
+        """Record a warning at ``loc``: the configuration is valid, but something in it
+        cannot work as the consultant probably meant (``frontdesk validate`` prints it)."""
+        pos = self.document.position(loc, at_key=at_key)
+        self.warnings.append(Problem(pos.file, pos.line, pos.column, "warning: " + message))
 
 
 def display_name(path: Path) -> str:
@@ -370,21 +377,30 @@ def check(
     path: str | os.PathLike[str], context: LoadContext | None = None
 ) -> tuple[Config | None, list[Problem]]:
     """Load and check the configuration at ``path``: the models, or every problem found."""
+    config, problems, _ = check_with_warnings(path, context)
+    return config, problems
+
+
+def check_with_warnings(
+    path: str | os.PathLike[str], context: LoadContext | None = None
+) -> tuple[Config | None, list[Problem], list[Problem]]:
+    """Like :func:`check`, and the warnings of a valid configuration (things that are
+    allowed but cannot work, such as a booking outcome that can never offer a time)."""
     context = context or LoadContext()
     files, problems = discover(Path(path))
     if problems:
-        return None, problems
+        return None, problems, []
     document, problems = compose(files, context)
     if problems:
-        return None, sorted(set(problems))
+        return None, sorted(set(problems)), []
     reporter = Reporter(document, context)
     config = _validate_shapes(document, context, reporter)
     if config is None:
-        return None, sorted(set(reporter.problems))
+        return None, sorted(set(reporter.problems)), []
     link(config, context, reporter)
     if reporter.problems:
-        return None, sorted(set(reporter.problems))
-    return config, []
+        return None, sorted(set(reporter.problems)), []
+    return config, [], sorted(set(reporter.warnings))
 
 
 def load_config(path: str | os.PathLike[str], context: LoadContext | None = None) -> Config:

@@ -29,6 +29,9 @@ from frontdesk_core.config.suggest import did_you_mean, unknown
 from frontdesk_core.config.types import text_in
 from frontdesk_core.errors import CommandError, InvalidStateError, NotFoundError
 from frontdesk_core.hookspecs import ConditionFunction
+from frontdesk_core.opening.admission import walk_in_closed
+from frontdesk_core.opening.hours import OpeningCalendar
+from frontdesk_core.referral.closing import closed_outcome
 from frontdesk_core.referral.conditions import Facts, Predicate, Variables, compile_condition
 from frontdesk_core.referral.graph import TreeGraph
 from frontdesk_core.referral.model import (
@@ -47,6 +50,7 @@ from frontdesk_core.referral.model import (
 )
 from frontdesk_core.referral.outcomes import (
     BookTime,
+    Closed,
     Outcome,
     Referred,
     SentHome,
@@ -93,6 +97,15 @@ class CompiledTree:
                 )
         self.depth = TreeGraph(tree).depth()
         """The most nodes on any path: no session takes more steps than this."""
+        self._calendars: dict[str, OpeningCalendar] = {}
+
+    def calendar(self, centre_id: str) -> OpeningCalendar:
+        """The opening calendar of a centre whose kiosks show this tree."""
+        calendar = self._calendars.get(centre_id)
+        if calendar is None:
+            calendar = OpeningCalendar(self.config.centre(centre_id), self.tz)
+            self._calendars[centre_id] = calendar
+        return calendar
 
     @classmethod
     def for_centre(
@@ -366,6 +379,14 @@ class KioskSession:
         )
         self.last_activity = self.clock.now()
 
+    def closed_for(self, ticket: TakeTicket) -> Closed | None:
+        """The :class:`Closed` outcome that replaces ``ticket`` if walk-ins are turned away
+        now (the centre is closed, or the queue's last ticket is gone); else ``None``."""
+        now = self.clock.now().astimezone(self.tree.tz)
+        queue = self.config.queue(ticket.queue_id)
+        closed = walk_in_closed(self.tree.calendar(ticket.centre_id), now, queue.last_ticket)
+        return closed_outcome(self.config, ticket, closed, now) if closed is not None else None
+
     def variables(self) -> Variables:
         """The condition variables as they are now (for tests and condition functions)."""
         return Variables(
@@ -465,7 +486,7 @@ class KioskSession:
         }
         if isinstance(node, JoinQueue):
             queue = config.queue(node.queue)
-            return TakeTicket(
+            ticket = TakeTicket(
                 **common,
                 text=text(node.text, language) or default_text("queue", language),
                 queue_id=queue.id,
@@ -475,6 +496,7 @@ class KioskSession:
                 note=node.note,
                 where=text(queue.where, language) or None,
             )
+            return self.closed_for(ticket) or ticket
         if isinstance(node, SendHome):
             bring = [*sorted(self._missing, key=self._document_order), *node.documents]
             names = tuple(dict.fromkeys(text(config.document(d).name, language) for d in bring))

@@ -25,11 +25,23 @@ TEXTS: dict[str, dict[str, str]] = {
         "da": "Printeren virker ikke lige nu. Husk dit nummer:",
         "en": "The printer is not working right now. Remember your number:",
     },
+    "take_number": {
+        "da": "Husk dit nummer, eller tag et billede af skærmen:",
+        "en": "Take your number: remember it, or take a photo of the screen:",
+    },
     "bring": {"da": "Tag dette med næste gang:", "en": "Bring this next time:"},
     "book_online": {"da": "Bestil tid på", "en": "Book a time at"},
-    "code": {"da": "Kode fra din bekræftelse", "en": "Code from your confirmation"},
-    "check_in": {"da": "Check ind", "en": "Check in"},
-    "checked_in": {"da": "Du er checket ind", "en": "You are checked in"},
+    "code": {
+        "da": "Koden fra din bekræftelse eller dit mobilnummer",
+        "en": "The code from your confirmation or your mobile number",
+    },
+    "your_time_is": {"da": "Din tid er {when}.", "en": "Your time is {when}."},
+    "come_back_then": {
+        "da": "Kom tilbage lidt før, og tjek ind igen.",
+        "en": "Come back a little before, and check in again.",
+    },
+    "check_in": {"da": "Tjek ind", "en": "Check in"},
+    "checked_in": {"da": "Du er tjekket ind", "en": "You are checked in"},
     "too_early": {
         "da": "Du er for tidlig. Kom tilbage lidt før din tid.",
         "en": "You are early. Please come back a little before your time.",

@@ -148,7 +148,7 @@ async def kiosk_answer(request: Request) -> Response:
         elif verb == "check_in":
             code = form.get("code")
             done = await hub.core.run(
-                kiosk_flow.complete,
+                kiosk_flow.check_in,
                 hub.fd,
                 entry.session,
                 entry.kiosk_id,
