@@ -20,6 +20,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from frontdesk_core.api import Frontdesk
+from frontdesk_display import branding
 from frontdesk_display.api import routes as api
 from frontdesk_display.auth import Authenticator, secret_key
 from frontdesk_display.booking import pages as booking_pages
@@ -83,6 +84,7 @@ def create_app(
             hub.stop()
 
     routes = [
+        *branding.routes(),
         *screens.routes(),
         *kiosk.routes(),
         *staff.routes(),

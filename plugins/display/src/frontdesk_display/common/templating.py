@@ -10,6 +10,8 @@ import jinja2
 from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
+from frontdesk_display.common.icons import icon
+
 TEMPLATES = Path(__file__).parents[1] / "templates"
 
 
@@ -29,4 +31,5 @@ def make_templates() -> Jinja2Templates:
         lstrip_blocks=True,
     )
     env.filters["json_script"] = _json_script
+    env.globals["icon"] = icon
     return Jinja2Templates(env=env)

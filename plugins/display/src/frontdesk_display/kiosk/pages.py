@@ -49,6 +49,8 @@ def _context(request: Request, centre: Centre, language: str) -> dict[str, Any]:
         "home": _home(request),
         "idle_ms": int(hub.settings.kiosk_idle.total_seconds() * 1000),
         "action": "",
+        "logo": hub.settings.theme.logo is not None,
+        "logo_alt": hub.settings.theme.logo_alt or hub.fd.config.site.name,
     }
 
 
