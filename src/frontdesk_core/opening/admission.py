@@ -9,7 +9,7 @@ midnight and a split day closes only at its real end.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from frontdesk_core.opening.hours import OpeningCalendar
@@ -52,16 +52,47 @@ def merged_intervals(
     return merged
 
 
+class Admission:
+    """:func:`walk_in_closed` for one centre, with each day's week of openings worked out
+    once (a kiosk asks at every queue outcome)."""
+
+    def __init__(self, calendar: OpeningCalendar) -> None:
+        self.calendar = calendar
+        self._weeks: dict[date, list[tuple[datetime, datetime]]] = {}
+
+    def closed(self, moment: datetime, last_ticket: timedelta) -> WalkInClosed | None:
+        """``None`` when a walk-in ticket may be given at ``moment``; else why not."""
+        day = moment.astimezone(self.calendar.tz).date()
+        week = self._weeks.get(day)
+        if week is None:
+            if len(self._weeks) > 60:
+                self._weeks.clear()
+            week = self._weeks[day] = merged_intervals(self.calendar, moment, WEEK_DAYS)
+        return walk_in_closed(self.calendar, moment, last_ticket, week)
+
+
+WEEK_DAYS = 8
+"""The openings looked at first: from yesterday to a week ahead."""
+
+
 def walk_in_closed(
-    calendar: OpeningCalendar, moment: datetime, last_ticket: timedelta
+    calendar: OpeningCalendar,
+    moment: datetime,
+    last_ticket: timedelta,
+    week: list[tuple[datetime, datetime]] | None = None,
 ) -> WalkInClosed | None:
     """``None`` when a walk-in ticket may be given at ``moment``; else why not.
 
-    ``last_ticket`` is how long before each closing the last ticket is given.
+    ``last_ticket`` is how long before each closing the last ticket is given;
+    ``week`` the merged openings from the day before ``moment`` for :data:`WEEK_DAYS`
+    days, if already known.
     """
     # A week first (the common case), then a year for long closures.
-    for days in (8, LOOK_AHEAD_DAYS):
-        intervals = merged_intervals(calendar, moment, days)
+    for days in (WEEK_DAYS, LOOK_AHEAD_DAYS):
+        if days == WEEK_DAYS and week is not None:
+            intervals = week
+        else:
+            intervals = merged_intervals(calendar, moment, days)
         current = next(((b, e) for b, e in intervals if b <= moment < e), None)
         if current is not None and moment < current[1] - last_ticket:
             return None

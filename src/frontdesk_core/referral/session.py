@@ -29,7 +29,7 @@ from frontdesk_core.config.suggest import did_you_mean, unknown
 from frontdesk_core.config.types import text_in
 from frontdesk_core.errors import CommandError, InvalidStateError, NotFoundError
 from frontdesk_core.hookspecs import ConditionFunction
-from frontdesk_core.opening.admission import walk_in_closed
+from frontdesk_core.opening.admission import Admission
 from frontdesk_core.opening.hours import OpeningCalendar
 from frontdesk_core.referral.closing import closed_outcome
 from frontdesk_core.referral.conditions import Facts, Predicate, Variables, compile_condition
@@ -97,15 +97,16 @@ class CompiledTree:
                 )
         self.depth = TreeGraph(tree).depth()
         """The most nodes on any path: no session takes more steps than this."""
-        self._calendars: dict[str, OpeningCalendar] = {}
+        self._choices: dict[tuple[str, str, str], Choice] = {}
+        self._admissions: dict[str, Admission] = {}
 
-    def calendar(self, centre_id: str) -> OpeningCalendar:
-        """The opening calendar of a centre whose kiosks show this tree."""
-        calendar = self._calendars.get(centre_id)
-        if calendar is None:
+    def admission(self, centre_id: str) -> Admission:
+        """When walk-ins get tickets at a centre whose kiosks show this tree."""
+        admission = self._admissions.get(centre_id)
+        if admission is None:
             calendar = OpeningCalendar(self.config.centre(centre_id), self.tz)
-            self._calendars[centre_id] = calendar
-        return calendar
+            admission = self._admissions[centre_id] = Admission(calendar)
+        return admission
 
     @classmethod
     def for_centre(
@@ -119,7 +120,21 @@ class CompiledTree:
 
     def text(self, text: Mapping[str, str] | None, language: str) -> str:
         """A configured text in ``language`` (the site's first language if it lacks one)."""
-        return text_in(dict(text), language, self.fallback) if text else ""
+        return text_in(text, language, self.fallback) if text else ""
+
+    def choice(self, question_id: str, option: Option, language: str) -> Choice:
+        """An option of a question as a kiosk shows it in ``language`` (made once: every
+        session showing the question shares the immutable record)."""
+        key = (question_id, option.id, language)
+        found = self._choices.get(key)
+        if found is None:
+            found = self._choices[key] = Choice(
+                option.id,
+                self.text(option.label, language),
+                option.icon,
+                self.text(option.help, language) or None,
+            )
+        return found
 
 
 def tree_of_centre(config: Config, centre_id: str) -> ReferralTree:
@@ -384,7 +399,7 @@ class KioskSession:
         now (the centre is closed, or the queue's last ticket is gone); else ``None``."""
         now = self.clock.now().astimezone(self.tree.tz)
         queue = self.config.queue(ticket.queue_id)
-        closed = walk_in_closed(self.tree.calendar(ticket.centre_id), now, queue.last_ticket)
+        closed = self.tree.admission(ticket.centre_id).closed(now, queue.last_ticket)
         return closed_outcome(self.config, ticket, closed, now) if closed is not None else None
 
     def variables(self) -> Variables:
@@ -426,14 +441,7 @@ class KioskSession:
                     variables = variables or self.variables()
                     if not when(variables):
                         continue
-                options.append(
-                    Choice(
-                        option.id,
-                        text(option.label, language),
-                        option.icon,
-                        text(option.help, language) or None,
-                    )
-                )
+                options.append(self.tree.choice(node.id, option, language))
             if not options:
                 raise InvalidStateError(
                     f"no option of question '{node.id}' is offered now; "
