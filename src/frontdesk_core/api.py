@@ -53,6 +53,7 @@ from frontdesk_core.config.types import (
     Text,
     text_in,
 )
+from frontdesk_core.demo import DemoDriver, DemoStep, RunningClock, demo_start
 from frontdesk_core.devices import (
     NO_PRINTER,
     CalledNumber,
@@ -185,6 +186,8 @@ __all__ = [
     "CounterState",
     "CounterStatus",
     "DayEnded",
+    "DemoDriver",
+    "DemoStep",
     "DeviceFault",
     "Duration",
     "Event",
@@ -217,6 +220,7 @@ __all__ = [
     "Referred",
     "Reporter",
     "RuleFailure",
+    "RunningClock",
     "ScreenState",
     "SentHome",
     "Service",
@@ -245,6 +249,7 @@ __all__ = [
     "check_section",
     "cli_main",
     "closest",
+    "demo_start",
     "did_you_mean",
     "event_kind",
     "hookimpl",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -67,10 +67,14 @@ def create_app(
     host: str = "127.0.0.1",
     settings: DisplaySettings | None = None,
     secret: str | None = None,
+    demo: Callable[[], object] | None = None,
 ) -> Starlette:
-    """The application serving ``fd``; ``host`` decides whether cookies are HTTPS-only."""
+    """The application serving ``fd``; ``host`` decides whether cookies are HTTPS-only.
+
+    ``demo`` is a demonstration's step (``DemoDriver.step``), run every few seconds.
+    """
     settings = settings if settings is not None else settings_of(fd.config)
-    hub = Hub(fd, settings)
+    hub = Hub(fd, settings, demo=demo)
     secret = secret if secret is not None else secret_key(settings)
     secure = settings.session.secure_cookies
     https_only = (not _loopback(host)) if secure == "auto" else secure
