@@ -70,6 +70,12 @@ def _require(colour: str, against: str | None, needed: float, what: str) -> str:
     return colour
 
 
+def _earlier(info: ValidationInfo, name: str) -> str | None:
+    """A colour validated before this one (pydantic's fields so far, in declared order)."""
+    value = info.data.get(name)
+    return value if isinstance(value, str) else None
+
+
 class Colours(Model):
     """The pages' colours; each is checked against the colours it is shown on."""
 
@@ -84,19 +90,19 @@ class Colours(Model):
     @field_validator("text")
     @classmethod
     def _text_readable(cls, value: str, info: ValidationInfo) -> str:
-        _require(value, info.data.get("background"), TEXT_AA, "text on the background")
-        return _require(value, info.data.get("surface"), TEXT_AA, "text on the surface")
+        _require(value, _earlier(info, "background"), TEXT_AA, "text on the background")
+        return _require(value, _earlier(info, "surface"), TEXT_AA, "text on the surface")
 
     @field_validator("accent")
     @classmethod
     def _accent_readable(cls, value: str, info: ValidationInfo) -> str:
-        _require(value, info.data.get("surface"), TEXT_AA, "accent text on the surface")
-        return _require(value, info.data.get("background"), CONTROL_AA, "buttons on the page")
+        _require(value, _earlier(info, "surface"), TEXT_AA, "accent text on the surface")
+        return _require(value, _earlier(info, "background"), CONTROL_AA, "buttons on the page")
 
     @field_validator("accent_text")
     @classmethod
     def _accent_text_readable(cls, value: str, info: ValidationInfo) -> str:
-        return _require(value, info.data.get("accent"), TEXT_AA, "text on accent buttons")
+        return _require(value, _earlier(info, "accent"), TEXT_AA, "text on accent buttons")
 
 
 _FONT = r"^[A-Za-z0-9 ,'\"_-]{1,200}$"
