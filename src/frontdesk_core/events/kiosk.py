@@ -20,7 +20,9 @@ class KioskCompleted(Payload):
 
     Which optional fields are set depends on ``outcome``: ``missing`` (sent home),
     ``to`` (referred), ``queue``/``ticket``/``printed`` (a ticket), ``action``/
-    ``ticket``/``handed_over`` (check-in), ``service``/``slots`` (book a time).
+    ``ticket``/``handed_over`` (check-in), ``service``/``slots`` (book a time),
+    ``queue`` alone for ``closed`` (a walk-in turned away outside the centre's hours or
+    after the queue's last ticket).
     """
 
     KIND: ClassVar[str] = "kiosk.completed"
