@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -68,3 +69,14 @@ def postgres_url() -> Iterator[str]:
             check=False, capture_output=True,
         )  # fmt: skip
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_database(postgres_url: str) -> str:
+    """The URL of a fresh database on the test server (tests stay independent on one server)."""
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return postgres_url.rsplit("/", 1)[0] + f"/{name}"

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import threading
-import uuid
 from collections import Counter as Tally
-from collections.abc import Iterator
-
-import pytest
 
 from frontdesk_core.clock import ManualClock
 from frontdesk_core.config.models import Config
@@ -17,20 +13,9 @@ from frontdesk_core.store import EventStore, open_store
 from queues.conftest import START, open_engine
 
 
-@pytest.fixture
-def database(postgres_url: str) -> Iterator[str]:
-    """A fresh database on the test server."""
-    import psycopg
-
-    name = f"q_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_url, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
-
-
-def test_kiosks_and_a_counter_on_postgres(config: Config, database: str) -> None:
+def test_kiosks_and_a_counter_on_postgres(config: Config, postgres_database: str) -> None:
     clock = ManualClock(START)
-    stores: list[EventStore] = [open_store(database) for _ in range(3)]
+    stores: list[EventStore] = [open_store(postgres_database) for _ in range(3)]
     kiosks = [open_engine(config, stores[i], clock) for i in range(2)]
     counter = open_engine(config, stores[2], clock)
     per_kiosk = 15
