@@ -34,7 +34,7 @@ from frontdesk_core.errors import StoreError
 from frontdesk_core.events.base import from_us, to_us
 from frontdesk_core.events.log import Event, NewEvent
 from frontdesk_core.events.registry import decode, encode
-from frontdesk_core.store.base import LogStore, as_utc
+from frontdesk_core.store.base import LogStore, Transaction, as_utc
 
 T = TypeVar("T")
 WRITE_LOCK = 0x46524F4E  # any fixed number: the one lock all frontdesk writers take
@@ -260,27 +260,8 @@ class PostgresStore(LogStore):
                 _rollback(conn)
                 raise
 
-    def read(
-        self,
-        *,
-        after: int = 0,
-        kinds: Sequence[str] | None = None,
-        key: str | None = None,
-        centre_id: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-    ) -> Iterator[Event]:
-        """Committed events in log order matching every filter given."""
-
-        def read(conn: psycopg.Connection[Any]) -> list[Event]:
-            view = _Snapshot(conn, 0)
-            return list(
-                view.read(
-                    after=after, kinds=kinds, key=key, centre_id=centre_id, since=since, until=until
-                )
-            )
-
-        return iter(self._run(read))
+    def _view(self, work: Callable[[Transaction], T]) -> T:
+        return self._run(lambda conn: work(_Snapshot(conn, 0)))
 
     def last_seq(self) -> int:
         """The ``seq`` of the newest event (0 when the log is empty)."""
