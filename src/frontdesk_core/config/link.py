@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from frontdesk_core.config.locate import Loc
 from frontdesk_core.config.models import Config
 from frontdesk_core.config.schema_walk import is_text
-from frontdesk_core.config.suggest import unknown
+from frontdesk_core.config.suggest import closest, unknown
 
 if TYPE_CHECKING:
     from frontdesk_core.config.loader import LoadContext, Reporter
@@ -95,11 +95,22 @@ def check_ids(config: Config, reporter: Reporter) -> None:
 
 
 def check_centres(config: Config, context: LoadContext, reporter: Reporter) -> None:
-    """Counters and screens name queues of their own centre; trees and policies exist."""
+    """Every queue is served by a counter of its centre; counters and screens name queues
+    of their own centre; trees and policies exist."""
     trees = [t.id for t in config.trees]
     policies = sorted(context.call_policies)
     for ci, centre in enumerate(config.centres):
         queues = [q.id for q in centre.queues]
+        # A misspelt queue of a counter is reported as such; the queue it meant counts as served.
+        named = {queue_id for counter in centre.counters for queue_id in counter.queues}
+        served = {q if q in queues else closest(q, queues) for q in named}
+        for j, queue in enumerate(centre.queues):
+            if queue.id not in served:
+                reporter.error(
+                    ("centres", ci, "queues", j, "id"),
+                    f"no counter of centre '{centre.id}' serves the queue '{queue.id}', so its "
+                    "tickets would never be called; add it to the 'queues' of a counter",
+                )
         for k, counter in enumerate(centre.counters):
             for j, queue_id in enumerate(counter.queues):
                 if queue_id not in queues:
