@@ -148,11 +148,12 @@ def check_services(config: Config, reporter: Reporter) -> None:
     """Services name existing queues and documents."""
     queues = all_queue_ids(config)
     documents = [d.id for d in config.documents]
+    queue_set, document_set = frozenset(queues), frozenset(documents)
     for i, service in enumerate(config.services):
-        if service.queue not in queues:
+        if service.queue not in queue_set:
             reporter.error(("services", i, "queue"), unknown("queue", service.queue, queues))
         for j, document_id in enumerate(service.documents):
-            if document_id not in documents:
+            if document_id not in document_set:
                 reporter.error(
                     ("services", i, "documents", j), unknown("document", document_id, documents)
                 )

@@ -27,7 +27,7 @@ from frontdesk_core.config.messages import describe, message_for
 from frontdesk_core.config.models import Config
 from frontdesk_core.config.schema_walk import without_tags
 from frontdesk_core.config.suggest import did_you_mean
-from frontdesk_core.config.syntax import Budget, display_name, parse_file
+from frontdesk_core.config.syntax import Budget, collector_paused, display_name, parse_file
 from frontdesk_core.errors import ConfigError, Problem
 
 ROOT_FILE = "frontdesk.yaml"
@@ -276,8 +276,12 @@ def check(
     path: str | os.PathLike[str], context: LoadContext | None = None
 ) -> tuple[Config | None, list[Problem]]:
     """Load and check the configuration at ``path``: the models, or every problem found."""
-    context = context or LoadContext()
-    files, problems = discover(Path(path))
+    with collector_paused():
+        return _check(Path(path), context or LoadContext())
+
+
+def _check(path: Path, context: LoadContext) -> tuple[Config | None, list[Problem]]:
+    files, problems = discover(path)
     if problems:
         return None, problems
     document, problems = compose(files, context)

@@ -11,9 +11,12 @@ stands.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,8 +26,8 @@ from ruamel.yaml.composer import Composer, ComposerError, MaxDepthExceededError
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 from ruamel.yaml.events import AliasEvent
-from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
+from frontdesk_core.config import fast_parse
 from frontdesk_core.errors import Problem
 
 MAX_FILE_BYTES = 5_000_000
@@ -76,22 +79,10 @@ class _BoundedComposer(Composer):  # type: ignore[misc]
             event = self.parser.peek_event()
             anchored = self.anchors.get(event.anchor)
             if anchored is not None:
-                self.repeated += self._size(anchored)
+                self.repeated += fast_parse.node_size(anchored, self._sizes)
                 if self.repeated > MAX_ALIAS_VALUES:
                     raise _TooManyRepeats(event.start_mark)
         return super().compose_node(parent, index)
-
-    def _size(self, node: Node) -> int:
-        known = self._sizes.get(id(node))
-        if known is not None:
-            return known
-        size = 1
-        if isinstance(node, SequenceNode):
-            size += sum(self._size(item) for item in node.value)
-        elif isinstance(node, MappingNode):
-            size += sum(self._size(k) + self._size(v) for k, v in node.value)
-        self._sizes[id(node)] = size
-        return size
 
 
 class _TooManyRepeats(ComposerError):  # type: ignore[misc]
@@ -142,12 +133,60 @@ def parse_file(path: Path, budget: Budget | None = None) -> tuple[Any, list[Prob
 
 
 def parse_text(text: str, name: str) -> tuple[Any, list[Problem]]:
-    """Parse YAML ``text`` of the file called ``name``."""
+    """Parse YAML ``text`` of the file called ``name``.
+
+    libyaml parses (:mod:`~frontdesk_core.config.fast_parse`) and ruamel's
+    round-trip constructor builds the data; a file libyaml cannot settle is read
+    by ruamel alone, which also words its errors.
+    """
+    yaml = _yaml()
+    try:
+        settled, root = fast_parse.compose_document(
+            text, max_depth=MAX_DEPTH, max_repeats=MAX_ALIAS_VALUES
+        )
+        if not settled:
+            return _parse_with_ruamel(yaml, text, name)
+        return (None if root is None else yaml.constructor.construct_document(root)), []
+    except fast_parse.LimitExceeded as exc:
+        message = _TOO_DEEP if exc.what == "depth" else _TOO_MANY_REPEATS
+        return None, [Problem(name, exc.line + 1, exc.column + 1, message)]
+    except fast_parse.ReusedAnchor as exc:
+        return None, [
+            _anchor_again(name, exc.anchor, exc.line + 1, exc.column + 1, exc.first_line + 1)
+        ]
+    except MarkedYAMLError as exc:
+        return None, [_syntax_problem(name, exc, text)]
+    except (ValueError, TypeError) as exc:  # a constructor refusing a value
+        return None, [Problem(name, 1, 1, f"the file cannot be read as YAML: {exc}")]
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's garbage collector while a configuration is read and checked.
+
+    Reading makes many small objects that all live on: the collector's full
+    passes over them, ever longer as they pile up, would make checking a
+    configuration grow faster than the configuration.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
     yaml.Composer = _BoundedComposer
     yaml.allow_duplicate_keys = False
     yaml.max_depth = MAX_DEPTH
+    return yaml
+
+
+def _parse_with_ruamel(yaml: YAML, text: str, name: str) -> tuple[Any, list[Problem]]:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ReusedAnchorWarning)
@@ -161,6 +200,17 @@ def parse_text(text: str, name: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(name, 1, 1, f"YAML error: {exc}")]
     except (ValueError, TypeError) as exc:  # a constructor refusing a value
         return None, [Problem(name, 1, 1, f"the file cannot be read as YAML: {exc}")]
+
+
+_TOO_DEEP = (
+    f"the values here are nested more than {MAX_DEPTH} levels deep; no configuration "
+    "needs that many (is a '[' or '{' never closed?)"
+)
+_TOO_MANY_REPEATS = (
+    f"the aliases ('*name') of this file repeat more than {MAX_ALIAS_VALUES:,} values "
+    "by here; a configuration never needs that many (is an anchor repeated inside "
+    "itself, over and over?)"
+)
 
 
 def _megabytes(size: int) -> str:
@@ -206,11 +256,15 @@ def _reused_anchor(name: str, message: Warning | str) -> Problem | None:
     if not isinstance(message, ReusedAnchorWarning) or len(marks) < 2 or anchor is None:
         return None
     first, second = (int(marks[0][0]), int(marks[0][1])), (int(marks[1][0]), int(marks[1][1]))
+    return _anchor_again(name, anchor.group(1), second[0], second[1], first[0])
+
+
+def _anchor_again(name: str, anchor: str, line: int, column: int, first_line: int) -> Problem:
     return Problem(
         name,
-        second[0],
-        second[1],
-        f"the anchor '&{anchor.group(1)}' is defined again here (first on line {first[0]}); "
+        line,
+        column,
+        f"the anchor '&{anchor}' is defined again here (first on line {first_line}); "
         "give each anchor its own name",
     )
 
@@ -234,16 +288,9 @@ def _syntax_problem(name: str, exc: MarkedYAMLError, text: str) -> Problem:
             "(the parser read on to the next quote and lost its way there)"
         )
     elif isinstance(exc, MaxDepthExceededError):
-        message = (
-            f"the values here are nested more than {MAX_DEPTH} levels deep; no configuration "
-            "needs that many (is a '[' or '{' never closed?)"
-        )
+        message = _TOO_DEEP
     elif isinstance(exc, _TooManyRepeats):
-        message = (
-            f"the aliases ('*name') of this file repeat more than {MAX_ALIAS_VALUES:,} values "
-            "by here; a configuration never needs that many (is an anchor repeated inside "
-            "itself, over and over?)"
-        )
+        message = _TOO_MANY_REPEATS
     elif problem.startswith("expected <block end>") and exc.context_mark is not None:
         message = _misindented(exc)
     elif problem == "mapping values are not allowed here":
