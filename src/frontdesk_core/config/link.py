@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from frontdesk_core.config.locate import Loc
 from frontdesk_core.config.models import Config
 from frontdesk_core.config.schema_walk import is_text
-from frontdesk_core.config.suggest import closest, unknown
+from frontdesk_core.config.suggest import unknown
 
 if TYPE_CHECKING:
     from frontdesk_core.config.loader import LoadContext, Reporter
@@ -101,11 +101,11 @@ def check_centres(config: Config, context: LoadContext, reporter: Reporter) -> N
     policies = sorted(context.call_policies)
     for ci, centre in enumerate(config.centres):
         queues = [q.id for q in centre.queues]
-        # A misspelt queue of a counter is reported as such; the queue it meant counts as served.
-        named = {queue_id for counter in centre.counters for queue_id in counter.queues}
-        served = {q if q in queues else closest(q, queues) for q in named}
+        served = {queue_id for counter in centre.counters for queue_id in counter.queues}
+        # A misspelt queue of a counter is reported as such, and may be the one missing.
+        misspelt = not served <= set(queues)
         for j, queue in enumerate(centre.queues):
-            if queue.id not in served:
+            if queue.id not in served and not misspelt:
                 reporter.error(
                     ("centres", ci, "queues", j, "id"),
                     f"no counter of centre '{centre.id}' serves the queue '{queue.id}', so its "
