@@ -95,11 +95,22 @@ def check_ids(config: Config, reporter: Reporter) -> None:
 
 
 def check_centres(config: Config, context: LoadContext, reporter: Reporter) -> None:
-    """Counters and screens name queues of their own centre; trees and policies exist."""
+    """Every queue is served by a counter of its centre; counters and screens name queues
+    of their own centre; trees and policies exist."""
     trees = [t.id for t in config.trees]
     policies = sorted(context.call_policies)
     for ci, centre in enumerate(config.centres):
         queues = [q.id for q in centre.queues]
+        served = {queue_id for counter in centre.counters for queue_id in counter.queues}
+        # A misspelt queue of a counter is reported as such, and may be the one missing.
+        misspelt = not served <= set(queues)
+        for j, queue in enumerate(centre.queues):
+            if queue.id not in served and not misspelt:
+                reporter.error(
+                    ("centres", ci, "queues", j, "id"),
+                    f"no counter of centre '{centre.id}' serves the queue '{queue.id}', so its "
+                    "tickets would never be called; add it to the 'queues' of a counter",
+                )
         for k, counter in enumerate(centre.counters):
             for j, queue_id in enumerate(counter.queues):
                 if queue_id not in queues:
@@ -137,11 +148,12 @@ def check_services(config: Config, reporter: Reporter) -> None:
     """Services name existing queues and documents."""
     queues = all_queue_ids(config)
     documents = [d.id for d in config.documents]
+    queue_set, document_set = frozenset(queues), frozenset(documents)
     for i, service in enumerate(config.services):
-        if service.queue not in queues:
+        if service.queue not in queue_set:
             reporter.error(("services", i, "queue"), unknown("queue", service.queue, queues))
         for j, document_id in enumerate(service.documents):
-            if document_id not in documents:
+            if document_id not in document_set:
                 reporter.error(
                     ("services", i, "documents", j), unknown("document", document_id, documents)
                 )

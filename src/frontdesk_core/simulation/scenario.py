@@ -30,11 +30,12 @@ from pydantic import (
 )
 
 from frontdesk_core.booking.model import Weekday
-from frontdesk_core.config.loader import Document, Reporter, display_name, load_config, parse_file
+from frontdesk_core.config.loader import Document, Reporter, load_config
 from frontdesk_core.config.locate import Source
 from frontdesk_core.config.messages import describe, message_for
 from frontdesk_core.config.models import Centre, Config
 from frontdesk_core.config.suggest import unknown
+from frontdesk_core.config.syntax import display_name, parse_file
 from frontdesk_core.config.types import (
     RANGE_PATTERN,
     Duration,
