@@ -171,8 +171,11 @@ class Absences:
         They are seated one after the other, in time order, by the same matching a
         new booking gets (see :class:`~frontdesk_core.booking.floor.Seating`), each on
         top of the moves planned for those before it. One that cannot be seated
-        stays on the absent counter for a manager, or is left out when it is to be
-        cancelled.
+        stays on the absent counter for a manager; the later ones wait there
+        meanwhile, so nothing is planned onto that counter (after the absence) that
+        a booking staying there would overlap. When those that cannot be seated
+        are to be cancelled, all are lifted first instead: then each cancelled one
+        fits with no assignment of the bookings kept.
         """
         affected = sorted(
             (
@@ -190,6 +193,8 @@ class Absences:
         away.add_absence(start, end, absence_id)
         seating = Seating(self.ledger, self.planner, self.journal.now(), occupancy=trial)
         unplaced: list[Entry] = []
+        for entry in affected if cancel_unplaced else ():
+            seating.lift(entry.booking.id)
         for entry in affected:
             booking = entry.booking
             seats = None
