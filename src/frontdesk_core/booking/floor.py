@@ -60,7 +60,8 @@ class Seating:
         """Per counter, the windows of the bookings the trial moved onto it."""
         self._off: set[str] = {ignore} if ignore is not None else set()
         """Bookings taken off the counters."""
-        self._counters: dict[str, tuple[str, ...]] = {}
+        self._jobs: dict[str, Job] = {}
+        """The bookings seen so far, as jobs (dropped when the trial moves one)."""
         self._duty: dict[tuple[str, date], list[tuple[str, list[Span]]]] = {}
 
     # -- what the matching reads -------------------------------------------------------------
@@ -85,14 +86,15 @@ class Seating:
 
     def job(self, booking_id: str) -> Job:
         """A booking on the floor as a job: where it sits and where it could sit."""
-        entry = self.ledger.entries[booking_id]
-        at = self._at.get(booking_id, entry.booking.counter_id)
-        counters = self._counters.get(booking_id)
-        if counters is None:
-            counters = self._counters[booking_id] = self._movable_to(booking_id)
-        if at not in counters:
-            counters = (at,) if at is not None else ()
-        return Job(booking_id, entry.window[0], entry.window[1], counters, at)
+        job = self._jobs.get(booking_id)
+        if job is None:
+            entry = self.ledger.entries[booking_id]
+            at = self._at.get(booking_id, entry.booking.counter_id)
+            counters = self._movable_to(booking_id)
+            if at not in counters:
+                counters = (at,) if at is not None else ()
+            job = self._jobs[booking_id] = Job(booking_id, *entry.window, counters, at)
+        return job
 
     # -- questions ----------------------------------------------------------------------------
 
@@ -144,6 +146,7 @@ class Seating:
             entry = self.ledger.entries[booking_id]
             window = (*entry.window, booking_id)
             self._off.discard(booking_id)
+            self._jobs.pop(booking_id, None)
             before = self._at.pop(booking_id, None)
             if before is not None:
                 self._onto[before].remove(window)

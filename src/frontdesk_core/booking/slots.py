@@ -30,6 +30,9 @@ from frontdesk_core.opening.hours import WEEKDAYS, OpeningCalendar
 Span = tuple[int, int]
 """A half-open interval ``[start, end)`` in epoch seconds."""
 
+DUTY_KEPT = 20_000
+"""How many (counter, day) schedules the planner keeps before it starts afresh."""
+
 
 @dataclass(frozen=True)
 class Slot:
@@ -206,6 +209,7 @@ class SlotPlanner:
         self.tz = tz
         self._calendars: dict[str, OpeningCalendar] = {}
         self._services = {s.id: s for s in config.services}
+        self._duty: dict[tuple[str, str, date], list[Span]] = {}
 
     # -- configuration ------------------------------------------------------------------
 
@@ -245,7 +249,19 @@ class SlotPlanner:
 
     def on_duty(self, centre: Centre, counter: Counter, day: date) -> list[Span]:
         """When ``counter`` takes bookings on ``day``: its booking hours inside the opening
-        hours of the centre, minus the breaks that apply to it."""
+        hours of the centre, minus the breaks that apply to it (a list to read, not change).
+
+        Kept for the days asked lately: every slot list and every booking decision
+        asks again, and the answer depends on the configuration alone."""
+        key = (centre.id, counter.id, day)
+        spans = self._duty.get(key)
+        if spans is None:
+            if len(self._duty) >= DUTY_KEPT:
+                self._duty.clear()
+            spans = self._duty[key] = self._on_duty(centre, counter, day)
+        return spans
+
+    def _on_duty(self, centre: Centre, counter: Counter, day: date) -> list[Span]:
         open_spans = self.opening(centre, day)
         if not open_spans:
             return []
