@@ -34,6 +34,8 @@ from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bench_booking import TARGET_MS, timed  # the booking benchmark's timer and target
+
 from frontdesk_core.app import Frontdesk
 from frontdesk_core.booking.records import Contact
 from frontdesk_core.booking.slots import Occupancy, SlotPlanner, epoch
@@ -47,7 +49,6 @@ from frontdesk_core.simulation.scenario import load_scenario
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 FIRST = date(2026, 3, 2)  # a Monday
 DAYS = 28
-TARGET_MS = 100.0
 SEEDS = 5
 
 
@@ -212,16 +213,6 @@ def nearest(options: list[int], wish: float, take: Callable[[int], bool]) -> int
         if take(start):
             return start
     return None
-
-
-def timed(action: Callable[[], object], repeat: int) -> float:
-    """The median wall time of ``action`` in milliseconds."""
-    runs = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        action()
-        runs.append((time.perf_counter() - began) * 1000)
-    return statistics.median(runs)
 
 
 def main() -> int:
