@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from frontdesk_core.app import Frontdesk
-from frontdesk_core.booking.matching import Job, place
+from frontdesk_core.booking.matching import Budget, Job, place
 from frontdesk_core.booking.records import Contact
 from frontdesk_core.clock import ManualClock
 from frontdesk_core.errors import CapacityError
@@ -69,7 +69,8 @@ def test_bookings_that_cannot_move_stay() -> None:
 
 def test_a_search_past_its_budget_refuses_rather_than_over_book() -> None:
     floor = Floor(job("x", 0, 10, "AB", "A"), job("y", 10, 20, "AB", "A"))
-    assert place(job("n", 0, 20, "A"), floor, budget=1) is None
+    assert place(job("n", 0, 20, "A"), floor, Budget(1)) is None
+    assert place(job("n", 0, 20, "A"), floor, Budget(10)) == {"n": "A", "x": "B", "y": "B"}
 
 
 # -- the engine, on the København example ------------------------------------------------

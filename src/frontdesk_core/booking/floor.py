@@ -23,7 +23,7 @@ from datetime import date
 
 from frontdesk_core.booking.journal import Journal
 from frontdesk_core.booking.ledger import Ledger
-from frontdesk_core.booking.matching import Job, place
+from frontdesk_core.booking.matching import SEARCH_BUDGET, Budget, Job, place
 from frontdesk_core.booking.records import BookingState
 from frontdesk_core.booking.slots import Candidate, Occupancy, SlotPlanner, Span, contains
 from frontdesk_core.config.models import Service
@@ -60,6 +60,8 @@ class Seating:
         """Per counter, the windows of the bookings the trial moved onto it."""
         self._off: set[str] = {ignore} if ignore is not None else set()
         """Bookings taken off the counters."""
+        self.budget = Budget(SEARCH_BUDGET)
+        """The exact search this seating may spend, over all its questions."""
         self._jobs: dict[str, Job] = {}
         """The bookings seen so far, as jobs (dropped when the trial moves one)."""
         self._duty: dict[tuple[str, date], list[tuple[str, list[Span]]]] = {}
@@ -119,7 +121,7 @@ class Seating:
     def seat(self, key: str, window: Span, counters: tuple[str, ...]) -> dict[str, str] | None:
         """Where a booking with ``window`` goes and which bookings move for it (see
         :func:`~frontdesk_core.booking.matching.place`); ``None`` when it cannot fit."""
-        return place(Job(key, window[0], window[1], counters, None), self)
+        return place(Job(key, window[0], window[1], counters, None), self, self.budget)
 
     def room(self, service: Service, candidate: Candidate) -> int:
         """How many more bookings ``candidate`` can take, at least: the counters free as

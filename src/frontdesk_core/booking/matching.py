@@ -24,8 +24,10 @@ their time; only their counter changes.
    current counter tried first. Counters that are free and serve exactly the
    same bookings are interchangeable, so only one of them is tried, and a state
    that failed once (which counters are busy until when) is never searched
-   again. Centres have tens of counters, so this stays small; a search that
-   still grows past :data:`SEARCH_BUDGET` steps refuses rather than over-book.
+   again. It first holds bookings far from the new one where they are
+   (:data:`REACH`), so a time that fits is mostly found in a small search. Centres
+   have tens of counters, so this stays small; a search that still grows past its
+   :class:`Budget` refuses rather than over-book (or take seconds).
 
 Times are epoch seconds; counters are their ids. The module knows nothing of
 the ledger: a :class:`Floor` says which bookings sit where.
@@ -41,9 +43,15 @@ from typing import Protocol
 
 log = logging.getLogger("frontdesk.booking")
 
-SEARCH_BUDGET = 50_000
-"""Steps the exact search may take before it refuses (never reached by the examples'
-centres, see ``benchmarks/bench_booking_matching.py``)."""
+SEARCH_BUDGET = 20_000
+"""Steps of exact search one booking decision, or one list of free times, may take
+before the searches still needed give up and refuse (never reached at the examples'
+centres: ``benchmarks/bench_booking_matching.py`` counts it)."""
+
+REACH = (3600, 4 * 3600, None)
+"""The exact search first keeps bookings more than an hour away from the new one
+where they are, then four hours, then none: most times that fit are found in the
+small search; only a time that fits nowhere needs the whole one."""
 
 
 @dataclass(frozen=True)
@@ -68,26 +76,42 @@ class Floor(Protocol):
         ...
 
 
-def place(new: Job, floor: Floor, *, budget: int = SEARCH_BUDGET) -> dict[str, str] | None:
+@dataclass
+class Budget:
+    """Steps of exact search left to one decision or one list of free times, shared by
+    every search it makes: a few searches may be large, but never without end."""
+
+    left: int = 0
+    spent: bool = False
+    """Whether a search has run out (it is logged once)."""
+
+
+def place(new: Job, floor: Floor, budget: Budget | None = None) -> dict[str, str] | None:
     """Where ``new`` goes and where the bookings that must make room go.
 
     Returns ``{key: counter}`` for ``new`` and for every job whose counter
     changes (nothing else), or ``None`` when no assignment of the bookings can
-    take ``new``.
+    take ``new`` — or none was found before ``budget`` (by default
+    :data:`SEARCH_BUDGET` steps) ran out.
     """
+    if budget is None:
+        budget = Budget(SEARCH_BUDGET)
     for counter in new.counters:
         if not _others(floor.sitting(counter, new.start, new.end), new.key):
             return {new.key: counter}
     path = _augment(new, floor)
     if path is not None:
         return path
-    if not _matches_at_every_moment(new, floor):
+    if not all(_augments_at(new, floor, moment) for moment in _moments(new, floor)):
         return None
-    jobs = _linked(new, floor)
-    seats = _search(jobs, budget)
-    if seats is None:
-        return None
-    return {job.key: seats[job.key] for job in jobs if seats[job.key] != job.at}
+    for reach in REACH:
+        jobs, whole = _linked(new, floor, reach)
+        seats = _search(jobs, budget)
+        if seats is not None:
+            return {job.key: seats[job.key] for job in jobs if seats[job.key] != job.at}
+        if whole:
+            break  # no booking was held in place: the answer is final
+    return None
 
 
 def _others(jobs: list[Job], key: str) -> list[Job]:
@@ -128,15 +152,16 @@ def _path(new: Job, in_the_way: Callable[[Job, str], list[Job]]) -> dict[str, st
     return None
 
 
-def _matches_at_every_moment(new: Job, floor: Floor) -> bool:
-    """Whether, at each moment of ``new``'s window where the set of running bookings
-    changes, those bookings and ``new`` can sit on different counters (see step 3)."""
+def _moments(new: Job, floor: Floor) -> list[int]:
+    """The moments of ``new``'s window where the set of bookings running that ``new``
+    could meet changes: at each, those bookings and ``new`` must sit on different
+    counters (see step 3)."""
     moments = {new.start}
     for counter in _reach(new, floor):
         for job in floor.sitting(counter, new.start, new.end):
             if new.start < job.start < new.end:
                 moments.add(job.start)
-    return all(_augments_at(new, floor, moment) for moment in sorted(moments))
+    return sorted(moments)
 
 
 def _reach(new: Job, floor: Floor) -> set[str]:
@@ -157,20 +182,35 @@ def _augments_at(new: Job, floor: Floor, moment: int) -> bool:
     return _path(new, lambda _, counter: floor.sitting(counter, moment, moment + 1)) is not None
 
 
-def _linked(new: Job, floor: Floor) -> list[Job]:
+def _linked(new: Job, floor: Floor, reach: int | None) -> tuple[list[Job], bool]:
     """``new`` and every booking that could have to move for it: one overlapping a
     linked job and sitting on a counter that job could use, and so on. The others
-    never sit where a linked job could go, so they can stay as they are."""
+    never sit where a linked job could go, so they can stay as they are.
+
+    With ``reach``, a linked booking that ends more than ``reach`` seconds before
+    ``new`` starts, or starts as long after it ends, stays where it is (and links no
+    further): a smaller search, whose answer is final only when none was held so
+    (the second value)."""
     linked = {new.key: new}
     todo = [new]
+    whole = True
     while todo:
         job = todo.pop()
         for counter in job.counters:
             for other in floor.sitting(counter, job.start, job.end):
-                if other.key not in linked:
+                if other.key in linked:
+                    continue
+                if reach is not None and (
+                    other.end <= new.start - reach or other.start >= new.end + reach
+                ):
+                    if len(other.counters) > 1:
+                        whole = False
+                        other = Job(other.key, other.start, other.end, (counter,), counter)
                     linked[other.key] = other
-                    todo.append(other)
-    return list(linked.values())
+                    continue
+                linked[other.key] = other
+                todo.append(other)
+    return list(linked.values()), whole
 
 
 @dataclass
@@ -185,7 +225,7 @@ class _Frame:
     undo: tuple[str, int] | None = None
 
 
-def _search(jobs: Sequence[Job], budget: int) -> dict[str, str] | None:
+def _search(jobs: Sequence[Job], budget: Budget) -> dict[str, str] | None:
     """An assignment of every job to one of its counters with no overlap on a counter,
     keeping jobs on their current counter where it can (see step 4)."""
     order = sorted(jobs, key=lambda j: (j.start, j.end, j.key))
@@ -202,15 +242,16 @@ def _search(jobs: Sequence[Job], budget: int) -> dict[str, str] | None:
     chosen: list[str] = []
     failed: set[tuple[object, ...]] = set()
     frames: list[_Frame] = []
-    steps = 0
     while len(frames) < len(order):
         job = order[len(frames)]
-        steps += 1
-        if steps > budget:
-            log.warning(
-                "booking search gave up",
-                extra={"bookings": len(order), "counters": len(counters), "steps": steps},
-            )
+        budget.left -= 1
+        if budget.left < 0:
+            if not budget.spent:
+                budget.spent = True
+                log.warning(
+                    "booking search gave up",
+                    extra={"bookings": len(order), "counters": len(counters)},
+                )
             return None
         state = (
             len(frames),
