@@ -14,7 +14,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml $(wildcard plugins/*/pyproject.toml) $(EXAMPLE_PLUGIN)/pyproject.toml
-	$(BIN)/pip install --quiet -e '.[test,plot,postgres]' $(foreach p,$(PLUGIN_DIRS),-e '$(p)[test]')
+	$(BIN)/pip install --quiet -e '.[test,plot,postgres,dask]' $(foreach p,$(PLUGIN_DIRS),-e '$(p)[test]')
 	touch $(STAMP)
 
 install: $(STAMP) system-deps

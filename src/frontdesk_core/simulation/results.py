@@ -8,6 +8,7 @@ tabulates :class:`QueueHour` records directly, or writes them as JSON.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import statistics
@@ -72,15 +73,58 @@ class Estimate:
         return self.low <= value <= self.high
 
 
-def estimate(values: Iterable[float]) -> Estimate:
-    """Mean and 95% interval of ``values`` (NaNs, for replications without data, left out)."""
+def t_quantile(probability: float, df: int) -> float:
+    """The ``probability`` quantile of Student's t with ``df`` degrees of freedom (0.5 < p < 1)."""
+    if df < 1:
+        raise ValueError("a t quantile needs at least one degree of freedom")
+    if not 0.5 < probability < 1.0:
+        raise ValueError(f"the probability must lie between 0.5 and 1, got {probability!r}")
+    if probability == 0.975:
+        return t_quantile_975(df)
+    return _t_quantile(round(probability, 12), df)
+
+
+@functools.lru_cache(maxsize=512)
+def _t_quantile(probability: float, df: int) -> float:
+    # The density integrated by Simpson's rule on a substitution t = tan(u) that keeps
+    # the heavy tails of few degrees of freedom finite, then bisection on the CDF.
+    log_c = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
+
+    def cdf(t: float) -> float:
+        top = math.atan(t)
+        steps = 400
+        h = top / steps
+        total = 0.0
+        for i in range(steps + 1):
+            u = i * h
+            x = math.tan(u)
+            f = math.exp(log_c - (df + 1) / 2 * math.log1p(x * x / df)) / math.cos(u) ** 2
+            total += f * (1 if i in (0, steps) else 4 if i % 2 else 2)
+        return 0.5 + total * h / 3
+
+    low, high = 0.0, 1.0
+    while cdf(high) < probability:
+        high *= 2
+    for _ in range(60):
+        middle = (low + high) / 2
+        if cdf(middle) < probability:
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
+
+
+def estimate(values: Iterable[float], confidence: float = 0.95) -> Estimate:
+    """Mean and ``confidence`` interval of ``values`` (NaNs, for replications without data,
+    left out). One value gives no interval: its bounds are NaN."""
     data = [v for v in values if not math.isnan(v)]
     if not data:
         return Estimate(math.nan, math.nan, math.nan, 0)
     mean = statistics.fmean(data)
     if len(data) == 1:
-        return Estimate(mean, mean, mean, 1)
-    half = t_quantile_975(len(data) - 1) * statistics.stdev(data) / math.sqrt(len(data))
+        return Estimate(mean, math.nan, math.nan, 1)
+    quantile = t_quantile(0.5 + confidence / 2, len(data) - 1)
+    half = quantile * statistics.stdev(data) / math.sqrt(len(data))
     return Estimate(mean, mean - half, mean + half, len(data))
 
 
@@ -407,5 +451,6 @@ __all__ = [
     "percentile",
     "replication_metrics",
     "summarise",
+    "t_quantile",
     "t_quantile_975",
 ]
