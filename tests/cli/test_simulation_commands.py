@@ -184,3 +184,31 @@ def test_hours_across_the_day_reset_are_refused_where_they_are_written(
         printed.out
     )
     assert "Traceback" not in printed.out + printed.err
+
+
+def test_validate_checks_a_scenario_and_a_folder_of_scenarios(
+    scenario: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", str(scenario)]) == 0
+    assert "valid: scenario 'small' with 1 day, 1 arrival stream" in capsys.readouterr().out
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "good.yaml").write_text(scenario.read_text(), encoding="utf-8")
+    broken = scenario.read_text().replace("service: errand", "service: erand")
+    (folder / "broken.yaml").write_text(broken + "warmup: soon\n", encoding="utf-8")
+    assert main(["validate", str(folder)]) == 1
+    printed = capsys.readouterr()
+    lines = printed.out.splitlines()
+    assert lines[0].endswith(
+        "good.yaml: valid: scenario 'small' with 1 day, 1 arrival stream, centre(s) centre"
+    )
+    assert lines[1].endswith(
+        "broken.yaml:10:1: 'soon' is not a duration; write it like '15 min', '2 h' or '30 days'"
+    )
+    assert "1 problem(s) found" in printed.err
+    # Shapes first, then the names: with the duration fixed, the errand is the problem.
+    (folder / "broken.yaml").write_text(broken, encoding="utf-8")
+    assert main(["validate", str(folder / "broken.yaml")]) == 1
+    assert "broken.yaml:6:14: unknown service 'erand'; did you mean 'errand'?" in (
+        capsys.readouterr().out
+    )
