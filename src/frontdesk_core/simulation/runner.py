@@ -3,8 +3,9 @@
 Each (replication, day) is one task with its own engines, store and random
 stream, named by the seed, the replication and the date: the same seed gives
 the same results whatever executor runs the tasks and in whatever order they
-finish. A process pool is the default; a planner with a cluster can hand in a
-Dask or Ray executor instead, since only ``submit`` is used.
+finish. A process pool is the default; a planner with a Dask cluster hands in
+``client.get_executor()`` instead (the ``dask`` extra), since only ``submit`` is
+used and its futures are :mod:`concurrent.futures` futures.
 """
 
 from __future__ import annotations
