@@ -91,3 +91,21 @@ def _one_day() -> DayObservations:
     cell = day.cell("q", 10)
     cell.waits, cell.arrivals = [1.0, 3.0], 2
     return day
+
+
+def test_the_warm_up_and_the_time_after_closing_count_for_no_figure() -> None:
+    day = DayObservations("a", centres={"q": "c"}, opening={"c": [(600.0, 720.0)]}, warmup=60.0)
+    for hour, busy in ((10, 60.0), (11, 30.0), (12, 5.0)):  # 12: one counter in overtime
+        cell = day.cell("q", hour)
+        cell.busy, cell.duty = busy, 60.0 if hour < 12 else 5.0
+        cell.queue_area, cell.queue_max = 120.0, 4
+    cell = day.cell("q", 11)
+    cell.arrivals, cell.waits, cell.within = 2, [1.0, 2.0], 2
+    metrics = replication_metrics([day])
+    assert math.isnan(metrics[("q", 10)]["utilisation"])  # the warm-up
+    assert math.isnan(metrics[("q", 12)]["utilisation"])  # not 100% after closing
+    assert math.isnan(metrics[("q", 10)]["queue_mean"])
+    assert metrics[("q", 11)]["utilisation"] == 0.5
+    whole = metrics[("q", None)]
+    assert whole["utilisation"] == 0.5 and whole["queue_mean"] == 2.0
+    assert whole["wait_mean"] == 1.5

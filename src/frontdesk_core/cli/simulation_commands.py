@@ -108,10 +108,6 @@ def _timing(result: SimulationResult) -> None:
     print(f"simulated in {result.seconds:.1f} s ({speed:.0f} citizens/s)", file=sys.stderr)
 
 
-def _targets(loaded: LoadedScenario) -> dict[str, float]:
-    return {q.id: q.target.share for c in loaded.config.centres for q in c.queues}
-
-
 # --- simulate ---------------------------------------------------------------------------------
 
 
@@ -141,10 +137,10 @@ def run_simulate(args: argparse.Namespace) -> int:
         Path(args.json).write_text(result.dumps(), encoding="utf-8")
         print(f"results written to {args.json}")
     if args.report:
-        from frontdesk_core.simulation.report import write_report
+        from frontdesk_core.simulation.report import write_scenario_report
 
         try:
-            page = write_report(result, args.report, targets=_targets(loaded))
+            page = write_scenario_report(result, loaded, args.report)
         except ImportError as exc:
             raise CommandError(
                 f"the report needs matplotlib ({exc}): pip install 'frontdesk-core[plot]'"
