@@ -44,3 +44,15 @@ def test_a_terminal_gets_a_live_bar() -> None:
         progress(done, 5)
     progress.close()
     assert "\r" in stream.getvalue() and "5/5" in stream.getvalue()
+
+
+def test_a_count_without_a_total_is_shown_as_a_count() -> None:
+    stream, clock = io.StringIO(), Clock()
+    progress = CommandProgress("reading the event log", stream, clock=clock, unit=" events")
+    progress(1000, 0)
+    clock.now = 6
+    progress(5000, 0)
+    progress(7200, 7200)  # the end: now the total is known
+    lines = stream.getvalue().splitlines()
+    assert lines[0].startswith("reading the event log: 5000 events")
+    assert "7200/7200" in lines[1]

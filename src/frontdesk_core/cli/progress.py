@@ -23,7 +23,8 @@ class CommandProgress:
     """A progress callback ``(done, total)`` for one step of a command after another.
 
     A step starts when ``done`` falls back (or ``total`` changes); ``label`` names
-    the current step and may be changed between steps (``plan``'s rounds).
+    the current step and may be changed between steps (``plan``'s rounds). A total of
+    0 means not known yet (reading an event log): counts without a percentage.
     """
 
     def __init__(
@@ -33,8 +34,10 @@ class CommandProgress:
         *,
         every: float = LINE_EVERY,
         clock: Callable[[], float] = time.monotonic,
+        unit: str = " days",
     ) -> None:
         self.label = label
+        self.unit = unit
         self.stream = stream if stream is not None else sys.stderr
         self.every = every
         self.clock = clock
@@ -47,19 +50,20 @@ class CommandProgress:
 
     def __call__(self, done: int, total: int) -> None:
         """Show ``done`` of ``total`` tasks of the current step."""
-        if done <= self._done or total != self._total:
+        if done <= self._done or (total != self._total and self._total != 0):
             self._start(total)
         self._done = done
+        finished = total > 0 and done >= total
         if self._bar is not None:
             self._bar.update(done - self._bar.n)
-            if done >= total:
+            if finished:
                 self.close()
             return
         now = self.clock()
-        if done >= total or now - self._written >= self.every:
+        if finished or now - self._written >= self.every:
             self._written = now
             line = tqdm.format_meter(
-                done, total, now - self._started, prefix=self.label, unit=" days"
+                done, total or None, now - self._started, prefix=self.label, unit=self.unit
             )
             self.stream.write(line + "\n")
             self.stream.flush()
@@ -79,11 +83,11 @@ class CommandProgress:
         self._started = self._written = self.clock()
         if self.terminal:
             self._bar = tqdm(
-                total=total,
+                total=total or None,
                 desc=self.label,
                 file=self.stream,
                 leave=False,
-                unit=" days",
+                unit=self.unit,
                 mininterval=self.every / 50,
             )
 

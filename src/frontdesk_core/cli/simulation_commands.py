@@ -381,6 +381,7 @@ def run_from_log(args: argparse.Namespace) -> int:
     if args.out:
         config_path = os.path.relpath(Path(args.config).resolve(), Path(args.out).resolve().parent)
     store = open_store(args.db)
+    progress = CommandProgress("reading the event log", unit=" events")
     try:
         data = calibrate(
             store,
@@ -389,10 +390,12 @@ def run_from_log(args: argparse.Namespace) -> int:
             since=since,
             until=until,
             empirical=args.empirical,
+            progress=progress,
         )
     except ValueError as exc:
         raise CommandError(str(exc)) from None
     finally:
+        progress.close()
         store.close()
     text = dump_yaml(data)
     if args.out:

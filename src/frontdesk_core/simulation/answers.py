@@ -11,8 +11,9 @@ another errand's queue; among the rest, options with a weight are chosen with
 that probability, and what is left goes to the options that lead to the
 citizen's own errand: to the errand itself where the tree names it, and only
 where no option does, to its queue in general (a "something else" button that
-takes anyone to the errand's queue is not the errand's own button). So "1 in 5 sent home" is not a number in the scenario:
-it falls out of the tree and the documents people forget.
+takes anyone to the errand's queue is not the errand's own button). So "1 in 5
+sent home" is not a number in the scenario: it falls out of the tree and the
+documents people forget.
 """
 
 from __future__ import annotations
