@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from frontdesk_core.errors import CommandError
 from frontdesk_core.hookspecs import Command
 from frontdesk_core.simulation.compare import Difference
 from frontdesk_core.simulation.planning import HourPlan, Plan
-from frontdesk_core.simulation.results import Estimate, SimulationResult
+from frontdesk_core.simulation.results import Estimate, QueueHour, SimulationResult
 from frontdesk_core.simulation.runner import SerialExecutor, replicate, run
 from frontdesk_core.simulation.scenario import LoadedScenario, load_scenario
 
@@ -62,15 +63,21 @@ def queue_name(config: Config, queue_id: str) -> str:
         return queue_id
 
 
+def in_config_order(records: Sequence[QueueHour], config: Config) -> list[QueueHour]:
+    """Records in the configuration's order of queues, each centre's kiosk row last."""
+    order = {q.id: i for i, q in enumerate(q for c in config.centres for q in c.queues)}
+    return sorted(records, key=lambda r: order.get(r.queue_id, len(order)))
+
+
 def summary_table(result: SimulationResult, loaded: LoadedScenario) -> str:
     """The day's figures per queue, with 95% intervals, as a plain-text table."""
     header = (
-        f"{'queue':<22} {'tickets':>7} {'wait':>15} {'p90':>6} {'within':>15} "
+        f"{'queue':<32} {'tickets':>7} {'wait':>15} {'p90':>6} {'within':>15} "
         f"{'target':>6} {'waited':>6} {'queue':>5} {'util':>5} {'gave up':>7} {'home':>5} "
         f"{'ref':>5} {'kiosk':>5}"
     )
     lines = [header, "-" * len(header)]
-    for r in result.records:
+    for r in in_config_order(result.records, loaded.config):
         if r.hour is not None:
             continue
         try:
@@ -83,7 +90,7 @@ def summary_table(result: SimulationResult, loaded: LoadedScenario) -> str:
             f"{_interval(r.within_target_low, r.within_target_high, percent=True)}"
         )
         lines.append(
-            f"{queue_name(loaded.config, r.queue_id)[:22]:<22} {r.arrivals:>7.1f} "
+            f"{queue_name(loaded.config, r.queue_id)[:32]:<32} {r.arrivals:>7.1f} "
             f"{wait.strip():>15} {_fmt(r.wait_p90):>6} {within.strip():>15} {target:>6} "
             f"{_fmt(r.waited, percent=True):>6} {_fmt(r.queue_mean):>5} "
             f"{_fmt(r.utilisation, percent=True):>5} {r.abandoned:>7.1f} {r.sent_home:>5.1f} "
@@ -229,7 +236,7 @@ def plan_table(made: Plan, loaded: LoadedScenario) -> str:
         )
     lines.append("")
     lines.append(
-        f"{'queue':<22} {'hour':>11} {'load (E)':>8} {'Erlang C':>8} {'within':>16} "
+        f"{'queue':<32} {'hour':>11} {'load (E)':>8} {'Erlang C':>8} {'within':>16} "
         f"{'target':>6}  verdict"
     )
     for hour in made.hours:
@@ -239,7 +246,7 @@ def plan_table(made: Plan, loaded: LoadedScenario) -> str:
             )
             note = " (few citizens: judged on the whole day)" if q.by_day else ""
             lines.append(
-                f"{q.queue_name[:22]:<22} {_span(hour.hour):>11} {q.offered_load:>8.2f} "
+                f"{q.queue_name[:32]:<32} {_span(hour.hour):>11} {q.offered_load:>8.2f} "
                 f"{q.erlang:>8} {within.strip():>16} {q.share * 100:>5.0f}%  {q.verdict}{note}"
             )
     what = str(made.target) if made.target else "each queue's own target"
@@ -301,11 +308,10 @@ def run_compare(args: argparse.Namespace) -> int:
     a, b = runs
     print(f"A: {a.scenario}\nB: {b.scenario}")
     print(f"{'queue':<26} {'figure':<13} {'A':>17} {'B':>17} {'B-A':>22}")
-    order = [q.id for c in scenarios[0].config.centres for q in c.queues]
-    found_all = sorted(
-        compare(a, b),
-        key=lambda d: order.index(d.queue_id) if d.queue_id in order else len(order),
-    )
+    order = {
+        q.id: i for i, q in enumerate(q for c in scenarios[0].config.centres for q in c.queues)
+    }
+    found_all = sorted(compare(a, b), key=lambda d: order.get(d.queue_id, len(order)))
     for found in found_all:
         if math.isnan(found.a.mean) and math.isnan(found.b.mean):
             continue  # a figure neither scenario has (no wait at the kiosk row)
@@ -313,7 +319,7 @@ def run_compare(args: argparse.Namespace) -> int:
         if name == found.queue_id:
             name = queue_name(scenarios[1].config, found.queue_id)
         print(
-            f"{name[:26]:<26} {found.label:<13} {_figure(found.a, found.share):>17} "
+            f"{name[:32]:<32} {found.label:<13} {_figure(found.a, found.share):>17} "
             f"{_figure(found.b, found.share):>17} {_difference(found):>22}"
         )
     print(
