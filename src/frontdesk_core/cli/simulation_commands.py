@@ -307,7 +307,7 @@ def run_compare(args: argparse.Namespace) -> int:
     progress.close()
     a, b = runs
     print(f"A: {a.scenario}\nB: {b.scenario}")
-    print(f"{'queue':<26} {'figure':<13} {'A':>17} {'B':>17} {'B-A':>22}")
+    print(f"{'queue':<32} {'figure':<13} {'A':>17} {'B':>17} {'B-A':>22}")
     order = {
         q.id: i for i, q in enumerate(q for c in scenarios[0].config.centres for q in c.queues)
     }

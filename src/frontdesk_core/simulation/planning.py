@@ -307,17 +307,22 @@ def judge(
         if hour is None or queue is None or arrivals <= 0:
             continue
         share = queue.target.share
-        found = estimate(series((queue_id, hour), "within_target", math.nan), confidence)
+        found = _share(estimate(series((queue_id, hour), "within_target", math.nan), confidence))
         if arrivals >= MIN_SERVED:
             judged: tuple[Estimate, Verdict, bool] = (found, verdict(found, share), False)
         elif found.mean >= share:
             judged = (found, "met", True)
         else:
-            day = estimate(series((queue_id, None), "within_target", math.nan), confidence)
+            day = _share(estimate(series((queue_id, None), "within_target", math.nan), confidence))
             judged = (found, verdict(day, share), True)
         centre = loaded.config.centre_of_queue(queue_id).id
         out.setdefault((centre, hour), {})[queue_id] = judged
     return out
+
+
+def _share(found: Estimate) -> Estimate:
+    """A share's interval kept between 0 and 1 (the verdicts are the same either way)."""
+    return Estimate(found.mean, max(found.low, 0.0), min(found.high, 1.0), found.n)
 
 
 def _mean(values: list[float]) -> float:
