@@ -69,8 +69,8 @@ MAX_SAMPLES = 500
 
 @dataclass
 class _Paths:
-    """Kiosk sessions (of one errand, or of a centre's citizens with no errand here): when
-    the turned-away ones came, and the buttons and checklists every path shows."""
+    """Kiosk sessions (of one errand, or of a centre's citizens whose path names no errand):
+    when those replayed at the door came, and the buttons and checklists every path shows."""
 
     arrivals: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
     answers: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
@@ -117,6 +117,8 @@ def calibrate(
     service_ids = {s.id for s in config.services}
     turned: dict[str, _Paths] = defaultdict(_Paths)
     maps = {tree.id: TreeMap(tree, config) for tree in config.trees}
+    door_tickets: set[str] = set()
+    issued: dict[str, tuple[str, str, int]] = {}
     read = 0
     for event in store.read(kinds=KINDS, since=since, until=until):
         read += 1
@@ -130,10 +132,17 @@ def calibrate(
                 continue  # a tree no longer in the configuration: its paths cannot be replayed
             weekday = WEEKDAYS[local.weekday()]
             errand = errand_of(tree_map, payload.path)
-            if errand is None and payload.outcome not in TURNED_AWAY:
-                continue  # a check-in or a ticket to a queue no errand names
+            # A ticket to a queue no errand names ("something else") is replayed at the
+            # door with the buttons pressed, not as the queue's first errand.
+            at_door = errand is None and payload.outcome == "queue" and payload.ticket is not None
+            if errand is None and payload.outcome not in TURNED_AWAY and not at_door:
+                continue  # a check-in
             paths = errands[errand].paths if errand is not None else turned[event.centre_id]
             _walked(paths, tree_map, payload.path)
+            if at_door and payload.ticket is not None:
+                door_tickets.add(payload.ticket)
+                days[weekday].add(local.date())
+                paths.arrivals[(weekday, local.hour)] += 1
             if payload.outcome in TURNED_AWAY:
                 days[weekday].add(local.date())
                 paths.arrivals[(weekday, local.hour)] += 1
@@ -151,6 +160,7 @@ def calibrate(
             entry.total += 1
             entry.booked += 1 if payload.booking_id else 0
             tickets[event.key] = (errand, None)
+            issued[event.key] = (errand, weekday, local.hour)
         elif event.kind in (CALLED, STARTED) and event.key in tickets:
             errand, started = tickets[event.key]
             if event.kind == STARTED or started is None:
@@ -167,6 +177,13 @@ def calibrate(
                 spans[-1] = (spans[-1][0], event.at)
     if progress is not None:
         progress(read, read)
+    for ticket_id in door_tickets:  # counted at the door: not again as their queue's errand
+        if ticket_id in issued:
+            errand, weekday, hour = issued[ticket_id]
+            errands[errand].arrivals[(weekday, hour)] -= 1
+            errands[errand].total -= 1
+    for entry in errands.values():
+        entry.arrivals = defaultdict(int, {k: n for k, n in entry.arrivals.items() if n > 0})
     all_days = sorted({d for seen in days.values() for d in seen})
     if not all_days:
         raise ValueError("the event log has no tickets in that period: nothing to calibrate from")
@@ -324,7 +341,8 @@ def _clock(minute: float) -> str:
 def _turned_streams(
     centre_id: str, entry: _Paths, days: dict[str, set[date]], opening: _Opening
 ) -> list[dict[str, Any]]:
-    """One stream per weekday of citizens with no errand here, walking the paths seen."""
+    """One stream per weekday of citizens whose path names no errand of this centre (referred
+    elsewhere, or a ticket from "something else"), walking the paths seen."""
     answers, missing = _answers(entry), _missing(entry)
     streams = []
     for weekday in WEEKDAYS:
