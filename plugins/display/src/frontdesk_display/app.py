@@ -26,6 +26,7 @@ from frontdesk_display.booking import pages as booking_pages
 from frontdesk_display.common.pages import not_found
 from frontdesk_display.common.templating import make_templates
 from frontdesk_display.hub import Hub
+from frontdesk_display.i18n import N_
 from frontdesk_display.kiosk import pages as kiosk
 from frontdesk_display.kiosk.sessions import KioskSessions
 from frontdesk_display.screens import pages as screens
@@ -50,7 +51,7 @@ async def _not_found(request: Request, exc: Exception) -> Response:
     """A 404 in the API's JSON or as a page, whichever the path belongs to."""
     if request.url.path.startswith(api.PREFIX):
         return api.problem(404, "no such API path")
-    return not_found(request, "There is no such page.")
+    return not_found(request, N_("There is no such page."))
 
 
 async def _not_allowed(request: Request, exc: Exception) -> Response:

@@ -196,6 +196,9 @@ class CalledOut(Response):
     counter_id: str
     counter_name: str
     called_at: str
+    current: bool = Field(
+        True, description="Still called or being served; false: finished, kept on the screen."
+    )
 
 
 class ScreenOut(Response):
