@@ -156,7 +156,9 @@ def test_a_manager_closes_a_counter_and_edits_the_info_pane(
     served.fd.hooks.device_fault(
         DeviceFault("kiosk-1", "nyropsgade", "paper_out", "No paper", datetime.now(UTC))
     )
-    manager.wait_for_selector("#faults li[data-fault]:has-text('paper_out')", timeout=1000)
+    manager.wait_for_selector(
+        "#faults li[data-fault]:has-text('papiret er sluppet op')", timeout=1000
+    )
     manager.click("#faults li[data-fault] button")
     manager.wait_for_selector("#faults li.none, #faults:not(:has(li[data-fault]))")
     assert manager.locator("#faults li[data-fault]").count() == 0

@@ -29,13 +29,25 @@ ABSENCE_REASONS = {
     "meeting": N_("Meeting"),
     "other": N_("Other"),
 }
-FAULT_KINDS = {"printer": N_("Printer"), "sms": N_("SMS")}
+FAULT_KINDS = {
+    "error": N_("the printer failed"),
+    "plugin_error": N_("the printer's plugin failed"),
+    "paper_out": N_("out of paper"),
+    "unreachable": N_("cannot be reached"),
+    "sms_failed": N_("an SMS could not be sent"),
+    "sms_gateway_unreachable": N_("the SMS gateway cannot be reached"),
+    "sms_provider_unavailable": N_("the SMS provider is not available"),
+    "sms_inbound_unavailable": N_("SMS replies cannot be received"),
+}
+"""What went wrong with a device, by the kind its plugin reports."""
+PRINTER_AT = N_("Printer at %(kiosk)s")
 
 LABELS = {
     "ticket": TICKET_STATES,
     "counter": COUNTER_STATES,
     "booking": BOOKING_STATES,
     "absence": ABSENCE_REASONS,
+    "fault": FAULT_KINDS,
 }
 """Every table, by the name templates use (``labels.counter[status]``)."""
 

@@ -25,7 +25,7 @@ from frontdesk_display.common.pages import (
 from frontdesk_display.common.views import counter_view
 from frontdesk_display.hub import Hub
 from frontdesk_display.i18n import N_, Words
-from frontdesk_display.i18n.labels import COUNTER_STATES
+from frontdesk_display.i18n.labels import COUNTER_STATES, FAULT_KINDS
 
 
 def _centre(request: Request, user: Staff, centre_id: str | None) -> Centre | None:
@@ -52,6 +52,8 @@ async def dashboard(request: Request, user: Staff) -> Response:
     words = words_of(request)
     language = words.language
     status = await hub.core.run(hub.staff_status, centre.id)
+    faults = [{**f, "at_time": datetime.fromisoformat(f["at"])} for f in status["faults"]]
+    status = {**status, "faults": faults}
     info = await hub.core.run(hub.state.info, centre.id)
     now = hub.fd.clock.now()
     absences = [
@@ -73,6 +75,7 @@ async def dashboard(request: Request, user: Staff) -> Response:
             "reasons": [r.value for r in AbsenceReason],
             "counter_names": {c.id: text_in(c.name, language) for c in centre.counters},
             "states": {k: words.gettext(v) for k, v in COUNTER_STATES.items()},
+            "faults": {k: words.gettext(v) for k, v in FAULT_KINDS.items()},
         },
     )
 
