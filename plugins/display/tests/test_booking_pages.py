@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from conftest import Served, screenshot
 
 from frontdesk_core.api import BookingState, CapacityError, Contact
+
+WHEN = r"(Monday|Tuesday|Wednesday|Thursday|Friday) \d{1,2} \w+ at \d\d:\d\d"
+"""A booking's time as the English pages say it: the day with its weekday, and the time."""
 
 
 def test_a_citizen_books_from_home_then_cancels_with_the_code(
@@ -43,6 +47,12 @@ def test_a_citizen_books_from_home_then_cancels_with_the_code(
         "name": "Jens Hansen",
     }
     assert "12 34" not in page.content() and "Jens" not in page.content()
+    # The day with its weekday, and the calendar file behind the link on the page.
+    assert re.fullmatch(WHEN, page.locator("#booking-when").text_content() or "")
+    with page.expect_download() as download:
+        page.click("#ics-link")
+    ics = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "BEGIN:VEVENT" in ics and code in ics and "Jens" not in ics
 
     # Later, at home again: find the booking by its code and cancel it.
     page.goto(f"{served.url}/booking?lang=en")
@@ -83,8 +93,7 @@ def test_a_time_taken_meanwhile_is_refused_in_words(
     page.click("#book")
     page.wait_for_selector(".flash:not(.info)")
     assert "is no longer free" in (page.locator(".flash").text_content() or "")
-    weekday = r"(Monday|Tuesday|Wednesday|Thursday|Friday) \d{1,2} \w+ at \d\d:\d\d"
-    assert re.search(weekday, page.locator(".flash").text_content() or "")
+    assert re.search(WHEN, page.locator(".flash").text_content() or "")
     assert page.locator("#book-form").count() == 1
 
 

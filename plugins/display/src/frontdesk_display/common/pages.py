@@ -18,15 +18,17 @@ LANGUAGE_KEY = "lang"
 """Where a member of staff's chosen language is kept in the session."""
 
 
-def staff_languages() -> list[str]:
-    """The languages staff may choose: those with a catalog."""
-    return catalog_languages()
+def staff_languages(request: Request) -> list[str]:
+    """The languages staff may choose: those with a catalog, the site's own first."""
+    site = list(request.app.state.fd.config.site.languages)
+    offered = catalog_languages()
+    return [c for c in site if c in offered] + [c for c in offered if c not in site]
 
 
 def language_of(request: Request) -> str:
     """The language of a staff or error page: chosen with ``?lang=`` (and then kept in the
     session), else chosen before, else the user's own, else the site's first language."""
-    offered = staff_languages()
+    offered = staff_languages(request)
     wanted = request.query_params.get("lang", "")
     session = request.scope.get("session")
     if wanted in offered:
@@ -90,7 +92,7 @@ def render(
             "user": auth.current(request),
             "csrf": csrf_token(request),
             "flashes": request.session.pop(FLASH_KEY, []),
-            "staff_languages": staff_languages(),
+            "staff_languages": staff_languages(request),
             **spoken,
             **context,
         }

@@ -40,13 +40,17 @@
     }));
     info.textContent = state.info;
     document.body.dataset.updated = state.at;
+    offset = Date.parse(state.at) - Date.now();
+    tick();
   }
 
-  // The site's local time, whatever time zone the screen's computer is set to.
+  // The site's local time by the server's clock, whatever time zone (or time) the
+  // screen's computer is set to: each state carries the server's time.
   const clockFormat = new Intl.DateTimeFormat(config.lang, {
     hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: config.tz});
+  let offset = Date.parse(config.now) - Date.now();
   function tick() {
-    document.getElementById("clock").textContent = clockFormat.format(new Date());
+    document.getElementById("clock").textContent = clockFormat.format(new Date(Date.now() + offset));
   }
   tick();
   setInterval(tick, 10000);
