@@ -9,6 +9,7 @@ language at once.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,13 @@ def _text_in(context: jinja2.runtime.Context, text: dict[str, str] | None) -> st
     return text_in(text or {}, str(context.get("lang") or "da"), "da")
 
 
+@jinja2.pass_context
+def _clock(context: jinja2.runtime.Context, moment: str | datetime) -> str:
+    """A time of day (a datetime or its ISO text) as the page's language writes it."""
+    when = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return _words(context).time(when)
+
+
 def make_templates() -> Jinja2Templates:
     """The templates, with autoescaping for every file and gettext per page."""
     env = jinja2.Environment(
@@ -64,6 +72,7 @@ def make_templates() -> Jinja2Templates:
     )
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["json_script"] = _json_script
+    env.filters["clock"] = _clock
     env.globals["text_in"] = _text_in
     env.globals["labels"] = LABELS
     env.globals["language_names"] = LANGUAGE_NAMES

@@ -117,6 +117,7 @@ def result_view(fd: Frontdesk, result: KioskResult) -> dict[str, Any]:
     if result.check_in is not None:
         view["action"] = str(result.check_in.action)
         view["time"] = f"{result.check_in.booking.start.astimezone(fd.tz):%H:%M}"
+        view["start"] = result.check_in.booking.start.isoformat()
     if isinstance(outcome, BookTime):
         view["service_id"] = outcome.service_id
         view["service_name"] = outcome.service_name
@@ -148,6 +149,7 @@ def book(fd: Frontdesk, result: dict[str, Any], start: str, language: str) -> di
         "kind": "booked",
         "service_name": result.get("service_name"),
         "time": f"{booking.start.astimezone(fd.tz):%H:%M}",
+        "start": booking.start.isoformat(),
         "code": booking.code,
         "number": None,
         "show_number": False,
