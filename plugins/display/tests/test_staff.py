@@ -67,7 +67,7 @@ def test_a_booked_citizen_checks_in_and_the_employee_gets_a_pop_up(
     assert employee.locator("#popup-number").text_content() == number
     assert employee.locator("#popup-service").text_content() == "Skat"
     assert employee.locator("#popup-time").text_content() == (
-        f"{booking.start.astimezone(fd.tz):%H:%M}"
+        f"{booking.start.astimezone(fd.tz):%H.%M}"  # as Danish writes it
     )
     screenshot(employee, "employee-check-in-pop-up")
     # Only the employee the booking belongs to is disturbed.

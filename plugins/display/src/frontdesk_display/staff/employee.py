@@ -150,6 +150,7 @@ async def dashboard(request: Request, user: Staff) -> Response:
             "mine": {"ticket_id": mine.get("ticket_id"), "status": mine.get("status")},
             "phone_due": data["phone"]["due"],
             "phone_next_in": data["phone"]["next_in"],
+            "tz": str(hub.fd.tz),
         },
     )
 
