@@ -21,7 +21,6 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
 
 DOMAIN = "frontdesk_display"
 LOCALES = Path(__file__).parent / "locale"
@@ -127,7 +126,3 @@ class Words:
     def when(self, moment: datetime) -> str:
         """A day and time: "mandag 7. december kl. 10.30"."""
         return self.gettext("%(day)s at %(time)s", day=self.day(moment), time=self.time(moment))
-
-    def number(self, value: int | float) -> str:
-        """A number with the locale's digits and separators."""
-        return str(format_decimal(value, locale=self._locale))
