@@ -54,7 +54,7 @@ def test_a_citizen_walks_the_tree_gets_a_ticket_and_is_called_on_the_screen(
     employee = new_page()
     sign_in(employee, served.url, "anna")
     employee.check('input[value="skranke-2"]')
-    employee.click("text=Sign in at the counter")
+    employee.click("#sign-in-counter")
     employee.click("#do-call_next")
     screen.wait_for_selector('#called tr[data-number="G001"]', timeout=1000)
     assert employee.locator("#current-number").text_content() == "G001"
@@ -235,7 +235,7 @@ def test_a_mobile_number_booked_for_another_day_is_told_the_day(served: Served) 
     with httpx.Client(base_url=served.url, follow_redirects=True, timeout=10) as client:
         page = _check_in_page(client, "+45 12 34 56 78")
     when = booking.start.astimezone(served.fd.tz)
-    expected = f"Your time is tomorrow, Tuesday 24 November at {when:%H.%M}."
+    expected = f"Your time is tomorrow, Tuesday 24 November at {when:%H:%M}."
     assert expected in page.text
     assert served.fd.booking.find(booking.code).state.value == "booked"  # nothing changed
 

@@ -21,7 +21,6 @@ from frontdesk_core.api import (
     KioskResult,
     Referred,
     SentHome,
-    spoken_moment,
     text_in,
 )
 from frontdesk_display.common.jsonable import jsonable
@@ -50,7 +49,7 @@ def answer(session: Any, option: str | None, have: list[str] | None) -> None:
         session.check(list(have or []))
         return
     if option is None:
-        raise CommandError("choose one of the options")
+        raise CommandError("choose one of the options", code="kiosk.choose_option")
     session.answer(option)
 
 
@@ -100,7 +99,9 @@ def check_in(fd: Frontdesk, session: Any, kiosk_id: str | None, typed: str) -> K
     """
     typed = typed.strip()
     if not typed or len(typed) > 20:
-        raise CommandError("type the code from your confirmation or your mobile number")
+        raise CommandError(
+            "type the code from your confirmation or your mobile number", code="kiosk.code_needed"
+        )
     if looks_like_phone(typed):
         return fd.referral.complete(session, kiosk_id=kiosk_id, phone=typed, print_later=True)
     return fd.referral.complete(session, kiosk_id=kiosk_id, booking_code=typed, print_later=True)
@@ -151,8 +152,8 @@ def result_view(fd: Frontdesk, result: KioskResult) -> dict[str, Any]:
         start = result.check_in.booking.start.astimezone(fd.tz)
         today = fd.clock.now().astimezone(fd.tz).date()
         view["time"] = f"{start:%H:%M}"
-        view["another_day"] = start.date() != today
-        view["when"] = spoken_moment(start, outcome.language, today)
+        view["start"] = start.isoformat()
+        view["days_ahead"] = (start.date() - today).days
     if isinstance(outcome, BookTime):
         view["service_id"] = outcome.service_id
         view["service_name"] = outcome.service_name
@@ -172,7 +173,7 @@ def book(fd: Frontdesk, result: dict[str, Any], start: str, language: str) -> di
     """
     offered = {slot["start"] for slot in result.get("slots", [])}
     if result.get("kind") != "book" or start not in offered:
-        raise CommandError("choose one of the times shown")
+        raise CommandError("choose one of the times shown", code="kiosk.choose_time")
     booking = fd.booking.book(
         str(result["service_id"]),
         datetime.fromisoformat(start),
@@ -184,6 +185,7 @@ def book(fd: Frontdesk, result: dict[str, Any], start: str, language: str) -> di
         "kind": "booked",
         "service_name": result.get("service_name"),
         "time": f"{booking.start.astimezone(fd.tz):%H:%M}",
+        "start": booking.start.isoformat(),
         "code": booking.code,
         "number": None,
         "show_number": False,
