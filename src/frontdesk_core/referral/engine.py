@@ -266,7 +266,12 @@ class ReferralEngine:
         if isinstance(outcome, TakeTicket):
             result = self._take_ticket(session, outcome, kiosk_id, print_later)
         elif isinstance(outcome, SentHome):
-            self._record(session, outcome, missing=len(outcome.missing_documents))
+            self._record(
+                session,
+                outcome,
+                missing=len(outcome.missing_documents),
+                documents=outcome.missing_documents,
+            )
             self.hooks.citizen_sent_home(outcome)
             result = KioskResult(session.id, outcome, outcome.text)
         elif isinstance(outcome, Referred):

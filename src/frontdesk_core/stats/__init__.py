@@ -9,7 +9,7 @@ The definitions are in :mod:`frontdesk_core.stats.compute`; the records in
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from frontdesk_core.config.models import Config
@@ -36,20 +36,31 @@ def read_report(
 ) -> Report:
     """Every figure in ``store`` for local days ``start`` to ``end`` (inclusive)."""
     tz = ZoneInfo(config.site.timezone if config is not None else DEFAULT_TIMEZONE)
-    # Read from the day before: a ticket issued late the evening before (or in
-    # the small hours before the day reset) can end inside the span.
+    since, until = read_span(tz, start, end)
+    events = store.read(since=since, until=until, kinds=KINDS)
+    return compute(events, config, tz, start=start, end=end, centre_id=centre_id)
+
+
+def read_span(
+    tz: tzinfo, start: date | None, end: date | None, *, after: int = 1
+) -> tuple[datetime | None, datetime | None]:
+    """The moments to read the log between for local days ``start`` to ``end``.
+
+    From the day before: a ticket issued late the evening before (or in the
+    small hours before the day reset) can end inside the span; to ``after``
+    days past ``end``.
+    """
     since = (
         datetime.combine(start - timedelta(days=1), datetime.min.time(), tz)
         if start is not None
         else None
     )
     until = (
-        datetime.combine(end + timedelta(days=1), datetime.min.time(), tz)
+        datetime.combine(end + timedelta(days=after), datetime.min.time(), tz)
         if end is not None
         else None
     )
-    events = store.read(since=since, until=until, kinds=KINDS)
-    return compute(events, config, tz, start=start, end=end, centre_id=centre_id)
+    return since, until
 
 
 class Stats:
@@ -79,4 +90,5 @@ __all__ = [
     "Stats",
     "compute",
     "read_report",
+    "read_span",
 ]
