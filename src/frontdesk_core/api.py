@@ -135,6 +135,7 @@ from frontdesk_core.referral.outcomes import (
     SentHome,
     TakeTicket,
 )
+from frontdesk_core.stats.referral import FlowFigures, ReferralReport
 
 __all__ = [
     "TEXT_MARKER",
@@ -184,6 +185,7 @@ __all__ = [
     "Duration",
     "Event",
     "EventLogError",
+    "FlowFigures",
     "ForeignPayload",
     "Frontdesk",
     "FrontdeskError",
@@ -209,6 +211,7 @@ __all__ = [
     "Problem",
     "QueueStatus",
     "QueuesAssigned",
+    "ReferralReport",
     "Referred",
     "Reporter",
     "RuleFailure",

@@ -15,22 +15,15 @@ from frontdesk_core.config.loader import load_config
 from frontdesk_core.events import KioskCompleted
 from frontdesk_core.events.registry import decode, encode
 from frontdesk_core.stats.referral import iso_week, read_referral_report
-from frontdesk_core.testing import MakeFrontdesk
+from frontdesk_core.testing import MakeFrontdesk, walk_kiosk
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "kobenhavn"
 WEEK = iso_week(date(2026, 11, 23))
 
 
 def _walk(fd: Frontdesk, answers: list[str | list[str]]) -> str | None:
-    """One kiosk session: each answer an option id, or the documents the citizen has."""
-    session = fd.referral.start("nyropsgade", language="da")
-    for answer in answers:
-        if isinstance(answer, list):
-            session.check(answer)
-        else:
-            session.answer(answer)
-    result = fd.referral.complete(session)
-    return result.ticket.id if result.ticket is not None else None
+    ticket = walk_kiosk(fd, "nyropsgade", answers).ticket
+    return ticket.id if ticket is not None else None
 
 
 def _script(fd: Frontdesk, clock: ManualClock) -> None:

@@ -10,6 +10,7 @@ The definitions are in :mod:`frontdesk_core.stats.compute`; the records in
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from frontdesk_core.config.models import Config
@@ -22,6 +23,9 @@ from frontdesk_core.stats.records import (
     Report,
 )
 from frontdesk_core.store.base import EventStore
+
+if TYPE_CHECKING:
+    from frontdesk_core.stats.referral import ReferralReport
 
 DEFAULT_TIMEZONE = "Europe/Copenhagen"
 
@@ -79,6 +83,20 @@ class Stats:
     ) -> Report:
         """Every figure for local days ``start`` to ``end`` (inclusive; open ends for all)."""
         return read_report(self.store, self.config, start=start, end=end, centre_id=centre_id)
+
+    def referral(
+        self,
+        start: date | None = None,
+        end: date | None = None,
+        *,
+        centre_id: str | None = None,
+    ) -> ReferralReport:
+        """Why citizens were sent home or referred, per tree, path, answer and week."""
+        from frontdesk_core.stats.referral import read_referral_report
+
+        return read_referral_report(
+            self.store, self.config, start=start, end=end, centre_id=centre_id
+        )
 
 
 __all__ = [
