@@ -25,7 +25,8 @@ from frontdesk_core.app import Frontdesk
 from frontdesk_core.booking.records import Contact
 from frontdesk_core.clock import ManualClock
 from frontdesk_core.errors import CapacityError
-from frontdesk_core.forecast import simulate_forecast, take_snapshot
+from frontdesk_core.forecast.forecast import simulate_forecast
+from frontdesk_core.forecast.snapshot import take_snapshot
 from frontdesk_core.plugins import Hooks, make_plugin_manager
 from frontdesk_core.simulation.model import simulate_day
 from frontdesk_core.simulation.scenario import load_scenario

@@ -111,6 +111,7 @@ from frontdesk_core.events import (
     event_kind,
     upcaster,
 )
+from frontdesk_core.forecast.records import Band, Forecast, TicketForecast, describe, short
 from frontdesk_core.hookspecs import (
     Command,
     CommandRun,
@@ -144,6 +145,7 @@ __all__ = [
     "AbsenceRecorded",
     "AbsenceResult",
     "AbsenceWithdrawn",
+    "Band",
     "BookTime",
     "Booking",
     "BookingCancelled",
@@ -186,6 +188,7 @@ __all__ = [
     "Event",
     "EventLogError",
     "FlowFigures",
+    "Forecast",
     "ForeignPayload",
     "Frontdesk",
     "FrontdeskError",
@@ -230,6 +233,7 @@ __all__ = [
     "TicketCancelled",
     "TicketClosed",
     "TicketFinished",
+    "TicketForecast",
     "TicketIssued",
     "TicketNoShow",
     "TicketPrint",
@@ -243,6 +247,7 @@ __all__ = [
     "check_section",
     "cli_main",
     "closest",
+    "describe",
     "did_you_mean",
     "event_kind",
     "hookimpl",
@@ -250,6 +255,7 @@ __all__ = [
     "load_section",
     "make_plugin_manager",
     "normalise_phone",
+    "short",
     "text_in",
     "unknown",
     "upcaster",

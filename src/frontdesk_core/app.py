@@ -136,6 +136,7 @@ class Frontdesk:
                 self.hooks,
                 queues=lambda: self.queues,
                 booking=lambda: self.booking,
+                forecast=lambda: self.forecast,
             )
         engine: ReferralEngine = self._engines["referral"]
         return engine

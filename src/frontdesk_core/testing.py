@@ -94,17 +94,22 @@ def plugin_manager_with(plugins: Sequence[object] = ()) -> PluginManager:
 
 
 def walk_kiosk(
-    fd: Frontdesk, centre_id: str, answers: Sequence[str | Sequence[str]], language: str = "da"
+    fd: Frontdesk,
+    centre_id: str,
+    answers: Sequence[str | Sequence[str]],
+    language: str = "da",
+    *,
+    kiosk_id: str | None = None,
 ) -> KioskResult:
-    """One kiosk session at ``centre_id``, completed: each answer an option id, or (a
-    list) the documents the citizen has at a checklist."""
+    """One kiosk session at ``centre_id``, completed (at ``kiosk_id``, which prints): each
+    answer an option id, or (a list) the documents the citizen has at a checklist."""
     session = fd.referral.start(centre_id, language=language)
     for answer in answers:
         if isinstance(answer, str):
             session.answer(answer)
         else:
             session.check(list(answer))
-    return fd.referral.complete(session)
+    return fd.referral.complete(session, kiosk_id=kiosk_id)
 
 
 @pytest.fixture

@@ -11,18 +11,16 @@ import pytest
 
 from frontdesk_core.app import Frontdesk
 from frontdesk_core.clock import ManualClock
-from frontdesk_core.forecast import (
-    QUEUE_LENGTH,
-    SIMULATION,
-    Band,
-    describe,
-    simulate_forecast,
-    take_snapshot,
-)
-from frontdesk_core.forecast.forecast import band_of
+from frontdesk_core.devices import PrintResult, TicketPrint
+from frontdesk_core.forecast import QUEUE_LENGTH, SIMULATION, Band, describe, short
+from frontdesk_core.forecast.forecast import simulate_forecast
+from frontdesk_core.forecast.records import band_of
 from frontdesk_core.forecast.service import Forecaster
+from frontdesk_core.forecast.snapshot import take_snapshot
+from frontdesk_core.hookspecs import hookimpl
 from frontdesk_core.plugins import Hooks, make_plugin_manager
 from frontdesk_core.simulation.scenario import LoadedScenario, load_scenario
+from frontdesk_core.testing import walk_kiosk
 
 SCENARIO = Path(__file__).parents[2] / "examples" / "kobenhavn" / "scenarios" / "normal-day.yaml"
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -98,6 +96,10 @@ def test_bands_in_words() -> None:
     assert describe(Band(30.0, 20.0, None), "en") == "more than 30 min"
     assert describe(Band(6.0, 6.0, 6.0), "en") == "about 6 min"
     assert describe(None, "en") == "no estimate"
+    assert (short(Band(14.2, 12.4, 17.6)), short(Band(30.0, 20.0, None))) == (
+        "12–18 min",
+        "> 30 min",
+    )
     assert band_of([math.inf, math.inf, 5.0]) is None
     assert band_of([1.0, 2.0, 3.0, math.inf]) == Band(2.5, 1.3, None)
 
@@ -119,3 +121,33 @@ def test_the_forecaster_keeps_the_latest_and_refreshes_when_due(
     assert found is not None and found.minutes is not None
     assert live.forecast is live.forecast
     assert live.forecast.method == "queue_length"  # the configuration's default
+
+
+class Printer:
+    """A printer that keeps what it was asked to print."""
+
+    def __init__(self) -> None:
+        self.printed: list[TicketPrint] = []
+
+    @hookimpl
+    def frontdesk_print_ticket(self, ticket: TicketPrint) -> PrintResult:
+        self.printed.append(ticket)
+        return PrintResult(ok=True, printer="test")
+
+
+def test_the_kiosk_result_and_printed_ticket_carry_the_latest_forecast(
+    normal_day: LoadedScenario,
+) -> None:
+    day = normal_day.dates[0]
+    clock = ManualClock(datetime(day.year, day.month, day.day, 11, 0, tzinfo=CPH))
+    printer = Printer()
+    pm = make_plugin_manager(load_entrypoints=False, plugins=[printer])
+    with Frontdesk.open(normal_day.config, store=":memory:", clock=clock, plugins=pm) as fd:
+        fd.queues.sign_in("skranke-2", "AB")
+        first = walk_kiosk(fd, "nyropsgade", ["other"], kiosk_id="kiosk-1")
+        assert first.forecast is None and printer.printed[0].expected_wait_text is None
+        fd.forecast.refresh()
+        second = walk_kiosk(fd, "nyropsgade", ["other"], "en", kiosk_id="kiosk-1")
+        assert second.forecast is not None and second.forecast.queue_id == "generel"
+        assert printer.printed[1].expected_wait_text == second.forecast.text("en")
+        assert printer.printed[1].expected_wait_text.startswith("about ")  # type: ignore[union-attr]

@@ -8,32 +8,28 @@
 * :mod:`~frontdesk_core.forecast.forward`: one run of the rest of the day, the
   planner's simulator started from that state (the real engine and call-next policy);
 * :mod:`~frontdesk_core.forecast.forecast`: many runs made into a median and an
-  80% band per ticket, or today's queue-length estimate in the same records;
+  80% band per ticket, or today's queue-length estimate in the same records
+  (:mod:`~frontdesk_core.forecast.records`, which the package exports);
 * :mod:`~frontdesk_core.forecast.service`: ``fd.forecast``, the latest forecast
   and its refresh.
 """
 
-from frontdesk_core.forecast.forecast import (
+from frontdesk_core.forecast.records import (
     QUEUE_LENGTH,
     SIMULATION,
     Band,
     Forecast,
     TicketForecast,
     describe,
-    queue_length_forecast,
-    simulate_forecast,
+    short,
 )
-from frontdesk_core.forecast.snapshot import LiveSnapshot, take_snapshot
 
 __all__ = [
     "QUEUE_LENGTH",
     "SIMULATION",
     "Band",
     "Forecast",
-    "LiveSnapshot",
     "TicketForecast",
     "describe",
-    "queue_length_forecast",
-    "simulate_forecast",
-    "take_snapshot",
+    "short",
 ]

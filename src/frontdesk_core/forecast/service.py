@@ -24,13 +24,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from frontdesk_core.config.loader import Document, Reporter
-from frontdesk_core.forecast.forecast import (
-    SIMULATION,
-    Forecast,
-    TicketForecast,
-    queue_length_forecast,
-    simulate_forecast,
-)
+from frontdesk_core.forecast.forecast import queue_length_forecast, simulate_forecast
+from frontdesk_core.forecast.records import SIMULATION, Forecast, TicketForecast
 from frontdesk_core.forecast.snapshot import LiveSnapshot, take_snapshot
 from frontdesk_core.plugins import LOAD_ENV, Hooks, make_plugin_manager
 from frontdesk_core.simulation.calibration import calibrate

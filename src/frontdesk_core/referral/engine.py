@@ -29,6 +29,7 @@ from frontdesk_core.config.types import text_in
 from frontdesk_core.devices import NO_PRINTER, DeviceFault, PrintResult, QueueStatus, TicketPrint
 from frontdesk_core.errors import InvalidStateError, NotFoundError
 from frontdesk_core.events import KioskAbandoned, KioskCompleted, NewEvent
+from frontdesk_core.forecast.records import TicketForecast
 from frontdesk_core.queues.estimates import WaitEstimate
 from frontdesk_core.queues.tickets import Ticket
 from frontdesk_core.referral.outcomes import (
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
     from frontdesk_core.booking.engine import BookingEngine
     from frontdesk_core.clock import Clock
     from frontdesk_core.config.models import Config
+    from frontdesk_core.forecast.service import Forecaster
     from frontdesk_core.plugins import Hooks
     from frontdesk_core.queues.engine import QueueEngine
     from frontdesk_core.store.base import EventStore
@@ -73,6 +75,8 @@ class KioskResult:
     """The text to show, in the session's language."""
     ticket: Ticket | None = None
     wait: WaitEstimate | None = None
+    forecast: TicketForecast | None = None
+    """The latest forecast for a ticket taken now in the ticket's queue (``fd.forecast``)."""
     print_result: PrintResult | None = None
     show_number_on_screen: bool = False
     """The ticket was not printed (no kiosk given, or the printer failed): show the number."""
@@ -167,6 +171,7 @@ class ReferralEngine:
         *,
         queues: Callable[[], QueueEngine],
         booking: Callable[[], BookingEngine],
+        forecast: Callable[[], Forecaster] | None = None,
     ) -> None:
         self.config = config
         self.store = store
@@ -174,6 +179,7 @@ class ReferralEngine:
         self.hooks = hooks
         self._queues = queues
         self._booking = booking
+        self._forecast = forecast
         self.functions = hooks.condition_functions()
         self.facts = _EngineFacts(config, queues)
         self._trees: dict[str, CompiledTree] = {}
@@ -296,8 +302,10 @@ class ReferralEngine:
             language=session.language,
         )
         wait = self._queues().estimate(ticket.id)
+        # The latest forecast for a ticket taken now in the queue: read, never computed here.
+        forecast = self._forecast().queue(ticket.queue_id) if self._forecast else None
         job = self._ticket_print(
-            ticket, wait, session.language, kiosk_id, outcome.where, outcome.text
+            ticket, wait, session.language, kiosk_id, outcome.where, outcome.text, forecast
         )
         printed, deferred = self._print_or_defer(job, ticket.centre_id, print_later)
         # A deferred print is not known yet when this is recorded (a failure is a device fault).
@@ -311,6 +319,7 @@ class ReferralEngine:
             outcome.text,
             ticket=ticket,
             wait=wait,
+            forecast=forecast,
             print_result=printed,
             show_number_on_screen=printed is None or not printed.ok,
             where=outcome.where,
@@ -349,6 +358,7 @@ class ReferralEngine:
         kiosk_id: str | None,
         where: str | None,
         text: str,
+        forecast: TicketForecast | None = None,
     ) -> TicketPrint | None:
         """What the kiosk's printer prints for ``ticket`` (none without a kiosk)."""
         if kiosk_id is None:
@@ -368,6 +378,11 @@ class ReferralEngine:
             expected_wait_minutes=wait.minutes,
             where=where,
             lines=(text,),
+            expected_wait_text=(
+                forecast.text(language)
+                if forecast is not None and forecast.minutes is not None
+                else None
+            ),
         )
 
     def _send(self, job: TicketPrint, centre_id: str) -> PrintResult:

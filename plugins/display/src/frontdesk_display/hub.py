@@ -23,6 +23,7 @@ from frontdesk_core.api import (
     Ticket,
     TicketCalled,
     TicketRecalled,
+    short,
     text_in,
 )
 from frontdesk_display import plugin
@@ -74,6 +75,7 @@ class Hub:
         self._tasks: set[asyncio.Task[None]] = set()
         self._watcher: asyncio.Task[None] | None = None
         self._keeper: asyncio.Task[None] | None = None
+        self._forecaster: asyncio.Task[None] | None = None
         self._heard: OrderedDict[Heard, None] = OrderedDict()
         self._heard_lock = threading.Lock()
 
@@ -89,10 +91,11 @@ class Hub:
         self.fd.plugin_state(plugin.STATE)["hub"] = self
         self._watcher = loop.create_task(self._watch())
         self._keeper = loop.create_task(self._keep_house())
+        self._forecaster = loop.create_task(self._forecast())
 
     def stop(self) -> None:
         """Stop listening and end every stream."""
-        for task in (self._watcher, self._keeper):
+        for task in (self._watcher, self._keeper, self._forecaster):
             if task is not None:
                 task.cancel()
         if self.fd.plugin_state(plugin.STATE).get("hub") is self:
@@ -252,6 +255,27 @@ class Hub:
                 await self.core.run(self.fd.housekeeping)
             except Exception:  # the next round tries again; the server stays up
                 log.exception("housekeeping failed")
+
+    async def _forecast(self) -> None:
+        """Refresh the forecast every ``site.forecast.every``: the snapshot on the core's
+        thread (it reads the engines), the simulation on a thread of its own, so no command
+        and no page waits for it; screens whose forecasts changed are refreshed."""
+        forecaster = self.fd.forecast
+        shown: dict[str, str | None] = {}
+        while True:
+            await asyncio.sleep(forecaster.settings.every.total_seconds())
+            try:
+                snapshot = await self.core.run(forecaster.snapshot)
+                forecast = await asyncio.to_thread(forecaster.compute, snapshot)
+            except Exception:  # the next round tries again; the server stays up
+                log.exception("forecast failed")
+                continue
+            for centre in self.fd.config.centres:
+                texts = {q.id: forecast.queue(q.id) for q in centre.queues}
+                now = {k: short(v.minutes) if v is not None else None for k, v in texts.items()}
+                if any(shown.get(k) != v for k, v in now.items()):
+                    shown.update(now)
+                    self._schedule(centre.id)
 
     async def _record_fault(self, fault: DeviceFault) -> None:
         try:

@@ -30,6 +30,7 @@
     }).map(function (q) {
       let wait = "–";
       if (!q.open) { wait = "Lukket · Closed"; }
+      else if (q.forecast) { wait = q.forecast; }
       else if (q.expected_wait_minutes !== null) { wait = q.expected_wait_minutes + " min"; }
       return el("tr", {"data-queue": q.queue_id, class: q.open ? "open" : "closed"}, [
         el("td", {text: q.name}), el("td", {class: "waiting", text: String(q.waiting)}),

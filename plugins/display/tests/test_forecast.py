@@ -1,0 +1,47 @@
+"""The forecast on the info screen and the dashboards, refreshed by the server's own loop."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import httpx
+from conftest import monday_morning, serve
+from frontdesk_display import plugin
+
+from frontdesk_core.api import Config, Frontdesk, make_plugin_manager, short
+
+
+def test_the_server_refreshes_the_forecast_and_the_screen_shows_it(kobenhavn: Config) -> None:
+    forecast = kobenhavn.site.forecast.model_copy(update={"every": timedelta(seconds=0.2)})
+    site = kobenhavn.site.model_copy(update={"forecast": forecast})
+    config = kobenhavn.model_copy(update={"site": site})
+    clock = monday_morning()
+    pm = make_plugin_manager(load_entrypoints=False, plugins=[plugin])
+    fd = Frontdesk.open(config, store=":memory:", clock=clock, plugins=pm)
+    queues = fd.queues
+    queues.sign_in("skranke-2", "AB")
+    for _ in range(2):  # a little history for the counter time
+        queues.issue("generel")
+        queues.call_next("skranke-2")
+        clock.advance(minutes=6)
+        queues.finish("skranke-2")
+    for _ in range(3):
+        queues.issue("generel")
+    running = serve(fd)
+    try:
+        deadline = time.monotonic() + 10
+        while fd.forecast.latest() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        latest = fd.forecast.latest()
+        assert latest is not None and latest.method == "queue_length"
+        found = latest.queue("generel")
+        assert found is not None and found.minutes is not None
+        text = short(found.minutes)
+        assert text is not None and text.endswith(" min")
+        screen = httpx.get(f"{running.url}/screen/nyropsgade").text
+        row = screen.split('data-queue="generel"', 1)[1].split("</tr>", 1)[0]
+        assert text in row
+    finally:
+        running.stop()
+        fd.close()
