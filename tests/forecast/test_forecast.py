@@ -102,6 +102,7 @@ def test_bands_in_words() -> None:
     )
     assert band_of([math.inf, math.inf, 5.0]) is None
     assert band_of([1.0, 2.0, 3.0, math.inf]) == Band(2.5, 1.3, None)
+    assert band_of([1.0, 2.0, 6.0]) == Band(2.0, 1.2, 5.2, 3.0)
 
 
 def test_the_forecaster_keeps_the_latest_and_refreshes_when_due(

@@ -15,11 +15,10 @@ history, or (simulated) the ticket not called before the day ends in most runs.
 
 from __future__ import annotations
 
-import gc
 import math
 from typing import TYPE_CHECKING
 
-from frontdesk_core.forecast.forward import ForwardRun
+from frontdesk_core.forecast.forward import replicate
 from frontdesk_core.forecast.records import (
     QUEUE_LENGTH,
     SIMULATION,
@@ -28,7 +27,7 @@ from frontdesk_core.forecast.records import (
     TicketForecast,
     band_of,
 )
-from frontdesk_core.forecast.snapshot import LiveSnapshot, seed_events
+from frontdesk_core.forecast.snapshot import LiveSnapshot
 from frontdesk_core.plugins import Hooks
 from frontdesk_core.simulation.scenario import LoadedScenario
 
@@ -43,23 +42,28 @@ def simulate_forecast(
     hooks: Hooks,
     replications: int,
     seed: str = "forecast",
+    through_kiosk: bool = False,
 ) -> Forecast:
-    """Forecast every waiting ticket of ``snapshot`` and a new ticket in each queue."""
-    probe = [q.id for c in loaded.config.centres if c.id in loaded.centres for q in c.queues]
-    seeded = seed_events(snapshot)
+    """Forecast every waiting ticket of ``snapshot`` and a new ticket in each queue.
+
+    ``through_kiosk``: the model's walk-ins arrive at the kiosk (a scenario written
+    for the planner) rather than with their ticket (a model calibrated from tickets).
+    """
+    centres = {c.centre_id for c in snapshot.counters}
+    probe = [q.id for c in loaded.config.centres if c.id in centres for q in c.queues]
     start = snapshot.minute
-    runs: list[tuple[dict[str, float], dict[str, str]]] = []
-    collecting = gc.isenabled()
-    gc.disable()  # a run's objects live until its end anyway (as in the planner's runs)
-    try:
-        for index in range(replications):
-            run = ForwardRun(
-                loaded, snapshot, f"{seed}/{index}", hooks=hooks, probe=probe, seeded=seeded
-            )
-            runs.append((run.run_forward(), run.probes))
-    finally:
-        if collecting:
-            gc.enable()
+    runs = [
+        (run.called, run.probes)
+        for run in replicate(
+            loaded,
+            snapshot,
+            hooks=hooks,
+            replications=replications,
+            seed=seed,
+            probe=probe,
+            through_kiosk=through_kiosk,
+        )
+    ]
     tickets = {}
     for ticket in snapshot.tickets:
         waits = [called.get(ticket.id, math.inf) - start for called, _ in runs]

@@ -35,6 +35,9 @@ class Band:
     low: float
     high: float | None
     """``None``: in more than a tenth of the runs the call came after the day's end."""
+    mean: float | None = None
+    """The mean over the runs (``None`` when a run never called it): the forecast with the
+    least squared error, where the median has the least absolute one."""
 
 
 @dataclass(frozen=True)
@@ -108,8 +111,12 @@ def band_of(waits: Iterable[float]) -> Band | None:
     if not ordered or math.isinf(_quantile(ordered, 0.5)):
         return None
     high = _quantile(ordered, HIGH)
+    mean = None if math.isinf(ordered[-1]) else sum(ordered) / len(ordered)
     return Band(
-        _quantile(ordered, 0.5), _quantile(ordered, LOW), None if math.isinf(high) else high
+        _quantile(ordered, 0.5),
+        _quantile(ordered, LOW),
+        None if math.isinf(high) else high,
+        mean,
     )
 
 
