@@ -136,6 +136,7 @@ from frontdesk_core.referral.outcomes import (
     SentHome,
     TakeTicket,
 )
+from frontdesk_core.simulation.scenario import LoadedScenario, load_scenario
 from frontdesk_core.stats.referral import FlowFigures, ReferralReport
 
 __all__ = [
@@ -203,6 +204,7 @@ __all__ = [
     "KioskResult",
     "LanguageCode",
     "LoadContext",
+    "LoadedScenario",
     "ManualClock",
     "Model",
     "NewEvent",
@@ -252,6 +254,7 @@ __all__ = [
     "event_kind",
     "hookimpl",
     "load_config",
+    "load_scenario",
     "load_section",
     "make_plugin_manager",
     "normalise_phone",

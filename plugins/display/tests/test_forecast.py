@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
-from conftest import monday_morning, serve
+from conftest import EXAMPLE, PASSWORD, monday_morning, serve
 from frontdesk_display import plugin
 
-from frontdesk_core.api import Config, Frontdesk, make_plugin_manager, short
+from frontdesk_core.api import Config, Frontdesk, load_scenario, make_plugin_manager, short
+
+NORMAL_DAY = Path(EXAMPLE) / "scenarios" / "normal-day.yaml"
 
 
 def test_the_server_refreshes_the_forecast_and_the_screen_shows_it(kobenhavn: Config) -> None:
@@ -45,3 +48,28 @@ def test_the_server_refreshes_the_forecast_and_the_screen_shows_it(kobenhavn: Co
     finally:
         running.stop()
         fd.close()
+
+
+def test_the_manager_sees_staffing_advice_in_words(kobenhavn: Config, tmp_path: Path) -> None:
+    pm = make_plugin_manager(load_entrypoints=False, plugins=[plugin])
+    fd = Frontdesk.open(kobenhavn, store=":memory:", clock=monday_morning(), plugins=pm)
+    fd.forecast.use(load_scenario(NORMAL_DAY, kobenhavn), "simulation")
+    fd.queues.sign_in("skranke-1", "AB")  # one counter for the passports, many waiting
+    for _ in range(25):
+        fd.queues.issue("pas")
+    advice = fd.forecast.advise(fd.forecast.snapshot())
+    assert advice is not None
+    running = serve(fd)
+    try:
+        with httpx.Client(base_url=running.url) as client:
+            page = client.get("/login")
+            csrf = page.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+            data = {"username": "mette", "password": PASSWORD, "csrf": csrf}
+            assert client.post("/login", data=data).status_code == 303
+            danish = client.get("/manager", params={"centre": "nyropsgade"}).text
+            english = client.get("/manager", params={"centre": "nyropsgade", "lang": "en"}).text
+    finally:
+        running.stop()
+        fd.close()
+    assert "Pas og kørekort falder under 80%" in danish
+    assert "Passports and driving licences will fall below 80%" in english

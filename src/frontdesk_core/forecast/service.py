@@ -3,6 +3,7 @@
     snapshot = fd.forecast.snapshot()          # on the thread that runs the commands
     forecast = fd.forecast.compute(snapshot)   # on any other thread: the slow part
     fd.forecast.latest().ticket(ticket_id).text("da")   # "ca. 12–18 min"
+    fd.forecast.advise(snapshot).sentences(fd.config, "da")   # staffing advice
 
 :meth:`Forecaster.refresh_if_due` does both when ``site.forecast.every`` has
 passed since the last refresh (a server's loop calls it; the display plugin
@@ -24,6 +25,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from frontdesk_core.config.loader import Document, Reporter
+from frontdesk_core.forecast.advice import Advice, advise
 from frontdesk_core.forecast.forecast import queue_length_forecast, simulate_forecast
 from frontdesk_core.forecast.records import SIMULATION, Forecast, TicketForecast
 from frontdesk_core.forecast.snapshot import LiveSnapshot, take_snapshot
@@ -67,12 +69,21 @@ class Forecaster:
         self._given = model
         self._model: tuple[date, LoadedScenario | None] | None = None
         self._latest: Forecast | None = None
+        self._advice: Advice | None = None
         self._refreshed: datetime | None = None
         self._lock = threading.Lock()
         chosen = bool(os.environ.get(LOAD_ENV, "").strip())
         # Forward runs print nothing and send nothing: only a plugin named for a call-next
         # policy is loaded, as for the planner's simulations.
         self._hooks = Hooks(make_plugin_manager(load_entrypoints=chosen))
+
+    def use(self, model: LoadedScenario | None, method: str | None = None) -> None:
+        """Forecast with ``model`` (a planner's scenario; ``None``: calibrate from the log
+        again) and, if given, ``method`` instead of the configured one."""
+        self._given = model
+        self._model = None
+        if method is not None:
+            self.method = method
 
     def latest(self) -> Forecast | None:
         """The latest forecast (``None`` before the first refresh)."""
@@ -119,6 +130,28 @@ class Forecaster:
             if self._latest is None or self._latest.made_at <= forecast.made_at:
                 self._latest = forecast
         return forecast
+
+    def advice(self) -> Advice | None:
+        """The latest staffing advice (``None``: none made yet, or not the simulation)."""
+        return self._advice
+
+    def advise(self, snapshot: LiveSnapshot) -> Advice | None:
+        """Staffing advice from ``snapshot`` (any thread; slow: many whole-day runs); it
+        becomes the latest. ``None`` unless the method is the simulation with a model."""
+        model = self.model(snapshot.now) if self.method == SIMULATION else None
+        if model is None:
+            return None
+        made = advise(
+            snapshot,
+            model,
+            hooks=self._hooks,
+            replications=max(2, self.settings.replications // 2),
+            seed=f"advice/{snapshot.now.isoformat()}",
+        )
+        with self._lock:
+            if self._advice is None or self._advice.made_at <= made.made_at:
+                self._advice = made
+        return made
 
     def due(self) -> bool:
         """Whether ``site.forecast.every`` has passed since the last refresh began."""

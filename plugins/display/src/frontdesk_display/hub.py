@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections import OrderedDict
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,6 +41,8 @@ WATCH_SECONDS = 1.0
 HOUSEKEEPING_SECONDS = 30.0
 """How often the core's timed rules run (``Frontdesk.housekeeping``): call time-outs,
 reminders, booking no-shows, purge of personal data."""
+ADVICE_SECONDS = 60.0
+"""How often the manager's staffing advice is worked out again (simulation method only)."""
 CALLED, RECALLED, CHECKED_IN = TicketCalled.KIND, TicketRecalled.KIND, BookingCheckedIn.KIND
 ANNOUNCED = (CALLED, RECALLED, CHECKED_IN)
 """Event kinds shown as they happen: a number called on the screens, a check-in pop-up."""
@@ -257,16 +260,21 @@ class Hub:
                 log.exception("housekeeping failed")
 
     async def _forecast(self) -> None:
-        """Refresh the forecast every ``site.forecast.every``: the snapshot on the core's
-        thread (it reads the engines), the simulation on a thread of its own, so no command
-        and no page waits for it; screens whose forecasts changed are refreshed."""
+        """Refresh the forecast every ``site.forecast.every`` (and the staffing advice every
+        ``ADVICE_SECONDS``): the snapshot on the core's thread (it reads the engines), the
+        simulation on a thread of its own, so no command and no page waits for it; screens
+        whose forecasts changed are refreshed."""
         forecaster = self.fd.forecast
         shown: dict[str, str | None] = {}
+        advised = 0.0
         while True:
             await asyncio.sleep(forecaster.settings.every.total_seconds())
             try:
                 snapshot = await self.core.run(forecaster.snapshot)
                 forecast = await asyncio.to_thread(forecaster.compute, snapshot)
+                if time.monotonic() - advised >= ADVICE_SECONDS:
+                    advised = time.monotonic()
+                    await asyncio.to_thread(forecaster.advise, snapshot)
             except Exception:  # the next round tries again; the server stays up
                 log.exception("forecast failed")
                 continue

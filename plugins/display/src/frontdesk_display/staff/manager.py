@@ -60,8 +60,39 @@ async def dashboard(request: Request, user: Staff) -> Response:
             "absences": absences,
             "reasons": [r.value for r in AbsenceReason],
             "counter_names": {c.id: text_in(c.name, language) for c in centre.counters},
+            **advice_view(hub, centre, request.query_params.get("lang") or language),
         },
     )
+
+
+ADVICE_TEXTS = {
+    "title": {"da": "Bemanding resten af dagen", "en": "Staffing for the rest of the day"},
+    "none": {
+        "da": "Intet råd endnu: det kræver site.forecast.method: simulation og lidt tid.",
+        "en": "No advice yet: it needs site.forecast.method: simulation and a little time.",
+    },
+    "made": {"da": "Beregnet kl.", "en": "Worked out at"},
+}
+"""The staffing advice's headings, per language (the sentences come from the core)."""
+
+
+def advice_view(hub: Hub, centre: Centre, language: str) -> dict[str, Any]:
+    """The latest staffing advice for ``centre`` in words, in ``language`` (da or en)."""
+    language = language if language in ("da", "en") else "da"
+    words = {name: texts[language] for name, texts in ADVICE_TEXTS.items()}
+    advice = hub.fd.forecast.advice()
+    own = {q.id for q in centre.queues}
+    sentences: list[str] = []
+    made = None
+    if advice is not None and own & set(advice.baseline):
+        sentences = advice.sentences(hub.fd.config, language)
+        made = f"{advice.made_at.astimezone(hub.fd.tz):%H.%M}"
+    return {
+        "advice": sentences,
+        "advice_made": made,
+        "advice_texts": words,
+        "advice_language": language,
+    }
 
 
 async def _command(request: Request, user: Staff, run: Any, *args: Any) -> Response:
