@@ -146,13 +146,22 @@ class ForwardRun(DaySimulation):
         )
 
     def _seed_citizens(self, now: float) -> None:
-        """The citizens behind the snapshot's waiting tickets (their tickets are seeded)."""
+        """The citizens behind the snapshot's waiting tickets (their tickets are seeded).
+
+        Others may give up as the model's walk-ins do (a fresh patience on top of the
+        wait so far): a counter that calls someone who has left is soon free again. A
+        ticket's call time is followed either way.
+        """
+        patience = self.scenario.patience
         for ticket in self.snapshot.tickets:
             citizen = self._stayer(ticket, now)
             entered = ticket.entered_at or ticket.issued_at
             citizen.ready = self.clock.minutes(entered)
             if ticket.appointment_at is not None:
                 citizen.ready = max(citizen.ready, self.clock.minutes(ticket.appointment_at))
+            if patience is not None:
+                draws = CitizenDraws(citizen.key, Purpose.RETURN)
+                citizen.patience = max(now - citizen.ready, 0.0) + patience.sample(draws)
             citizen.ticket_id, citizen.queue_id = ticket.id, ticket.queue_id
             self.citizens[ticket.id] = citizen
             self.follow.add(ticket.id)
