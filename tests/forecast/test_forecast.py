@@ -15,11 +15,13 @@ from frontdesk_core.devices import PrintResult, TicketPrint
 from frontdesk_core.forecast import QUEUE_LENGTH, SIMULATION, Band, describe, short
 from frontdesk_core.forecast.forecast import simulate_forecast
 from frontdesk_core.forecast.records import band_of
-from frontdesk_core.forecast.service import Forecaster
+from frontdesk_core.forecast.service import Forecaster, calibrated_model
 from frontdesk_core.forecast.snapshot import take_snapshot
 from frontdesk_core.hookspecs import hookimpl
 from frontdesk_core.plugins import Hooks, make_plugin_manager
+from frontdesk_core.simulation.model import DaySimulation
 from frontdesk_core.simulation.scenario import LoadedScenario, load_scenario
+from frontdesk_core.store.memory import MemoryStore
 from frontdesk_core.testing import walk_kiosk
 
 SCENARIO = Path(__file__).parents[2] / "examples" / "kobenhavn" / "scenarios" / "normal-day.yaml"
@@ -152,3 +154,23 @@ def test_the_kiosk_result_and_printed_ticket_carry_the_latest_forecast(
         assert second.forecast is not None and second.forecast.queue_id == "generel"
         assert printer.printed[1].expected_wait_text == second.forecast.text("en")
         assert printer.printed[1].expected_wait_text.startswith("about ")  # type: ignore[union-attr]
+
+
+def test_the_model_is_calibrated_from_the_stores_own_log(normal_day: LoadedScenario) -> None:
+    store = MemoryStore()
+    DaySimulation(normal_day, normal_day.dates[0], "last-week", store=store).run()
+    day = normal_day.dates[0] + timedelta(days=7)
+    clock = ManualClock(datetime(day.year, day.month, day.day, 11, 0, tzinfo=CPH))
+    hooks = Hooks(make_plugin_manager(load_entrypoints=False))
+    fd = Frontdesk(normal_day.config, store=store, clock=clock, hooks=hooks)
+    model = calibrated_model(fd, clock.now())
+    assert model is not None and model.centres == ("nyropsgade",)
+    assert "passport" in model.scenario.service_times
+    fd.queues.sign_in("skranke-4", "AB")
+    ticket = fd.queues.issue("skat", service_id="tax")
+    forecaster = Forecaster(fd, method=SIMULATION)
+    made = forecaster.refresh()
+    assert made.method == SIMULATION and made.ticket(ticket.id) is not None
+    empty = Frontdesk(normal_day.config, store=MemoryStore(), clock=clock, hooks=hooks)
+    assert calibrated_model(empty, clock.now()) is None  # nothing to calibrate from
+    assert Forecaster(empty, method=SIMULATION).refresh().method == QUEUE_LENGTH
