@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -34,7 +35,7 @@ def normal_day() -> LoadedScenario:
 
 
 @pytest.fixture
-def live(normal_day: LoadedScenario) -> Frontdesk:
+def live(normal_day: LoadedScenario) -> Iterator[Frontdesk]:
     """Nyropsgade at 11:00 on the scenario's Tuesday, nobody signed in yet."""
     day = normal_day.dates[0]
     clock = ManualClock(datetime(day.year, day.month, day.day, 11, 0, tzinfo=CPH))
