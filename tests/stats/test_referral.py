@@ -21,9 +21,10 @@ EXAMPLE = Path(__file__).parents[2] / "examples" / "kobenhavn"
 WEEK = iso_week(date(2026, 11, 23))
 
 
-def _walk(fd: Frontdesk, answers: list[str | list[str]]) -> str | None:
+def _walk(fd: Frontdesk, answers: list[str | list[str]]) -> str:
+    """The id of the ticket the walk ended with ("" when it ended without one)."""
     ticket = walk_kiosk(fd, "nyropsgade", answers).ticket
-    return ticket.id if ticket is not None else None
+    return ticket.id if ticket is not None else ""
 
 
 def _script(fd: Frontdesk, clock: ManualClock) -> None:
