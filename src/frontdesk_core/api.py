@@ -112,6 +112,7 @@ from frontdesk_core.events import (
     upcaster,
 )
 from frontdesk_core.forecast.records import Band, Forecast, TicketForecast, describe, short
+from frontdesk_core.forecast.service import Forecaster, forecaster
 from frontdesk_core.hookspecs import (
     Command,
     CommandRun,
@@ -190,6 +191,7 @@ __all__ = [
     "EventLogError",
     "FlowFigures",
     "Forecast",
+    "Forecaster",
     "ForeignPayload",
     "Frontdesk",
     "FrontdeskError",
@@ -252,6 +254,7 @@ __all__ = [
     "describe",
     "did_you_mean",
     "event_kind",
+    "forecaster",
     "hookimpl",
     "load_config",
     "load_scenario",

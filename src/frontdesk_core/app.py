@@ -21,12 +21,12 @@ from frontdesk_core.config.loader import load_config
 from frontdesk_core.config.models import Config
 from frontdesk_core.errors import EventLogError
 from frontdesk_core.events import check_kinds
+from frontdesk_core.forecast.records import FORECAST_STATE
 from frontdesk_core.plugins import Hooks, PluginManager, make_plugin_manager
 from frontdesk_core.store import EventStore, open_store
 
 if TYPE_CHECKING:
     from frontdesk_core.booking.engine import BookingEngine
-    from frontdesk_core.forecast.service import Forecaster
     from frontdesk_core.housekeeping import Housekeeper, HousekeepingReport
     from frontdesk_core.queues.engine import QueueEngine
     from frontdesk_core.referral.engine import ReferralEngine
@@ -136,21 +136,10 @@ class Frontdesk:
                 self.hooks,
                 queues=lambda: self.queues,
                 booking=lambda: self.booking,
-                forecast=lambda: self.forecast,
+                forecast=lambda: self.plugin_state(FORECAST_STATE).get("forecaster"),
             )
         engine: ReferralEngine = self._engines["referral"]
         return engine
-
-    @property
-    def forecast(self) -> Forecaster:
-        """Forecasts of every waiting ticket and each queue (``site.forecast``), refreshed by
-        ``fd.forecast.refresh_if_due()`` from a server's loop, read at no cost."""
-        if "forecast" not in self._engines:
-            from frontdesk_core.forecast.service import Forecaster
-
-            self._engines["forecast"] = Forecaster(self)
-        forecaster: Forecaster = self._engines["forecast"]
-        return forecaster
 
     def housekeeping(self, now: datetime | None = None) -> HousekeepingReport:
         """Run every timed rule once and report what each did.

@@ -16,7 +16,7 @@ from frontdesk_core.devices import PrintResult, TicketPrint
 from frontdesk_core.forecast import QUEUE_LENGTH, SIMULATION, Band, describe, short
 from frontdesk_core.forecast.forecast import simulate_forecast
 from frontdesk_core.forecast.records import band_of
-from frontdesk_core.forecast.service import Forecaster, calibrated_model
+from frontdesk_core.forecast.service import Forecaster, calibrated_model, forecaster
 from frontdesk_core.forecast.snapshot import take_snapshot
 from frontdesk_core.hookspecs import hookimpl
 from frontdesk_core.plugins import Hooks, make_plugin_manager
@@ -123,8 +123,8 @@ def test_the_forecaster_keeps_the_latest_and_refreshes_when_due(
     found = simulated.ticket(ticket.id)
     assert simulated.latest().method == SIMULATION  # type: ignore[union-attr]
     assert found is not None and found.minutes is not None
-    assert live.forecast is live.forecast
-    assert live.forecast.method == "queue_length"  # the configuration's default
+    assert forecaster(live) is forecaster(live)
+    assert forecaster(live).method == "queue_length"  # the configuration's default
 
 
 class Printer:
@@ -150,7 +150,7 @@ def test_the_kiosk_result_and_printed_ticket_carry_the_latest_forecast(
         fd.queues.sign_in("skranke-2", "AB")
         first = walk_kiosk(fd, "nyropsgade", ["other"], kiosk_id="kiosk-1")
         assert first.forecast is None and printer.printed[0].expected_wait_text is None
-        fd.forecast.refresh()
+        forecaster(fd).refresh()
         second = walk_kiosk(fd, "nyropsgade", ["other"], "en", kiosk_id="kiosk-1")
         assert second.forecast is not None and second.forecast.queue_id == "generel"
         assert printer.printed[1].expected_wait_text == second.forecast.text("en")

@@ -10,7 +10,14 @@ import httpx
 from conftest import EXAMPLE, PASSWORD, monday_morning, serve
 from frontdesk_display import plugin
 
-from frontdesk_core.api import Config, Frontdesk, load_scenario, make_plugin_manager, short
+from frontdesk_core.api import (
+    Config,
+    Frontdesk,
+    forecaster,
+    load_scenario,
+    make_plugin_manager,
+    short,
+)
 
 NORMAL_DAY = Path(EXAMPLE) / "scenarios" / "normal-day.yaml"
 
@@ -34,9 +41,9 @@ def test_the_server_refreshes_the_forecast_and_the_screen_shows_it(kobenhavn: Co
     running = serve(fd)
     try:
         deadline = time.monotonic() + 10
-        while fd.forecast.latest() is None and time.monotonic() < deadline:
+        while forecaster(fd).latest() is None and time.monotonic() < deadline:
             time.sleep(0.05)
-        latest = fd.forecast.latest()
+        latest = forecaster(fd).latest()
         assert latest is not None and latest.method == "queue_length"
         found = latest.queue("generel")
         assert found is not None and found.minutes is not None
@@ -53,11 +60,12 @@ def test_the_server_refreshes_the_forecast_and_the_screen_shows_it(kobenhavn: Co
 def test_the_manager_sees_staffing_advice_in_words(kobenhavn: Config, tmp_path: Path) -> None:
     pm = make_plugin_manager(load_entrypoints=False, plugins=[plugin])
     fd = Frontdesk.open(kobenhavn, store=":memory:", clock=monday_morning(), plugins=pm)
-    fd.forecast.use(load_scenario(NORMAL_DAY, kobenhavn), "simulation")
+    forecaster(fd).use(load_scenario(NORMAL_DAY, kobenhavn), "simulation")
     fd.queues.sign_in("skranke-1", "AB")  # one counter for the passports, many waiting
     for _ in range(25):
         fd.queues.issue("pas")
-    advice = fd.forecast.advise(fd.forecast.snapshot())
+    forecasts = forecaster(fd)
+    advice = forecasts.advise(forecasts.snapshot())
     assert advice is not None
     running = serve(fd)
     try:

@@ -1,7 +1,8 @@
 """Forecasts of every waiting ticket, simulated forward from the live state.
 
-    fd.forecast.refresh_if_due()               # from a server's loop, every few seconds
-    fd.forecast.ticket(ticket.id).text("en")   # "about 12–18 min"
+    forecasts = forecaster(fd)     # frontdesk_core.forecast.service (or frontdesk_core.api)
+    forecasts.refresh_if_due()     # from a server's loop, every few seconds
+    forecasts.ticket(ticket.id).text("en")   # "about 12–18 min"
 
 * :mod:`~frontdesk_core.forecast.snapshot`: a copy of the live state, and the
   events that rebuild it in a fresh engine on an in-memory store;
@@ -10,7 +11,7 @@
 * :mod:`~frontdesk_core.forecast.forecast`: many runs made into a median and an
   80% band per ticket, or today's queue-length estimate in the same records
   (:mod:`~frontdesk_core.forecast.records`, which the package exports);
-* :mod:`~frontdesk_core.forecast.service`: ``fd.forecast``, the latest forecast
+* :mod:`~frontdesk_core.forecast.service`: ``forecaster(fd)``, the latest forecast
   and its refresh.
 """
 

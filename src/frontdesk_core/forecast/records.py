@@ -12,7 +12,12 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
+FORECAST_STATE = "frontdesk.forecast"
+"""Where a Frontdesk keeps its forecaster (``fd.plugin_state(FORECAST_STATE)["forecaster"]``):
+:func:`frontdesk_core.forecast.service.forecaster` puts it there, and the kiosk reads the
+latest forecast from it without importing the simulation."""
 SIMULATION = "simulation"
 QUEUE_LENGTH = "queue_length"
 LOW, HIGH = 0.1, 0.9
@@ -52,6 +57,14 @@ class TicketForecast:
     def text(self, language: str = "da") -> str:
         """The forecast in words: ``about 12–18 min``, ``soon``, ``no estimate``."""
         return describe(self.minutes, language)
+
+
+class LatestForecasts(Protocol):
+    """What the kiosk asks of a forecaster: the latest forecast for a new ticket."""
+
+    def queue(self, queue_id: str) -> TicketForecast | None:
+        """The latest forecast for a ticket taken now in ``queue_id``."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -131,11 +144,13 @@ def short(band: Band | None) -> str | None:
 
 
 __all__ = [
+    "FORECAST_STATE",
     "QUEUE_LENGTH",
     "SIMULATION",
     "TEXTS",
     "Band",
     "Forecast",
+    "LatestForecasts",
     "TicketForecast",
     "band_of",
     "describe",

@@ -1,9 +1,11 @@
-"""``fd.forecast``: the latest forecast, refreshed in the background, never on a request.
+"""A Frontdesk's forecaster: the latest forecast, refreshed in the background, never on a
+request.
 
-    snapshot = fd.forecast.snapshot()          # on the thread that runs the commands
-    forecast = fd.forecast.compute(snapshot)   # on any other thread: the slow part
-    fd.forecast.latest().ticket(ticket_id).text("da")   # "ca. 12–18 min"
-    fd.forecast.advise(snapshot).sentences(fd.config, "da")   # staffing advice
+    forecasts = forecaster(fd)                   # one per Frontdesk
+    snapshot = forecasts.snapshot()              # on the thread that runs the commands
+    forecast = forecasts.compute(snapshot)       # on any other thread: the slow part
+    forecasts.latest().ticket(ticket_id).text("da")   # "ca. 12–18 min"
+    forecasts.advise(snapshot).sentences(fd.config, "da")   # staffing advice
 
 :meth:`Forecaster.refresh_if_due` does both when ``site.forecast.every`` has
 passed since the last refresh (a server's loop calls it; the display plugin
@@ -27,7 +29,7 @@ from typing import TYPE_CHECKING
 from frontdesk_core.config.loader import Document, Reporter
 from frontdesk_core.forecast.advice import Advice, advise
 from frontdesk_core.forecast.forecast import queue_length_forecast, simulate_forecast
-from frontdesk_core.forecast.records import SIMULATION, Forecast, TicketForecast
+from frontdesk_core.forecast.records import FORECAST_STATE, SIMULATION, Forecast, TicketForecast
 from frontdesk_core.forecast.snapshot import LiveSnapshot, take_snapshot
 from frontdesk_core.plugins import LOAD_ENV, Hooks, make_plugin_manager
 from frontdesk_core.simulation.calibration import calibrate
@@ -49,8 +51,18 @@ def calibrated_model(fd: Frontdesk, now: datetime) -> LoadedScenario | None:
     return link_scenario(Scenario.model_validate(data), fd.config, reporter, "<calibration>")
 
 
+def forecaster(fd: Frontdesk) -> Forecaster:
+    """The forecaster of ``fd`` (made on first use, kept in its plugin state so the kiosk
+    finds the latest forecast without importing the simulation)."""
+    state = fd.plugin_state(FORECAST_STATE)
+    found = state.get("forecaster")
+    if not isinstance(found, Forecaster):
+        found = state["forecaster"] = Forecaster(fd)
+    return found
+
+
 class Forecaster:
-    """The forecasts of one :class:`~frontdesk_core.app.Frontdesk`.
+    """The forecasts of one :class:`~frontdesk_core.app.Frontdesk` (see :func:`forecaster`).
 
     ``model`` replaces the calibrated model (tests, the accuracy benchmark, a
     planner's scenario); ``method`` the configured method.
@@ -168,4 +180,4 @@ class Forecaster:
         return self.refresh() if self.due() else None
 
 
-__all__ = ["Forecaster", "calibrated_model"]
+__all__ = ["Forecaster", "calibrated_model", "forecaster"]

@@ -29,7 +29,7 @@ from frontdesk_core.config.types import text_in
 from frontdesk_core.devices import NO_PRINTER, DeviceFault, PrintResult, QueueStatus, TicketPrint
 from frontdesk_core.errors import InvalidStateError, NotFoundError
 from frontdesk_core.events import KioskAbandoned, KioskCompleted, NewEvent
-from frontdesk_core.forecast.records import TicketForecast
+from frontdesk_core.forecast.records import LatestForecasts, TicketForecast
 from frontdesk_core.queues.estimates import WaitEstimate
 from frontdesk_core.queues.tickets import Ticket
 from frontdesk_core.referral.outcomes import (
@@ -51,7 +51,6 @@ if TYPE_CHECKING:
     from frontdesk_core.booking.engine import BookingEngine
     from frontdesk_core.clock import Clock
     from frontdesk_core.config.models import Config
-    from frontdesk_core.forecast.service import Forecaster
     from frontdesk_core.plugins import Hooks
     from frontdesk_core.queues.engine import QueueEngine
     from frontdesk_core.store.base import EventStore
@@ -76,7 +75,7 @@ class KioskResult:
     ticket: Ticket | None = None
     wait: WaitEstimate | None = None
     forecast: TicketForecast | None = None
-    """The latest forecast for a ticket taken now in the ticket's queue (``fd.forecast``)."""
+    """The latest forecast for a ticket taken now in the ticket's queue (its forecaster's)."""
     print_result: PrintResult | None = None
     show_number_on_screen: bool = False
     """The ticket was not printed (no kiosk given, or the printer failed): show the number."""
@@ -171,7 +170,7 @@ class ReferralEngine:
         *,
         queues: Callable[[], QueueEngine],
         booking: Callable[[], BookingEngine],
-        forecast: Callable[[], Forecaster] | None = None,
+        forecast: Callable[[], LatestForecasts | None] | None = None,
     ) -> None:
         self.config = config
         self.store = store
@@ -303,7 +302,8 @@ class ReferralEngine:
         )
         wait = self._queues().estimate(ticket.id)
         # The latest forecast for a ticket taken now in the queue: read, never computed here.
-        forecast = self._forecast().queue(ticket.queue_id) if self._forecast else None
+        forecaster = self._forecast() if self._forecast is not None else None
+        forecast = forecaster.queue(ticket.queue_id) if forecaster is not None else None
         job = self._ticket_print(
             ticket, wait, session.language, kiosk_id, outcome.where, outcome.text, forecast
         )

@@ -9,12 +9,12 @@ The definitions are in :mod:`frontdesk_core.stats.compute`; the records in
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from frontdesk_core.config.models import Config
-from frontdesk_core.stats.compute import KINDS, compute
+from frontdesk_core.stats.compute import DEFAULT_TIMEZONE, KINDS, compute, read_span
 from frontdesk_core.stats.records import (
     CentreFigures,
     CounterFigures,
@@ -26,8 +26,6 @@ from frontdesk_core.store.base import EventStore
 
 if TYPE_CHECKING:
     from frontdesk_core.stats.referral import ReferralReport
-
-DEFAULT_TIMEZONE = "Europe/Copenhagen"
 
 
 def read_report(
@@ -43,28 +41,6 @@ def read_report(
     since, until = read_span(tz, start, end)
     events = store.read(since=since, until=until, kinds=KINDS)
     return compute(events, config, tz, start=start, end=end, centre_id=centre_id)
-
-
-def read_span(
-    tz: tzinfo, start: date | None, end: date | None, *, after: int = 1
-) -> tuple[datetime | None, datetime | None]:
-    """The moments to read the log between for local days ``start`` to ``end``.
-
-    From the day before: a ticket issued late the evening before (or in the
-    small hours before the day reset) can end inside the span; to ``after``
-    days past ``end``.
-    """
-    since = (
-        datetime.combine(start - timedelta(days=1), datetime.min.time(), tz)
-        if start is not None
-        else None
-    )
-    until = (
-        datetime.combine(end + timedelta(days=after), datetime.min.time(), tz)
-        if end is not None
-        else None
-    )
-    return since, until
 
 
 class Stats:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from frontdesk_core.config.models import Config
@@ -212,6 +212,32 @@ class _Collector:
                 tally = self.queues.setdefault(key, _Tally())
                 tally.add("transfers_in")
                 tally.add("entered")
+
+
+DEFAULT_TIMEZONE = "Europe/Copenhagen"
+"""The timezone of the figures when no configuration says otherwise."""
+
+
+def read_span(
+    tz: tzinfo, start: date | None, end: date | None, *, after: int = 1
+) -> tuple[datetime | None, datetime | None]:
+    """The moments to read the log between for local days ``start`` to ``end``.
+
+    From the day before: a ticket issued late the evening before (or in the
+    small hours before the day reset) can end inside the span; to ``after``
+    days past ``end``.
+    """
+    since = (
+        datetime.combine(start - timedelta(days=1), datetime.min.time(), tz)
+        if start is not None
+        else None
+    )
+    until = (
+        datetime.combine(end + timedelta(days=after), datetime.min.time(), tz)
+        if end is not None
+        else None
+    )
+    return since, until
 
 
 def ticket_waits(events: Iterable[Event]) -> dict[str, float]:

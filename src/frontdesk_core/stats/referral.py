@@ -28,8 +28,7 @@ from frontdesk_core.config.models import Config
 from frontdesk_core.events import KioskCompleted
 from frontdesk_core.events.log import Event
 from frontdesk_core.referral.model import Question
-from frontdesk_core.stats import DEFAULT_TIMEZONE, read_span
-from frontdesk_core.stats.compute import KINDS, ticket_waits
+from frontdesk_core.stats.compute import DEFAULT_TIMEZONE, KINDS, read_span, ticket_waits
 from frontdesk_core.stats.records import Distribution
 from frontdesk_core.store.base import EventStore
 

@@ -24,6 +24,7 @@ from frontdesk_core.api import (
     Ticket,
     TicketCalled,
     TicketRecalled,
+    forecaster,
     short,
     text_in,
 )
@@ -264,17 +265,17 @@ class Hub:
         ``ADVICE_SECONDS``): the snapshot on the core's thread (it reads the engines), the
         simulation on a thread of its own, so no command and no page waits for it; screens
         whose forecasts changed are refreshed."""
-        forecaster = self.fd.forecast
+        forecasts = forecaster(self.fd)
         shown: dict[str, str | None] = {}
         advised = 0.0
         while True:
-            await asyncio.sleep(forecaster.settings.every.total_seconds())
+            await asyncio.sleep(forecasts.settings.every.total_seconds())
             try:
-                snapshot = await self.core.run(forecaster.snapshot)
-                forecast = await asyncio.to_thread(forecaster.compute, snapshot)
+                snapshot = await self.core.run(forecasts.snapshot)
+                forecast = await asyncio.to_thread(forecasts.compute, snapshot)
                 if time.monotonic() - advised >= ADVICE_SECONDS:
                     advised = time.monotonic()
-                    await asyncio.to_thread(forecaster.advise, snapshot)
+                    await asyncio.to_thread(forecasts.advise, snapshot)
             except Exception:  # the next round tries again; the server stays up
                 log.exception("forecast failed")
                 continue

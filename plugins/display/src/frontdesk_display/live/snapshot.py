@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from frontdesk_core.api import Frontdesk, short
+from frontdesk_core.api import Frontdesk, forecaster, short
 from frontdesk_display.common.jsonable import jsonable
 from frontdesk_display.live.state import DisplayState
 
@@ -54,7 +54,7 @@ def staff_payload(
 def with_forecasts(fd: Frontdesk, queues: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each queue with ``forecast``: the latest forecast for a ticket taken now, as a band
     (``12–18 min``) the same in every language, or ``None`` (no forecast, no estimate)."""
-    latest = fd.forecast.latest()
+    latest = forecaster(fd).latest()
     for queue in queues:
         found = latest.queue(queue["queue_id"]) if latest is not None else None
         queue["forecast"] = short(found.minutes) if found is not None else None

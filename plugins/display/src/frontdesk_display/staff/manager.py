@@ -10,7 +10,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from frontdesk_core.api import AbsenceReason, AbsenceResult, Centre, FrontdeskError, text_in
+from frontdesk_core.api import (
+    AbsenceReason,
+    AbsenceResult,
+    Centre,
+    FrontdeskError,
+    forecaster,
+    text_in,
+)
 from frontdesk_display.auth import Staff, require
 from frontdesk_display.common.pages import denied, flash, not_found, redirect, render
 from frontdesk_display.common.views import counter_view
@@ -80,7 +87,7 @@ def advice_view(hub: Hub, centre: Centre, language: str) -> dict[str, Any]:
     """The latest staffing advice for ``centre`` in words, in ``language`` (da or en)."""
     language = language if language in ("da", "en") else "da"
     words = {name: texts[language] for name, texts in ADVICE_TEXTS.items()}
-    advice = hub.fd.forecast.advice()
+    advice = forecaster(hub.fd).advice()
     own = {q.id for q in centre.queues}
     sentences: list[str] = []
     made = None
