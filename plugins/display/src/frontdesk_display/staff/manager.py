@@ -92,7 +92,7 @@ async def dashboard(request: Request, user: Staff) -> Response:
 ADVICE_TEXTS = {
     "title": {"da": "Bemanding resten af dagen", "en": "Staffing for the rest of the day"},
     "none": {
-        "da": "Intet råd endnu: det kræver site.forecast.method: simulation og lidt tid.",
+        "da": "Intet råd endnu: det kræver, at konfigurationen simulerer resten af dagen.",
         "en": "No advice yet: it needs site.forecast.method: simulation and a little time.",
     },
     "made": {"da": "Beregnet kl.", "en": "Worked out at"},
