@@ -113,6 +113,8 @@ from frontdesk_core.events import (
     event_kind,
     upcaster,
 )
+from frontdesk_core.forecast.records import Band, Forecast, TicketForecast, describe, short
+from frontdesk_core.forecast.service import Forecaster, forecaster
 from frontdesk_core.hookspecs import (
     Command,
     CommandRun,
@@ -139,6 +141,8 @@ from frontdesk_core.referral.outcomes import (
     SentHome,
     TakeTicket,
 )
+from frontdesk_core.simulation.scenario import LoadedScenario, load_scenario
+from frontdesk_core.stats.referral import FlowFigures, ReferralReport
 
 __all__ = [
     "NO_PRINTER",
@@ -148,6 +152,7 @@ __all__ = [
     "AbsenceRecorded",
     "AbsenceResult",
     "AbsenceWithdrawn",
+    "Band",
     "BookTime",
     "Booking",
     "BookingCancelled",
@@ -192,6 +197,9 @@ __all__ = [
     "Duration",
     "Event",
     "EventLogError",
+    "FlowFigures",
+    "Forecast",
+    "Forecaster",
     "ForeignPayload",
     "Frontdesk",
     "FrontdeskError",
@@ -206,6 +214,7 @@ __all__ = [
     "KioskResult",
     "LanguageCode",
     "LoadContext",
+    "LoadedScenario",
     "ManualClock",
     "Model",
     "NewEvent",
@@ -217,6 +226,7 @@ __all__ = [
     "Problem",
     "QueueStatus",
     "QueuesAssigned",
+    "ReferralReport",
     "Referred",
     "Reporter",
     "RuleFailure",
@@ -236,6 +246,7 @@ __all__ = [
     "TicketCancelled",
     "TicketClosed",
     "TicketFinished",
+    "TicketForecast",
     "TicketIssued",
     "TicketNoShow",
     "TicketPrint",
@@ -250,13 +261,17 @@ __all__ = [
     "cli_main",
     "closest",
     "demo_start",
+    "describe",
     "did_you_mean",
     "event_kind",
+    "forecaster",
     "hookimpl",
     "load_config",
+    "load_scenario",
     "load_section",
     "make_plugin_manager",
     "normalise_phone",
+    "short",
     "spoken_date",
     "spoken_moment",
     "text_in",

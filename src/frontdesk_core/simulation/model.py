@@ -123,7 +123,8 @@ class DaySimulation:
     """One day of a scenario, for one replication, with its own engines and random streams.
 
     ``seed`` names the day's random streams; a :class:`random.Random` given instead
-    is asked once for a seed. The same seed gives the same citizens whatever the
+    is asked once for a seed. ``store`` may hold the day so far, and ``start`` is
+    then the minute the run begins at. The same seed gives the same citizens whatever the
     staffing, kiosks or call-next policy.
     """
 
@@ -135,6 +136,7 @@ class DaySimulation:
         *,
         hooks: Hooks | None = None,
         store: str | EventStore = "memory://",
+        start: float | None = None,
     ) -> None:
         self.loaded = loaded
         self.scenario = loaded.scenario
@@ -147,7 +149,10 @@ class DaySimulation:
         """The day's citizens in arrival order, as generated (for tests and diagnostics)."""
         # The day starts early enough to book every booked citizen within each service's
         # minimum notice, the way they booked from home days before.
-        self.env = simpy.Environment(initial_time=-self._lead(loaded.config))
+        # ``start`` (minutes after midnight) begins a run in the middle of the day instead,
+        # on a store that already holds the day so far (the forecast's forward runs).
+        lead = -self._lead(loaded.config) if start is None else start
+        self.env = simpy.Environment(initial_time=lead)
         self.tz = ZoneInfo(self.config.site.timezone)
         self.clock = SimClock(self.env, datetime.combine(day, time(0), self.tz))
         if hooks is None:

@@ -33,7 +33,7 @@ from frontdesk_display.kiosk.sessions import KioskSessions
 from frontdesk_display.screens import pages as screens
 from frontdesk_display.settings import DisplaySettings, settings_of
 from frontdesk_display.staff import employee as staff
-from frontdesk_display.staff import manager
+from frontdesk_display.staff import manager, why
 
 STATIC = Path(__file__).parent / "static"
 SESSION_COOKIE = "frontdesk_session"
@@ -99,6 +99,7 @@ def create_app(
         *kiosk.routes(),
         *staff.routes(),
         *manager.routes(),
+        *why.routes(),
         *booking_pages.routes(),
         Mount("/api/v1", routes=api.routes()),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),

@@ -141,6 +141,8 @@ def result_view(fd: Frontdesk, result: KioskResult) -> dict[str, Any]:
     if result.wait is not None:
         view["people_ahead"] = result.wait.people_ahead
         view["expected_wait_minutes"] = result.wait.minutes
+    if result.forecast is not None and result.forecast.minutes is not None:
+        view["expected_wait_text"] = result.forecast.text(outcome.language)
     if isinstance(outcome, SentHome):
         view["bring"] = list(outcome.bring)
         view["url"] = outcome.url
