@@ -364,6 +364,10 @@ class DaySimulation:
                 except CapacityError:
                     del free[service_id]  # someone else took it: ask the engine again
                     continue
+                if all(other != start for _, other in options):
+                    # That time's last place as listed; a time that fits only by moving
+                    # bookings to other counters is listed as one place, and may take more.
+                    del free[service_id]
                 citizen.code = made.code
                 citizen.appointment = at
                 break
