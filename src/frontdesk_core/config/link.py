@@ -20,6 +20,7 @@ from frontdesk_core.config.locate import Loc
 from frontdesk_core.config.models import Config
 from frontdesk_core.config.schema_walk import is_text
 from frontdesk_core.config.suggest import unknown
+from frontdesk_core.config.types import TimeRange, format_time
 
 if TYPE_CHECKING:
     from frontdesk_core.config.loader import LoadContext, Reporter
@@ -29,6 +30,7 @@ def link(config: Config, context: LoadContext, reporter: Reporter) -> None:
     """Run every cross-reference check, then the registered ones, reporting to ``reporter``."""
     check_ids(config, reporter)
     check_centres(config, context, reporter)
+    check_day_reset(config, reporter)
     check_services(config, reporter)
     check_languages(config, reporter)
     for plugin_check in context.checks:
@@ -137,6 +139,34 @@ def check_centres(config: Config, context: LoadContext, reporter: Reporter) -> N
                 ("centres", ci, "call_policy"),
                 unknown("call-next policy", centre.call_policy, policies),
             )
+
+
+def check_day_reset(config: Config, reporter: Reporter) -> None:
+    """No opening hours run across the centre's day reset.
+
+    Ticket numbers, queues and the day's figures start again at ``day_reset``:
+    hours that span it would belong to two service days at once.
+    """
+    for ci, centre in enumerate(config.centres):
+        reset = centre.day_reset
+        days: list[tuple[tuple[str | int, ...], list[TimeRange]]] = [
+            (("centres", ci, "opening_hours", day), getattr(centre.opening_hours, day))
+            for day in type(centre.opening_hours).model_fields
+        ]
+        days += [
+            (("centres", ci, "exceptions", e, "hours"), exception.hours)
+            for e, exception in enumerate(centre.exceptions)
+        ]
+        for loc, ranges in days:
+            for r, hours in enumerate(ranges):
+                if hours.start < reset < hours.end:
+                    reporter.error(
+                        (*loc, r),
+                        f"the hours {hours} run across the day reset at "
+                        f"{format_time(reset)} (ticket numbers start again then); end them "
+                        f"by {format_time(reset)}, or move 'day_reset' of centre "
+                        f"'{centre.id}' outside its opening hours",
+                    )
 
 
 def all_queue_ids(config: Config) -> list[str]:
