@@ -36,6 +36,12 @@ def api_server(kobenhavn: Config) -> Iterator[Served]:
     fd.close()
 
 
+@pytest.fixture(autouse=True)
+def _forget_guesses(api_server: Served) -> None:
+    """Each test starts with no wrong tries counted (they share the server and address)."""
+    api_server.forget_guesses()
+
+
 def token_for(url: str, username: str) -> str:
     """A bearer token from ``POST /token``."""
     answer = httpx.post(f"{url}/api/v1/token", json={"username": username, "password": PASSWORD})

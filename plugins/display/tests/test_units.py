@@ -16,7 +16,8 @@ import pytest
 from conftest import EXAMPLE, SETTINGS, Served, monday_morning
 from frontdesk_display import hub as hub_module
 from frontdesk_display import plugin
-from frontdesk_display.auth import SECRET_ENV, Throttle, secret_key
+from frontdesk_display.auth import SECRET_ENV, secret_key
+from frontdesk_display.guesses import Guesses, Limit, TooManyGuesses
 from frontdesk_display.hub import Hub
 from frontdesk_display.kiosk.sessions import KioskSessions
 from frontdesk_display.live.broadcast import CLOSE, QUEUE_SIZE, Broadcaster
@@ -154,21 +155,29 @@ def test_the_signing_key_is_kept_in_a_file_so_sessions_survive_a_restart(
     assert secret_key(DisplaySettings(), default_file=str(key_file)) == "from-the-environment"
 
 
-def test_the_throttle_pauses_one_user_at_one_address_and_forgets_on_success() -> None:
+def test_wrong_tries_pause_every_key_they_count_against_for_that_secret_only() -> None:
     watch = Stopwatch()
-    throttle = Throttle(failures=2, window=60, pause=5, monotonic=watch)
+    limits = {"code": Limit(2, 60, 5), "password": Limit(2, 60, 5)}
+    guesses = Guesses(limits, monotonic=watch)
+    at_kiosk = [("address", "10.0.0.1"), ("kiosk", "k1")]
     for _ in range(2):
-        throttle.failed("Anna", "10.0.0.1")
-    assert not throttle.allowed("anna", "10.0.0.1")
-    assert throttle.allowed("anna", "10.0.0.2") and throttle.allowed("bo", "10.0.0.1")
+        guesses.failed("code", at_kiosk)
+    # The kiosk is paused from any address, the address at any kiosk; passwords are not.
+    for keys in ([("address", "10.0.0.9"), ("kiosk", "k1")], [("address", "10.0.0.1")]):
+        with pytest.raises(TooManyGuesses) as paused:
+            guesses.check("code", keys)
+        assert paused.value.retry_after == 5
+    guesses.check("code", [("address", "10.0.0.2"), ("kiosk", "k2")])
+    guesses.check("password", [("address", "10.0.0.1")])
     watch.now += 4.9
-    assert not throttle.allowed("anna", "10.0.0.1")
+    assert guesses.wait("code", at_kiosk) == pytest.approx(0.1)
     watch.now += 0.1
-    assert throttle.allowed("anna", "10.0.0.1")
-    throttle.failed("anna", "10.0.0.1")
-    throttle.succeeded("anna", "10.0.0.1")
-    throttle.failed("anna", "10.0.0.1")
-    assert throttle.allowed("anna", "10.0.0.1")
+    guesses.check("code", at_kiosk)
+    # After the pause one more try; a wrong one pauses again at once.
+    guesses.failed("code", at_kiosk)
+    assert guesses.wait("code", at_kiosk) == 5
+    guesses.succeeded("code", at_kiosk)
+    guesses.check("code", at_kiosk)
 
 
 def test_the_server_runs_the_cores_timed_rules_on_its_loop(

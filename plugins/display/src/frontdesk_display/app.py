@@ -13,7 +13,6 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount
@@ -25,9 +24,12 @@ from frontdesk_display.auth import Authenticator, secret_key
 from frontdesk_display.booking import pages as booking_pages
 from frontdesk_display.common.pages import not_found
 from frontdesk_display.common.templating import make_templates
+from frontdesk_display.guesses import Guesses
 from frontdesk_display.hub import Hub
 from frontdesk_display.kiosk import pages as kiosk
 from frontdesk_display.kiosk.sessions import KioskSessions
+from frontdesk_display.live.sessions import StaffSessions
+from frontdesk_display.middleware import CookieSessions, LiveSessions, trusted_proxies
 from frontdesk_display.screens import pages as screens
 from frontdesk_display.settings import DisplaySettings, settings_of
 from frontdesk_display.staff import employee as staff
@@ -54,10 +56,11 @@ async def _not_found(request: Request, exc: Exception) -> Response:
 
 
 async def _not_allowed(request: Request, exc: Exception) -> Response:
-    """A 405 (a known path, another method)."""
+    """A 405 (a known path, another method), with the methods it has in ``Allow``."""
+    headers = dict(getattr(exc, "headers", None) or {})
     if request.url.path.startswith(api.PREFIX):
-        return api.problem(405, "method not allowed")
-    return PlainTextResponse("method not allowed", status_code=405)
+        return api.problem(405, "method not allowed", headers=headers)
+    return PlainTextResponse("method not allowed", status_code=405, headers=headers)
 
 
 def create_app(
@@ -66,8 +69,15 @@ def create_app(
     host: str = "127.0.0.1",
     settings: DisplaySettings | None = None,
     secret: str | None = None,
+    forwarded_allow_ips: str | list[str] | None = None,
 ) -> Starlette:
-    """The application serving ``fd``; ``host`` decides whether cookies are HTTPS-only."""
+    """The application serving ``fd``.
+
+    Its session cookie is ``Secure`` on HTTPS requests, and on every request unless
+    ``host`` is a loopback address (``display.session.secure_cookies`` decides
+    otherwise). ``forwarded_allow_ips`` are the proxies whose ``X-Forwarded-For`` and
+    ``X-Forwarded-Proto`` are believed (uvicorn's option of that name; none by default).
+    """
     settings = settings if settings is not None else settings_of(fd.config)
     hub = Hub(fd, settings)
     secret = secret if secret is not None else secret_key(settings)
@@ -92,14 +102,16 @@ def create_app(
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
     middleware = [
+        Middleware(trusted_proxies, allow=forwarded_allow_ips),
         Middleware(
-            SessionMiddleware,
+            CookieSessions,
             secret_key=secret,
             session_cookie=SESSION_COOKIE,
             max_age=int(settings.session.max_age.total_seconds()),
             same_site="strict",
             https_only=https_only,
-        )
+        ),
+        Middleware(LiveSessions),
     ]
     app = Starlette(
         routes=routes,
@@ -109,7 +121,8 @@ def create_app(
     )
     app.state.hub = hub
     app.state.fd = fd
-    app.state.auth = Authenticator(settings, secret)
+    app.state.guesses = Guesses()
+    app.state.auth = Authenticator(settings, secret, app.state.guesses, StaffSessions(fd))
     app.state.templates = make_templates()
     app.state.kiosks = KioskSessions(idle=settings.kiosk_idle)
     return app

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import sys
+from typing import TYPE_CHECKING, Any
 
 from frontdesk_core.api import Config
 from frontdesk_display.passwords import hash_password
 from frontdesk_display.settings import DisplaySettings
+
+if TYPE_CHECKING:
+    import uvicorn
+    from starlette.types import ASGIApp
 
 
 def configure_serve(parser: argparse.ArgumentParser) -> None:
@@ -21,6 +27,30 @@ def configure_serve(parser: argparse.ArgumentParser) -> None:
         "--display",
         metavar="FILE",
         help="a YAML file with the 'display:' section (staff users), instead of the config's",
+    )
+    parser.add_argument(
+        "--forwarded-allow-ips",
+        default="",
+        metavar="ADDRESSES",
+        help=(
+            "comma-separated addresses or networks of reverse proxies whose X-Forwarded-For "
+            "and X-Forwarded-Proto are believed ('*': any); default: none"
+        ),
+    )
+
+
+def server_config(app: ASGIApp, **options: Any) -> uvicorn.Config:
+    """uvicorn's configuration for the application: uvicorn's own proxy-header handling
+    is off (it trusts loopback by default), the application applies the proxies it was
+    given itself (:func:`~frontdesk_display.middleware.trusted_proxies`)."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        proxy_headers=False,
+        log_level="warning",
+        timeout_graceful_shutdown=3,
+        **options,
     )
 
 
@@ -59,7 +89,13 @@ def run_serve(args: argparse.Namespace) -> int:
         # Next to the database, so signed-in staff stay signed in across restarts.
         key_file = None if args.db == ":memory:" else f"{args.db}.key"
         secret = secret_key(settings, default_file=key_file)
-        app = create_app(fd, host=args.host, settings=settings, secret=secret)
+        app = create_app(
+            fd,
+            host=args.host,
+            settings=settings,
+            secret=secret,
+            forwarded_allow_ips=args.forwarded_allow_ips,
+        )
         base = f"http://{args.host}:{args.port}"
         print(f"frontdesk: serving '{fd.config.site.name}' from {args.db} (Ctrl-C stops)")
         print("\n".join(urls(fd.config, base)), flush=True)
@@ -69,13 +105,9 @@ def run_serve(args: argparse.Namespace) -> int:
                 "(passwords from 'frontdesk hash-password')",
                 file=sys.stderr,
             )
-        uvicorn.run(
-            app,
-            host=args.host,
-            port=args.port,
-            log_level="warning",
-            timeout_graceful_shutdown=3,
-        )
+        # uvicorn raises the Ctrl-C again once it has shut down; that is the way out.
+        with contextlib.suppress(KeyboardInterrupt):
+            uvicorn.Server(server_config(app, host=args.host, port=args.port)).run()
     finally:
         fd.close()
     return 0

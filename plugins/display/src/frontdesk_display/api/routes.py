@@ -30,11 +30,12 @@ from frontdesk_core.api import (
     text_in,
 )
 from frontdesk_display.api import models as m
-from frontdesk_display.api.common import ApiError, moment
+from frontdesk_display.api.common import ApiError, moment, too_many
 from frontdesk_display.api.openapi import Operation, Param, openapi
 from frontdesk_display.auth import Authenticator, AuthError, Staff, check_csrf
 from frontdesk_display.booking import api as booking_api
 from frontdesk_display.common.jsonable import jsonable
+from frontdesk_display.guesses import CodeTries, TooManyGuesses, client_address
 from frontdesk_display.hub import Hub
 from frontdesk_display.kiosk import api as kiosk_api
 from frontdesk_display.live.snapshot import screen_payload
@@ -62,9 +63,13 @@ class Call:
             raise AuthError(403, f"you do not work at centre '{centre_id}'")
 
 
-def problem(status: int, message: str, detail: Any = None) -> JSONResponse:
+def problem(
+    status: int, message: str, detail: Any = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
     """An error response."""
-    return JSONResponse(m.Problem(error=message, detail=detail).model_dump(mode="json"), status)
+    return JSONResponse(
+        m.Problem(error=message, detail=detail).model_dump(mode="json"), status, headers=headers
+    )
 
 
 def _status_of(exc: FrontdeskError) -> int:
@@ -120,8 +125,11 @@ def endpoint(op: Operation) -> Callable[[Request], Any]:
                     await check_csrf(request)
             body = await _body(request, op.body) if op.body is not None else None
             result = await op.handler(Call(request, hub, params, body, user))
+        except TooManyGuesses as exc:
+            error = too_many(request, exc)
+            return problem(error.status, error.message, headers=error.headers)
         except ApiError as exc:
-            return problem(exc.status, exc.message, exc.detail)
+            return problem(exc.status, exc.message, exc.detail, exc.headers)
         except AuthError as exc:
             return problem(exc.status, exc.message)
         except FrontdeskError as exc:
@@ -200,11 +208,12 @@ async def issue_token(call: Call) -> m.TokenOut:
     """Exchange a username and password for a bearer token."""
     body: m.TokenRequest = call.body
     auth: Authenticator = call.request.app.state.auth
-    address = call.request.client.host if call.request.client else ""
+    address = client_address(call.request)
     user = await call.hub.core.run(auth.check_password, body.username, body.password, address)
     if user is None:
         raise AuthError(401, "wrong username or password")
-    return m.TokenOut(token=auth.issue_token(user), expires_in=auth.max_age)
+    session_id = await call.hub.core.run(auth.sessions.start, user.ref or user.username, "token")
+    return m.TokenOut(token=auth.issue_token(user, session_id), expires_in=auth.max_age)
 
 
 def ticket_out(ticket: Ticket) -> m.TicketOut:
@@ -463,7 +472,10 @@ async def withdraw_absence(call: Call) -> m.AbsenceOut:
 async def check_in(call: Call) -> m.CheckInOut:
     """Check in a booked citizen by the code in their confirmation."""
     body: m.CheckInRequest = call.body
-    result = await call.hub.core.run(call.hub.fd.booking.check_in, body.code)
+    tries = CodeTries.of(call.request, exempt=call.user is not None)
+    tries.check()
+    fd = call.hub.fd
+    result = await call.hub.core.run(tries.attempt, lambda: fd.booking.check_in(body.code))
     return m.CheckInOut(
         action=str(result.action),
         number=result.ticket.number if result.ticket else None,
@@ -515,7 +527,7 @@ OPERATIONS: list[Operation] = [
         check_in,
         m.CheckInOut,
         body=m.CheckInRequest,
-        errors=[404, 409],
+        errors=[404, 409, 429],
     ),
     Operation(
         "POST",
@@ -707,12 +719,15 @@ def routes() -> list[BaseRoute]:
         by_path.setdefault(op.path, []).append(op)
     for path, ops in by_path.items():
         handlers = {op.method: endpoint(op) for op in ops}
+        allow = ", ".join(sorted({*handlers, *(["HEAD"] if "GET" in handlers else [])}))
 
-        async def dispatch(request: Request, handlers: dict[str, Any] = handlers) -> Response:
+        async def dispatch(
+            request: Request, handlers: dict[str, Any] = handlers, allow: str = allow
+        ) -> Response:
             method = "GET" if request.method == "HEAD" else request.method
             handler = handlers.get(method)
             if handler is None:
-                return problem(405, "method not allowed")
+                return problem(405, "method not allowed", headers={"Allow": allow})
             response: Response = await handler(request)
             return response
 

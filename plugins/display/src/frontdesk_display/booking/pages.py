@@ -17,9 +17,9 @@ from starlette.routing import BaseRoute, Route
 
 from frontdesk_core.api import Booking, Centre, Contact, FrontdeskError, Service, text_in
 from frontdesk_display.auth import AuthError, check_csrf
-from frontdesk_display.booking.api import CodeTries
 from frontdesk_display.common.pages import flash, not_found, render
 from frontdesk_display.common.texts import LANGUAGE_NAMES, booking_texts_for
+from frontdesk_display.guesses import CodeTries, TooManyGuesses
 from frontdesk_display.hub import Hub
 
 LOOK_AHEAD = 45
@@ -246,12 +246,12 @@ async def manage(request: Request) -> Response:
             return RedirectResponse(f"/booking?lang={language}", status_code=303)
         form = await request.form()
         code = form.get("code")
-        tries = CodeTries(request, signed_in=False)
-        if not tries.allowed():
-            flash(request, booking_texts_for(language)["too_many"])
-        elif isinstance(code, str) and code.strip():
+        tries = CodeTries.of(request)
+        if isinstance(code, str) and code.strip():
             try:
-                booking = await hub.core.run(tries.find, hub.fd, code.strip())
+                tries.check()
+                typed = code.strip()
+                booking = await hub.core.run(tries.attempt, lambda: hub.fd.booking.find(typed))
                 if form.get("do") == "cancel":
                     booking = await hub.core.run(hub.fd.booking.cancel, booking.code)
                     flash(request, booking_texts_for(language)["cancelled"], "info")
@@ -262,6 +262,16 @@ async def manage(request: Request) -> Response:
                         f"{target}?lang={language}&channel={booking.channel}", status_code=303
                     )
                 found = _booking_view(request, booking, language)
+            except TooManyGuesses as exc:
+                flash(request, booking_texts_for(language)["too_many"])
+                response = render(
+                    request,
+                    "book_manage.html",
+                    _context(request, language, booking=None),
+                    status_code=429,
+                )
+                response.headers["Retry-After"] = str(exc.retry_after)
+                return response
             except FrontdeskError as exc:
                 flash(request, str(exc))
         if found is None:

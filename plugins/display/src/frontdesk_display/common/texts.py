@@ -48,6 +48,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "da": "Kom tilbage lidt før, og check ind med koden her på skærmen.",
         "en": "Come back a little before, and check in with the code here on the screen.",
     },
+    "too_many": {
+        "da": "For mange forkerte koder. Vent et minut, og prøv igen.",
+        "en": "Too many wrong codes. Wait a minute and try again.",
+    },
 }
 
 
@@ -55,6 +59,16 @@ def kiosk_text(name: str, language: str) -> str:
     """A kiosk text in ``language`` (English, then Danish, when it has none)."""
     texts = TEXTS[name]
     return texts.get(language) or texts.get("en") or texts["da"]
+
+
+def preferred_language(accept: str, offered: list[str]) -> str:
+    """The first of ``offered`` an ``Accept-Language`` header asks for (weights in the
+    order given), else the first offered."""
+    for part in accept.split(","):
+        tag = part.split(";")[0].strip().lower()[:2]
+        if tag in offered:
+            return tag
+    return offered[0] if offered else "da"
 
 
 def texts_for(language: str) -> dict[str, str]:

@@ -15,7 +15,8 @@ from starlette.routing import BaseRoute, Route
 
 from frontdesk_core.api import Centre, FrontdeskError, Kiosk, KioskResult
 from frontdesk_display.common.pages import not_found, render
-from frontdesk_display.common.texts import LANGUAGE_NAMES, texts_for
+from frontdesk_display.common.texts import LANGUAGE_NAMES, kiosk_text, texts_for
+from frontdesk_display.guesses import CodeTries, TooManyGuesses
 from frontdesk_display.hub import Hub
 from frontdesk_display.kiosk import flow as kiosk_flow
 from frontdesk_display.kiosk.sessions import KioskEntry, KioskSessions
@@ -133,6 +134,8 @@ async def kiosk_answer(request: Request) -> Response:
         sessions.drop(entry.id)
         return RedirectResponse(_home(request), status_code=303)
     error: str | None = None
+    status = 422
+    retry_after: int | None = None
     try:
         if verb == "back":
             await hub.core.run(entry.session.back)
@@ -147,12 +150,12 @@ async def kiosk_answer(request: Request) -> Response:
             )
         elif verb == "check_in":
             code = form.get("code")
+            typed = code if isinstance(code, str) else ""
+            tries = CodeTries.of(request, kiosk_id=entry.kiosk_id)
+            tries.check()
             done = await hub.core.run(
-                kiosk_flow.complete,
-                hub.fd,
-                entry.session,
-                entry.kiosk_id,
-                code if isinstance(code, str) else "",
+                tries.attempt,
+                lambda: kiosk_flow.complete(hub.fd, entry.session, entry.kiosk_id, typed),
             )
             entry.result = await kiosk_flow.finish(hub.fd, done)
         else:
@@ -163,6 +166,8 @@ async def kiosk_answer(request: Request) -> Response:
             )
             if finished is not None:
                 entry.result = await kiosk_flow.finish(hub.fd, finished)
+    except TooManyGuesses as exc:
+        error, status, retry_after = kiosk_text("too_many", entry.language), 429, exc.retry_after
     except FrontdeskError as exc:
         error = str(exc)
     if error is not None:
@@ -171,9 +176,15 @@ async def kiosk_answer(request: Request) -> Response:
         context["action"] = _step_url(request, entry)
         if entry.result is not None:
             context["result"] = entry.result
-            return render(request, "kiosk_result.html", context, status_code=422, public=True)
-        context["step"] = await hub.core.run(kiosk_flow.step_of, entry.session)
-        return render(request, "kiosk_step.html", context, status_code=422, public=True)
+            response = render(
+                request, "kiosk_result.html", context, status_code=status, public=True
+            )
+        else:
+            context["step"] = await hub.core.run(kiosk_flow.step_of, entry.session)
+            response = render(request, "kiosk_step.html", context, status_code=status, public=True)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
+        return response
     return RedirectResponse(_step_url(request, entry), status_code=303)
 
 

@@ -21,6 +21,7 @@ from frontdesk_core.api import (
 from frontdesk_display.auth import Authenticator, AuthError, Staff, check_csrf, require
 from frontdesk_display.common.pages import denied, flash, redirect, render
 from frontdesk_display.common.views import counter_view, ticket_view
+from frontdesk_display.guesses import client_address
 from frontdesk_display.hub import Hub, staff_topic
 from frontdesk_display.live.broadcast import Message
 from frontdesk_display.live.sse import event_stream
@@ -63,7 +64,7 @@ async def login(request: Request) -> Response:
     target = _safe_next(form.get("next"))
     hub: Hub = request.app.state.hub
     user = None
-    address = request.client.host if request.client else ""
+    address = client_address(request)
     try:
         if isinstance(username, str) and isinstance(password, str):
             user = await hub.core.run(auth.check_password, username.strip(), password, address)
@@ -73,7 +74,8 @@ async def login(request: Request) -> Response:
     if user is None:
         flash(request, "Wrong username or password.")
         return render(request, "login.html", {"next": target}, status_code=401)
-    auth.sign_in(request, user)
+    session_id = await hub.core.run(auth.sessions.start, user.ref or user.username)
+    auth.sign_in(request, user, session_id)
     if user.role == "manager" and target == "/staff":
         target = "/manager"
     return RedirectResponse(target, status_code=303)
@@ -86,11 +88,16 @@ async def logout(request: Request) -> Response:
     except AuthError as exc:
         return denied(request, exc)
     counter_id = request.session.get(COUNTER_KEY)
+    session_id = request.session.get("sid")
     hub: Hub = request.app.state.hub
+    auth: Authenticator = request.app.state.auth
     if isinstance(counter_id, str):
         # Already signed out or closed: leaving is what was wanted.
         with contextlib.suppress(FrontdeskError):
             await hub.core.run(hub.fd.queues.sign_out, counter_id)
+    if isinstance(session_id, str):
+        # Ended in the log, so a copy of the cookie opens nothing (on any server).
+        await hub.core.run(auth.sessions.end, session_id)
     request.session.clear()
     return redirect(request, "login")
 
