@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Mount
+from starlette.routing import Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from frontdesk_core.api import Frontdesk
@@ -56,8 +56,15 @@ async def _not_found(request: Request, exc: Exception) -> Response:
 
 
 async def _not_allowed(request: Request, exc: Exception) -> Response:
-    """A 405 (a known path, another method), with the methods it has in ``Allow``."""
-    headers = dict(getattr(exc, "headers", None) or {})
+    """A 405 (a known path, another method), with every method the path has in ``Allow``
+    (a page's GET and POST are two routes; Starlette names the first one's only)."""
+    given = (getattr(exc, "headers", None) or {}).get("Allow", "")
+    methods = {m.strip() for m in given.split(",") if m.strip()}
+    for route in request.app.routes:
+        match, _ = route.matches({**request.scope, "method": "OPTIONS"})
+        if match is Match.PARTIAL and isinstance(route, Route) and route.methods:
+            methods |= route.methods
+    headers = {"Allow": ", ".join(sorted(methods))} if methods else {}
     if request.url.path.startswith(api.PREFIX):
         return api.problem(405, "method not allowed", headers=headers)
     return PlainTextResponse("method not allowed", status_code=405, headers=headers)

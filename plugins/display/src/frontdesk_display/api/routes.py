@@ -719,15 +719,12 @@ def routes() -> list[BaseRoute]:
         by_path.setdefault(op.path, []).append(op)
     for path, ops in by_path.items():
         handlers = {op.method: endpoint(op) for op in ops}
-        allow = ", ".join(sorted({*handlers, *(["HEAD"] if "GET" in handlers else [])}))
 
-        async def dispatch(
-            request: Request, handlers: dict[str, Any] = handlers, allow: str = allow
-        ) -> Response:
+        async def dispatch(request: Request, handlers: dict[str, Any] = handlers) -> Response:
             method = "GET" if request.method == "HEAD" else request.method
             handler = handlers.get(method)
             if handler is None:
-                return problem(405, "method not allowed", headers={"Allow": allow})
+                return problem(405, "method not allowed")
             response: Response = await handler(request)
             return response
 

@@ -11,10 +11,11 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from frontdesk_core.api import AbsenceReason, AbsenceResult, Centre, FrontdeskError, text_in
-from frontdesk_display.auth import Staff, require
+from frontdesk_display.auth import Authenticator, Staff, require
 from frontdesk_display.common.pages import denied, flash, not_found, redirect, render
 from frontdesk_display.common.views import counter_view
 from frontdesk_display.hub import Hub
+from frontdesk_display.settings import User
 
 
 def _centre(request: Request, user: Staff, centre_id: str | None) -> Centre | None:
@@ -60,8 +61,32 @@ async def dashboard(request: Request, user: Staff) -> Response:
             "absences": absences,
             "reasons": [r.value for r in AbsenceReason],
             "counter_names": {c.id: text_in(c.name, language) for c in centre.counters},
+            "staff_users": _users_at(hub, centre.id),
         },
     )
+
+
+def _users_at(hub: Hub, centre_id: str) -> list[User]:
+    """The staff users who work at a centre (every centre, when not limited)."""
+    return [u for u in hub.settings.users if u.centres is None or centre_id in u.centres]
+
+
+@require("manager", on_denied=denied)
+async def sign_out_everywhere(request: Request, user: Staff) -> Response:
+    """End every session of a user at once: their browsers and their API tokens."""
+    hub: Hub = request.app.state.hub
+    auth: Authenticator = request.app.state.auth
+    centre = _centre(request, user, request.path_params["centre_id"])
+    if centre is None:
+        return not_found(request, "There is no such centre.")
+    form = await request.form()
+    chosen = next((u for u in _users_at(hub, centre.id) if u.username == form.get("user")), None)
+    if chosen is None:
+        flash(request, "Choose one of the users listed.")
+    else:
+        await hub.core.run(auth.sessions.end_all, chosen.ref or chosen.username, by=user.ref)
+        flash(request, f"{chosen.name or chosen.username} is signed out everywhere.", "info")
+    return _back(request, centre)
 
 
 async def _command(request: Request, user: Staff, run: Any, *args: Any) -> Response:
@@ -215,6 +240,7 @@ def routes() -> list[BaseRoute]:
         Route(base + "/counters/{counter_id}/close", close_counter, methods=["POST"]),
         Route(base + "/counters/{counter_id}/queues", assign_queues, methods=["POST"]),
         Route(base + "/info", set_info, methods=["POST"]),
+        Route(base + "/sign-out-everywhere", sign_out_everywhere, methods=["POST"]),
         Route(base + "/faults/{fault_id}/clear", clear_fault, methods=["POST"]),
         Route(base + "/absences", add_absence, methods=["POST"]),
         Route(base + "/absences/{absence_id}/withdraw", withdraw_absence, methods=["POST"]),
