@@ -58,15 +58,17 @@ async def _not_found(request: Request, exc: Exception) -> Response:
 async def _not_allowed(request: Request, exc: Exception) -> Response:
     """A 405 (a known path, another method), with every method the path has in ``Allow``
     (a page's GET and POST are two routes; Starlette names the first one's only)."""
-    given = (getattr(exc, "headers", None) or {}).get("Allow", "")
-    methods = {m.strip() for m in given.split(",") if m.strip()}
+    headers = dict(getattr(exc, "headers", None) or {})
+    if request.url.path.startswith(api.PREFIX):
+        # One route per API path, in an order that puts literal paths first.
+        return api.problem(405, "method not allowed", headers=headers)
+    methods: set[str] = set()
     for route in request.app.routes:
         match, _ = route.matches({**request.scope, "method": "OPTIONS"})
         if match is Match.PARTIAL and isinstance(route, Route) and route.methods:
             methods |= route.methods
-    headers = {"Allow": ", ".join(sorted(methods))} if methods else {}
-    if request.url.path.startswith(api.PREFIX):
-        return api.problem(405, "method not allowed", headers=headers)
+    if methods:
+        headers["Allow"] = ", ".join(sorted(methods))
     return PlainTextResponse("method not allowed", status_code=405, headers=headers)
 
 

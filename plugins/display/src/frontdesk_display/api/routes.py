@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,9 +22,7 @@ from starlette.routing import BaseRoute, Route
 from frontdesk_core.api import (
     Absence,
     Booking,
-    CapacityError,
     FrontdeskError,
-    InvalidStateError,
     NotFoundError,
     Ticket,
     text_in,
@@ -73,11 +71,21 @@ def problem(
 
 
 def _status_of(exc: FrontdeskError) -> int:
+    """404 for what does not exist; any other refused command is a 409: the request
+    was well formed (the API checked it against the description) but does not fit the
+    state it met (an answer another step expects, a ticket already in that queue)."""
     if isinstance(exc, NotFoundError):
         return 404
-    if isinstance(exc, InvalidStateError | CapacityError):
-        return 409
-    return 422
+    return 409
+
+
+def _check_language(hub: Hub, body: BaseModel) -> None:
+    """A body's language must be one of the site's (the description lists them)."""
+    language = getattr(body, "language", None)
+    offered = hub.fd.config.site.languages
+    if language is not None and language not in offered:
+        detail = [{"loc": ["language"], "msg": f"not one of {', '.join(offered)}"}]
+        raise ApiError(422, "invalid input", detail)
 
 
 async def _body(request: Request, model: type[BaseModel]) -> BaseModel:
@@ -123,7 +131,10 @@ def endpoint(op: Operation) -> Callable[[Request], Any]:
                     raise AuthError(403, f"this needs the {op.role} role")
                 if not user.via_token:
                     await check_csrf(request)
-            body = await _body(request, op.body) if op.body is not None else None
+            body = None
+            if op.body is not None:
+                body = await _body(request, op.body)
+                _check_language(hub, body)
             result = await op.handler(Call(request, hub, params, body, user))
         except TooManyGuesses as exc:
             error = too_many(request, exc)
@@ -640,17 +651,7 @@ OPERATIONS: list[Operation] = [
         role="manager",
         params=[ABSENCE],
     ),
-    Operation(
-        "POST",
-        "/counters/{counter_id}/{action}",
-        "counterAction",
-        "Sign in/out, pause, resume, call next, recall, start, finish, no-show, put back",
-        counter_action,
-        m.CounterOut,
-        role="employee",
-        params=[COUNTER, ACTION],
-        errors=[409, 422],
-    ),
+    # Before the templated action too, so a 405 on these paths names PUT in ``Allow``.
     Operation(
         "PUT",
         "/counters/{counter_id}/open",
@@ -673,6 +674,17 @@ OPERATIONS: list[Operation] = [
         body=m.AssignQueues,
         role="manager",
         params=[COUNTER],
+        errors=[409],
+    ),
+    Operation(
+        "POST",
+        "/counters/{counter_id}/{action}",
+        "counterAction",
+        "Sign in/out, pause, resume, call next, recall, start, finish, no-show, put back",
+        counter_action,
+        m.CounterOut,
+        role="employee",
+        params=[COUNTER, ACTION],
         errors=[409],
     ),
     Operation(
@@ -707,8 +719,13 @@ OPERATIONS: list[Operation] = [
 
 async def openapi_json(request: Request) -> Response:
     """The OpenAPI description of this API."""
-    document = openapi(OPERATIONS, title="frontdesk", version="1", prefix=PREFIX)
-    return JSONResponse(document)
+    hub: Hub = request.app.state.hub
+    return JSONResponse(document(hub.fd.config.site.languages))
+
+
+def document(languages: Sequence[str]) -> dict[str, Any]:
+    """The OpenAPI description of this API for a site speaking ``languages``."""
+    return openapi(OPERATIONS, title="frontdesk", version="1", prefix=PREFIX, languages=languages)
 
 
 def routes() -> list[BaseRoute]:

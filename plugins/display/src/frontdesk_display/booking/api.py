@@ -114,7 +114,6 @@ OPERATIONS = [
         m.SlotOut,
         response_list=True,
         params=[SERVICE, DAY],
-        errors=[422],
     ),
     Operation(
         "POST",

@@ -126,7 +126,7 @@ OPERATIONS = [
         m.KioskStep,
         body=m.StartKiosk,
         params=[CENTRE],
-        errors=[422],
+        errors=[409],
         status=201,
     ),
     Operation(
@@ -147,7 +147,7 @@ OPERATIONS = [
         m.KioskStep,
         body=m.Answer,
         params=[SESSION],
-        errors=[409, 422, 429],
+        errors=[409, 429],
     ),
     Operation(
         "POST",
