@@ -27,6 +27,7 @@ from frontdesk_display.settings import DisplaySettings, settings_of
 from frontdesk_core.api import (
     Config,
     ConfigError,
+    DeviceFault,
     Frontdesk,
     Hooks,
     HousekeepingReport,
@@ -140,6 +141,31 @@ def test_citizen_text_is_escaped_in_the_served_html(served: Served) -> None:
     page = httpx.get(f"{served.url}/screen/nyropsgade").text
     assert "<b>Lukket</b>" not in page
     assert "&lt;b&gt;Lukket&lt;/b&gt; &amp; åbent" in page
+
+
+def test_a_fault_repeated_while_it_is_open_is_one_entry(kobenhavn: Config) -> None:
+    """A silent printer fails every ticket sent to it: the managers see one fault of it
+    until they clear it, then the next one."""
+    from frontdesk_display.live.state import DisplayState
+
+    pm = make_plugin_manager(load_entrypoints=False, plugins=[plugin])
+    with Frontdesk.open(kobenhavn, store=":memory:", clock=monday_morning(), plugins=pm) as fd:
+        state = DisplayState(fd, DisplaySettings())
+        now = fd.clock.now()
+        silent = DeviceFault("printer:kiosk-1", "nyropsgade", "timeout", "no answer", now)
+        first = state.record_fault(silent)
+        assert first is not None
+        assert state.record_fault(silent) is None
+        assert state.record_fault(
+            DeviceFault("printer:kiosk-1", "nyropsgade", "paper_out", "", now)
+        )
+        assert [f["kind"] for f in state.faults()] == ["paper_out", "timeout"]
+        state.clear_fault(first["id"], by="M03")
+        assert state.record_fault(silent) is not None
+        assert len(state.faults()) == 2
+        # A restarted server knows which faults are open.
+        assert state.record_fault(silent) is None
+        assert DisplayState(fd, DisplaySettings()).record_fault(silent) is None
 
 
 def test_the_signing_key_is_kept_in_a_file_so_sessions_survive_a_restart(

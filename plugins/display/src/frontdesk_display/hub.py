@@ -259,6 +259,8 @@ class Hub:
         except Exception:
             log.exception("recording a device fault failed")
             return
+        if record is None:  # the same fault is open already
+            return
         self.broadcaster.publish(staff_topic(fault.centre_id), "fault", record)
         self._schedule(fault.centre_id)
 

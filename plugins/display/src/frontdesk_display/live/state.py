@@ -86,8 +86,14 @@ class DisplayState:
         self._info[centre_id] = text
         return text
 
-    def record_fault(self, fault: DeviceFault) -> dict[str, Any]:
-        """Keep a device fault until a manager clears it."""
+    def record_fault(self, fault: DeviceFault) -> dict[str, Any] | None:
+        """Keep a device fault until a manager clears it; ``None`` when the same fault of
+        the same device is open already (a printer that stays silent fails every ticket
+        sent to it, and the manager needs one entry, not one per citizen)."""
+        if any(
+            (f["device"], f["kind"]) == (fault.device, fault.kind) for f in self._faults.values()
+        ):
+            return None
         recorded = DeviceFaultRecorded(
             device=fault.device,
             centre_id=fault.centre_id,
