@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import threading
+import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -245,3 +246,27 @@ def test_the_server_runs_the_cores_timed_rules_on_its_loop(
                 hub.stop()
 
         assert run_async(scenario) is TicketState.NO_SHOW
+
+
+def test_a_blocked_event_loop_is_logged_as_a_stall(
+    kobenhavn: Config, caplog: pytest.LogCaptureFixture
+) -> None:
+    pm = make_plugin_manager(load_entrypoints=False)
+    with Frontdesk.open(kobenhavn, store=":memory:", clock=monday_morning(), plugins=pm) as fd:
+        hub = Hub(fd, SETTINGS)
+
+        async def scenario() -> None:
+            hub.start(asyncio.get_running_loop())
+            try:
+                await asyncio.sleep(0.2)
+                assert hub.stalls == 0
+                time.sleep(0.3)  # a blocking call on the loop
+                await asyncio.sleep(0.1)
+            finally:
+                hub.stop()
+
+        with caplog.at_level("WARNING", logger="frontdesk.display"):
+            run_async(scenario)
+    assert hub.stalls == 1
+    stalls = [r for r in caplog.records if r.getMessage() == "event loop stalled"]
+    assert len(stalls) == 1 and 200 <= stalls[0].stall_ms <= 400  # type: ignore[attr-defined]
