@@ -33,7 +33,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
+import os
 import random
 import re
 import shutil
@@ -44,6 +46,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -86,6 +89,8 @@ class Results:
     errors: Counter[str] = field(default_factory=Counter)
     calls: dict[str, float] = field(default_factory=dict)
     """Ticket number -> when its call was sent (monotonic)."""
+    numbers: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    """Ticket number -> the ids of the tickets called with it (one each, or a duplicate)."""
     announced: Counter[tuple[int, str]] = field(default_factory=Counter)
     """(screen, number) -> how many announcements of it arrived."""
     sms: int = 0
@@ -227,34 +232,43 @@ def write_config(workdir: Path, gateway_port: int) -> Path:
         "sender": "Kommunen",
         "provider": {"kind": "http", "url": f"http://127.0.0.1:{gateway_port}/messages"},
         "poll_interval": "0.2 s",
+        "outbox": str(workdir / "sms-outbox.db"),  # one outbox for every server
     }
     with main.open("w", encoding="utf-8") as out:
         yaml.dump(top, out)
     return config
 
 
-def start_server(workdir: Path, config: Path) -> tuple[subprocess.Popen[str], str, Path]:
+def start_server(
+    workdir: Path, config: Path, db: str, name: str = "server"
+) -> tuple[subprocess.Popen[str], str, Path]:
     """``frontdesk serve`` on a free port with one manager and 30 employees; its log file."""
     from frontdesk_display.passwords import hash_password
 
-    hashed = hash_password(PASSWORD)
+    hashed = hash_password(PASSWORD, n=2**12)
     users = [f"    - {{username: mb, role: manager, password_hash: '{hashed}'}}"]
     users += [
         f"    - {{username: e{n + 1}, role: employee, password_hash: '{hashed}'}}"
         for n in range(EMPLOYEES)
     ]
     display = workdir / "display.yaml"
-    display.write_text("display:\n  users:\n" + "\n".join(users) + "\n", encoding="utf-8")
+    # Written once: every server must see the same password hashes (a new hash is a new
+    # password, which ends the sessions signed in with the old one).
+    if not display.exists():
+        display.write_text("display:\n  users:\n" + "\n".join(users) + "\n", encoding="utf-8")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    log = workdir / "server.log"
+    log = workdir / f"{name}.log"
     frontdesk = Path(sys.executable).parent / "frontdesk"
     command = [str(frontdesk), "--log-format", "json", "--log-level", "warning", "serve",
-               str(config), "--db", str(workdir / "bench.db"), "--port", str(port),
-               "--display", str(display)]  # fmt: skip
+               str(config), "--db", db, "--port", str(port), "--display", str(display)]  # fmt: skip
+    # Every server signs cookies and tokens with the same key (a token from one works on all).
+    env = {**os.environ, "FRONTDESK_SECRET_KEY": "load-benchmark-key"}
     with log.open("w") as err:
-        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, text=True)
+        server = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=err, text=True, env=env
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -265,6 +279,72 @@ def start_server(workdir: Path, config: Path) -> tuple[subprocess.Popen[str], st
             if time.monotonic() > deadline or server.poll() is not None:
                 raise RuntimeError(f"the server did not start: {log.read_text()}") from None
             time.sleep(0.1)
+
+
+def start_postgres(workdir: Path) -> tuple[str, Callable[[], None]]:
+    """A PostgreSQL server on 127.0.0.1, started as the tests start it; its URL and stop."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if not found:
+        raise SystemExit("PostgreSQL is not installed: `make system-deps` installs it")
+    bin_dir = found[-1].parent
+    base = Path(tempfile.mkdtemp(prefix="frontdesk-load-pg-"))  # reachable by its user
+    data, sockets = base / "data", base / "run"
+    sockets.mkdir()
+    as_postgres: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        shutil.chown(base, "postgres")
+        shutil.chown(sockets, "postgres")
+        as_postgres = ["runuser", "-u", "postgres", "--"]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    subprocess.run(
+        [*as_postgres, str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1"
+    subprocess.run(
+        [*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "start",
+         "-l", str(base / "log")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+
+    def stop() -> None:
+        subprocess.run(
+            [*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
+            check=False, capture_output=True,
+        )  # fmt: skip
+        shutil.rmtree(base, ignore_errors=True)
+
+    return f"postgresql://postgres@127.0.0.1:{port}/postgres", stop
+
+
+async def one_address(backends: list[str]) -> tuple[asyncio.Server, str]:
+    """A TCP proxy on one address that hands each new connection to the next server in
+    turn (so a kiosk's walk, on one connection, stays with one server)."""
+    turn = itertools.count()
+
+    async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+        try:
+            while data := await source.read(65536):
+                sink.write(data)
+                await sink.drain()
+        except ConnectionError:
+            pass
+        finally:
+            sink.close()
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        host, port = backends[next(turn) % len(backends)].removeprefix("http://").split(":")
+        up_reader, up_writer = await asyncio.open_connection(host, int(port))
+        try:
+            await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+        except asyncio.CancelledError:  # the benchmark is over
+            up_writer.close()
+            writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    return server, f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
 
 
 async def sms_gateway(results: Results) -> tuple[asyncio.Server, int]:
@@ -448,6 +528,7 @@ async def employee(url: str, n: int, day: Day, results: Results) -> None:
                 await day.wait(day.rng.uniform(0.5, 1.5) * IDLE_LOOK)
                 continue
             results.calls[ticket["number"]] = sent
+            results.numbers[ticket["number"]].add(ticket["id"])
             await day.wait(day.rng.expovariate(1 / SERVICE_MEAN))
             started = time.monotonic()
             status, _ = await http.json("POST", f"{counter}/finish", token=bearer)
@@ -543,6 +624,22 @@ async def book_for_check_in(url: str, results: Results, count: int) -> None:
         http.close()
 
 
+async def reference(url: str, day: Day, results: Results) -> None:
+    """The reference in the same run: a static file from the same server every 50 ms,
+    under the same load (what any answer costs while the machine is this busy)."""
+    http = await Http.open(url)
+    try:
+        while not day.over():
+            started = time.monotonic()
+            status, _, _ = await http.request("GET", "/static/display.css")
+            results.took("static file (ref)", started)
+            if status != 200:
+                results.error("static file (ref)", str(status))
+            await asyncio.sleep(0.05)
+    finally:
+        http.close()
+
+
 async def run(url: str, speed: float, seed: int) -> Results:
     results = Results()
     await book_for_check_in(url, results, 40)
@@ -558,6 +655,7 @@ async def run(url: str, speed: float, seed: int) -> Results:
         kiosks(url, day, results),
         *(employee(url, n, day, results) for n in range(EMPLOYEES)),
         from_home(url, day, results),
+        reference(url, day, results),
     )
     await asyncio.sleep(2)  # the last announcements and SMS
     for task in streams:
@@ -565,10 +663,11 @@ async def run(url: str, speed: float, seed: int) -> Results:
     return results
 
 
-def stalls(log: Path) -> list[int]:
-    """The server's event-loop stalls (ms), from its log."""
+def stalls(logs: list[Path]) -> list[int]:
+    """The servers' event-loop stalls (ms), from their logs."""
     found = []
-    for line in log.read_text(encoding="utf-8").splitlines():
+    lines = [line for log in logs for line in log.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
         try:
             record = json.loads(line)
         except ValueError:
@@ -578,11 +677,11 @@ def stalls(log: Path) -> list[int]:
     return found
 
 
-def report(results: Results, speed: float, log: Path) -> bool:
+def report(results: Results, speed: float, logs: list[Path], store: str) -> bool:
     """Print the figures; whether every target was met."""
     print(
         f"a København peak day at {RATE:g}x its rate, {speed:g}x faster than real "
-        f"({CLOSE - OPEN} h in {(CLOSE - OPEN) * 3600 / speed:.0f} s): "
+        f"({CLOSE - OPEN} h in {(CLOSE - OPEN) * 3600 / speed:.0f} s) on {store}: "
         f"{KIOSKS} kiosks, {EMPLOYEES} employees, {SCREENS} screens + manager dashboard"
     )
     print(f"{'route':<18} {'n':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}  target")
@@ -604,7 +703,7 @@ def report(results: Results, speed: float, log: Path) -> bool:
             met = False
     errors = sum(results.errors.values())
     print(f"errors: {errors}" + "".join(f"\n  {k}: {v}" for k, v in results.errors.items()))
-    seen = stalls(log)
+    seen = stalls(logs)
     print(
         f"event-loop stalls over 100 ms: {len(seen)}"
         + (f" (longest {max(seen)} ms)" if seen else "")
@@ -616,37 +715,64 @@ def report(results: Results, speed: float, log: Path) -> bool:
         f"calls: {len(numbers)}; announcements missing on a screen: {len(missing)}, "
         f"announced twice: {len(twice)}; manager dashboard events: {results.dashboard_events}"
     )
+    duplicates = {n: ids for n, ids in results.numbers.items() if len(ids) > 1}
+    print(f"ticket numbers given to two tickets: {len(duplicates)}")
     print(f"bookings: {results.bookings}; SMS received by the gateway: {results.sms}")
-    return met and errors == 0 and not missing and not twice
+    return met and errors == 0 and not missing and not twice and not duplicates
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--speed", type=float, default=120.0, help="times faster than real")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="two servers on one PostgreSQL server, behind one address, instead of SQLite",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="frontdesk-load-") as tmp:
         workdir = Path(tmp)
+        stop_postgres: Callable[[], None] | None = None
 
-        async def scenario() -> tuple[Results, Path]:
+        async def scenario() -> tuple[Results, list[Path], str]:
+            nonlocal stop_postgres
             results = Results()
             gateway, port = await sms_gateway(results)
             config = write_config(workdir, port)
-            server, url, log = start_server(workdir, config)
+            servers: list[tuple[subprocess.Popen[str], str, Path]] = []
+            proxy: asyncio.Server | None = None
             try:
+                if args.postgres:
+                    db, stop_postgres = start_postgres(workdir)
+                    for n in range(2):
+                        servers.append(start_server(workdir, config, db, f"server-{n + 1}"))
+                    proxy, url = await one_address([s[1] for s in servers])
+                    store = "PostgreSQL, two servers behind one address"
+                else:
+                    servers.append(start_server(workdir, config, str(workdir / "bench.db")))
+                    url, store = servers[0][1], "SQLite, one server"
                 measured = await run(url, args.speed, args.seed)
                 measured.sms = results.sms
-                return measured, log
+                return measured, [s[2] for s in servers], store
             finally:
-                server.send_signal(signal.SIGINT)
-                try:
-                    server.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    server.kill()
+                if proxy is not None:
+                    proxy.close()
+                for server, _, _ in servers:
+                    server.send_signal(signal.SIGINT)
+                for server, _, _ in servers:
+                    try:
+                        server.wait(timeout=15)
+                    except subprocess.TimeoutExpired:
+                        server.kill()
                 gateway.close()
 
-        results, log = asyncio.run(scenario())
-        return 0 if report(results, args.speed, log) else 1
+        try:
+            results, logs, store = asyncio.run(scenario())
+        finally:
+            if stop_postgres is not None:
+                stop_postgres()
+        return 0 if report(results, args.speed, logs, store) else 1
 
 
 if __name__ == "__main__":
