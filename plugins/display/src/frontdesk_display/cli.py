@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import getpass
+import os
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -70,13 +71,22 @@ def urls(config: Config, base: str) -> list[str]:
     return lines
 
 
+def default_key_file(db: str) -> str | None:
+    """Where ``frontdesk serve --db DB`` keeps the signing key when none is configured:
+    next to a SQLite file, so signed-in staff stay signed in across restarts; none for
+    ``:memory:`` or a server's URL (``postgresql://...`` is no file name)."""
+    if db == ":memory:" or "://" in db:
+        return None
+    return f"{db}.key"
+
+
 def run_serve(args: argparse.Namespace) -> int:
     """Open the reception and serve it until interrupted."""
     import uvicorn
 
     from frontdesk_core.api import Frontdesk
     from frontdesk_display.app import create_app
-    from frontdesk_display.auth import secret_key
+    from frontdesk_display.auth import SECRET_ENV, secret_key
     from frontdesk_display.settings import settings_of
     from frontdesk_display.settings_file import load_settings_file
 
@@ -86,9 +96,15 @@ def run_serve(args: argparse.Namespace) -> int:
     fd = Frontdesk.open(args.config, store=args.db, plugins=args.hooks.pm)
     try:
         settings = settings if settings is not None else settings_of(fd.config)
-        # Next to the database, so signed-in staff stay signed in across restarts.
-        key_file = None if args.db == ":memory:" else f"{args.db}.key"
+        key_file = default_key_file(args.db)
         secret = secret_key(settings, default_file=key_file)
+        configured = settings.session.secret_file or os.environ.get(SECRET_ENV)
+        if key_file is None and args.db != ":memory:" and not configured:
+            print(
+                f"frontdesk: set {SECRET_ENV} or display.session.secret_file, so staff "
+                "stay signed in across restarts and on every server of this database",
+                file=sys.stderr,
+            )
         app = create_app(
             fd,
             host=args.host,
