@@ -270,3 +270,37 @@ def test_a_blocked_event_loop_is_logged_as_a_stall(
     assert hub.stalls == 1
     stalls = [r for r in caplog.records if r.getMessage() == "event loop stalled"]
     assert len(stalls) == 1 and 200 <= stalls[0].stall_ms <= 400  # type: ignore[attr-defined]
+
+
+def test_sessions_and_info_texts_read_only_what_the_log_gained_since_the_last_look(
+    kobenhavn: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A busy day's events are not read again on every signed-in request or screen update."""
+    from frontdesk_display.live.sessions import StaffSessions
+    from frontdesk_display.live.state import DisplayState
+
+    pm = make_plugin_manager(load_entrypoints=False)
+    with Frontdesk.open(kobenhavn, store=":memory:", clock=monday_morning(), plugins=pm) as fd:
+        sessions, state = StaffSessions(fd), DisplayState(fd, DisplaySettings())
+        session_id = sessions.start("A17")
+        state.info("nyropsgade")
+        for _ in range(20):
+            fd.queues.issue("pas")
+        reads: list[int] = []
+        read = fd.store.read
+
+        def counted(**filters: Any) -> Any:
+            reads.append(filters.get("after", 0))
+            return read(**filters)
+
+        monkeypatch.setattr(fd.store, "read", counted)
+        sessions.refresh()
+        state.info("nyropsgade")
+        assert len(reads) == 2  # the day's tickets once each...
+        sessions.refresh()
+        state.info("nyropsgade")
+        assert len(reads) == 2  # ...and not again
+        assert sessions.live(session_id) == "A17"
+        fd.queues.issue("pas")
+        sessions.refresh()
+        assert reads[-1] == fd.store.last_seq() - 1

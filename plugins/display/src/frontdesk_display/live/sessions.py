@@ -52,7 +52,14 @@ class StaffSessions:
         self._lock = threading.Lock()
 
     def refresh(self) -> None:
-        """Read the session events written since the last look (by any process)."""
+        """Read the session events written since the last look (by any process).
+
+        Only the events appended since then are looked at (one cheap query when there
+        are none), however long the log has grown.
+        """
+        newest = self.fd.store.last_seq()
+        if newest == self._seq:
+            return
         for event in self.fd.store.read(after=self._seq, kinds=KINDS):
             payload = event.payload
             with self._lock:
@@ -65,7 +72,8 @@ class StaffSessions:
                 elif isinstance(payload, StaffSignedOutEverywhere):
                     for key in [k for k, user in self._live.items() if user == event.key]:
                         del self._live[key]
-            self._seq = event.seq
+            newest = max(newest, event.seq)
+        self._seq = newest
 
     def start(self, user: str, via: str = "browser") -> str:
         """Start a session of ``user`` (a ref); returns its secret id."""

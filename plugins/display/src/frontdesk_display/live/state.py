@@ -64,10 +64,13 @@ class DisplayState:
 
         Read from the store each time, so a text set through another process shows too.
         """
-        for event in self.fd.store.read(after=self._info_seq, kinds=[INFO_SET]):
-            if isinstance(event.payload, InfoSet):
-                self._info[event.centre_id] = event.payload.text
-            self._info_seq = event.seq
+        newest = self.fd.store.last_seq()
+        if newest != self._info_seq:  # only what was appended since the last look
+            for event in self.fd.store.read(after=self._info_seq, kinds=[INFO_SET]):
+                if isinstance(event.payload, InfoSet):
+                    self._info[event.centre_id] = event.payload.text
+                newest = max(newest, event.seq)
+            self._info_seq = newest
         if centre_id in self._info:
             return self._info[centre_id]
         default = self.settings.info
