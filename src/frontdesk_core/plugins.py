@@ -279,7 +279,9 @@ class Hooks:
         self.pm: PluginManager = manager
         self.frontdesk = frontdesk
         self._callers: dict[str, tuple[HookCaller, bool]] = {}
-        self._silence: dict[str, tuple[int, bool]] = {}
+        self._silence: dict[str, bool] = {}
+        self._silence_at = -1
+        """The plugin manager's ``changes`` the remembered silences hold for."""
 
     def bound(self, frontdesk: Frontdesk) -> Hooks:
         """A facade on the same plugin manager that passes ``frontdesk`` to the hooks."""
@@ -308,13 +310,14 @@ class Hooks:
     def silent(self, hook: str) -> bool:
         """Whether nobody implements ``hook`` and no monitor watches: remembered until
         the plugin manager changes, so the engines' hot path asks one dict."""
-        changes = self.pm.changes
+        if self._silence_at != self.pm.changes:
+            self._silence.clear()
+            self._silence_at = self.pm.changes
         known = self._silence.get(hook)
-        if known is not None and known[0] == changes:
-            return known[1]
-        silent = not self._caller(hook)[0].get_hookimpls() and not self.pm.monitors
-        self._silence[hook] = (changes, silent)
-        return silent
+        if known is None:
+            known = not self._caller(hook)[0].get_hookimpls() and not self.pm.monitors
+            self._silence[hook] = known
+        return known
 
     def _call(self, hook: str, **kwargs: Any) -> HookReport:
         # The engines fire events on every command: a hook nobody implements (and no

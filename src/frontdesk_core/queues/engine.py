@@ -49,7 +49,7 @@ from frontdesk_core.queues.numbering import (
 )
 from frontdesk_core.queues.policies import ServiceLevelPolicy
 from frontdesk_core.queues.policy import CallPolicy
-from frontdesk_core.queues.state import LiveState, apply, load
+from frontdesk_core.queues.state import LiveState, apply, load, site_time
 from frontdesk_core.queues.tickets import AT_COUNTER_STATES, Ticket, TicketState
 from frontdesk_core.store.base import EventStore, Transaction
 
@@ -103,6 +103,12 @@ class QueueEngine:
         """Per centre, the service day last asked about and its bounds in microseconds."""
         self._fresh: dict[str, date] = {}
         """Per centre, the service day its state was last found free of earlier days' leftovers."""
+        self._clean: dict[str, tuple[int, int]] = {}
+        """Per centre, the bounds (microseconds) of the service day it was found free of
+        earlier days' leftovers in: inside them a command need not look again."""
+        self._hooks_seen = -1
+        self._quiet_render = True
+        """Whether nobody listens for screens (remembered until the plugins change)."""
         self._counter_views: dict[tuple[str, tuple[str, ...]], Counter] = {}
         self._counter_payloads: dict[tuple[type, str], Payload] = {}
         self._fallbacks = self._booked_durations()
@@ -137,6 +143,7 @@ class QueueEngine:
             newest = event.seq
         if newest:
             self._fresh.clear()
+            self._clean.clear()
         # What was read may reach past ``last`` (read after it was asked): never twice.
         self._seen = max(self._seen, last, newest)
 
@@ -298,6 +305,7 @@ class QueueEngine:
         else:
             today = self._service_day(centre, now)
         if not self._stale(centre.id, today):
+            self._remember_clean(centre.id, today)
             return
         with self.store.transaction() as tx:
             self._catch_up(tx)
@@ -309,6 +317,17 @@ class QueueEngine:
         self._absorb(appended)
         closed = sum(e.kind == ev.CLOSED for e in appended)
         log.info("day.reset", extra={"centre": centre.id, "closed": closed})
+
+    def _remember_clean(self, centre_id: str, today: date) -> None:
+        window = self._day_windows.get(centre_id)
+        if window is not None and window[2] == today:
+            self._clean[centre_id] = (window[0], window[1])
+
+    def _rolled(self, centre: Centre, now: int) -> None:
+        """:meth:`_roll_day` for a command: two compares inside a day already found clean."""
+        clean = self._clean.get(centre.id)
+        if clean is None or not clean[0] <= now < clean[1]:
+            self._roll_day(centre, now)
 
     def end_of_day(self, centre_id: str | None = None) -> int:
         """Close every open ticket (reason ``end_of_day``) and counter; return tickets closed."""
@@ -366,9 +385,10 @@ class QueueEngine:
             raise CommandError("an appointment time needs a timezone")
         with self._lock:
             now = self._now_us()
-            self._roll_day(centre, now)
+            self._rolled(centre, now)
             with self.store.transaction() as tx:
-                self._catch_up(tx)
+                if tx.last_seq() != self._seen:
+                    self._catch_up(tx)
                 day = self._service_day(centre, now)
                 value = tx.counter(counter_name(queue.id, day))
                 key = ticket_id(queue.id, day, value)
@@ -384,8 +404,9 @@ class QueueEngine:
                     booking_id,
                     appointment_at,
                 )
-                appended = tx.append([NewEvent.of(issued, key, centre.id, now)])
-            self._absorb(appended)
+                (event,) = tx.append((NewEvent.of(issued, key, centre.id, now),))
+            apply(self.state, event)
+            self._seen = event.seq
             ticket = self.state.tickets[key]
         self.hooks.ticket_issued(ticket)
         self._render(centre.id)
@@ -439,21 +460,23 @@ class QueueEngine:
             now = self._now_us()
             # An idle counter asks often: answer "nobody" from a fresh read, without
             # taking the store's write lock from the kiosks.
-            if not self._waiting_for(state.counters[counter_id]):
-                self._roll_day(centre, now)
+            lines = state.waiting
+            if not any(lines.get(q) for q in state.counters[counter_id].queue_ids):
+                self._rolled(centre, now)
                 self.refresh()
                 if not self._waiting_for(self._check_can_call(counter_id)):
                     return None
-            self._roll_day(centre, now)
+            self._rolled(centre, now)
             with self.store.transaction() as tx:
-                self._catch_up(tx)
+                if tx.last_seq() != self._seen:
+                    self._catch_up(tx)
                 counter = self._check_can_call(counter_id)
                 waiting = self._waiting_for(counter)
                 if not waiting:
                     return None
                 view = self._counter_view(configured, counter.queue_ids)
                 chosen = self._policy(configured).choose(
-                    waiting, view, self._site_time(now), self.config
+                    waiting, view, site_time(state, now), self.config
                 )
                 if chosen is None:
                     return None
@@ -465,8 +488,9 @@ class QueueEngine:
                         "that is not waiting for it"
                     )
                 called = self._counter_payload(E.TicketCalled, counter_id)
-                appended = tx.append([NewEvent.of(called, chosen.id, centre.id, now)])
-            self._absorb(appended)
+                (event,) = tx.append((NewEvent.of(called, chosen.id, centre.id, now),))
+            apply(state, event)
+            self._seen = event.seq
             ticket = state.tickets[chosen.id]
         return self._after_call(ticket, counter_id)
 
@@ -495,7 +519,7 @@ class QueueEngine:
         centre = self._counter_centre[counter_id]
         with self._lock:
             now = self._now_us()
-            self._roll_day(centre, now)
+            self._rolled(centre, now)
             with self.store.transaction() as tx:
                 self._catch_up(tx)
                 self._check_can_call(counter_id)
@@ -526,16 +550,19 @@ class QueueEngine:
         centre = self._counter_centre.get(counter_id)
         if centre is None:
             raise NotFoundError(unknown("counter", counter_id, self._counters))
+        state = self.state
         with self._lock:
             now = self._now_us()
-            self._roll_day(centre, now)
+            self._rolled(centre, now)
             with self.store.transaction() as tx:
-                self._catch_up(tx)
+                if tx.last_seq() != self._seen:
+                    self._catch_up(tx)
                 ticket = self._at_counter(counter_id, allowed)
                 made = payload if isinstance(payload, Payload) else payload(ticket, counter_id, now)
-                appended = tx.append([NewEvent.of(made, ticket.id, ticket.centre_id, now)])
-            self._absorb(appended)
-            return self.state.tickets[ticket.id]
+                (event,) = tx.append((NewEvent.of(made, ticket.id, ticket.centre_id, now),))
+            apply(state, event)
+            self._seen = event.seq
+            return state.tickets[ticket.id]
 
     def _recall_event(self, ticket: Ticket, counter_id: str, now: int) -> Payload:
         """The recall of a called ticket, or why it is refused."""
@@ -632,7 +659,7 @@ class QueueEngine:
         centre = self._queue_centre[queue_id]
         with self._lock:
             now = self._now_us()
-            self._roll_day(centre, now)
+            self._rolled(centre, now)
             with self.store.transaction() as tx:
                 self._catch_up(tx)
                 before = self._ticket(ticket_id)
@@ -676,7 +703,7 @@ class QueueEngine:
         centre = self._centres[self._ticket(ticket_id).centre_id]
         with self._lock:
             now = self._now_us()
-            self._roll_day(centre, now)
+            self._rolled(centre, now)
             with self.store.transaction() as tx:
                 self._catch_up(tx)
                 current = self._ticket(ticket_id)
@@ -708,7 +735,7 @@ class QueueEngine:
         centre = self._counter_centre[counter_id]
         with self._lock:
             now = self._now_us()
-            self._roll_day(centre, now)
+            self._rolled(centre, now)
             with self.store.transaction() as tx:
                 self._catch_up(tx)
                 counter = self.state.counters[counter_id]
@@ -914,5 +941,9 @@ class QueueEngine:
 
     def _render(self, centre_id: str) -> None:
         """Tell display plugins the screen changed; built only when one listens."""
-        if not self.hooks.silent("frontdesk_render_display"):
+        changes = self.hooks.pm.changes
+        if self._hooks_seen != changes:
+            self._quiet_render = self.hooks.silent("frontdesk_render_display")
+            self._hooks_seen = changes
+        if not self._quiet_render:
             self.hooks.render_display(self.screen(centre_id))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -25,7 +25,7 @@ from frontdesk_core.events import queues as E
 from frontdesk_core.events.base import Payload, local_time
 from frontdesk_core.events.log import Event
 from frontdesk_core.queues.counters import CounterState, CounterStatus
-from frontdesk_core.queues.tickets import AT_COUNTER_STATES, OPEN_STATES, Ticket, TicketState
+from frontdesk_core.queues.tickets import OPEN_STATES, Ticket, TicketState
 from frontdesk_core.store.base import EventStore, Transaction
 
 RECENT_SERVICES = 20
@@ -103,6 +103,15 @@ _FIELD_NAMES: dict[type, frozenset[str]] = {}
 """Per record type, its field names (looked up once, not on every copy)."""
 
 
+def _copy(record: R) -> tuple[R, dict[str, Any]]:
+    """A copy of a frozen record and its field dict, for a handler to set the fields
+    it changes: the reducer's own hot path, where the names are the handler's own."""
+    copy = object.__new__(type(record))
+    fields = copy.__dict__
+    fields.update(record.__dict__)
+    return copy, fields
+
+
 @dataclass
 class LiveState:
     """Tickets, waiting lines and counters as the log says they are now."""
@@ -163,12 +172,22 @@ def _line(state: LiveState, queue_id: str) -> dict[str, None]:
 
 def _leave(state: LiveState, ticket: Ticket) -> None:
     """Take a ticket out of its waiting line or off its counter."""
-    if ticket.state is TicketState.WAITING:
-        _line(state, ticket.queue_id).pop(ticket.id, None)
-    elif ticket.state in AT_COUNTER_STATES and ticket.counter_id is not None:
+    status = ticket.state
+    if status is _WAITING:
+        line = state.waiting.get(ticket.queue_id)
+        if line is not None:
+            line.pop(ticket.id, None)
+    elif (status is _CALLED or status is _SERVING) and ticket.counter_id is not None:
         counter = state.counters.get(ticket.counter_id)
         if counter is not None and counter.ticket_id == ticket.id:
-            state.counters[counter.id] = replace(counter, ticket_id=None)
+            freed, fields = _copy(counter)
+            fields["ticket_id"] = None
+            state.counters[counter.id] = freed
+
+
+_WAITING = TicketState.WAITING
+_CALLED = TicketState.CALLED
+_SERVING = TicketState.SERVING
 
 
 def _record_counter_time(state: LiveState, ticket: Ticket, at: datetime) -> None:
@@ -180,38 +199,31 @@ def _record_counter_time(state: LiveState, ticket: Ticket, at: datetime) -> None
     recent.append((at - ticket.called_at).total_seconds())
 
 
-def _end(
-    state: LiveState, ticket: Ticket, status: TicketState, at: datetime, **changes: Any
-) -> None:
+def _end(state: LiveState, ticket: Ticket, status: TicketState, at: datetime) -> dict[str, Any]:
+    """End ``ticket`` (``status`` at ``at``); returns the new record's fields for the
+    handler's own changes."""
     _leave(state, ticket)
     _open_delta(state, ticket, -1)
-    state.tickets[ticket.id] = replace(ticket, state=status, ended_at=at, **changes)
-
-
-_TICKET_DEFAULTS = {f.name: f.default for f in fields(Ticket) if f.default is not MISSING}
-_TICKET_FIELDS = len(fields(Ticket))
-
-
-def _new_ticket(**values: Any) -> Ticket:
-    """A :class:`Ticket` built like :func:`replace`, without the frozen ``__init__``."""
-    ticket = object.__new__(Ticket)
-    ticket.__dict__.update(_TICKET_DEFAULTS, **values)
-    if len(ticket.__dict__) != _TICKET_FIELDS:
-        missing = {f.name for f in fields(Ticket)} - ticket.__dict__.keys()
-        raise TypeError(f"a ticket needs {', '.join(sorted(missing))}")
-    return ticket
+    ended, fields = _copy(ticket)
+    fields["state"] = status
+    fields["ended_at"] = at
+    state.tickets[ticket.id] = ended
+    return fields
 
 
 def _issued(state: LiveState, event: Event, issued: E.TicketIssued, at: datetime) -> None:
-    if event.key in state.tickets:
+    key = event.key
+    if key in state.tickets:
         return
     appointment = issued.appointment_at
-    ticket = _new_ticket(
-        id=event.key,
+    # Built like :func:`replace`, without the frozen ``__init__``: every field is set here.
+    ticket = object.__new__(Ticket)
+    ticket.__dict__.update(
+        id=key,
         number=issued.number,
         queue_id=issued.queue_id,
         centre_id=event.centre_id,
-        state=TicketState.WAITING,
+        state=_WAITING,
         issued_at=at,
         arrived_at=at,
         service_id=issued.service_id,
@@ -219,14 +231,24 @@ def _issued(state: LiveState, event: Event, issued: E.TicketIssued, at: datetime
         note=issued.note,
         booking_id=issued.booking_id,
         appointment_at=appointment.astimezone(state.tz) if appointment is not None else None,
+        counter_id=None,
+        called_at=None,
+        recalls=0,
         language=issued.language,
         day=issued.day,
         entered_at=at,
+        started_at=None,
+        ended_at=None,
+        end_reason=None,
+        transfers=0,
     )
-    state.tickets[ticket.id] = ticket
+    state.tickets[key] = ticket
     if issued.own_priority is not None:
-        state.own_priority[ticket.id] = issued.own_priority
-    _line(state, ticket.queue_id)[ticket.id] = None
+        state.own_priority[key] = issued.own_priority
+    line = state.waiting.get(issued.queue_id)
+    if line is None:
+        line = state.waiting[issued.queue_id] = {}
+    line[key] = None
     _open_delta(state, ticket, +1)
 
 
@@ -236,17 +258,18 @@ def _issued(state: LiveState, event: Event, issued: E.TicketIssued, at: datetime
 def _called(state: LiveState, ticket: Ticket, payload: E.TicketCalled, at: datetime) -> None:
     counter_id = payload.counter_id
     _leave(state, ticket)
-    state.tickets[ticket.id] = replace(
-        ticket,
-        state=TicketState.CALLED,
-        counter_id=counter_id,
-        called_at=at,
-        recalls=0,
-        started_at=None,
-    )
+    called, fields = _copy(ticket)
+    fields["state"] = _CALLED
+    fields["counter_id"] = counter_id
+    fields["called_at"] = at
+    fields["recalls"] = 0
+    fields["started_at"] = None
+    state.tickets[ticket.id] = called
     counter = state.counters.get(counter_id)
     if counter is not None:
-        state.counters[counter_id] = replace(counter, ticket_id=ticket.id)
+        taken, counter_fields = _copy(counter)
+        counter_fields["ticket_id"] = ticket.id
+        state.counters[counter_id] = taken
 
 
 def _recalled(state: LiveState, ticket: Ticket, payload: E.TicketRecalled, at: datetime) -> None:
@@ -254,26 +277,29 @@ def _recalled(state: LiveState, ticket: Ticket, payload: E.TicketRecalled, at: d
 
 
 def _started(state: LiveState, ticket: Ticket, payload: E.TicketStarted, at: datetime) -> None:
-    state.tickets[ticket.id] = replace(ticket, state=TicketState.SERVING, started_at=at)
+    started, fields = _copy(ticket)
+    fields["state"] = _SERVING
+    fields["started_at"] = at
+    state.tickets[ticket.id] = started
 
 
 def _finished(state: LiveState, ticket: Ticket, payload: E.TicketFinished, at: datetime) -> None:
     _record_counter_time(state, ticket, at)
     started = ticket.started_at if ticket.started_at is not None else ticket.called_at
-    _end(state, ticket, TicketState.DONE, at, started_at=started)
+    _end(state, ticket, TicketState.DONE, at)["started_at"] = started
 
 
 def _no_show(state: LiveState, ticket: Ticket, payload: E.TicketNoShow, at: datetime) -> None:
     _record_counter_time(state, ticket, at)
-    _end(state, ticket, TicketState.NO_SHOW, at, end_reason=payload.reason)
+    _end(state, ticket, TicketState.NO_SHOW, at)["end_reason"] = payload.reason
 
 
 def _cancelled(state: LiveState, ticket: Ticket, payload: E.TicketCancelled, at: datetime) -> None:
-    _end(state, ticket, TicketState.CANCELLED, at, end_reason=payload.reason)
+    _end(state, ticket, TicketState.CANCELLED, at)["end_reason"] = payload.reason
 
 
 def _closed(state: LiveState, ticket: Ticket, payload: E.TicketClosed, at: datetime) -> None:
-    _end(state, ticket, TicketState.CLOSED, at, end_reason=payload.reason)
+    _end(state, ticket, TicketState.CLOSED, at)["end_reason"] = payload.reason
 
 
 def _put_back(state: LiveState, ticket: Ticket, payload: E.TicketPutBack, at: datetime) -> None:

@@ -14,6 +14,8 @@ import simpy
 
 from frontdesk_core.events.base import to_us
 
+_MICROSECOND = timedelta(microseconds=1)
+
 
 class SimClock:
     """Simulated time: ``origin`` plus ``env.now`` minutes, timezone-aware."""
@@ -41,10 +43,11 @@ class SimClock:
     def now_us(self) -> int:
         """The simulated time in microseconds since the epoch (what :meth:`now` says);
         the engines' form of it, cached like :meth:`now`."""
-        minutes = float(self.env.now)
+        minutes = self.env.now
         if minutes != self._us_at:
             self._us_at = minutes
-            self._us = to_us(self._origin_utc + timedelta(minutes=minutes))
+            # timedelta rounds the minutes to the microsecond as the datetime sum did.
+            self._us = self._origin_us + timedelta(minutes=minutes) // _MICROSECOND
         return self._us
 
     def at(self, minutes: float) -> datetime:

@@ -45,6 +45,8 @@ class _MemoryTransaction:
     costs as much as the rest of an in-memory command's transaction.
     """
 
+    __slots__ = ("commits", "counters", "pending", "store")
+
     def __init__(self, store: MemoryStore, *, commits: bool = True) -> None:
         self.store = store
         self.commits = commits
@@ -61,23 +63,24 @@ class _MemoryTransaction:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        store = self.store
         try:
             if exc_type is None and self.commits:
-                self.store.events += self.pending
-                self.store.counters.update(self.counters)
+                store.events += self.pending
+                if self.counters:
+                    store.counters.update(self.counters)
         finally:
-            self.store._lock.release()
+            store._lock.release()
 
     def append(self, events: Sequence[NewEvent]) -> list[Event]:
         # Payloads are frozen records: the log keeps them as they are, uncopied.
+        pending = self.pending
+        seq = len(self.store.events) + len(pending)
         out = []
-        seq = len(self.store.events) + len(self.pending)
-        for event in events:
+        for e in events:
             seq += 1
-            out.append(
-                Event(event.kind, event.key, event.at_us, event.centre_id, event.payload, seq)
-            )
-        self.pending += out
+            out.append(Event(e.kind, e.key, e.at_us, e.centre_id, e.payload, seq))
+        pending += out
         return out
 
     def read(
