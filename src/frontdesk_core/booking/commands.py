@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from frontdesk_core.booking.events import CREATED
+from frontdesk_core.booking.floor import NEW, Seating, reassign
 from frontdesk_core.booking.journal import Journal
 from frontdesk_core.booking.model import ServiceBooking
 from frontdesk_core.booking.personal import PersonalData
@@ -100,7 +101,7 @@ class Commands:
             with journal.lock:
                 with journal.store.transaction() as tx:
                     journal.catch_up(tx)
-                    counter_id = self._place(service, rules, start_ts, journal.now(), None)
+                    counter_id, moves = self._place(service, rules, start_ts, journal.now(), None)
                     self._per_citizen(
                         service, rules.per_citizen_per_day, start_ts, phone, booking_id
                     )
@@ -118,7 +119,7 @@ class Commands:
                     )
                     now = journal.clock.now()
                     event = NewEvent(CREATED, booking_id, now, centre.id, created)
-                    appended = tx.append([event])
+                    appended = tx.append([*moves, event])
                 journal.absorb(appended)
                 booking = self.ledger.entries[booking_id].booking
         except BaseException:
@@ -144,13 +145,14 @@ class Commands:
                 booking_id = entry.booking.id
                 previous_start = entry.booking.start
                 service, rules, _ = bookable_service(self.planner, entry.booking.service_id)
-                counter_id = self._place(service, rules, start_ts, now, booking_id)
+                counter_id, moves = self._place(service, rules, start_ts, now, booking_id)
                 phone = self.personal.phone_of(booking_id)
                 self._per_citizen(service, rules.per_citizen_per_day, start_ts, phone, booking_id)
                 end_ts = start_ts + int(rules.duration.total_seconds())
                 window = self.planner.window(service, start_ts)
                 appended = tx.append(
                     [
+                        *moves,
                         journal.event(
                             entry,
                             E.BookingRescheduled(
@@ -160,7 +162,7 @@ class Commands:
                                 busy_until=journal.dt(window[1]),
                                 counter_id=counter_id,
                             ),
-                        )
+                        ),
                     ]
                 )
             journal.absorb(appended)
@@ -197,8 +199,10 @@ class Commands:
 
     def _place(
         self, service: Service, rules: ServiceBooking, start: int, now: int, ignore: str | None
-    ) -> str:
-        """The counter that takes a booking of ``service`` at ``start``, or why none can."""
+    ) -> tuple[str, list[NewEvent]]:
+        """The counter that takes a booking of ``service`` at ``start``, with the
+        ``booking.reassigned`` events of the bookings that move to make room; or why
+        no assignment of the counters can take it."""
         when = self.journal.dt(start).strftime("%d-%m-%Y %H:%M")
         day = self.journal.dt(start).date()
         occupancy = self.ledger.occupancy
@@ -216,9 +220,14 @@ class Commands:
                 raise CapacityError(
                     f"{when} is too far ahead; bookings open {format_duration(rules.horizon)} ahead"
                 )
-            if not candidate.free:
+            if candidate.free:
+                return candidate.free[0], []
+            seating = Seating(self.ledger, self.planner, now, ignore=ignore)
+            seats = seating.seat(NEW, self.planner.window(service, start), candidate.on_duty)
+            if seats is None:
                 raise CapacityError(f"{when} is no longer free; choose another time")
-            return candidate.free[0]
+            counter_id = seats.pop(NEW)
+            return counter_id, reassign(self.journal, seats, "booking")
         raise CapacityError(
             f"{when} is not a time that can be booked for service '{service.id}'; "
             "choose one of the free slots"

@@ -360,6 +360,7 @@ class QueueEngine:
         language: str = "da",
         booking_id: str | None = None,
         appointment_at: datetime | None = None,
+        along: Callable[[str], Sequence[NewEvent]] | None = None,
     ) -> Ticket:
         """Give a citizen a numbered place in ``queue_id``.
 
@@ -367,6 +368,10 @@ class QueueEngine:
         transfers); ``note`` is a short staff note, never personal data;
         ``booking_id`` and ``appointment_at`` mark a booked citizen, called first
         once their time has come. Numbers count per queue and service day.
+
+        ``along`` gives, for the new ticket's id, events of the caller's own to
+        append in the same transaction (a kiosk's record of the walk): the ticket
+        and they are committed together or not at all.
         """
         queue = self._queue(queue_id)
         centre = self._queue_centre[queue_id]
@@ -404,9 +409,9 @@ class QueueEngine:
                     booking_id,
                     appointment_at,
                 )
-                (event,) = tx.append((NewEvent.of(issued, key, centre.id, now),))
-            apply(self.state, event)
-            self._seen = event.seq
+                new = NewEvent.of(issued, key, centre.id, now)
+                appended = tx.append((new,) if along is None else (new, *along(key)))
+            self._absorb(appended)
             ticket = self.state.tickets[key]
         self.hooks.ticket_issued(ticket)
         self._render(centre.id)
