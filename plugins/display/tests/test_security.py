@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -266,7 +267,9 @@ def test_the_cookie_is_secure_on_a_direct_https_request(kobenhavn: Config) -> No
     pm = make_plugin_manager(load_entrypoints=False, plugins=[plugin])
     with Frontdesk.open(kobenhavn, store=":memory:", clock=monday_morning(), plugins=pm) as fd:
         app = create_app(fd, settings=SETTINGS, secret="test-secret")
-        headers = asyncio.run(https_get(app, "/login"))
+        # On a loop of its own thread: Playwright's sync API may own this thread's loop.
+        with ThreadPoolExecutor(1) as pool:
+            headers = pool.submit(asyncio.run, https_get(app, "/login")).result(timeout=10)
         assert "secure" in headers[b"set-cookie"].decode().lower()
 
 
