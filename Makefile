@@ -7,7 +7,7 @@ EXAMPLE_PLUGIN := docs/examples/plugin
 PLUGIN_DIRS := $(patsubst %/pyproject.toml,%,$(wildcard plugins/*/pyproject.toml)) $(EXAMPLE_PLUGIN)
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test lint typecheck pytest demo docs docs-reference docs-figures benchmarks system-deps clean
+.PHONY: install test lint typecheck pytest demo docs docs-reference docs-figures benchmarks system-deps clean catalogs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,17 @@ demo: install
 
 docs: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir site
+
+# The display's translation catalogs: extract every message of its code and templates into the
+# template (.pot), then merge it into each language's .po (new messages come in untranslated).
+DISPLAY_LOCALE := src/frontdesk_display/i18n/locale
+catalogs: $(STAMP)
+	cd plugins/display && $(CURDIR)/$(BIN)/pybabel extract -F babel.cfg -k N_ \
+		--add-location=file --sort-by-file --project=frontdesk-display \
+		--copyright-holder="frontdesk contributors" -c "Translators:" \
+		-o $(DISPLAY_LOCALE)/frontdesk_display.pot . \
+	&& $(CURDIR)/$(BIN)/pybabel update -D frontdesk_display -w 100 \
+		-i $(DISPLAY_LOCALE)/frontdesk_display.pot -d $(DISPLAY_LOCALE)
 
 docs-reference: $(STAMP)
 	$(BIN)/python -m frontdesk_core.docgen docs/reference

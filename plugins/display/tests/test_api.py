@@ -18,6 +18,8 @@ from schemathesis.checks import CHECKS, load_all_checks
 
 from frontdesk_core.api import Config, Contact, Frontdesk, make_plugin_manager
 
+DANISH = {"Accept-Language": "da-DK,da;q=0.9,en;q=0.8"}
+
 
 @pytest.fixture(scope="module")
 def api_server(kobenhavn: Config) -> Iterator[Served]:
@@ -238,6 +240,16 @@ def test_a_booking_site_books_moves_and_cancels_through_the_api(api_server: Serv
     odd = httpx.post(f"{url}/bookings", json={**body, "start": slots[0]["start"][:16]})
     assert odd.status_code == 422 and odd.json()["detail"][0]["loc"] == ["start"]
     assert httpx.get(f"{url}/services/nope/slots/{day}").status_code == 404
+    # A site shows the citizen the words in their language, from the code and parameters.
+    # (A number the core would refuse is refused by the description already.)
+    short = httpx.post(f"{url}/bookings", json={**body, "phone": "12 34 56"})
+    assert short.status_code == 422 and short.json()["detail"][0]["loc"] == ["phone"]
+    call_me = {**body, "phone": None, "channel": "phone"}
+    bad = httpx.post(f"{url}/bookings", json=call_me, headers=DANISH)
+    assert bad.status_code == 409 and bad.json()["code"] and bad.json()["message"]
+    gone = httpx.delete(f"{url}/bookings/{code}", headers={"Accept-Language": "en-GB,da;q=0.5"})
+    assert gone.json()["code"] == "booking.cancelled"
+    assert gone.json()["message"] == "The booking is cancelled."
 
 
 def test_guessing_booking_codes_is_paused_but_a_signed_in_site_is_not(

@@ -27,6 +27,7 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 
 from frontdesk_display.guesses import Guesses
+from frontdesk_display.i18n import N_
 from frontdesk_display.live.sessions import StaffSessions, password_mark
 from frontdesk_display.passwords import verify_password
 from frontdesk_display.settings import DisplaySettings, User
@@ -62,6 +63,8 @@ class Staff:
     name: str
     centres: tuple[str, ...] | None
     via_token: bool = False
+    language: str | None = None
+    """The language of the user's pages until they choose another (``None``: the site's)."""
 
     def may(self, role: Role) -> bool:
         """Whether this user has ``role`` (a manager may do what an employee may)."""
@@ -119,7 +122,7 @@ class Authenticator:
         """
         keys = [("address", address)]
         if self.guesses.wait("password", keys) > 0:
-            raise AuthError(429, "too many wrong passwords; wait a minute and try again")
+            raise AuthError(429, N_("too many wrong passwords; wait a minute and try again"))
         user = self.settings.user(username)
         ok = verify_password(password, user.password_hash if user else _DUMMY_HASH)
         if ok and user is not None:
@@ -136,6 +139,7 @@ class Authenticator:
             user.name or user.username,
             tuple(user.centres) if user.centres is not None else None,
             via_token,
+            user.language,
         )
 
     def sign_in(self, request: Request, user: User, session_id: str) -> None:
@@ -224,14 +228,14 @@ async def check_csrf(request: Request) -> None:
         return
     origin = request.headers.get("origin")
     if origin and origin != "null" and origin.rstrip("/") != _own_origin(request):
-        raise AuthError(403, "this request comes from another site")
+        raise AuthError(403, N_("this request comes from another site"))
     expected = request.session.get("csrf")
     given = request.headers.get(CSRF_HEADER)
     if given is None and _is_form(request):
         value = (await request.form()).get(CSRF_FIELD)
         given = value if isinstance(value, str) else None
     if not isinstance(expected, str) or not given or not hmac.compare_digest(expected, given):
-        raise AuthError(403, "the form has expired; reload the page and try again")
+        raise AuthError(403, N_("the form has expired; reload the page and try again"))
 
 
 def _own_origin(request: Request) -> str:
@@ -258,9 +262,9 @@ def require(
             staff = auth.current(request)
             try:
                 if staff is None:
-                    raise AuthError(401, "please sign in")
+                    raise AuthError(401, N_("please sign in"))
                 if not staff.may(role):
-                    raise AuthError(403, "this page is for managers")
+                    raise AuthError(403, N_("this page is for managers"))
                 if not staff.via_token:
                     await check_csrf(request)
             except AuthError as exc:

@@ -7,8 +7,10 @@ from typing import Any
 
 from starlette.requests import Request
 
-from frontdesk_display.common.texts import kiosk_text, preferred_language
 from frontdesk_display.guesses import TooManyGuesses
+from frontdesk_display.i18n import N_, Words, catalog_languages
+
+TOO_MANY_CODES = N_("Too many wrong codes. Wait a minute and try again.")
 
 
 class ApiError(Exception):
@@ -31,12 +33,24 @@ def moment(text: str, field: str) -> datetime:
         raise ApiError(422, "invalid input", [{"loc": [field], "msg": "not a real time"}]) from None
 
 
+def accepted_language(request: Request, fallback: str) -> str:
+    """The first language of ``Accept-Language`` that has a catalog, else ``fallback``."""
+    offered = catalog_languages()
+    header = request.headers.get("accept-language", "")
+    for part in header.split(","):
+        tag = part.split(";")[0].strip().lower()
+        for candidate in (tag, tag.split("-")[0]):
+            if candidate in offered:
+                return candidate
+    return fallback
+
+
 def too_many(request: Request, exc: TooManyGuesses, language: str | None = None) -> ApiError:
     """A 429 in the citizen's language (the kiosk session's, else the one the client
-    asks for in ``Accept-Language``)."""
+    asks for in ``Accept-Language``, else the site's first)."""
     if language is None:
-        offered = list(request.app.state.hub.fd.config.site.languages)
-        language = preferred_language(request.headers.get("accept-language", ""), offered)
+        language = accepted_language(request, request.app.state.fd.config.site.languages[0])
+    words = Words(language)
     return ApiError(
-        429, kiosk_text("too_many", language), headers={"Retry-After": str(exc.retry_after)}
+        429, words.gettext(TOO_MANY_CODES), headers={"Retry-After": str(exc.retry_after)}
     )

@@ -159,10 +159,19 @@ class AbsenceRequest(Request):
 
 
 class Problem(Response):
-    """An error: what went wrong, in words."""
+    """An error: what went wrong, in words.
+
+    ``error`` is English, for the integrator. An error of the core also has its stable
+    ``code`` and ``params`` (times as ISO 8601, durations in seconds) and ``message``:
+    the words to show a citizen or an employee, in the first language of the request's
+    ``Accept-Language`` that has a catalog (else the site's first language).
+    """
 
     error: str
     detail: Any = None
+    code: str | None = None
+    params: dict[str, Any] | None = None
+    message: str | None = None
 
 
 class TokenOut(Response):
@@ -223,6 +232,9 @@ class CalledOut(Response):
     counter_id: str
     counter_name: str
     called_at: str
+    current: bool = Field(
+        True, description="Still called or being served; false: finished, kept on the screen."
+    )
 
 
 class ScreenOut(Response):
@@ -302,13 +314,30 @@ class InfoOut(Response):
     text: str
 
 
+_S = r"[ ()-]*"
+Phone = Annotated[
+    str,
+    StringConstraints(
+        strict=True,
+        min_length=8,
+        max_length=20,
+        pattern=(
+            rf"^{_S}(\+{_S}[1-9](?:{_S}[0-9]){{6,14}}|0{_S}0{_S}[1-9](?:{_S}[0-9]){{6,14}}"
+            rf"|[1-9](?:{_S}[0-9]){{7}}|0{_S}[1-9](?:{_S}[0-9]){{6}}){_S}$"
+        ),
+    ),
+]
+"""A phone number the booking engine takes: 8 digits (a Danish number), or + or 00 and
+the country code first; spaces, dashes and brackets anywhere."""
+
+
 class BookingRequest(Request):
     """Book a time: the citizen's number gets the confirmation and the reminders by SMS."""
 
     service_id: Id
     start: Moment
-    phone: Annotated[str, StringConstraints(strict=True, pattern=r"^[+0-9 ()-]{8,20}$")] | None = (
-        Field(None, description="For the SMS confirmation and reminders (kept until retention).")
+    phone: Phone | None = Field(
+        None, description="For the SMS confirmation and reminders (kept until retention)."
     )
     name: Annotated[str, StringConstraints(strict=True, min_length=1, max_length=100)] | None = None
     language: Language = "da"

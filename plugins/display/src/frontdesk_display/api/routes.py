@@ -28,13 +28,15 @@ from frontdesk_core.api import (
     text_in,
 )
 from frontdesk_display.api import models as m
-from frontdesk_display.api.common import ApiError, moment, too_many
+from frontdesk_display.api.common import ApiError, accepted_language, moment, too_many
 from frontdesk_display.api.openapi import Operation, Param, openapi
 from frontdesk_display.auth import Authenticator, AuthError, Staff, check_csrf
 from frontdesk_display.booking import api as booking_api
+from frontdesk_display.common.errors import error_text
 from frontdesk_display.common.jsonable import jsonable
 from frontdesk_display.guesses import CodeTries, TooManyGuesses, client_address
 from frontdesk_display.hub import Hub
+from frontdesk_display.i18n import Words
 from frontdesk_display.kiosk import api as kiosk_api
 from frontdesk_display.live.snapshot import screen_payload
 
@@ -62,20 +64,36 @@ class Call:
 
 
 def problem(
-    status: int, message: str, detail: Any = None, headers: dict[str, str] | None = None
+    status: int,
+    error: str,
+    detail: Any = None,
+    headers: dict[str, str] | None = None,
+    **said: Any,
 ) -> JSONResponse:
-    """An error response."""
-    return JSONResponse(
-        m.Problem(error=message, detail=detail).model_dump(mode="json"), status, headers=headers
-    )
+    """An error response (``said``: the code, parameters and words of a core error)."""
+    body = m.Problem(error=error, detail=detail, **said)
+    return JSONResponse(body.model_dump(mode="json", exclude_none=True), status, headers=headers)
+
+
+def core_problem(request: Request, exc: FrontdeskError) -> JSONResponse:
+    """A core error with its code, parameters and words for a person."""
+    fd = request.app.state.fd
+    words = Words(accepted_language(request, fd.config.site.languages[0]), fd.tz)
+    code = getattr(exc, "code", None)
+    params = jsonable(getattr(exc, "params", {})) if code is not None else None
+    message = error_text(exc, words)
+    return problem(_status_of(exc), str(exc), code=code, params=params, message=message)
 
 
 def _status_of(exc: FrontdeskError) -> int:
-    """404 for what does not exist; any other refused command is a 409: the request
-    was well formed (the API checked it against the description) but does not fit the
-    state it met (an answer another step expects, a ticket already in that queue)."""
+    """404 for what does not exist; 422 for a value the core found invalid (its code
+    ends in ``.invalid``; the description's patterns let no such value through); any
+    other refused command is a 409: well formed, but it does not fit the state it met
+    (an answer another step expects, a ticket already in that queue)."""
     if isinstance(exc, NotFoundError):
         return 404
+    if str(getattr(exc, "code", "") or "").endswith(".invalid"):
+        return 422  # a value the core checks itself (a phone number): invalid input
     return 409
 
 
@@ -144,7 +162,7 @@ def endpoint(op: Operation) -> Callable[[Request], Any]:
         except AuthError as exc:
             return problem(exc.status, exc.message)
         except FrontdeskError as exc:
-            return problem(_status_of(exc), str(exc))
+            return core_problem(request, exc)
         if op.response is None:
             return Response(status_code=op.status)
         if op.response_list:
