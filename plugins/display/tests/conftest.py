@@ -16,6 +16,7 @@ import pytest
 import uvicorn
 from frontdesk_display import plugin
 from frontdesk_display.app import create_app
+from frontdesk_display.cli import server_config
 from frontdesk_display.passwords import hash_password
 from frontdesk_display.settings import DisplaySettings, User
 
@@ -76,6 +77,10 @@ class Served:
     thread: threading.Thread
     sock: socket.socket
 
+    def forget_guesses(self) -> None:
+        """Forget the wrong codes and passwords counted so far (tests share one address)."""
+        self.server.config.app.state.guesses.clear()
+
     def stop(self) -> None:
         """Stop the server and wait for it."""
         self.server.should_exit = True
@@ -92,13 +97,21 @@ def bind(port: int = 0) -> socket.socket:
     return sock
 
 
-def serve(fd: Frontdesk, *, port: int = 0, settings: DisplaySettings = SETTINGS) -> Served:
-    """Serve ``fd`` with uvicorn in a thread until :meth:`Served.stop`."""
-    app = create_app(fd, settings=settings, secret="test-secret")
-    sock = bind(port)
-    config = uvicorn.Config(
-        app, log_level="warning", timeout_graceful_shutdown=1, lifespan="on", access_log=False
+def serve(
+    fd: Frontdesk,
+    *,
+    port: int = 0,
+    settings: DisplaySettings = SETTINGS,
+    forwarded_allow_ips: str | None = None,
+) -> Served:
+    """Serve ``fd`` with uvicorn in a thread, configured as ``frontdesk serve`` does,
+    until :meth:`Served.stop`."""
+    app = create_app(
+        fd, settings=settings, secret="test-secret", forwarded_allow_ips=forwarded_allow_ips
     )
+    sock = bind(port)
+    config = server_config(app, lifespan="on", access_log=False)
+    config.timeout_graceful_shutdown = 1
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import EXAMPLE, ROOT, bind
+from frontdesk_display.cli import default_key_file
 from frontdesk_display.live.state import DisplayState
 from frontdesk_display.passwords import hash_password, verify_password
 from frontdesk_display.settings_file import load_settings_file
@@ -89,3 +90,9 @@ def test_serve_starts_the_reception_prints_its_urls_and_keeps_state(tmp_path: Pa
     # The text is in the store: a new server shows it again.
     with Frontdesk.open(EXAMPLE, store=str(db)) as fd:
         assert DisplayState(fd, load_settings_file(display)).info("nyropsgade") == "Åbent"
+
+
+def test_the_signing_key_file_sits_next_to_a_sqlite_file_only() -> None:
+    assert default_key_file("/var/lib/frontdesk/fd.db") == "/var/lib/frontdesk/fd.db.key"
+    assert default_key_file(":memory:") is None
+    assert default_key_file("postgresql://frontdesk@db.example:5432/frontdesk") is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import threading
+import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -16,7 +17,8 @@ import pytest
 from conftest import EXAMPLE, SETTINGS, Served, monday_morning
 from frontdesk_display import hub as hub_module
 from frontdesk_display import plugin
-from frontdesk_display.auth import SECRET_ENV, Throttle, secret_key
+from frontdesk_display.auth import SECRET_ENV, secret_key
+from frontdesk_display.guesses import Guesses, Limit, TooManyGuesses
 from frontdesk_display.hub import Hub
 from frontdesk_display.kiosk.sessions import KioskSessions
 from frontdesk_display.live.broadcast import CLOSE, QUEUE_SIZE, Broadcaster
@@ -27,6 +29,7 @@ from frontdesk_core.api import (
     Config,
     ConfigError,
     DemoDriver,
+    DeviceFault,
     Frontdesk,
     Hooks,
     HousekeepingReport,
@@ -143,6 +146,31 @@ def test_citizen_text_is_escaped_in_the_served_html(served: Served) -> None:
     assert "&lt;b&gt;Lukket&lt;/b&gt; &amp; åbent" in page
 
 
+def test_a_fault_repeated_while_it_is_open_is_one_entry(kobenhavn: Config) -> None:
+    """A silent printer fails every ticket sent to it: the managers see one fault of it
+    until they clear it, then the next one."""
+    from frontdesk_display.live.state import DisplayState
+
+    pm = make_plugin_manager(load_entrypoints=False, plugins=[plugin])
+    with Frontdesk.open(kobenhavn, store=":memory:", clock=monday_morning(), plugins=pm) as fd:
+        state = DisplayState(fd, DisplaySettings())
+        now = fd.clock.now()
+        silent = DeviceFault("printer:kiosk-1", "nyropsgade", "timeout", "no answer", now)
+        first = state.record_fault(silent)
+        assert first is not None
+        assert state.record_fault(silent) is None
+        assert state.record_fault(
+            DeviceFault("printer:kiosk-1", "nyropsgade", "paper_out", "", now)
+        )
+        assert [f["kind"] for f in state.faults()] == ["paper_out", "timeout"]
+        state.clear_fault(first["id"], by="M03")
+        assert state.record_fault(silent) is not None
+        assert len(state.faults()) == 2
+        # A restarted server knows which faults are open.
+        assert state.record_fault(silent) is None
+        assert DisplayState(fd, DisplaySettings()).record_fault(silent) is None
+
+
 def test_the_signing_key_is_kept_in_a_file_so_sessions_survive_a_restart(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -156,21 +184,29 @@ def test_the_signing_key_is_kept_in_a_file_so_sessions_survive_a_restart(
     assert secret_key(DisplaySettings(), default_file=str(key_file)) == "from-the-environment"
 
 
-def test_the_throttle_pauses_one_user_at_one_address_and_forgets_on_success() -> None:
+def test_wrong_tries_pause_every_key_they_count_against_for_that_secret_only() -> None:
     watch = Stopwatch()
-    throttle = Throttle(failures=2, window=60, pause=5, monotonic=watch)
+    limits = {"code": Limit(2, 60, 5), "password": Limit(2, 60, 5)}
+    guesses = Guesses(limits, monotonic=watch)
+    at_kiosk = [("address", "10.0.0.1"), ("kiosk", "k1")]
     for _ in range(2):
-        throttle.failed("Anna", "10.0.0.1")
-    assert not throttle.allowed("anna", "10.0.0.1")
-    assert throttle.allowed("anna", "10.0.0.2") and throttle.allowed("bo", "10.0.0.1")
+        guesses.failed("code", at_kiosk)
+    # The kiosk is paused from any address, the address at any kiosk; passwords are not.
+    for keys in ([("address", "10.0.0.9"), ("kiosk", "k1")], [("address", "10.0.0.1")]):
+        with pytest.raises(TooManyGuesses) as paused:
+            guesses.check("code", keys)
+        assert paused.value.retry_after == 5
+    guesses.check("code", [("address", "10.0.0.2"), ("kiosk", "k2")])
+    guesses.check("password", [("address", "10.0.0.1")])
     watch.now += 4.9
-    assert not throttle.allowed("anna", "10.0.0.1")
+    assert guesses.wait("code", at_kiosk) == pytest.approx(0.1)
     watch.now += 0.1
-    assert throttle.allowed("anna", "10.0.0.1")
-    throttle.failed("anna", "10.0.0.1")
-    throttle.succeeded("anna", "10.0.0.1")
-    throttle.failed("anna", "10.0.0.1")
-    assert throttle.allowed("anna", "10.0.0.1")
+    guesses.check("code", at_kiosk)
+    # After the pause one more try; a wrong one pauses again at once.
+    guesses.failed("code", at_kiosk)
+    assert guesses.wait("code", at_kiosk) == 5
+    guesses.succeeded("code", at_kiosk)
+    guesses.check("code", at_kiosk)
 
 
 def test_the_server_runs_the_cores_timed_rules_on_its_loop(
@@ -248,3 +284,61 @@ def test_a_demonstration_moves_the_screens_on_the_core_thread(
 
         assert run_async(scenario) >= 1
         assert threads and all(name.startswith("frontdesk-core") for name in threads)
+
+
+def test_a_blocked_event_loop_is_logged_as_a_stall(
+    kobenhavn: Config, caplog: pytest.LogCaptureFixture
+) -> None:
+    pm = make_plugin_manager(load_entrypoints=False)
+    with Frontdesk.open(kobenhavn, store=":memory:", clock=monday_morning(), plugins=pm) as fd:
+        hub = Hub(fd, SETTINGS)
+
+        async def scenario() -> None:
+            hub.start(asyncio.get_running_loop())
+            try:
+                await asyncio.sleep(0.2)
+                assert hub.stalls == 0
+                time.sleep(0.3)  # a blocking call on the loop
+                await asyncio.sleep(0.1)
+            finally:
+                hub.stop()
+
+        with caplog.at_level("WARNING", logger="frontdesk.display"):
+            run_async(scenario)
+    assert hub.stalls == 1
+    stalls = [r for r in caplog.records if r.getMessage() == "event loop stalled"]
+    assert len(stalls) == 1 and 200 <= stalls[0].stall_ms <= 400  # type: ignore[attr-defined]
+
+
+def test_sessions_and_info_texts_read_only_what_the_log_gained_since_the_last_look(
+    kobenhavn: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A busy day's events are not read again on every signed-in request or screen update."""
+    from frontdesk_display.live.sessions import StaffSessions
+    from frontdesk_display.live.state import DisplayState
+
+    pm = make_plugin_manager(load_entrypoints=False)
+    with Frontdesk.open(kobenhavn, store=":memory:", clock=monday_morning(), plugins=pm) as fd:
+        sessions, state = StaffSessions(fd), DisplayState(fd, DisplaySettings())
+        session_id = sessions.start("A17")
+        state.info("nyropsgade")
+        for _ in range(20):
+            fd.queues.issue("pas")
+        reads: list[int] = []
+        read = fd.store.read
+
+        def counted(**filters: Any) -> Any:
+            reads.append(filters.get("after", 0))
+            return read(**filters)
+
+        monkeypatch.setattr(fd.store, "read", counted)
+        sessions.refresh()
+        state.info("nyropsgade")
+        assert len(reads) == 2  # the day's tickets once each...
+        sessions.refresh()
+        state.info("nyropsgade")
+        assert len(reads) == 2  # ...and not again
+        assert sessions.live(session_id) == "A17"
+        fd.queues.issue("pas")
+        sessions.refresh()
+        assert reads[-1] == fd.store.last_seq() - 1

@@ -23,7 +23,7 @@ from escpos_peer import (
 from frontdesk_printer_escpos.config import PrinterConfig
 from frontdesk_printer_escpos.printer import GRACE, TicketPrinter
 
-from frontdesk_core.api import TicketPrint
+from frontdesk_core.api import PrintResult, TicketPrint
 
 Peer = Callable[..., TcpPrinterPeer]
 
@@ -366,3 +366,32 @@ def test_a_serial_printer_that_does_not_answer_times_out(
     assert time.monotonic() - started < 0.3 + GRACE + 0.5
     assert (result.ok, result.fault) == (False, "timeout")
     assert serial_peer.device in (result.detail or "")
+
+
+def test_tickets_waiting_for_a_silent_printer_fail_with_its_one_fault(
+    tcp_peer: Peer, ticket: TicketPrint
+) -> None:
+    """Two citizens 80 ms apart at a printer that never answers: it is tried once, and
+    the second ticket gets the first one's fault as soon as it is known, not a second
+    time-out of its own (which the managers would see as a second fault)."""
+    peer = tcp_peer("answer")
+    peer.silent = True
+    printer = TicketPrinter(network_printer(peer.port, connection={"timeout": "0.4 s"}))
+    results: dict[str, tuple[PrintResult, float]] = {}
+
+    def issue(number: str) -> None:
+        result = printer.print(dataclasses.replace(ticket, number=number))
+        results[number] = (result, time.monotonic())
+
+    first = threading.Thread(target=issue, args=("P001",))
+    first.start()
+    time.sleep(0.08)
+    second = threading.Thread(target=issue, args=("P002",))
+    second.start()
+    first.join(5)
+    second.join(5)
+    (one, one_at), (two, two_at) = results["P001"], results["P002"]
+    assert (one.fault, two.fault) == ("timeout", "timeout")
+    assert "tried again" in (two.detail or "")
+    assert peer.connections == 1
+    assert abs(two_at - one_at) < 0.05

@@ -13,10 +13,9 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Mount
+from starlette.routing import Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from frontdesk_core.api import Frontdesk
@@ -26,10 +25,13 @@ from frontdesk_display.auth import Authenticator, secret_key
 from frontdesk_display.booking import pages as booking_pages
 from frontdesk_display.common.pages import not_found, render, words_of
 from frontdesk_display.common.templating import make_templates
+from frontdesk_display.guesses import Guesses
 from frontdesk_display.hub import Hub
 from frontdesk_display.i18n import N_
 from frontdesk_display.kiosk import pages as kiosk
 from frontdesk_display.kiosk.sessions import KioskSessions
+from frontdesk_display.live.sessions import StaffSessions
+from frontdesk_display.middleware import CookieSessions, LiveSessions, trusted_proxies
 from frontdesk_display.screens import pages as screens
 from frontdesk_display.settings import DisplaySettings, settings_of
 from frontdesk_display.staff import employee as staff
@@ -56,15 +58,27 @@ async def _not_found(request: Request, exc: Exception) -> Response:
 
 
 async def _not_allowed(request: Request, exc: Exception) -> Response:
-    """A 405 (a known path, another method)."""
+    """A 405 (a known path, another method), with every method the path has in ``Allow``
+    (a page's GET and POST are two routes; Starlette names the first one's only)."""
+    headers = dict(getattr(exc, "headers", None) or {})
     if request.url.path.startswith(api.PREFIX):
-        return api.problem(405, "method not allowed")
+        # One route per API path, in an order that puts literal paths first.
+        return api.problem(405, "method not allowed", headers=headers)
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches({**request.scope, "method": "OPTIONS"})
+        if match is Match.PARTIAL and isinstance(route, Route) and route.methods:
+            methods |= route.methods
+    if methods:
+        headers["Allow"] = ", ".join(sorted(methods))
     words = words_of(request)
     context = {
         "title": words.gettext(N_("Not allowed")),
         "message": words.gettext(N_("This page cannot be used that way.")),
     }
-    return render(request, "message.html", context, status_code=405)
+    response = render(request, "message.html", context, status_code=405)
+    response.headers.update(headers)
+    return response
 
 
 def create_app(
@@ -74,9 +88,14 @@ def create_app(
     settings: DisplaySettings | None = None,
     secret: str | None = None,
     demo: Callable[[], object] | None = None,
+    forwarded_allow_ips: str | list[str] | None = None,
 ) -> Starlette:
-    """The application serving ``fd``; ``host`` decides whether cookies are HTTPS-only.
+    """The application serving ``fd``.
 
+    Its session cookie is ``Secure`` on HTTPS requests, and on every request unless
+    ``host`` is a loopback address (``display.session.secure_cookies`` decides
+    otherwise). ``forwarded_allow_ips`` are the proxies whose ``X-Forwarded-For`` and
+    ``X-Forwarded-Proto`` are believed (uvicorn's option of that name; none by default).
     ``demo`` is a demonstration's step (``DemoDriver.step``), run every few seconds.
     """
     settings = settings if settings is not None else settings_of(fd.config)
@@ -105,14 +124,16 @@ def create_app(
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
     middleware = [
+        Middleware(trusted_proxies, allow=forwarded_allow_ips),
         Middleware(
-            SessionMiddleware,
+            CookieSessions,
             secret_key=secret,
             session_cookie=SESSION_COOKIE,
             max_age=int(settings.session.max_age.total_seconds()),
             same_site="strict",
             https_only=https_only,
-        )
+        ),
+        Middleware(LiveSessions),
     ]
     app = Starlette(
         routes=routes,
@@ -122,7 +143,8 @@ def create_app(
     )
     app.state.hub = hub
     app.state.fd = fd
-    app.state.auth = Authenticator(settings, secret)
+    app.state.guesses = Guesses()
+    app.state.auth = Authenticator(settings, secret, app.state.guesses, StaffSessions(fd))
     app.state.templates = make_templates()
     app.state.kiosks = KioskSessions(idle=settings.kiosk_idle)
     return app

@@ -1,7 +1,10 @@
-"""Staff sign-in: signed session cookies, CSRF tokens and bearer tokens for the API.
+"""Staff sign-in: server-side sessions, CSRF tokens and bearer tokens for the API.
 
-Sessions live in a cookie signed with the server's key (Starlette's session
-middleware, HttpOnly and SameSite=strict, Secure unless served on loopback).
+A signed-in browser's cookie (signed with the server's key: HttpOnly,
+SameSite=strict, Secure over HTTPS and unless served on loopback) and a bearer
+token both carry a session id that the server keeps in the event log
+(:mod:`frontdesk_display.live.sessions`): signing out, a manager's "sign out
+everywhere" and a new password end the session at once.
 Every state-changing request of a signed-in browser must carry the session's
 CSRF token, in the form field ``csrf`` or the header ``X-CSRF-Token``, and a
 foreign ``Origin`` is refused. Integrators' programs use bearer tokens instead,
@@ -13,8 +16,6 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
-import threading
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -22,10 +23,12 @@ from pathlib import Path
 from typing import Literal
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 
+from frontdesk_display.guesses import Guesses
 from frontdesk_display.i18n import N_
+from frontdesk_display.live.sessions import StaffSessions, password_mark
 from frontdesk_display.passwords import verify_password
 from frontdesk_display.settings import DisplaySettings, User
 
@@ -94,60 +97,16 @@ def secret_key(settings: DisplaySettings, *, default_file: str | None = None) ->
     return os.environ.get(SECRET_ENV) or secrets.token_urlsafe(48)
 
 
-class Throttle:
-    """Slows down password guessing: a few failures per user and address, then a pause.
-
-    Kept in memory (a restart forgets it); wall-clock time here is no domain time.
-    ``monotonic`` tells the time in seconds (:func:`time.monotonic`; a test moves its own).
-    """
-
-    def __init__(
-        self,
-        failures: int = 5,
-        window: float = 300.0,
-        pause: float = 60.0,
-        *,
-        monotonic: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.failures, self.window, self.pause = failures, window, pause
-        self.monotonic = monotonic
-        self._seen: dict[tuple[str, str], list[float]] = {}
-        self._lock = threading.Lock()
-
-    def allowed(self, username: str, address: str) -> bool:
-        """Whether another try is allowed now."""
-        now = self.monotonic()
-        with self._lock:
-            recent = [
-                t for t in self._seen.get((username.lower(), address), []) if now - t < self.window
-            ]
-            return len(recent) < self.failures or now - recent[-1] >= self.pause
-
-    def failed(self, username: str, address: str) -> None:
-        """Count a wrong password."""
-        now = self.monotonic()
-        with self._lock:
-            if len(self._seen) > 10_000:  # never grow without bound under a flood
-                self._seen.clear()
-            key = (username.lower(), address)
-            recent = [t for t in self._seen.get(key, []) if now - t < self.window]
-            self._seen[key] = [*recent, now][-self.failures :]
-
-    def succeeded(self, username: str, address: str) -> None:
-        """Forget the failures after a right password."""
-        with self._lock:
-            self._seen.pop((username.lower(), address), None)
-
-
 class Authenticator:
     """Checks passwords, reads sessions and tokens, and guards handlers."""
 
-    def __init__(self, settings: DisplaySettings, secret: str) -> None:
+    def __init__(
+        self, settings: DisplaySettings, secret: str, guesses: Guesses, sessions: StaffSessions
+    ) -> None:
         self.settings = settings
         self._tokens = URLSafeTimedSerializer(secret, salt="frontdesk-display-api")
-        self.throttle = Throttle()
-        self.code_throttle = Throttle(failures=10, window=300.0, pause=60.0)
-        """Wrong booking codes per address (the public booking API)."""
+        self.guesses = guesses
+        self.sessions = sessions
 
     @property
     def max_age(self) -> int:
@@ -157,16 +116,18 @@ class Authenticator:
     def check_password(self, username: str, password: str, address: str = "") -> User | None:
         """The user, when the password is right (and not too many were wrong just before).
 
-        Raises :class:`AuthError` 429 while the user and address are paused.
+        Wrong passwords are counted per address, whatever the username (a right one
+        resets nothing, so a colleague's password is not guessed between one's own
+        sign-ins). Raises :class:`AuthError` 429 while the address is paused.
         """
-        if not self.throttle.allowed(username, address):
+        keys = [("address", address)]
+        if self.guesses.wait("password", keys) > 0:
             raise AuthError(429, N_("too many wrong passwords; wait a minute and try again"))
         user = self.settings.user(username)
         ok = verify_password(password, user.password_hash if user else _DUMMY_HASH)
         if ok and user is not None:
-            self.throttle.succeeded(username, address)
             return user
-        self.throttle.failed(username, address)
+        self.guesses.failed("password", keys)
         return None
 
     def staff(self, user: User, *, via_token: bool = False) -> Staff:
@@ -181,28 +142,75 @@ class Authenticator:
             user.language,
         )
 
-    def sign_in(self, request: Request, user: User) -> None:
-        """Start a fresh session (a new CSRF token, nothing carried over)."""
+    def sign_in(self, request: Request, user: User, session_id: str) -> None:
+        """Start a fresh browser session (a new CSRF token, nothing carried over);
+        ``session_id`` from :meth:`StaffSessions.start`."""
         request.session.clear()
-        request.session.update({"user": user.username, "csrf": secrets.token_urlsafe(24)})
+        request.session.update(
+            {
+                "user": user.username,
+                "sid": session_id,
+                "pw": password_mark(user.password_hash),
+                "csrf": secrets.token_urlsafe(24),
+            }
+        )
 
-    def issue_token(self, user: User) -> str:
-        """A bearer token for the API."""
-        return self._tokens.dumps({"u": user.username})
+    def issue_token(self, user: User, session_id: str) -> str:
+        """A bearer token for the API (``session_id`` from :meth:`StaffSessions.start`)."""
+        return self._tokens.dumps(
+            {"u": user.username, "s": session_id, "p": password_mark(user.password_hash)}
+        )
+
+    def token_session(self, request: HTTPConnection) -> str | None:
+        """The session id of the request's bearer token, if it has a good one."""
+        data = self._token(request)
+        return str(data["s"]) if data is not None else None
+
+    def session_id(self, request: HTTPConnection) -> str | None:
+        """The session id the request carries (a bearer token's, else the cookie's)."""
+        token = self.token_session(request)
+        if token is not None:
+            return token
+        sid = request.session.get("sid") if "session" in request.scope else None
+        return sid if isinstance(sid, str) else None
 
     def current(self, request: Request) -> Staff | None:
-        """Who the request comes from: a bearer token, else the session cookie."""
-        header = request.headers.get("authorization", "")
-        if header[:7].lower() == "bearer ":
-            try:
-                data = self._tokens.loads(header[7:].strip(), max_age=self.max_age)
-            except BadSignature:
+        """Who the request comes from: a bearer token, else the session cookie; only
+        while the session lives and the password is the one signed in with."""
+        if _bearer(request) is not None:
+            data = self._token(request)
+            if data is None:
                 return None
-            user = self.settings.user(str(data.get("u", ""))) if isinstance(data, dict) else None
+            user = self._live_user(data.get("u"), data.get("s"), data.get("p"))
             return self.staff(user, via_token=True) if user else None
-        username = request.session.get("user") if "session" in request.scope else None
-        user = self.settings.user(username) if isinstance(username, str) else None
+        if "session" not in request.scope:
+            return None
+        session = request.session
+        user = self._live_user(session.get("user"), session.get("sid"), session.get("pw"))
         return self.staff(user) if user else None
+
+    def _token(self, request: HTTPConnection) -> dict[str, object] | None:
+        token = _bearer(request)
+        if token is None:
+            return None
+        try:
+            data = self._tokens.loads(token, max_age=self.max_age)
+        except BadSignature:
+            return None
+        return data if isinstance(data, dict) and isinstance(data.get("s"), str) else None
+
+    def _live_user(self, username: object, session_id: object, mark: object) -> User | None:
+        user = self.settings.user(username) if isinstance(username, str) else None
+        if user is None or mark != password_mark(user.password_hash):
+            return None
+        if self.sessions.live(session_id) != (user.ref or user.username):
+            return None
+        return user
+
+
+def _bearer(request: HTTPConnection) -> str | None:
+    header = request.headers.get("authorization", "")
+    return header[7:].strip() if header[:7].lower() == "bearer " else None
 
 
 def csrf_token(request: Request) -> str:

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
+import os
 import sys
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from frontdesk_core.api import Config, DemoDriver, RunningClock, demo_start, load_config
 from frontdesk_display.passwords import hash_password
 from frontdesk_display.settings import DisplaySettings
+
+if TYPE_CHECKING:
+    import uvicorn
+    from starlette.types import ASGIApp
 
 
 def configure_serve(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +42,30 @@ def configure_serve(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=1.0,
         help="with --demo: how much faster than the wall clock the demo's clock runs",
+    )
+    parser.add_argument(
+        "--forwarded-allow-ips",
+        default="",
+        metavar="ADDRESSES",
+        help=(
+            "comma-separated addresses or networks of reverse proxies whose X-Forwarded-For "
+            "and X-Forwarded-Proto are believed ('*': any); default: none"
+        ),
+    )
+
+
+def server_config(app: ASGIApp, **options: Any) -> uvicorn.Config:
+    """uvicorn's configuration for the application: uvicorn's own proxy-header handling
+    is off (it trusts loopback by default), the application applies the proxies it was
+    given itself (:func:`~frontdesk_display.middleware.trusted_proxies`)."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        proxy_headers=False,
+        log_level="warning",
+        timeout_graceful_shutdown=3,
+        **options,
     )
 
 
@@ -62,13 +93,22 @@ def demo_clock(config: Config, speed: float) -> RunningClock:
     return RunningClock(demo_start(config, centre.id, datetime.now(tz).date()), speed)
 
 
+def default_key_file(db: str) -> str | None:
+    """Where ``frontdesk serve --db DB`` keeps the signing key when none is configured:
+    next to a SQLite file, so signed-in staff stay signed in across restarts; none for
+    ``:memory:`` or a server's URL (``postgresql://...`` is no file name)."""
+    if db == ":memory:" or "://" in db:
+        return None
+    return f"{db}.key"
+
+
 def run_serve(args: argparse.Namespace) -> int:
     """Open the reception and serve it until interrupted."""
     import uvicorn
 
     from frontdesk_core.api import Frontdesk
     from frontdesk_display.app import create_app
-    from frontdesk_display.auth import secret_key
+    from frontdesk_display.auth import SECRET_ENV, secret_key
     from frontdesk_display.settings import settings_of
     from frontdesk_display.settings_file import load_settings_file
 
@@ -85,11 +125,22 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         demo = DemoDriver.from_scenario(fd, args.demo) if args.demo else None
         settings = settings if settings is not None else settings_of(fd.config)
-        # Next to the database, so signed-in staff stay signed in across restarts.
-        key_file = None if args.db == ":memory:" else f"{args.db}.key"
+        key_file = default_key_file(args.db)
         secret = secret_key(settings, default_file=key_file)
+        configured = settings.session.secret_file or os.environ.get(SECRET_ENV)
+        if key_file is None and args.db != ":memory:" and not configured:
+            print(
+                f"frontdesk: set {SECRET_ENV} or display.session.secret_file, so staff "
+                "stay signed in across restarts and on every server of this database",
+                file=sys.stderr,
+            )
         app = create_app(
-            fd, host=args.host, settings=settings, secret=secret, demo=demo.step if demo else None
+            fd,
+            host=args.host,
+            settings=settings,
+            secret=secret,
+            forwarded_allow_ips=args.forwarded_allow_ips,
+            demo=demo.step if demo else None,
         )
         base = f"http://{args.host}:{args.port}"
         print(f"frontdesk: serving '{fd.config.site.name}' from {args.db} (Ctrl-C stops)")
@@ -106,13 +157,9 @@ def run_serve(args: argparse.Namespace) -> int:
                 "(passwords from 'frontdesk hash-password')",
                 file=sys.stderr,
             )
-        uvicorn.run(
-            app,
-            host=args.host,
-            port=args.port,
-            log_level="warning",
-            timeout_graceful_shutdown=3,
-        )
+        # uvicorn raises the Ctrl-C again once it has shut down; that is the way out.
+        with contextlib.suppress(KeyboardInterrupt):
+            uvicorn.Server(server_config(app, host=args.host, port=args.port)).run()
     finally:
         fd.close()
     return 0

@@ -52,6 +52,11 @@ ANNOUNCED = (CALLED, RECALLED, CHECKED_IN)
 """Event kinds shown as they happen: a number called on the screens, a check-in pop-up."""
 STALE_ANNOUNCEMENT = timedelta(minutes=1)
 """A call or check-in by another process older than this is not announced (only shown)."""
+STALL_SECONDS = 0.1
+"""An event-loop turn this much later than due is logged as a stall: while the loop is
+held (a blocking call on it), no page, stream or kiosk is answered."""
+LOOP_TICK = 0.05
+"""How often the loop's punctuality is looked at."""
 HEARD = 4096
 """How many announcements the hub remembers, so the log does not announce them twice."""
 
@@ -92,6 +97,9 @@ class Hub:
         self._keeper: asyncio.Task[None] | None = None
         self._demo: asyncio.Task[None] | None = None
         self._forecaster: asyncio.Task[None] | None = None
+        self._punctual: asyncio.Task[None] | None = None
+        self.stalls = 0
+        """Event-loop stalls seen so far (each is logged with its length)."""
         self._heard: OrderedDict[Heard, None] = OrderedDict()
         self._heard_lock = threading.Lock()
 
@@ -110,10 +118,11 @@ class Hub:
         if self.demo is not None:
             self._demo = loop.create_task(self._run_demo(self.demo))
         self._forecaster = loop.create_task(self._forecast())
+        self._punctual = loop.create_task(self._watch_loop())
 
     def stop(self) -> None:
         """Stop listening and end every stream."""
-        for task in (self._watcher, self._keeper, self._demo, self._forecaster):
+        for task in (self._watcher, self._keeper, self._demo, self._forecaster, self._punctual):
             if task is not None:
                 task.cancel()
         if self.fd.plugin_state(plugin.STATE).get("hub") is self:
@@ -309,11 +318,24 @@ class Hub:
                     shown.update(now)
                     self._schedule(centre.id)
 
+    async def _watch_loop(self) -> None:
+        """Log every event-loop stall longer than ``STALL_SECONDS`` (``stall_ms``)."""
+        loop = asyncio.get_running_loop()
+        while True:
+            due = loop.time() + LOOP_TICK
+            await asyncio.sleep(LOOP_TICK)
+            late = loop.time() - due
+            if late > STALL_SECONDS:
+                self.stalls += 1
+                log.warning("event loop stalled", extra={"stall_ms": round(late * 1000)})
+
     async def _record_fault(self, fault: DeviceFault) -> None:
         try:
             record = await self.core.run(self.state.record_fault, fault)
         except Exception:
             log.exception("recording a device fault failed")
+            return
+        if record is None:  # the same fault is open already
             return
         self.broadcaster.publish(staff_topic(fault.centre_id), "fault", record)
         self._schedule(fault.centre_id)

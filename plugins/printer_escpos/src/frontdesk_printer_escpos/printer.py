@@ -125,20 +125,15 @@ class TicketPrinter:
 
     def print(self, ticket: TicketPrint) -> PrintResult:
         """Print ``ticket``; returns within about the timeout whatever the printer does."""
-        now = self.monotonic()
-        resting = self._resting
-        if resting is not None and now < resting[0]:
-            fault = resting[1]
-            return self._failed(
-                fault.fault or "error",
-                f"{fault.detail}; the printer is tried again in {math.ceil(resting[0] - now)} s",
-            )
+        resting = self._rest_result()
+        if resting is not None:
+            return resting
         deadline = time.monotonic() + self.timeout
         try:
             data, note = self.render(ticket)
         except Exception as exc:
             return self._failed("layout", f"the ticket could not be laid out: {exc}")
-        result = self._settle(self._run(lambda: self._send(data, deadline, note), deadline))
+        result = self._run(lambda: self._send(data, deadline, note), deadline, rested=True)
         if not result.ok:
             log.warning(
                 "ticket not printed",
@@ -152,13 +147,25 @@ class TicketPrinter:
         A check always tries the printer, resting or not, and a good answer ends the rest.
         """
         deadline = time.monotonic() + self.timeout
-        return self._settle(self._run(lambda: self._send(None, deadline, None), deadline))
+        return self._run(lambda: self._send(None, deadline, None), deadline, rested=False)
 
     @property
     def resting_for(self) -> float:
         """Seconds before the printer is tried again after a slow fault (0: it is tried)."""
         resting = self._resting
         return max(0.0, resting[0] - self.monotonic()) if resting is not None else 0.0
+
+    def _rest_result(self) -> PrintResult | None:
+        """The fault a ticket fails with at once while the printer rests (else ``None``)."""
+        now = self.monotonic()
+        resting = self._resting
+        if resting is None or now >= resting[0]:
+            return None
+        fault = resting[1]
+        return self._failed(
+            fault.fault or "error",
+            f"{fault.detail}; the printer is tried again in {math.ceil(resting[0] - now)} s",
+        )
 
     def _settle(self, result: PrintResult) -> PrintResult:
         """Start a rest after a slow fault; end it when the printer answers."""
@@ -172,17 +179,32 @@ class TicketPrinter:
     def _failed(self, fault: str, detail: str) -> PrintResult:
         return PrintResult(ok=False, printer=self.name, fault=fault, detail=detail)
 
-    def _run(self, job: Callable[[], PrintResult], deadline: float) -> PrintResult:
-        """Run ``job`` in a worker thread, one at a time, waiting until the deadline at most."""
+    def _run(self, job: Callable[[], PrintResult], deadline: float, *, rested: bool) -> PrintResult:
+        """Run ``job`` in a worker thread, one at a time, waiting until the deadline at most.
+
+        The outcome is settled (a rest started or ended) before the next job may start,
+        so a ticket that waited for a printer which has just failed slowly fails with
+        that same fault at once (when ``rested``) instead of trying the printer again:
+        one silent printer, one fault, however many citizens were waiting for it.
+        """
         if not self._lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
-            return self._failed("busy", "the printer is still busy with an earlier ticket")
+            waited = self._rest_result() if rested else None
+            return waited or self._settle(
+                self._failed("busy", "the printer is still busy with an earlier ticket")
+            )
+        waited = self._rest_result() if rested else None
+        if waited is not None:
+            self._lock.release()
+            return waited
         outcome: list[PrintResult] = []
 
         def work() -> None:
             try:
-                outcome.append(job())
+                result = job()
             except Exception as exc:
-                outcome.append(self._failed("error", f"{type(exc).__name__}: {exc}"))
+                result = self._failed("error", f"{type(exc).__name__}: {exc}")
+            try:
+                outcome.append(self._settle(result))
             finally:
                 self._lock.release()
 
@@ -191,7 +213,9 @@ class TicketPrinter:
         worker.join(max(0.0, deadline - time.monotonic()) + GRACE)
         if outcome:
             return outcome[0]
-        return self._failed("timeout", f"the printer did not finish within {self.timeout:g} s")
+        return self._settle(
+            self._failed("timeout", f"the printer did not finish within {self.timeout:g} s")
+        )
 
     def _send(self, data: bytes | None, deadline: float, note: str | None) -> PrintResult:
         """Open, ask the status, send ``data`` (if any), ask again; faults become results."""

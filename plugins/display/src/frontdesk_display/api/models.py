@@ -8,11 +8,32 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+)
 
 Id = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
 BookingCode = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Za-z0-9 -]{1,16}$")]
-Language = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z]{2}$")]
+
+
+def _whole(value: object) -> object:
+    """JSON's ``40.0`` is the integer 40 (JSON Schema says so); ``40.5``, ``"40"`` and
+    ``true`` stay refused (the models are strict)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+SITE_LANGUAGES = "x-site-languages"
+"""Marks a language in the JSON schema: the published description lists the site's own."""
+Language = Annotated[
+    str,
+    StringConstraints(strict=True, pattern=r"^[a-z]{2}$"),
+    Field(json_schema_extra={SITE_LANGUAGES: True}),
+]
 
 
 class Request(BaseModel):
@@ -70,7 +91,7 @@ class IssueRequest(Request):
     service_id: Id | None = None
     language: Language = "da"
     note: Annotated[str, StringConstraints(strict=True, max_length=200)] | None = None
-    priority: StrictInt | None = Field(None, ge=-100, le=100)
+    priority: Annotated[int, Field(ge=-100, le=100), BeforeValidator(_whole)] | None = None
 
 
 class CallRequest(Request):
@@ -107,10 +128,16 @@ Moment = Annotated[
     str,
     StringConstraints(
         strict=True,
-        pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$",
+        pattern=(
+            r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+            r"T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
+            r"(Z|[+-](0[0-9]|1[0-4]):[0-5][0-9])$"
+        ),
     ),
+    Field(json_schema_extra={"format": "date-time"}),
 ]
-"""A moment with its UTC offset, e.g. ``2026-11-24T09:00+01:00``."""
+"""A moment with its UTC offset, e.g. ``2026-11-24T09:00+01:00``: a real date and time
+(RFC 3339) of the years 1900-2999."""
 
 
 class AbsenceRequest(Request):
@@ -292,13 +319,30 @@ class InfoOut(Response):
     text: str
 
 
+_S = r"[ ()-]*"
+Phone = Annotated[
+    str,
+    StringConstraints(
+        strict=True,
+        min_length=8,
+        max_length=20,
+        pattern=(
+            rf"^{_S}(\+{_S}[1-9](?:{_S}[0-9]){{6,14}}|0{_S}0{_S}[1-9](?:{_S}[0-9]){{6,14}}"
+            rf"|[1-9](?:{_S}[0-9]){{7}}|0{_S}[1-9](?:{_S}[0-9]){{6}}){_S}$"
+        ),
+    ),
+]
+"""A phone number the booking engine takes: 8 digits (a Danish number), or + or 00 and
+the country code first; spaces, dashes and brackets anywhere."""
+
+
 class BookingRequest(Request):
     """Book a time: the citizen's number gets the confirmation and the reminders by SMS."""
 
     service_id: Id
     start: Moment
-    phone: Annotated[str, StringConstraints(strict=True, pattern=r"^[+0-9 ()-]{8,20}$")] | None = (
-        Field(None, description="For the SMS confirmation and reminders (kept until retention).")
+    phone: Phone | None = Field(
+        None, description="For the SMS confirmation and reminders (kept until retention)."
     )
     name: Annotated[str, StringConstraints(strict=True, min_length=1, max_length=100)] | None = None
     language: Language = "da"

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from frontdesk_display.api.models import Problem
+from frontdesk_display.api.models import SITE_LANGUAGES, Problem
 
 Role = Literal["employee", "manager"]
 ID_SCHEMA = {"type": "string", "pattern": "^[a-z][a-z0-9_-]*$", "maxLength": 64}
@@ -82,10 +82,27 @@ def _ref(model: type[BaseModel]) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
+def _site_languages(node: Any, languages: list[str]) -> Any:
+    """``node`` with every language marked ``x-site-languages`` limited to ``languages``."""
+    if isinstance(node, dict):
+        if node.get(SITE_LANGUAGES):
+            return {"type": "string", "enum": list(languages)}
+        return {k: _site_languages(v, languages) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_site_languages(v, languages) for v in node]
+    return node
+
+
 def openapi(
-    operations: Sequence[Operation], *, title: str, version: str, prefix: str
+    operations: Sequence[Operation],
+    *,
+    title: str,
+    version: str,
+    prefix: str,
+    languages: Sequence[str] = ("da", "en"),
 ) -> dict[str, Any]:
-    """The OpenAPI 3.1 document of ``operations`` (served under ``prefix``)."""
+    """The OpenAPI 3.1 document of ``operations`` (served under ``prefix``); a language
+    is one of the site's ``languages``."""
     models: set[type[BaseModel]] = {Problem}
     paths: dict[str, dict[str, Any]] = {}
     for op in operations:
@@ -140,7 +157,7 @@ def openapi(
         "info": {"title": title, "version": version},
         "paths": paths,
         "components": {
-            "schemas": _schemas(models),
+            "schemas": _site_languages(_schemas(models), list(languages)),
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }

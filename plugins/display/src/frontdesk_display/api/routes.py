@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,22 +22,21 @@ from starlette.routing import BaseRoute, Route
 from frontdesk_core.api import (
     Absence,
     Booking,
-    CapacityError,
     FrontdeskError,
-    InvalidStateError,
     NotFoundError,
     Ticket,
     text_in,
 )
 from frontdesk_display.api import models as m
-from frontdesk_display.api.common import ApiError, moment
+from frontdesk_display.api.common import ApiError, accepted_language, moment, too_many
 from frontdesk_display.api.openapi import Operation, Param, openapi
 from frontdesk_display.auth import Authenticator, AuthError, Staff, check_csrf
 from frontdesk_display.booking import api as booking_api
 from frontdesk_display.common.errors import error_text
 from frontdesk_display.common.jsonable import jsonable
+from frontdesk_display.guesses import CodeTries, TooManyGuesses, client_address
 from frontdesk_display.hub import Hub
-from frontdesk_display.i18n import Words, catalog_languages
+from frontdesk_display.i18n import Words
 from frontdesk_display.kiosk import api as kiosk_api
 from frontdesk_display.live.snapshot import screen_payload
 
@@ -64,22 +63,16 @@ class Call:
             raise AuthError(403, f"you do not work at centre '{centre_id}'")
 
 
-def problem(status: int, error: str, detail: Any = None, **said: Any) -> JSONResponse:
+def problem(
+    status: int,
+    error: str,
+    detail: Any = None,
+    headers: dict[str, str] | None = None,
+    **said: Any,
+) -> JSONResponse:
     """An error response (``said``: the code, parameters and words of a core error)."""
     body = m.Problem(error=error, detail=detail, **said)
-    return JSONResponse(body.model_dump(mode="json", exclude_none=True), status)
-
-
-def accepted_language(request: Request, fallback: str) -> str:
-    """The first language of ``Accept-Language`` that has a catalog, else ``fallback``."""
-    offered = catalog_languages()
-    header = request.headers.get("accept-language", "")
-    for part in header.split(","):
-        tag = part.split(";")[0].strip().lower()
-        for candidate in (tag, tag.split("-")[0]):
-            if candidate in offered:
-                return candidate
-    return fallback
+    return JSONResponse(body.model_dump(mode="json", exclude_none=True), status, headers=headers)
 
 
 def core_problem(request: Request, exc: FrontdeskError) -> JSONResponse:
@@ -93,11 +86,24 @@ def core_problem(request: Request, exc: FrontdeskError) -> JSONResponse:
 
 
 def _status_of(exc: FrontdeskError) -> int:
+    """404 for what does not exist; 422 for a value the core found invalid (its code
+    ends in ``.invalid``; the description's patterns let no such value through); any
+    other refused command is a 409: well formed, but it does not fit the state it met
+    (an answer another step expects, a ticket already in that queue)."""
     if isinstance(exc, NotFoundError):
         return 404
-    if isinstance(exc, InvalidStateError | CapacityError):
-        return 409
-    return 422
+    if str(getattr(exc, "code", "") or "").endswith(".invalid"):
+        return 422  # a value the core checks itself (a phone number): invalid input
+    return 409
+
+
+def _check_language(hub: Hub, body: BaseModel) -> None:
+    """A body's language must be one of the site's (the description lists them)."""
+    language = getattr(body, "language", None)
+    offered = hub.fd.config.site.languages
+    if language is not None and language not in offered:
+        detail = [{"loc": ["language"], "msg": f"not one of {', '.join(offered)}"}]
+        raise ApiError(422, "invalid input", detail)
 
 
 async def _body(request: Request, model: type[BaseModel]) -> BaseModel:
@@ -143,10 +149,16 @@ def endpoint(op: Operation) -> Callable[[Request], Any]:
                     raise AuthError(403, f"this needs the {op.role} role")
                 if not user.via_token:
                     await check_csrf(request)
-            body = await _body(request, op.body) if op.body is not None else None
+            body = None
+            if op.body is not None:
+                body = await _body(request, op.body)
+                _check_language(hub, body)
             result = await op.handler(Call(request, hub, params, body, user))
+        except TooManyGuesses as exc:
+            error = too_many(request, exc)
+            return problem(error.status, error.message, headers=error.headers)
         except ApiError as exc:
-            return problem(exc.status, exc.message, exc.detail)
+            return problem(exc.status, exc.message, exc.detail, exc.headers)
         except AuthError as exc:
             return problem(exc.status, exc.message)
         except FrontdeskError as exc:
@@ -225,11 +237,12 @@ async def issue_token(call: Call) -> m.TokenOut:
     """Exchange a username and password for a bearer token."""
     body: m.TokenRequest = call.body
     auth: Authenticator = call.request.app.state.auth
-    address = call.request.client.host if call.request.client else ""
+    address = client_address(call.request)
     user = await call.hub.core.run(auth.check_password, body.username, body.password, address)
     if user is None:
         raise AuthError(401, "wrong username or password")
-    return m.TokenOut(token=auth.issue_token(user), expires_in=auth.max_age)
+    session_id = await call.hub.core.run(auth.sessions.start, user.ref or user.username, "token")
+    return m.TokenOut(token=auth.issue_token(user, session_id), expires_in=auth.max_age)
 
 
 def ticket_out(ticket: Ticket) -> m.TicketOut:
@@ -488,7 +501,10 @@ async def withdraw_absence(call: Call) -> m.AbsenceOut:
 async def check_in(call: Call) -> m.CheckInOut:
     """Check in a booked citizen by the code in their confirmation."""
     body: m.CheckInRequest = call.body
-    result = await call.hub.core.run(call.hub.fd.booking.check_in, body.code)
+    tries = CodeTries.of(call.request, exempt=call.user is not None)
+    tries.check()
+    fd = call.hub.fd
+    result = await call.hub.core.run(tries.attempt, lambda: fd.booking.check_in(body.code))
     return m.CheckInOut(
         action=str(result.action),
         number=result.ticket.number if result.ticket else None,
@@ -540,7 +556,7 @@ OPERATIONS: list[Operation] = [
         check_in,
         m.CheckInOut,
         body=m.CheckInRequest,
-        errors=[404, 409],
+        errors=[404, 409, 429],
     ),
     Operation(
         "POST",
@@ -653,17 +669,7 @@ OPERATIONS: list[Operation] = [
         role="manager",
         params=[ABSENCE],
     ),
-    Operation(
-        "POST",
-        "/counters/{counter_id}/{action}",
-        "counterAction",
-        "Sign in/out, pause, resume, call next, recall, start, finish, no-show, put back",
-        counter_action,
-        m.CounterOut,
-        role="employee",
-        params=[COUNTER, ACTION],
-        errors=[409, 422],
-    ),
+    # Before the templated action too, so a 405 on these paths names PUT in ``Allow``.
     Operation(
         "PUT",
         "/counters/{counter_id}/open",
@@ -686,6 +692,17 @@ OPERATIONS: list[Operation] = [
         body=m.AssignQueues,
         role="manager",
         params=[COUNTER],
+        errors=[409],
+    ),
+    Operation(
+        "POST",
+        "/counters/{counter_id}/{action}",
+        "counterAction",
+        "Sign in/out, pause, resume, call next, recall, start, finish, no-show, put back",
+        counter_action,
+        m.CounterOut,
+        role="employee",
+        params=[COUNTER, ACTION],
         errors=[409],
     ),
     Operation(
@@ -720,8 +737,13 @@ OPERATIONS: list[Operation] = [
 
 async def openapi_json(request: Request) -> Response:
     """The OpenAPI description of this API."""
-    document = openapi(OPERATIONS, title="frontdesk", version="1", prefix=PREFIX)
-    return JSONResponse(document)
+    hub: Hub = request.app.state.hub
+    return JSONResponse(document(hub.fd.config.site.languages))
+
+
+def document(languages: Sequence[str]) -> dict[str, Any]:
+    """The OpenAPI description of this API for a site speaking ``languages``."""
+    return openapi(OPERATIONS, title="frontdesk", version="1", prefix=PREFIX, languages=languages)
 
 
 def routes() -> list[BaseRoute]:

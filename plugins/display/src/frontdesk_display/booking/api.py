@@ -1,8 +1,9 @@
 """Booking as JSON: the municipality's own booking site books, moves and cancels here.
 
 Public, as booking from home is: the booking code is the key to a booking.
-Unknown codes are counted per address (:class:`~frontdesk_display.auth.Throttle`),
-so codes cannot be guessed by trying many. A booking site whose server calls
+Unknown codes are counted per address, together with those typed at the kiosks
+and the check-in API (:mod:`frontdesk_display.guesses`), so codes cannot be
+guessed by trying many. A booking site whose server calls
 this API for every citizen (one address for all) signs in with a bearer token
 instead and is not counted: it answers for its own users. Phone numbers and
 names go in, are kept by the booking engine until retention, and never come
@@ -12,16 +13,14 @@ back out.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from starlette.requests import Request
-
 from frontdesk_core.api import Booking, Contact, Frontdesk, NotFoundError
 from frontdesk_display.api import models as m
-from frontdesk_display.api.common import ApiError, moment
+from frontdesk_display.api.common import moment
 from frontdesk_display.api.openapi import Operation, Param
+from frontdesk_display.guesses import CodeTries
 
 if TYPE_CHECKING:
     from frontdesk_display.api.routes import Call
@@ -29,8 +28,6 @@ if TYPE_CHECKING:
 SERVICE = Param("service_id")
 DAY = Param("day", {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"})
 CODE = Param("code", {"type": "string", "pattern": "^[A-Za-z0-9-]{4,16}$"})
-GUESSES = "booking-code"
-"""The name wrong booking codes are counted under, per address."""
 
 
 def booking_out(booking: Booking) -> m.BookingOut:
@@ -78,40 +75,15 @@ async def book(call: Call) -> m.BookingOut:
     return booking_out(booking)
 
 
-@dataclass(frozen=True)
-class CodeTries:
-    """Wrong booking codes, counted per address for callers who are not signed in
-    (the booking API and the booking pages share the count)."""
-
-    request: Request
-    signed_in: bool
-
-    @property
-    def _address(self) -> str:
-        return self.request.client.host if self.request.client else ""
-
-    def allowed(self) -> bool:
-        """Whether another code may be tried now."""
-        throttle = self.request.app.state.auth.code_throttle
-        return self.signed_in or bool(throttle.allowed(GUESSES, self._address))
-
-    def find(self, fd: Frontdesk, code: str) -> Booking:
-        """The booking with ``code``; a wrong code is counted, then raised."""
-        try:
-            return fd.booking.find(code)
-        except NotFoundError:
-            if not self.signed_in:
-                self.request.app.state.auth.code_throttle.failed(GUESSES, self._address)
-            raise
-
-
 async def _with_code(call: Call, action: Callable[[Frontdesk, Booking], Booking]) -> m.BookingOut:
     """Find the booking of the path's code (wrong codes counted) and do ``action`` to it."""
-    tries = CodeTries(call.request, signed_in=call.user is not None)
-    if not tries.allowed():
-        raise ApiError(429, "too many unknown booking codes; wait a minute and try again")
+    tries = CodeTries.of(call.request, exempt=call.user is not None)
+    tries.check()
     fd = call.hub.fd
-    booking = await call.hub.core.run(lambda: action(fd, tries.find(fd, call.params["code"])))
+    code = call.params["code"]
+    booking = await call.hub.core.run(
+        lambda: action(fd, tries.attempt(lambda: fd.booking.find(code)))
+    )
     return booking_out(booking)
 
 
@@ -142,7 +114,6 @@ OPERATIONS = [
         m.SlotOut,
         response_list=True,
         params=[SERVICE, DAY],
-        errors=[422],
     ),
     Operation(
         "POST",

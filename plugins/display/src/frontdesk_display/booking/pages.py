@@ -19,15 +19,16 @@ from starlette.routing import BaseRoute, Route
 
 from frontdesk_core.api import Booking, Centre, Contact, FrontdeskError, Service, text_in
 from frontdesk_display.auth import AuthError, check_csrf
-from frontdesk_display.booking.api import CodeTries
 from frontdesk_display.booking.ics import calendar_file
 from frontdesk_display.common.errors import error_text
 from frontdesk_display.common.pages import flash, not_found, render, words_of
 from frontdesk_display.common.texts import LANGUAGE_NAMES
+from frontdesk_display.guesses import CodeTries, TooManyGuesses
 from frontdesk_display.hub import Hub
 from frontdesk_display.i18n import N_
 from frontdesk_display.i18n.labels import BOOKING_STATES, label
 
+TOO_MANY_UNKNOWN = N_("Too many unknown codes. Wait a minute and try again.")
 LOOK_AHEAD = 45
 """How many days ahead the first free day is looked for."""
 DONE_KEY = "booked"
@@ -285,11 +286,17 @@ async def calendar(request: Request) -> Response:
     citizen has; unknown codes count towards the pause as on the other pages)."""
     hub = _hub(request)
     language = _language(request)
-    tries = CodeTries(request, signed_in=False)
-    if not tries.allowed():
-        return not_found(request, N_("Too many unknown codes. Wait a minute and try again."))
+    tries = CodeTries.of(request)
     try:
-        booking = await hub.core.run(tries.find, hub.fd, request.path_params["code"])
+        tries.check()
+    except TooManyGuesses as exc:
+        response = not_found(request, TOO_MANY_UNKNOWN)
+        response.status_code = 429
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    code = request.path_params["code"]
+    try:
+        booking = await hub.core.run(tries.attempt, lambda: hub.fd.booking.find(code))
     except FrontdeskError:
         return not_found(
             request, N_("No booking has that code. Check the code in your confirmation.")
@@ -321,14 +328,12 @@ async def manage(request: Request) -> Response:
             return RedirectResponse(f"/booking?lang={language}", status_code=303)
         form = await request.form()
         code = form.get("code")
-        tries = CodeTries(request, signed_in=False)
-        if not tries.allowed():
-            flash(
-                request, words.gettext(N_("Too many unknown codes. Wait a minute and try again."))
-            )
-        elif isinstance(code, str) and code.strip():
+        tries = CodeTries.of(request)
+        if isinstance(code, str) and code.strip():
             try:
-                booking = await hub.core.run(tries.find, hub.fd, code.strip())
+                tries.check()
+                typed = code.strip()
+                booking = await hub.core.run(tries.attempt, lambda: hub.fd.booking.find(typed))
                 if form.get("do") == "ask_cancel":
                     confirm_cancel = booking.state.value == "booked"
                 elif form.get("do") == "cancel":
@@ -341,6 +346,16 @@ async def manage(request: Request) -> Response:
                         f"{target}?lang={language}&channel={booking.channel}", status_code=303
                     )
                 found = _booking_view(request, booking, language)
+            except TooManyGuesses as exc:
+                flash(request, words.gettext(TOO_MANY_UNKNOWN))
+                response = render(
+                    request,
+                    "book_manage.html",
+                    _context(request, language, booking=None),
+                    status_code=429,
+                )
+                response.headers["Retry-After"] = str(exc.retry_after)
+                return response
             except FrontdeskError as exc:
                 flash(request, error_text(exc, words))
         if found is None:

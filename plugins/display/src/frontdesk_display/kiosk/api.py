@@ -6,12 +6,15 @@ from typing import TYPE_CHECKING, Any
 
 from frontdesk_core.api import CommandError, InvalidStateError, KioskResult, NotFoundError
 from frontdesk_display.api import models as m
+from frontdesk_display.api.common import too_many
 from frontdesk_display.api.openapi import Operation, Param
+from frontdesk_display.guesses import CodeTries, TooManyGuesses
 from frontdesk_display.kiosk import flow as kiosk_flow
 from frontdesk_display.kiosk.sessions import KioskEntry, KioskSessions
 
 if TYPE_CHECKING:
     from frontdesk_display.api.routes import Call
+
 
 SESSION = Param("session_id", {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$"})
 
@@ -66,6 +69,12 @@ async def answer(call: Call) -> m.KioskStep:
     entry = _entry(call)
     body: m.Answer = call.body
     hub = call.hub
+    tries = CodeTries.of(call.request, kiosk_id=entry.kiosk_id, exempt=call.user is not None)
+    if body.code is not None:
+        try:
+            tries.check()
+        except TooManyGuesses as exc:
+            raise too_many(call.request, exc, entry.language) from None
 
     def run() -> KioskResult | None:
         """The step's command, on the core's thread; the outcome carried out, if any."""
@@ -77,7 +86,10 @@ async def answer(call: Call) -> m.KioskStep:
         if kiosk_flow.needs_code(entry.session):
             if body.code is None:
                 raise CommandError("send the code from the booking confirmation ('code')")
-            return kiosk_flow.check_in(hub.fd, entry.session, entry.kiosk_id, body.code)
+            code = body.code
+            return tries.attempt(
+                lambda: kiosk_flow.check_in(hub.fd, entry.session, entry.kiosk_id, code)
+            )
         kiosk_flow.answer(entry.session, body.option, body.have)
         if entry.session.done and not kiosk_flow.needs_code(entry.session):
             return kiosk_flow.complete(hub.fd, entry.session, entry.kiosk_id)
@@ -114,7 +126,7 @@ OPERATIONS = [
         m.KioskStep,
         body=m.StartKiosk,
         params=[CENTRE],
-        errors=[422],
+        errors=[409],
         status=201,
     ),
     Operation(
@@ -135,7 +147,7 @@ OPERATIONS = [
         m.KioskStep,
         body=m.Answer,
         params=[SESSION],
-        errors=[409, 422],
+        errors=[409, 429],
     ),
     Operation(
         "POST",

@@ -14,9 +14,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from frontdesk_core.api import Centre, FrontdeskError, Kiosk, KioskResult
+from frontdesk_display.api.common import TOO_MANY_CODES
 from frontdesk_display.common.errors import error_text
 from frontdesk_display.common.pages import not_found, render, words_of
 from frontdesk_display.common.texts import LANGUAGE_NAMES
+from frontdesk_display.guesses import CodeTries, TooManyGuesses
 from frontdesk_display.hub import Hub
 from frontdesk_display.i18n import N_
 from frontdesk_display.kiosk import flow as kiosk_flow
@@ -139,6 +141,8 @@ async def kiosk_answer(request: Request) -> Response:
         sessions.drop(entry.id)
         return RedirectResponse(_home(request), status_code=303)
     error: str | None = None
+    status = 422
+    retry_after: int | None = None
     try:
         if verb == "back":
             await hub.core.run(entry.session.back)
@@ -153,12 +157,12 @@ async def kiosk_answer(request: Request) -> Response:
             )
         elif verb == "check_in":
             code = form.get("code")
+            typed = code if isinstance(code, str) else ""
+            tries = CodeTries.of(request, kiosk_id=entry.kiosk_id)
+            tries.check()
             done = await hub.core.run(
-                kiosk_flow.check_in,
-                hub.fd,
-                entry.session,
-                entry.kiosk_id,
-                code if isinstance(code, str) else "",
+                tries.attempt,
+                lambda: kiosk_flow.check_in(hub.fd, entry.session, entry.kiosk_id, typed),
             )
             entry.result = await kiosk_flow.finish(hub.fd, done)
         else:
@@ -169,6 +173,9 @@ async def kiosk_answer(request: Request) -> Response:
             )
             if finished is not None:
                 entry.result = await kiosk_flow.finish(hub.fd, finished)
+    except TooManyGuesses as exc:
+        error = words_of(request, entry.language).gettext(TOO_MANY_CODES)
+        status, retry_after = 429, exc.retry_after
     except FrontdeskError as exc:
         error = error_text(exc, words_of(request, entry.language))
     if error is not None:
@@ -177,9 +184,15 @@ async def kiosk_answer(request: Request) -> Response:
         context["action"] = _step_url(request, entry)
         if entry.result is not None:
             context["result"] = entry.result
-            return render(request, "kiosk_result.html", context, status_code=422, public=True)
-        context["step"] = await hub.core.run(kiosk_flow.step_of, entry.session)
-        return render(request, "kiosk_step.html", context, status_code=422, public=True)
+            response = render(
+                request, "kiosk_result.html", context, status_code=status, public=True
+            )
+        else:
+            context["step"] = await hub.core.run(kiosk_flow.step_of, entry.session)
+            response = render(request, "kiosk_step.html", context, status_code=status, public=True)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
+        return response
     return RedirectResponse(_step_url(request, entry), status_code=303)
 
 

@@ -66,10 +66,13 @@ class DisplayState:
 
         Read from the store each time, so a text set through another process shows too.
         """
-        for event in self.fd.store.read(after=self._info_seq, kinds=[INFO_SET]):
-            if isinstance(event.payload, InfoSet):
-                self._info[event.centre_id] = event.payload.text
-            self._info_seq = event.seq
+        newest = self.fd.store.last_seq()
+        if newest != self._info_seq:  # only what was appended since the last look
+            for event in self.fd.store.read(after=self._info_seq, kinds=[INFO_SET]):
+                if isinstance(event.payload, InfoSet):
+                    self._info[event.centre_id] = event.payload.text
+                newest = max(newest, event.seq)
+            self._info_seq = newest
         if centre_id in self._info:
             return self._info[centre_id]
         default = self.settings.info
@@ -88,8 +91,14 @@ class DisplayState:
         self._info[centre_id] = text
         return text
 
-    def record_fault(self, fault: DeviceFault) -> dict[str, Any]:
-        """Keep a device fault until a manager clears it."""
+    def record_fault(self, fault: DeviceFault) -> dict[str, Any] | None:
+        """Keep a device fault until a manager clears it; ``None`` when the same fault of
+        the same device is open already (a printer that stays silent fails every ticket
+        sent to it, and the manager needs one entry, not one per citizen)."""
+        if any(
+            (f["device"], f["kind"]) == (fault.device, fault.kind) for f in self._faults.values()
+        ):
+            return None
         recorded = DeviceFaultRecorded(
             device=fault.device,
             centre_id=fault.centre_id,

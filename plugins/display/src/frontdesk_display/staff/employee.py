@@ -31,6 +31,7 @@ from frontdesk_display.common.pages import (
     words_of,
 )
 from frontdesk_display.common.views import counter_view, ticket_view
+from frontdesk_display.guesses import client_address
 from frontdesk_display.hub import Hub, staff_topic
 from frontdesk_display.i18n import N_, Words
 from frontdesk_display.live.broadcast import Message
@@ -74,7 +75,7 @@ async def login(request: Request) -> Response:
     target = _safe_next(form.get("next"))
     hub: Hub = request.app.state.hub
     user = None
-    address = request.client.host if request.client else ""
+    address = client_address(request)
     try:
         if isinstance(username, str) and isinstance(password, str):
             user = await hub.core.run(auth.check_password, username.strip(), password, address)
@@ -85,7 +86,8 @@ async def login(request: Request) -> Response:
         flash_text(request, N_("Wrong username or password."))
         return render(request, "login.html", {"next": target}, status_code=401)
     chosen = request.session.get(LANGUAGE_KEY)
-    auth.sign_in(request, user)
+    session_id = await hub.core.run(auth.sessions.start, user.ref or user.username)
+    auth.sign_in(request, user, session_id)
     if chosen is not None:  # a language chosen on the sign-in page stays chosen
         request.session[LANGUAGE_KEY] = chosen
     if user.role == "manager" and target == "/staff":
@@ -100,11 +102,16 @@ async def logout(request: Request) -> Response:
     except AuthError as exc:
         return denied(request, exc)
     counter_id = request.session.get(COUNTER_KEY)
+    session_id = request.session.get("sid")
     hub: Hub = request.app.state.hub
+    auth: Authenticator = request.app.state.auth
     if isinstance(counter_id, str):
         # Already signed out or closed: leaving is what was wanted.
         with contextlib.suppress(FrontdeskError):
             await hub.core.run(hub.fd.queues.sign_out, counter_id)
+    if isinstance(session_id, str):
+        # Ended in the log, so a copy of the cookie opens nothing (on any server).
+        await hub.core.run(auth.sessions.end, session_id)
     request.session.clear()
     return redirect(request, "login")
 

@@ -18,7 +18,7 @@ from frontdesk_core.api import (
     forecaster,
     text_in,
 )
-from frontdesk_display.auth import Staff, require
+from frontdesk_display.auth import Authenticator, Staff, require
 from frontdesk_display.common.pages import (
     denied,
     flash,
@@ -33,6 +33,7 @@ from frontdesk_display.common.views import counter_view
 from frontdesk_display.hub import Hub
 from frontdesk_display.i18n import N_, Words
 from frontdesk_display.i18n.labels import COUNTER_STATES, FAULT_KINDS
+from frontdesk_display.settings import User
 from frontdesk_display.staff.why import why_texts
 
 
@@ -85,6 +86,7 @@ async def dashboard(request: Request, user: Staff) -> Response:
             "states": {k: words.gettext(v) for k, v in COUNTER_STATES.items()},
             "faults": {k: words.gettext(v) for k, v in FAULT_KINDS.items()},
             **advice_view(hub, centre, language),
+            "staff_users": _users_at(hub, centre.id),
         },
     )
 
@@ -118,6 +120,33 @@ def advice_view(hub: Hub, centre: Centre, language: str) -> dict[str, Any]:
         "advice_texts": words,
         "advice_language": language,
     }
+
+
+def _users_at(hub: Hub, centre_id: str) -> list[User]:
+    """The staff users who work at a centre (every centre, when not limited)."""
+    return [u for u in hub.settings.users if u.centres is None or centre_id in u.centres]
+
+
+@require("manager", on_denied=denied)
+async def sign_out_everywhere(request: Request, user: Staff) -> Response:
+    """End every session of a user at once: their browsers and their API tokens."""
+    hub: Hub = request.app.state.hub
+    auth: Authenticator = request.app.state.auth
+    centre = _centre(request, user, request.path_params["centre_id"])
+    if centre is None:
+        return not_found(request, "There is no such centre.")
+    form = await request.form()
+    chosen = next((u for u in _users_at(hub, centre.id) if u.username == form.get("user")), None)
+    if chosen is None:
+        flash_text(request, N_("Choose one of the users listed."))
+    else:
+        await hub.core.run(auth.sessions.end_all, chosen.ref or chosen.username, by=user.ref)
+        words = words_of(request)
+        said = words.gettext(
+            N_("%(name)s is signed out everywhere."), name=chosen.name or chosen.username
+        )
+        flash(request, said, "info")
+    return _back(request, centre)
 
 
 async def _command(request: Request, user: Staff, run: Any, *args: Any) -> Response:
@@ -284,6 +313,7 @@ def routes() -> list[BaseRoute]:
         Route(base + "/counters/{counter_id}/close", close_counter, methods=["POST"]),
         Route(base + "/counters/{counter_id}/queues", assign_queues, methods=["POST"]),
         Route(base + "/info", set_info, methods=["POST"]),
+        Route(base + "/sign-out-everywhere", sign_out_everywhere, methods=["POST"]),
         Route(base + "/faults/{fault_id}/clear", clear_fault, methods=["POST"]),
         Route(base + "/absences", add_absence, methods=["POST"]),
         Route(base + "/absences/{absence_id}/withdraw", withdraw_absence, methods=["POST"]),
