@@ -5,9 +5,10 @@ Run: ``.venv/bin/python benchmarks/bench_stores.py``
 Issue + call + finish cycles of the queue engine, every command its own durable
 transaction (``synchronous=FULL`` on SQLite, ``fsync=on`` and the default
 ``synchronous_commit=on`` on a PostgreSQL server started for the run on
-127.0.0.1, as the tests start it). The stores alternate over several rounds and
-the best round of each is compared; the target is PostgreSQL at 0.7 of SQLite
-or better.
+127.0.0.1, as the tests start it). The stores alternate over several rounds;
+each PostgreSQL round is compared with the SQLite round just before it, and the
+median of those ratios is the figure (the best rounds are shown too). The target
+is PostgreSQL at 0.7 of SQLite or better.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from bench_queues import engine_cycles
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from pgserver import create_database, running_postgres
 
-ROUNDS = 5
+ROUNDS = 7
 CYCLES = 500
 TARGET_RATIO = 0.7
 
@@ -38,7 +39,9 @@ def main() -> int:
             url = create_database(pg.url, "bench")
             postgres.append(engine_cycles(directory / f"postgres{round_}", CYCLES, url))
     best_sqlite, best_pg = max(sqlite), max(postgres)
-    ratio = best_pg / best_sqlite
+    # Each PostgreSQL round against the SQLite round just before it: on a shared machine
+    # the load changes between rounds, so the median of these pairs is the steadier figure.
+    ratio = statistics.median(p / s for s, p in zip(sqlite, postgres, strict=True))
     print(f"rounds (alternating)                   : {ROUNDS} x {CYCLES} cycles")
     print(
         f"SQLite issue+call+finish cycles/s      : {best_sqlite:8.0f}  "
@@ -48,7 +51,10 @@ def main() -> int:
         f"PostgreSQL issue+call+finish cycles/s  : {best_pg:8.0f}  "
         f"(median {statistics.median(postgres):.0f})"
     )
-    print(f"PostgreSQL / SQLite                    : {ratio:8.2f}  (target {TARGET_RATIO})")
+    print(
+        f"PostgreSQL / SQLite                    : {ratio:8.2f}  (median of the paired rounds; "
+        f"best against best {best_pg / best_sqlite:.2f}; target {TARGET_RATIO})"
+    )
     return 0 if ratio >= TARGET_RATIO else 1
 
 

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import random
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter as Tally
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from pgserver import PostgresServer, create_database, running_postgres
@@ -14,10 +20,11 @@ from pgserver import PostgresServer, create_database, running_postgres
 from frontdesk_core.clock import ManualClock
 from frontdesk_core.config.models import Config
 from frontdesk_core.errors import InvalidStateError, StoreError
-from frontdesk_core.queues.state import FINISHED, ISSUED, load, rebuild
+from frontdesk_core.queues.state import CALLED, DAY_ENDED, FINISHED, ISSUED, load, rebuild
 from frontdesk_core.queues.tickets import TicketState
 from frontdesk_core.store import EventStore, open_store
-from queues.conftest import START, open_engine
+from queues.conftest import START, open_engine, write_config
+from queues.test_crash import WORKER, _acks
 
 
 def test_kiosks_and_a_counter_on_postgres(config: Config, postgres_database: str) -> None:
@@ -171,3 +178,41 @@ def _wait_until(condition: Callable[[], bool], seconds: float = 60) -> None:
     while not condition():
         assert time.monotonic() < deadline, "the workers made no progress"
         time.sleep(0.01)
+
+
+def test_a_killed_writer_loses_nothing_acknowledged(
+    config: Config, postgres_database: str, tmp_path: Path
+) -> None:
+    """A process cycling tickets is killed at random while another issues tickets."""
+    config_path = write_config(tmp_path)
+    rng = random.Random(20261207)
+    acknowledged: list[tuple[str, str]] = []
+    for _ in range(3):
+        cycling, issuing = (
+            subprocess.Popen(
+                [sys.executable, str(WORKER), str(config_path), postgres_database, *role],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for role in (["cycle"], ["kiosk", "tax", "15"])
+        )
+        assert cycling.stdout is not None
+        first = cycling.stdout.readline()
+        time.sleep(rng.uniform(0.0, 0.3))
+        os.kill(cycling.pid, signal.SIGKILL)
+        rest, _ = cycling.communicate()
+        kiosk_output, _ = issuing.communicate(timeout=120)
+        assert issuing.returncode == 0
+        acknowledged += _acks(first + rest) + _acks(kiosk_output)
+    store = open_store(postgres_database)
+    log = list(store.read())
+    stored = {(e.kind, e.key) for e in log}
+    names = {"issue": ISSUED, "call": CALLED, "finish": FINISHED, "eod": DAY_ENDED}
+    assert [(c, t) for c, t in acknowledged if (names[c], t) not in stored] == []
+    numbers = Tally(
+        (e.payload.queue_id, e.payload.day, e.payload.number) for e in log if e.kind == ISSUED
+    )
+    assert set(numbers.values()) == {1}, "a number was given twice"
+    assert [e.seq for e in log] == list(range(1, len(log) + 1))
+    assert load(config, store) == rebuild(config, log)
+    store.close()

@@ -1,11 +1,12 @@
-"""A separate process acting as a kiosk or a counter on a shared SQLite file (for the tests).
+"""A separate process acting as a kiosk or a counter on a shared store (for the tests).
 
     python worker.py CONFIG DB kiosk QUEUE COUNT       issue COUNT tickets
     python worker.py CONFIG DB counter COUNTER TOTAL   serve until TOTAL tickets are done
     python worker.py CONFIG DB cycle                   issue, call, finish (and end the day)
 
-Each command that returned is acknowledged on stdout ("ack <command> <ticket id>")
-only after it returned, that is after it is durable.
+DB is a SQLite file or a ``postgresql://`` URL. Each command that returned is
+acknowledged on stdout ("ack <command> <ticket id>") only after it returned, that
+is after it is durable.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from frontdesk_core.config.loader import load_config
 from frontdesk_core.plugins import Hooks, make_plugin_manager
 from frontdesk_core.queues.engine import QueueEngine
 from frontdesk_core.queues.tickets import TicketState
-from frontdesk_core.store import SqliteStore
+from frontdesk_core.store import open_store
 
 START = datetime.fromisoformat("2026-11-23T09:00:00+01:00")
 
@@ -35,7 +36,7 @@ def main(argv: list[str]) -> int:
     config = load_config(config_path)
     clock = ManualClock(START)
     hooks = Hooks(make_plugin_manager(load_entrypoints=False))
-    engine = QueueEngine(config, SqliteStore(db), clock, hooks)
+    engine = QueueEngine(config, open_store(db), clock, hooks)
     if role == "kiosk":
         queue, count = rest[0], int(rest[1])
         for _ in range(count):

@@ -52,6 +52,7 @@ def logged(
     make_frontdesk: MakeFrontdesk, frontdesk_clock: ManualClock, tmp_path: Path
 ) -> Frontdesk:
     fd = make_frontdesk(load_config(EXAMPLE), store=str(tmp_path / "log.db"))
+    frontdesk_clock.advance(hours=1.5)  # Nyropsgade opens at 10:00: walk-ins get tickets
     _script(fd, frontdesk_clock)
     return fd
 
