@@ -8,6 +8,9 @@ random streams named by the seed, whichever worker runs it.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -47,6 +50,7 @@ def scheduler_file(tmp_path: Path) -> Iterator[Path]:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
     ]
     try:
@@ -70,17 +74,23 @@ def scheduler_file(tmp_path: Path) -> Iterator[Path]:
                 ],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
+                start_new_session=True,
             )
         )
         yield address
     finally:
+        # Each was started in a session of its own: its process group holds it and the
+        # worker processes it forked, and only those are ended.
         for process in reversed(started):
-            process.terminate()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
         for process in started:
             try:
-                process.wait(timeout=20)
+                process.wait(timeout=3)
             except subprocess.TimeoutExpired:
-                process.kill()
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
 
 
 def test_a_dask_cluster_gives_the_process_pools_results(
