@@ -53,7 +53,9 @@ from frontdesk_core.config.types import (
     Text,
     text_in,
 )
+from frontdesk_core.demo import DemoDriver, DemoStep, RunningClock, demo_start
 from frontdesk_core.devices import (
+    NO_PRINTER,
     CalledNumber,
     DeviceFault,
     PrintResult,
@@ -121,6 +123,7 @@ from frontdesk_core.hookspecs import (
 from frontdesk_core.housekeeping import HousekeepingReport, RuleFailure
 from frontdesk_core.loading import check, load_config
 from frontdesk_core.notify import SmsReceipt, SmsRequest
+from frontdesk_core.opening.words import spoken_date, spoken_moment
 from frontdesk_core.plugins import Hooks, make_plugin_manager
 from frontdesk_core.queues.counters import CounterState, CounterStatus
 from frontdesk_core.queues.estimates import WaitEstimate
@@ -130,6 +133,7 @@ from frontdesk_core.referral.engine import KioskResult
 from frontdesk_core.referral.outcomes import (
     BookTime,
     CheckIn,
+    Closed,
     Outcome,
     Referred,
     SentHome,
@@ -137,6 +141,7 @@ from frontdesk_core.referral.outcomes import (
 )
 
 __all__ = [
+    "NO_PRINTER",
     "TEXT_MARKER",
     "Absence",
     "AbsenceReason",
@@ -162,6 +167,7 @@ __all__ = [
     "CheckInAction",
     "CheckInResult",
     "Clock",
+    "Closed",
     "Command",
     "CommandError",
     "CommandRun",
@@ -180,6 +186,8 @@ __all__ = [
     "CounterState",
     "CounterStatus",
     "DayEnded",
+    "DemoDriver",
+    "DemoStep",
     "DeviceFault",
     "Duration",
     "Event",
@@ -212,6 +220,7 @@ __all__ = [
     "Referred",
     "Reporter",
     "RuleFailure",
+    "RunningClock",
     "ScreenState",
     "SentHome",
     "Service",
@@ -240,6 +249,7 @@ __all__ = [
     "check_section",
     "cli_main",
     "closest",
+    "demo_start",
     "did_you_mean",
     "event_kind",
     "hookimpl",
@@ -247,6 +257,8 @@ __all__ = [
     "load_section",
     "make_plugin_manager",
     "normalise_phone",
+    "spoken_date",
+    "spoken_moment",
     "text_in",
     "unknown",
     "upcaster",

@@ -99,6 +99,14 @@ class Queue(Model):
     no_show_after: Duration = Field(
         timedelta(minutes=10), description="A called ticket not served by then is a no-show."
     )
+    last_ticket: Duration = Field(
+        timedelta(minutes=15),
+        description=(
+            "The kiosk gives the last walk-in ticket this long before the centre closes; "
+            "after it, and while the centre is closed, it says when the centre opens and "
+            "offers a booking. '0 min' gives tickets until closing."
+        ),
+    )
 
 
 class Counter(Model):

@@ -20,10 +20,11 @@ class KioskCompleted(Payload):
 
     Which optional fields are set depends on ``outcome``: ``missing`` (sent home),
     ``to`` (referred), ``queue``/``ticket`` (a ticket), ``action``/
-    ``ticket``/``handed_over`` (check-in), ``service``/``slots`` (book a time).
-    A ticket's record is committed with the ticket, before it is printed, so
-    ``printed`` is set only in logs written before that (a failed print is a
-    device fault).
+    ``ticket``/``handed_over`` (check-in), ``service``/``slots`` (book a time),
+    ``queue`` alone for ``closed`` (a walk-in turned away outside the centre's hours or
+    after the queue's last ticket). A ticket's record is committed with the ticket,
+    before it is printed, so ``printed`` is set only in logs written before that (a
+    failed print is a device fault).
     """
 
     KIND: ClassVar[str] = "kiosk.completed"

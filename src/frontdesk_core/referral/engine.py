@@ -34,6 +34,7 @@ from frontdesk_core.queues.tickets import Ticket
 from frontdesk_core.referral.outcomes import (
     BookTime,
     CheckIn,
+    Closed,
     Outcome,
     Referred,
     SentHome,
@@ -89,7 +90,8 @@ class KioskResult:
 
     @property
     def kind(self) -> str:
-        """The outcome's kind: ``queue``, ``send_home``, ``refer``, ``check_in`` or ``book``."""
+        """The outcome's kind: ``queue``, ``closed``, ``send_home``, ``refer``, ``check_in``
+        or ``book``."""
         return self.outcome.kind
 
     @property
@@ -267,7 +269,13 @@ class ReferralEngine:
                 where = f"centre '{session.centre_id}'"
                 raise NotFoundError(unknown(f"kiosk in {where}", kiosk_id, kiosks))
         if isinstance(outcome, TakeTicket):
+            # The citizen may have stood at the kiosk across the last-ticket time.
+            outcome = session.closed_for(outcome) or outcome
+        if isinstance(outcome, TakeTicket):
             result = self._take_ticket(session, outcome, kiosk_id, print_later)
+        elif isinstance(outcome, Closed):
+            self._record(session, outcome, queue=outcome.queue_id)
+            result = KioskResult(session.id, outcome, outcome.text, where=None)
         elif isinstance(outcome, SentHome):
             self._record(session, outcome, missing=len(outcome.missing_documents))
             self.hooks.citizen_sent_home(outcome)

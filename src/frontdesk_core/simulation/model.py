@@ -40,7 +40,6 @@ from frontdesk_core.opening.hours import WEEKDAYS, OpeningCalendar
 from frontdesk_core.plugins import LOAD_ENV, Hooks, make_plugin_manager
 from frontdesk_core.queues.tickets import Ticket
 from frontdesk_core.referral.engine import KioskResult
-from frontdesk_core.referral.model import Checklist, Question
 from frontdesk_core.referral.outcomes import BookTime
 from frontdesk_core.referral.outcomes import CheckIn as CheckInOutcome
 from frontdesk_core.simulation.answers import AnswerStrategy, Goal, Plans, TreeMap
@@ -444,18 +443,7 @@ class DaySimulation:
             CitizenDraws(citizen.key, Purpose.ANSWERS),
             memo,
         )
-        for _ in range(len(tree.tree.nodes) + 1):
-            step = session.step
-            if step.kind == "outcome":
-                break
-            node = tree.node(step.node_id)
-            if isinstance(node, Question):
-                session.answer(strategy.choose(node, [o.id for o in step.options]))
-            elif isinstance(node, Checklist):
-                lacking = strategy.missing_documents(node)
-                session.check([d for d in node.documents if d not in lacking])
-            else:
-                session.answer(step.options[0].id if step.options else "continue")
+        strategy.walk(session)
         outcome = session.outcome
         if isinstance(outcome, CheckInOutcome) and citizen.code is not None:
             try:

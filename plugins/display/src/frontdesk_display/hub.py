@@ -11,6 +11,7 @@ import asyncio
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,6 +37,8 @@ from frontdesk_display.settings import DisplaySettings, settings_of
 log = logging.getLogger("frontdesk.display")
 WATCH_SECONDS = 1.0
 """How often the event log is checked for changes made by other processes."""
+DEMO_SECONDS = 2.0
+"""How often a demonstration's simulated citizens and employees take their next step."""
 HOUSEKEEPING_SECONDS = 30.0
 """How often the core's timed rules run (``Frontdesk.housekeeping``): call time-outs,
 reminders, booking no-shows, purge of personal data."""
@@ -63,8 +66,16 @@ def staff_topic(centre_id: str) -> str:
 class Hub:
     """Everything a running display application shares."""
 
-    def __init__(self, fd: Frontdesk, settings: DisplaySettings | None = None) -> None:
+    def __init__(
+        self,
+        fd: Frontdesk,
+        settings: DisplaySettings | None = None,
+        *,
+        demo: Callable[[], object] | None = None,
+    ) -> None:
         self.fd = fd
+        self.demo = demo
+        """A demonstration's step (``DemoDriver.step``), run every ``DEMO_SECONDS``."""
         self.settings = settings if settings is not None else settings_of(fd.config)
         self.core = CoreRunner(fd)
         self.broadcaster = Broadcaster()
@@ -74,6 +85,7 @@ class Hub:
         self._tasks: set[asyncio.Task[None]] = set()
         self._watcher: asyncio.Task[None] | None = None
         self._keeper: asyncio.Task[None] | None = None
+        self._demo: asyncio.Task[None] | None = None
         self._heard: OrderedDict[Heard, None] = OrderedDict()
         self._heard_lock = threading.Lock()
 
@@ -89,10 +101,12 @@ class Hub:
         self.fd.plugin_state(plugin.STATE)["hub"] = self
         self._watcher = loop.create_task(self._watch())
         self._keeper = loop.create_task(self._keep_house())
+        if self.demo is not None:
+            self._demo = loop.create_task(self._run_demo(self.demo))
 
     def stop(self) -> None:
         """Stop listening and end every stream."""
-        for task in (self._watcher, self._keeper):
+        for task in (self._watcher, self._keeper, self._demo):
             if task is not None:
                 task.cancel()
         if self.fd.plugin_state(plugin.STATE).get("hub") is self:
@@ -252,6 +266,15 @@ class Hub:
                 await self.core.run(self.fd.housekeeping)
             except Exception:  # the next round tries again; the server stays up
                 log.exception("housekeeping failed")
+
+    async def _run_demo(self, step: Callable[[], object]) -> None:
+        """Let a demonstration's citizens and employees act, on the core's thread."""
+        while True:
+            try:
+                await self.core.run(step)
+            except Exception:  # a step that fails is logged; the demonstration goes on
+                log.exception("demo step failed")
+            await asyncio.sleep(DEMO_SECONDS)
 
     async def _record_fault(self, fault: DeviceFault) -> None:
         try:
