@@ -66,7 +66,9 @@ class Absences:
             raise CommandError("an absence needs times with a timezone")
         start_ts, end_ts = epoch(start), epoch(end)
         if end_ts <= start_ts:
-            raise CommandError("an absence must end after it starts")
+            raise CommandError(
+                "an absence must end after it starts", code="absence.ends_before_start"
+            )
         centre = self._counter_centre(counter_id)
         absence_id = "ab-" + secrets.token_hex(6)
         journal = self.journal
@@ -74,7 +76,7 @@ class Absences:
             with journal.store.transaction() as tx:
                 journal.catch_up(tx)
                 if end_ts <= journal.now():
-                    raise CommandError("that absence is over already")
+                    raise CommandError("that absence is over already", code="absence.over")
                 events = [
                     NewEvent(
                         ABSENCE,

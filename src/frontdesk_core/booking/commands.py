@@ -88,7 +88,9 @@ class Commands:
         start_ts = aware_epoch(start)
         phone = normalise_phone(contact.phone) if contact.phone else None
         if channel == "phone" and phone is None:
-            raise CommandError("a phone meeting needs a phone number to call")
+            raise CommandError(
+                "a phone meeting needs a phone number to call", code="booking.phone_needed"
+            )
         booking_id = "bk-" + secrets.token_hex(8)
         end_ts = start_ts + int(rules.duration.total_seconds())
         personal = {k: v for k, v in (("phone", phone), ("name", contact.name)) if v}
@@ -141,7 +143,10 @@ class Commands:
                 now = journal.now()
                 must_be_booked(entry)
                 if entry.start <= now:
-                    raise InvalidStateError("the appointment has already begun; it cannot be moved")
+                    raise InvalidStateError(
+                        "the appointment has already begun; it cannot be moved",
+                        code="booking.begun",
+                    )
                 booking_id = entry.booking.id
                 previous_start = entry.booking.start
                 service, rules, _ = bookable_service(self.planner, entry.booking.service_id)
@@ -203,8 +208,9 @@ class Commands:
         """The counter that takes a booking of ``service`` at ``start``, with the
         ``booking.reassigned`` events of the bookings that move to make room; or why
         no assignment of the counters can take it."""
-        when = self.journal.dt(start).strftime("%d-%m-%Y %H:%M")
-        day = self.journal.dt(start).date()
+        moment = self.journal.dt(start)
+        when = moment.strftime("%d-%m-%Y %H:%M")
+        day = moment.date()
         occupancy = self.ledger.occupancy
         for candidate in self.planner.candidates(service, day, occupancy, ignore=ignore):
             if candidate.start > start:
@@ -214,23 +220,34 @@ class Commands:
             if start < now + rules.min_notice.total_seconds():
                 raise CapacityError(
                     f"{when} is too soon to book; book at least "
-                    f"{format_duration(rules.min_notice)} ahead"
+                    f"{format_duration(rules.min_notice)} ahead",
+                    code="booking.too_soon",
+                    params={"start": moment, "notice": rules.min_notice},
                 )
             if start > now + rules.horizon.total_seconds():
                 raise CapacityError(
-                    f"{when} is too far ahead; bookings open {format_duration(rules.horizon)} ahead"
+                    f"{when} is too far ahead; "
+                    f"bookings open {format_duration(rules.horizon)} ahead",
+                    code="booking.too_far",
+                    params={"start": moment, "horizon": rules.horizon},
                 )
             if candidate.free:
                 return candidate.free[0], []
             seating = Seating(self.ledger, self.planner, now, ignore=ignore)
             seats = seating.seat(NEW, self.planner.window(service, start), candidate.on_duty)
             if seats is None:
-                raise CapacityError(f"{when} is no longer free; choose another time")
+                raise CapacityError(
+                    f"{when} is no longer free; choose another time",
+                    code="booking.slot_taken",
+                    params={"start": moment},
+                )
             counter_id = seats.pop(NEW)
             return counter_id, reassign(self.journal, seats, "booking")
         raise CapacityError(
             f"{when} is not a time that can be booked for service '{service.id}'; "
-            "choose one of the free slots"
+            "choose one of the free slots",
+            code="booking.not_a_slot",
+            params={"start": moment},
         )
 
     def _per_citizen(
@@ -255,7 +272,9 @@ class Commands:
         if held >= limit:
             raise CapacityError(
                 f"this phone number already has {held} booking(s) of service '{service.id}' "
-                f"on {day.strftime('%d-%m-%Y')}; at most {limit} per day"
+                f"on {day.strftime('%d-%m-%Y')}; at most {limit} per day",
+                code="booking.per_day_limit",
+                params={"day": day, "limit": limit},
             )
 
     def _new_code(self) -> str:
