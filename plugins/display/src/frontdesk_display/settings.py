@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StrictBool, StringConstraints
 
 from frontdesk_core.api import Config, Duration, Identifier, Model, Text
+from frontdesk_display.theme import Theme
 
 SECTION = "display"
 
@@ -80,6 +81,9 @@ class DisplaySettings(Model):
     )
     announce: Duration = Field(
         timedelta(seconds=8), description="How long an info screen highlights a new call."
+    )
+    theme: Theme = Field(
+        default_factory=Theme, description="The municipality's logo, colours and font."
     )
 
     def user(self, username: str) -> User | None:
