@@ -146,3 +146,14 @@ def test_an_absence_moves_other_bookings_to_keep_everyone(make_frontdesk: MakeFr
     }
     owners = [fd.booking.find(b.code).counter_id for b in (mitid, passport)]
     assert owners == ["skranke-6", "skranke-2"]
+
+
+def test_the_kiosk_offers_a_time_that_fits_only_by_moving(make_frontdesk: MakeFrontdesk) -> None:
+    fd = make_frontdesk(KOBENHAVN)
+    first = fd.booking.next_free_today("passport", limit=1)[0].start
+    assert fd.booking.book("mitid", first, contact=Contact()).counter_id == "skranke-2"
+    for _ in range(2):
+        fd.booking.book("passport", first, contact=Contact())
+    offered = fd.booking.next_free_today("passport", limit=1)[0]
+    assert (offered.start, offered.free) == (first, 1)
+    assert fd.booking.book("passport", offered.start, contact=Contact()).counter_id == "skranke-2"
