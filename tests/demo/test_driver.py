@@ -83,3 +83,35 @@ def test_citizens_arrive_are_served_and_the_visitor_counter_is_left_free(
         ticks.seconds += 30
         driver.step()
     assert fd.queues.counter("skranke-6").employee_ref == "visitor"
+
+
+def test_after_closing_the_demo_skips_the_night_to_the_next_opening_morning(
+    make_frontdesk: MakeFrontdesk,
+) -> None:
+    config = load_config(EXAMPLES / "kobenhavn")
+    # Friday 11 December 2026: Nyropsgade closes at 14:00; the demo carries on on Monday.
+    friday = datetime(2026, 12, 11, 13, 0, tzinfo=CPH)
+    ticks = Ticks()
+    clock = RunningClock(friday, ticks=ticks)
+    fd = make_frontdesk(config, clock=clock)
+    scenario = load_scenario(EXAMPLES / "kobenhavn" / "scenarios" / "normal-day.yaml", config)
+    driver = DemoDriver(fd, scenario, seed=3)
+    driver.step()
+    assert clock.now().date() == friday.date()  # open: nothing skipped
+    ticks.seconds = 75 * 60  # 14:15, closed a quarter of an hour: the day is ending
+    driver.step()
+    assert clock.now().date() == friday.date()
+    ticks.seconds = 95 * 60  # 14:35: the night is skipped
+    driver.step()
+    assert clock.now() == datetime(2026, 12, 14, 10, 30, tzinfo=CPH)
+    assert OpeningCalendar(config.centre("nyropsgade"), CPH).is_open(clock.now())
+    for _ in range(30):
+        ticks.seconds += 60
+        driver.step()
+    assert fd.queues.screen("nyropsgade").queues  # the new day's citizens arrive
+    assert (
+        any(s.waiting for s in fd.queues.queue_status("nyropsgade"))
+        or fd.queues.screen("nyropsgade").called
+    )
+    with pytest.raises(ValueError):
+        clock.move_to(friday)

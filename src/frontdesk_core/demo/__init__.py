@@ -5,7 +5,14 @@ brings the citizens of a planner's scenario to the kiosks and the employees to t
 counters, through the real engines, so screens, dashboards and statistics move.
 """
 
-from frontdesk_core.demo.clock import RunningClock, demo_morning, demo_start
+from frontdesk_core.demo.clock import RunningClock, demo_morning, demo_next_morning, demo_start
 from frontdesk_core.demo.driver import DemoDriver, DemoStep
 
-__all__ = ["DemoDriver", "DemoStep", "RunningClock", "demo_morning", "demo_start"]
+__all__ = [
+    "DemoDriver",
+    "DemoStep",
+    "RunningClock",
+    "demo_morning",
+    "demo_next_morning",
+    "demo_start",
+]

@@ -42,6 +42,14 @@ class RunningClock:
         """The clock's time in microseconds since the epoch."""
         return to_us(self.now())
 
+    def move_to(self, moment: datetime) -> None:
+        """Carry on from ``moment`` (never earlier than now): a demonstration skips the
+        night, so its centre is open whenever a visitor looks."""
+        if moment < self.now():
+            raise ValueError("a running clock does not go back")
+        self.start = moment
+        self._origin = self._ticks()
+
 
 def demo_morning(
     calendar: OpeningCalendar, today: date, *, after_opening: timedelta = timedelta(minutes=30)
@@ -59,10 +67,27 @@ def demo_morning(
     raise ValueError("the centre does not open on any weekday within a year")
 
 
+def demo_next_morning(
+    config: Config, centre_id: str, now: datetime, *, after_closing: timedelta
+) -> datetime | None:
+    """The next weekday morning the centre opens, once ``after_closing`` has passed since
+    it closed today (or at once on a day it does not open); ``None`` while it is open or
+    has closed only just (the screens show the day ending)."""
+    tz = ZoneInfo(config.site.timezone)
+    calendar = OpeningCalendar(config.centre(centre_id), tz)
+    local = now.astimezone(tz)
+    hours = calendar.hours_on(local.date())
+    if hours:
+        closes = datetime.combine(local.date(), hours[-1].end, tz)
+        if local < closes + after_closing:
+            return None
+    return demo_morning(calendar, local.date() + timedelta(days=1))
+
+
 def demo_start(config: Config, centre_id: str, today: date) -> datetime:
     """:func:`demo_morning` for a centre of ``config``."""
     calendar = OpeningCalendar(config.centre(centre_id), ZoneInfo(config.site.timezone))
     return demo_morning(calendar, today)
 
 
-__all__ = ["RunningClock", "demo_morning", "demo_start"]
+__all__ = ["RunningClock", "demo_morning", "demo_next_morning", "demo_start"]

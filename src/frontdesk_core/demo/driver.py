@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from frontdesk_core.booking.records import Contact
+from frontdesk_core.demo.clock import RunningClock, demo_next_morning
 from frontdesk_core.errors import FrontdeskError
 from frontdesk_core.opening.hours import OpeningCalendar
 from frontdesk_core.referral.outcomes import BookTime
@@ -44,6 +45,8 @@ EMPLOYEE_PREFIX = "demo-"
 """The employee reference of the simulated employees (``demo-1``, ...)."""
 WALK_TO_COUNTER = timedelta(minutes=1)
 """How long a called citizen takes to reach the counter."""
+NIGHT_AFTER = timedelta(minutes=30)
+"""How long after closing a demonstration's clock skips to the next opening morning."""
 
 
 @dataclass
@@ -141,7 +144,19 @@ class DemoDriver:
     # -- one step -------------------------------------------------------------------------
 
     def step(self) -> DemoStep:
-        """Bring in everyone due by now and let the employees work; safe to call often."""
+        """Bring in everyone due by now and let the employees work; safe to call often.
+
+        On a :class:`RunningClock`, half an hour after the centre closes the clock moves
+        on to the next morning it opens: the demonstration never shows a closed centre
+        for long, whatever the hour."""
+        clock = self.fd.clock
+        if isinstance(clock, RunningClock) and self.loaded.centres:
+            morning = demo_next_morning(
+                self.fd.config, self.loaded.centres[0], clock.now(), after_closing=NIGHT_AFTER
+            )
+            if morning is not None:
+                clock.move_to(morning)
+                log.info("demo day starts", extra={"at": morning.isoformat()})
         now = self.fd.clock.now().astimezone(self.tz)
         tally = DemoStep()
         if self._day != now.date():
