@@ -30,6 +30,7 @@ from frontdesk_display.kiosk import pages as kiosk
 from frontdesk_display.kiosk.sessions import KioskSessions
 from frontdesk_display.screens import pages as screens
 from frontdesk_display.settings import DisplaySettings, settings_of
+from frontdesk_display.speech import routes as speech
 from frontdesk_display.staff import employee as staff
 from frontdesk_display.staff import manager
 
@@ -88,6 +89,7 @@ def create_app(
         *staff.routes(),
         *manager.routes(),
         *booking_pages.routes(),
+        *speech.routes(),
         Mount("/api/v1", routes=api.routes()),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
@@ -112,4 +114,5 @@ def create_app(
     app.state.auth = Authenticator(settings, secret)
     app.state.templates = make_templates()
     app.state.kiosks = KioskSessions(idle=settings.kiosk_idle)
+    app.state.speech_limiter = speech.Limiter(speech.NEW_PER_MINUTE)
     return app

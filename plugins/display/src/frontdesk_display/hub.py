@@ -12,6 +12,7 @@ import logging
 import threading
 from collections import OrderedDict
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from frontdesk_core.api import (
@@ -32,6 +33,8 @@ from frontdesk_display.live.core import CoreRunner
 from frontdesk_display.live.snapshot import FiguresCache, screen_payload, staff_payload
 from frontdesk_display.live.state import DisplayState
 from frontdesk_display.settings import DisplaySettings, settings_of
+from frontdesk_display.speech.announcer import Announcer
+from frontdesk_display.speech.service import Speech
 
 log = logging.getLogger("frontdesk.display")
 WATCH_SECONDS = 1.0
@@ -76,6 +79,13 @@ class Hub:
         self._keeper: asyncio.Task[None] | None = None
         self._heard: OrderedDict[Heard, None] = OrderedDict()
         self._heard_lock = threading.Lock()
+        speech = self.settings.speech
+        self.speech = Speech(
+            Path(speech.cache) if speech.cache else None,
+            clips=Path(speech.clips) if speech.clips else None,
+            voices=speech.voices,
+        )
+        self.announcer = Announcer(fd, self.core, self.speech, speech, self._speak)
 
     # -- life cycle ------------------------------------------------------------------
 
@@ -88,6 +98,7 @@ class Hub:
             self.fd.hooks.pm.register(plugin)
         self.fd.plugin_state(plugin.STATE)["hub"] = self
         self._watcher = loop.create_task(self._watch())
+        self._spawn_on(loop, self.announcer.start())
         self._keeper = loop.create_task(self._keep_house())
 
     def stop(self) -> None:
@@ -131,6 +142,13 @@ class Hub:
         }
         self.broadcaster.publish(screen_topic(ticket.centre_id), "announce", payload)
         self.changed(ticket.centre_id)
+        loop = self.broadcaster.loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self.announcer.poke)
+
+    def _speak(self, centre_id: str, message: dict[str, Any]) -> None:
+        """Tell the centre's info screens what to say for a call (from the announcer)."""
+        self.broadcaster.publish(screen_topic(centre_id), "speak", message)
 
     def checked_in(self, booking: Booking, ticket: Ticket) -> None:
         """Tell the dashboards of the centre; the right employee's page shows a pop-up."""
@@ -166,7 +184,10 @@ class Hub:
     # -- on the event loop ------------------------------------------------------------------
 
     def _spawn(self, coroutine: Any) -> None:
-        task = asyncio.get_running_loop().create_task(coroutine)
+        self._spawn_on(asyncio.get_running_loop(), coroutine)
+
+    def _spawn_on(self, loop: asyncio.AbstractEventLoop, coroutine: Any) -> None:
+        task = loop.create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

@@ -44,6 +44,14 @@ def frontdesk_config_sections(register: Callable[[str, Any], None]) -> None:
 
 
 @hookimpl
+def frontdesk_config_checks(register: Callable[[Any], None]) -> None:
+    """Check that spoken calls name info screens and languages that exist."""
+    from frontdesk_display.speech.checks import check_speech
+
+    register(check_speech)
+
+
+@hookimpl
 def frontdesk_cli_commands(
     register: Callable[[str, str, Callable[[argparse.ArgumentParser], None], CommandRun], None],
 ) -> None:

@@ -50,5 +50,6 @@
   liveStream("/events/screen/" + encodeURIComponent(config.centre), {
     state: render,
     announce: function (a) { announce(a.number, a.counter_name); },
+    speak: function (m) { document.dispatchEvent(new CustomEvent("frontdesk-speak", {detail: m})); },
   }, function (state) { link.dataset.state = state; document.body.dataset.link = state; });
 })();
