@@ -108,6 +108,12 @@ def test_espeak_ng_says_a_danish_call_once_and_the_cache_keeps_it(tmp_path: Path
     assert speech.sound(text, "da") == key and file.stat().st_mtime_ns == made
     assert speech.key(text, "en") != key
     assert speech.sound("-v en --help", "da") is not None  # text is never an option
+    # Phrase by phrase: the counter's phrase is made once for every call to it.
+    first = speech.phrases(spoken_call("G013", "skranke 3", "da"), "da")
+    second = speech.phrases(spoken_call("G014", "skranke 3", "da"), "da")
+    assert first and second and len(first) == 2 and first[1] == second[1] != first[0]
+    counter = speech.path(first[1])
+    assert counter is not None and audio.duration(counter.read_bytes()) < 1.5
 
 
 BASE = len((EXAMPLE / "frontdesk.yaml").read_text("utf-8").splitlines()) + 1

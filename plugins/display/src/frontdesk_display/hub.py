@@ -146,9 +146,18 @@ class Hub:
         if loop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(self.announcer.poke)
 
-    def _speak(self, centre_id: str, message: dict[str, Any]) -> None:
-        """Tell the centre's info screens what to say for a call (from the announcer)."""
-        self.broadcaster.publish(screen_topic(centre_id), "speak", message)
+    def issued(self, ticket: Ticket) -> None:
+        """A new ticket: refresh the screens and make its call's sound ahead of the call."""
+        self.changed(ticket.centre_id)
+        loop = self.broadcaster.loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(
+                self.announcer.prepare, ticket.centre_id, ticket.queue_id, ticket.number
+            )
+
+    def _speak(self, centre_id: str, name: str, message: dict[str, Any]) -> None:
+        """Tell the centre's info screens what to say, or to fetch (from the announcer)."""
+        self.broadcaster.publish(screen_topic(centre_id), name, message)
 
     def checked_in(self, booking: Booking, ticket: Ticket) -> None:
         """Tell the dashboards of the centre; the right employee's page shows a pop-up."""

@@ -69,10 +69,10 @@ def frontdesk_cli_commands(
 
 @hookimpl
 def frontdesk_ticket_issued(frontdesk: Frontdesk, ticket: Ticket) -> None:
-    """A new ticket changes the waiting counts."""
+    """A new ticket changes the waiting counts (and its call can be made ready to say)."""
     hub = hub_of(frontdesk)
     if hub is not None:
-        hub.changed(ticket.centre_id)
+        hub.issued(ticket)
 
 
 @hookimpl

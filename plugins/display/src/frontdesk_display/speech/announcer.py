@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -21,7 +21,7 @@ from frontdesk_core.api import Frontdesk, FrontdeskError, TicketCalled, TicketRe
 from frontdesk_display.live.core import CoreRunner
 from frontdesk_display.settings import SpeechSettings
 from frontdesk_display.speech.sentences import spoken_call
-from frontdesk_display.speech.service import CHIME, Speech
+from frontdesk_display.speech.service import CHIME, PAUSE, Speech
 
 log = logging.getLogger("frontdesk.display.speech")
 KINDS = (TicketCalled.KIND, TicketRecalled.KIND)
@@ -48,7 +48,9 @@ class Call:
 
 
 class Announcer:
-    """Turns calls in the log into ``speak`` messages, published with ``publish``."""
+    """Turns calls in the log into ``speak`` messages, published with
+    ``publish(centre_id, name, message)``; a ticket just issued into a ``prepare`` message
+    naming the sounds its call will need, so the screens have them before the call."""
 
     def __init__(
         self,
@@ -56,7 +58,7 @@ class Announcer:
         core: CoreRunner,
         speech: Speech,
         settings: SpeechSettings,
-        publish: Callable[[str, dict[str, Any]], None],
+        publish: Callable[[str, str, dict[str, Any]], None],
     ) -> None:
         self.fd = fd
         self.core = core
@@ -67,6 +69,7 @@ class Announcer:
         self._cursor: int | None = None
         self._dirty = False
         self._running: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
 
     def _languages(self) -> list[str]:
         """Every language some screen says calls in (each sentence is made once for all)."""
@@ -80,8 +83,54 @@ class Announcer:
         return found
 
     async def start(self) -> None:
-        """Start after the newest event: calls made before the server started are not said."""
+        """Start after the newest event: calls made before the server started are not said.
+
+        Then make the counters' phrases ("skranke 3") ahead of the first call."""
         self._cursor = await self.core.run(self.fd.store.last_seq)
+        if self.languages and self.speech.speaks:
+            await asyncio.to_thread(self._make_counters)
+
+    def _make_counters(self) -> None:
+        for centre in self.fd.config.centres:
+            for counter in centre.counters:
+                for language in self.languages:
+                    self.speech.sound(text_in(counter.name, language), language)
+
+    def prepare(self, centre_id: str, queue_id: str, number: str) -> None:
+        """A ticket was issued: make its call's sound now (on the running loop), so the call
+        itself only joins phrases that are ready. The counter is not known yet; the number's
+        phrase is what takes the time, and it is the same for every counter."""
+        if not self.languages or not self.speech.speaks:
+            return
+        try:
+            centre = self.fd.config.centre(centre_id)
+        except KeyError:
+            return
+        counter = next((c for c in centre.counters if queue_id in c.queues), None)
+        if counter is None:
+            return
+        call = Call(
+            0,
+            centre_id,
+            queue_id,
+            number,
+            False,
+            "",
+            {language: text_in(counter.name, language) for language in self.languages},
+        )
+        self._spawn(self._prepare(call))
+
+    async def _prepare(self, call: Call) -> None:
+        """Make a call's phrases and let the screens fetch them before the call."""
+        message = await self.message(call)
+        sounds = [url for part in message["parts"] for url in part["audio"]]
+        if sounds:
+            self.publish(call.centre_id, "prepare", {"sounds": sounds})
+
+    def _spawn(self, work: Any) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def poke(self) -> None:
         """A call may have been made: read the log (on the running loop; coalesced)."""
@@ -95,8 +144,9 @@ class Announcer:
             try:
                 calls, self._cursor = await self.core.run(self.read, self._cursor)
                 for call in calls:
-                    message = await asyncio.to_thread(self.message, call)
-                    self.publish(call.centre_id, message)
+                    self.publish(call.centre_id, "speak", await self.message(call))
+                    if not call.recall:  # ready for the counter's recall too
+                        self._spawn(self.message(replace(call, recall=True)))
             except Exception:  # a failed announcement must not stop the next one
                 log.exception("a call could not be announced aloud")
 
@@ -133,15 +183,30 @@ class Announcer:
             )
         return calls, newest
 
-    def message(self, call: Call) -> dict[str, Any]:
-        """The ``speak`` message of a call: its sentences and their sound (made here if new)."""
-        parts = []
-        for language in self.languages:
-            text = spoken_call(call.number, call.counters[language], language, recall=call.recall)
-            key = self.speech.sound(text, language)
-            parts.append(
-                {"language": language, "text": text, "audio": sound_url(key) if key else None}
+    def sentences(self, call: Call) -> list[tuple[str, str]]:
+        """``(language, text)`` of each sentence that says ``call``."""
+        return [
+            (
+                language,
+                spoken_call(call.number, call.counters[language], language, recall=call.recall),
             )
+            for language in self.languages
+        ]
+
+    async def message(self, call: Call) -> dict[str, Any]:
+        """The ``speak`` message of a call: each sentence and the sound of its phrases, made
+        now if new (one worker thread per language, so two languages take the time of one)."""
+        sentences = self.sentences(call)
+        keys = await asyncio.gather(
+            *(
+                asyncio.to_thread(self.speech.phrases, text, language)
+                for language, text in sentences
+            )
+        )
+        parts = [
+            {"language": language, "text": text, "audio": [sound_url(k) for k in phrase_keys or []]}
+            for (language, text), phrase_keys in zip(sentences, keys, strict=True)
+        ]
         spoken = any(part["audio"] for part in parts)
         return {
             "seq": call.seq,
@@ -150,5 +215,21 @@ class Announcer:
             "recall": call.recall,
             "at": call.at,
             "chime": sound_url(CHIME) if spoken else None,
+            "pause_ms": int(PAUSE * 1000),
             "parts": parts,
         }
+
+    def preload(self, centre_id: str) -> list[str]:
+        """The sounds a screen of ``centre_id`` fetches when it opens: the chime and the
+        counters' phrases (those made already)."""
+        sounds = [sound_url(CHIME)]
+        try:
+            centre = self.fd.config.centre(centre_id)
+        except KeyError:
+            return sounds
+        for counter in centre.counters:
+            for language in self.languages:
+                key = self.speech.key(text_in(counter.name, language), language)
+                if self.speech.path(key) is not None:
+                    sounds.append(sound_url(key))
+        return sounds

@@ -18,4 +18,5 @@ def screen_speech(hub: Hub, screen_id: str | None, centre_id: str) -> dict[str, 
         "languages": list(settings.languages or hub.fd.config.site.languages),
         "volume": float(settings.volume),
         "quiet_hours": list(settings.quiet_hours),
+        "preload": hub.announcer.preload(centre_id) if settings.enabled else [],
     }

@@ -2,7 +2,11 @@
 
 A sentence is looked up by a key made of its language, voice and text, so
 "Nummer G 12, skranke 3" is synthesised the first time it is said and read from
-the cache after that. Recorded clips (``display.speech.clips``) are used where
+the cache after that. A sentence is made phrase by phrase (the parts between
+commas, each cached on its own, joined with a short pause), so "skranke 3" is
+made once for all the calls to that counter and "Nummer G 12" can be made when
+the ticket is issued: the call itself then only joins sound that is ready.
+Recorded clips (``display.speech.clips``) are used where
 every word has one; otherwise espeak-ng speaks. Without either the display
 still runs: announcements are shown, not spoken, and the log says so once.
 """
@@ -26,8 +30,17 @@ CHIME = "chime"
 """The key of the chime played before a call."""
 KEY = re.compile(r"^(?:[0-9a-f]{32}|chime)$")
 """What a sound's key looks like (anything else is not looked up on disk)."""
+PHRASES = re.compile(r"\s*[,;]\s*")
+"""Where a sentence is cut into phrases made (and cached) on their own."""
+PAUSE = 0.2
+"""Seconds of quiet between two phrases of a sentence."""
 MAX_SOUNDS = 5000
 """The cache keeps at most this many sentences; the oldest go first."""
+
+
+def split(text: str) -> list[str]:
+    """The phrases of a sentence: its parts between commas and semicolons."""
+    return [phrase for phrase in PHRASES.split(text.strip()) if phrase] or [text]
 
 
 def default_cache() -> Path:
@@ -53,6 +66,7 @@ class Speech:
         self.voices = dict(voices or {})
         self._lock = threading.Lock()
         self._written = 0
+        self._in_making: dict[str, threading.Lock] = {}
         self._write(CHIME, audio.chime())
         if not self.espeak.available:
             log.warning(
@@ -84,17 +98,55 @@ class Speech:
         key = self.key(text, language)
         if self.path(key) is not None:
             return key
-        wav = self.clips.compose(text, language) if self.clips is not None else None
-        if wav is None and self.espeak.available:
-            try:
-                wav = self.espeak.synthesise(text, self.espeak.voice(language, self.voices))
-            except SynthesisError as exc:
-                log.error("a sentence could not be spoken", extra={"reason": str(exc)})
+        with self._making(key):  # two threads asking for one sentence make it once
+            if self.path(key) is not None:
+                return key
+            return self._sound(key, text, language)
+
+    def phrases(self, text: str, language: str) -> list[str] | None:
+        """The keys of the phrases of ``text`` (made now unless cached), to be played one
+        after the other with a :data:`PAUSE`; ``None`` when one cannot be said."""
+        keys = [self.sound(phrase, language) for phrase in split(text)]
+        return None if None in keys else [k for k in keys if k is not None]
+
+    def _making(self, key: str) -> threading.Lock:
+        with self._lock:
+            lock = self._in_making.get(key)
+            if lock is None:
+                lock = self._in_making[key] = threading.Lock()
+                if len(self._in_making) > 1000:  # forget the locks of sentences long made
+                    for old in list(self._in_making)[:500]:
+                        if not self._in_making[old].locked():
+                            del self._in_making[old]
+            return lock
+
+    def _sound(self, key: str, text: str, language: str) -> str | None:
+        phrases = split(text)
+        if len(phrases) <= 1:
+            wav = self._make(text, language)
+        else:
+            keys = [self.sound(phrase, language) for phrase in phrases]
+            files = [self.path(k) for k in keys if k is not None]
+            if len(files) != len(phrases) or None in files:
                 return None
+            wav = audio.wav_bytes(
+                audio.join([audio.read_wav(f) for f in files if f is not None], pause=PAUSE)
+            )
         if wav is None:
             return None
         self._write(key, wav)
         return key
+
+    def _make(self, phrase: str, language: str) -> bytes | None:
+        """One phrase from the recorded clips, else from espeak-ng; ``None`` if neither can."""
+        wav = self.clips.compose(phrase, language) if self.clips is not None else None
+        if wav is None and self.espeak.available:
+            try:
+                wav = self.espeak.synthesise(phrase, self.espeak.voice(language, self.voices))
+            except SynthesisError as exc:
+                log.error("a sentence could not be spoken", extra={"reason": str(exc)})
+                return None
+        return wav
 
     def _write(self, key: str, wav: bytes) -> None:
         target = self.cache / f"{key}.wav"

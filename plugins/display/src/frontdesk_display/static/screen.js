@@ -51,5 +51,6 @@
     state: render,
     announce: function (a) { announce(a.number, a.counter_name); },
     speak: function (m) { document.dispatchEvent(new CustomEvent("frontdesk-speak", {detail: m})); },
+    prepare: function (m) { document.dispatchEvent(new CustomEvent("frontdesk-prepare", {detail: m})); },
   }, function (state) { link.dataset.state = state; document.body.dataset.link = state; });
 })();
