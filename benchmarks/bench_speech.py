@@ -8,8 +8,9 @@ empty sound cache. An info screen is open in Chromium. Each call
 (``POST /api/v1/counters/skranke-1/call-next``, sent by the browser) gives a
 new number, issued half a second before it is called (a citizen waits longer):
 the server makes the number's phrase when the ticket is issued and the
-counter's when it starts, so the call joins sound that is ready. Timed from the call until the screen has fetched the chime and
-both sentences (the moment it can start playing). Target: every call under
+counter's when it starts, so the call joins sound that is ready. Timed from
+the call until the screen has the chime and both sentences (the moment it can
+start playing). Target: every call under
 500 ms. The references in the same run: the number shown on the screen
 (the silent announcement) and espeak-ng saying one sentence in this process.
 """
@@ -35,7 +36,9 @@ async ([token, count]) => {
   const called = document.getElementById("called");
   const started = performance.now();
   let shownAt = null;
-  const observer = new MutationObserver(() => { if (shownAt === null) shownAt = performance.now(); });
+  const observer = new MutationObserver(() => {
+    if (shownAt === null) { shownAt = performance.now(); }
+  });
   observer.observe(called, {childList: true, subtree: true});
   const answer = await fetch("/api/v1/counters/skranke-1/call-next", {
     method: "POST", headers: {"Authorization": "Bearer " + token}});
