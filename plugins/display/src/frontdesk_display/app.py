@@ -6,6 +6,7 @@ Build it with :func:`create_app` around an open :class:`~frontdesk_core.app.Fron
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -31,6 +32,7 @@ from frontdesk_display.kiosk.sessions import KioskSessions
 from frontdesk_display.screens import pages as screens
 from frontdesk_display.settings import DisplaySettings, settings_of
 from frontdesk_display.speech import routes as speech
+from frontdesk_display.speech.kiosk import kiosk_speech
 from frontdesk_display.staff import employee as staff
 from frontdesk_display.staff import manager
 
@@ -113,6 +115,7 @@ def create_app(
     app.state.fd = fd
     app.state.auth = Authenticator(settings, secret)
     app.state.templates = make_templates()
+    app.state.templates.env.globals["kiosk_speech"] = functools.partial(kiosk_speech, hub)
     app.state.kiosks = KioskSessions(idle=settings.kiosk_idle)
     app.state.speech_limiter = speech.Limiter(speech.NEW_PER_MINUTE)
     return app

@@ -30,6 +30,11 @@ _KIOSK = {
         "more_time": "Du har fået mere tid.",
         "large_on": "Stor skrift og høj kontrast.",
         "large_off": "Almindelig skrift.",
+        "more": "Tryk 9: flere valg",
+        "speech_button": "Tale (+)",
+        "large_button": "Stor skrift (*)",
+        "more_time_button": "Mere tid",
+        "access": "Tale og stor skrift",
     },
     "en": {
         "option": "Press {key}: {label}",
@@ -44,6 +49,11 @@ _KIOSK = {
         "more_time": "You have more time.",
         "large_on": "Large text and high contrast.",
         "large_off": "Normal text.",
+        "more": "Press 9: more choices",
+        "speech_button": "Speech (+)",
+        "large_button": "Large text (*)",
+        "more_time_button": "More time",
+        "access": "Speech and large text",
     },
 }
 _NUMBER = re.compile(r"^([A-Za-z]*)0*(\d+)$")
