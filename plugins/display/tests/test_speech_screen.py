@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from conftest import SETTINGS, Served, serve
 from frontdesk_display.settings import ScreenSpeech, SpeechSettings
+from frontdesk_display.speech import synth
 
 from frontdesk_core.api import Frontdesk
 
@@ -112,3 +114,31 @@ def test_sounds_are_served_by_key_only(served: Served) -> None:
         httpx.get(f"{served.url}/speech/say", params={"lang": "da", "text": "x" * 401}).status_code
         == 422
     )
+
+
+def test_without_espeak_ng_calls_are_shown_and_not_spoken(
+    open_frontdesk: Callable[..., Frontdesk],
+    new_page: Callable[..., Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(synth.shutil, "which", lambda name: None)
+    running = serve(open_frontdesk(), settings=_speech(tmp_path))
+    try:
+        screen = new_page(1920, 1080)
+        screen.goto(f"{running.url}/screen/nyropsgade")
+        screen.wait_for_selector("body[data-link=open]", state="attached")
+        running.fd.queues.issue("pas")
+        running.fd.queues.sign_in("skranke-1", "anna")
+        running.fd.queues.call_next("skranke-1")
+        (said,) = _wait_spoken(screen, 1, state="shown")
+        assert said["texts"] == ["Nummer P 1, Skranke 1", "Number P 1, Counter 1"]
+        screen.wait_for_selector("#announce:not([hidden])")
+        said_url = f"{running.url}/speech/say"
+        assert httpx.get(said_url, params={"lang": "da", "text": "Hej"}).status_code == 404
+        kiosk = new_page(1080, 1920)
+        kiosk.goto(f"{running.url}/kiosk/nyropsgade/kiosk-1")
+        assert kiosk.locator("#speech-toggle").is_hidden()
+        assert kiosk.locator("#large-toggle").is_visible()  # large text needs no speech
+    finally:
+        running.stop()

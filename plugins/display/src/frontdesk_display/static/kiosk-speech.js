@@ -164,7 +164,8 @@
   }
   document.addEventListener("keydown", function (event) {
     hideWarning();
-    if (event.ctrlKey || event.altKey || event.metaKey) { return; }
+    // A key held down acts once (no key repeat), and no action needs two keys at once.
+    if (event.repeat || event.ctrlKey || event.altKey || event.metaKey) { return; }
     const key = event.key;
     if (key === "+") { event.preventDefault(); toggleSpeech(); return; }
     if (key === "*") { event.preventDefault(); toggleLarge(); return; }
