@@ -9,6 +9,7 @@ pattern so editors can check it while it is typed.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time, timedelta
 from typing import Annotated, Any
@@ -249,7 +250,7 @@ ServiceLevelField = Annotated[
 """A service-level target written as ``"80% within 15 minutes"``."""
 
 
-def text_in(text: dict[str, str], language: str, fallback: str | None = None) -> str:
+def text_in(text: Mapping[str, str], language: str, fallback: str | None = None) -> str:
     """Pick ``text`` in ``language``, else in ``fallback``, else any language."""
     if language in text:
         return text[language]

@@ -93,6 +93,7 @@ class CompiledTree:
                 )
         self.depth = TreeGraph(tree).depth()
         """The most nodes on any path: no session takes more steps than this."""
+        self._choices: dict[tuple[str, str, str], Choice] = {}
 
     @classmethod
     def for_centre(
@@ -106,7 +107,21 @@ class CompiledTree:
 
     def text(self, text: Mapping[str, str] | None, language: str) -> str:
         """A configured text in ``language`` (the site's first language if it lacks one)."""
-        return text_in(dict(text), language, self.fallback) if text else ""
+        return text_in(text, language, self.fallback) if text else ""
+
+    def choice(self, question_id: str, option: Option, language: str) -> Choice:
+        """An option of a question as a kiosk shows it in ``language`` (made once: every
+        session showing the question shares the immutable record)."""
+        key = (question_id, option.id, language)
+        found = self._choices.get(key)
+        if found is None:
+            found = self._choices[key] = Choice(
+                option.id,
+                self.text(option.label, language),
+                option.icon,
+                self.text(option.help, language) or None,
+            )
+        return found
 
 
 def tree_of_centre(config: Config, centre_id: str) -> ReferralTree:
@@ -405,14 +420,7 @@ class KioskSession:
                     variables = variables or self.variables()
                     if not when(variables):
                         continue
-                options.append(
-                    Choice(
-                        option.id,
-                        text(option.label, language),
-                        option.icon,
-                        text(option.help, language) or None,
-                    )
-                )
+                options.append(self.tree.choice(node.id, option, language))
             if not options:
                 raise InvalidStateError(
                     f"no option of question '{node.id}' is offered now; "

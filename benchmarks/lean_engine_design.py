@@ -1,0 +1,281 @@
+"""A design study: how fast can the queue engine's four commands be in CPython?
+
+Run:  .venv/bin/python benchmarks/lean_engine_design.py   (needs the ``bench`` extra, Ciw)
+
+The same M/M/c day as ``bench_simulation.py`` (one queue, eight counters) and the
+same four commands per citizen (issue, call next, start, finish) as its "engine
+alone" figure, on an engine cut to what the contract requires and no more:
+
+- every command is validated (unknown queue or counter, a closed counter, a
+  counter that still has a ticket, a ticket in the wrong state);
+- tickets are numbered per queue and service day from a counter;
+- every change is a typed, versioned event appended to a log with a sequence
+  number, and state changes only in the reducer that applies it;
+- commands hand out immutable ticket snapshots;
+- the call-next choice is the default policy's (booked on time, priority, share
+  of the target used, arrival) with its one-queue shortcut.
+
+What it leaves out, against the real engine, is what the printed figures put a
+price on: datetimes inside (moments are integer microseconds; a snapshot makes
+datetimes only when asked), a transaction object and a lock per command, a
+separate "new event" record before the stored one, copying a frozen record per
+change (here a mutable slot record inside, frozen snapshot outside), hooks and
+day-reset checks. It is a measurement, not a second engine: nothing imports it.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+RATE, SERVICE, SERVERS = 1.8, 4.0, 8
+
+
+class Issued:
+    """``ticket.issued`` v1 (the fields the four commands need)."""
+
+    __slots__ = ("number", "priority", "queue_id")
+    KIND = "ticket.issued"
+    VERSION = 1
+
+    def __init__(self, number: str, queue_id: str, priority: int) -> None:
+        self.number = number
+        self.queue_id = queue_id
+        self.priority = priority
+
+
+class AtCounter:
+    """``ticket.called`` / ``ticket.started`` / ``ticket.finished`` v1: a counter id."""
+
+    __slots__ = ("counter_id", "kind")
+    VERSION = 1
+
+    def __init__(self, kind: str, counter_id: str) -> None:
+        self.kind = kind
+        self.counter_id = counter_id
+
+
+class Event:
+    """An appended event: position, kind, version, subject, moment (µs) and payload."""
+
+    __slots__ = ("at_us", "key", "kind", "payload", "seq", "version")
+
+    def __init__(self, seq: int, kind: str, key: str, at_us: int, payload: Any) -> None:
+        self.seq = seq
+        self.kind = kind
+        self.version = 1
+        self.key = key
+        self.at_us = at_us
+        self.payload = payload
+
+
+class Slot:
+    """A ticket inside the engine: mutable, moments in microseconds."""
+
+    __slots__ = (
+        "arrived",
+        "called",
+        "counter",
+        "ended",
+        "id",
+        "number",
+        "priority",
+        "queue",
+        "state",
+    )
+
+    def __init__(self, key: str, number: str, queue: str, priority: int, at: int) -> None:
+        self.id = key
+        self.number = number
+        self.queue = queue
+        self.priority = priority
+        self.state = "waiting"
+        self.arrived = at
+        self.called = 0
+        self.ended = 0
+        self.counter: str | None = None
+
+
+class Ticket:
+    """The immutable snapshot a command hands out; datetimes are made when read."""
+
+    __slots__ = ("_values",)
+    _values: tuple[Any, ...]
+
+    def __init__(self, slot: Slot) -> None:
+        object.__setattr__(
+            self,
+            "_values",
+            (slot.id, slot.number, slot.queue, slot.state, slot.arrived, slot.called, slot.counter),
+        )
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a ticket is a snapshot; it does not change")
+
+    @property
+    def id(self) -> str:
+        return str(self._values[0])
+
+    @property
+    def state(self) -> str:
+        return str(self._values[3])
+
+    @property
+    def arrived_at(self) -> datetime:
+        return datetime.fromtimestamp(self._values[4] / 1e6, UTC)
+
+
+class CommandError(Exception):
+    """A command refused: nothing changed."""
+
+
+class LeanEngine:
+    """Four commands on one log; the reducer is :meth:`_apply`."""
+
+    def __init__(self, queues: dict[str, str], counters: dict[str, tuple[str, ...]]) -> None:
+        self.prefixes = queues
+        self.counters = counters
+        self.log: list[Event] = []
+        self.numbers: dict[str, int] = {}
+        self.tickets: dict[str, Slot] = {}
+        self.lines: dict[str, dict[str, Slot]] = {q: {} for q in queues}
+        self.at_counter: dict[str, Slot | None] = dict.fromkeys(counters)
+        self.open: set[str] = set(counters)
+        self.now_us = 0
+        self.day = "20260303"
+
+    def _append(self, kind: str, key: str, payload: Any) -> Event:
+        log = self.log
+        event = Event(len(log) + 1, kind, key, self.now_us, payload)
+        log.append(event)
+        self._apply(event)
+        return event
+
+    def _apply(self, event: Event) -> None:
+        kind = event.kind
+        if kind == "ticket.issued":
+            p = event.payload
+            slot = Slot(event.key, p.number, p.queue_id, p.priority, event.at_us)
+            self.tickets[slot.id] = slot
+            self.lines[slot.queue][slot.id] = slot
+            return
+        slot = self.tickets[event.key]
+        counter = event.payload.counter_id
+        if kind == "ticket.called":
+            del self.lines[slot.queue][slot.id]
+            slot.state, slot.called, slot.counter = "called", event.at_us, counter
+            self.at_counter[counter] = slot
+        elif kind == "ticket.started":
+            slot.state = "serving"
+        else:
+            slot.state, slot.ended = "done", event.at_us
+            self.at_counter[counter] = None
+
+    def issue(self, queue_id: str) -> Ticket:
+        prefix = self.prefixes.get(queue_id)
+        if prefix is None:
+            raise CommandError(f"unknown queue '{queue_id}'")
+        name = f"{queue_id}:{self.day}"
+        value = self.numbers.get(name, 0) + 1
+        self.numbers[name] = value
+        key = f"{queue_id}-{self.day}-{value}"
+        self._append("ticket.issued", key, Issued(f"{prefix}{value:03d}", queue_id, 0))
+        return Ticket(self.tickets[key])
+
+    def call_next(self, counter_id: str) -> Ticket | None:
+        queues = self.counters.get(counter_id)
+        if queues is None:
+            raise CommandError(f"unknown counter '{counter_id}'")
+        if counter_id not in self.open:
+            raise CommandError(f"counter '{counter_id}' is closed")
+        if self.at_counter[counter_id] is not None:
+            raise CommandError(f"counter '{counter_id}' still has a ticket")
+        waiting = [s for q in queues for s in self.lines[q].values()]
+        if not waiting:
+            return None
+        chosen = min(waiting, key=_ARRIVED)  # one queue at one priority: earliest arrival
+        self._append("ticket.called", chosen.id, AtCounter("ticket.called", counter_id))
+        return Ticket(chosen)
+
+    def _at(self, counter_id: str, states: tuple[str, ...], kind: str) -> Ticket:
+        if counter_id not in self.counters:
+            raise CommandError(f"unknown counter '{counter_id}'")
+        slot = self.at_counter[counter_id]
+        if slot is None or slot.state not in states:
+            raise CommandError(f"counter '{counter_id}' has no ticket to {kind}")
+        self._append(kind, slot.id, AtCounter(kind, counter_id))
+        return Ticket(slot)
+
+    def start(self, counter_id: str) -> Ticket:
+        return self._at(counter_id, ("called",), "ticket.started")
+
+    def finish(self, counter_id: str) -> Ticket:
+        return self._at(counter_id, ("called", "serving"), "ticket.finished")
+
+
+def _ARRIVED(slot: Slot) -> int:
+    return slot.arrived
+
+
+def lean(citizens: int) -> float:
+    """Citizens per second of the four commands, six tickets waiting (as the engine bench)."""
+    engine = LeanEngine({"q": "A"}, {"c1": ("q",)})
+    for _ in range(6):
+        engine.issue("q")
+    started = time.perf_counter()
+    for _ in range(citizens):
+        engine.now_us += 1_000_000
+        engine.issue("q")
+        engine.call_next("c1")
+        engine.start("c1")
+        engine.finish("c1")
+    return citizens / (time.perf_counter() - started)
+
+
+def ciw_speed(replications: int) -> float:
+    """Citizens per second of the M/M/8 day in Ciw."""
+    import ciw
+
+    network = ciw.create_network(
+        arrival_distributions=[ciw.dists.Exponential(rate=RATE)],
+        service_distributions=[ciw.dists.Exponential(rate=1.0 / SERVICE)],
+        number_of_servers=[SERVERS],
+    )
+    citizens = 0
+    started = time.perf_counter()
+    for rep in range(replications):
+        ciw.seed(rep)
+        sim = ciw.Simulation(network)
+        sim.simulate_until_max_time(16 * 60.0)
+        citizens += len(sim.get_all_records())
+    return citizens / (time.perf_counter() - started)
+
+
+def main() -> int:
+    """Print the lean design's speed against Ciw and the real engine, in one run."""
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
+    from bench_simulation import bench_engine_alone
+
+    random.seed(1)
+    rounds = []
+    for _ in range(3):
+        rounds.append((lean(20_000), ciw_speed(8), bench_engine_alone(20_000)[2]))
+    best_lean = max(r[0] for r in rounds)
+    best_ciw = max(r[1] for r in rounds)
+    best_engine = max(r[2] for r in rounds)
+    print("Four commands per citizen (issue, call next, start, finish), best of 3 rounds:")
+    print(
+        f"  lean design (this file)   {best_lean:>9.0f} citizens/s  {best_lean / best_ciw:.2f}x Ciw"
+    )
+    engine_ratio = best_engine / best_ciw
+    print(f"  the queue engine          {best_engine:>9.0f} citizens/s  {engine_ratio:.2f}x Ciw")
+    print(f"  Ciw, whole M/M/8 day      {best_ciw:>9.0f} citizens/s")
+    print(f"  lean / engine             {best_lean / best_engine:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
