@@ -22,7 +22,7 @@ from frontdesk_display.hub import Hub
 
 MAX_TEXT = 400
 """The longest sentence the kiosk may ask for."""
-NEW_PER_MINUTE = 120
+NEW_PER_MINUTE = 300
 """How many sentences not in the cache one address may have made a minute."""
 CACHED = "public, max-age=31536000, immutable"
 
