@@ -9,6 +9,7 @@ from typing import Any
 
 from conftest import SETTINGS, screenshot, serve
 from frontdesk_display.settings import SpeechSettings
+from test_staff import book_tax_today
 
 from frontdesk_core.api import Frontdesk
 
@@ -179,3 +180,39 @@ def test_every_mode_of_the_kiosk_and_the_speaking_screen_pass_axe_core(
     screen.goto(f"{served.url}/screen/nyropsgade")
     screen.wait_for_selector("body[data-link=open]", state="attached")
     assert _violations(screen) == []
+
+
+def test_a_booked_citizen_who_cannot_see_checks_in_by_keypad_and_hears_the_call(
+    open_frontdesk: Callable[..., Frontdesk], new_page: Callable[..., Any], tmp_path: Path
+) -> None:
+    settings = SETTINGS.model_copy(
+        update={"speech": SpeechSettings(cache=str(tmp_path / "speech"))}
+    )
+    running = serve(open_frontdesk(), settings=settings)
+    try:
+        booking, counter_id, clock = book_tax_today(running.fd, phone="+45 12 34 56 78")
+        clock.set(booking.start - timedelta(minutes=10))
+        screen = new_page(1920, 1080)
+        screen.goto(f"{running.url}/screen/nyropsgade")
+        kiosk = new_page(1080, 1920)
+        kiosk.goto(f"{running.url}/kiosk/nyropsgade/kiosk-3")
+        kiosk.keyboard.press("+")
+        _press(kiosk, "1", "[data-step=errand]")
+        assert _said(kiosk)[2] == "Tryk 1: Jeg har bestilt tid"
+        _press(kiosk, "1", "[data-step=check-in]")
+        assert _said(kiosk)[0] == "Indtast koden fra din bekræftelse, eller dit mobilnummer."
+        kiosk.keyboard.type("12345678")  # the keypad's digits go into the field
+        _press(kiosk, "Enter", "[data-result=check_in]")
+        number = kiosk.locator("#ticket-number").text_content() or ""
+        result = _said(kiosk)
+        assert f"Dit nummer er S {int(number[1:])}." in result, result
+        assert "12345678" not in " ".join(result)  # what was typed is never read back
+
+        screen.wait_for_selector("body[data-link=open]", state="attached")
+        running.fd.queues.sign_in(counter_id, "anna")
+        running.fd.queues.call_next(counter_id)
+        screen.wait_for_function("() => window.frontdeskSpoken.length === 1")
+        (heard,) = screen.evaluate("() => window.frontdeskSpoken")
+        assert heard["texts"][0].startswith(f"Nummer S {int(number[1:])}, Skranke ")
+    finally:
+        running.stop()

@@ -7,6 +7,7 @@ prints a ticket on a thread of its own.
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -70,12 +71,21 @@ def needs_code(session: Any) -> bool:
 def complete(
     fd: Frontdesk, session: Any, kiosk_id: str | None, code: str | None = None
 ) -> KioskResult:
-    """Carry out the outcome (on the core's thread); the ticket is printed by :func:`finish`."""
+    """Carry out the outcome (on the core's thread); the ticket is printed by :func:`finish`.
+
+    ``code`` is what the citizen typed to check in: a booking code, or a mobile number
+    (eight digits or more, as a numeric keypad types it)."""
     if code is not None:
         code = code.strip()
         if not code or len(code) > 16:
             raise CommandError("type the code from your confirmation")
+        if _PHONE.match(code):
+            return fd.referral.complete(session, kiosk_id=kiosk_id, phone=code, print_later=True)
     return fd.referral.complete(session, kiosk_id=kiosk_id, booking_code=code, print_later=True)
+
+
+_PHONE = re.compile(r"^\+?[\d ]{8,}$")
+"""A check-in entry that is a phone number, not a booking code (codes are six characters)."""
 
 
 async def finish(fd: Frontdesk, result: KioskResult) -> dict[str, Any]:
