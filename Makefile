@@ -7,14 +7,14 @@ EXAMPLE_PLUGIN := docs/examples/plugin
 PLUGIN_DIRS := $(patsubst %/pyproject.toml,%,$(wildcard plugins/*/pyproject.toml)) $(EXAMPLE_PLUGIN)
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test lint typecheck pytest demo docs docs-reference benchmarks system-deps clean
+.PHONY: install test lint typecheck pytest demo docs docs-reference docs-figures benchmarks system-deps clean catalogs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml $(wildcard plugins/*/pyproject.toml) $(EXAMPLE_PLUGIN)/pyproject.toml
-	$(BIN)/pip install --quiet -e '.[test,plot,postgres]' $(foreach p,$(PLUGIN_DIRS),-e '$(p)[test]')
+	$(BIN)/pip install --quiet -e '.[test,plot,postgres,dask]' $(foreach p,$(PLUGIN_DIRS),-e '$(p)[test]')
 	touch $(STAMP)
 
 install: $(STAMP) system-deps
@@ -23,7 +23,7 @@ install: $(STAMP) system-deps
 system-deps:
 	@bash .ci/system-deps
 
-LINT_PATHS := src tests $(wildcard plugins benchmarks) $(EXAMPLE_PLUGIN)
+LINT_PATHS := src tests $(wildcard plugins benchmarks scripts) $(EXAMPLE_PLUGIN)
 
 # lint-imports checks the import contract in pyproject.toml ([tool.importlinter]): the plugins
 # reach the core only through frontdesk_core.api, .hookspecs and .testing. It finds the
@@ -50,8 +50,23 @@ demo: install
 docs: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir site
 
+# The display's translation catalogs: extract every message of its code and templates into the
+# template (.pot), then merge it into each language's .po (new messages come in untranslated).
+DISPLAY_LOCALE := src/frontdesk_display/i18n/locale
+catalogs: $(STAMP)
+	cd plugins/display && $(CURDIR)/$(BIN)/pybabel extract -F babel.cfg -k N_ \
+		--add-location=file --sort-by-file --project=frontdesk-display \
+		--copyright-holder="frontdesk contributors" -c "Translators:" \
+		-o $(DISPLAY_LOCALE)/frontdesk_display.pot . \
+	&& $(CURDIR)/$(BIN)/pybabel update -D frontdesk_display -w 100 \
+		-i $(DISPLAY_LOCALE)/frontdesk_display.pot -d $(DISPLAY_LOCALE)
+
 docs-reference: $(STAMP)
 	$(BIN)/python -m frontdesk_core.docgen docs/reference
+
+# The planner tutorial's pictures, simulated from the example scenarios.
+docs-figures: $(STAMP)
+	$(BIN)/python scripts/planner_figures.py docs/img
 
 # Benchmarks compare against other tools (Ciw), installed from the `bench` extra.
 BENCH_STAMP := $(VENV)/.bench-installed

@@ -26,7 +26,7 @@ from frontdesk_core.config.loader import load_config
 from frontdesk_core.plugins import Hooks, make_plugin_manager
 from frontdesk_core.queues.engine import QueueEngine
 from frontdesk_core.queues.state import KINDS, load, rebuild, replay_start
-from frontdesk_core.store import SqliteStore
+from frontdesk_core.store import SqliteStore, open_store
 
 CONFIG = """\
 site: {id: bench, name: Bench, languages: [da]}
@@ -66,12 +66,15 @@ def raw_commits(path: Path, count: int) -> float:
     return count / elapsed
 
 
-def engine_cycles(directory: Path, count: int) -> float:
-    """Issue + call + finish cycles per second, every command durable."""
+def engine_cycles(directory: Path, count: int, url: str | None = None) -> float:
+    """Issue + call + finish cycles per second, every command durable.
+
+    On a SQLite file in ``directory``, or on the (empty) store at ``url``.
+    """
     directory.mkdir()
     config = load_config(_config(directory))
     clock = ManualClock(START)
-    store = SqliteStore(str(directory / "engine.db"))
+    store = open_store(url or str(directory / "engine.db"))
     engine = QueueEngine(config, store, clock, Hooks(make_plugin_manager(load_entrypoints=False)))
     engine.sign_in("c1", "B1")
     began = time.perf_counter()

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from pgserver import PostgresServer, create_database, pg_bin, running_postgres
 
 from frontdesk_core.clock import ManualClock
 
@@ -27,44 +23,24 @@ def clock() -> ManualClock:
     return ManualClock(datetime(2026, 11, 23, 9, 0, tzinfo=CPH))
 
 
-def _pg_bin() -> Path:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-    if not found:
-        pytest.fail("PostgreSQL is not installed: `make system-deps` installs it (Debian package)")
-    return found[-1].parent
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server on 127.0.0.1, started for the test session."""
+    try:
+        pg_bin()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    with running_postgres() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A real PostgreSQL server on 127.0.0.1, started for the test session."""
-    bin_dir = _pg_bin()
-    # Not under pytest's temporary folder: the server's user must be able to reach it.
-    base = Path(tempfile.mkdtemp(prefix="frontdesk-pg-"))
-    data, sockets = base / "data", base / "run"
-    sockets.mkdir()
-    as_postgres: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        shutil.chown(base, "postgres")
-        shutil.chown(sockets, "postgres")
-        as_postgres = ["runuser", "-u", "postgres", "--"]
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    subprocess.run(
-        [*as_postgres, str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=on"
-    subprocess.run(
-        [*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "start",
-         "-l", str(base / "log")],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    try:
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(
-            [*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
-            check=False, capture_output=True,
-        )  # fmt: skip
-        shutil.rmtree(base, ignore_errors=True)
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """The URL of the test server's ``postgres`` database."""
+    return postgres_server.url
+
+
+@pytest.fixture
+def postgres_database(postgres_url: str) -> str:
+    """The URL of a fresh database on the test server (tests stay independent on one server)."""
+    return create_database(postgres_url)

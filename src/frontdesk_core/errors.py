@@ -7,8 +7,9 @@ integrator for invalid commands.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 
 class FrontdeskError(Exception):
@@ -43,20 +44,45 @@ class ConfigError(FrontdeskError):
 class CommandError(FrontdeskError):
     """An invalid command (call on a closed counter, unknown queue, ...).
 
-    Raised before anything is changed: the state stays as it was.
+    Raised before anything is changed: the state stays as it was. The message is
+    English, for an integrator or a log; ``code`` is a stable name of the mistake
+    (``"booking.unknown_code"``, ``"phone.invalid"``, ``"booking.slot_taken"``...) and
+    ``params`` its values (times as aware datetimes, counts as ints, never personal
+    data), so a page can say it in its reader's language. An error without its own
+    code has its class's: ``"command"``, ``"not_found"``, ``"invalid_state"``,
+    ``"capacity"``.
     """
+
+    default_code: ClassVar[str] = "command"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code or self.default_code
+        self.params: dict[str, object] = dict(params or {})
 
 
 class NotFoundError(CommandError):
     """A command names something that does not exist (queue, ticket, booking...)."""
 
+    default_code = "not_found"
+
 
 class InvalidStateError(CommandError):
     """A command does not fit the current state (finish a ticket not being served...)."""
 
+    default_code = "invalid_state"
+
 
 class CapacityError(CommandError):
     """A booking does not fit: the slot is full, too late, too far ahead..."""
+
+    default_code = "capacity"
 
 
 class StoreError(FrontdeskError):

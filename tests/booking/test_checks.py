@@ -145,6 +145,8 @@ def test_a_bookable_service_no_counter_serves(
 ) -> None:
     text = SMALL % {"queues": "pass", "hours": "09:00-15:00"}
     assert problems(tmp_path, monkeypatch, text) == (
+        "frontdesk.yaml:12:14: no counter of centre 'main' serves the queue 'tax', so its "
+        "tickets would never be called; add it to the 'queues' of a counter\n"
         "frontdesk.yaml:22:5: service 'tax' can be booked but no counter of centre 'main' "
         "serves its queue 'tax'; add the queue to a counter or list booking.counters\n"
     )
@@ -153,7 +155,7 @@ def test_a_bookable_service_no_counter_serves(
 def test_counters_that_take_bookings_only_while_the_centre_is_closed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    text = SMALL % {"queues": "tax", "hours": "16:00-18:00"}
+    text = SMALL % {"queues": "tax, pass", "hours": "16:00-18:00"}
     assert problems(tmp_path, monkeypatch, text) == (
         "frontdesk.yaml:22:5: no counter that serves this service takes bookings while "
         "centre 'main' is open, so nothing can be booked\n"

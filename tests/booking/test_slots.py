@@ -142,6 +142,7 @@ def test_other_services_on_the_same_counter_take_its_capacity(fd: Frontdesk) -> 
 def _sunday_night(load: Callable[[dict[str, Any]], Config], data: dict[str, Any]) -> Config:
     centre = data["centres"][0]
     centre["opening_hours"]["sun"] = "00:00-06:00"
+    centre["day_reset"] = "00:00"  # open across 04:00: the service day turns at midnight
     centre["public_holidays"] = "none"
     data["services"][1]["booking"]["duration"] = "60 min"
     return load(data)

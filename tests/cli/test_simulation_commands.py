@@ -57,20 +57,53 @@ def test_simulate_reports_scenario_problems(
     assert "bad.yaml:1:1: the scenario has no 'arrivals'" in capsys.readouterr().out
 
 
-def test_plan_finds_the_counters(scenario: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["plan", str(scenario), "--target", "80% within 5 minutes", "--workers", "1"])
-    printed = capsys.readouterr().out
+def test_plan_finds_the_counters_and_writes_them_out(
+    scenario: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "staffing.yaml"
+    code = main(
+        [
+            "plan",
+            str(scenario),
+            "--target",
+            "80% within 5 minutes",
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+        ]
+    )
+    printed = capsys.readouterr()
     assert code == 0
     rows = {
-        row[1]: row[4]
-        for row in (line.split() for line in printed.splitlines())
+        row[1]: row[3]
+        for row in (line.split() for line in printed.out.splitlines())
         if row and row[0] == "centre" and row[1][0].isdigit()
     }
     # 50 an hour for 4 minutes is 3.3 Erlangs: Erlang C asks for 4 or 5 counters for 80% in
-    # 5 min (4 give 71%, 5 give 96% at exactly that load), and nobody in the empty hours.
-    assert {rows["10:00-11:00"], rows["11:00-12:00"]} <= {"4", "5"}
-    assert rows["09:00-10:00"] == rows["12:00-13:00"] == "0"
-    assert "80% within 5 min: met in every hour" in printed
+    # 5 min (4 give 71%, 5 give 96% at exactly that load); the empty hours need nobody.
+    assert set(rows) == {"10:00-11:00", "11:00-12:00"}
+    assert set(rows.values()) <= {"4", "5"}
+    assert "14 open hour(s) without citizens need no counter" in printed.out
+    assert "80% within 5 min: met in every hour with 95% confidence" in printed.out
+    assert "round 1:" in printed.err  # progress, also when not on a terminal
+    assert f"the plan's staffing written to {out}" in printed.out
+    assert main(["simulate", str(out), "--workers", "1"]) == 0
+
+
+def test_plan_names_the_queue_that_misses(
+    scenario: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    busy = (
+        scenario.read_text()
+        .replace(": 50}", ": 170}")
+        .replace("replications: 3", "replications: 2")
+    )
+    scenario.write_text(busy, encoding="utf-8")
+    assert main(["plan", str(scenario), "--target", "80% within 5 minutes", "--workers", "1"]) == 1
+    printed = capsys.readouterr().out
+    assert "MISSED, with all its counters" in printed
+    assert "80% within 5 min: Queue misses it at 11:00-12:00" in printed
 
 
 def test_plan_refuses_a_bad_target(scenario: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -89,7 +122,11 @@ def test_compare_shows_both(
     printed = capsys.readouterr().out
     assert "A: small" in printed and "B: busier" in printed
     tickets = next(line.split() for line in printed.splitlines() if " tickets " in line)
-    assert float(tickets[3]) > float(tickets[2])
+    # Queue, tickets, A (low-high), B (low-high), B-A (low, high): shown to differ.
+    assert float(tickets[4]) > float(tickets[2]) and tickets[6].startswith("+")
+    assert not tickets[-1].endswith("~")
+    within = next(line for line in printed.splitlines() if " within target " in line)
+    assert "pp" in within
 
 
 def test_scenario_from_log_writes_a_scenario_that_loads(
@@ -129,3 +166,49 @@ def test_the_scenario_schema_checks_the_examples(capsys: pytest.CaptureFixture[s
         jsonschema.validate(data, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"name": "x", "config": "y", "arrivals": [], "typo": 1}, schema)
+
+
+def test_hours_across_the_day_reset_are_refused_where_they_are_written(
+    scenario: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "night.yaml"
+    text = (MMC / "frontdesk.yaml").read_text(encoding="utf-8")
+    config.write_text(text.replace('tue: "06:00-22:00"', 'tue: "02:00-06:00"'), encoding="utf-8")
+    night = tmp_path / "night-scenario.yaml"
+    night.write_text(
+        scenario.read_text().replace(str(MMC / "frontdesk.yaml"), str(config)), encoding="utf-8"
+    )
+    assert main(["simulate", str(night), "--workers", "1"]) == 1
+    printed = capsys.readouterr()
+    assert "night.yaml:13:12: the hours 02:00-06:00 run across the day reset at 04:00" in (
+        printed.out
+    )
+    assert "Traceback" not in printed.out + printed.err
+
+
+def test_validate_checks_a_scenario_and_a_folder_of_scenarios(
+    scenario: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", str(scenario)]) == 0
+    assert "valid: scenario 'small' with 1 day, 1 arrival stream" in capsys.readouterr().out
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "good.yaml").write_text(scenario.read_text(), encoding="utf-8")
+    broken = scenario.read_text().replace("service: errand", "service: erand")
+    (folder / "broken.yaml").write_text(broken + "warmup: soon\n", encoding="utf-8")
+    assert main(["validate", str(folder)]) == 1
+    printed = capsys.readouterr()
+    lines = printed.out.splitlines()
+    assert lines[0].endswith(
+        "good.yaml: valid: scenario 'small' with 1 day, 1 arrival stream, centre(s) centre"
+    )
+    assert lines[1].endswith(
+        "broken.yaml:10:1: 'soon' is not a duration; write it like '15 min', '2 h' or '30 days'"
+    )
+    assert "1 problem(s) found" in printed.err
+    # Shapes first, then the names: with the duration fixed, the errand is the problem.
+    (folder / "broken.yaml").write_text(broken, encoding="utf-8")
+    assert main(["validate", str(folder / "broken.yaml")]) == 1
+    assert "broken.yaml:6:14: unknown service 'erand'; did you mean 'errand'?" in (
+        capsys.readouterr().out
+    )

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from frontdesk_core import ConfigError, check, load_config
+from frontdesk_core.config import syntax
 from frontdesk_core.plugins import builtin_context
 
 BASE = Path(__file__).parent / "valid" / "base.yaml"
@@ -139,3 +140,28 @@ def test_includes_may_reach_shared_files_outside_the_folder(tmp_path: Path) -> N
         encoding="utf-8",
     )
     assert load_config(tmp_path / "town") == load_config(BASE)
+
+
+def test_a_file_too_big_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as out:  # sparse: the size is what counts, nothing is read
+        out.truncate(syntax.MAX_FILE_BYTES + 1)
+    [problem] = check(path)[1]
+    assert (problem.line, problem.column) == (1, 1)
+    assert problem.message == (
+        "the file holds 5,000,001 bytes; a configuration file may hold at most 5 MB "
+        "(is it the right file?)"
+    )
+
+
+def test_the_files_together_are_bounded_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    split_base(tmp_path / "cfg")
+    sizes = sorted(p.stat().st_size for p in (tmp_path / "cfg").iterdir())
+    monkeypatch.setattr(syntax, "MAX_TOTAL_BYTES", sum(sizes) - 1)
+    [problem] = check(tmp_path / "cfg")[1]
+    assert (problem.line, problem.column) == (1, 1)
+    assert "the most all its files may hold together" in problem.message
+    monkeypatch.setattr(syntax, "MAX_TOTAL_BYTES", sum(sizes))
+    assert check(tmp_path / "cfg")[1] == []

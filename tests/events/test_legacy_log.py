@@ -3,7 +3,10 @@
 ``data/legacy.db`` holds every event kind as that release wrote it, and
 ``data/legacy-expected.json.gz`` what that release made of it: the queue state
 after every event, the bookings and absences, the statistics and the calibrated
-scenario. ``data/make_legacy_log.py`` made both; it is not rerun.
+scenario. ``data/make_legacy_log.py`` made both; it is not rerun. The calibrated
+scenario alone was replaced when calibration itself changed (answers and missing
+documents per errand from the kiosk paths, staffing by name, the fitted family):
+what it pins is that the old events read the same as today's.
 """
 
 from __future__ import annotations

@@ -182,7 +182,7 @@ def test_check_in_and_book_outcomes(config: Config) -> None:
     session = start(config)
     session.answer("booked")
     assert session.outcome == CheckIn(
-        "main", "main", "booked", "da", "Check ind med din bookingkode."
+        "main", "main", "booked", "da", "Tjek ind med din bookingkode."
     )
     session = start(config, language="en")
     step = session.answer("book")

@@ -196,3 +196,12 @@ def test_tree_as_mermaid(
     assert (code, err) == (0, "")
     assert out.startswith("flowchart TD\n")
     check_golden(f"tree-{config}-{centre}.mmd", out)
+
+
+def test_walk_issues_no_ticket_into_a_queue_no_counter_serves(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    case = ROOT / "tests/config/broken/queue-without-counter.yaml"
+    code, out, err = run(["walk", str(case), "--centre", "main", "--answer", "tax"], capsys)
+    assert code == 1 and "S001" not in out
+    assert "no counter of centre 'main' serves the queue 'tax'" in out + err

@@ -64,3 +64,10 @@ def test_missing_documents_follow_their_probabilities(tree: TreeMap) -> None:
     lacking = Counter(d for _ in range(2000) for d in strategy.missing_documents(node))
     assert lacking["old_passport"] / 2000 == pytest.approx(0.3, abs=0.03)
     assert "photo_id" not in lacking
+
+
+def test_an_errand_presses_its_own_button_not_something_else(tree: TreeMap) -> None:
+    # 'other' takes anyone to the general queue, where health cards are served too: it is
+    # not the health card's button, and a citizen who came for one does not press it.
+    for service, button in (("health_card", "health_card"), ("moving", "moving")):
+        assert set(_picks(tree, Goal(service), "errand", {})) == {button}

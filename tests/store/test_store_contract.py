@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -25,16 +24,7 @@ def store(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[EventSto
     elif request.param == "sqlite":
         opened = open_store(str(tmp_path) + "/events.db")  # type: ignore[operator]
     else:
-        base: str = request.getfixturevalue("postgres_url")
-        # A database per test keeps tests independent on one server.
-        admin = open_store(base)
-        name = f"t_{uuid.uuid4().hex[:12]}"
-        import psycopg
-
-        with psycopg.connect(base, autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name}")
-        admin.close()
-        opened = open_store(base.rsplit("/", 1)[0] + f"/{name}")
+        opened = open_store(request.getfixturevalue("postgres_database"))
     yield opened
     opened.close()
 

@@ -159,8 +159,10 @@ def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
     contexts: list[Any] = []
     errors: list[str] = []
 
-    def make(width: int = 1280, height: int = 800) -> Any:
-        context = browser.new_context(viewport={"width": width, "height": height})
+    def make(width: int = 1280, height: int = 800, timezone_id: str | None = None) -> Any:
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, timezone_id=timezone_id
+        )
         context.set_default_timeout(5000)
         contexts.append(context)
         page = context.new_page()

@@ -24,6 +24,8 @@ from schemathesis.checks import (
 
 from frontdesk_core.api import Config, Contact, Frontdesk, make_plugin_manager
 
+DANISH = {"Accept-Language": "da-DK,da;q=0.9,en;q=0.8"}
+
 
 @pytest.fixture(scope="module")
 def api_server(kobenhavn: Config) -> Iterator[Served]:
@@ -238,6 +240,13 @@ def test_a_booking_site_books_moves_and_cancels_through_the_api(api_server: Serv
     odd = httpx.post(f"{url}/bookings", json={**body, "start": slots[0]["start"][:16]})
     assert odd.status_code == 422 and odd.json()["detail"][0]["loc"] == ["start"]
     assert httpx.get(f"{url}/services/nope/slots/{day}").status_code == 404
+    # A site shows the citizen the words in their language, from the code and parameters.
+    bad = httpx.post(f"{url}/bookings", json={**body, "phone": "12 34 56"}, headers=DANISH)
+    assert bad.status_code == 422 and bad.json()["code"] == "phone.invalid"
+    assert bad.json()["message"].startswith("Det er ikke et mobilnummer.")
+    gone = httpx.delete(f"{url}/bookings/{code}", headers={"Accept-Language": "en-GB,da;q=0.5"})
+    assert gone.json()["code"] == "booking.cancelled"
+    assert gone.json()["message"] == "The booking is cancelled."
 
 
 def test_guessing_booking_codes_is_paused_but_a_signed_in_site_is_not(

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from conftest import Served, screenshot
 
 from frontdesk_core.api import BookingState, CapacityError, Contact
+
+WHEN = r"(Monday|Tuesday|Wednesday|Thursday|Friday) \d{1,2} \w+ at \d\d:\d\d"
+"""A booking's time as the English pages say it: the day with its weekday, and the time."""
 
 
 def test_a_citizen_books_from_home_then_cancels_with_the_code(
@@ -42,6 +47,12 @@ def test_a_citizen_books_from_home_then_cancels_with_the_code(
         "name": "Jens Hansen",
     }
     assert "12 34" not in page.content() and "Jens" not in page.content()
+    # The day with its weekday, and the calendar file behind the link on the page.
+    assert re.fullmatch(WHEN, page.locator("#booking-when").text_content() or "")
+    with page.expect_download() as download:
+        page.click("#ics-link")
+    ics = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "BEGIN:VEVENT" in ics and code in ics and "Jens" not in ics
 
     # Later, at home again: find the booking by its code and cancel it.
     page.goto(f"{served.url}/booking?lang=en")
@@ -52,7 +63,13 @@ def test_a_citizen_books_from_home_then_cancels_with_the_code(
     page.click("#find")
     page.wait_for_selector("#cancel-booking")
     assert page.locator("#booking-state").text_content() == "Booked"
+    page.click("#cancel-booking")  # asks first; keeping the time changes nothing
+    page.wait_for_selector("#confirm-cancel")
+    page.click("#keep-booking")
+    page.wait_for_selector("#cancel-booking")
+    assert fd.booking.find(code).state is BookingState.BOOKED
     page.click("#cancel-booking")
+    page.click("#cancel-confirmed")
     page.wait_for_selector(".flash.info")
     assert page.locator("#booking-state").text_content() == "Cancelled"
     assert page.locator("#cancel-booking").count() == 0
@@ -75,8 +92,31 @@ def test_a_time_taken_meanwhile_is_refused_in_words(
             break
     page.click("#book")
     page.wait_for_selector(".flash:not(.info)")
-    assert "no longer free" in (page.locator(".flash").text_content() or "")
+    assert "is no longer free" in (page.locator(".flash").text_content() or "")
+    assert re.search(WHEN, page.locator(".flash").text_content() or "")
     assert page.locator("#book-form").count() == 1
+
+
+def test_a_mistake_in_the_form_is_said_in_danish_and_loses_nothing_typed(
+    served: Served, new_page: Callable[..., Any]
+) -> None:
+    page = new_page()
+    page.goto(f"{served.url}/book/nyropsgade/passport?lang=da")
+    page.wait_for_selector("#book-form")
+    second = page.locator("input[name=start]").nth(1)
+    chosen = second.get_attribute("value")
+    second.check()
+    page.fill("#phone", "12 34")
+    page.fill("#name", "Jens Hansen")
+    page.click("#book")
+    page.wait_for_selector(".flash:not(.info)")
+    assert page.locator(".flash").text_content() == (
+        "Det er ikke et mobilnummer. Skriv 8 cifre, eller + og landekoden først."
+    )
+    assert page.locator("#phone").input_value() == "12 34"
+    assert page.locator("#name").input_value() == "Jens Hansen"
+    assert page.locator("input[name=start]:checked").get_attribute("value") == chosen
+    assert served.fd.booking.bookings_on(datetime.fromisoformat(chosen or "").date()) == []
 
 
 def test_a_phone_meeting_is_booked_from_home_with_the_number_to_call(

@@ -46,7 +46,7 @@ def test_a_citizen_walks_the_tree_gets_a_ticket_and_is_called_on_the_screen(
     employee = new_page()
     sign_in(employee, served.url, "anna")
     employee.check('input[value="skranke-2"]')
-    employee.click("text=Sign in at the counter")
+    employee.click("#sign-in-counter")
     employee.click("#do-call_next")
     screen.wait_for_selector('#called tr[data-number="G001"]', timeout=1000)
     assert employee.locator("#current-number").text_content() == "G001"

@@ -44,5 +44,9 @@ def test_every_public_page_of_every_centre_renders(example: Served) -> None:
                     step = client.post(f"{home}/start", data={"language": language})
                     assert step.status_code == 200, (centre.id, kiosk.id, step.text[:200])
                     assert "data-step=" in step.text and "set-cookie" not in step.headers
-        assert client.get("/screen/no-such-centre").status_code == 404
+        missing = client.get("/screen/no-such-centre")
+        assert missing.status_code == 404 and "Centret findes ikke." in missing.text
+        wrong = client.put("/login")  # a page used another way: said in the site's language
+        assert wrong.status_code == 405 and 'lang="da"' in wrong.text
+        assert "Siden kan ikke bruges på den måde." in wrong.text
         assert client.get("/staff").url.path == "/login"

@@ -14,7 +14,7 @@ from frontdesk_core.api import Frontdesk
 def test_called_number_appears_on_the_info_screen_within_a_second(
     served: Served, new_page: Callable[..., Any]
 ) -> None:
-    screen = new_page(1920, 1080)
+    screen = new_page(1920, 1080, timezone_id="America/New_York")
     screen.goto(f"{served.url}/screen/nyropsgade")
     screen.wait_for_selector("body[data-link=open]", state="attached")
     ticket = served.fd.queues.issue("pas")
@@ -24,7 +24,7 @@ def test_called_number_appears_on_the_info_screen_within_a_second(
     sign_in(employee, served.url, "anna")
     screenshot(employee, "employee-choose-counter")
     employee.check('input[value="skranke-1"]')
-    employee.click("text=Sign in at the counter")
+    employee.click("#sign-in-counter")
     started = time.monotonic()
     employee.click("#do-call_next")
     screen.wait_for_selector(f'#called tr[data-number="{ticket.number}"]', timeout=1000)
@@ -37,13 +37,20 @@ def test_called_number_appears_on_the_info_screen_within_a_second(
     assert employee.locator("#current-number").text_content() == ticket.number
     screenshot(employee, "employee-dashboard")
 
-    # A recall flashes the number again; finishing takes it off the screen.
+    # A recall flashes the number again; after Finish the number stays, as an earlier call,
+    # for a citizen who looked away.
     screen.evaluate("document.getElementById('announce').hidden = true")
     employee.click("#do-recall")
     screen.wait_for_selector("#announce:not([hidden])", timeout=1000)
     employee.click("#do-finish")
-    screen.wait_for_selector(f'#called tr[data-number="{ticket.number}"]', state="detached")
-    assert employee.locator("#current-number").text_content() == "No citizen at the counter."
+    screen.wait_for_selector(f'#called tr.earlier[data-number="{ticket.number}"]', timeout=1000)
+    assert screen.locator("#called td.counter-name").first.text_content() == "Skranke 1"
+    # The site's time by the server's clock (Monday 10:30 in Copenhagen), whatever the
+    # browser's own clock and time zone say.
+    assert screen.locator("#clock").text_content() == "10.30"
+    screen.reload()
+    screen.wait_for_selector(f'#called tr.earlier[data-number="{ticket.number}"]')
+    assert employee.locator("#current-number").text_content() == "Ingen borger ved skranken."
     assert served.fd.queues.ticket(ticket.id).state == "done"
 
 

@@ -15,7 +15,7 @@ def at_counter(page: Any, url: str, username: str, counter_id: str) -> None:
     """Sign in and sit down at a counter."""
     sign_in(page, url, username)
     page.check(f'input[value="{counter_id}"]')
-    page.click("text=Sign in at the counter")
+    page.click("#sign-in-counter")
     page.wait_for_selector(f'[data-counter="{counter_id}"]')
     page.wait_for_selector("#link[data-state=open]")
 
@@ -67,7 +67,7 @@ def test_a_booked_citizen_checks_in_and_the_employee_gets_a_pop_up(
     assert employee.locator("#popup-number").text_content() == number
     assert employee.locator("#popup-service").text_content() == "Skat"
     assert employee.locator("#popup-time").text_content() == (
-        f"{booking.start.astimezone(fd.tz):%H:%M}"
+        f"{booking.start.astimezone(fd.tz):%H.%M}"  # as Danish writes it
     )
     screenshot(employee, "employee-check-in-pop-up")
     # Only the employee the booking belongs to is disturbed.
@@ -132,14 +132,14 @@ def test_a_manager_closes_a_counter_and_edits_the_info_pane(
         "JSON.parse(document.getElementById('dash-config').textContent).mine.status === 'closed'"
     )
     employee.click("#do-call_next")
-    assert "closed" in (employee.locator(".flash").text_content() or "")
+    assert "Skranken er lukket" in (employee.locator(".flash").text_content() or "")
 
     # Move counter 2 from passports and general errands to tax only.
     row = manager.locator('tr[data-counter="skranke-2"]')
     for queue_id in ("pas", "generel"):
         row.locator(f'input[value="{queue_id}"]').uncheck()
     row.locator('input[value="skat"]').check()
-    row.locator("text=Move").click()
+    row.locator("button.move-queues").click()
     manager.wait_for_selector('tr[data-counter="skranke-2"] input[value="skat"]:checked')
     assert served.fd.queues.counter("skranke-2").queue_ids == ("skat",)
 
@@ -156,7 +156,9 @@ def test_a_manager_closes_a_counter_and_edits_the_info_pane(
     served.fd.hooks.device_fault(
         DeviceFault("kiosk-1", "nyropsgade", "paper_out", "No paper", datetime.now(UTC))
     )
-    manager.wait_for_selector("#faults li[data-fault]:has-text('paper_out')", timeout=1000)
+    manager.wait_for_selector(
+        "#faults li[data-fault]:has-text('papiret er sluppet op')", timeout=1000
+    )
     manager.click("#faults li[data-fault] button")
     manager.wait_for_selector("#faults li.none, #faults:not(:has(li[data-fault]))")
     assert manager.locator("#faults li[data-fault]").count() == 0
@@ -172,7 +174,7 @@ def test_staff_pages_need_sign_in_and_the_right_role(
     page.fill("#username", "anna")
     page.fill("#password", "wrong")
     page.click("button[type=submit]")
-    assert page.locator(".flash").text_content() == "Wrong username or password."
+    assert page.locator(".flash").text_content() == "Forkert brugernavn eller adgangskode."
     sign_in(page, served.url, "anna")
     response = page.goto(f"{served.url}/manager")
     assert response is not None and response.status == 403
@@ -218,8 +220,8 @@ def test_a_manager_records_an_absence_and_the_booking_moves(
     manager.select_option("#absence-reason", "sick")
     manager.click("#record-absence")
     manager.wait_for_selector(".flash.info")
-    assert "1 booking(s) moved" in (manager.locator(".flash.info").text_content() or "")
-    manager.wait_for_selector("#absences li[data-absence]:has-text('sick')")
+    assert "1 booking er flyttet" in (manager.locator(".flash.info").text_content() or "")
+    manager.wait_for_selector("#absences li[data-absence]:has-text('Sygdom')")
     screenshot(manager, "manager-absence")
     moved = fd.booking.find(booking.code)
     assert moved.counter_id != booking.counter_id and moved.start == booking.start
@@ -233,5 +235,5 @@ def test_a_manager_records_an_absence_and_the_booking_moves(
     manager.fill("#absence-end", f"{start - timedelta(hours=1):%Y-%m-%dT%H:%M}")
     manager.click("#record-absence")
     manager.wait_for_selector(".flash:not(.info)")
-    assert "must end after it starts" in (manager.locator(".flash").text_content() or "")
+    assert "skal slutte, efter det begynder" in (manager.locator(".flash").text_content() or "")
     assert fd.booking.absences() == []

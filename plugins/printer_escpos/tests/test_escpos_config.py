@@ -31,6 +31,8 @@ centres:
       - id: pass
         name: {da: Pas og kørekort, en: Passports}
         prefix: P
+    counters:
+      - {id: c1, name: {da: Skranke 1, en: Counter 1}, queues: [pass]}
     kiosks:
       - {id: nyropsgade-1, name: Indgang}
       - {id: nyropsgade-2, name: Indgang 2}

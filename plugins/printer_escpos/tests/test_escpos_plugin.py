@@ -29,6 +29,8 @@ centres:
       - id: pass
         name: {{da: Pas og kørekort, en: Passports}}
         prefix: P
+    counters:
+      - {{id: c1, name: {{da: Skranke 1, en: Counter 1}}, queues: [pass]}}
     kiosks:
       - {{id: nyropsgade-1, name: Indgang}}
       - {{id: nyropsgade-2, name: Indgang 2}}
@@ -70,7 +72,7 @@ def test_frontdesk_validate_checks_the_printers_section(
     path.write_text(path.read_text().replace("port: 9100", "prot: 9100"), encoding="utf-8")
     assert main(["validate", str(path)]) == 1
     out = capsys.readouterr().out
-    assert "frontdesk.yaml:18:50: unknown key 'prot'; did you mean 'port'?" in out
+    assert "frontdesk.yaml:20:50: unknown key 'prot'; did you mean 'port'?" in out
 
 
 def test_a_kiosk_prints_through_the_hooks(

@@ -1,5 +1,6 @@
 """Counter absences (sick, leave, a course): recorded, withdrawn, listed, and the
-bookings they displace moved to another counter free at the same time."""
+bookings they displace moved to another counter at the same time, moving other
+bookings too where that makes room."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from frontdesk_core.booking.checkpoint import Entry
-from frontdesk_core.booking.events import ABSENCE, ABSENCE_WITHDRAWN
+from frontdesk_core.booking.events import ABSENCE, ABSENCE_WITHDRAWN, REASSIGNED
+from frontdesk_core.booking.floor import Seating, reassign
 from frontdesk_core.booking.journal import Journal
 from frontdesk_core.booking.records import Absence, AbsenceReason, AbsenceResult, Booking
 from frontdesk_core.booking.slots import Occupancy, SlotPlanner, epoch
@@ -64,7 +66,9 @@ class Absences:
             raise CommandError("an absence needs times with a timezone")
         start_ts, end_ts = epoch(start), epoch(end)
         if end_ts <= start_ts:
-            raise CommandError("an absence must end after it starts")
+            raise CommandError(
+                "an absence must end after it starts", code="absence.ends_before_start"
+            )
         centre = self._counter_centre(counter_id)
         absence_id = "ab-" + secrets.token_hex(6)
         journal = self.journal
@@ -72,7 +76,7 @@ class Absences:
             with journal.store.transaction() as tx:
                 journal.catch_up(tx)
                 if end_ts <= journal.now():
-                    raise CommandError("that absence is over already")
+                    raise CommandError("that absence is over already", code="absence.over")
                 events = [
                     NewEvent(
                         ABSENCE,
@@ -87,16 +91,10 @@ class Absences:
                         ),
                     )
                 ]
-                moves, unplaced = self._replace(counter_id, start_ts, end_ts, absence_id)
-                for entry, target in moves:
-                    events.append(
-                        journal.event(
-                            entry,
-                            E.BookingReassigned(
-                                counter_id=target, from_counter=counter_id, reason="absence"
-                            ),
-                        )
-                    )
+                moves, unplaced = self._replace(
+                    counter_id, start_ts, end_ts, absence_id, cancel_unplaced
+                )
+                events += reassign(journal, moves, "absence")
                 if cancel_unplaced:
                     events += [
                         journal.event(entry, E.BookingCancelled(ABSENCE_CANCEL_REASON))
@@ -105,7 +103,9 @@ class Absences:
                 appended = tx.append(events)
             journal.absorb(appended)
             absence = self.ledger.absences[absence_id]
-            moved = tuple(entry.booking for entry, _ in moves)
+            moved = tuple(
+                self.ledger.entries[e.key].booking for e in appended if e.kind == REASSIGNED
+            )
             left = tuple(entry.booking for entry in unplaced)
         log.info(
             "absence recorded",
@@ -165,12 +165,19 @@ class Absences:
             raise NotFoundError(unknown("counter", counter_id, names)) from None
 
     def _replace(
-        self, counter_id: str, start: int, end: int, absence_id: str
-    ) -> tuple[list[tuple[Entry, str]], list[Entry]]:
-        """Which open bookings of the counter in ``[start, end)`` move where, and which cannot.
+        self, counter_id: str, start: int, end: int, absence_id: str, cancel_unplaced: bool
+    ) -> tuple[dict[str, str], list[Entry]]:
+        """Where the open bookings of the counter in ``[start, end)`` go, with the other
+        bookings that move to make room for them, and which no assignment can keep.
 
-        The moves are planned on a copy of the occupancy, one booking after the
-        other in time order, so two of them never land on the same free counter.
+        They are seated one after the other, in time order, by the same matching a
+        new booking gets (see :class:`~frontdesk_core.booking.floor.Seating`), each on
+        top of the moves planned for those before it. One that cannot be seated
+        stays on the absent counter for a manager; the later ones wait there
+        meanwhile, so nothing is planned onto that counter (after the absence) that
+        a booking staying there would overlap. When those that cannot be seated
+        are to be cancelled, all are lifted first instead: then each cancelled one
+        fits with no assignment of the bookings kept.
         """
         affected = sorted(
             (
@@ -181,36 +188,30 @@ class Absences:
             key=lambda e: (e.start, e.booking.code),
         )
         if not affected:
-            return [], []
-        # Only the counters that change are copied; the absent one can take nothing, so
-        # the bookings leaving it need not be taken off its copy.
+            return {}, []
+        # Only the absent counter's occupancy changes; the others are shared, not copied.
         trial = dict(self.ledger.occupancy)
         away = trial[counter_id] = trial.get(counter_id, Occupancy()).copy()
         away.add_absence(start, end, absence_id)
-        copied = {counter_id}
-        moves: list[tuple[Entry, str]] = []
+        seating = Seating(self.ledger, self.planner, self.journal.now(), occupancy=trial)
         unplaced: list[Entry] = []
+        for entry in affected if cancel_unplaced else ():
+            seating.lift(entry.booking.id)
         for entry in affected:
             booking = entry.booking
-            target = None
+            seats = None
+            seating.lift(booking.id)
             try:
                 service = self.planner.service(booking.service_id)
             except KeyError:
                 service = None  # a service no longer configured: a manager decides
             if service is not None and service.booking is not None:
-                day = self.journal.dt(entry.start).date()
-                for candidate in self.planner.candidates(service, day, trial, ignore=booking.id):
-                    if candidate.start == entry.start:
-                        target = next((c for c in candidate.free if c != counter_id), None)
-                        break
-                    if candidate.start > entry.start:
-                        break
-            if target is None:
+                counters = seating.counters(service, booking.start.date(), *entry.window)
+                seats = seating.seat(booking.id, entry.window, counters)
+            if seats is None:
                 unplaced.append(entry)
+                if not cancel_unplaced:
+                    seating.put_back(booking.id)
                 continue
-            if target not in copied:
-                trial[target] = trial.get(target, Occupancy()).copy()
-                copied.add(target)
-            trial[target].add(entry.window[0], entry.window[1], booking.id)
-            moves.append((entry, target))
-        return moves, unplaced
+            seating.apply(seats)
+        return seating.moved(), unplaced

@@ -123,7 +123,8 @@ class CheckIn:
             if booking.channel == "phone":
                 raise InvalidStateError(
                     "this is a phone meeting: the employee calls you at the time, "
-                    "no check-in is needed"
+                    "no check-in is needed",
+                    code="check_in.phone_meeting",
                 )
             must_be_booked(entry)
         centre = self.config.centre(booking.centre_id)
@@ -137,7 +138,9 @@ class CheckIn:
             # has been recorded yet.
             when = booking.start.strftime("%d-%m-%Y %H:%M")
             raise InvalidStateError(
-                f"the appointment at {when} has passed; take a ticket or book a new time"
+                f"the appointment at {when} has passed; take a ticket or book a new time",
+                code="check_in.passed",
+                params={"start": booking.start},
             )
         queue_id = service.queue
         appointment_at: datetime | None = booking.start
@@ -200,7 +203,8 @@ class CheckIn:
         if not matches:
             raise NotFoundError(
                 "no booking today for that phone number; use the code in your confirmation "
-                "or ask at the desk"
+                "or ask at the desk",
+                code="check_in.no_booking_today",
             )
         return min(matches, key=lambda e: abs(e.start - now))
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from frontdesk_core.booking.events import CREATED
+from frontdesk_core.booking.floor import NEW, Seating, reassign
 from frontdesk_core.booking.journal import Journal
 from frontdesk_core.booking.model import ServiceBooking
 from frontdesk_core.booking.personal import PersonalData
@@ -87,7 +88,9 @@ class Commands:
         start_ts = aware_epoch(start)
         phone = normalise_phone(contact.phone) if contact.phone else None
         if channel == "phone" and phone is None:
-            raise CommandError("a phone meeting needs a phone number to call")
+            raise CommandError(
+                "a phone meeting needs a phone number to call", code="booking.phone_needed"
+            )
         booking_id = "bk-" + secrets.token_hex(8)
         end_ts = start_ts + int(rules.duration.total_seconds())
         personal = {k: v for k, v in (("phone", phone), ("name", contact.name)) if v}
@@ -100,7 +103,7 @@ class Commands:
             with journal.lock:
                 with journal.store.transaction() as tx:
                     journal.catch_up(tx)
-                    counter_id = self._place(service, rules, start_ts, journal.now(), None)
+                    counter_id, moves = self._place(service, rules, start_ts, journal.now(), None)
                     self._per_citizen(
                         service, rules.per_citizen_per_day, start_ts, phone, booking_id
                     )
@@ -118,7 +121,7 @@ class Commands:
                     )
                     now = journal.clock.now()
                     event = NewEvent(CREATED, booking_id, now, centre.id, created)
-                    appended = tx.append([event])
+                    appended = tx.append([*moves, event])
                 journal.absorb(appended)
                 booking = self.ledger.entries[booking_id].booking
         except BaseException:
@@ -140,17 +143,21 @@ class Commands:
                 now = journal.now()
                 must_be_booked(entry)
                 if entry.start <= now:
-                    raise InvalidStateError("the appointment has already begun; it cannot be moved")
+                    raise InvalidStateError(
+                        "the appointment has already begun; it cannot be moved",
+                        code="booking.begun",
+                    )
                 booking_id = entry.booking.id
                 previous_start = entry.booking.start
                 service, rules, _ = bookable_service(self.planner, entry.booking.service_id)
-                counter_id = self._place(service, rules, start_ts, now, booking_id)
+                counter_id, moves = self._place(service, rules, start_ts, now, booking_id)
                 phone = self.personal.phone_of(booking_id)
                 self._per_citizen(service, rules.per_citizen_per_day, start_ts, phone, booking_id)
                 end_ts = start_ts + int(rules.duration.total_seconds())
                 window = self.planner.window(service, start_ts)
                 appended = tx.append(
                     [
+                        *moves,
                         journal.event(
                             entry,
                             E.BookingRescheduled(
@@ -160,7 +167,7 @@ class Commands:
                                 busy_until=journal.dt(window[1]),
                                 counter_id=counter_id,
                             ),
-                        )
+                        ),
                     ]
                 )
             journal.absorb(appended)
@@ -197,10 +204,13 @@ class Commands:
 
     def _place(
         self, service: Service, rules: ServiceBooking, start: int, now: int, ignore: str | None
-    ) -> str:
-        """The counter that takes a booking of ``service`` at ``start``, or why none can."""
-        when = self.journal.dt(start).strftime("%d-%m-%Y %H:%M")
-        day = self.journal.dt(start).date()
+    ) -> tuple[str, list[NewEvent]]:
+        """The counter that takes a booking of ``service`` at ``start``, with the
+        ``booking.reassigned`` events of the bookings that move to make room; or why
+        no assignment of the counters can take it."""
+        moment = self.journal.dt(start)
+        when = moment.strftime("%d-%m-%Y %H:%M")
+        day = moment.date()
         occupancy = self.ledger.occupancy
         for candidate in self.planner.candidates(service, day, occupancy, ignore=ignore):
             if candidate.start > start:
@@ -210,18 +220,34 @@ class Commands:
             if start < now + rules.min_notice.total_seconds():
                 raise CapacityError(
                     f"{when} is too soon to book; book at least "
-                    f"{format_duration(rules.min_notice)} ahead"
+                    f"{format_duration(rules.min_notice)} ahead",
+                    code="booking.too_soon",
+                    params={"start": moment, "notice": rules.min_notice},
                 )
             if start > now + rules.horizon.total_seconds():
                 raise CapacityError(
-                    f"{when} is too far ahead; bookings open {format_duration(rules.horizon)} ahead"
+                    f"{when} is too far ahead; "
+                    f"bookings open {format_duration(rules.horizon)} ahead",
+                    code="booking.too_far",
+                    params={"start": moment, "horizon": rules.horizon},
                 )
-            if not candidate.free:
-                raise CapacityError(f"{when} is no longer free; choose another time")
-            return candidate.free[0]
+            if candidate.free:
+                return candidate.free[0], []
+            seating = Seating(self.ledger, self.planner, now, ignore=ignore)
+            seats = seating.seat(NEW, self.planner.window(service, start), candidate.on_duty)
+            if seats is None:
+                raise CapacityError(
+                    f"{when} is no longer free; choose another time",
+                    code="booking.slot_taken",
+                    params={"start": moment},
+                )
+            counter_id = seats.pop(NEW)
+            return counter_id, reassign(self.journal, seats, "booking")
         raise CapacityError(
             f"{when} is not a time that can be booked for service '{service.id}'; "
-            "choose one of the free slots"
+            "choose one of the free slots",
+            code="booking.not_a_slot",
+            params={"start": moment},
         )
 
     def _per_citizen(
@@ -246,7 +272,9 @@ class Commands:
         if held >= limit:
             raise CapacityError(
                 f"this phone number already has {held} booking(s) of service '{service.id}' "
-                f"on {day.strftime('%d-%m-%Y')}; at most {limit} per day"
+                f"on {day.strftime('%d-%m-%Y')}; at most {limit} per day",
+                code="booking.per_day_limit",
+                params={"day": day, "limit": limit},
             )
 
     def _new_code(self) -> str:

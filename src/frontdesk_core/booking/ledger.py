@@ -79,7 +79,10 @@ class Ledger:
         """The booking with this code as typed; :class:`NotFoundError` if none."""
         booking_id = self._codes.get(normalise_code(code))
         if booking_id is None:
-            raise NotFoundError("no booking has that code; check the code in your confirmation")
+            raise NotFoundError(
+                "no booking has that code; check the code in your confirmation",
+                code="booking.unknown_code",
+            )
         return self._entries[booking_id]
 
     def on_day(self, day: date) -> list[Entry]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from frontdesk_core.booking.floor import Seating
 from frontdesk_core.booking.journal import Journal
 from frontdesk_core.booking.records import Booking
 from frontdesk_core.booking.rules import bookable_service, check_channel
@@ -51,6 +52,7 @@ class Lookups:
         with self.journal.lock:
             self.journal.catch_up()
             now = self.journal.now()
+            seating = Seating(self.ledger, self.planner, now)
             return self.planner.slots(
                 service,
                 start,
@@ -59,6 +61,7 @@ class Lookups:
                 channel=channel,
                 earliest=now + int(rules.min_notice.total_seconds()),
                 latest=now + int(rules.horizon.total_seconds()),
+                room=lambda candidate: seating.room(service, candidate),
             )
 
     def schedule(self, service_id: str, start: date, end: date) -> list[Slot]:
@@ -67,6 +70,7 @@ class Lookups:
         out: list[Slot] = []
         with self.journal.lock:
             self.journal.catch_up()
+            seating = Seating(self.ledger, self.planner, self.journal.now())
             day = start
             while day <= end:
                 for c in self.planner.candidates(service, day, self.ledger.occupancy):
@@ -78,7 +82,7 @@ class Lookups:
                             self.journal.dt(c.end),
                             rules.channels[0],
                             len(c.on_duty),
-                            len(c.free),
+                            seating.room(service, c),
                         )
                     )
                 day += timedelta(days=1)

@@ -27,7 +27,8 @@ def normalise_phone(raw: str, *, country_code: str = "45") -> str:
         text = f"+{country_code}{text}"
     if not _E164.match(text):
         raise CommandError(
-            "that is not a phone number; write 8 digits, or + and the country code first"
+            "that is not a phone number; write 8 digits, or + and the country code first",
+            code="phone.invalid",
         )
     return text
 

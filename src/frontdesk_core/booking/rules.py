@@ -64,4 +64,4 @@ def must_be_booked(entry: Entry) -> None:
         BookingState.NO_SHOW: "the booking was not met (no-show)",
         BookingState.DONE: "the appointment has taken place",
     }
-    raise InvalidStateError(messages[state])
+    raise InvalidStateError(messages[state], code=f"booking.{state.value}")

@@ -6,18 +6,19 @@ ends, a day has 23 or 25 hours, "24 h before" is really 24 hours before, and
 no slot falls into the missing hour or is skipped in the repeated one.
 
 A booking occupies one counter from ``start - buffer_before`` to
-``end + buffer_after`` (its *window*). A slot is offered when at least one
-counter that can serve the service is on duty for the whole window (inside its
-booking hours, inside the centre's opening hours that day, outside its breaks
-and its recorded absences) and has no other booking overlapping the window.
-Its capacity is the number of counters on duty; ``free`` is how many of those
-are still untaken.
+``end + buffer_after`` (its *window*). A counter can take it when it serves the
+service and is on duty for the whole window (inside its booking hours, inside
+the centre's opening hours that day, outside its breaks and its recorded
+absences). The planner lists each start time with the counters on duty
+(its capacity) and those with no booking overlapping the window; whether a
+start whose counters are all taken still fits by moving bookings to other
+counters is decided by :mod:`frontdesk_core.booking.floor`.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
@@ -28,6 +29,9 @@ from frontdesk_core.opening.hours import WEEKDAYS, OpeningCalendar
 
 Span = tuple[int, int]
 """A half-open interval ``[start, end)`` in epoch seconds."""
+
+DUTY_KEPT = 20_000
+"""How many (counter, day) schedules the planner keeps before it starts afresh."""
 
 
 @dataclass(frozen=True)
@@ -157,15 +161,29 @@ class Occupancy:
         """Whether a window other than ``ignore``'s overlaps ``[start, end)``."""
         i = bisect_left(self.windows, (end,))
         # Windows starting before ``end`` may overlap; only those at most ``longest``
-        # before ``start`` can still reach into it.
+        # before ``start`` can still reach into it. (The hot path of every slot list:
+        # kept apart from :meth:`overlapping`, which builds a list.)
         while i > 0:
             i -= 1
             w_start, w_end, booking_id = self.windows[i]
             if w_start + self.longest <= start:
                 break
-            if w_end > start and w_start < end and booking_id != ignore:
+            if w_end > start and booking_id != ignore:
                 return True
         return False
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """The windows that overlap ``[start, end)``."""
+        out = []
+        i = bisect_left(self.windows, (end,))
+        while i > 0:
+            i -= 1
+            window = self.windows[i]
+            if window[0] + self.longest <= start:
+                break
+            if window[1] > start:
+                out.append(window)
+        return out
 
 
 @dataclass(frozen=True)
@@ -191,6 +209,7 @@ class SlotPlanner:
         self.tz = tz
         self._calendars: dict[str, OpeningCalendar] = {}
         self._services = {s.id: s for s in config.services}
+        self._duty: dict[tuple[str, str, date], list[Span]] = {}
 
     # -- configuration ------------------------------------------------------------------
 
@@ -230,7 +249,19 @@ class SlotPlanner:
 
     def on_duty(self, centre: Centre, counter: Counter, day: date) -> list[Span]:
         """When ``counter`` takes bookings on ``day``: its booking hours inside the opening
-        hours of the centre, minus the breaks that apply to it."""
+        hours of the centre, minus the breaks that apply to it (a list to read, not change).
+
+        Kept for the days asked lately: every slot list and every booking decision
+        asks again, and the answer depends on the configuration alone."""
+        key = (centre.id, counter.id, day)
+        spans = self._duty.get(key)
+        if spans is None:
+            if len(self._duty) >= DUTY_KEPT:
+                self._duty.clear()
+            spans = self._duty[key] = self._on_duty(centre, counter, day)
+        return spans
+
+    def _on_duty(self, centre: Centre, counter: Counter, day: date) -> list[Span]:
         open_spans = self.opening(centre, day)
         if not open_spans:
             return []
@@ -302,9 +333,14 @@ class SlotPlanner:
         channel: str,
         earliest: int | None = None,
         latest: int | None = None,
+        room: Callable[[Candidate], int] | None = None,
     ) -> list[Slot]:
         """Free slots from ``first`` to ``last`` (inclusive) starting within
-        ``[earliest, latest]`` (epoch seconds; ``None`` for no limit)."""
+        ``[earliest, latest]`` (epoch seconds; ``None`` for no limit).
+
+        ``room`` says how many more bookings a start can take (see
+        :meth:`~frontdesk_core.booking.floor.Seating.room`); without it, the
+        counters free as the bookings sit."""
         out: list[Slot] = []
         centre_id = self.centre_of(service).id
         tz = self.tz
@@ -313,12 +349,13 @@ class SlotPlanner:
             if latest is not None and local_epoch(day, time(0), tz) > latest:
                 break
             for c in self.candidates(service, day, occupancy):
-                if not c.free:
-                    continue
                 if earliest is not None and c.start < earliest:
                     continue
                 if latest is not None and c.start > latest:
                     break
+                free = len(c.free) if room is None else room(c)
+                if not free:
+                    continue
                 out.append(
                     Slot(
                         service.id,
@@ -327,7 +364,7 @@ class SlotPlanner:
                         datetime.fromtimestamp(c.end, tz),
                         channel,
                         len(c.on_duty),
-                        len(c.free),
+                        free,
                     )
                 )
             day += timedelta(days=1)

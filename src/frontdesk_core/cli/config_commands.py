@@ -5,18 +5,27 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from frontdesk_core.config.loader import check
 from frontdesk_core.config.schema import config_schema
+from frontdesk_core.config.syntax import display_name
+from frontdesk_core.errors import Problem
 from frontdesk_core.hookspecs import Command
+from frontdesk_core.simulation.scenario import check_scenario, scenario_files
 
 
 def _configure_validate(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", help="a configuration file or directory")
+    parser.add_argument(
+        "path", help="a configuration file or directory, a scenario, or a folder of scenarios"
+    )
 
 
 def run_validate(args: argparse.Namespace) -> int:
     """Exit 0 with a summary when valid; exit 1 with one problem per line when not."""
+    scenarios = scenario_files(Path(args.path))
+    if scenarios is not None:
+        return _validate_scenarios(scenarios)
     config, problems = check(args.path, args.hooks.load_context())
     if config is None:
         for problem in problems:
@@ -35,6 +44,27 @@ def run_validate(args: argparse.Namespace) -> int:
     if config.sections:
         parts.append("plugin sections: " + ", ".join(sorted(config.sections)))
     print(f"{args.path}: valid: site '{config.site.id}' with {', '.join(parts)}")
+    return 0
+
+
+def _validate_scenarios(paths: list[Path]) -> int:
+    """Check each scenario (and the configuration it names); every problem with its place."""
+    problems: list[Problem] = []
+    for path in paths:
+        loaded, found = check_scenario(path)
+        problems += found
+        if loaded is not None:
+            streams = len(loaded.scenario.arrivals)
+            print(
+                f"{display_name(path)}: valid: scenario '{loaded.scenario.name}' with "
+                f"{plural(len(loaded.dates), 'day')}, {plural(streams, 'arrival stream')}, "
+                f"centre(s) {', '.join(loaded.centres)}"
+            )
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return 1
     return 0
 
 

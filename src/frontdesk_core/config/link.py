@@ -20,6 +20,7 @@ from frontdesk_core.config.locate import Loc
 from frontdesk_core.config.models import Config
 from frontdesk_core.config.schema_walk import is_text
 from frontdesk_core.config.suggest import unknown
+from frontdesk_core.config.types import TimeRange, format_time
 
 if TYPE_CHECKING:
     from frontdesk_core.config.loader import LoadContext, Reporter
@@ -29,6 +30,7 @@ def link(config: Config, context: LoadContext, reporter: Reporter) -> None:
     """Run every cross-reference check, then the registered ones, reporting to ``reporter``."""
     check_ids(config, reporter)
     check_centres(config, context, reporter)
+    check_day_reset(config, reporter)
     check_services(config, reporter)
     check_languages(config, reporter)
     for plugin_check in context.checks:
@@ -95,11 +97,22 @@ def check_ids(config: Config, reporter: Reporter) -> None:
 
 
 def check_centres(config: Config, context: LoadContext, reporter: Reporter) -> None:
-    """Counters and screens name queues of their own centre; trees and policies exist."""
+    """Every queue is served by a counter of its centre; counters and screens name queues
+    of their own centre; trees and policies exist."""
     trees = [t.id for t in config.trees]
     policies = sorted(context.call_policies)
     for ci, centre in enumerate(config.centres):
         queues = [q.id for q in centre.queues]
+        served = {queue_id for counter in centre.counters for queue_id in counter.queues}
+        # A misspelt queue of a counter is reported as such, and may be the one missing.
+        misspelt = not served <= set(queues)
+        for j, queue in enumerate(centre.queues):
+            if queue.id not in served and not misspelt:
+                reporter.error(
+                    ("centres", ci, "queues", j, "id"),
+                    f"no counter of centre '{centre.id}' serves the queue '{queue.id}', so its "
+                    "tickets would never be called; add it to the 'queues' of a counter",
+                )
         for k, counter in enumerate(centre.counters):
             for j, queue_id in enumerate(counter.queues):
                 if queue_id not in queues:
@@ -128,6 +141,34 @@ def check_centres(config: Config, context: LoadContext, reporter: Reporter) -> N
             )
 
 
+def check_day_reset(config: Config, reporter: Reporter) -> None:
+    """No opening hours run across the centre's day reset.
+
+    Ticket numbers, queues and the day's figures start again at ``day_reset``:
+    hours that span it would belong to two service days at once.
+    """
+    for ci, centre in enumerate(config.centres):
+        reset = centre.day_reset
+        days: list[tuple[tuple[str | int, ...], list[TimeRange]]] = [
+            (("centres", ci, "opening_hours", day), getattr(centre.opening_hours, day))
+            for day in type(centre.opening_hours).model_fields
+        ]
+        days += [
+            (("centres", ci, "exceptions", e, "hours"), exception.hours)
+            for e, exception in enumerate(centre.exceptions)
+        ]
+        for loc, ranges in days:
+            for r, hours in enumerate(ranges):
+                if hours.start < reset < hours.end:
+                    reporter.error(
+                        (*loc, r),
+                        f"the hours {hours} run across the day reset at "
+                        f"{format_time(reset)} (ticket numbers start again then); end them "
+                        f"by {format_time(reset)}, or move 'day_reset' of centre "
+                        f"'{centre.id}' outside its opening hours",
+                    )
+
+
 def all_queue_ids(config: Config) -> list[str]:
     """Every queue id of the site."""
     return [q.id for c in config.centres for q in c.queues]
@@ -137,11 +178,12 @@ def check_services(config: Config, reporter: Reporter) -> None:
     """Services name existing queues and documents."""
     queues = all_queue_ids(config)
     documents = [d.id for d in config.documents]
+    queue_set, document_set = frozenset(queues), frozenset(documents)
     for i, service in enumerate(config.services):
-        if service.queue not in queues:
+        if service.queue not in queue_set:
             reporter.error(("services", i, "queue"), unknown("queue", service.queue, queues))
         for j, document_id in enumerate(service.documents):
-            if document_id not in documents:
+            if document_id not in document_set:
                 reporter.error(
                     ("services", i, "documents", j), unknown("document", document_id, documents)
                 )

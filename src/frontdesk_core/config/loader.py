@@ -14,22 +14,20 @@ from __future__ import annotations
 import glob
 import os
 import re
-import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 
 from frontdesk_core.config.link import link
 from frontdesk_core.config.locate import Loc, Position, Source, walk
 from frontdesk_core.config.messages import describe, message_for
 from frontdesk_core.config.models import Config
+from frontdesk_core.config.schema_walk import without_tags
 from frontdesk_core.config.suggest import did_you_mean
+from frontdesk_core.config.syntax import Budget, collector_paused, display_name, parse_file
 from frontdesk_core.errors import ConfigError, Problem
 
 ROOT_FILE = "frontdesk.yaml"
@@ -63,6 +61,8 @@ class Document:
     sections: dict[str, Source] = field(default_factory=dict)
     items: dict[str, list[Source]] = field(default_factory=dict)
     root_file: str = "<config>"
+    empty_files: list[str] = field(default_factory=list)
+    """Files that hold nothing at all (no section, not even an empty one)."""
 
     def position(self, loc: Loc, *, at_key: bool = False) -> Position:
         """Where ``loc`` (a path from the top of the composed document) is written."""
@@ -102,15 +102,6 @@ class Reporter:
         self.problems.append(Problem(pos.file, pos.line, pos.column, message))
 
 
-def display_name(path: Path) -> str:
-    """A path as the user will recognise it: relative to the working directory if inside it."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        return str(absolute.relative_to(Path.cwd()))
-    except ValueError:
-        return str(absolute)
-
-
 def discover(path: Path) -> tuple[list[Path], list[Problem]]:
     """The files making up the configuration at ``path`` (root file first)."""
     if not path.exists():
@@ -129,93 +120,6 @@ def discover(path: Path) -> tuple[list[Path], list[Problem]]:
     return files, []
 
 
-class _Constructor(RoundTripConstructor):  # type: ignore[misc]
-    """Round-trip constructor that keeps dates as text.
-
-    ruamel would raise a bare ``ValueError`` for ``2026-02-30``; as text the
-    date reaches pydantic, which reports it at its position like any other value.
-    """
-
-
-_Constructor.add_constructor(
-    "tag:yaml.org,2002:timestamp",
-    lambda loader, node: loader.construct_scalar(node),
-)
-
-
-def parse_file(path: Path) -> tuple[Any, list[Problem]]:
-    """Parse one YAML file in round-trip mode; syntax errors become positioned problems."""
-    name = display_name(path)
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _Constructor
-    yaml.allow_duplicate_keys = False
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [Problem(name, 1, 1, f"the file is not UTF-8 text ({exc.reason})")]
-    except OSError as exc:
-        return None, [Problem(name, 1, 1, f"cannot read the file: {exc.strerror}")]
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", ReusedAnchorWarning)
-            data = yaml.load(text)
-        reused = [_reused_anchor(name, w.message) for w in caught]
-        problems = [p for p in reused if p is not None]
-        return (None, problems) if problems else (data, [])
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, [Problem(name, line, col, _yaml_message(exc))]
-    except YAMLError as exc:
-        return None, [Problem(name, 1, 1, f"YAML error: {exc}")]
-    except (ValueError, TypeError) as exc:  # a constructor refusing a value
-        return None, [Problem(name, 1, 1, f"the file cannot be read as YAML: {exc}")]
-
-
-_MARK = re.compile(r"line (\d+), column (\d+)")
-_ANCHOR = re.compile(r"duplicate anchor '([^']*)'")
-
-
-def _reused_anchor(name: str, message: Warning | str) -> Problem | None:
-    """A ruamel warning about an anchor defined twice, as a positioned problem.
-
-    YAML lets a later ``&name`` replace an earlier one, so the aliases after it
-    quietly take the second value: in a configuration that is a copy-and-paste
-    slip far more often than an intent, so it is reported, not let through.
-    """
-    text = str(message)
-    marks = _MARK.findall(text)
-    anchor = _ANCHOR.search(text)
-    if not isinstance(message, ReusedAnchorWarning) or len(marks) < 2 or anchor is None:
-        return None
-    first, second = (int(marks[0][0]), int(marks[0][1])), (int(marks[1][0]), int(marks[1][1]))
-    return Problem(
-        name,
-        second[0],
-        second[1],
-        f"the anchor '&{anchor.group(1)}' is defined again here (first on line {first[0]}); "
-        "give each anchor its own name",
-    )
-
-
-def _yaml_message(exc: MarkedYAMLError) -> str:
-    problem = (exc.problem or "").strip()
-    if "duplicate key" in problem or type(exc).__name__ == "DuplicateKeyError":
-        key = problem.split('"')[1] if '"' in problem else ""
-        context_line = exc.context_mark.line + 1 if exc.context_mark else None
-        first = ""
-        if exc.context_mark is not None and exc.problem_mark is not None:
-            first = f" (the mapping starting on line {context_line} has it twice)"
-        return f"duplicate key '{key}'{first}"
-    if "found character '\\t'" in problem:
-        return "a tab character is not allowed for indentation in YAML; use spaces"
-    context = (exc.context or "").strip()
-    text = f"YAML syntax error: {problem}" if problem else "YAML syntax error"
-    if context:
-        text += f" ({context})"
-    return text
-
-
 def compose(files: Sequence[Path], context: LoadContext) -> tuple[Document, list[Problem]]:
     """Parse ``files`` (following a root file's ``include``) and merge them section by section."""
     document = Document(root_file=display_name(files[0]) if files else "<config>")
@@ -223,19 +127,21 @@ def compose(files: Sequence[Path], context: LoadContext) -> tuple[Document, list
     known = [*MAP_SECTIONS, *LIST_SECTIONS, *context.sections]
     queue = list(files)
     seen: set[Path] = set()
+    budget = Budget()
     while queue:
         path = queue.pop(0)
         resolved = path.resolve()
         if resolved in seen:
             continue
         seen.add(resolved)
-        node, parse_problems = parse_file(path)
+        node, parse_problems = parse_file(path, budget)
         problems += parse_problems
         if parse_problems:
             continue
         name = display_name(path)
         if node is None:
-            continue  # an empty file adds nothing
+            document.empty_files.append(name)  # it adds nothing, but may explain what is missing
+            continue
         if not isinstance(node, dict):
             problems.append(
                 Problem(
@@ -357,7 +263,7 @@ def _report(
     exc: ValidationError, root_type: Any, prefix: tuple[str, ...], reporter: Reporter
 ) -> None:
     for error in exc.errors(include_url=False):
-        loc: tuple[str | int, ...] = (*prefix, *error["loc"])
+        loc: tuple[str | int, ...] = (*prefix, *without_tags(root_type, error["loc"]))
         message, at_key = message_for(error, root_type, tuple(error["loc"]))
         if error["type"] == "union_tag_invalid":
             loc = (*loc, "kind")
@@ -370,8 +276,12 @@ def check(
     path: str | os.PathLike[str], context: LoadContext | None = None
 ) -> tuple[Config | None, list[Problem]]:
     """Load and check the configuration at ``path``: the models, or every problem found."""
-    context = context or LoadContext()
-    files, problems = discover(Path(path))
+    with collector_paused():
+        return _check(Path(path), context or LoadContext())
+
+
+def _check(path: Path, context: LoadContext) -> tuple[Config | None, list[Problem]]:
+    files, problems = discover(path)
     if problems:
         return None, problems
     document, problems = compose(files, context)
@@ -383,8 +293,45 @@ def check(
         return None, sorted(set(reporter.problems))
     link(config, context, reporter)
     if reporter.problems:
-        return None, sorted(set(reporter.problems))
+        return None, sorted(set(blame_empty_files(document, reporter.problems)))
     return config, []
+
+
+_NONE_AT_ALL = re.compile(r"^unknown (?P<kind>[a-z -]+) '.*; there is no (?P=kind) at all\b")
+_SECTION_OF = {"authority": "authorities", "referral tree": "trees"}
+
+
+def blame_empty_files(document: Document, problems: Sequence[Problem]) -> list[Problem]:
+    """Name an empty file once, instead of every reference to the section it should hold.
+
+    An empty ``documents.yaml`` leaves the configuration without documents, and
+    every service and checklist naming one reports an unknown document: the
+    consultant needs to hear of the file, with the first place that missed it.
+    """
+    if not document.empty_files:
+        return list(problems)
+    kept: list[Problem] = []
+    missing: dict[str, list[Problem]] = {}
+    for problem in problems:
+        match = _NONE_AT_ALL.match(problem.message)
+        if match is None:
+            kept.append(problem)
+        else:
+            missing.setdefault(match["kind"], []).append(problem)
+    for kind, found in missing.items():
+        section = _SECTION_OF.get(kind, f"{kind}s")
+        empty = [f for f in document.empty_files if section in Path(f).stem.lower()]
+        if not empty:
+            kept += found
+            continue
+        first = min(found, key=lambda p: (p.file, p.line, p.column))
+        places = f"{len(found)} places name one" if len(found) > 1 else "1 place names one"
+        message = (
+            f"the file is empty, so the configuration has no {section}; {places}, the first "
+            f"at {first.file}:{first.line}:{first.column}"
+        )
+        kept.append(Problem(empty[0], 1, 1, message))
+    return kept
 
 
 def load_config(path: str | os.PathLike[str], context: LoadContext | None = None) -> Config:

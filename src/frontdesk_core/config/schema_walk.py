@@ -56,14 +56,31 @@ def _tag_of(member: Any) -> str | None:
 
 def type_at(root: Any, loc: Sequence[str | int]) -> Any:
     """The (possibly ``Annotated``) type at ``loc`` below ``root``, or ``None`` if lost."""
+    return _resolve(root, loc)[0]
+
+
+def without_tags(root: Any, loc: Sequence[str | int]) -> tuple[str | int, ...]:
+    """``loc`` without the union tags pydantic puts in it (no YAML key has them).
+
+    A tag can be spelt like a key of the node itself (a referral node of kind
+    ``queue`` has a key ``queue``), so only the type tells which one a segment is.
+    """
+    tags = _resolve(root, loc)[1]
+    return tuple(segment for i, segment in enumerate(loc) if i not in tags)
+
+
+def _resolve(root: Any, loc: Sequence[str | int]) -> tuple[Any, set[int]]:
+    """The type at ``loc`` (``None`` if lost) and which segments of it are union tags."""
     tp = root
-    for segment in loc:
+    tags: set[int] = set()
+    for index, segment in enumerate(loc):
         bare, _ = _strip(tp)
         candidates = _members(bare)
         if len(candidates) > 1:
             tagged = [m for m in candidates if _tag_of(m) == segment]
             if tagged:
                 tp = tagged[0]
+                tags.add(index)
                 continue
             models = [m for m in candidates if _is_model(_strip(m)[0])]
             if len(models) == 1:
@@ -81,10 +98,10 @@ def type_at(root: Any, loc: Sequence[str | int]) -> Any:
         elif origin is dict:
             tp = typing.get_args(bare)[1]
         else:
-            return None
+            return None, tags
         if tp is None:
-            return None
-    return tp
+            return None, tags
+    return tp, tags
 
 
 def _is_model(tp: Any) -> bool:

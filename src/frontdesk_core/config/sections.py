@@ -20,9 +20,9 @@ from typing import Any, TypeVar, overload
 
 from pydantic import TypeAdapter, ValidationError
 
-from frontdesk_core.config.loader import display_name, parse_file
 from frontdesk_core.config.locate import Source, walk
 from frontdesk_core.config.messages import message_for
+from frontdesk_core.config.syntax import display_name, parse_file
 from frontdesk_core.errors import ConfigError, Problem
 
 T = TypeVar("T")

@@ -47,7 +47,9 @@ class BookingRescheduled(Payload):
 @event_kind
 @dataclass(frozen=True, slots=True)
 class BookingReassigned(Payload):
-    """The booking moved to another counter at the same time (the citizen keeps it)."""
+    """The booking moved to another counter at the same time (the citizen keeps it);
+    ``reason``: ``absence`` (its counter is away) or ``booking`` (it made room for a
+    new or moved booking)."""
 
     KIND: ClassVar[str] = "booking.reassigned"
     counter_id: str | None

@@ -19,8 +19,11 @@ class KioskCompleted(Payload):
     """A session reached an outcome and performed it.
 
     Which optional fields are set depends on ``outcome``: ``missing`` (sent home),
-    ``to`` (referred), ``queue``/``ticket``/``printed`` (a ticket), ``action``/
+    ``to`` (referred), ``queue``/``ticket`` (a ticket), ``action``/
     ``ticket``/``handed_over`` (check-in), ``service``/``slots`` (book a time).
+    A ticket's record is committed with the ticket, before it is printed, so
+    ``printed`` is set only in logs written before that (a failed print is a
+    device fault).
     """
 
     KIND: ClassVar[str] = "kiosk.completed"

@@ -47,6 +47,9 @@ class _Field:
     encode: Convert | None
     decode: Convert
     default: Any
+    plain: type | None = None
+    """The field's type when it is a JSON scalar (str, int, bool; or one of them or
+    None): a stored value of exactly that type is taken as it is, without a decode."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -110,6 +113,14 @@ def _converters(hint: Any) -> tuple[Convert | None, Convert]:
     raise TypeError(f"a payload field cannot be of type {hint}")
 
 
+def _plain(hint: Any) -> type | None:
+    """``str``, ``int`` or ``bool`` for a field of that type (or of it or None)."""
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        hint = args[0] if len(args) == 1 else None
+    return hint if hint in (str, int, bool) else None
+
+
 def event_kind(record: P) -> P:
     """Register a payload record (a frozen dataclass with ``KIND`` and ``VERSION``)."""
     kind = record.KIND
@@ -125,7 +136,7 @@ def event_kind(record: P) -> P:
     for f in dataclasses.fields(record):
         enc, dec = _converters(hints[f.name])
         default = f.default if f.default is not dataclasses.MISSING else _REQUIRED
-        fields.append(_Field(f.name, enc, dec, default))
+        fields.append(_Field(f.name, enc, dec, default, _plain(hints[f.name])))
     _KINDS[kind] = _Kind(record, tuple(fields), frozenset(f.name for f in fields))
     return record
 
@@ -268,8 +279,11 @@ def _build(known: _Kind, values: Mapping[str, Any]) -> Payload:
         value = values.get(f.name, f.default)
         if value is _REQUIRED:
             raise ValueError(f"field '{f.name}' is missing")
+        if value is f.default or type(value) is f.plain:
+            args[f.name] = value
+            continue
         try:
-            args[f.name] = f.decode(value) if value is not f.default else value
+            args[f.name] = f.decode(value)
         except (TypeError, ValueError) as exc:
             raise ValueError(f"field '{f.name}': {exc}") from None
     return known.record(**args)

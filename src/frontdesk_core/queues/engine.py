@@ -191,7 +191,10 @@ class QueueEngine:
         """The ticket at a counter, which must be in one of the ``allowed`` states."""
         counter = self.state.counters[counter_id]
         if counter.ticket_id is None:
-            raise InvalidStateError(f"counter '{counter_id}' has no ticket called or in service")
+            raise InvalidStateError(
+                f"counter '{counter_id}' has no ticket called or in service",
+                code="counter.no_ticket",
+            )
         ticket = self.state.tickets[counter.ticket_id]
         if ticket.state not in allowed:
             wanted = " or ".join(s.value for s in allowed)
@@ -360,6 +363,7 @@ class QueueEngine:
         language: str = "da",
         booking_id: str | None = None,
         appointment_at: datetime | None = None,
+        along: Callable[[str], Sequence[NewEvent]] | None = None,
     ) -> Ticket:
         """Give a citizen a numbered place in ``queue_id``.
 
@@ -367,6 +371,10 @@ class QueueEngine:
         transfers); ``note`` is a short staff note, never personal data;
         ``booking_id`` and ``appointment_at`` mark a booked citizen, called first
         once their time has come. Numbers count per queue and service day.
+
+        ``along`` gives, for the new ticket's id, events of the caller's own to
+        append in the same transaction (a kiosk's record of the walk): the ticket
+        and they are committed together or not at all.
         """
         queue = self._queue(queue_id)
         centre = self._queue_centre[queue_id]
@@ -404,9 +412,9 @@ class QueueEngine:
                     booking_id,
                     appointment_at,
                 )
-                (event,) = tx.append((NewEvent.of(issued, key, centre.id, now),))
-            apply(self.state, event)
-            self._seen = event.seq
+                new = NewEvent.of(issued, key, centre.id, now)
+                appended = tx.append((new,) if along is None else (new, *along(key)))
+            self._absorb(appended)
             ticket = self.state.tickets[key]
         self.hooks.ticket_issued(ticket)
         self._render(centre.id)
@@ -416,15 +424,20 @@ class QueueEngine:
         counter = self._counter_state(counter_id)
         if counter.status is CounterStatus.CLOSED:
             raise InvalidStateError(
-                f"counter '{counter_id}' is closed; sign in or open it before calling"
+                f"counter '{counter_id}' is closed; sign in or open it before calling",
+                code="counter.closed",
             )
         if counter.status is CounterStatus.PAUSED:
-            raise InvalidStateError(f"counter '{counter_id}' is paused; resume it before calling")
+            raise InvalidStateError(
+                f"counter '{counter_id}' is paused; resume it before calling", code="counter.paused"
+            )
         if counter.ticket_id is not None:
             current = self.state.tickets[counter.ticket_id]
             raise InvalidStateError(
                 f"counter '{counter_id}' still has ticket {current.number} "
-                f"({current.state.value}); finish, put it back or mark it a no-show first"
+                f"({current.state.value}); finish, put it back or mark it a no-show first",
+                code="counter.busy",
+                params={"number": current.number},
             )
         return counter
 
@@ -569,7 +582,9 @@ class QueueEngine:
         if ticket.recalls >= self._queues[ticket.queue_id].recalls_before_no_show:
             raise InvalidStateError(
                 f"ticket {ticket.number} was recalled {ticket.recalls} time(s), the most its "
-                "queue allows; mark it a no-show"
+                "queue allows; mark it a no-show",
+                code="ticket.recall_limit",
+                params={"number": ticket.number},
             )
         return E.TicketRecalled(counter_id, ticket.recalls + 1)
 
@@ -586,7 +601,9 @@ class QueueEngine:
         raise InvalidStateError(
             f"ticket {ticket.number} was recalled {ticket.recalls} of "
             f"{queue.recalls_before_no_show} time(s); recall it, or wait until "
-            f"{due.astimezone(self.tz):%H:%M}, before marking it a no-show"
+            f"{due.astimezone(self.tz):%H:%M}, before marking it a no-show",
+            code="ticket.recall_first",
+            params={"number": ticket.number, "due": due},
         )
 
     def recall(self, counter_id: str) -> Ticket:
@@ -668,7 +685,11 @@ class QueueEngine:
                         f"ticket {before.number} is {before.state.value}; only an open ticket moves"
                     )
                 if before.queue_id == queue.id:
-                    raise CommandError(f"ticket {before.number} is already in queue '{queue.id}'")
+                    raise CommandError(
+                        f"ticket {before.number} is already in queue '{queue.id}'",
+                        code="ticket.same_queue",
+                        params={"number": before.number},
+                    )
                 # A ticket of an earlier service day, at its own centre or at the one it
                 # would join (whose day may have turned already), is not moved.
                 home = self._centres.get(before.centre_id)

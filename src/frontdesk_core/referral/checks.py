@@ -34,8 +34,26 @@ if TYPE_CHECKING:
 
 def check_trees(config: Config, context: LoadContext, reporter: Reporter) -> None:
     """Run every check on every tree of the configuration."""
+    names = _Names(config)
     for t, tree in enumerate(config.trees):
-        _TreeChecks(config, context, reporter, t, tree).run()
+        _TreeChecks(config, context, reporter, t, tree, names).run()
+
+
+class _Names:
+    """The site's ids a tree may name, gathered once for every tree: lists in the order
+    written (for messages), sets to look names up in."""
+
+    def __init__(self, config: Config) -> None:
+        self.documents = [d.id for d in config.documents]
+        self.services = [s.id for s in config.services]
+        self.queues = all_queue_ids(config)
+        self.authorities = [a.id for a in config.authorities]
+        self.centres = [c.id for c in config.centres]
+        self.queue_set = frozenset(self.queues)
+        self.document_set = frozenset(self.documents)
+        self.authority_set = frozenset(self.authorities)
+        self.centre_set = frozenset(self.centres)
+        self.by_service = {s.id: s for s in reversed(config.services)}  # the first of an id
 
 
 class _TreeChecks:
@@ -46,6 +64,7 @@ class _TreeChecks:
         reporter: Reporter,
         index: int,
         tree: ReferralTree,
+        names: _Names,
     ) -> None:
         self.config = config
         self.context = context
@@ -53,9 +72,11 @@ class _TreeChecks:
         self.index = index
         self.tree = tree
         self.ids = [n.id for n in tree.nodes]
+        self.id_set = frozenset(self.ids)
         self.graph = TreeGraph(tree)
-        self.documents = [d.id for d in config.documents]
-        self.services = [s.id for s in config.services]
+        self.names = names
+        self.documents = names.documents
+        self.services = names.services
         self.broken = False
 
     def at(self, n: int, *rest: str | int) -> tuple[str | int, ...]:
@@ -88,14 +109,14 @@ class _TreeChecks:
     # -- references -----------------------------------------------------------------------
 
     def check_references(self) -> None:
-        self.broken = self.tree.start not in self.ids
-        if self.tree.start not in self.ids:
+        self.broken = self.tree.start not in self.id_set
+        if self.broken:
             self.reporter.error(
                 ("trees", self.index, "start"), unknown("node", self.tree.start, self.ids)
             )
         for n, node in enumerate(self.tree.nodes):
             for edge in node_edges(node):
-                if edge.target not in self.ids:
+                if edge.target not in self.id_set:
                     self.broken = True
                     self.reporter.error(
                         self.at(n, *edge.where), unknown("node", edge.target, self.ids)
@@ -117,22 +138,24 @@ class _TreeChecks:
 
     def check_documents(self, n: int, documents: list[str]) -> None:
         for j, document_id in enumerate(documents):
-            if document_id not in self.documents:
+            if document_id not in self.names.document_set:
                 self.reporter.error(
                     self.at(n, "documents", j), unknown("document", document_id, self.documents)
                 )
 
     def check_queue(self, n: int, node: JoinQueue) -> None:
-        queues = all_queue_ids(self.config)
-        if node.queue not in queues:
-            self.reporter.error(self.at(n, "queue"), unknown("queue", node.queue, queues))
+        if node.queue not in self.names.queue_set:
+            self.reporter.error(
+                self.at(n, "queue"), unknown("queue", node.queue, self.names.queues)
+            )
         if node.service is None:
             return
-        if node.service not in self.services:
+        service = self.names.by_service.get(node.service)
+        if service is None:
             self.reporter.error(
                 self.at(n, "service"), unknown("service", node.service, self.services)
             )
-        elif self.config.service(node.service).booking_only:
+        elif service.booking_only:
             self.reporter.error(
                 self.at(n, "service"),
                 f"service '{node.service}' is served by appointment only; "
@@ -140,9 +163,10 @@ class _TreeChecks:
             )
 
     def check_bookable(self, loc: tuple[str | int, ...], service_id: str) -> None:
-        if service_id not in self.services:
+        service = self.names.by_service.get(service_id)
+        if service is None:
             self.reporter.error(loc, unknown("service", service_id, self.services))
-        elif self.config.service(service_id).booking is None:
+        elif service.booking is None:
             self.reporter.error(
                 loc, f"service '{service_id}' cannot be booked: it has no 'booking' section"
             )
@@ -152,14 +176,13 @@ class _TreeChecks:
             self.reporter.error(
                 self.at(n), f"the referral '{node.id}' names neither an 'authority' nor a 'centre'"
             )
-        authorities = [a.id for a in self.config.authorities]
-        if node.authority is not None and node.authority not in authorities:
+        names = self.names
+        if node.authority is not None and node.authority not in names.authority_set:
             self.reporter.error(
-                self.at(n, "authority"), unknown("authority", node.authority, authorities)
+                self.at(n, "authority"), unknown("authority", node.authority, names.authorities)
             )
-        centres = [c.id for c in self.config.centres]
-        if node.centre is not None and node.centre not in centres:
-            self.reporter.error(self.at(n, "centre"), unknown("centre", node.centre, centres))
+        if node.centre is not None and node.centre not in names.centre_set:
+            self.reporter.error(self.at(n, "centre"), unknown("centre", node.centre, names.centres))
 
     # -- structure --------------------------------------------------------------------------
 
@@ -200,9 +223,9 @@ class _TreeChecks:
                 questions=questions,
                 node_kinds=kinds,
                 asked_before=ancestors.get(node_id),
-                documents=self.documents,
-                queues=all_queue_ids(self.config),
-                centres=[c.id for c in self.config.centres],
+                documents=self.names.document_set,
+                queues=self.names.queue_set,
+                centres=self.names.centre_set,
                 languages=list(self.config.site.languages),
                 functions=sorted(self.context.condition_functions),
             )

@@ -243,9 +243,9 @@ class Scope:
     """Every node id of the tree and its kind."""
     asked_before: Collection[str] | None
     """Questions that can have been answered on some path to this place (``None``: unknown)."""
-    documents: Sequence[str]
-    queues: Sequence[str]
-    centres: Sequence[str]
+    documents: Collection[str]
+    queues: Collection[str]
+    centres: Collection[str]
     languages: Sequence[str]
     functions: Collection[str]
 
@@ -374,7 +374,7 @@ def _value_problem(var: str, spec: _Spec, value: Any, scope: Scope) -> str | Non
         except ValueError as exc:
             return str(exc)
         return None
-    choices: Sequence[str]
+    choices: Collection[str]
     kind: str
     if spec.type == "option":
         question = spec.question or ""

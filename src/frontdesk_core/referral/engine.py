@@ -217,8 +217,8 @@ class ReferralEngine:
         now = self.clock.now()
         self.store.append([NewEvent(ABANDONED, session.id, now, session.centre_id, left)])
 
-    def _record(self, session: KioskSession, outcome: Outcome, **extra: Any) -> None:
-        """Record the outcome; ``extra`` are :class:`KioskCompleted`'s optional fields."""
+    def _walk(self, session: KioskSession, outcome: Outcome, **extra: Any) -> NewEvent:
+        """The record of the outcome; ``extra`` are :class:`KioskCompleted`'s optional fields."""
         completed = KioskCompleted(
             tree=session.tree_id,
             node=outcome.node_id,
@@ -227,8 +227,11 @@ class ReferralEngine:
             path=tuple(session.path),
             **extra,
         )
-        now = self.clock.now()
-        self.store.append([NewEvent(COMPLETED, session.id, now, session.centre_id, completed)])
+        return NewEvent(COMPLETED, session.id, self.clock.now(), session.centre_id, completed)
+
+    def _record(self, session: KioskSession, outcome: Outcome, **extra: Any) -> None:
+        """Record the outcome in its own transaction."""
+        self.store.append([self._walk(session, outcome, **extra)])
 
     # -- performing outcomes -----------------------------------------------------------------------
 
@@ -283,23 +286,25 @@ class ReferralEngine:
     def _take_ticket(
         self, session: KioskSession, outcome: TakeTicket, kiosk_id: str | None, print_later: bool
     ) -> KioskResult:
+        # The walk is recorded in the ticket's own transaction: a citizen never has a
+        # ticket without its record, nor a record of a ticket that was never issued.
+        # Printing comes after the commit, so the record cannot say how it went (a
+        # failed print is a device fault).
         ticket = self._queues().issue(
             outcome.queue_id,
             service_id=outcome.service_id,
             priority=outcome.priority,
             note=outcome.note,
             language=session.language,
+            along=lambda ticket_id: [
+                self._walk(session, outcome, queue=outcome.queue_id, ticket=ticket_id)
+            ],
         )
         wait = self._queues().estimate(ticket.id)
         job = self._ticket_print(
             ticket, wait, session.language, kiosk_id, outcome.where, outcome.text
         )
         printed, deferred = self._print_or_defer(job, ticket.centre_id, print_later)
-        # A deferred print is not known yet when this is recorded (a failure is a device fault).
-        was_printed = None if deferred else printed is not None and printed.ok
-        self._record(
-            session, outcome, queue=outcome.queue_id, ticket=ticket.id, printed=was_printed
-        )
         return KioskResult(
             session.id,
             outcome,

@@ -22,7 +22,7 @@ DEFAULT_TEXTS: dict[str, dict[str, str]] = {
         "da": "Din henvendelse hører til et andet sted.",
         "en": "Your errand belongs elsewhere.",
     },
-    "check_in": {"da": "Check ind med din bookingkode.", "en": "Check in with your booking code."},
+    "check_in": {"da": "Tjek ind med din bookingkode.", "en": "Check in with your booking code."},
     "book": {"da": "Vælg en ledig tid.", "en": "Choose a free time."},
 }
 """Texts for steps the configuration leaves without one; other languages fall back to English."""

@@ -9,8 +9,11 @@ a citizen presses, from what the scenario says:
 A citizen with an errand never presses a button whose every path ends in
 another errand's queue; among the rest, options with a weight are chosen with
 that probability, and what is left goes to the options that lead to the
-citizen's own errand. So "1 in 5 sent home" is not a number in the scenario:
-it falls out of the tree and the documents people forget.
+citizen's own errand: to the errand itself where the tree names it, and only
+where no option does, to its queue in general (a "something else" button that
+takes anyone to the errand's queue is not the errand's own button). So "1 in 5
+sent home" is not a number in the scenario: it falls out of the tree and the
+documents people forget.
 """
 
 from __future__ import annotations
@@ -103,7 +106,8 @@ class TreeMap:
         return isinstance(self._nodes[outcome_id], CheckIn)
 
     def kind(self, option_next: str, goal: Goal) -> str:
-        """``own``, ``other`` or ``neutral``: where pressing an option can lead ``goal``."""
+        """Where pressing an option can lead ``goal``: ``own`` (its errand, or its check-in),
+        ``queue`` (only its errand's queue, with no errand named), ``other`` or ``neutral``."""
         key = (option_next, goal)
         found = self._kinds.get(key)
         if found is None:
@@ -112,7 +116,7 @@ class TreeMap:
 
     def _kind(self, option_next: str, goal: Goal) -> str:
         reached = self.reach.get(option_next, frozenset())
-        own = other = False
+        own = other = queue = False
         queue_of = self._queue_of(goal.service)
         for outcome_id in reached:
             if goal.booked:
@@ -127,12 +131,16 @@ class TreeMap:
             served = self.serves(outcome_id)
             if served is None:
                 continue
-            if served == goal.service or (queue_of is not None and served == f"queue:{queue_of}"):
+            if served == goal.service:
                 own = True
+            elif queue_of is not None and served == f"queue:{queue_of}":
+                queue = True
             else:
                 other = True
         if own:
             return "own"
+        if queue:
+            return "queue"
         return "other" if other else "neutral"
 
     def _queue_of(self, service_id: str | None) -> str | None:
@@ -208,7 +216,10 @@ class AnswerStrategy:
         else:
             kinds = {o.id: self.map.kind(o.next, self.goal) for o in options}
             eligible = [o for o in options if kinds[o.id] != "other"]
-            own = [o.id for o in eligible if kinds[o.id] == "own" and o.id not in given]
+            # The errand's own button where the tree has one; its queue's in general only
+            # where it has none.
+            preferred = "own" if any(kinds[o.id] == "own" for o in eligible) else "queue"
+            own = [o.id for o in eligible if kinds[o.id] == preferred and o.id not in given]
         explicit = {o.id: given[o.id] for o in eligible if o.id in given}
         chances = dict(explicit)
         rest = max(0.0, 1.0 - sum(explicit.values()))

@@ -171,6 +171,7 @@ class DaySimulation:
             hours = OpeningCalendar(centre, self.tz).hours_on(day)
             self.opening[centre.id] = [(minute_of(r.start), minute_of(r.end)) for r in hours]
             self.obs.open_minutes[centre.id] = sum(e - b for b, e in self.opening[centre.id])
+            self.obs.opening[centre.id] = self.opening[centre.id]
         self.closing = {
             c: max((e for _, e in spans), default=0.0) for c, spans in self.opening.items()
         }
@@ -204,7 +205,7 @@ class DaySimulation:
                 self._length_since[queue.id] = 0.0
             for counter in centre.counters:
                 self.counter_queues[counter.id] = tuple(counter.queues)
-        self.warmup = minutes(self.scenario.warmup)
+        self.warmup = self.obs.warmup = minutes(self.scenario.warmup)
 
     @staticmethod
     def _lead(config: Config) -> float:
@@ -364,6 +365,10 @@ class DaySimulation:
                 except CapacityError:
                     del free[service_id]  # someone else took it: ask the engine again
                     continue
+                if all(other != start for _, other in options):
+                    # That time's last place as listed; a time that fits only by moving
+                    # bookings to other counters is listed as one place, and may take more.
+                    del free[service_id]
                 citizen.code = made.code
                 citizen.appointment = at
                 break

@@ -8,6 +8,7 @@ tabulates :class:`QueueHour` records directly, or writes them as JSON.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import statistics
@@ -72,15 +73,58 @@ class Estimate:
         return self.low <= value <= self.high
 
 
-def estimate(values: Iterable[float]) -> Estimate:
-    """Mean and 95% interval of ``values`` (NaNs, for replications without data, left out)."""
+def t_quantile(probability: float, df: int) -> float:
+    """The ``probability`` quantile of Student's t with ``df`` degrees of freedom (0.5 < p < 1)."""
+    if df < 1:
+        raise ValueError("a t quantile needs at least one degree of freedom")
+    if not 0.5 < probability < 1.0:
+        raise ValueError(f"the probability must lie between 0.5 and 1, got {probability!r}")
+    if probability == 0.975:
+        return t_quantile_975(df)
+    return _t_quantile(round(probability, 12), df)
+
+
+@functools.lru_cache(maxsize=512)
+def _t_quantile(probability: float, df: int) -> float:
+    # The density integrated by Simpson's rule on a substitution t = tan(u) that keeps
+    # the heavy tails of few degrees of freedom finite, then bisection on the CDF.
+    log_c = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
+
+    def cdf(t: float) -> float:
+        top = math.atan(t)
+        steps = 400
+        h = top / steps
+        total = 0.0
+        for i in range(steps + 1):
+            u = i * h
+            x = math.tan(u)
+            f = math.exp(log_c - (df + 1) / 2 * math.log1p(x * x / df)) / math.cos(u) ** 2
+            total += f * (1 if i in (0, steps) else 4 if i % 2 else 2)
+        return 0.5 + total * h / 3
+
+    low, high = 0.0, 1.0
+    while cdf(high) < probability:
+        high *= 2
+    for _ in range(60):
+        middle = (low + high) / 2
+        if cdf(middle) < probability:
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
+
+
+def estimate(values: Iterable[float], confidence: float = 0.95) -> Estimate:
+    """Mean and ``confidence`` interval of ``values`` (NaNs, for replications without data,
+    left out). One value gives no interval: its bounds are NaN."""
     data = [v for v in values if not math.isnan(v)]
     if not data:
         return Estimate(math.nan, math.nan, math.nan, 0)
     mean = statistics.fmean(data)
     if len(data) == 1:
-        return Estimate(mean, mean, mean, 1)
-    half = t_quantile_975(len(data) - 1) * statistics.stdev(data) / math.sqrt(len(data))
+        return Estimate(mean, math.nan, math.nan, 1)
+    quantile = t_quantile(0.5 + confidence / 2, len(data) - 1)
+    half = quantile * statistics.stdev(data) / math.sqrt(len(data))
     return Estimate(mean, mean - half, mean + half, len(data))
 
 
@@ -128,7 +172,32 @@ class DayObservations:
     citizens: int = 0
     """Every citizen generated, whatever became of them."""
     open_minutes: dict[str, float] = field(default_factory=dict)
-    """Minutes each centre was open that day (the day's queue-length average is over these)."""
+    """Minutes each centre was open that day."""
+    opening: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+    """Each centre's opening hours that day, in minutes after midnight."""
+    warmup: float = 0.0
+    """Minutes after opening whose citizens are left out of the results."""
+
+    def counted(self, queue_id: str, hour: int) -> float:
+        """The share of ``hour`` that counts for the queue's figures: after the warm-up and
+        before closing (0 for an hour wholly in the warm-up or after closing, 1 when the
+        day has no opening hours recorded)."""
+        spans = self.opening.get(self.centres.get(queue_id, ""), [])
+        if not spans:
+            return 1.0
+        start = min(a for a, _ in spans) + self.warmup
+        begin, end = max(hour * 60.0, start), (hour + 1) * 60.0
+        inside = sum(max(0.0, min(end, b) - max(begin, a)) for a, b in spans)
+        return inside / 60.0
+
+    def counted_minutes(self, queue_id: str) -> float:
+        """Minutes of the day that count for the queue's figures (open, after the warm-up)."""
+        centre = self.centres.get(queue_id, "")
+        spans = self.opening.get(centre)
+        if not spans:
+            return self.open_minutes.get(centre, 0.0)
+        start = min(a for a, _ in spans) + self.warmup
+        return sum(max(0.0, b - max(a, start)) for a, b in spans)
 
     def cell(self, queue_id: str, hour: int) -> Cell:
         """The cell for ``queue_id`` in ``hour`` (created empty)."""
@@ -231,10 +300,18 @@ def replication_metrics(
     """Pool one replication's days into metric values by (queue id, hour); hour None is the day."""
     pooled: dict[tuple[str, int | None], Cell] = {}
     maxima: dict[tuple[str, int | None], int] = {}
+    # The warm-up and the time after closing are left out of the queue and utilisation
+    # figures as the warm-up's citizens are left out of the waits: whole hours from the
+    # hourly figures, the counted share of an hour from the day's.
+    counted: set[tuple[str, int | None]] = set()
     for day in days:
         for (queue_id, hour), cell in day.cells.items():
+            share = day.counted(queue_id, hour)
+            if share > 0.0:
+                counted.add((queue_id, hour))
             keys: tuple[tuple[str, int | None], ...] = ((queue_id, hour), (queue_id, None))
             for key in keys:
+                weight = share if key[1] is None else float(share > 0.0)
                 into = pooled.setdefault(key, Cell())
                 into.arrivals += cell.arrivals
                 into.waits += cell.waits
@@ -246,18 +323,20 @@ def replication_metrics(
                 into.booked_at_kiosk += cell.booked_at_kiosk
                 into.no_time_today += cell.no_time_today
                 into.kiosk_waits += cell.kiosk_waits
-                into.queue_area += cell.queue_area
-                into.busy += cell.busy
-                into.duty += cell.duty
-                maxima[key] = max(maxima.get(key, 0), cell.queue_max)
+                into.queue_area += cell.queue_area * weight
+                into.busy += cell.busy * weight
+                into.duty += cell.duty * weight
+                if weight > 0:
+                    maxima[key] = max(maxima.get(key, 0), cell.queue_max)
     count = max(len(days), 1)
     out: dict[tuple[str, int | None], dict[str, float]] = {}
     for key, cell in pooled.items():
         if key[1] is not None:
             hours = 1.0
         else:
-            opened = sum(d.open_minutes.get(d.centres.get(key[0], ""), 0.0) for d in days)
+            opened = sum(d.counted_minutes(key[0]) for d in days)
             hours = max(opened / 60.0 / count, 1.0)
+        uncounted = key[1] is not None and key not in counted
         # Citizens never called (still waiting at the end of the day) count as late too.
         decided = max(len(cell.waits) + cell.abandoned, cell.arrivals)
         out[key] = {
@@ -267,9 +346,9 @@ def replication_metrics(
             "wait_p90": percentile(cell.waits, 0.9),
             "within_target": cell.within / decided if decided else math.nan,
             "waited": cell.waited / len(cell.waits) if cell.waits else math.nan,
-            "queue_mean": cell.queue_area / (60.0 * hours * count),
-            "queue_max": float(maxima[key]),
-            "utilisation": cell.busy / cell.duty if cell.duty > 0 else math.nan,
+            "queue_mean": math.nan if uncounted else cell.queue_area / (60.0 * hours * count),
+            "queue_max": math.nan if uncounted else float(maxima.get(key, 0)),
+            "utilisation": (cell.busy / cell.duty if cell.duty > 0 and not uncounted else math.nan),
             "abandoned": cell.abandoned / count,
             "sent_home": cell.sent_home / count,
             "referred": cell.referred / count,
@@ -407,5 +486,6 @@ __all__ = [
     "percentile",
     "replication_metrics",
     "summarise",
+    "t_quantile",
     "t_quantile_975",
 ]

@@ -13,6 +13,7 @@ under ``answers`` and ``missing_documents``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -30,11 +31,12 @@ from pydantic import (
 )
 
 from frontdesk_core.booking.model import Weekday
-from frontdesk_core.config.loader import Document, Reporter, display_name, load_config, parse_file
+from frontdesk_core.config.loader import YAML_SUFFIXES, Document, Reporter, load_config
 from frontdesk_core.config.locate import Source
 from frontdesk_core.config.messages import describe, message_for
 from frontdesk_core.config.models import Centre, Config
 from frontdesk_core.config.suggest import unknown
+from frontdesk_core.config.syntax import display_name, parse_file
 from frontdesk_core.config.types import (
     RANGE_PATTERN,
     Duration,
@@ -322,6 +324,33 @@ def check_scenario(
     return loaded, []
 
 
+_SCENARIO_KEYS = re.compile(r"^(arrivals|service_times)\s*:", re.MULTILINE)
+
+
+def is_scenario_file(path: Path) -> bool:
+    """Whether ``path`` is a YAML file written as a scenario (it has top-level 'arrivals' or
+    'service_times', which no configuration has), even one too broken to parse."""
+    if not path.is_file() or path.suffix not in YAML_SUFFIXES:
+        return False
+    try:
+        return _SCENARIO_KEYS.search(path.read_text(encoding="utf-8")) is not None
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def scenario_files(path: Path) -> list[Path] | None:
+    """The scenarios at ``path``: the file itself, or every YAML file of a folder of scenarios;
+    None when ``path`` is a configuration (a file, or a folder with any other YAML file)."""
+    if path.is_file():
+        return [path] if is_scenario_file(path) else None
+    if not path.is_dir():
+        return None
+    files = sorted(p for p in path.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+    if files and all(is_scenario_file(p) for p in files):
+        return files
+    return None
+
+
 def load_scenario(path: str | os.PathLike[str], config: Config | None = None) -> LoadedScenario:
     """Load a scenario (and its configuration); raise ConfigError with every problem."""
     loaded, problems = check_scenario(path, config)
@@ -584,8 +613,10 @@ __all__ = [
     "StaffingRule",
     "check_scenario",
     "counters_on_duty",
+    "is_scenario_file",
     "link_scenario",
     "load_scenario",
     "minute_of",
+    "scenario_files",
     "stream_centre",
 ]

@@ -16,10 +16,10 @@ stored version is older.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from frontdesk_core.events.log import Event, NewEvent
 
@@ -101,6 +101,8 @@ class EventStore(Transaction, Protocol):
 
 __all__ = ["Event", "EventStore", "LogStore", "NewEvent", "Transaction", "as_utc"]
 
+T = TypeVar("T")
+
 
 def as_utc(moment: datetime) -> datetime:
     """``moment`` in UTC; every store refuses naive times (their zone would be a guess)."""
@@ -124,6 +126,15 @@ class LogStore:
     def _snapshot(self) -> AbstractContextManager[Transaction]:
         raise NotImplementedError
 
+    def _view(self, work: Callable[[Transaction], T]) -> T:
+        """``work`` done on a read view of what is committed.
+
+        A server store may do it again on a new connection when it finds the
+        old one dropped: ``work`` only reads.
+        """
+        with self._snapshot() as view:
+            return work(view)
+
     def append(self, events: Sequence[NewEvent]) -> list[Event]:
         """Append events in one transaction."""
         with self.transaction() as tx:
@@ -140,12 +151,13 @@ class LogStore:
         until: datetime | None = None,
     ) -> Iterator[Event]:
         """Committed events in log order matching every filter given."""
-        with self._snapshot() as view:
-            found = list(
+        found = self._view(
+            lambda view: list(
                 view.read(
                     after=after, kinds=kinds, key=key, centre_id=centre_id, since=since, until=until
                 )
             )
+        )
         return iter(found)
 
     def counter(self, name: str) -> int:

@@ -5,27 +5,43 @@ transaction takes one transaction-scoped advisory lock first, so commands are
 serialised across every process and machine using the database exactly as
 SQLite's ``BEGIN IMMEDIATE`` serialises them on one machine. Readers never wait.
 Needs the ``postgres`` extra (psycopg 3).
+
+A command costs few round trips to the server: ``BEGIN`` goes with the lock,
+which answers the newest ``seq`` (read after the lock is granted); appended
+events take the next numbers themselves (nobody else writes meanwhile) and go
+with the ``COMMIT``. A simple command (call, finish) is two round trips.
+
+The store outlives the server's restarts and fail-overs: a lost connection
+fails the command that was using it with a :class:`StoreError` (rolled back
+by the server, so nothing of it is half applied), and the next command
+connects afresh. Nothing psycopg raises reaches the caller as it is.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
+from psycopg import ClientCursor
+from psycopg.pq import TransactionStatus
 
-from frontdesk_core.events.base import to_us
+from frontdesk_core.errors import StoreError
+from frontdesk_core.events.base import from_us, to_us
 from frontdesk_core.events.log import Event, NewEvent
 from frontdesk_core.events.registry import decode, encode
-from frontdesk_core.store.base import LogStore, as_utc
+from frontdesk_core.store.base import LogStore, Transaction, as_utc
 
+T = TypeVar("T")
 WRITE_LOCK = 0x46524F4E  # any fixed number: the one lock all frontdesk writers take
+CONNECT_TIMEOUT = 5
+"""Seconds to wait for the server when (re)connecting, unless the URL says otherwise."""
 
-SCHEMA = """
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS events (
     seq BIGSERIAL PRIMARY KEY,
     at TIMESTAMPTZ NOT NULL,
@@ -48,28 +64,60 @@ CREATE TABLE IF NOT EXISTS checkpoints (
     seq BIGINT NOT NULL,
     data JSONB NOT NULL
 );
+-- The writers' lock, and the newest seq as it is once the lock is granted (a
+-- volatile function reads with a new snapshot per statement, so it sees every
+-- write committed before the lock was given).
+CREATE OR REPLACE FUNCTION frontdesk_write_lock() RETURNS BIGINT
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock({WRITE_LOCK});
+    RETURN (SELECT COALESCE(MAX(seq), 0) FROM events);
+END $$;
 """
+
+BEGIN = "BEGIN; SELECT frontdesk_write_lock()"
+INSERT = (
+    "INSERT INTO events (seq, at, kind, key, centre_id, data, version) VALUES "
+    "(%s, %s, %s, %s, %s, %s, %s)"
+)
 
 
 class _PostgresTransaction:
-    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+    """One write transaction: appends wait to go with the next statement or the commit."""
+
+    def __init__(self, conn: psycopg.Connection[Any], last: int) -> None:
         self.conn = conn
+        self._last = last
+        self._pending: list[str] = []
+        """INSERT statements, bound already, not sent yet."""
 
     def append(self, events: Sequence[NewEvent]) -> list[Event]:
         out = []
+        cursor = ClientCursor(self.conn)
         for event in events:
             data = json.dumps(encode(event.payload), separators=(",", ":"))
             version = event.version
-            row = self.conn.execute(
-                "INSERT INTO events (at, kind, key, centre_id, data, version) "
-                "VALUES (%s, %s, %s, %s, %s, %s) RETURNING seq",
-                (event.at, event.kind, event.key, event.centre_id, data, version),
-            ).fetchone()
-            assert row is not None  # INSERT ... RETURNING always returns the row
+            self._last += 1
+            seq = self._last
+            at = from_us(event.at_us)
+            row = (seq, at, event.kind, event.key, event.centre_id, data, version)
+            self._pending.append(cursor.mogrify(INSERT, row))
             # Handed back exactly as a later read gives it (see the SQLite store).
-            payload = decode(event.kind, version, json.loads(data), seq=row[0])
-            out.append(Event(event.kind, event.key, event.at_us, event.centre_id, payload, row[0]))
+            payload = decode(event.kind, version, json.loads(data), seq=seq)
+            out.append(Event(event.kind, event.key, event.at_us, event.centre_id, payload, seq))
         return out
+
+    def flush(self, then: str = "") -> None:
+        """Send the pending appends (with ``then``, a statement without parameters)."""
+        statements = [*self._pending, then] if then else self._pending
+        if statements:
+            self._pending = []
+            self.conn.execute("; ".join(statements))
+
+    def execute(self, sql: str, args: Sequence[object] = ()) -> psycopg.Cursor[Any]:
+        """Run a statement after the pending appends."""
+        self.flush()
+        return self.conn.execute(sql, args)
 
     def read(
         self,
@@ -100,22 +148,34 @@ class _PostgresTransaction:
             "SELECT seq, at, kind, key, centre_id, data, version FROM events "
             f"WHERE {' AND '.join(clauses)} ORDER BY seq"
         )
-        for seq, at, kind, key_, centre, data, version in self.conn.execute(sql, args).fetchall():
+        for seq, at, kind, key_, centre, data, version in self.execute(sql, args).fetchall():
             payload = decode(kind, version, data, seq=seq)
             yield Event(kind, key_, to_us(at), centre, payload, seq, version)
+
+    def last_seq(self) -> int:
+        return self._last
+
+    def counter(self, name: str) -> int:
+        row = self.execute(
+            "INSERT INTO counters (name, value) VALUES (%s, 1) "
+            "ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+            (name,),
+        ).fetchone()
+        if row is None:  # INSERT ... RETURNING always returns the row
+            raise StoreError(f"the counter '{name}' was not counted")
+        return int(row[0])
+
+
+class _Snapshot(_PostgresTransaction):
+    """Reads outside a write transaction: each statement sees what is committed."""
 
     def last_seq(self) -> int:
         row = self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()
         return int(row[0]) if row else 0
 
-    def counter(self, name: str) -> int:
-        row = self.conn.execute(
-            "INSERT INTO counters (name, value) VALUES (%s, 1) "
-            "ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
-            (name,),
-        ).fetchone()
-        assert row is not None
-        return int(row[0])
+
+def _lost(conn: psycopg.Connection[Any] | None) -> bool:
+    return conn is None or conn.closed or conn.broken
 
 
 class PostgresStore(LogStore):
@@ -124,41 +184,102 @@ class PostgresStore(LogStore):
     def __init__(self, url: str) -> None:
         self.url = url
         self._lock = threading.RLock()
-        self._conn = psycopg.connect(url, autocommit=True)
-        with self._lock, self._conn.transaction():
-            self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-            self._conn.execute(SCHEMA)
+        self._conn: psycopg.Connection[Any] | None = None
+        self._run(_create)
+
+    # -- the connection -----------------------------------------------------------------
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        """The open connection, or a new one if there is none or it was lost."""
+        conn = self._conn
+        if conn is not None and not _lost(conn):
+            return conn
+        if conn is not None:
+            conn.close()
+            self._conn = None
+        options = {} if "connect_timeout" in self.url else {"connect_timeout": CONNECT_TIMEOUT}
+        try:
+            self._conn = psycopg.connect(self.url, autocommit=True, **options)  # type: ignore[arg-type]
+        except psycopg.Error as exc:
+            raise StoreError(f"cannot reach the PostgreSQL server: {_reason(exc)}") from exc
+        return self._conn
+
+    def _run(self, work: Callable[[psycopg.Connection[Any]], T]) -> T:
+        """``work`` on the connection (under the store's lock); errors become :class:`StoreError`.
+
+        A connection the server dropped since the last command (a restart, a
+        fail-over) is found dead only when used: ``work`` is then run once more on
+        a new connection. Only a command's first statement, or a read, is run
+        this way: nothing of it can have been applied.
+        """
+        with self._lock:
+            conn = self._connect()
+            try:
+                try:
+                    return work(conn)
+                except psycopg.Error:
+                    if not _lost(conn):
+                        raise
+                conn = self._connect()
+                return work(conn)
+            except psycopg.Error as exc:
+                raise self._failed(conn, exc) from exc
+
+    def _failed(
+        self, conn: psycopg.Connection[Any], exc: psycopg.Error, *, committing: bool = False
+    ) -> StoreError:
+        """The :class:`StoreError` for ``exc``; a lost connection is dropped for the next one."""
+        if not (_lost(conn) or isinstance(exc, psycopg.OperationalError)):
+            return StoreError(f"the PostgreSQL store refused the command: {_reason(exc)}")
+        conn.close()
+        if committing:
+            outcome = "it was recorded whole or not at all, and the log says which"
+        else:
+            outcome = "nothing of it was recorded"
+        return StoreError(
+            f"lost the connection to the PostgreSQL server during a command; {outcome}; "
+            f"the next command connects again ({_reason(exc)})"
+        )
 
     @contextmanager
     def transaction(self) -> Iterator[_PostgresTransaction]:
         """A write transaction holding the writers' lock; rolled back if the block raises."""
-        with self._lock, self._conn.transaction():
-            self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-            yield _PostgresTransaction(self._conn)
-
-    @contextmanager
-    def _snapshot(self) -> Iterator[_PostgresTransaction]:
         with self._lock:
-            yield _PostgresTransaction(self._conn)
+            conn, last = self._run(_begin)
+            tx = _PostgresTransaction(conn, last)
+            try:
+                try:
+                    yield tx
+                except psycopg.Error as exc:
+                    raise self._failed(conn, exc) from exc
+                try:
+                    tx.flush(then="COMMIT")
+                except psycopg.Error as exc:
+                    raise self._failed(conn, exc, committing=True) from exc
+            except BaseException:
+                _rollback(conn)
+                raise
+
+    def _view(self, work: Callable[[Transaction], T]) -> T:
+        return self._run(lambda conn: work(_Snapshot(conn, 0)))
 
     def last_seq(self) -> int:
         """The ``seq`` of the newest event (0 when the log is empty)."""
-        with self._lock:
-            row = self._conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()
-        return int(row[0]) if row else 0
+        return self._run(lambda conn: _Snapshot(conn, 0).last_seq())
 
     def kind_versions(self) -> list[tuple[str, int, int]]:
         """Each (kind, version) the log holds, with the ``seq`` of its first event."""
-        with self._lock:
-            rows = self._conn.execute(
+        rows = self._run(
+            lambda conn: conn.execute(
                 "SELECT kind, version, MIN(seq) FROM events GROUP BY kind, version"
             ).fetchall()
+        )
         return [(str(k), int(v), int(s)) for k, v, s in rows]
 
     def put_personal(self, ref: str, data: Mapping[str, str], expires_at: datetime) -> None:
         """Keep personal data under ``ref`` until ``expires_at``."""
         with self.transaction() as tx:
-            tx.conn.execute(
+            tx.execute(
                 "INSERT INTO personal (ref, data, expires_at) VALUES (%s, %s, %s) "
                 "ON CONFLICT (ref) DO UPDATE SET data = EXCLUDED.data, "
                 "expires_at = EXCLUDED.expires_at",
@@ -167,25 +288,26 @@ class PostgresStore(LogStore):
 
     def get_personal(self, ref: str) -> dict[str, str] | None:
         """Personal data kept under ``ref``."""
-        with self._lock:
-            row = self._conn.execute("SELECT data FROM personal WHERE ref = %s", (ref,)).fetchone()
+        row = self._run(
+            lambda conn: conn.execute("SELECT data FROM personal WHERE ref = %s", (ref,)).fetchone()
+        )
         return dict(row[0]) if row else None
 
     def delete_personal(self, ref: str) -> None:
         """Forget the personal data under ``ref``."""
         with self.transaction() as tx:
-            tx.conn.execute("DELETE FROM personal WHERE ref = %s", (ref,))
+            tx.execute("DELETE FROM personal WHERE ref = %s", (ref,))
 
     def purge_personal(self, now: datetime) -> int:
         """Delete personal data whose retention has run out."""
         with self.transaction() as tx:
-            cursor = tx.conn.execute("DELETE FROM personal WHERE expires_at <= %s", (as_utc(now),))
+            cursor = tx.execute("DELETE FROM personal WHERE expires_at <= %s", (as_utc(now),))
             return cursor.rowcount
 
     def put_checkpoint(self, name: str, seq: int, data: Mapping[str, Any]) -> None:
         """Keep a checkpoint after event ``seq``, unless a newer one is kept already."""
         with self.transaction() as tx:
-            tx.conn.execute(
+            tx.execute(
                 "INSERT INTO checkpoints (name, seq, data) VALUES (%s, %s, %s) "
                 "ON CONFLICT (name) DO UPDATE SET seq = EXCLUDED.seq, data = EXCLUDED.data "
                 "WHERE EXCLUDED.seq >= checkpoints.seq",
@@ -194,13 +316,45 @@ class PostgresStore(LogStore):
 
     def get_checkpoint(self, name: str) -> tuple[int, dict[str, Any]] | None:
         """The checkpoint kept under ``name``."""
-        with self._lock:
-            row = self._conn.execute(
+        row = self._run(
+            lambda conn: conn.execute(
                 "SELECT seq, data FROM checkpoints WHERE name = %s", (name,)
             ).fetchone()
+        )
         return (int(row[0]), dict(row[1])) if row else None
 
     def close(self) -> None:
         """Close the connection."""
         with self._lock:
-            self._conn.close()
+            if self._conn is not None:
+                self._conn.close()
+
+
+def _create(conn: psycopg.Connection[Any]) -> None:
+    """Create or bring up to date the tables (one writer at a time)."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        conn.execute(SCHEMA)
+
+
+def _begin(conn: psycopg.Connection[Any]) -> tuple[psycopg.Connection[Any], int]:
+    """Begin a write transaction and take the writers' lock; the newest ``seq`` then."""
+    cursor = conn.execute(BEGIN)
+    cursor.nextset()  # past BEGIN's result to the lock's
+    row = cursor.fetchone()
+    return conn, int(row[0]) if row else 0
+
+
+def _rollback(conn: psycopg.Connection[Any]) -> None:
+    """End a failed transaction, if the connection still can."""
+    if _lost(conn) or conn.info.transaction_status == TransactionStatus.IDLE:
+        return
+    try:
+        conn.execute("ROLLBACK")
+    except psycopg.Error:
+        conn.close()  # the server rolls back what a closed connection left open
+
+
+def _reason(exc: psycopg.Error) -> str:
+    """psycopg's message in one line (it names the server, never personal data)."""
+    return " ".join(str(exc).split()) or type(exc).__name__

@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
@@ -24,9 +24,10 @@ from frontdesk_core.api import Frontdesk
 from frontdesk_display.api import routes as api
 from frontdesk_display.auth import Authenticator, secret_key
 from frontdesk_display.booking import pages as booking_pages
-from frontdesk_display.common.pages import not_found
+from frontdesk_display.common.pages import not_found, render, words_of
 from frontdesk_display.common.templating import make_templates
 from frontdesk_display.hub import Hub
+from frontdesk_display.i18n import N_
 from frontdesk_display.kiosk import pages as kiosk
 from frontdesk_display.kiosk.sessions import KioskSessions
 from frontdesk_display.screens import pages as screens
@@ -53,14 +54,19 @@ async def _not_found(request: Request, exc: Exception) -> Response:
     """A 404 in the API's JSON or as a page, whichever the path belongs to."""
     if request.url.path.startswith(api.PREFIX):
         return api.problem(404, "no such API path")
-    return not_found(request, "There is no such page.")
+    return not_found(request, N_("There is no such page."))
 
 
 async def _not_allowed(request: Request, exc: Exception) -> Response:
     """A 405 (a known path, another method)."""
     if request.url.path.startswith(api.PREFIX):
         return api.problem(405, "method not allowed")
-    return PlainTextResponse("method not allowed", status_code=405)
+    words = words_of(request)
+    context = {
+        "title": words.gettext(N_("Not allowed")),
+        "message": words.gettext(N_("This page cannot be used that way.")),
+    }
+    return render(request, "message.html", context, status_code=405)
 
 
 def create_app(

@@ -25,6 +25,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.responses import Response
 
+from frontdesk_display.i18n import N_
 from frontdesk_display.passwords import verify_password
 from frontdesk_display.settings import DisplaySettings, User
 
@@ -59,6 +60,8 @@ class Staff:
     name: str
     centres: tuple[str, ...] | None
     via_token: bool = False
+    language: str | None = None
+    """The language of the user's pages until they choose another (``None``: the site's)."""
 
     def may(self, role: Role) -> bool:
         """Whether this user has ``role`` (a manager may do what an employee may)."""
@@ -157,7 +160,7 @@ class Authenticator:
         Raises :class:`AuthError` 429 while the user and address are paused.
         """
         if not self.throttle.allowed(username, address):
-            raise AuthError(429, "too many wrong passwords; wait a minute and try again")
+            raise AuthError(429, N_("too many wrong passwords; wait a minute and try again"))
         user = self.settings.user(username)
         ok = verify_password(password, user.password_hash if user else _DUMMY_HASH)
         if ok and user is not None:
@@ -175,6 +178,7 @@ class Authenticator:
             user.name or user.username,
             tuple(user.centres) if user.centres is not None else None,
             via_token,
+            user.language,
         )
 
     def sign_in(self, request: Request, user: User) -> None:
@@ -216,14 +220,14 @@ async def check_csrf(request: Request) -> None:
         return
     origin = request.headers.get("origin")
     if origin and origin != "null" and origin.rstrip("/") != _own_origin(request):
-        raise AuthError(403, "this request comes from another site")
+        raise AuthError(403, N_("this request comes from another site"))
     expected = request.session.get("csrf")
     given = request.headers.get(CSRF_HEADER)
     if given is None and _is_form(request):
         value = (await request.form()).get(CSRF_FIELD)
         given = value if isinstance(value, str) else None
     if not isinstance(expected, str) or not given or not hmac.compare_digest(expected, given):
-        raise AuthError(403, "the form has expired; reload the page and try again")
+        raise AuthError(403, N_("the form has expired; reload the page and try again"))
 
 
 def _own_origin(request: Request) -> str:
@@ -250,9 +254,9 @@ def require(
             staff = auth.current(request)
             try:
                 if staff is None:
-                    raise AuthError(401, "please sign in")
+                    raise AuthError(401, N_("please sign in"))
                 if not staff.may(role):
-                    raise AuthError(403, "this page is for managers")
+                    raise AuthError(403, N_("this page is for managers"))
                 if not staff.via_token:
                     await check_csrf(request)
             except AuthError as exc:

@@ -40,6 +40,13 @@ class User(Model):
     centres: list[Identifier] | None = Field(
         None, description="Centres the user works at; default: every centre."
     )
+    language: Identifier | None = Field(
+        None,
+        description=(
+            "The language of this user's pages (one with a catalog: da, en, ar...) until "
+            "they choose another at the top of a page; default: the site's first language."
+        ),
+    )
 
 
 class SessionSettings(Model):

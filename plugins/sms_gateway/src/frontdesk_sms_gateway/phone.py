@@ -24,7 +24,7 @@ class PhoneNumberError(CommandError):
 
     def __init__(self, reason: str) -> None:
         self.reason = reason
-        super().__init__(f"invalid phone number: {reason}")
+        super().__init__(f"invalid phone number: {reason}", code="phone.invalid")
 
 
 def check_country_code(code: str) -> str:

@@ -132,10 +132,19 @@ class AbsenceRequest(Request):
 
 
 class Problem(Response):
-    """An error: what went wrong, in words."""
+    """An error: what went wrong, in words.
+
+    ``error`` is English, for the integrator. An error of the core also has its stable
+    ``code`` and ``params`` (times as ISO 8601, durations in seconds) and ``message``:
+    the words to show a citizen or an employee, in the first language of the request's
+    ``Accept-Language`` that has a catalog (else the site's first language).
+    """
 
     error: str
     detail: Any = None
+    code: str | None = None
+    params: dict[str, Any] | None = None
+    message: str | None = None
 
 
 class TokenOut(Response):
@@ -196,6 +205,9 @@ class CalledOut(Response):
     counter_id: str
     counter_name: str
     called_at: str
+    current: bool = Field(
+        True, description="Still called or being served; false: finished, kept on the screen."
+    )
 
 
 class ScreenOut(Response):

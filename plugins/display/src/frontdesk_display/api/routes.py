@@ -34,8 +34,10 @@ from frontdesk_display.api.common import ApiError, moment
 from frontdesk_display.api.openapi import Operation, Param, openapi
 from frontdesk_display.auth import Authenticator, AuthError, Staff, check_csrf
 from frontdesk_display.booking import api as booking_api
+from frontdesk_display.common.errors import error_text
 from frontdesk_display.common.jsonable import jsonable
 from frontdesk_display.hub import Hub
+from frontdesk_display.i18n import Words, catalog_languages
 from frontdesk_display.kiosk import api as kiosk_api
 from frontdesk_display.live.snapshot import screen_payload
 
@@ -62,9 +64,32 @@ class Call:
             raise AuthError(403, f"you do not work at centre '{centre_id}'")
 
 
-def problem(status: int, message: str, detail: Any = None) -> JSONResponse:
-    """An error response."""
-    return JSONResponse(m.Problem(error=message, detail=detail).model_dump(mode="json"), status)
+def problem(status: int, error: str, detail: Any = None, **said: Any) -> JSONResponse:
+    """An error response (``said``: the code, parameters and words of a core error)."""
+    body = m.Problem(error=error, detail=detail, **said)
+    return JSONResponse(body.model_dump(mode="json", exclude_none=True), status)
+
+
+def accepted_language(request: Request, fallback: str) -> str:
+    """The first language of ``Accept-Language`` that has a catalog, else ``fallback``."""
+    offered = catalog_languages()
+    header = request.headers.get("accept-language", "")
+    for part in header.split(","):
+        tag = part.split(";")[0].strip().lower()
+        for candidate in (tag, tag.split("-")[0]):
+            if candidate in offered:
+                return candidate
+    return fallback
+
+
+def core_problem(request: Request, exc: FrontdeskError) -> JSONResponse:
+    """A core error with its code, parameters and words for a person."""
+    fd = request.app.state.fd
+    words = Words(accepted_language(request, fd.config.site.languages[0]), fd.tz)
+    code = getattr(exc, "code", None)
+    params = jsonable(getattr(exc, "params", {})) if code is not None else None
+    message = error_text(exc, words)
+    return problem(_status_of(exc), str(exc), code=code, params=params, message=message)
 
 
 def _status_of(exc: FrontdeskError) -> int:
@@ -125,7 +150,7 @@ def endpoint(op: Operation) -> Callable[[Request], Any]:
         except AuthError as exc:
             return problem(exc.status, exc.message)
         except FrontdeskError as exc:
-            return problem(_status_of(exc), str(exc))
+            return core_problem(request, exc)
         if op.response is None:
             return Response(status_code=op.status)
         if op.response_list:

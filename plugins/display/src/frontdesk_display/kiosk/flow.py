@@ -48,7 +48,7 @@ def answer(session: Any, option: str | None, have: list[str] | None) -> None:
         session.check(list(have or []))
         return
     if option is None:
-        raise CommandError("choose one of the options")
+        raise CommandError("choose one of the options", code="kiosk.choose_option")
     session.answer(option)
 
 
@@ -78,7 +78,7 @@ def complete(
     if code is not None:
         code = code.strip()
         if not code or len(code) > 16:
-            raise CommandError("type the code from your confirmation")
+            raise CommandError("type the code from your confirmation", code="kiosk.code_needed")
         if _PHONE.match(code):
             return fd.referral.complete(session, kiosk_id=kiosk_id, phone=code, print_later=True)
     return fd.referral.complete(session, kiosk_id=kiosk_id, booking_code=code, print_later=True)
@@ -127,6 +127,7 @@ def result_view(fd: Frontdesk, result: KioskResult) -> dict[str, Any]:
     if result.check_in is not None:
         view["action"] = str(result.check_in.action)
         view["time"] = f"{result.check_in.booking.start.astimezone(fd.tz):%H:%M}"
+        view["start"] = result.check_in.booking.start.isoformat()
     if isinstance(outcome, BookTime):
         view["service_id"] = outcome.service_id
         view["service_name"] = outcome.service_name
@@ -146,7 +147,7 @@ def book(fd: Frontdesk, result: dict[str, Any], start: str, language: str) -> di
     """
     offered = {slot["start"] for slot in result.get("slots", [])}
     if result.get("kind") != "book" or start not in offered:
-        raise CommandError("choose one of the times shown")
+        raise CommandError("choose one of the times shown", code="kiosk.choose_time")
     booking = fd.booking.book(
         str(result["service_id"]),
         datetime.fromisoformat(start),
@@ -158,6 +159,7 @@ def book(fd: Frontdesk, result: dict[str, Any], start: str, language: str) -> di
         "kind": "booked",
         "service_name": result.get("service_name"),
         "time": f"{booking.start.astimezone(fd.tz):%H:%M}",
+        "start": booking.start.isoformat(),
         "code": booking.code,
         "number": None,
         "show_number": False,

@@ -14,9 +14,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from frontdesk_core.api import Centre, FrontdeskError, Kiosk, KioskResult
-from frontdesk_display.common.pages import not_found, render
-from frontdesk_display.common.texts import LANGUAGE_NAMES, texts_for
+from frontdesk_display.common.errors import error_text
+from frontdesk_display.common.pages import not_found, render, words_of
+from frontdesk_display.common.texts import LANGUAGE_NAMES
 from frontdesk_display.hub import Hub
+from frontdesk_display.i18n import N_
 from frontdesk_display.kiosk import flow as kiosk_flow
 from frontdesk_display.kiosk.sessions import KioskEntry, KioskSessions
 
@@ -45,7 +47,6 @@ def _context(request: Request, centre: Centre, language: str) -> dict[str, Any]:
     return {
         "centre": centre,
         "lang": language,
-        "t": texts_for(language),
         "home": _home(request),
         "idle_ms": int(hub.settings.kiosk_idle.total_seconds() * 1000),
         "action": "",
@@ -57,9 +58,12 @@ async def kiosk_home(request: Request) -> Response:
     hub: Hub = request.app.state.hub
     place = _place(request)
     if place is None:
-        return not_found(request, "There is no such kiosk.")
+        return not_found(request, N_("There is no such kiosk."), public=True)
     centre, _ = place
-    languages = [(code, LANGUAGE_NAMES.get(code, code)) for code in hub.fd.config.site.languages]
+    languages = [
+        (code, LANGUAGE_NAMES.get(code, code), words_of(request, code))
+        for code in hub.fd.config.site.languages
+    ]
     context = _context(request, centre, hub.fd.config.site.languages[0])
     return render(request, "kiosk_start.html", {**context, "languages": languages}, public=True)
 
@@ -69,7 +73,7 @@ async def kiosk_start(request: Request) -> Response:
     hub: Hub = request.app.state.hub
     place = _place(request)
     if place is None:
-        return not_found(request, "There is no such kiosk.")
+        return not_found(request, N_("There is no such kiosk."), public=True)
     centre, kiosk = place
     form = await request.form()
     language = form.get("language")
@@ -77,8 +81,8 @@ async def kiosk_start(request: Request) -> Response:
         return RedirectResponse(_home(request), status_code=303)
     try:
         session = await hub.core.run(kiosk_flow.start, hub.fd, centre.id, language)
-    except FrontdeskError as exc:  # a centre without a referral tree
-        return not_found(request, str(exc))
+    except FrontdeskError:  # a centre without a referral tree
+        return not_found(request, N_("This kiosk has no questions to ask yet."), public=True)
     sessions: KioskSessions = request.app.state.kiosks
     entry = sessions.add(centre.id, kiosk.id, language, session)
     return RedirectResponse(_step_url(request, entry), status_code=303)
@@ -164,7 +168,7 @@ async def kiosk_answer(request: Request) -> Response:
             if finished is not None:
                 entry.result = await kiosk_flow.finish(hub.fd, finished)
     except FrontdeskError as exc:
-        error = str(exc)
+        error = error_text(exc, words_of(request, entry.language))
     if error is not None:
         centre, _ = place
         context = {**_context(request, centre, entry.language), "error": error}
@@ -183,6 +187,10 @@ def _answer(hub: Hub, entry: KioskEntry, option: str | None, have: list[str]) ->
     if entry.session.done and not kiosk_flow.needs_code(entry.session):
         return kiosk_flow.complete(hub.fd, entry.session, entry.kiosk_id)
     return None
+
+
+CHOOSE_LANGUAGE = N_("Choose your language")
+"""The start screen's question, asked in every language of the site at once."""
 
 
 def routes() -> list[BaseRoute]:

@@ -15,14 +15,17 @@ from frontdesk_display.live.state import DisplayState
 
 
 def screen_payload(fd: Frontdesk, state: DisplayState, centre_id: str) -> dict[str, Any]:
-    """An info screen's whole state: queues, called numbers and the info pane."""
+    """An info screen's whole state: queues, called numbers (the latest calls stay after
+    they finish, ``current`` false) and the info pane."""
     screen = fd.queues.screen(centre_id)
+    today = screen.at.astimezone(fd.tz).date()
+    called = state.recent_calls.merge(centre_id, screen.called, today, fd.tz)
     return {
         "centre_id": centre_id,
         "centre_name": _centre_name(fd, centre_id),
         "at": jsonable(screen.at),
         "queues": [jsonable(q) for q in screen.queues],
-        "called": [jsonable(c) for c in screen.called],
+        "called": called,
         "info": state.info(centre_id),
     }
 

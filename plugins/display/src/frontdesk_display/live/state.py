@@ -18,6 +18,7 @@ from frontdesk_core.api import (
     text_in,
 )
 from frontdesk_display.common.jsonable import jsonable
+from frontdesk_display.live.calls import RecentCalls
 from frontdesk_display.live.events import DeviceFaultRecorded, FaultCleared, InfoSet
 from frontdesk_display.settings import DisplaySettings
 
@@ -48,6 +49,7 @@ class DisplayState:
         self._info: dict[str, str] = {}
         self._faults: dict[str, dict[str, Any]] = {}
         self._info_seq = 0
+        self.recent_calls = RecentCalls()
         for event in fd.store.read(kinds=[INFO_SET, FAULT, FAULT_CLEARED]):
             payload = event.payload
             if isinstance(payload, InfoSet):

@@ -7,8 +7,9 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from frontdesk_core.api import Centre, InfoScreen, text_in
-from frontdesk_display.common.pages import not_found, render
+from frontdesk_display.common.pages import not_found, render, words_of
 from frontdesk_display.hub import Hub, screen_topic
+from frontdesk_display.i18n import N_
 from frontdesk_display.live.broadcast import Message
 from frontdesk_display.live.snapshot import screen_payload
 from frontdesk_display.live.sse import event_stream
@@ -33,19 +34,27 @@ async def info_screen(request: Request) -> Response:
     hub: Hub = request.app.state.hub
     centre = _centre(hub, request.path_params["centre_id"])
     if centre is None:
-        return not_found(request, "There is no such centre.")
+        return not_found(request, N_("There is no such centre."))
     screen: InfoScreen | None = None
     screen_id = request.query_params.get("screen")
     if screen_id is not None:
         screen = next((s for s in centre.info_screens if s.id == screen_id), None)
         if screen is None:
-            return not_found(request, "There is no such info screen.")
+            return not_found(request, N_("There is no such info screen."))
     payload = await hub.core.run(screen_payload, hub.fd, hub.state, centre.id)
-    language = hub.fd.config.site.languages[0]
+    languages = hub.fd.config.site.languages
+    language = languages[0]
+    words = words_of(request, language)
+    # The waiting room reads the site's first two languages at once.
+    also = words_of(request, languages[1]) if len(languages) > 1 else None
     return render(
         request,
         "screen.html",
         {
+            "lang": language,
+            "also": also,
+            "tz": str(hub.fd.tz),
+            "clock": words.time(hub.fd.clock.now()),
             "centre": centre,
             "centre_name": text_in(centre.name, language),
             "state": payload,
@@ -55,6 +64,11 @@ async def info_screen(request: Request) -> Response:
         },
         public=True,
     )
+
+
+SCREEN_WORDS = (N_("Now calling"), N_("Number"), N_("Counter"), N_("Queues"), N_("Queue"))
+SCREEN_WORDS_2 = (N_("Waiting"), N_("Wait"), N_("Closed"))
+"""The info screen's headings, said in two languages by the template's ``both``."""
 
 
 async def screen_events(request: Request) -> Response:

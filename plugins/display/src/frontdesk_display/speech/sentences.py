@@ -1,66 +1,18 @@
-"""What is said aloud, worded in one place per sentence so a consultant can change it.
+"""What is said aloud, one function per kind of sentence, worded in the language catalogs.
 
-Every spoken sentence is made by a function here; the wording is looked up by
-language (Danish, English), falling back to English for a language without it.
+The message ids are English, as everywhere in the display; a consultant changes
+the Danish (or any language's) wording in ``i18n/locale/<language>/LC_MESSAGES/
+frontdesk_display.po`` like the other texts of the screens (``make catalogs``
+brings a new sentence into every catalog).
 """
 
 from __future__ import annotations
 
 import re
 
-_CALL = {
-    "da": "Nummer {number}, {counter}",
-    "en": "Number {number}, {counter}",
-}
-_RECALL = {
-    "da": "Nummer {number} igen, {counter}",
-    "en": "Number {number} again, {counter}",
-}
-_KIOSK = {
-    "da": {
-        "option": "Tryk {key}: {label}",
-        "ticket": "Dit nummer er {number}.",
-        "go_to": "Gå til {where}.",
-        "queue": "Vent i {queue}, til dit nummer bliver kaldt.",
-        "keys": "Tryk 0 for at høre det igen, og minus for at gå tilbage.",
-        "idle": "Tryk plus for tale. Tryk stjerne for stor skrift.",
-        "on": "Tale er slået til.",
-        "off": "Tale er slået fra.",
-        "warning": "Er du der stadig? Tryk på en tast for mere tid.",
-        "more_time": "Du har fået mere tid.",
-        "large_on": "Stor skrift og høj kontrast.",
-        "large_off": "Almindelig skrift.",
-        "more": "Tryk 9: flere valg",
-        "speech_button": "Tale (+)",
-        "large_button": "Stor skrift (*)",
-        "more_time_button": "Mere tid",
-        "access": "Tale og stor skrift",
-    },
-    "en": {
-        "option": "Press {key}: {label}",
-        "ticket": "Your number is {number}.",
-        "go_to": "Go to {where}.",
-        "queue": "Wait in {queue} until your number is called.",
-        "keys": "Press 0 to hear this again, and minus to go back.",
-        "idle": "Press plus for speech. Press star for large text.",
-        "on": "Speech is on.",
-        "off": "Speech is off.",
-        "warning": "Are you still there? Press any key for more time.",
-        "more_time": "You have more time.",
-        "large_on": "Large text and high contrast.",
-        "large_off": "Normal text.",
-        "more": "Press 9: more choices",
-        "speech_button": "Speech (+)",
-        "large_button": "Large text (*)",
-        "more_time_button": "More time",
-        "access": "Speech and large text",
-    },
-}
+from frontdesk_display.i18n import Words
+
 _NUMBER = re.compile(r"^([A-Za-z]*)0*(\d+)$")
-
-
-def _in(wordings: dict[str, str], language: str) -> str:
-    return wordings.get(language) or wordings["en"]
 
 
 def spoken_number(number: str) -> str:
@@ -75,12 +27,39 @@ def spoken_number(number: str) -> str:
 def spoken_call(number: str, counter: str, language: str, *, recall: bool = False) -> str:
     """The sentence that calls ``number`` to ``counter`` (its name in ``language``).
 
-    ``spoken_call("G012", "skranke 3", "da") == "Nummer G 12, skranke 3"``.
+    ``spoken_call("G012", "Skranke 3", "da") == "Nummer G 12, Skranke 3"``. The
+    parts between commas are made into sound one by one (the counter's part once
+    for all its calls), so keep the number and the counter apart with a comma.
     """
-    wording = _in(_RECALL if recall else _CALL, language)
-    return wording.format(number=spoken_number(number), counter=counter)
+    words = Words(language)
+    said = spoken_number(number)
+    if recall:
+        # Translators: said aloud on the info screens when a counter calls a number again.
+        return words.gettext("Number %(number)s again, %(counter)s", number=said, counter=counter)
+    # Translators: said aloud on the info screens when a counter calls a number.
+    return words.gettext("Number %(number)s, %(counter)s", number=said, counter=counter)
 
 
 def kiosk_phrases(language: str) -> dict[str, str]:
     """The talking kiosk's sentences in ``language``, with ``{placeholders}`` its script fills."""
-    return dict(_KIOSK.get(language) or _KIOSK["en"])
+    words = Words(language)
+    return {
+        # Translators: the talking kiosk reads each choice with its key ("Press 1: Passport").
+        "option": words.gettext("Press %(key)s: %(label)s", key="{key}", label="{label}"),
+        "more": words.gettext("Press 9: more choices"),
+        "ticket": words.gettext("Your number is %(number)s.", number="{number}"),
+        "keys": words.gettext("Press 0 to hear this again, and minus to go back."),
+        "idle": words.gettext("Press plus for speech. Press star for large text."),
+        "on": words.gettext("Speech is on."),
+        "off": words.gettext("Speech is off."),
+        "warning": words.gettext("Are you still there? Press any key for more time."),
+        "more_time": words.gettext("You have more time."),
+        "large_on": words.gettext("Large text and high contrast."),
+        "large_off": words.gettext("Normal text."),
+        # Translators: the kiosk's button that turns speech on; "+" is the keypad's key.
+        "speech_button": words.gettext("Speech (+)"),
+        # Translators: the kiosk's button for large text; "*" is the keypad's key.
+        "large_button": words.gettext("Large text (*)"),
+        "more_time_button": words.gettext("More time"),
+        "access": words.gettext("Speech and large text"),
+    }

@@ -30,7 +30,7 @@ CHIME = "chime"
 """The key of the chime played before a call."""
 KEY = re.compile(r"^(?:[0-9a-f]{32}|chime)$")
 """What a sound's key looks like (anything else is not looked up on disk)."""
-PHRASES = re.compile(r"\s*[,;]\s*")
+PHRASES = re.compile(r"\s*[,;،]\s*")
 """Where a sentence is cut into phrases made (and cached) on their own."""
 PAUSE = 0.2
 """Seconds of quiet between two phrases of a sentence."""
@@ -39,7 +39,7 @@ MAX_SOUNDS = 5000
 
 
 def split(text: str) -> list[str]:
-    """The phrases of a sentence: its parts between commas and semicolons."""
+    """The phrases of a sentence: its parts between commas (Latin or Arabic) and semicolons."""
     return [phrase for phrase in PHRASES.split(text.strip()) if phrase] or [text]
 
 

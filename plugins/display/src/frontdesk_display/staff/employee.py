@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -19,9 +20,19 @@ from frontdesk_core.api import (
     text_in,
 )
 from frontdesk_display.auth import Authenticator, AuthError, Staff, check_csrf, require
-from frontdesk_display.common.pages import denied, flash, redirect, render
+from frontdesk_display.common.pages import (
+    LANGUAGE_KEY,
+    denied,
+    flash_error,
+    flash_text,
+    not_found,
+    redirect,
+    render,
+    words_of,
+)
 from frontdesk_display.common.views import counter_view, ticket_view
 from frontdesk_display.hub import Hub, staff_topic
+from frontdesk_display.i18n import N_, Words
 from frontdesk_display.live.broadcast import Message
 from frontdesk_display.live.sse import event_stream
 
@@ -56,7 +67,7 @@ async def login(request: Request) -> Response:
     try:
         await check_csrf(request)
     except AuthError as exc:
-        flash(request, exc.message)
+        flash_text(request, exc.message)
         return RedirectResponse(request.url_for("login"), status_code=303)
     form = await request.form()
     username, password = form.get("username"), form.get("password")
@@ -68,12 +79,15 @@ async def login(request: Request) -> Response:
         if isinstance(username, str) and isinstance(password, str):
             user = await hub.core.run(auth.check_password, username.strip(), password, address)
     except AuthError as exc:
-        flash(request, exc.message)
+        flash_text(request, exc.message)
         return render(request, "login.html", {"next": target}, status_code=exc.status)
     if user is None:
-        flash(request, "Wrong username or password.")
+        flash_text(request, N_("Wrong username or password."))
         return render(request, "login.html", {"next": target}, status_code=401)
+    chosen = request.session.get(LANGUAGE_KEY)
     auth.sign_in(request, user)
+    if chosen is not None:  # a language chosen on the sign-in page stays chosen
+        request.session[LANGUAGE_KEY] = chosen
     if user.role == "manager" and target == "/staff":
         target = "/manager"
     return RedirectResponse(target, status_code=303)
@@ -105,7 +119,8 @@ async def dashboard(request: Request, user: Staff) -> Response:
         centres = [c for c in hub.fd.config.centres if user.works_at(c.id) and c.counters]
         return render(request, "choose_counter.html", {"centres": centres})
     centre, counter = found
-    language = hub.fd.config.site.languages[0]
+    words = words_of(request)
+    language = words.language
 
     def read() -> dict[str, Any]:
         serving = hub.fd.queues.serving(counter.id)
@@ -116,13 +131,13 @@ async def dashboard(request: Request, user: Staff) -> Response:
         }
 
     data = await hub.core.run(read)
+    if data["serving"] and data["serving"].get("appointment_at"):
+        booked = datetime.fromisoformat(data["serving"]["appointment_at"])
+        data["serving"]["appointment_time"] = words.time(booked)
     mine: dict[str, Any] = next(
         (c for c in data["status"]["counters"] if c["id"] == counter.id), {}
     )
-    queues = [
-        {"id": q.id, "name": q.name.get(language) or next(iter(q.name.values()))}
-        for q in centre.queues
-    ]
+    queues = [{"id": q.id, "name": text_in(q.name, language, "da")} for q in centre.queues]
     return render(
         request,
         "employee.html",
@@ -135,6 +150,7 @@ async def dashboard(request: Request, user: Staff) -> Response:
             "mine": {"ticket_id": mine.get("ticket_id"), "status": mine.get("status")},
             "phone_due": data["phone"]["due"],
             "phone_next_in": data["phone"]["next_in"],
+            "tz": str(hub.fd.tz),
         },
     )
 
@@ -146,7 +162,7 @@ def phone_meetings(fd: Frontdesk, centre_id: str, counter_id: str, language: str
     due = [
         {
             "code": m.booking.code,
-            "time": f"{m.booking.start.astimezone(fd.tz):%H:%M}",
+            "time": Words(language, fd.tz).time(m.booking.start),
             "service": text_in(fd.config.service(m.booking.service_id).name, language, language),
             "phone": m.phone,
             "name": m.name,
@@ -181,19 +197,21 @@ async def phone_done(request: Request, user: Staff) -> Response:
             "no_answer",
         )
     ):
-        flash(request, "Choose a phone meeting of your counter.")
+        flash_text(request, N_("Choose a phone meeting of your counter."))
         return redirect(request, "staff")
 
     def finish() -> None:
         mine = {m.booking.code for m in hub.fd.booking.phone_meetings_due(counter_id=counter_id)}
         if code not in mine:
-            raise NotFoundError("that phone meeting is not one of this counter's")
+            raise NotFoundError(
+                "that phone meeting is not one of this counter's", code="phone_meeting.not_yours"
+            )
         hub.fd.booking.finish_phone_meeting(code, reached=outcome == "reached")
 
     try:
         await hub.core.run(finish)
     except FrontdeskError as exc:
-        flash(request, str(exc))
+        flash_error(request, exc)
     return redirect(request, "staff")
 
 
@@ -205,12 +223,12 @@ async def choose_counter(request: Request, user: Staff) -> Response:
     counter_id = form.get("counter")
     found = find_counter(hub, counter_id) if isinstance(counter_id, str) else None
     if found is None or not user.works_at(found[0].id):
-        flash(request, "Choose one of the counters listed.")
+        flash_text(request, N_("Choose one of the counters listed."))
         return redirect(request, "staff")
     try:
         await hub.core.run(hub.fd.queues.sign_in, found[1].id, user.ref)
     except FrontdeskError as exc:
-        flash(request, str(exc))
+        flash_error(request, exc)
         return redirect(request, "staff")
     request.session[COUNTER_KEY] = found[1].id
     return redirect(request, "staff")
@@ -225,7 +243,7 @@ async def leave_counter(request: Request, user: Staff) -> Response:
         try:
             await hub.core.run(hub.fd.queues.sign_out, counter_id)
         except FrontdeskError as exc:
-            flash(request, str(exc))
+            flash_error(request, exc)
     return redirect(request, "staff")
 
 
@@ -236,26 +254,26 @@ async def counter_action(request: Request, user: Staff) -> Response:
     action = request.path_params["action"]
     counter_id = request.session.get(COUNTER_KEY)
     if not isinstance(counter_id, str):
-        flash(request, "Sign in at a counter first.")
+        flash_text(request, N_("Sign in at a counter first."))
         return redirect(request, "staff")
     queues = hub.fd.queues
     try:
         if action in ACTIONS:
             result = await hub.core.run(getattr(queues, action), counter_id)
             if action == "call_next" and result is None:
-                flash(request, "Nobody is waiting for this counter.", "info")
+                flash_text(request, N_("Nobody is waiting for this counter."), "info")
         elif action == "transfer":
             form = await request.form()
             queue_id = form.get("queue")
             serving = await hub.core.run(queues.serving, counter_id)
             if serving is None or not isinstance(queue_id, str):
-                flash(request, "There is no citizen at the counter to transfer.")
+                flash_text(request, N_("There is no citizen at the counter to transfer."))
             else:
                 await hub.core.run(queues.transfer, serving.id, queue_id)
         else:
-            flash(request, "Unknown action.")
+            flash_text(request, N_("Unknown action."))
     except FrontdeskError as exc:
-        flash(request, str(exc))
+        flash_error(request, exc)
     return redirect(request, "staff")
 
 
@@ -265,12 +283,7 @@ async def staff_events(request: Request, user: Staff) -> Response:
     hub: Hub = request.app.state.hub
     centre_id = request.path_params["centre_id"]
     if centre_id not in hub.centre_ids() or not user.works_at(centre_id):
-        return render(
-            request,
-            "message.html",
-            {"title": "Not found", "message": "No such centre."},
-            status_code=404,
-        )
+        return not_found(request, N_("There is no such centre."))
 
     async def initial() -> list[Message]:
         payload = await hub.core.run(hub.staff_status, centre_id)

@@ -12,9 +12,20 @@ from starlette.routing import BaseRoute, Route
 
 from frontdesk_core.api import AbsenceReason, AbsenceResult, Centre, FrontdeskError, text_in
 from frontdesk_display.auth import Staff, require
-from frontdesk_display.common.pages import denied, flash, not_found, redirect, render
+from frontdesk_display.common.pages import (
+    denied,
+    flash,
+    flash_error,
+    flash_text,
+    not_found,
+    redirect,
+    render,
+    words_of,
+)
 from frontdesk_display.common.views import counter_view
 from frontdesk_display.hub import Hub
+from frontdesk_display.i18n import N_, Words
+from frontdesk_display.i18n.labels import COUNTER_STATES, FAULT_KINDS
 
 
 def _centre(request: Request, user: Staff, centre_id: str | None) -> Centre | None:
@@ -37,9 +48,12 @@ async def dashboard(request: Request, user: Staff) -> Response:
     hub: Hub = request.app.state.hub
     centre = _centre(request, user, request.query_params.get("centre"))
     if centre is None:
-        return not_found(request, "There is no such centre.")
-    language = hub.fd.config.site.languages[0]
+        return not_found(request, N_("There is no such centre."))
+    words = words_of(request)
+    language = words.language
     status = await hub.core.run(hub.staff_status, centre.id)
+    faults = [{**f, "at_time": datetime.fromisoformat(f["at"])} for f in status["faults"]]
+    status = {**status, "faults": faults}
     info = await hub.core.run(hub.state.info, centre.id)
     now = hub.fd.clock.now()
     absences = [
@@ -60,6 +74,8 @@ async def dashboard(request: Request, user: Staff) -> Response:
             "absences": absences,
             "reasons": [r.value for r in AbsenceReason],
             "counter_names": {c.id: text_in(c.name, language) for c in centre.counters},
+            "states": {k: words.gettext(v) for k, v in COUNTER_STATES.items()},
+            "faults": {k: words.gettext(v) for k, v in FAULT_KINDS.items()},
         },
     )
 
@@ -68,11 +84,11 @@ async def _command(request: Request, user: Staff, run: Any, *args: Any) -> Respo
     hub: Hub = request.app.state.hub
     centre = _centre(request, user, request.path_params["centre_id"])
     if centre is None:
-        return not_found(request, "There is no such centre.")
+        return not_found(request, N_("There is no such centre."))
     try:
         await hub.core.run(run, *args)
     except FrontdeskError as exc:
-        flash(request, str(exc))
+        flash_error(request, exc)
     hub.changed(centre.id)
     return _back(request, centre)
 
@@ -102,9 +118,9 @@ async def assign_queues(request: Request, user: Staff) -> Response:
     form = await request.form()
     queue_ids = [q for q in form.getlist("queue") if isinstance(q, str)]
     if not queue_ids:
-        flash(request, "A counter serves at least one queue.")
+        flash_text(request, N_("A counter serves at least one queue."))
         centre = _centre(request, user, request.path_params["centre_id"])
-        return _back(request, centre) if centre else not_found(request, "No such centre.")
+        return _back(request, centre) if centre else not_found(request, N_("No such centre."))
     return await _command(
         request, user, hub.fd.queues.assign_queues, request.path_params["counter_id"], queue_ids
     )
@@ -151,18 +167,31 @@ def _local(hub: Hub, value: object) -> datetime | None:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=hub.fd.tz)
 
 
-def absence_summary(result: AbsenceResult) -> str:
-    """What recording an absence did, in one line for the manager."""
+def absence_summary(hub: Hub, result: AbsenceResult, words: Words) -> str:
+    """What recording an absence did, in a few lines for the manager, in ``words``'s
+    language."""
     moved = len(result.moved)
-    text = f"Absence recorded. {moved} booking(s) moved to another counter at the same time."
+    text = words.ngettext(
+        "Absence recorded. %(num)s booking moved to another counter at the same time.",
+        "Absence recorded. %(num)s bookings moved to another counter at the same time.",
+        moved,
+    )
     if result.unplaced:
         listed = ", ".join(
-            f"{b.code} at {b.start:%d-%m %H:%M} ({b.service_id})" for b in result.unplaced
+            words.gettext(
+                "%(code)s %(when)s (%(service)s)",
+                code=b.code,
+                when=words.when(b.start),
+                service=text_in(hub.fd.config.service(b.service_id).name, words.language, "da"),
+            )
+            for b in result.unplaced
         )
         if result.cancelled:
-            text += f" Cancelled, and the citizens told: {listed}."
+            text += " " + words.gettext("Cancelled, and the citizens told: %(list)s.", list=listed)
         else:
-            text += f" No other counter is free for: {listed}. Contact these citizens."
+            text += " " + words.gettext(
+                "No other counter is free for: %(list)s. Contact these citizens.", list=listed
+            )
     return text
 
 
@@ -172,14 +201,14 @@ async def add_absence(request: Request, user: Staff) -> Response:
     hub: Hub = request.app.state.hub
     centre = _centre(request, user, request.path_params["centre_id"])
     if centre is None:
-        return not_found(request, "There is no such centre.")
+        return not_found(request, N_("There is no such centre."))
     form = await request.form()
     counter_id = form.get("counter")
     start, end = _local(hub, form.get("start")), _local(hub, form.get("end"))
     if not isinstance(counter_id, str) or counter_id not in {c.id for c in centre.counters}:
-        flash(request, "Choose one of this centre's counters.")
+        flash_text(request, N_("Choose one of this centre's counters."))
     elif start is None or end is None:
-        flash(request, "Give the absence's start and end, date and time.")
+        flash_text(request, N_("Give the absence's start and end, date and time."))
     else:
         try:
             result = await hub.core.run(
@@ -191,9 +220,9 @@ async def add_absence(request: Request, user: Staff) -> Response:
                 cancel_unplaced=form.get("cancel_unplaced") == "yes",
             )
         except FrontdeskError as exc:
-            flash(request, str(exc))
+            flash_error(request, exc)
         else:
-            flash(request, absence_summary(result), "info")
+            flash(request, absence_summary(hub, result, words_of(request)), "info")
     return _back(request, centre)
 
 

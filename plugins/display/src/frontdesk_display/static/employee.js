@@ -4,6 +4,9 @@
 (function () {
   const config = JSON.parse(document.getElementById("dash-config").textContent);
   const popup = document.getElementById("popup");
+  // Times as the page's language writes them, in the site's time zone.
+  const clock = new Intl.DateTimeFormat(config.lang, {
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: config.tz});
   document.getElementById("popup-close").addEventListener("click", function () {
     popup.hidden = true;
   });
@@ -15,7 +18,7 @@
     if (!mine(c)) { return; }
     document.getElementById("popup-number").textContent = c.number;
     document.getElementById("popup-service").textContent = c.service;
-    document.getElementById("popup-time").textContent = (c.start || "").slice(11, 16);
+    document.getElementById("popup-time").textContent = c.start ? clock.format(new Date(c.start)) : "";
     popup.hidden = false;
     document.getElementById("popup-close").focus();
   }

@@ -12,7 +12,7 @@
       const row = document.querySelector('tr[data-counter="' + CSS.escape(c.id) + '"]');
       if (!row) { continue; }
       const cell = row.querySelector(".counter-status");
-      cell.textContent = c.status;
+      cell.textContent = config.states[c.status] || c.status;
       cell.dataset.status = c.status;
       row.querySelector(".counter-employee").textContent = c.employee_ref || "–";
     }
@@ -27,10 +27,14 @@
         action: "/manager/" + encodeURIComponent(config.centre) + "/faults/" +
           encodeURIComponent(f.id) + "/clear"}, [
         el("input", {type: "hidden", name: "csrf", value: config.csrf}),
-        el("button", {type: "submit", text: "Dealt with"})]);
-      list.prepend(el("li", {"data-fault": f.id}, [
-        el("strong", {text: f.device}), document.createTextNode(": " + f.kind + " – " + f.detail + " "),
-        el("small", {text: (f.at || "").slice(11, 16)}), form]));
+        el("button", {type: "submit", text: config.dealt_with})]);
+      const device = f.device.startsWith("printer:") ?
+        config.printer_at.replace("%(kiosk)s", f.device.slice(8)) : f.device.toUpperCase();
+      const parts = [el("strong", {text: device}),
+        document.createTextNode(": " + (config.faults[f.kind] || f.kind) + " ")];
+      if (f.detail) { parts.push(el("small", {class: "detail", lang: "en", text: "(" + f.detail + ")"})); }
+      parts.push(document.createTextNode(" "), form);
+      list.prepend(el("li", {"data-fault": f.id}, parts));
     }
   }
   liveStream("/events/staff/" + encodeURIComponent(config.centre), {status: status}, showLink);

@@ -22,27 +22,35 @@
 
   function render(state) {
     called.replaceChildren(...state.called.map(function (c) {
-      return el("tr", {"data-number": c.number}, [
-        el("td", {class: "number", text: c.number}), el("td", {text: c.counter_name})]);
+      return el("tr", {"data-number": c.number, class: c.current ? "current" : "earlier"}, [
+        el("td", {class: "number", text: c.number}),
+        el("td", {class: "counter-name", text: c.counter_name})]);
     }));
     queues.replaceChildren(...state.queues.filter(function (q) {
       return !config.only || config.only.includes(q.queue_id);
     }).map(function (q) {
       let wait = "–";
-      if (!q.open) { wait = "Lukket · Closed"; }
-      else if (q.expected_wait_minutes !== null) { wait = q.expected_wait_minutes + " min"; }
+      if (!q.open) { wait = config.closed; }
+      else if (q.expected_wait_minutes !== null) {
+        wait = config.minutes.replace("%(minutes)s", String(q.expected_wait_minutes));
+      }
       return el("tr", {"data-queue": q.queue_id, class: q.open ? "open" : "closed"}, [
         el("td", {text: q.name}), el("td", {class: "waiting", text: String(q.waiting)}),
         el("td", {text: wait})]);
     }));
     info.textContent = state.info;
     document.body.dataset.updated = state.at;
+    offset = Date.parse(state.at) - Date.now();
+    tick();
   }
 
+  // The site's local time by the server's clock, whatever time zone (or time) the
+  // screen's computer is set to: each state carries the server's time.
+  const clockFormat = new Intl.DateTimeFormat(config.lang, {
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: config.tz});
+  let offset = Date.parse(config.now) - Date.now();
   function tick() {
-    const now = new Date();
-    document.getElementById("clock").textContent =
-      now.toLocaleTimeString("da-DK", {hour: "2-digit", minute: "2-digit"});
+    document.getElementById("clock").textContent = clockFormat.format(new Date(Date.now() + offset));
   }
   tick();
   setInterval(tick, 10000);
