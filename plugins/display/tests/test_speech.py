@@ -91,6 +91,11 @@ def test_without_espeak_sentences_are_text_only_and_the_log_says_so(
     assert speech.sound("Nummer G 12, skranke 3", "da") is None
     assert speech.path(CHIME) is not None  # the chime is made without espeak-ng
     assert speech.path("../../etc/passwd") is None
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    unwritable = Speech(blocked / "cache")  # the server starts; calls are shown only
+    assert not unwritable.speaks and "cannot be written" in caplog.text
+    assert unwritable.sound("Nummer G 12, skranke 3", "da") is None
 
 
 def test_espeak_ng_says_a_danish_call_once_and_the_cache_keeps_it(tmp_path: Path) -> None:

@@ -60,14 +60,22 @@ class Speech:
         voices: dict[str, str] | None = None,
     ) -> None:
         self.cache = cache if cache is not None else default_cache()
-        self.cache.mkdir(parents=True, exist_ok=True)
         self.espeak = espeak if espeak is not None else Espeak()
         self.clips = Clips(clips) if clips is not None else None
         self.voices = dict(voices or {})
         self._lock = threading.Lock()
         self._written = 0
         self._in_making: dict[str, threading.Lock] = {}
-        self._write(CHIME, audio.chime())
+        self.writable = True
+        try:
+            self.cache.mkdir(parents=True, exist_ok=True)
+            self._write(CHIME, audio.chime())
+        except OSError as exc:  # a read-only or missing folder: the screens still show calls
+            self.writable = False
+            log.error(
+                "the speech cache cannot be written: calls are shown on the screens but not spoken",
+                extra={"folder": str(self.cache), "reason": str(exc)},
+            )
         if not self.espeak.available:
             log.warning(
                 "espeak-ng is not installed: calls are shown on the screens but not spoken"
@@ -76,8 +84,8 @@ class Speech:
 
     @property
     def speaks(self) -> bool:
-        """Whether any sentence can be spoken (espeak-ng or recorded clips)."""
-        return self.espeak.available or self.clips is not None
+        """Whether any sentence can be spoken (espeak-ng or recorded clips, and a cache)."""
+        return self.writable and (self.espeak.available or self.clips is not None)
 
     def key(self, text: str, language: str) -> str:
         """The cache key of ``text`` said in ``language`` (by its voice)."""
@@ -98,6 +106,8 @@ class Speech:
         key = self.key(text, language)
         if self.path(key) is not None:
             return key
+        if not self.writable:
+            return None
         with self._making(key):  # two threads asking for one sentence make it once
             if self.path(key) is not None:
                 return key
@@ -134,7 +144,11 @@ class Speech:
             )
         if wav is None:
             return None
-        self._write(key, wav)
+        try:
+            self._write(key, wav)
+        except OSError as exc:  # a full disk: this sentence is shown, not spoken
+            log.error("a sentence could not be kept", extra={"reason": str(exc)})
+            return None
         return key
 
     def _make(self, phrase: str, language: str) -> bytes | None:
