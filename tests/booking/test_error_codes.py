@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from booking.conftest import at
 from frontdesk_core.api import CapacityError, CommandError, Contact, Frontdesk, NotFoundError
-from tests.booking.conftest import at
 
 
 def test_unknown_code_bad_phone_and_taken_time_have_codes_and_values(fd: Frontdesk) -> None:
