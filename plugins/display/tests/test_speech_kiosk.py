@@ -99,6 +99,8 @@ def test_a_citizen_who_cannot_see_takes_a_ticket_and_hears_it_called(
     _press(kiosk, "4", "[data-kind=checklist]")
     before = _press(kiosk, "1")
     assert kiosk.is_checked("input[value=photo_id]")
+    (ticked,) = _said(kiosk, before)
+    assert ticked.startswith("Ticked: Photo ID")
     _press(kiosk, "2", "[data-result=queue]")
     number = kiosk.locator("#ticket-number").text_content()
     assert number == "G001"

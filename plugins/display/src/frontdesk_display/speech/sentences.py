@@ -47,6 +47,9 @@ def kiosk_phrases(language: str) -> dict[str, str]:
         # Translators: the talking kiosk reads each choice with its key ("Press 1: Passport").
         "option": words.gettext("Press %(key)s: %(label)s", key="{key}", label="{label}"),
         "more": words.gettext("Press 9: more choices"),
+        # Translators: said when the citizen ticks a document on the checklist by its key.
+        "ticked": words.gettext("Ticked: %(label)s", label="{label}"),
+        "unticked": words.gettext("Not ticked: %(label)s", label="{label}"),
         "ticket": words.gettext("Your number is %(number)s.", number="{number}"),
         "keys": words.gettext("Press 0 to hear this again, and minus to go back."),
         "idle": words.gettext("Press plus for speech. Press star for large text."),

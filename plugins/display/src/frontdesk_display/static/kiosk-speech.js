@@ -188,17 +188,17 @@
       say(offered());
       return;
     }
-    if (/^[1-9]$/.test(key)) {
-      const choice = keyed()[Number(key) - 1];
-      if (!choice || !choice.node) { return; }
-      event.preventDefault();
-      if (choice.toggle) {
-        choice.node.checked = !choice.node.checked;
-        say([{text: choice.label + ": " + (choice.node.checked ? "✓" : "–"), lang: language}]);
-      } else {
-        stop();
-        choice.node.click();
-      }
+    if (!/^[1-9]$/.test(key)) { stop(); return; }  // any other key silences the kiosk
+    const choice = keyed()[Number(key) - 1];
+    if (!choice || !choice.node) { stop(); return; }
+    event.preventDefault();
+    if (choice.toggle) {
+      choice.node.checked = !choice.node.checked;
+      const sentence = choice.node.checked ? words.ticked : words.unticked;
+      say([{text: fill(sentence, {label: choice.label}), lang: language}]);
+    } else {
+      stop();
+      choice.node.click();
     }
   });
   speechButton.addEventListener("click", toggleSpeech);
