@@ -44,7 +44,14 @@ pytest: install
 
 test: lint typecheck pytest
 
-demo: install
+# The demo needs the core and the display plugin only: no test tools, no system packages,
+# no root (DEMO_STAMP is its own, so `make demo` on a fresh machine installs just that).
+DEMO_STAMP := $(VENV)/.demo-installed
+$(DEMO_STAMP): $(BIN)/python pyproject.toml plugins/display/pyproject.toml
+	$(BIN)/pip install --quiet -e . -e plugins/display
+	touch $(DEMO_STAMP)
+
+demo: $(DEMO_STAMP)
 	@bash scripts/demo.sh
 
 docs: $(STAMP)

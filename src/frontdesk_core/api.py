@@ -53,7 +53,9 @@ from frontdesk_core.config.types import (
     Text,
     text_in,
 )
+from frontdesk_core.demo import DemoDriver, DemoStep, RunningClock, demo_start
 from frontdesk_core.devices import (
+    NO_PRINTER,
     CalledNumber,
     DeviceFault,
     PrintResult,
@@ -111,6 +113,8 @@ from frontdesk_core.events import (
     event_kind,
     upcaster,
 )
+from frontdesk_core.forecast.records import Band, Forecast, TicketForecast, describe, short
+from frontdesk_core.forecast.service import Forecaster, forecaster
 from frontdesk_core.hookspecs import (
     Command,
     CommandRun,
@@ -121,6 +125,7 @@ from frontdesk_core.hookspecs import (
 from frontdesk_core.housekeeping import HousekeepingReport, RuleFailure
 from frontdesk_core.loading import check, load_config
 from frontdesk_core.notify import SmsReceipt, SmsRequest
+from frontdesk_core.opening.words import spoken_date, spoken_moment
 from frontdesk_core.plugins import Hooks, make_plugin_manager
 from frontdesk_core.queues.counters import CounterState, CounterStatus
 from frontdesk_core.queues.estimates import WaitEstimate
@@ -130,19 +135,24 @@ from frontdesk_core.referral.engine import KioskResult
 from frontdesk_core.referral.outcomes import (
     BookTime,
     CheckIn,
+    Closed,
     Outcome,
     Referred,
     SentHome,
     TakeTicket,
 )
+from frontdesk_core.simulation.scenario import LoadedScenario, load_scenario
+from frontdesk_core.stats.referral import FlowFigures, ReferralReport
 
 __all__ = [
+    "NO_PRINTER",
     "TEXT_MARKER",
     "Absence",
     "AbsenceReason",
     "AbsenceRecorded",
     "AbsenceResult",
     "AbsenceWithdrawn",
+    "Band",
     "BookTime",
     "Booking",
     "BookingCancelled",
@@ -162,6 +172,7 @@ __all__ = [
     "CheckInAction",
     "CheckInResult",
     "Clock",
+    "Closed",
     "Command",
     "CommandError",
     "CommandRun",
@@ -180,10 +191,15 @@ __all__ = [
     "CounterState",
     "CounterStatus",
     "DayEnded",
+    "DemoDriver",
+    "DemoStep",
     "DeviceFault",
     "Duration",
     "Event",
     "EventLogError",
+    "FlowFigures",
+    "Forecast",
+    "Forecaster",
     "ForeignPayload",
     "Frontdesk",
     "FrontdeskError",
@@ -198,6 +214,7 @@ __all__ = [
     "KioskResult",
     "LanguageCode",
     "LoadContext",
+    "LoadedScenario",
     "ManualClock",
     "Model",
     "NewEvent",
@@ -209,9 +226,11 @@ __all__ = [
     "Problem",
     "QueueStatus",
     "QueuesAssigned",
+    "ReferralReport",
     "Referred",
     "Reporter",
     "RuleFailure",
+    "RunningClock",
     "ScreenState",
     "SentHome",
     "Service",
@@ -227,6 +246,7 @@ __all__ = [
     "TicketCancelled",
     "TicketClosed",
     "TicketFinished",
+    "TicketForecast",
     "TicketIssued",
     "TicketNoShow",
     "TicketPrint",
@@ -240,13 +260,20 @@ __all__ = [
     "check_section",
     "cli_main",
     "closest",
+    "demo_start",
+    "describe",
     "did_you_mean",
     "event_kind",
+    "forecaster",
     "hookimpl",
     "load_config",
+    "load_scenario",
     "load_section",
     "make_plugin_manager",
     "normalise_phone",
+    "short",
+    "spoken_date",
+    "spoken_moment",
     "text_in",
     "unknown",
     "upcaster",

@@ -21,6 +21,7 @@ from frontdesk_core.config.loader import load_config
 from frontdesk_core.config.models import Config
 from frontdesk_core.errors import EventLogError
 from frontdesk_core.events import check_kinds
+from frontdesk_core.forecast.records import FORECAST_STATE
 from frontdesk_core.plugins import Hooks, PluginManager, make_plugin_manager
 from frontdesk_core.store import EventStore, open_store
 
@@ -135,6 +136,7 @@ class Frontdesk:
                 self.hooks,
                 queues=lambda: self.queues,
                 booking=lambda: self.booking,
+                forecast=lambda: self.plugin_state(FORECAST_STATE).get("forecaster"),
             )
         engine: ReferralEngine = self._engines["referral"]
         return engine

@@ -22,6 +22,8 @@ class TicketPrint:
     where: str | None = None
     qr: str | None = None
     lines: tuple[str, ...] = ()
+    expected_wait_text: str | None = None
+    """The forecast in words in ``language`` ("about 12–18 min"), when there is one."""
 
 
 NO_PRINTER = "no_printer"

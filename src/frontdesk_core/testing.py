@@ -11,6 +11,8 @@ Fixtures:
   opens a :class:`~frontdesk_core.app.Frontdesk` with the built-in plugins and only
   the ``plugins`` you pass (installed ones are not loaded); every Frontdesk it made
   is closed after the test.
+
+Helpers: :func:`walk_kiosk` takes a citizen through the kiosk's tree.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from frontdesk_core.app import Frontdesk
 from frontdesk_core.clock import Clock, ManualClock
 from frontdesk_core.config.models import Config
 from frontdesk_core.plugins import PluginManager, make_plugin_manager
+from frontdesk_core.referral.engine import KioskResult
 
 
 class HookRecorder:
@@ -88,6 +91,25 @@ def plugin_manager_with(plugins: Sequence[object] = ()) -> PluginManager:
     for recorder in recorders:
         recorder.attach(pm)
     return pm
+
+
+def walk_kiosk(
+    fd: Frontdesk,
+    centre_id: str,
+    answers: Sequence[str | Sequence[str]],
+    language: str = "da",
+    *,
+    kiosk_id: str | None = None,
+) -> KioskResult:
+    """One kiosk session at ``centre_id``, completed (at ``kiosk_id``, which prints): each
+    answer an option id, or (a list) the documents the citizen has at a checklist."""
+    session = fd.referral.start(centre_id, language=language)
+    for answer in answers:
+        if isinstance(answer, str):
+            session.answer(answer)
+        else:
+            session.check(list(answer))
+    return fd.referral.complete(session, kiosk_id=kiosk_id)
 
 
 @pytest.fixture

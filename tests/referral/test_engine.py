@@ -315,6 +315,7 @@ def test_events_say_where_and_never_who(config: Config, make_frontdesk: MakeFron
         language="da",
         path=("errand", "passport-docs", "passport-home"),
         missing=1,
+        documents=("old_passport",),
     )
     assert abandoned[0].payload == KioskAbandoned(
         tree="main",

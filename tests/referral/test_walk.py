@@ -51,6 +51,14 @@ CASES: dict[str, list[str]] = {
         "examples/kobenhavn", "--centre", "nyropsgade", "--at", "2026-11-26 14:30",
         "--answer", "cash_benefit", "apply", "all",
     ],
+    "kbh-mitid-after-the-last-ticket": [
+        "examples/kobenhavn", "--centre", "nyropsgade", "--at", "2026-03-10 14:55",
+        "--answer", "mitid", "all",
+    ],
+    "kbh-mitid-at-night-en": [
+        "examples/kobenhavn", "--centre", "nyropsgade", "--at", "2026-03-13 21:00", "--lang", "en",
+        "--answer", "mitid", "all",
+    ],
     "kbh-pension-advice": [
         "examples/kobenhavn", "--centre", "nyropsgade", *MONDAY, "--answer", "pension", "advice",
     ],
@@ -79,7 +87,7 @@ CASES: dict[str, list[str]] = {
     ],
     "hvidovre-byggesag-book-later": [
         "examples/hvidovre", "--centre", "byggesag", *MONDAY,
-        "--answer", "no", "continue", "later",
+        "--answer", "no", "continue",
     ],
 }  # fmt: skip
 

@@ -11,7 +11,14 @@ import httpx
 from conftest import SETTINGS, Served, monday_morning, screenshot, serve, sign_in
 from frontdesk_display import plugin
 
-from frontdesk_core.api import Config, Frontdesk, PrintResult, TicketPrint, make_plugin_manager
+from frontdesk_core.api import (
+    Config,
+    Contact,
+    Frontdesk,
+    PrintResult,
+    TicketPrint,
+    make_plugin_manager,
+)
 from frontdesk_core.hookspecs import hookimpl
 
 
@@ -36,8 +43,9 @@ def test_a_citizen_walks_the_tree_gets_a_ticket_and_is_called_on_the_screen(
     kiosk.wait_for_selector("[data-result=queue]")
     number = kiosk.locator("#ticket-number").text_content()
     assert number == "G001"
-    # No printer plugin is installed here: the kiosk says so and shows the number.
-    assert kiosk.locator(".ticket .flash").is_visible()
+    # No printer plugin is installed here: "take your number", and no talk of a fault.
+    assert kiosk.locator("#take-number").is_visible()
+    assert kiosk.locator("#printer-failed").count() == 0
     screenshot(kiosk, "kiosk-ticket")
 
     screen = new_page(1920, 1080)
@@ -192,3 +200,67 @@ def test_a_stalled_printer_holds_up_only_its_own_kiosk(
         printer.release.set()
         served.stop()
         fd.close()
+
+
+PHONE = "+4512345678"
+
+
+def _check_in_page(client: httpx.Client, typed: str) -> httpx.Response:
+    step = client.post("/kiosk/nyropsgade/kiosk-1/start", data={"language": "en"})
+    step = client.post(str(step.url), data={"do": "answer", "option": "booked"})
+    assert 'name="code"' in step.text
+    return client.post(str(step.url), data={"do": "check_in", "code": typed})
+
+
+def _book(fd: Frontdesk, days_ahead: int) -> Any:
+    day = fd.clock.now().astimezone(fd.tz).date() + timedelta(days=days_ahead)
+    slot = fd.booking.free_slots("passport", day, day)[0]
+    return fd.booking.book("passport", slot.start, contact=Contact(phone=PHONE))
+
+
+def test_a_citizen_checks_in_with_the_mobile_number_and_sees_no_personal_data(
+    served: Served,
+) -> None:
+    booking = _book(served.fd, 0)
+    with httpx.Client(base_url=served.url, follow_redirects=True, timeout=10) as client:
+        page = _check_in_page(client, "12 34 56 78")
+    assert page.status_code == 200
+    assert "You are checked in" in page.text and 'id="ticket-number"' in page.text
+    assert "12345678" not in page.text.replace(" ", "") and "5678" not in page.text
+    assert served.fd.booking.find(booking.code).state.value == "checked_in"
+
+
+def test_a_mobile_number_booked_for_another_day_is_told_the_day(served: Served) -> None:
+    booking = _book(served.fd, 1)  # Tuesday 24 November
+    with httpx.Client(base_url=served.url, follow_redirects=True, timeout=10) as client:
+        page = _check_in_page(client, "+45 12 34 56 78")
+    when = booking.start.astimezone(served.fd.tz)
+    expected = f"Your time is tomorrow, Tuesday 24 November at {when:%H:%M}."
+    assert expected in page.text
+    assert served.fd.booking.find(booking.code).state.value == "booked"  # nothing changed
+
+
+def test_an_unknown_number_is_told_so_and_the_number_is_not_repeated(served: Served) -> None:
+    with httpx.Client(base_url=served.url, follow_redirects=True, timeout=10) as client:
+        page = _check_in_page(client, "87654321")
+    assert page.status_code == 422
+    assert 'role="alert"' in page.text and "87654321" not in page.text
+
+
+def test_after_the_last_ticket_the_kiosk_says_when_it_opens(
+    open_frontdesk: Callable[..., Frontdesk],
+) -> None:
+    clock = monday_morning()
+    clock.set(clock.now().replace(hour=14, minute=50))  # Nyropsgade closes at 15:00
+    fd = open_frontdesk(clock=clock)
+    running = serve(fd)
+    try:
+        with httpx.Client(base_url=running.url, follow_redirects=True, timeout=10) as client:
+            step = client.post("/kiosk/nyropsgade/kiosk-1/start", data={"language": "da"})
+            step = client.post(str(step.url), data={"do": "answer", "option": "health_card"})
+            done = client.post(str(step.url), data={"do": "answer", "have": ["photo_id"]})
+    finally:
+        running.stop()
+    assert 'data-result="closed"' in done.text
+    assert "Vi åbner i morgen, tirsdag 24. november kl. 10.00." in done.text
+    assert fd.queues.queue_status("nyropsgade")[3].waiting == 0

@@ -26,9 +26,11 @@ from frontdesk_display.settings import DisplaySettings, settings_of
 from frontdesk_core.api import (
     Config,
     ConfigError,
+    DemoDriver,
     Frontdesk,
     Hooks,
     HousekeepingReport,
+    RunningClock,
     TicketState,
     load_config,
     make_plugin_manager,
@@ -210,3 +212,39 @@ def test_the_server_runs_the_cores_timed_rules_on_its_loop(
                 hub.stop()
 
         assert run_async(scenario) is TicketState.NO_SHOW
+
+
+def test_a_demonstration_moves_the_screens_on_the_core_thread(
+    kobenhavn: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``serve --demo``: the driver's steps run on the core's thread, and citizens are
+    called to the counters on the info screen without anyone at a kiosk or dashboard."""
+    monkeypatch.setattr(hub_module, "DEMO_SECONDS", 0.01)
+    ticks = [0.0]
+    clock = RunningClock(monday_morning().now(), ticks=lambda: ticks[0])
+    pm = make_plugin_manager(load_entrypoints=False)
+    with Frontdesk.open(kobenhavn, store=":memory:", clock=clock, plugins=pm) as fd:
+        driver = DemoDriver.from_scenario(fd, EXAMPLE / "scenarios" / "peak-day.yaml", seed=3)
+        threads: set[str] = set()
+
+        def step() -> object:
+            threads.add(threading.current_thread().name)
+            ticks[0] += 60  # a minute of the demo's day per step
+            return driver.step()
+
+        hub = Hub(fd, SETTINGS, demo=step)
+
+        async def scenario() -> int:
+            loop = asyncio.get_running_loop()
+            hub.start(loop)
+            try:
+                deadline = loop.time() + 10
+                while not fd.queues.screen("nyropsgade").called:
+                    assert loop.time() < deadline, "nobody was called"
+                    await asyncio.sleep(0.01)
+                return len(fd.queues.screen("nyropsgade").called)
+            finally:
+                hub.stop()
+
+        assert run_async(scenario) >= 1
+        assert threads and all(name.startswith("frontdesk-core") for name in threads)

@@ -55,6 +55,11 @@ def test_the_built_in_layout_holds_everything_a_citizen_needs(ticket: TicketPrin
     assert isinstance(steps[-1], Cut)
 
 
+def test_a_forecast_prints_as_its_band_in_words(ticket: TicketPrint) -> None:
+    forecast = dataclasses.replace(ticket, expected_wait_text="ca. 12–18 min")
+    assert "Forventet ventetid: ca. 12–18 min" in texts(render_layout(DEFAULT_TEMPLATE, forecast))
+
+
 def test_the_built_in_layout_in_english_without_a_wait_or_qr(ticket: TicketPrint) -> None:
     first = dataclasses.replace(
         ticket, language="en", people_ahead=0, expected_wait_minutes=None, where=None, lines=()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 
 log = logging.getLogger("frontdesk.booking")
+
+PHONE_LOOK_AHEAD_DAYS = 14
+"""A phone number with no booking today finds the next one this many days ahead."""
 
 
 class CheckInAction(StrEnum):
@@ -191,22 +194,26 @@ class CheckIn:
         )
 
     def _today_by_phone(self, phone: str) -> Entry:
+        """Today's booking for ``phone`` (the one nearest now), else the next one within
+        :data:`PHONE_LOOK_AHEAD_DAYS`, which check-in answers as too early with its time."""
         now = self.journal.now()
         today = self.journal.dt(now).date()
-        matches = [
-            e
-            for e in self.ledger.on_day(today)
-            if e.booking.state is BookingState.BOOKED
-            and e.booking.channel == "in_person"
-            and self.personal.phone_of(e.booking.id) == phone
-        ]
-        if not matches:
-            raise NotFoundError(
-                "no booking today for that phone number; use the code in your confirmation "
-                "or ask at the desk",
-                code="check_in.no_booking_today",
-            )
-        return min(matches, key=lambda e: abs(e.start - now))
+        for ahead in range(PHONE_LOOK_AHEAD_DAYS + 1):
+            matches = [
+                e
+                for e in self.ledger.on_day(today + timedelta(days=ahead))
+                if e.booking.state is BookingState.BOOKED
+                and e.booking.channel == "in_person"
+                and (ahead == 0 or e.start > now)
+                and self.personal.phone_of(e.booking.id) == phone
+            ]
+            if matches:
+                return min(matches, key=lambda e: abs(e.start - now))
+        raise NotFoundError(
+            "no booking today for that phone number; use the code in your confirmation "
+            "or ask at the desk",
+            code="check_in.no_booking_today",
+        )
 
     def _where(
         self, booking: Booking, queue_id: str, action: CheckInAction, language: str | None

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from frontdesk_core.config.loader import check
+from frontdesk_core.config.loader import check_with_warnings
 from frontdesk_core.config.schema import config_schema
 from frontdesk_core.config.syntax import display_name
 from frontdesk_core.errors import Problem
@@ -22,16 +22,18 @@ def _configure_validate(parser: argparse.ArgumentParser) -> None:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    """Exit 0 with a summary when valid; exit 1 with one problem per line when not."""
+    """Exit 0 with a summary when valid (warnings first); exit 1 with one problem per line."""
     scenarios = scenario_files(Path(args.path))
     if scenarios is not None:
         return _validate_scenarios(scenarios)
-    config, problems = check(args.path, args.hooks.load_context())
+    config, problems, warnings = check_with_warnings(args.path, args.hooks.load_context())
     if config is None:
         for problem in problems:
             print(problem)
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1
+    for warning in warnings:
+        print(warning)
     queues = sum(len(c.queues) for c in config.centres)
     counters = sum(len(c.counters) for c in config.centres)
     parts = [

@@ -32,7 +32,14 @@ from frontdesk_core.errors import CommandError
 from frontdesk_core.hookspecs import Command
 from frontdesk_core.referral.conditions import QUEUE_ATTRIBUTES, WEEKDAYS, StaticFacts
 from frontdesk_core.referral.mermaid import render_mermaid
-from frontdesk_core.referral.outcomes import BookTime, Outcome, Referred, SentHome, TakeTicket
+from frontdesk_core.referral.outcomes import (
+    BookTime,
+    Closed,
+    Outcome,
+    Referred,
+    SentHome,
+    TakeTicket,
+)
 from frontdesk_core.referral.session import CompiledTree, KioskSession, tree_of_centre
 from frontdesk_core.referral.steps import Step
 
@@ -143,6 +150,16 @@ def _outcome_lines(outcome: Outcome) -> list[str]:
         ):
             if value:
                 lines.append(f"{label}: {value}")
+    elif isinstance(outcome, Closed):
+        why = "closed now" if outcome.reason == "closed" else "after the last ticket"
+        lines.append(f"no ticket ({why}) in queue: {outcome.queue_id} ({outcome.queue_name})")
+        if outcome.closes_at is not None:
+            lines.append(f"closes: {outcome.closes_at:%Y-%m-%d %H:%M}")
+        lines.append(f"opens: {f'{outcome.opens_at:%Y-%m-%d %H:%M}' if outcome.opens_at else '-'}")
+        if outcome.book_service:
+            lines.append(f"book: {outcome.book_service}")
+        if outcome.url:
+            lines.append(f"link: {outcome.url}")
     elif isinstance(outcome, BookTime):
         lines.append(f"service: {outcome.service_id} ({outcome.service_name})")
         lines.append(f"channels: {', '.join(outcome.channels)}")

@@ -6,18 +6,24 @@
 The table shows every centre and queue per day (``--hourly``: and per hour),
 and the counters; times in minutes. The CSV holds every row, day and hour, with
 times in seconds.
+
+With ``--referral`` it shows why citizens were sent home instead: per week the
+missing documents, the referrals, the answers and the paths through each tree
+(:mod:`frontdesk_core.stats.referral`), and ``--csv`` writes those rows.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from frontdesk_core.cli import referral_stats
 from frontdesk_core.config.loader import load_config
+from frontdesk_core.config.models import Config
 from frontdesk_core.config.suggest import unknown
 from frontdesk_core.errors import CommandError
 from frontdesk_core.hookspecs import Command
@@ -29,6 +35,7 @@ from frontdesk_core.stats import (
     Report,
     read_report,
 )
+from frontdesk_core.stats.referral import read_referral_report
 from frontdesk_core.store import SqliteStore
 
 CSV_COLUMNS = (
@@ -73,6 +80,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--csv", type=Path, help="also write every row to this CSV file")
     parser.add_argument(
         "--hourly", action="store_true", help="show each queue's hours in the table too"
+    )
+    parser.add_argument(
+        "--referral",
+        action="store_true",
+        help="why citizens were sent home or referred: per tree, path, answer and week",
     )
 
 
@@ -171,6 +183,37 @@ def _times(
     )
 
 
+def write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
+    """Write ``rows`` with a header line to ``path``, and say how many."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        count = 0
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+    print(f"wrote {count} rows to {path}")
+
+
+def _run_referral(args: argparse.Namespace, db: Path, config: Config | None) -> int:
+    """Print the referral tables (and write the CSV); exit 0."""
+    store = SqliteStore(str(db))
+    try:
+        report = read_referral_report(
+            store, config, start=args.start, end=args.end, centre_id=args.centre
+        )
+    finally:
+        store.close()
+    if not report.completed:
+        print("no completed kiosk sessions in the log for that span")
+    else:
+        print("\n".join(referral_stats.table(report)))
+        print("times in minutes; wait = issue to the call, in the queue the kiosk chose")
+    if args.csv is not None:
+        write_csv(args.csv, referral_stats.CSV_COLUMNS, referral_stats.csv_rows(report))
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Print the table (and write the CSV); exit 0."""
     db = Path(args.db)
@@ -183,6 +226,8 @@ def run(args: argparse.Namespace) -> int:
         known = [c.id for c in config.centres]
         if args.centre not in known:
             raise CommandError(unknown("centre", args.centre, known))
+    if args.referral:
+        return _run_referral(args, db, config)
     store = SqliteStore(str(db))
     try:
         report = read_report(store, config, start=args.start, end=args.end, centre_id=args.centre)
@@ -194,14 +239,7 @@ def run(args: argparse.Namespace) -> int:
         print("\n".join(table(report, hourly=args.hourly)))
         print("times in minutes; wait = issue or transfer to the last call (Qmatic)")
     if args.csv is not None:
-        with args.csv.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
-            writer.writeheader()
-            count = 0
-            for row in csv_rows(report):
-                writer.writerow(row)
-                count += 1
-        print(f"wrote {count} rows to {args.csv}")
+        write_csv(args.csv, CSV_COLUMNS, csv_rows(report))
     return 0
 
 

@@ -95,11 +95,18 @@ class Reporter:
         self.document = document
         self.context = context if context is not None else LoadContext()
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
 
     def error(self, loc: Loc, message: str, *, at_key: bool = False) -> None:
         """Record a problem at ``loc``."""
         pos = self.document.position(loc, at_key=at_key)
         self.problems.append(Problem(pos.file, pos.line, pos.column, message))
+
+    def warn(self, loc: Loc, message: str, *, at_key: bool = False) -> None:
+        """Record a warning at ``loc``: the configuration is valid, but something in it
+        cannot work as the consultant probably meant (``frontdesk validate`` prints it)."""
+        pos = self.document.position(loc, at_key=at_key)
+        self.warnings.append(Problem(pos.file, pos.line, pos.column, "warning: " + message))
 
 
 def discover(path: Path) -> tuple[list[Path], list[Problem]]:
@@ -276,25 +283,34 @@ def check(
     path: str | os.PathLike[str], context: LoadContext | None = None
 ) -> tuple[Config | None, list[Problem]]:
     """Load and check the configuration at ``path``: the models, or every problem found."""
+    config, problems, _ = check_with_warnings(path, context)
+    return config, problems
+
+
+def check_with_warnings(
+    path: str | os.PathLike[str], context: LoadContext | None = None
+) -> tuple[Config | None, list[Problem], list[Problem]]:
+    """Like :func:`check`, and the warnings of a valid configuration (things that are
+    allowed but cannot work, such as a booking outcome that can never offer a time)."""
     with collector_paused():
         return _check(Path(path), context or LoadContext())
 
 
-def _check(path: Path, context: LoadContext) -> tuple[Config | None, list[Problem]]:
+def _check(path: Path, context: LoadContext) -> tuple[Config | None, list[Problem], list[Problem]]:
     files, problems = discover(path)
     if problems:
-        return None, problems
+        return None, problems, []
     document, problems = compose(files, context)
     if problems:
-        return None, sorted(set(problems))
+        return None, sorted(set(problems)), []
     reporter = Reporter(document, context)
     config = _validate_shapes(document, context, reporter)
     if config is None:
-        return None, sorted(set(reporter.problems))
+        return None, sorted(set(reporter.problems)), []
     link(config, context, reporter)
     if reporter.problems:
-        return None, sorted(set(blame_empty_files(document, reporter.problems)))
-    return config, []
+        return None, sorted(set(blame_empty_files(document, reporter.problems))), []
+    return config, [], sorted(set(reporter.warnings))
 
 
 _NONE_AT_ALL = re.compile(r"^unknown (?P<kind>[a-z -]+) '.*; there is no (?P=kind) at all\b")

@@ -99,6 +99,14 @@ class Queue(Model):
     no_show_after: Duration = Field(
         timedelta(minutes=10), description="A called ticket not served by then is a no-show."
     )
+    last_ticket: Duration = Field(
+        timedelta(minutes=15),
+        description=(
+            "The kiosk gives the last walk-in ticket this long before the centre closes; "
+            "after it, and while the centre is closed, it says when the centre opens and "
+            "offers a booking. '0 min' gives tickets until closing."
+        ),
+    )
 
 
 class Counter(Model):
@@ -191,6 +199,27 @@ class Service(Model):
     booking_only: StrictBool = Field(False, description="Served by appointment only.")
 
 
+class Forecasting(Model):
+    """How the waiting times on tickets, screens and dashboards are forecast."""
+
+    method: Literal["queue_length", "simulation"] = Field(
+        "queue_length",
+        description="'queue_length': people ahead times the mean counter time over the open "
+        "counters; 'simulation': the rest of the day simulated forward from the live state, "
+        "many times, with the real queue engine (a median and an 80% band per ticket).",
+    )
+    replications: Annotated[StrictInt, Field(ge=2, le=200)] = Field(
+        12, description="Simulated runs of the rest of the day per refresh."
+    )
+    every: Duration = Field(
+        timedelta(seconds=5), description="At most this often the forecast is refreshed."
+    )
+    history: Duration = Field(
+        timedelta(days=28),
+        description="The log the simulation's arrivals and service times are calibrated from.",
+    )
+
+
 class Site(Model):
     """The municipality running the installation."""
 
@@ -199,6 +228,7 @@ class Site(Model):
     languages: list[LanguageCode] = Field(["da", "en"], min_length=1)
     timezone: str = "Europe/Copenhagen"
     booking: SiteBooking = Field(default_factory=SiteBooking)
+    forecast: Forecasting = Field(default_factory=Forecasting)
 
 
 class Config(Model):
@@ -279,6 +309,7 @@ __all__ = [
     "Counter",
     "DateException",
     "Document",
+    "Forecasting",
     "InfoScreen",
     "Kiosk",
     "Queue",

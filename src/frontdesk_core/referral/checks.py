@@ -10,11 +10,14 @@ for all models alike by :func:`frontdesk_core.config.link.check_languages`.
 
 from __future__ import annotations
 
+from datetime import time, timedelta
 from typing import TYPE_CHECKING
 
 from frontdesk_core.config.link import all_queue_ids, unique
-from frontdesk_core.config.models import Config
+from frontdesk_core.config.models import Centre, Config
 from frontdesk_core.config.suggest import unknown
+from frontdesk_core.config.types import format_duration
+from frontdesk_core.opening.hours import WEEKDAYS
 from frontdesk_core.referral.conditions import Scope, check_condition
 from frontdesk_core.referral.graph import TreeGraph, node_edges
 from frontdesk_core.referral.model import (
@@ -101,8 +104,10 @@ class _TreeChecks:
                     self.check_bookable(self.at(n, "book_service"), node.book_service)
             elif isinstance(node, Refer):
                 self.check_refer(n, node)
-            elif isinstance(node, BookNow):
-                self.check_bookable(self.at(n, "service"), node.service)
+            elif isinstance(node, BookNow) and self.check_bookable(
+                self.at(n, "service"), node.service
+            ):
+                self.check_book_now(n, node)
         self.check_structure()
         self.check_conditions()
 
@@ -162,13 +167,36 @@ class _TreeChecks:
                 "send the citizen to a 'book' outcome instead of a queue",
             )
 
-    def check_bookable(self, loc: tuple[str | int, ...], service_id: str) -> None:
+    def check_bookable(self, loc: tuple[str | int, ...], service_id: str) -> bool:
         service = self.names.by_service.get(service_id)
         if service is None:
             self.reporter.error(loc, unknown("service", service_id, self.services))
         elif service.booking is None:
             self.reporter.error(
                 loc, f"service '{service_id}' cannot be booked: it has no 'booking' section"
+            )
+        else:
+            return True
+        return False
+
+    def check_book_now(self, n: int, node: BookNow) -> None:
+        """A warning when the kiosk's 'book now' can never offer a time: it offers times
+        later the same day, so the notice and the appointment must fit in an opening day."""
+        service = self.config.service(node.service)
+        rules = service.booking
+        if rules is None or service.queue not in all_queue_ids(self.config):
+            return
+        centre = self.config.centre_of_queue(service.queue)
+        longest = longest_opening(centre)
+        needed = rules.min_notice + rules.duration
+        if needed > longest:
+            self.reporter.warn(
+                self.at(n, "service"),
+                f"this 'book' outcome can never offer a time: the kiosk offers times the same "
+                f"day, service '{service.id}' needs {format_duration(rules.min_notice)} notice "
+                f"and lasts {format_duration(rules.duration)}, and centre '{centre.id}' is open "
+                f"at most {format_duration(longest)} in a day; shorten 'min_notice' or send "
+                "the citizen home with 'book_service' instead",
             )
 
     def check_refer(self, n: int, node: Refer) -> None:
@@ -241,3 +269,27 @@ class _TreeChecks:
                     check_condition(
                         case.when, self.at(n, "cases", c, "when"), scope(node.id), self.reporter
                     )
+
+
+def longest_opening(centre: Centre) -> timedelta:
+    """The longest time a centre is open without a break on any weekday or exception day."""
+    days = [getattr(centre.opening_hours, day) for day in WEEKDAYS]
+    days += [exception.hours for exception in centre.exceptions]
+    longest = timedelta(0)
+    for ranges in days:
+        spans = sorted((_minutes(r.start), _minutes(r.end)) for r in ranges)
+        run_start, run_end = None, None
+        for start, end in spans:
+            if run_end is not None and start <= run_end:
+                run_end = max(run_end, end)
+                continue
+            if run_start is not None and run_end is not None:
+                longest = max(longest, timedelta(minutes=run_end - run_start))
+            run_start, run_end = start, end
+        if run_start is not None and run_end is not None:
+            longest = max(longest, timedelta(minutes=run_end - run_start))
+    return longest
+
+
+def _minutes(moment: time) -> int:
+    return 24 * 60 if moment == time.max else moment.hour * 60 + moment.minute

@@ -29,11 +29,13 @@ from frontdesk_core.config.types import text_in
 from frontdesk_core.devices import NO_PRINTER, DeviceFault, PrintResult, QueueStatus, TicketPrint
 from frontdesk_core.errors import InvalidStateError, NotFoundError
 from frontdesk_core.events import KioskAbandoned, KioskCompleted, NewEvent
+from frontdesk_core.forecast.records import LatestForecasts, TicketForecast
 from frontdesk_core.queues.estimates import WaitEstimate
 from frontdesk_core.queues.tickets import Ticket
 from frontdesk_core.referral.outcomes import (
     BookTime,
     CheckIn,
+    Closed,
     Outcome,
     Referred,
     SentHome,
@@ -73,6 +75,8 @@ class KioskResult:
     """The text to show, in the session's language."""
     ticket: Ticket | None = None
     wait: WaitEstimate | None = None
+    forecast: TicketForecast | None = None
+    """The latest forecast for a ticket taken now in the ticket's queue (its forecaster's)."""
     print_result: PrintResult | None = None
     show_number_on_screen: bool = False
     """The ticket was not printed (no kiosk given, or the printer failed): show the number."""
@@ -89,7 +93,8 @@ class KioskResult:
 
     @property
     def kind(self) -> str:
-        """The outcome's kind: ``queue``, ``send_home``, ``refer``, ``check_in`` or ``book``."""
+        """The outcome's kind: ``queue``, ``closed``, ``send_home``, ``refer``, ``check_in``
+        or ``book``."""
         return self.outcome.kind
 
     @property
@@ -167,6 +172,7 @@ class ReferralEngine:
         *,
         queues: Callable[[], QueueEngine],
         booking: Callable[[], BookingEngine],
+        forecast: Callable[[], LatestForecasts | None] | None = None,
     ) -> None:
         self.config = config
         self.store = store
@@ -174,6 +180,7 @@ class ReferralEngine:
         self.hooks = hooks
         self._queues = queues
         self._booking = booking
+        self._forecast = forecast
         self.functions = hooks.condition_functions()
         self.facts = _EngineFacts(config, queues)
         self._trees: dict[str, CompiledTree] = {}
@@ -267,9 +274,20 @@ class ReferralEngine:
                 where = f"centre '{session.centre_id}'"
                 raise NotFoundError(unknown(f"kiosk in {where}", kiosk_id, kiosks))
         if isinstance(outcome, TakeTicket):
+            # The citizen may have stood at the kiosk across the last-ticket time.
+            outcome = session.closed_for(outcome) or outcome
+        if isinstance(outcome, TakeTicket):
             result = self._take_ticket(session, outcome, kiosk_id, print_later)
+        elif isinstance(outcome, Closed):
+            self._record(session, outcome, queue=outcome.queue_id)
+            result = KioskResult(session.id, outcome, outcome.text, where=None)
         elif isinstance(outcome, SentHome):
-            self._record(session, outcome, missing=len(outcome.missing_documents))
+            self._record(
+                session,
+                outcome,
+                missing=len(outcome.missing_documents),
+                documents=outcome.missing_documents,
+            )
             self.hooks.citizen_sent_home(outcome)
             result = KioskResult(session.id, outcome, outcome.text)
         elif isinstance(outcome, Referred):
@@ -301,8 +319,11 @@ class ReferralEngine:
             ],
         )
         wait = self._queues().estimate(ticket.id)
+        # The latest forecast for a ticket taken now in the queue: read, never computed here.
+        forecaster = self._forecast() if self._forecast is not None else None
+        forecast = forecaster.queue(ticket.queue_id) if forecaster is not None else None
         job = self._ticket_print(
-            ticket, wait, session.language, kiosk_id, outcome.where, outcome.text
+            ticket, wait, session.language, kiosk_id, outcome.where, outcome.text, forecast
         )
         printed, deferred = self._print_or_defer(job, ticket.centre_id, print_later)
         return KioskResult(
@@ -311,6 +332,7 @@ class ReferralEngine:
             outcome.text,
             ticket=ticket,
             wait=wait,
+            forecast=forecast,
             print_result=printed,
             show_number_on_screen=printed is None or not printed.ok,
             where=outcome.where,
@@ -349,6 +371,7 @@ class ReferralEngine:
         kiosk_id: str | None,
         where: str | None,
         text: str,
+        forecast: TicketForecast | None = None,
     ) -> TicketPrint | None:
         """What the kiosk's printer prints for ``ticket`` (none without a kiosk)."""
         if kiosk_id is None:
@@ -368,6 +391,11 @@ class ReferralEngine:
             expected_wait_minutes=wait.minutes,
             where=where,
             lines=(text,),
+            expected_wait_text=(
+                forecast.text(language)
+                if forecast is not None and forecast.minutes is not None
+                else None
+            ),
         )
 
     def _send(self, job: TicketPrint, centre_id: str) -> PrintResult:

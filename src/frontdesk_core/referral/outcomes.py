@@ -7,6 +7,7 @@ in the session's language. None of them holds personal data.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar
 
 
@@ -99,7 +100,32 @@ class BookTime:
     channels: tuple[str, ...] = ("in_person",)
 
 
-Outcome = TakeTicket | SentHome | Referred | CheckIn | BookTime
+@dataclass(frozen=True)
+class Closed:
+    """A walk-in path when no ticket is given: the centre is closed, or the queue's last
+    ticket before closing is gone. It says when the centre opens and where to book."""
+
+    kind: ClassVar[str] = "closed"
+    centre_id: str
+    tree_id: str
+    node_id: str
+    language: str
+    text: str
+    queue_id: str
+    queue_name: str
+    reason: str
+    """``closed`` (the centre is closed now) or ``last_ticket`` (it closes soon)."""
+    opens_at: datetime | None
+    """The next opening, in the site's time zone (``None``: not within a year)."""
+    closes_at: datetime | None = None
+    """With ``last_ticket``: when the centre closes today."""
+    book_service: str | None = None
+    """A bookable service for the same errand, if there is one."""
+    url: str | None = None
+    """Where to book online (the site's booking address)."""
+
+
+Outcome = TakeTicket | SentHome | Referred | CheckIn | BookTime | Closed
 """Any outcome of a kiosk session; tell them apart by ``kind`` or ``isinstance``."""
 
-__all__ = ["BookTime", "CheckIn", "Outcome", "Referred", "SentHome", "TakeTicket"]
+__all__ = ["BookTime", "CheckIn", "Closed", "Outcome", "Referred", "SentHome", "TakeTicket"]

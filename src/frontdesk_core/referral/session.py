@@ -29,6 +29,9 @@ from frontdesk_core.config.suggest import did_you_mean, unknown
 from frontdesk_core.config.types import text_in
 from frontdesk_core.errors import CommandError, InvalidStateError, NotFoundError
 from frontdesk_core.hookspecs import ConditionFunction
+from frontdesk_core.opening.admission import Admission
+from frontdesk_core.opening.hours import OpeningCalendar
+from frontdesk_core.referral.closing import closed_outcome
 from frontdesk_core.referral.conditions import Facts, Predicate, Variables, compile_condition
 from frontdesk_core.referral.graph import TreeGraph
 from frontdesk_core.referral.model import (
@@ -47,6 +50,7 @@ from frontdesk_core.referral.model import (
 )
 from frontdesk_core.referral.outcomes import (
     BookTime,
+    Closed,
     Outcome,
     Referred,
     SentHome,
@@ -94,6 +98,15 @@ class CompiledTree:
         self.depth = TreeGraph(tree).depth()
         """The most nodes on any path: no session takes more steps than this."""
         self._choices: dict[tuple[str, str, str], Choice] = {}
+        self._admissions: dict[str, Admission] = {}
+
+    def admission(self, centre_id: str) -> Admission:
+        """When walk-ins get tickets at a centre whose kiosks show this tree."""
+        admission = self._admissions.get(centre_id)
+        if admission is None:
+            calendar = OpeningCalendar(self.config.centre(centre_id), self.tz)
+            admission = self._admissions[centre_id] = Admission(calendar)
+        return admission
 
     @classmethod
     def for_centre(
@@ -381,6 +394,14 @@ class KioskSession:
         )
         self.last_activity = self.clock.now()
 
+    def closed_for(self, ticket: TakeTicket) -> Closed | None:
+        """The :class:`Closed` outcome that replaces ``ticket`` if walk-ins are turned away
+        now (the centre is closed, or the queue's last ticket is gone); else ``None``."""
+        now = self.clock.now().astimezone(self.tree.tz)
+        queue = self.config.queue(ticket.queue_id)
+        closed = self.tree.admission(ticket.centre_id).closed(now, queue.last_ticket)
+        return closed_outcome(self.config, ticket, closed, now) if closed is not None else None
+
     def variables(self) -> Variables:
         """The condition variables as they are now (for tests and condition functions)."""
         return Variables(
@@ -473,7 +494,7 @@ class KioskSession:
         }
         if isinstance(node, JoinQueue):
             queue = config.queue(node.queue)
-            return TakeTicket(
+            ticket = TakeTicket(
                 **common,
                 text=text(node.text, language) or default_text("queue", language),
                 queue_id=queue.id,
@@ -483,6 +504,7 @@ class KioskSession:
                 note=node.note,
                 where=text(queue.where, language) or None,
             )
+            return self.closed_for(ticket) or ticket
         if isinstance(node, SendHome):
             bring = [*sorted(self._missing, key=self._document_order), *node.documents]
             names = tuple(dict.fromkeys(text(config.document(d).name, language) for d in bring))

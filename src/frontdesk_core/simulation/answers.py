@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from frontdesk_core.config.models import Config
 from frontdesk_core.referral.model import (
@@ -35,6 +36,9 @@ from frontdesk_core.referral.model import (
     ReferralTree,
 )
 from frontdesk_core.simulation.distributions import Uniforms
+
+if TYPE_CHECKING:
+    from frontdesk_core.referral.session import KioskSession
 
 
 @dataclass(frozen=True)
@@ -229,6 +233,21 @@ class AnswerStrategy:
         if total <= 0:
             return [o.id for o in eligible] or [o.id for o in options], [], 0.0
         return list(chances), list(chances.values()), total
+
+    def walk(self, session: KioskSession) -> None:
+        """Answer the session's steps as this citizen would, until it reaches an outcome."""
+        for _ in range(len(self.map.tree.nodes) + 1):
+            step = session.step
+            if step.kind == "outcome":
+                return
+            node = self.map.node(step.node_id)
+            if isinstance(node, Question):
+                session.answer(self.choose(node, [o.id for o in step.options]))
+            elif isinstance(node, Checklist):
+                lacking = self.missing_documents(node)
+                session.check([d for d in node.documents if d not in lacking])
+            else:
+                session.answer(step.options[0].id if step.options else "continue")
 
     def missing_documents(self, checklist: Checklist) -> list[str]:
         """The documents of a checklist this citizen lacks."""

@@ -40,7 +40,6 @@ from frontdesk_core.opening.hours import WEEKDAYS, OpeningCalendar
 from frontdesk_core.plugins import LOAD_ENV, Hooks, make_plugin_manager
 from frontdesk_core.queues.tickets import Ticket
 from frontdesk_core.referral.engine import KioskResult
-from frontdesk_core.referral.model import Checklist, Question
 from frontdesk_core.referral.outcomes import BookTime
 from frontdesk_core.referral.outcomes import CheckIn as CheckInOutcome
 from frontdesk_core.simulation.answers import AnswerStrategy, Goal, Plans, TreeMap
@@ -124,7 +123,8 @@ class DaySimulation:
     """One day of a scenario, for one replication, with its own engines and random streams.
 
     ``seed`` names the day's random streams; a :class:`random.Random` given instead
-    is asked once for a seed. The same seed gives the same citizens whatever the
+    is asked once for a seed. ``store`` may hold the day so far, and ``start`` is
+    then the minute the run begins at. The same seed gives the same citizens whatever the
     staffing, kiosks or call-next policy.
     """
 
@@ -136,6 +136,7 @@ class DaySimulation:
         *,
         hooks: Hooks | None = None,
         store: str | EventStore = "memory://",
+        start: float | None = None,
     ) -> None:
         self.loaded = loaded
         self.scenario = loaded.scenario
@@ -148,7 +149,10 @@ class DaySimulation:
         """The day's citizens in arrival order, as generated (for tests and diagnostics)."""
         # The day starts early enough to book every booked citizen within each service's
         # minimum notice, the way they booked from home days before.
-        self.env = simpy.Environment(initial_time=-self._lead(loaded.config))
+        # ``start`` (minutes after midnight) begins a run in the middle of the day instead,
+        # on a store that already holds the day so far (the forecast's forward runs).
+        lead = -self._lead(loaded.config) if start is None else start
+        self.env = simpy.Environment(initial_time=lead)
         self.tz = ZoneInfo(self.config.site.timezone)
         self.clock = SimClock(self.env, datetime.combine(day, time(0), self.tz))
         if hooks is None:
@@ -444,18 +448,7 @@ class DaySimulation:
             CitizenDraws(citizen.key, Purpose.ANSWERS),
             memo,
         )
-        for _ in range(len(tree.tree.nodes) + 1):
-            step = session.step
-            if step.kind == "outcome":
-                break
-            node = tree.node(step.node_id)
-            if isinstance(node, Question):
-                session.answer(strategy.choose(node, [o.id for o in step.options]))
-            elif isinstance(node, Checklist):
-                lacking = strategy.missing_documents(node)
-                session.check([d for d in node.documents if d not in lacking])
-            else:
-                session.answer(step.options[0].id if step.options else "continue")
+        strategy.walk(session)
         outcome = session.outcome
         if isinstance(outcome, CheckInOutcome) and citizen.code is not None:
             try:

@@ -9,11 +9,12 @@ The definitions are in :mod:`frontdesk_core.stats.compute`; the records in
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from frontdesk_core.config.models import Config
-from frontdesk_core.stats.compute import KINDS, compute
+from frontdesk_core.stats.compute import DEFAULT_TIMEZONE, KINDS, compute, read_span
 from frontdesk_core.stats.records import (
     CentreFigures,
     CounterFigures,
@@ -23,7 +24,8 @@ from frontdesk_core.stats.records import (
 )
 from frontdesk_core.store.base import EventStore
 
-DEFAULT_TIMEZONE = "Europe/Copenhagen"
+if TYPE_CHECKING:
+    from frontdesk_core.stats.referral import ReferralReport
 
 
 def read_report(
@@ -36,18 +38,7 @@ def read_report(
 ) -> Report:
     """Every figure in ``store`` for local days ``start`` to ``end`` (inclusive)."""
     tz = ZoneInfo(config.site.timezone if config is not None else DEFAULT_TIMEZONE)
-    # Read from the day before: a ticket issued late the evening before (or in
-    # the small hours before the day reset) can end inside the span.
-    since = (
-        datetime.combine(start - timedelta(days=1), datetime.min.time(), tz)
-        if start is not None
-        else None
-    )
-    until = (
-        datetime.combine(end + timedelta(days=1), datetime.min.time(), tz)
-        if end is not None
-        else None
-    )
+    since, until = read_span(tz, start, end)
     events = store.read(since=since, until=until, kinds=KINDS)
     return compute(events, config, tz, start=start, end=end, centre_id=centre_id)
 
@@ -69,6 +60,20 @@ class Stats:
         """Every figure for local days ``start`` to ``end`` (inclusive; open ends for all)."""
         return read_report(self.store, self.config, start=start, end=end, centre_id=centre_id)
 
+    def referral(
+        self,
+        start: date | None = None,
+        end: date | None = None,
+        *,
+        centre_id: str | None = None,
+    ) -> ReferralReport:
+        """Why citizens were sent home or referred, per tree, path, answer and week."""
+        from frontdesk_core.stats.referral import read_referral_report
+
+        return read_referral_report(
+            self.store, self.config, start=start, end=end, centre_id=centre_id
+        )
+
 
 __all__ = [
     "CentreFigures",
@@ -79,4 +84,5 @@ __all__ = [
     "Stats",
     "compute",
     "read_report",
+    "read_span",
 ]

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 from frontdesk_core.config.models import Config
 from frontdesk_core.events import KioskCompleted, TicketCalled, TicketIssued, TicketTransferred
@@ -73,6 +74,8 @@ class _Visit:
     started_at: datetime | None = None
     counter_id: str | None = None
     at_counter: bool = False
+    key: str = ""
+    """The ticket's id."""
 
 
 Key = tuple[str, date, int | None]
@@ -87,6 +90,8 @@ class _Collector:
         self.counters: dict[tuple[str, str, date, int | None], _Tally] = {}
         self.centres: dict[Key, _Tally] = {}
         self.visits: dict[str, _Visit] = {}
+        self.waits: dict[str, float] = {}
+        """Each ticket's waiting time in the first queue it was served from."""
         self.targets: dict[str, float] = {}
         for centre in config.centres if config is not None else []:
             for queue in centre.queues:
@@ -132,6 +137,7 @@ class _Collector:
         begun = visit.started_at if visit.started_at is not None else call
         service = (end - begun).total_seconds()
         target = self.targets.get(visit.queue_id)
+        self.waits.setdefault(visit.key, wait)
         for day, hour in self._slots(call):
             centre = self.centres.setdefault((visit.centre_id, day, hour), _Tally())
             queue = self.queues.setdefault((visit.centre_id, visit.queue_id, day, hour), _Tally())
@@ -157,7 +163,7 @@ class _Collector:
                 self.count(outcome, event.at, event.centre_id)
             return
         if isinstance(payload, TicketIssued):
-            visit = _Visit(payload.queue_id, event.centre_id, event.at)
+            visit = _Visit(payload.queue_id, event.centre_id, event.at, key=event.key)
             self.visits[event.key] = visit
             self.count("arrivals", event.at, visit.centre_id, visit.queue_id)
             self.count("entered", event.at, visit.centre_id, visit.queue_id)
@@ -199,13 +205,47 @@ class _Collector:
                         self.counters.setdefault(key, _Tally()).add("transfers")
             self.count("transfers_out", at, visit.centre_id, visit.queue_id)
             self.count("transfers", at, visit.centre_id)
-            moved = _Visit(payload.to_queue, event.centre_id, at)
+            moved = _Visit(payload.to_queue, event.centre_id, at, key=event.key)
             self.visits[event.key] = moved
             for day, hour in self._slots(at):
                 key = (moved.centre_id, moved.queue_id, day, hour)
                 tally = self.queues.setdefault(key, _Tally())
                 tally.add("transfers_in")
                 tally.add("entered")
+
+
+DEFAULT_TIMEZONE = "Europe/Copenhagen"
+"""The timezone of the figures when no configuration says otherwise."""
+
+
+def read_span(
+    tz: tzinfo, start: date | None, end: date | None, *, after: int = 1
+) -> tuple[datetime | None, datetime | None]:
+    """The moments to read the log between for local days ``start`` to ``end``.
+
+    From the day before: a ticket issued late the evening before (or in the
+    small hours before the day reset) can end inside the span; to ``after``
+    days past ``end``.
+    """
+    since = (
+        datetime.combine(start - timedelta(days=1), datetime.min.time(), tz)
+        if start is not None
+        else None
+    )
+    until = (
+        datetime.combine(end + timedelta(days=after), datetime.min.time(), tz)
+        if end is not None
+        else None
+    )
+    return since, until
+
+
+def ticket_waits(events: Iterable[Event]) -> dict[str, float]:
+    """Each served ticket's waiting time (seconds) in the first queue it was served from."""
+    collector = _Collector(None, ZoneInfo("UTC"), None, None)
+    for event in events:
+        collector.event(event)
+    return collector.waits
 
 
 def _share(part: int, whole: int) -> float | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import ipaddress
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from frontdesk_core.api import Frontdesk
+from frontdesk_display import branding
 from frontdesk_display.api import routes as api
 from frontdesk_display.auth import Authenticator, secret_key
 from frontdesk_display.booking import pages as booking_pages
@@ -35,7 +36,7 @@ from frontdesk_display.settings import DisplaySettings, settings_of
 from frontdesk_display.speech import routes as speech
 from frontdesk_display.speech.kiosk import kiosk_speech
 from frontdesk_display.staff import employee as staff
-from frontdesk_display.staff import manager
+from frontdesk_display.staff import manager, why
 
 STATIC = Path(__file__).parent / "static"
 SESSION_COOKIE = "frontdesk_session"
@@ -75,10 +76,14 @@ def create_app(
     host: str = "127.0.0.1",
     settings: DisplaySettings | None = None,
     secret: str | None = None,
+    demo: Callable[[], object] | None = None,
 ) -> Starlette:
-    """The application serving ``fd``; ``host`` decides whether cookies are HTTPS-only."""
+    """The application serving ``fd``; ``host`` decides whether cookies are HTTPS-only.
+
+    ``demo`` is a demonstration's step (``DemoDriver.step``), run every few seconds.
+    """
     settings = settings if settings is not None else settings_of(fd.config)
-    hub = Hub(fd, settings)
+    hub = Hub(fd, settings, demo=demo)
     secret = secret if secret is not None else secret_key(settings)
     secure = settings.session.secure_cookies
     https_only = (not _loopback(host)) if secure == "auto" else secure
@@ -92,10 +97,12 @@ def create_app(
             hub.stop()
 
     routes = [
+        *branding.routes(),
         *screens.routes(),
         *kiosk.routes(),
         *staff.routes(),
         *manager.routes(),
+        *why.routes(),
         *booking_pages.routes(),
         *speech.routes(),
         Mount("/api/v1", routes=api.routes()),

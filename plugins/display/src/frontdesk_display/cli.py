@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from frontdesk_core.api import Config
+from frontdesk_core.api import Config, DemoDriver, RunningClock, demo_start, load_config
 from frontdesk_display.passwords import hash_password
 from frontdesk_display.settings import DisplaySettings
 
@@ -21,6 +23,18 @@ def configure_serve(parser: argparse.ArgumentParser) -> None:
         "--display",
         metavar="FILE",
         help="a YAML file with the 'display:' section (staff users), instead of the config's",
+    )
+    parser.add_argument(
+        "--demo",
+        metavar="SCENARIO",
+        help="a demonstration: the clock starts on a weekday morning and runs forward, and "
+        "the scenario's citizens and employees come and go (never on a real reception's data)",
+    )
+    parser.add_argument(
+        "--speed",
+        type=float,
+        default=1.0,
+        help="with --demo: how much faster than the wall clock the demo's clock runs",
     )
 
 
@@ -40,6 +54,14 @@ def urls(config: Config, base: str) -> list[str]:
     return lines
 
 
+def demo_clock(config: Config, speed: float) -> RunningClock:
+    """A clock from the next weekday morning the first centre with kiosks opens, running."""
+    tz = ZoneInfo(config.site.timezone)
+    centre = next((c for c in config.centres if c.kiosks), config.centres[0])
+    # The wall clock only picks the day; the reception runs on the demo's clock.
+    return RunningClock(demo_start(config, centre.id, datetime.now(tz).date()), speed)
+
+
 def run_serve(args: argparse.Namespace) -> int:
     """Open the reception and serve it until interrupted."""
     import uvicorn
@@ -53,16 +75,31 @@ def run_serve(args: argparse.Namespace) -> int:
     settings: DisplaySettings | None = None
     if args.display:
         settings = load_settings_file(args.display)
-    fd = Frontdesk.open(args.config, store=args.db, plugins=args.hooks.pm)
+    clock: RunningClock | None = None
+    if args.demo:
+        config = load_config(args.config, args.hooks.load_context())
+        clock = demo_clock(config, args.speed)
+        fd = Frontdesk.open(config, store=args.db, clock=clock, plugins=args.hooks.pm)
+    else:
+        fd = Frontdesk.open(args.config, store=args.db, plugins=args.hooks.pm)
     try:
+        demo = DemoDriver.from_scenario(fd, args.demo) if args.demo else None
         settings = settings if settings is not None else settings_of(fd.config)
         # Next to the database, so signed-in staff stay signed in across restarts.
         key_file = None if args.db == ":memory:" else f"{args.db}.key"
         secret = secret_key(settings, default_file=key_file)
-        app = create_app(fd, host=args.host, settings=settings, secret=secret)
+        app = create_app(
+            fd, host=args.host, settings=settings, secret=secret, demo=demo.step if demo else None
+        )
         base = f"http://{args.host}:{args.port}"
         print(f"frontdesk: serving '{fd.config.site.name}' from {args.db} (Ctrl-C stops)")
         print("\n".join(urls(fd.config, base)), flush=True)
+        if clock is not None:
+            print(
+                f"frontdesk: demo clock from {clock.start:%A %d %B %Y %H:%M} "
+                f"at {args.speed:g}x; simulated citizens from {args.demo}",
+                flush=True,
+            )
         if not settings.users:
             print(
                 "frontdesk: no staff users: add them to a 'display:' section "

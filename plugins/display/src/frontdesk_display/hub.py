@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,8 @@ from frontdesk_core.api import (
     Ticket,
     TicketCalled,
     TicketRecalled,
+    forecaster,
+    short,
     text_in,
 )
 from frontdesk_display import plugin
@@ -39,9 +43,13 @@ from frontdesk_display.speech.service import Speech
 log = logging.getLogger("frontdesk.display")
 WATCH_SECONDS = 1.0
 """How often the event log is checked for changes made by other processes."""
+DEMO_SECONDS = 2.0
+"""How often a demonstration's simulated citizens and employees take their next step."""
 HOUSEKEEPING_SECONDS = 30.0
 """How often the core's timed rules run (``Frontdesk.housekeeping``): call time-outs,
 reminders, booking no-shows, purge of personal data."""
+ADVICE_SECONDS = 60.0
+"""How often the manager's staffing advice is worked out again (simulation method only)."""
 CALLED, RECALLED, CHECKED_IN = TicketCalled.KIND, TicketRecalled.KIND, BookingCheckedIn.KIND
 ANNOUNCED = (CALLED, RECALLED, CHECKED_IN)
 """Event kinds shown as they happen: a number called on the screens, a check-in pop-up."""
@@ -66,8 +74,16 @@ def staff_topic(centre_id: str) -> str:
 class Hub:
     """Everything a running display application shares."""
 
-    def __init__(self, fd: Frontdesk, settings: DisplaySettings | None = None) -> None:
+    def __init__(
+        self,
+        fd: Frontdesk,
+        settings: DisplaySettings | None = None,
+        *,
+        demo: Callable[[], object] | None = None,
+    ) -> None:
         self.fd = fd
+        self.demo = demo
+        """A demonstration's step (``DemoDriver.step``), run every ``DEMO_SECONDS``."""
         self.settings = settings if settings is not None else settings_of(fd.config)
         self.core = CoreRunner(fd)
         self.broadcaster = Broadcaster()
@@ -77,6 +93,8 @@ class Hub:
         self._tasks: set[asyncio.Task[None]] = set()
         self._watcher: asyncio.Task[None] | None = None
         self._keeper: asyncio.Task[None] | None = None
+        self._demo: asyncio.Task[None] | None = None
+        self._forecaster: asyncio.Task[None] | None = None
         self._heard: OrderedDict[Heard, None] = OrderedDict()
         self._heard_lock = threading.Lock()
         speech = self.settings.speech
@@ -100,10 +118,13 @@ class Hub:
         self._watcher = loop.create_task(self._watch())
         self._spawn_on(loop, self.announcer.start())
         self._keeper = loop.create_task(self._keep_house())
+        if self.demo is not None:
+            self._demo = loop.create_task(self._run_demo(self.demo))
+        self._forecaster = loop.create_task(self._forecast())
 
     def stop(self) -> None:
         """Stop listening and end every stream."""
-        for task in (self._watcher, self._keeper):
+        for task in (self._watcher, self._keeper, self._demo, self._forecaster):
             if task is not None:
                 task.cancel()
         if self.fd.plugin_state(plugin.STATE).get("hub") is self:
@@ -282,6 +303,41 @@ class Hub:
                 await self.core.run(self.fd.housekeeping)
             except Exception:  # the next round tries again; the server stays up
                 log.exception("housekeeping failed")
+
+    async def _run_demo(self, step: Callable[[], object]) -> None:
+        """Let a demonstration's citizens and employees act, on the core's thread."""
+        while True:
+            try:
+                await self.core.run(step)
+            except Exception:  # a step that fails is logged; the demonstration goes on
+                log.exception("demo step failed")
+            await asyncio.sleep(DEMO_SECONDS)
+
+    async def _forecast(self) -> None:
+        """Refresh the forecast every ``site.forecast.every`` (and the staffing advice every
+        ``ADVICE_SECONDS``): the snapshot on the core's thread (it reads the engines), the
+        simulation on a thread of its own, so no command and no page waits for it; screens
+        whose forecasts changed are refreshed."""
+        forecasts = forecaster(self.fd)
+        shown: dict[str, str | None] = {}
+        advised = 0.0
+        while True:
+            await asyncio.sleep(forecasts.settings.every.total_seconds())
+            try:
+                snapshot = await self.core.run(forecasts.snapshot)
+                forecast = await asyncio.to_thread(forecasts.compute, snapshot)
+                if time.monotonic() - advised >= ADVICE_SECONDS:
+                    advised = time.monotonic()
+                    await asyncio.to_thread(forecasts.advise, snapshot)
+            except Exception:  # the next round tries again; the server stays up
+                log.exception("forecast failed")
+                continue
+            for centre in self.fd.config.centres:
+                texts = {q.id: forecast.queue(q.id) for q in centre.queues}
+                now = {k: short(v.minutes) if v is not None else None for k, v in texts.items()}
+                if any(shown.get(k) != v for k, v in now.items()):
+                    shown.update(now)
+                    self._schedule(centre.id)
 
     async def _record_fault(self, fault: DeviceFault) -> None:
         try:

@@ -15,9 +15,10 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from frontdesk_core.api import Booking, DeviceFault, ScreenState, Ticket
+from frontdesk_core.api import Booking, Config, DeviceFault, ScreenState, Ticket, did_you_mean
 from frontdesk_core.hookspecs import CommandRun, hookimpl
 from frontdesk_display import cli
+from frontdesk_display.common.icons import SET_NAME, icon_names
 from frontdesk_display.live import events as events  # registers the display's event kinds
 from frontdesk_display.settings import SECTION, DisplaySettings
 
@@ -43,11 +44,29 @@ def frontdesk_config_sections(register: Callable[[str, Any], None]) -> None:
     register(SECTION, DisplaySettings)
 
 
+def check_icons(config: Config, reporter: Any) -> None:
+    """Every icon a tree names is one the kiosk can show (a Lucide icon)."""
+    names = icon_names()
+    for t, tree in enumerate(config.trees):
+        for n, node in enumerate(tree.nodes):
+            for o, option in enumerate(getattr(node, "options", None) or ()):
+                if option.icon is not None and option.icon not in names:
+                    hint = did_you_mean(option.icon, names) or (
+                        "; the names are those listed on https://lucide.dev/icons"
+                    )
+                    reporter.error(
+                        ("trees", t, "nodes", n, "options", o, "icon"),
+                        f"the icon set ({SET_NAME}) has no icon '{option.icon}'{hint}",
+                    )
+
+
 @hookimpl
 def frontdesk_config_checks(register: Callable[[Any], None]) -> None:
-    """Check that spoken calls name info screens and languages that exist."""
+    """Check the icons the trees name, and that spoken calls name info screens and languages
+    that exist."""
     from frontdesk_display.speech.checks import check_speech
 
+    register(check_icons)
     register(check_speech)
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, StrictBool, StrictFloat, StrictInt, StringConstraints
 
 from frontdesk_core.api import Config, Duration, Identifier, LanguageCode, Model, Text
+from frontdesk_display.theme import Theme
 
 SECTION = "display"
 
@@ -154,6 +155,9 @@ class DisplaySettings(Model):
     )
     announce: Duration = Field(
         timedelta(seconds=8), description="How long an info screen highlights a new call."
+    )
+    theme: Theme = Field(
+        default_factory=Theme, description="The municipality's logo, colours and font."
     )
     speech: SpeechSettings = Field(default_factory=SpeechSettings)
 

@@ -54,7 +54,9 @@ DEFAULT_TEMPLATE = """\
 {% else %}
 {{ t.people_ahead }}: {{ people_ahead }}
 {% endif %}
-{% if wait_minutes is not none %}
+{% if wait_text %}
+{{ t.expected_wait }}: {{ wait_text }}
+{% elif wait_minutes is not none %}
 {{ t.expected_wait }}: {{ wait_minutes }} {{ t.minutes }}
 {% endif %}
 {% if where %}
@@ -208,6 +210,7 @@ def template_context(
         "time": issued.strftime("%H:%M"),
         "people_ahead": ticket.people_ahead,
         "wait_minutes": ticket.expected_wait_minutes,
+        "wait_text": ticket.expected_wait_text,
         "where": ticket.where,
         "qr": ticket.qr if qr and ticket.qr else None,
         "lines": [line for line in ticket.lines if line.strip()],

@@ -196,6 +196,11 @@ class QueueStatusOut(Response):
     waiting: int
     expected_wait_minutes: int | None
     open: bool
+    forecast: str | None = Field(
+        None,
+        description="The latest forecast for a ticket taken now: a band such as '12–18 min' "
+        "(the configured method), or null when there is none.",
+    )
 
 
 class CalledOut(Response):

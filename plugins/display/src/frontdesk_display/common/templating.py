@@ -18,6 +18,7 @@ from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
 from frontdesk_core.api import text_in
+from frontdesk_display.common.icons import icon
 from frontdesk_display.common.texts import LANGUAGE_NAMES
 from frontdesk_display.i18n import Words
 from frontdesk_display.i18n.labels import LABELS
@@ -61,6 +62,13 @@ def _clock(context: jinja2.runtime.Context, moment: str | datetime) -> str:
     return _words(context).time(when)
 
 
+@jinja2.pass_context
+def _when(context: jinja2.runtime.Context, moment: str | datetime) -> str:
+    """A day and time (a datetime or its ISO text): "tirsdag 8. december kl. 10.30"."""
+    at = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return _words(context).when(at)
+
+
 def make_templates() -> Jinja2Templates:
     """The templates, with autoescaping for every file and gettext per page."""
     env = jinja2.Environment(
@@ -73,7 +81,9 @@ def make_templates() -> Jinja2Templates:
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["json_script"] = _json_script
     env.filters["clock"] = _clock
+    env.filters["when"] = _when
     env.globals["text_in"] = _text_in
     env.globals["labels"] = LABELS
     env.globals["language_names"] = LANGUAGE_NAMES
+    env.globals["icon"] = icon
     return Jinja2Templates(env=env)

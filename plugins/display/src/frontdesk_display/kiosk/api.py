@@ -77,7 +77,7 @@ async def answer(call: Call) -> m.KioskStep:
         if kiosk_flow.needs_code(entry.session):
             if body.code is None:
                 raise CommandError("send the code from the booking confirmation ('code')")
-            return kiosk_flow.complete(hub.fd, entry.session, entry.kiosk_id, body.code)
+            return kiosk_flow.check_in(hub.fd, entry.session, entry.kiosk_id, body.code)
         kiosk_flow.answer(entry.session, body.option, body.have)
         if entry.session.done and not kiosk_flow.needs_code(entry.session):
             return kiosk_flow.complete(hub.fd, entry.session, entry.kiosk_id)

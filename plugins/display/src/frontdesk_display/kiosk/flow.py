@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from frontdesk_core.api import (
+    NO_PRINTER,
     BookTime,
     CommandError,
     Contact,
@@ -68,24 +69,42 @@ def needs_code(session: Any) -> bool:
     return outcome is not None and outcome.kind == "check_in"
 
 
-def complete(
-    fd: Frontdesk, session: Any, kiosk_id: str | None, code: str | None = None
-) -> KioskResult:
-    """Carry out the outcome (on the core's thread); the ticket is printed by :func:`finish`.
-
-    ``code`` is what the citizen typed to check in: a booking code, or a mobile number
-    (eight digits or more, as a numeric keypad types it)."""
-    if code is not None:
-        code = code.strip()
-        if not code or len(code) > 16:
-            raise CommandError("type the code from your confirmation", code="kiosk.code_needed")
-        if _PHONE.match(code):
-            return fd.referral.complete(session, kiosk_id=kiosk_id, phone=code, print_later=True)
-    return fd.referral.complete(session, kiosk_id=kiosk_id, booking_code=code, print_later=True)
+_PHONE_SEPARATORS = re.compile(r"[\s\-().]")
 
 
-_PHONE = re.compile(r"^\+?[\d ]{8,}$")
-"""A check-in entry that is a phone number, not a booking code (codes are six characters)."""
+def looks_like_phone(typed: str) -> bool:
+    """Whether what the citizen typed is a mobile number rather than a booking code.
+
+    A code is six letters and digits; a number has at least eight digits, or starts
+    with ``+`` or ``00``.
+    """
+    text = _PHONE_SEPARATORS.sub("", typed)
+    if text.startswith("+"):
+        text = text[1:]
+    return text.isdigit() and (len(text) >= 8 or typed.strip().startswith(("+", "00")))
+
+
+def complete(fd: Frontdesk, session: Any, kiosk_id: str | None) -> KioskResult:
+    """Carry out the outcome (on the core's thread); the ticket is printed by :func:`finish`."""
+    return fd.referral.complete(session, kiosk_id=kiosk_id, print_later=True)
+
+
+def check_in(fd: Frontdesk, session: Any, kiosk_id: str | None, typed: str) -> KioskResult:
+    """Check in with what the citizen typed: the code from the confirmation, or the mobile
+    number the booking was made with (today's booking, else the next one, which is
+    answered with its day and time and changes nothing).
+
+    This is the one place a kiosk looks a booking up by what a citizen typed; an unknown
+    code or number raises :class:`NotFoundError`, so a guessing limiter wraps this call.
+    """
+    typed = typed.strip()
+    if not typed or len(typed) > 20:
+        raise CommandError(
+            "type the code from your confirmation or your mobile number", code="kiosk.code_needed"
+        )
+    if looks_like_phone(typed):
+        return fd.referral.complete(session, kiosk_id=kiosk_id, phone=typed, print_later=True)
+    return fd.referral.complete(session, kiosk_id=kiosk_id, booking_code=typed, print_later=True)
 
 
 async def finish(fd: Frontdesk, result: KioskResult) -> dict[str, Any]:
@@ -109,6 +128,10 @@ def result_view(fd: Frontdesk, result: KioskResult) -> dict[str, Any]:
         "number": None,
         "printed": result.printed,
         "show_number": result.show_number_on_screen,
+        # The fault message only when a configured printer failed; no printer: "take your number".
+        "printer_failed": result.print_result is not None
+        and not result.print_result.ok
+        and result.print_result.fault != NO_PRINTER,
     }
     if result.ticket is not None:
         view["number"] = result.ticket.number
@@ -118,6 +141,8 @@ def result_view(fd: Frontdesk, result: KioskResult) -> dict[str, Any]:
     if result.wait is not None:
         view["people_ahead"] = result.wait.people_ahead
         view["expected_wait_minutes"] = result.wait.minutes
+    if result.forecast is not None and result.forecast.minutes is not None:
+        view["expected_wait_text"] = result.forecast.text(outcome.language)
     if isinstance(outcome, SentHome):
         view["bring"] = list(outcome.bring)
         view["url"] = outcome.url
@@ -126,8 +151,11 @@ def result_view(fd: Frontdesk, result: KioskResult) -> dict[str, Any]:
             view[key] = getattr(outcome, key)
     if result.check_in is not None:
         view["action"] = str(result.check_in.action)
-        view["time"] = f"{result.check_in.booking.start.astimezone(fd.tz):%H:%M}"
-        view["start"] = result.check_in.booking.start.isoformat()
+        start = result.check_in.booking.start.astimezone(fd.tz)
+        today = fd.clock.now().astimezone(fd.tz).date()
+        view["time"] = f"{start:%H:%M}"
+        view["start"] = start.isoformat()
+        view["days_ahead"] = (start.date() - today).days
     if isinstance(outcome, BookTime):
         view["service_id"] = outcome.service_id
         view["service_name"] = outcome.service_name

@@ -50,6 +50,8 @@ def _context(request: Request, centre: Centre, language: str) -> dict[str, Any]:
         "home": _home(request),
         "idle_ms": int(hub.settings.kiosk_idle.total_seconds() * 1000),
         "action": "",
+        "logo": hub.settings.theme.logo is not None,
+        "logo_alt": hub.settings.theme.logo_alt or hub.fd.config.site.name,
     }
 
 
@@ -152,7 +154,7 @@ async def kiosk_answer(request: Request) -> Response:
         elif verb == "check_in":
             code = form.get("code")
             done = await hub.core.run(
-                kiosk_flow.complete,
+                kiosk_flow.check_in,
                 hub.fd,
                 entry.session,
                 entry.kiosk_id,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from frontdesk_core.api import Frontdesk
+from frontdesk_core.api import Frontdesk, forecaster, short
 from frontdesk_display.common.jsonable import jsonable
 from frontdesk_display.live.state import DisplayState
 
@@ -24,7 +24,7 @@ def screen_payload(fd: Frontdesk, state: DisplayState, centre_id: str) -> dict[s
         "centre_id": centre_id,
         "centre_name": _centre_name(fd, centre_id),
         "at": jsonable(screen.at),
-        "queues": [jsonable(q) for q in screen.queues],
+        "queues": with_forecasts(fd, [jsonable(q) for q in screen.queues]),
         "called": called,
         "info": state.info(centre_id),
     }
@@ -47,11 +47,21 @@ def staff_payload(
     return {
         "centre_id": centre_id,
         "at": jsonable(fd.clock.now()),
-        "queues": [jsonable(q) for q in queues],
+        "queues": with_forecasts(fd, [jsonable(q) for q in queues]),
         "counters": counters,
         "kpis": kpis,
         "faults": state.faults(centre_id),
     }
+
+
+def with_forecasts(fd: Frontdesk, queues: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each queue with ``forecast``: the latest forecast for a ticket taken now, as a band
+    (``12–18 min``) the same in every language, or ``None`` (no forecast, no estimate)."""
+    latest = forecaster(fd).latest()
+    for queue in queues:
+        found = latest.queue(queue["queue_id"]) if latest is not None else None
+        queue["forecast"] = short(found.minutes) if found is not None else None
+    return queues
 
 
 def today_figures(fd: Frontdesk, centre_id: str) -> dict[str, Any]:

@@ -10,7 +10,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from frontdesk_core.api import AbsenceReason, AbsenceResult, Centre, FrontdeskError, text_in
+from frontdesk_core.api import (
+    AbsenceReason,
+    AbsenceResult,
+    Centre,
+    FrontdeskError,
+    forecaster,
+    text_in,
+)
 from frontdesk_display.auth import Staff, require
 from frontdesk_display.common.pages import (
     denied,
@@ -26,6 +33,7 @@ from frontdesk_display.common.views import counter_view
 from frontdesk_display.hub import Hub
 from frontdesk_display.i18n import N_, Words
 from frontdesk_display.i18n.labels import COUNTER_STATES, FAULT_KINDS
+from frontdesk_display.staff.why import why_texts
 
 
 def _centre(request: Request, user: Staff, centre_id: str | None) -> Centre | None:
@@ -76,8 +84,40 @@ async def dashboard(request: Request, user: Staff) -> Response:
             "counter_names": {c.id: text_in(c.name, language) for c in centre.counters},
             "states": {k: words.gettext(v) for k, v in COUNTER_STATES.items()},
             "faults": {k: words.gettext(v) for k, v in FAULT_KINDS.items()},
+            **advice_view(hub, centre, language),
         },
     )
+
+
+ADVICE_TEXTS = {
+    "title": {"da": "Bemanding resten af dagen", "en": "Staffing for the rest of the day"},
+    "none": {
+        "da": "Intet råd endnu: det kræver, at konfigurationen simulerer resten af dagen.",
+        "en": "No advice yet: it needs site.forecast.method: simulation and a little time.",
+    },
+    "made": {"da": "Beregnet kl.", "en": "Worked out at"},
+}
+"""The staffing advice's headings, per language (the sentences come from the core)."""
+
+
+def advice_view(hub: Hub, centre: Centre, language: str) -> dict[str, Any]:
+    """The latest staffing advice for ``centre`` in words, in ``language`` (da or en)."""
+    language = language if language in ("da", "en") else "da"
+    words = {name: texts[language] for name, texts in ADVICE_TEXTS.items()}
+    advice = forecaster(hub.fd).advice()
+    own = {q.id for q in centre.queues}
+    sentences: list[str] = []
+    made = None
+    if advice is not None and own & set(advice.baseline):
+        sentences = advice.sentences(hub.fd.config, language)
+        made = f"{advice.made_at.astimezone(hub.fd.tz):%H.%M}"
+    return {
+        "why_title": why_texts(language)["title"],
+        "advice": sentences,
+        "advice_made": made,
+        "advice_texts": words,
+        "advice_language": language,
+    }
 
 
 async def _command(request: Request, user: Staff, run: Any, *args: Any) -> Response:

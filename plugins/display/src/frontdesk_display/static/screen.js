@@ -31,6 +31,7 @@
     }).map(function (q) {
       let wait = "–";
       if (!q.open) { wait = config.closed; }
+      else if (q.forecast) { wait = q.forecast; }
       else if (q.expected_wait_minutes !== null) {
         wait = config.minutes.replace("%(minutes)s", String(q.expected_wait_minutes));
       }

@@ -9,7 +9,7 @@ function renderStatus(status) {
   body.replaceChildren(...status.queues.map(function (q) {
     return el("tr", {"data-queue": q.queue_id}, [
       el("td", {text: q.name}), el("td", {class: "waiting", text: String(q.waiting)}),
-      el("td", {text: q.expected_wait_minutes === null ? "–" : minutesText(q.expected_wait_minutes)}),
+      el("td", {text: q.forecast || (q.expected_wait_minutes === null ? "–" : minutesText(q.expected_wait_minutes))}),
       el("td", {text: q.open ? statusWords.open : statusWords.closed})]);
   }));
 }

@@ -1,0 +1,174 @@
+"""How good are the forecasts? Replay a scenario and compare each predictor with the truth.
+
+A :class:`ReplayDay` is one simulated day of a scenario (the truth). When a
+followed citizen gets a ticket, four predictors forecast their wait, each from
+what the live system knows at that moment:
+
+* **QL**, today's queue-length estimate (:mod:`frontdesk_core.queues.estimates`);
+* **LES**, last to enter service: the wait of the queue's latest citizen to be
+  called (Ibrahim and Whitt, Operations Research 59(5), 2011);
+* **HOL**, head of the line: how long the queue's first waiting citizen has
+  waited so far (same paper; 0 when nobody waits);
+* **SIM**, the forward simulation (:func:`~frontdesk_core.forecast.forecast.simulate_forecast`)
+  from a snapshot of the day's engines: the mean over its runs (the median when
+  a run never called the ticket).
+
+The actual wait is the time from the ticket to its call. :func:`accuracy` gives
+per predictor the root mean squared error and the share within five minutes,
+over the tickets every predictor had an estimate for.
+
+The forward simulation's model is the scenario itself (what a calibration of a
+long log converges to); its runs draw their own future citizens, never the truth's.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from frontdesk_core.forecast.forecast import simulate_forecast
+from frontdesk_core.forecast.snapshot import take_snapshot
+from frontdesk_core.plugins import Hooks
+from frontdesk_core.queues.tickets import Ticket
+from frontdesk_core.simulation.model import Citizen, CounterRun, DaySimulation, Process
+from frontdesk_core.simulation.scenario import LoadedScenario
+
+PREDICTORS = ("QL", "LES", "HOL", "SIM")
+WITHIN = 5.0
+"""Minutes either side of the actual wait that count as right."""
+
+
+@dataclass
+class Prediction:
+    """The forecasts of one ticket's wait and the wait it had (minutes; ``None``: none)."""
+
+    ticket_id: str
+    queue_id: str
+    at: float
+    forecasts: dict[str, float | None]
+    actual: float | None = None
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    """One predictor over a set of tickets."""
+
+    predictor: str
+    count: int
+    rmse: float
+    within: float
+    """Share of the tickets whose forecast was within :data:`WITHIN` minutes."""
+
+
+class ReplayDay(DaySimulation):
+    """A day of ``loaded`` that forecasts every ``every``-th counted ticket as it is issued."""
+
+    def __init__(
+        self,
+        loaded: LoadedScenario,
+        seed: str,
+        *,
+        hooks: Hooks,
+        every: int = 5,
+        replications: int = 8,
+    ) -> None:
+        super().__init__(loaded, loaded.dates[0], seed, hooks=hooks)
+        self.forecast_hooks = hooks
+        self.every = every
+        self.replications = replications
+        self.predictions: dict[str, Prediction] = {}
+        self.last_wait: dict[str, float] = {}
+        self._seen = 0
+
+    def _ticketed(self, citizen: Citizen, ticket: Ticket) -> None:
+        super()._ticketed(citizen, ticket)
+        if not citizen.counted:
+            return
+        self._seen += 1
+        if self._seen % self.every:
+            return
+        now = self.env.now
+        queue_id = ticket.queue_id
+        estimate = self.fd.queues.estimate(ticket.id).minutes
+        waiting = self.fd.queues.waiting(queue_id)
+        head = waiting[0] if waiting and waiting[0].id != ticket.id else None
+        hol = now - self.clock.minutes(head.entered_at or head.issued_at) if head else 0.0
+        forecast = simulate_forecast(
+            take_snapshot(self.fd, (ticket.centre_id,)),
+            self.loaded,
+            hooks=self.forecast_hooks,
+            replications=self.replications,
+            seed=f"{ticket.id}/forecast",
+            through_kiosk=True,
+        )
+        mine = forecast.ticket(ticket.id)
+        band = mine.minutes if mine is not None else None
+        self.predictions[ticket.id] = Prediction(
+            ticket.id,
+            queue_id,
+            now,
+            {
+                "QL": None if estimate is None else float(estimate),
+                "LES": self.last_wait.get(queue_id, 0.0),
+                "HOL": hol,
+                "SIM": (band.mean if band.mean is not None else band.median)
+                if band is not None
+                else None,
+            },
+        )
+
+    def _serve(self, run: CounterRun, ticket: Ticket) -> Process:
+        citizen = self.citizens.get(ticket.id)
+        if citizen is not None:
+            self.last_wait[ticket.queue_id] = max(0.0, self.env.now - citizen.ready)
+        found = self.predictions.get(ticket.id)
+        if found is not None and found.actual is None:
+            found.actual = self.env.now - found.at
+        yield from super()._serve(run, ticket)
+
+
+def replay(
+    loaded: LoadedScenario,
+    days: int,
+    *,
+    hooks: Hooks,
+    every: int = 5,
+    replications: int = 8,
+    seed: int = 1,
+) -> list[Prediction]:
+    """The predictions of ``days`` simulated days of ``loaded`` (tickets called that day)."""
+    rng = random.Random(seed)
+    out: list[Prediction] = []
+    for _ in range(days):
+        day = ReplayDay(
+            loaded,
+            f"truth/{rng.getrandbits(32)}",
+            hooks=hooks,
+            every=every,
+            replications=replications,
+        )
+        day.run()
+        out.extend(p for p in day.predictions.values() if p.actual is not None)
+    return out
+
+
+def accuracy(
+    predictions: Iterable[Prediction], predictors: Sequence[str] = PREDICTORS
+) -> list[Accuracy]:
+    """RMSE and share within five minutes per predictor, over the tickets all of them had."""
+    common = [p for p in predictions if all(p.forecasts.get(n) is not None for n in predictors)]
+    out = []
+    for name in predictors:
+        errors = [(p.forecasts[name] or 0.0) - (p.actual or 0.0) for p in common]
+        if not errors:
+            out.append(Accuracy(name, 0, math.nan, math.nan))
+            continue
+        rmse = math.sqrt(sum(e * e for e in errors) / len(errors))
+        within = sum(1 for e in errors if abs(e) <= WITHIN) / len(errors)
+        out.append(Accuracy(name, len(errors), rmse, within))
+    return out
+
+
+__all__ = ["PREDICTORS", "Accuracy", "Prediction", "ReplayDay", "accuracy", "replay"]
