@@ -70,14 +70,16 @@ def summary(name: str, values_ms: list[float]) -> str:
     )
 
 
-def start_server(workdir: Path) -> tuple[subprocess.Popen[str], str]:
-    """``frontdesk serve`` on a free port, with one manager and one employee."""
+def start_server(workdir: Path, extra: str = "") -> tuple[subprocess.Popen[str], str]:
+    """``frontdesk serve`` on a free port, with one manager; ``extra``: more of the
+    ``display:`` section (indented YAML)."""
     from frontdesk_display.passwords import hash_password
 
     hashed = hash_password(PASSWORD)
     display = workdir / "display.yaml"
     display.write_text(
-        f"display:\n  users:\n    - {{username: mb, role: manager, password_hash: '{hashed}'}}\n",
+        f"display:\n  users:\n    - {{username: mb, role: manager, password_hash: '{hashed}'}}\n"
+        + extra,
         encoding="utf-8",
     )
     with socket.socket() as probe:

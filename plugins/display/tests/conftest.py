@@ -41,6 +41,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # Info screens and kiosks speak without a tap first, as signage browsers are set up to.
+    "--autoplay-policy=no-user-gesture-required",
 ]
 PASSWORD = "correct horse battery"
 # Cheap work factors: the tests sign in often; production hashes use the defaults.

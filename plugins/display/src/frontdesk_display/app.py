@@ -6,6 +6,7 @@ Build it with :func:`create_app` around an open :class:`~frontdesk_core.app.Fron
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -34,6 +35,8 @@ from frontdesk_display.live.sessions import StaffSessions
 from frontdesk_display.middleware import CookieSessions, LiveSessions, trusted_proxies
 from frontdesk_display.screens import pages as screens
 from frontdesk_display.settings import DisplaySettings, settings_of
+from frontdesk_display.speech import routes as speech
+from frontdesk_display.speech.kiosk import kiosk_speech
 from frontdesk_display.staff import employee as staff
 from frontdesk_display.staff import manager, why
 
@@ -120,6 +123,7 @@ def create_app(
         *manager.routes(),
         *why.routes(),
         *booking_pages.routes(),
+        *speech.routes(),
         Mount("/api/v1", routes=api.routes()),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
@@ -146,5 +150,7 @@ def create_app(
     app.state.guesses = Guesses()
     app.state.auth = Authenticator(settings, secret, app.state.guesses, StaffSessions(fd))
     app.state.templates = make_templates()
+    app.state.templates.env.globals["kiosk_speech"] = functools.partial(kiosk_speech, hub)
     app.state.kiosks = KioskSessions(idle=settings.kiosk_idle)
+    app.state.speech_limiter = speech.Limiter(speech.NEW_PER_MINUTE)
     return app

@@ -14,6 +14,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from frontdesk_core.api import (
@@ -36,6 +37,8 @@ from frontdesk_display.live.core import CoreRunner
 from frontdesk_display.live.snapshot import FiguresCache, screen_payload, staff_payload
 from frontdesk_display.live.state import DisplayState
 from frontdesk_display.settings import DisplaySettings, settings_of
+from frontdesk_display.speech.announcer import Announcer
+from frontdesk_display.speech.service import Speech
 
 log = logging.getLogger("frontdesk.display")
 WATCH_SECONDS = 1.0
@@ -102,6 +105,13 @@ class Hub:
         """Event-loop stalls seen so far (each is logged with its length)."""
         self._heard: OrderedDict[Heard, None] = OrderedDict()
         self._heard_lock = threading.Lock()
+        speech = self.settings.speech
+        self.speech = Speech(
+            Path(speech.cache) if speech.cache else None,
+            clips=Path(speech.clips) if speech.clips else None,
+            voices=speech.voices,
+        )
+        self.announcer = Announcer(fd, self.core, self.speech, speech, self._speak)
 
     # -- life cycle ------------------------------------------------------------------
 
@@ -114,6 +124,7 @@ class Hub:
             self.fd.hooks.pm.register(plugin)
         self.fd.plugin_state(plugin.STATE)["hub"] = self
         self._watcher = loop.create_task(self._watch())
+        self._spawn_on(loop, self.announcer.start())
         self._keeper = loop.create_task(self._keep_house())
         if self.demo is not None:
             self._demo = loop.create_task(self._run_demo(self.demo))
@@ -161,6 +172,22 @@ class Hub:
         }
         self.broadcaster.publish(screen_topic(ticket.centre_id), "announce", payload)
         self.changed(ticket.centre_id)
+        loop = self.broadcaster.loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self.announcer.poke)
+
+    def issued(self, ticket: Ticket) -> None:
+        """A new ticket: refresh the screens and make its call's sound ahead of the call."""
+        self.changed(ticket.centre_id)
+        loop = self.broadcaster.loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(
+                self.announcer.prepare, ticket.centre_id, ticket.queue_id, ticket.number
+            )
+
+    def _speak(self, centre_id: str, name: str, message: dict[str, Any]) -> None:
+        """Tell the centre's info screens what to say, or to fetch (from the announcer)."""
+        self.broadcaster.publish(screen_topic(centre_id), name, message)
 
     def checked_in(self, booking: Booking, ticket: Ticket) -> None:
         """Tell the dashboards of the centre; the right employee's page shows a pop-up."""
@@ -196,7 +223,10 @@ class Hub:
     # -- on the event loop ------------------------------------------------------------------
 
     def _spawn(self, coroutine: Any) -> None:
-        task = asyncio.get_running_loop().create_task(coroutine)
+        self._spawn_on(asyncio.get_running_loop(), coroutine)
+
+    def _spawn_on(self, loop: asyncio.AbstractEventLoop, coroutine: Any) -> None:
+        task = loop.create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

@@ -62,8 +62,12 @@ def check_icons(config: Config, reporter: Any) -> None:
 
 @hookimpl
 def frontdesk_config_checks(register: Callable[[Any], None]) -> None:
-    """Check the icons the trees name."""
+    """Check the icons the trees name, and that spoken calls name info screens and languages
+    that exist."""
+    from frontdesk_display.speech.checks import check_speech
+
     register(check_icons)
+    register(check_speech)
 
 
 @hookimpl
@@ -84,10 +88,10 @@ def frontdesk_cli_commands(
 
 @hookimpl
 def frontdesk_ticket_issued(frontdesk: Frontdesk, ticket: Ticket) -> None:
-    """A new ticket changes the waiting counts."""
+    """A new ticket changes the waiting counts (and its call can be made ready to say)."""
     hub = hub_of(frontdesk)
     if hub is not None:
-        hub.changed(ticket.centre_id)
+        hub.issued(ticket)
 
 
 @hookimpl

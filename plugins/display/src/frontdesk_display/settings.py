@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import time, timedelta
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictBool, StringConstraints
+from pydantic import AfterValidator, Field, StrictBool, StrictFloat, StrictInt, StringConstraints
 
-from frontdesk_core.api import Config, Duration, Identifier, Model, Text
+from frontdesk_core.api import Config, Duration, Identifier, LanguageCode, Model, Text
 from frontdesk_display.theme import Theme
 
 SECTION = "display"
@@ -70,6 +71,79 @@ class SessionSettings(Model):
     )
 
 
+_RANGE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+
+
+def _quiet_range(value: str) -> str:
+    """A quiet-hours range like ``12:00-12:30`` whose end is after its start."""
+    match = _RANGE.match(value)
+    if match is None:
+        raise ValueError(f"'{value}' is not a time range; write it like '12:00-12:30'")
+    start_h, start_m, end_h, end_m = (int(part) for part in match.groups())
+    if (end_h, end_m) <= (start_h, start_m) or (end_h == 24 and end_m):
+        raise ValueError(f"the time range '{value}' ends before it starts")
+    return value
+
+
+QuietRange = Annotated[
+    str,
+    StringConstraints(strict=True),
+    AfterValidator(_quiet_range),
+    Field(description="A time range like '12:00-12:30' (site time)."),
+]
+
+
+def in_range(moment: time, value: str) -> bool:
+    """Whether ``moment`` falls inside a :data:`QuietRange` (start inclusive, end exclusive)."""
+    start, end = value.split("-")
+    now = f"{moment.hour:02d}:{moment.minute:02d}"
+    return start <= now < end
+
+
+class ScreenSpeech(Model):
+    """How an info screen says the calls aloud."""
+
+    enabled: StrictBool = Field(True, description="Say every call and recall aloud.")
+    languages: list[LanguageCode] | None = Field(
+        None, description="The languages the call is said in, in order; default: the site's."
+    )
+    volume: Annotated[StrictFloat | StrictInt, Field(ge=0, le=1)] = Field(
+        0.8, description="Loudness from 0 (silent) to 1 (the screen's full volume)."
+    )
+    quiet_hours: list[QuietRange] = Field(
+        [], description="Times of day when calls are shown but not said, e.g. ['12:00-12:30']."
+    )
+
+
+class SpeechSettings(Model):
+    """Spoken calls on the info screens and the talking kiosk."""
+
+    screens: ScreenSpeech = Field(
+        default_factory=ScreenSpeech, description="Every info screen's speech, unless listed."
+    )
+    screen: dict[Identifier, ScreenSpeech] = Field(
+        {}, description="The speech of particular info screens, by their id."
+    )
+    voices: dict[
+        LanguageCode,
+        Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Za-z0-9_+-]{1,40}$")],
+    ] = Field({}, description="espeak-ng's voice for a language (default: the language's own).")
+    clips: str | None = Field(
+        None,
+        description="A folder of recorded clips, one sub-folder per language and one WAV per word.",
+    )
+    cache: str | None = Field(
+        None, description="Where spoken sentences are kept (default: a folder under /tmp)."
+    )
+    kiosk: StrictBool = Field(True, description="Offer the kiosk's speech mode.")
+
+    def for_screen(self, screen_id: str | None) -> ScreenSpeech:
+        """The speech of the info screen ``screen_id`` (the whole centre's screen: ``None``)."""
+        if screen_id is not None and screen_id in self.screen:
+            return self.screen[screen_id]
+        return self.screens
+
+
 class DisplaySettings(Model):
     """The display plugin's settings: who may sign in and what the screens show."""
 
@@ -85,6 +159,7 @@ class DisplaySettings(Model):
     theme: Theme = Field(
         default_factory=Theme, description="The municipality's logo, colours and font."
     )
+    speech: SpeechSettings = Field(default_factory=SpeechSettings)
 
     def user(self, username: str) -> User | None:
         """The user with this name, if any."""

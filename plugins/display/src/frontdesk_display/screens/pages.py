@@ -13,6 +13,7 @@ from frontdesk_display.i18n import N_
 from frontdesk_display.live.broadcast import Message
 from frontdesk_display.live.snapshot import screen_payload
 from frontdesk_display.live.sse import event_stream
+from frontdesk_display.speech.screen import screen_speech
 
 
 def _centre(hub: Hub, centre_id: str) -> Centre | None:
@@ -59,6 +60,7 @@ async def info_screen(request: Request) -> Response:
             "state": payload,
             "only_queues": screen.queues if screen and screen.queues else None,
             "announce_ms": int(hub.settings.announce.total_seconds() * 1000),
+            "speech": screen_speech(hub, screen.id if screen else None, centre.id),
         },
         public=True,
     )

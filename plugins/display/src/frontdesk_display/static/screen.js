@@ -59,5 +59,7 @@
   liveStream("/events/screen/" + encodeURIComponent(config.centre), {
     state: render,
     announce: function (a) { announce(a.number, a.counter_name); },
+    speak: function (m) { document.dispatchEvent(new CustomEvent("frontdesk-speak", {detail: m})); },
+    prepare: function (m) { document.dispatchEvent(new CustomEvent("frontdesk-prepare", {detail: m})); },
   }, function (state) { link.dataset.state = state; document.body.dataset.link = state; });
 })();
