@@ -224,6 +224,17 @@ def write_config(workdir: Path, gateway_port: int) -> Path:
         for n in range(EMPLOYEES)
     ]
     centre["kiosks"] = [{"id": f"kiosk-{n + 1}", "name": f"Kiosk {n + 1}"} for n in range(KIOSKS)]
+    # The server runs on the wall clock, whatever the hour the benchmark is run at: the
+    # centre is open all day every day (its day turning at midnight), and walk-ins get
+    # tickets until closing, so the kiosks' paths end as they do in opening hours.
+    centre["opening_hours"] = dict.fromkeys(
+        ("mon", "tue", "wed", "thu", "fri", "sat", "sun"), "00:00-23:59"
+    )
+    centre["day_reset"] = "00:00"
+    centre.pop("exceptions", None)
+    centre.pop("public_holidays", None)
+    for queue in centre["queues"]:
+        queue["last_ticket"] = "0 min"
     with centre_file.open("w", encoding="utf-8") as out:
         yaml.dump(data, out)
     main = config / "frontdesk.yaml"
