@@ -31,7 +31,7 @@ from frontdesk_display.common.pages import (
 )
 from frontdesk_display.common.views import counter_view
 from frontdesk_display.hub import Hub
-from frontdesk_display.i18n import N_, Words
+from frontdesk_display.i18n import N_, Words, translations
 from frontdesk_display.i18n.labels import COUNTER_STATES, FAULT_KINDS
 from frontdesk_display.settings import User
 from frontdesk_display.staff.why import why_texts
@@ -92,20 +92,18 @@ async def dashboard(request: Request, user: Staff) -> Response:
 
 
 ADVICE_TEXTS = {
-    "title": {"da": "Bemanding resten af dagen", "en": "Staffing for the rest of the day"},
-    "none": {
-        "da": "Intet råd endnu: det kræver, at konfigurationen simulerer resten af dagen.",
-        "en": "No advice yet: it needs site.forecast.method: simulation and a little time.",
-    },
-    "made": {"da": "Beregnet kl.", "en": "Worked out at"},
+    "title": N_("Staffing for the rest of the day"),
+    "none": N_("No advice yet: it needs site.forecast.method: simulation and a little time."),
+    "made": N_("Worked out at"),
 }
-"""The staffing advice's headings, per language (the sentences come from the core)."""
+"""The staffing advice's headings (the sentences come from the core, in da or en)."""
 
 
 def advice_view(hub: Hub, centre: Centre, language: str) -> dict[str, Any]:
     """The latest staffing advice for ``centre`` in words, in ``language`` (da or en)."""
     language = language if language in ("da", "en") else "da"
-    words = {name: texts[language] for name, texts in ADVICE_TEXTS.items()}
+    said = translations(language).gettext
+    words = {name: said(message) for name, message in ADVICE_TEXTS.items()}
     advice = forecaster(hub.fd).advice()
     own = {q.id for q in centre.queues}
     sentences: list[str] = []

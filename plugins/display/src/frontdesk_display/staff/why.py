@@ -20,47 +20,36 @@ from frontdesk_core.api import Config, FlowFigures, ReferralReport, text_in
 from frontdesk_display.auth import Staff, require
 from frontdesk_display.common.pages import denied, not_found, render
 from frontdesk_display.hub import Hub
+from frontdesk_display.i18n import N_, translations
 
 LANGUAGES = ("da", "en")
-WHY_TEXTS: dict[str, dict[str, str]] = {
-    "title": {"da": "Hvorfor bliver borgere sendt hjem?", "en": "Why are citizens sent home?"},
-    "span": {"da": "De seneste {days} dage", "en": "The last {days} days"},
-    "summary": {
-        "da": "{completed} borgere brugte standeren: {home} blev sendt hjem ({share}), "
-        "{referred} blev henvist til en anden myndighed.",
-        "en": "{completed} citizens used the kiosk: {home} were sent home ({share}), "
-        "{referred} were referred to another authority.",
-    },
-    "flow": {
-        "da": "Fra første spørgsmål til udfald",
-        "en": "From the first question to the outcome",
-    },
-    "flow_help": {
-        "da": "Venstre: svaret på standerens første spørgsmål. Højre: hvordan besøget endte. "
-        "Jo bredere bånd, jo flere borgere.",
-        "en": "Left: the answer to the kiosk's first question. Right: how the visit ended. "
-        "The wider the band, the more citizens.",
-    },
-    "reasons": {
-        "da": "Hyppigste grunde til at blive sendt hjem",
-        "en": "Top reasons for being sent home",
-    },
-    "reasons_help": {
-        "da": "Dokumenter borgerne manglede. Skriv dem tydeligere på hjemmesiden.",
-        "en": "Documents citizens lacked. Make them clearer on the website.",
-    },
-    "referrals": {"da": "Henvist til", "en": "Referred to"},
-    "citizens": {"da": "borgere", "en": "citizens"},
-    "none": {"da": "Ingen besøg ved standeren i perioden.", "en": "No kiosk visits in the period."},
-    "unknown_document": {"da": "Ukendt dokument", "en": "Unknown document"},
-    "outcome_queue": {"da": "Fik et nummer", "en": "Got a ticket"},
-    "outcome_send_home": {"da": "Sendt hjem", "en": "Sent home"},
-    "outcome_refer": {"da": "Henvist", "en": "Referred"},
-    "outcome_check_in": {"da": "Tjekkede ind", "en": "Checked in"},
-    "outcome_book": {"da": "Bestilte tid", "en": "Booked a time"},
-    "language": {"da": "Sprog", "en": "Language"},
-    "back": {"da": "Tilbage til oversigten", "en": "Back to the dashboard"},
-}  # fmt: skip
+WHY_TEXTS: dict[str, str] = {
+    "title": N_("Why are citizens sent home?"),
+    "span": N_("The last {days} days"),
+    "summary": N_(
+        "{completed} citizens used the kiosk: {home} were sent home ({share}), "
+        "{referred} were referred to another authority."
+    ),
+    "flow": N_("From the first question to the outcome"),
+    "flow_help": N_(
+        "Left: the answer to the kiosk's first question. Right: how the visit ended. "
+        "The wider the band, the more citizens."
+    ),
+    "reasons": N_("Top reasons for being sent home"),
+    "reasons_help": N_("Documents citizens lacked. Make them clearer on the website."),
+    "referrals": N_("Referred to"),
+    "citizens": N_("citizens"),
+    "none": N_("No kiosk visits in the period."),
+    "unknown_document": N_("Unknown document"),
+    "outcome_queue": N_("Got a ticket"),
+    "outcome_send_home": N_("Sent home"),
+    "outcome_refer": N_("Referred"),
+    "outcome_check_in": N_("Checked in"),
+    "outcome_book": N_("Booked a time"),
+    "language": N_("Language"),
+    "back": N_("Back to the dashboard"),
+}
+"""The page's texts (English message ids; the catalogs say them in each language)."""
 DAYS = 28
 """The span the page shows, ending today."""
 WIDTH, HEIGHT, NODE = 720, 320, 14
@@ -68,8 +57,9 @@ WIDTH, HEIGHT, NODE = 720, 320, 14
 
 
 def why_texts(language: str) -> dict[str, str]:
-    """Every text of the page in ``language`` (Danish when it has none)."""
-    return {name: texts.get(language) or texts["da"] for name, texts in WHY_TEXTS.items()}
+    """Every text of the page in ``language``, from the catalogs."""
+    said = translations(language).gettext
+    return {name: said(message) for name, message in WHY_TEXTS.items()}
 
 
 @dataclass(frozen=True)
