@@ -49,6 +49,8 @@ from frontdesk_core.store.memory import MemoryStore
 
 RESUME_AFTER = 10.0
 """Minutes after which a paused counter is assumed to call again."""
+TRIES = 64
+"""Draws of a late booked citizen's arrival before they count as not coming."""
 
 
 class ForwardRun(DaySimulation):
@@ -168,7 +170,14 @@ class ForwardRun(DaySimulation):
             self._queue_change(ticket.queue_id, +1, now)
 
     def _booked_to_come(self, now: float) -> list[Citizen]:
-        """The day's bookings still to come, arriving as the scenario's booked citizens do."""
+        """The day's bookings still to come, arriving as the scenario's booked citizens do,
+        given that they have not come yet.
+
+        A booking whose citizen would have been here by now under the first draw is
+        drawn again until the draw agrees with what is known (not come yet: a no-show,
+        or an arrival from now on), so a booking long past its time is almost surely a
+        no-show and one due in a minute comes in a minute, not at once.
+        """
         booked = self.scenario.booked
         early, spread = minutes(booked.early), minutes(booked.spread)
         patience = self.scenario.patience
@@ -176,10 +185,10 @@ class ForwardRun(DaySimulation):
         for booking in self.snapshot.bookings:
             key = self.streams.citizens.getrandbits(64)
             draws = CitizenDraws(key, Purpose.RETURN)
-            if draws.random() < booked.no_show:
-                continue
             appointment = self.clock.minutes(booking.start)
-            arrival = max(now, appointment - normal(draws, early, spread))
+            arrival = _still_to_come(draws, booked.no_show, appointment, early, spread, now)
+            if arrival is None:
+                continue
             citizen = Citizen(
                 booking.centre_id,
                 self.scenario.arrivals[0],
@@ -217,13 +226,13 @@ class ForwardRun(DaySimulation):
         self._ticketed(citizen, ticket)
 
     def _plan(self) -> dict[str, list[tuple[float, float]]]:
-        """Each counter's planned time on duty today, when the model has a staffing plan."""
-        if not self.scenario.staffing:
-            return {}
+        """Each counter's planned time on duty today: the model's staffing plan, or, when
+        it has none for a centre, every counter through the opening hours (as the
+        planner's day staffs it)."""
         plan: dict[str, list[tuple[float, float]]] = {}
+        only = len(self.centres) == 1
         for centre in self.centres:
             hours = OpeningCalendar(centre, self.tz).hours_on(self.day)
-            only = len(self.centres) == 1
             plan.update(counters_on_duty(self.scenario, centre, self.day, hours, only))
         return plan
 
@@ -232,6 +241,15 @@ class ForwardRun(DaySimulation):
         on duty ends, or its centre closes; a closed counter comes when the plan says."""
         plan = self._plan()
         for counter in self.snapshot.counters:
+            # As in the planner's day, the last crew serves everyone still waiting.
+            ends = [
+                b
+                for c in self.snapshot.counters
+                if c.centre_id == counter.centre_id
+                for _, b in plan.get(c.id, [])
+            ]
+            if ends:
+                self.closing[counter.centre_id] = max(ends)
             if counter.id in self.closed_ids:
                 continue
             planned = plan.get(counter.id, [])
@@ -295,6 +313,28 @@ class ForwardRun(DaySimulation):
         yield self.env.timeout(max(DAY_END - self.env.now, 0.0))
         if not self.done.triggered:
             self.done.succeed()
+
+
+def _still_to_come(
+    draws: CitizenDraws,
+    no_show: float,
+    appointment: float,
+    early: float,
+    spread: float,
+    now: float,
+) -> float | None:
+    """When a booked citizen not come by ``now`` arrives (``None``: does not come).
+
+    Draws (no-show, arrival) as the model does until one agrees with "not come yet"
+    (rejection sampling: the draw given what is known).
+    """
+    for _ in range(TRIES):
+        if draws.random() < no_show:
+            return None
+        arrival = appointment - normal(draws, early, spread)
+        if arrival >= now:
+            return arrival
+    return None
 
 
 def replicate(
