@@ -243,6 +243,27 @@ def test_frontdesk_send_sms() -> None:
     assert not hooks_with().send_sms(message).accepted
 
 
+class TurnSoon:
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, str, str]] = []
+
+    @hookimpl
+    def frontdesk_turn_soon_requested(
+        self, ticket: Ticket, phone: str, language: str
+    ) -> SmsReceipt | None:
+        self.asked.append((ticket.id, phone, language))
+        return SmsReceipt(accepted=True)
+
+
+def test_frontdesk_turn_soon_requested() -> None:
+    plugin = TurnSoon()
+    ticket = Ticket("pass-1", "P001", "pass", "main", TicketState.WAITING, NOW, NOW)
+    assert hooks_with(plugin).turn_soon_requested(ticket, "12345678", "da").accepted
+    assert plugin.asked == [("pass-1", "12345678", "da")]
+    refused = hooks_with().turn_soon_requested(ticket, "12345678", "da")
+    assert not refused.accepted and refused.error == "no SMS plugin is installed"
+
+
 # --- registrations ---------------------------------------------------------------------------
 
 

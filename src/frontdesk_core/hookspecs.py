@@ -260,6 +260,17 @@ def frontdesk_send_sms(frontdesk: Frontdesk, message: SmsRequest) -> SmsReceipt 
     """Queue an SMS for sending; ``message.to`` is personal data. ``None`` if not ours."""
 
 
+@hookspec(firstresult=True)
+def frontdesk_turn_soon_requested(
+    frontdesk: Frontdesk, ticket: Ticket, phone: str, language: str
+) -> SmsReceipt | None:
+    """A citizen with a waiting ``ticket`` asks for an SMS when their turn is near (typed at
+    the kiosk, or the number of their booking when they checked in). ``phone`` is personal
+    data: keep it only with the outgoing messages, never on a ticket, event or log line.
+    Return a receipt (accepted: the message will be sent once, when the forecast's call
+    time comes near or the ticket is called); ``None`` if not ours."""
+
+
 @hookspec
 def frontdesk_render_display(frontdesk: Frontdesk, screen: ScreenState) -> None:
     """What an info screen of ``screen.centre_id`` shows has changed: push it to the screens."""

@@ -262,6 +262,16 @@ def builtin_context() -> LoadContext:
     return Hooks(make_plugin_manager(load_entrypoints=False)).load_context()
 
 
+def _receipt(report: HookReport) -> SmsReceipt:
+    """The SMS plugin's receipt; refused when no plugin answered or it failed."""
+    if report.results:
+        receipt: SmsReceipt = report.results[0]
+        return receipt
+    if report.failures:
+        return SmsReceipt(accepted=False, error=report.failures[0].error)
+    return SmsReceipt(accepted=False, error="no SMS plugin is installed")
+
+
 class Hooks:
     """The typed facade over the plugin manager: the only way the core calls hooks.
 
@@ -534,13 +544,18 @@ class Hooks:
 
     def send_sms(self, message: SmsRequest) -> SmsReceipt:
         """Queue an SMS; a missing or failing SMS plugin gives a refused receipt."""
-        report = self._call("frontdesk_send_sms", frontdesk=self.frontdesk, message=message)
-        if report.results:
-            receipt: SmsReceipt = report.results[0]
-            return receipt
-        if report.failures:
-            return SmsReceipt(accepted=False, error=report.failures[0].error)
-        return SmsReceipt(accepted=False, error="no SMS plugin is installed")
+        return _receipt(self._call("frontdesk_send_sms", frontdesk=self.frontdesk, message=message))
+
+    def turn_soon_requested(self, ticket: Ticket, phone: str, language: str) -> SmsReceipt:
+        """Ask for a "your turn soon" SMS; without a plugin that sends it, a refused receipt."""
+        report = self._call(
+            "frontdesk_turn_soon_requested",
+            frontdesk=self.frontdesk,
+            ticket=ticket,
+            phone=phone,
+            language=language,
+        )
+        return _receipt(report)
 
     # -- introspection --------------------------------------------------------------------
 

@@ -199,8 +199,10 @@ def test_the_plugin_is_installed_under_the_frontdesk_entry_point(
         "  config sections: sms\n"
         "  config checks: check_template_languages\n"
         "  hooks: frontdesk_booking_cancelled, frontdesk_booking_created, "
-        "frontdesk_booking_reminder_due, frontdesk_booking_rescheduled, frontdesk_config_checks, "
-        "frontdesk_config_sections, frontdesk_send_sms, frontdesk_shutdown, frontdesk_startup\n"
+        "frontdesk_booking_reminder_due, frontdesk_booking_rescheduled, "
+        "frontdesk_citizen_checked_in, frontdesk_config_checks, frontdesk_config_sections, "
+        "frontdesk_send_sms, frontdesk_shutdown, frontdesk_startup, frontdesk_ticket_called, "
+        "frontdesk_turn_soon_requested\n"
     ) in out
 
 

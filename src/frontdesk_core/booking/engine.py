@@ -96,7 +96,7 @@ class BookingEngine:
         self._journal = Journal(store, clock, config.site.timezone)
         self.tz = self._journal.tz
         self.planner = SlotPlanner(config, self.tz)
-        personal = PersonalData(store)
+        personal = self._personal = PersonalData(store)
         self._lookups = Lookups(self._journal, self.planner)
         self._commands = Commands(self._journal, self.planner, config, personal, hooks)
         cancel = self._commands.cancel
@@ -283,6 +283,11 @@ class BookingEngine:
         return self._journal.checkpoint(self.config.site.booking.retention)
 
     # -- personal data --------------------------------------------------------------------------
+
+    def contact(self, booking_id: str) -> Contact:
+        """The personal data kept with a booking (empty once purged): for a plugin that
+        writes to the citizen, never for a log line, a ticket or a screen."""
+        return self._personal.contact(booking_id)
 
     def purge(self) -> int:
         """Delete personal data whose retention has run out; the anonymous events stay.

@@ -129,7 +129,7 @@ class ReplayDay(DaySimulation):
         yield from super()._serve(run, ticket)
 
 
-def replay(
+def replay_days(
     loaded: LoadedScenario,
     days: int,
     *,
@@ -137,10 +137,11 @@ def replay(
     every: int = 5,
     replications: int = 8,
     seed: int = 1,
-) -> list[Prediction]:
-    """The predictions of ``days`` simulated days of ``loaded`` (tickets called that day)."""
+) -> list[list[Prediction]]:
+    """The predictions of ``days`` simulated days of ``loaded``, day by day (tickets called
+    that day)."""
     rng = random.Random(seed)
-    out: list[Prediction] = []
+    out: list[list[Prediction]] = []
     for _ in range(days):
         day = ReplayDay(
             loaded,
@@ -150,8 +151,14 @@ def replay(
             replications=replications,
         )
         day.run()
-        out.extend(p for p in day.predictions.values() if p.actual is not None)
+        out.append([p for p in day.predictions.values() if p.actual is not None])
     return out
+
+
+def replay(loaded: LoadedScenario, days: int, *, hooks: Hooks, **options: int) -> list[Prediction]:
+    """The predictions of ``days`` simulated days of ``loaded`` (tickets called that day);
+    ``options`` are :func:`replay_days`'s."""
+    return [p for day in replay_days(loaded, days, hooks=hooks, **options) for p in day]
 
 
 def accuracy(
@@ -171,4 +178,61 @@ def accuracy(
     return out
 
 
-__all__ = ["PREDICTORS", "Accuracy", "Prediction", "ReplayDay", "accuracy", "replay"]
+def reduction(predictions: Iterable[Prediction], predictor: str = "SIM") -> float:
+    """How much lower ``predictor``'s RMSE is than the best of the others (0.3: 30% lower;
+    negative: higher), over the tickets every predictor had."""
+    rows = {a.predictor: a.rmse for a in accuracy(predictions)}
+    best = min(rmse for name, rmse in rows.items() if name != predictor)
+    if math.isnan(best) or math.isnan(rows[predictor]):
+        return math.nan
+    if best == 0:
+        return 0.0 if rows[predictor] == 0 else -math.inf
+    return 1.0 - rows[predictor] / best
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A figure with its bootstrap interval over simulated days."""
+
+    value: float
+    low: float
+    high: float
+
+
+def reduction_interval(
+    days: Sequence[Sequence[Prediction]],
+    *,
+    predictor: str = "SIM",
+    level: float = 0.95,
+    resamples: int = 1000,
+    seed: int = 1,
+) -> Interval:
+    """:func:`reduction` over all ``days`` with a percentile bootstrap interval that
+    resamples whole days (tickets of one day are not independent: they share its crowd)."""
+    rng = random.Random(seed)
+    value = reduction((p for day in days for p in day), predictor)
+    figures = sorted(
+        reduction((p for _ in days for p in days[rng.randrange(len(days))]), predictor)
+        for _ in range(resamples)
+    )
+    figures = [f for f in figures if not math.isnan(f)]
+    if not figures:
+        return Interval(value, math.nan, math.nan)
+    tail = (1.0 - level) / 2.0
+    low = figures[int(tail * (len(figures) - 1))]
+    high = figures[int((1.0 - tail) * (len(figures) - 1))]
+    return Interval(value, low, high)
+
+
+__all__ = [
+    "PREDICTORS",
+    "Accuracy",
+    "Interval",
+    "Prediction",
+    "ReplayDay",
+    "accuracy",
+    "reduction",
+    "reduction_interval",
+    "replay",
+    "replay_days",
+]

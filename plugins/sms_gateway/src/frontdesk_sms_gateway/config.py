@@ -285,6 +285,22 @@ class InboundConfig(Model):
     )
 
 
+class TurnSoon(Model):
+    """When "your turn soon" goes to a citizen who asked for it."""
+
+    before: PositiveDuration = Field(
+        timedelta(minutes=10),
+        description=(
+            "Sent once the forecast's call time of the ticket is this close, or when it is "
+            "called if that comes first; never after the call. E.g. '10 min'."
+        ),
+    )
+    booked: StrictBool = Field(
+        True,
+        description="Booked citizens with a mobile number get it when they check in.",
+    )
+
+
 class SmsConfig(Model):
     """The ``sms:`` section."""
 
@@ -315,3 +331,4 @@ class SmsConfig(Model):
         timedelta(seconds=1), description="How often the sender looks for due messages."
     )
     inbound: InboundConfig = Field(default_factory=InboundConfig)
+    turn_soon: TurnSoon = Field(default_factory=TurnSoon)

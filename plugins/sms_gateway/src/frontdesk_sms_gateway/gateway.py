@@ -89,6 +89,8 @@ class SmsGateway:
         self._paused_until: datetime | None = None
         """While the gateway is down: no message is tried before this (one probes it then)."""
         self._last_purge: datetime | None = None
+        self.looks: list[Callable[[], object]] = []
+        """Work the sender does at each look, before sending (messages coming due)."""
 
     # -- accepting ---------------------------------------------------------------------
 
@@ -332,6 +334,8 @@ class SmsGateway:
         while not self._stop.is_set():
             self._wake.clear()  # before looking, so a message queued meanwhile is not missed
             try:
+                for look in self.looks:
+                    look()
                 self.process_due()
             except Exception as exc:  # keep sending later; the outbox kept everything
                 log.error("sms sender failed", extra={"error": type(exc).__name__})

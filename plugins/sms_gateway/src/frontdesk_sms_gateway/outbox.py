@@ -49,6 +49,15 @@ CREATE TABLE IF NOT EXISTS sms_outbox (
     purged_at TEXT
 );
 CREATE INDEX IF NOT EXISTS sms_outbox_due ON sms_outbox(state, next_attempt_at);
+CREATE TABLE IF NOT EXISTS sms_turn_soon (
+    ticket_id TEXT PRIMARY KEY,
+    queue_id TEXT NOT NULL,
+    number TEXT NOT NULL,
+    centre_id TEXT NOT NULL,
+    language TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
 """
 
 _COLUMNS = (
@@ -111,6 +120,34 @@ class OutboxMessage:
         )
 
     __str__ = __repr__
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A citizen waiting for "your turn soon": their ticket and number until it is sent."""
+
+    ticket_id: str
+    queue_id: str
+    number: str
+    """The ticket's number (``A012``), for the text."""
+    centre_id: str
+    language: str
+    recipient: str
+    """The citizen's phone number: personal data."""
+    created_at: datetime
+
+    def __repr__(self) -> str:  # the number never reaches a log line
+        return f"Waiting(ticket_id={self.ticket_id!r})"
+
+    __str__ = __repr__
+
+
+_WAITING = "ticket_id, queue_id, number, centre_id, language, recipient, created_at"
+
+
+def _waiting(row: tuple[Any, ...]) -> Waiting:
+    created = _time(row[6]) or datetime.min.replace(tzinfo=UTC)
+    return Waiting(row[0], row[1], row[2], row[3], row[4], row[5], created)
 
 
 def _row(row: tuple[Any, ...], token: str | None = None) -> OutboxMessage:
@@ -346,6 +383,52 @@ class Outbox:
             "state = 'failed', failed_at = ?, next_attempt_at = NULL, error = ?",
             (_text(now), error),
         )
+
+    # -- "your turn soon": held until the turn is near ---------------------------------------
+
+    def wait(self, waiting: Waiting) -> None:
+        """Keep ``waiting`` until its message is due (a second request for the ticket replaces
+        the number)."""
+        with self._transaction() as conn:
+            conn.execute(
+                f"INSERT INTO sms_turn_soon ({_WAITING}) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(ticket_id) DO UPDATE SET recipient = excluded.recipient, "
+                "language = excluded.language",
+                (
+                    waiting.ticket_id,
+                    waiting.queue_id,
+                    waiting.number,
+                    waiting.centre_id,
+                    waiting.language,
+                    waiting.recipient,
+                    _text(waiting.created_at),
+                ),
+            )
+
+    def waiting(self) -> list[Waiting]:
+        """Every citizen still waiting for "your turn soon", oldest first."""
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT {_WAITING} FROM sms_turn_soon ORDER BY created_at"
+            ).fetchall()
+        return [_waiting(row) for row in rows]
+
+    def take_waiting(self, ticket_id: str) -> Waiting | None:
+        """Remove and return the citizen waiting on ``ticket_id`` (``None``: none, or another
+        thread took it first), so their message is queued once."""
+        with self._lock:
+            # Every call asks: a read answers "nobody" without a write transaction.
+            known = self._conn.execute(
+                "SELECT 1 FROM sms_turn_soon WHERE ticket_id = ?", (ticket_id,)
+            ).fetchone()
+        if known is None:
+            return None
+        with self._transaction() as conn:
+            row = conn.execute(
+                f"DELETE FROM sms_turn_soon WHERE ticket_id = ? RETURNING {_WAITING}",
+                (ticket_id,),
+            ).fetchone()
+        return _waiting(row) if row else None
 
     # -- retention ----------------------------------------------------------------------------
 

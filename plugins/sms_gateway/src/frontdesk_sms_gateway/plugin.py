@@ -26,6 +26,7 @@ from frontdesk_core.api import (
     Reporter,
     SmsReceipt,
     SmsRequest,
+    Ticket,
 )
 from frontdesk_core.hookspecs import hookimpl
 from frontdesk_sms_gateway.config import SECTION, SmsConfig
@@ -33,6 +34,7 @@ from frontdesk_sms_gateway.gateway import DEVICE, SmsGateway
 from frontdesk_sms_gateway.inbound import InboundServer
 from frontdesk_sms_gateway.messages import booking_context, booking_key
 from frontdesk_sms_gateway.outbox import Outbox
+from frontdesk_sms_gateway.turn_soon import TurnSoon
 
 if TYPE_CHECKING:
     from frontdesk_core.api import Frontdesk
@@ -77,6 +79,7 @@ class Running:
         self.frontdesk = frontdesk
         self.gateway = gateway
         self.inbound: InboundServer | None = None
+        self.turn_soon = TurnSoon(frontdesk, gateway, gateway.config.turn_soon)
 
     def booking(self, booking: Booking, contact: Contact, template: str, key: str) -> None:
         """Queue the message ``template`` about ``booking`` (once per ``key``)."""
@@ -160,6 +163,34 @@ def frontdesk_booking_cancelled(
         found.booking(booking, contact, "cancelled", booking_key(booking, "cancelled"))
 
 
+@hookimpl
+def frontdesk_turn_soon_requested(
+    frontdesk: Frontdesk, ticket: Ticket, phone: str, language: str
+) -> SmsReceipt | None:
+    """Keep the number in the outbox's file until the ticket's turn is near."""
+    found = running(frontdesk)
+    return found.turn_soon.request(ticket, phone, language) if found is not None else None
+
+
+@hookimpl
+def frontdesk_citizen_checked_in(frontdesk: Frontdesk, booking: Booking, ticket: Ticket) -> None:
+    """A booked citizen with a mobile number gets "your turn soon" as well."""
+    found = running(frontdesk)
+    if found is None or not found.gateway.config.turn_soon.booked:
+        return
+    phone = frontdesk.booking.contact(booking.id).phone
+    if phone:
+        found.turn_soon.request(ticket, phone, booking.language)
+
+
+@hookimpl
+def frontdesk_ticket_called(frontdesk: Frontdesk, ticket: Ticket, counter_id: str) -> None:
+    """Send a citizen's "your turn soon" now, if the forecast has not sent it already."""
+    found = running(frontdesk)
+    if found is not None:
+        found.turn_soon.called(ticket)
+
+
 def check_template_languages(config: Config, reporter: Reporter) -> None:
     """Every template the consultant wrote has a text in every language of the site.
 
@@ -212,6 +243,7 @@ def frontdesk_startup(frontdesk: Frontdesk) -> None:
     for template, language in gateway.missing_languages():
         log.warning("sms template lacks a language", extra={"template": template, "lang": language})
     hooks = Running(frontdesk, gateway)
+    gateway.looks.append(hooks.turn_soon.check)
     frontdesk.plugin_state(STATE)["running"] = hooks
     if config.worker:
         gateway.start()
