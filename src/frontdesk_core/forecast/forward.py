@@ -19,7 +19,9 @@ simulator's own processes play the counters and the citizens:
 * a waiting citizen gives up as the scenario's patience says, except those the
   forecast follows: a forecast is for a citizen who stays;
 * ``probe`` queues get one new ticket each at the start: the forecast for a
-  citizen who takes a ticket now.
+  citizen who takes a ticket now. A probe is a measurement, not a citizen: its
+  call is noted and it leaves at once, so it takes no counter time from the
+  tickets waiting behind it or in the other queues the counter serves.
 
 The run stops as soon as every followed ticket has been called (or at the end of
 the day), so a forecast costs the part of the day it needs.
@@ -105,6 +107,7 @@ class ForwardRun(DaySimulation):
         """Minute each followed ticket was called."""
         self.probes: dict[str, str] = {}
         """The probe ticket of each probed queue."""
+        self.probe_ids: set[str] = set()
         self.follow: set[str] = set()
         self.done: simpy.Event = self.env.event()
         self.whole_day = whole_day
@@ -122,6 +125,7 @@ class ForwardRun(DaySimulation):
             for queue_id in self.probe_queues:
                 ticket = self.fd.queues.issue(queue_id)
                 self.probes[queue_id] = ticket.id
+                self.probe_ids.add(ticket.id)
                 self.follow.add(ticket.id)
                 self._ticketed(self._stayer(ticket, now), ticket)
             if not self.follow and not self.whole_day:
@@ -183,6 +187,8 @@ class ForwardRun(DaySimulation):
         patience = self.scenario.patience
         out = []
         for booking in self.snapshot.bookings:
+            if not booking.comes:
+                continue
             key = self.streams.citizens.getrandbits(64)
             draws = CitizenDraws(key, Purpose.RETURN)
             appointment = self.clock.minutes(booking.start)
@@ -308,6 +314,11 @@ class ForwardRun(DaySimulation):
             if done and not self.done.triggered:
                 self.done.succeed()
         yield from super()._serve(run, ticket)
+
+    def _service_time(self, ticket: Ticket, citizen: Citizen | None) -> float:
+        if ticket.id in self.probe_ids:
+            return 0.0
+        return super()._service_time(ticket, citizen)
 
     def _day_end(self) -> Process:
         yield self.env.timeout(max(DAY_END - self.env.now, 0.0))

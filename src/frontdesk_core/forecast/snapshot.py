@@ -14,11 +14,17 @@ forecast never models the queue rules a second time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from frontdesk_core.booking.records import BookingState
-from frontdesk_core.events import CounterSignedIn, NewEvent, QueuesAssigned, TicketIssued
+from frontdesk_core.events import (
+    BookingCreated,
+    CounterSignedIn,
+    NewEvent,
+    QueuesAssigned,
+    TicketIssued,
+)
 from frontdesk_core.events.base import to_us
 from frontdesk_core.queues.counters import CounterStatus
 from frontdesk_core.queues.numbering import counter_name
@@ -47,12 +53,24 @@ class CounterNow:
 
 @dataclass(frozen=True)
 class BookingToCome:
-    """An in-person booking of today not checked in yet."""
+    """A booking of today not checked in yet (its citizen comes if ``channel`` is
+    ``in_person``; either way it holds its counter's time)."""
 
     id: str
     centre_id: str
     service_id: str
     start: datetime
+    end: datetime | None = None
+    busy_from: datetime | None = None
+    """When it takes its counter, buffers included (``None``: at ``start``)."""
+    busy_until: datetime | None = None
+    counter_id: str | None = None
+    channel: str = "in_person"
+
+    @property
+    def comes(self) -> bool:
+        """Whether a citizen comes to the centre for it."""
+        return self.channel == "in_person"
 
 
 @dataclass(frozen=True)
@@ -65,6 +83,8 @@ class LiveSnapshot:
     """The waiting tickets, in each queue's order."""
     counters: tuple[CounterNow, ...]
     bookings: tuple[BookingToCome, ...]
+    """Today's bookings not checked in yet: the citizens to come, and the counters' times
+    they hold (so a forward run's kiosk offers only the times still free)."""
 
     @property
     def minute(self) -> float:
@@ -98,9 +118,22 @@ def take_snapshot(fd: Frontdesk, centre_ids: tuple[str, ...] | None = None) -> L
                 )
             )
         for booking in fd.booking.bookings_on(now.date(), centre_id=centre.id):
-            if booking.state is BookingState.BOOKED and booking.channel == "in_person":
+            if booking.state is BookingState.BOOKED:
+                rules = fd.config.service(booking.service_id).booking
+                before = rules.buffer_before if rules is not None else timedelta(0)
+                after = rules.buffer_after if rules is not None else timedelta(0)
                 bookings.append(
-                    BookingToCome(booking.id, centre.id, booking.service_id, booking.start)
+                    BookingToCome(
+                        booking.id,
+                        centre.id,
+                        booking.service_id,
+                        booking.start,
+                        booking.end,
+                        booking.start - before,
+                        booking.end + after,
+                        booking.counter_id,
+                        booking.channel,
+                    )
                 )
     return LiveSnapshot(now, now.date(), tuple(tickets), tuple(counters), tuple(bookings))
 
@@ -111,7 +144,9 @@ def seed_events(snapshot: LiveSnapshot) -> tuple[list[NewEvent], dict[str, int]]
 
     A waiting ticket is issued again, with its own id, at the moment it entered its
     queue (a transferred ticket straight into the queue it waits in now); an open or
-    paused counter is signed in by the simulator's employee on the queues it serves.
+    paused counter is signed in by the simulator's employee on the queues it serves;
+    a booking still to come is booked again at its time and counter (under a code of
+    the forward run's own), so the times it holds are not offered at the kiosk.
     """
     events: list[NewEvent] = []
     numbers: dict[str, int] = {}
@@ -134,6 +169,19 @@ def seed_events(snapshot: LiveSnapshot) -> tuple[list[NewEvent], dict[str, int]]
         value = int(ticket.id.rsplit("-", 1)[-1]) if ticket.id.rsplit("-", 1)[-1].isdigit() else 0
         name = counter_name(ticket.queue_id, day)
         numbers[name] = max(numbers.get(name, 0), value)
+    for index, booking in enumerate(snapshot.bookings):
+        end = booking.end or booking.start
+        created = BookingCreated(
+            f"S{index}",
+            booking.service_id,
+            booking.start,
+            end,
+            booking.busy_from or booking.start,
+            booking.busy_until or end,
+            booking.channel,
+            counter_id=booking.counter_id,
+        )
+        events.append(NewEvent.of(created, booking.id, booking.centre_id, to_us(snapshot.now)))
     now = to_us(snapshot.now)
     for counter in snapshot.counters:
         if counter.status is CounterStatus.CLOSED:

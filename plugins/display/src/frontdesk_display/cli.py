@@ -11,7 +11,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from frontdesk_core.api import Config, DemoDriver, RunningClock, demo_start, load_config
+from frontdesk_core.api import (
+    Config,
+    DemoDriver,
+    RunningClock,
+    demo_start,
+    forecaster,
+    load_config,
+)
 from frontdesk_display.passwords import hash_password
 from frontdesk_display.settings import DisplaySettings
 
@@ -85,6 +92,22 @@ def urls(config: Config, base: str) -> list[str]:
     return lines
 
 
+def demo_config(config: Config) -> Config:
+    """The configuration a demonstration runs on: ``config`` with the forecast made by
+    simulation (``site.forecast.method``), so the forecasts and the staffing advice move
+    as the demo's citizens come and go."""
+    settings = config.site.forecast
+    forecast = type(settings).model_validate({**settings.model_dump(), "method": "simulation"})
+    site = config.site.model_copy(update={"forecast": forecast})
+    return config.model_copy(update={"site": site})
+
+
+def demo_forecast(demo: DemoDriver) -> None:
+    """Forecast with the demo's own scenario as the model of the day: its citizens are the
+    ones who come (a fresh demo has no log yet to calibrate a model from)."""
+    forecaster(demo.fd).use(demo.loaded)
+
+
 def demo_clock(config: Config, speed: float) -> RunningClock:
     """A clock from the next weekday morning the first centre with kiosks opens, running."""
     tz = ZoneInfo(config.site.timezone)
@@ -117,13 +140,15 @@ def run_serve(args: argparse.Namespace) -> int:
         settings = load_settings_file(args.display)
     clock: RunningClock | None = None
     if args.demo:
-        config = load_config(args.config, args.hooks.load_context())
+        config = demo_config(load_config(args.config, args.hooks.load_context()))
         clock = demo_clock(config, args.speed)
         fd = Frontdesk.open(config, store=args.db, clock=clock, plugins=args.hooks.pm)
     else:
         fd = Frontdesk.open(args.config, store=args.db, plugins=args.hooks.pm)
     try:
         demo = DemoDriver.from_scenario(fd, args.demo) if args.demo else None
+        if demo is not None:
+            demo_forecast(demo)
         settings = settings if settings is not None else settings_of(fd.config)
         key_file = default_key_file(args.db)
         secret = secret_key(settings, default_file=key_file)

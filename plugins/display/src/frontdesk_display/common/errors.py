@@ -21,6 +21,10 @@ MESSAGES: dict[str, str] = {
     "phone.invalid": N_(
         "That is not a mobile number. Write 8 digits, or + and the country code first."
     ),
+    "kiosk.turn_soon_refused": N_(
+        "We cannot send an SMS to that number. Keep your ticket and watch the screen."
+    ),
+    "kiosk.turn_soon_closed": N_("Your ticket has been called already."),
     "booking.phone_needed": N_("A phone meeting needs a mobile number for us to call."),
     "booking.begun": N_("The appointment has already begun; it cannot be moved."),
     "booking.too_soon": N_("%(start)s is too soon. Book at least %(notice)s ahead."),

@@ -138,6 +138,11 @@ def result_view(fd: Frontdesk, result: KioskResult) -> dict[str, Any]:
         view["queue_name"] = text_in(
             fd.config.queue(result.ticket.queue_id).name, outcome.language, "da"
         )
+        if result.kind == "queue" and fd.hooks.implemented(TURN_SOON_HOOK):
+            # A walk-in may ask for an SMS when their turn is near (a booked citizen's
+            # number is on the booking already).
+            view["turn_soon"] = "offered"
+            view["ticket_id"] = result.ticket.id
     if result.wait is not None:
         view["people_ahead"] = result.wait.people_ahead
         view["expected_wait_minutes"] = result.wait.minutes
@@ -165,6 +170,28 @@ def result_view(fd: Frontdesk, result: KioskResult) -> dict[str, Any]:
         ]
         view["url"] = fd.config.site.booking.url
     return jsonable(view)  # type: ignore[no-any-return]
+
+
+TURN_SOON_HOOK = "frontdesk_turn_soon_requested"
+
+
+def turn_soon(fd: Frontdesk, result: dict[str, Any], typed: str, language: str) -> dict[str, Any]:
+    """Hand the mobile number a citizen typed under their ticket to the SMS plugin, for one
+    "your turn soon" message; the result then says it is asked for.
+
+    The number is not kept here, not in the result and not in an error: only the SMS
+    plugin keeps it, with its outgoing messages.
+    """
+    ticket_id = result.get("ticket_id")
+    if result.get("turn_soon") != "offered" or not isinstance(ticket_id, str):
+        raise CommandError("no ticket here to send an SMS about", code="kiosk.turn_soon_closed")
+    typed = typed.strip()
+    if len(typed) > 20 or not looks_like_phone(typed):
+        raise CommandError("that is not a mobile number", code="phone.invalid")
+    receipt = fd.hooks.turn_soon_requested(fd.queues.ticket(ticket_id), typed, language)
+    if not receipt.accepted:
+        raise CommandError("the SMS cannot be sent to that number", code="kiosk.turn_soon_refused")
+    return {**result, "turn_soon": "asked"}
 
 
 def book(fd: Frontdesk, result: dict[str, Any], start: str, language: str) -> dict[str, Any]:

@@ -155,6 +155,15 @@ async def kiosk_answer(request: Request) -> Response:
                 start if isinstance(start, str) else "",
                 entry.language,
             )
+        elif verb == "turn_soon" and entry.result is not None:
+            phone = form.get("phone")
+            entry.result = await hub.core.run(
+                kiosk_flow.turn_soon,
+                hub.fd,
+                entry.result,
+                phone if isinstance(phone, str) else "",
+                entry.language,
+            )
         elif verb == "check_in":
             code = form.get("code")
             typed = code if isinstance(code, str) else ""
