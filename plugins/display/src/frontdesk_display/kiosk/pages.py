@@ -125,6 +125,10 @@ async def kiosk_step(request: Request) -> Response:
     )
 
 
+ON_RESULT = {"book": ("slot", kiosk_flow.book), "turn_soon": ("phone", kiosk_flow.turn_soon)}
+"""What a citizen may do on the result page: the form field each takes, and the action."""
+
+
 async def kiosk_answer(request: Request) -> Response:
     """Answer, go back, start again, or check in; then show the next step."""
     hub: Hub = request.app.state.hub
@@ -146,22 +150,14 @@ async def kiosk_answer(request: Request) -> Response:
     try:
         if verb == "back":
             await hub.core.run(entry.session.back)
-        elif verb == "book" and entry.result is not None:
-            start = form.get("slot")
+        elif verb in ON_RESULT and entry.result is not None:
+            field, action = ON_RESULT[verb]
+            typed = form.get(field)
             entry.result = await hub.core.run(
-                kiosk_flow.book,
+                action,
                 hub.fd,
                 entry.result,
-                start if isinstance(start, str) else "",
-                entry.language,
-            )
-        elif verb == "turn_soon" and entry.result is not None:
-            phone = form.get("phone")
-            entry.result = await hub.core.run(
-                kiosk_flow.turn_soon,
-                hub.fd,
-                entry.result,
-                phone if isinstance(phone, str) else "",
+                typed if isinstance(typed, str) else "",
                 entry.language,
             )
         elif verb == "check_in":
