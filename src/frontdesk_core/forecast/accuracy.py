@@ -178,10 +178,14 @@ def accuracy(
     return out
 
 
-def reduction(predictions: Iterable[Prediction], predictor: str = "SIM") -> float:
-    """How much lower ``predictor``'s RMSE is than the best of the others (0.3: 30% lower;
-    negative: higher), over the tickets every predictor had."""
-    rows = {a.predictor: a.rmse for a in accuracy(predictions)}
+def reduction(
+    predictions: Iterable[Prediction],
+    predictor: str = "SIM",
+    predictors: Sequence[str] = PREDICTORS,
+) -> float:
+    """How much lower ``predictor``'s RMSE is than the best of the other ``predictors``
+    (0.3: 30% lower; negative: higher), over the tickets every predictor had."""
+    rows = {a.predictor: a.rmse for a in accuracy(predictions, predictors)}
     best = min(rmse for name, rmse in rows.items() if name != predictor)
     if math.isnan(best) or math.isnan(rows[predictor]):
         return math.nan
@@ -203,6 +207,7 @@ def reduction_interval(
     days: Sequence[Sequence[Prediction]],
     *,
     predictor: str = "SIM",
+    predictors: Sequence[str] = PREDICTORS,
     level: float = 0.95,
     resamples: int = 1000,
     seed: int = 1,
@@ -210,9 +215,9 @@ def reduction_interval(
     """:func:`reduction` over all ``days`` with a percentile bootstrap interval that
     resamples whole days (tickets of one day are not independent: they share its crowd)."""
     rng = random.Random(seed)
-    value = reduction((p for day in days for p in day), predictor)
+    value = reduction((p for day in days for p in day), predictor, predictors)
     figures = sorted(
-        reduction((p for _ in days for p in days[rng.randrange(len(days))]), predictor)
+        reduction((p for _ in days for p in days[rng.randrange(len(days))]), predictor, predictors)
         for _ in range(resamples)
     )
     figures = [f for f in figures if not math.isnan(f)]

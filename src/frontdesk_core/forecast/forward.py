@@ -36,9 +36,8 @@ from typing import Any
 
 import simpy
 
-from frontdesk_core.errors import CommandError
 from frontdesk_core.events import NewEvent
-from frontdesk_core.forecast.snapshot import LiveSnapshot, seed_events
+from frontdesk_core.forecast.snapshot import LiveSnapshot, seed_events, seeded_code
 from frontdesk_core.opening.hours import OpeningCalendar
 from frontdesk_core.plugins import Hooks
 from frontdesk_core.queues.counters import CounterStatus
@@ -154,8 +153,10 @@ class ForwardRun(DaySimulation):
     def _seed_citizens(self, now: float) -> None:
         """The citizens behind the snapshot's waiting tickets (their tickets are seeded).
 
-        Others may give up as the model's walk-ins do (a fresh patience on top of the
-        wait so far): a counter that calls someone who has left is soon free again. A
+        Each has the model's patience from their ticket on, drawn afresh: the live
+        system does not see who has left, so a citizen who has waited longer than
+        their draw has already gone, and a counter that calls them is soon free again
+        (as in the day itself, where the longest waiters are the likeliest gone). A
         ticket's call time is followed either way.
         """
         patience = self.scenario.patience
@@ -167,7 +168,7 @@ class ForwardRun(DaySimulation):
                 citizen.ready = max(citizen.ready, self.clock.minutes(ticket.appointment_at))
             if patience is not None:
                 draws = CitizenDraws(citizen.key, Purpose.RETURN)
-                citizen.patience = max(now - citizen.ready, 0.0) + patience.sample(draws)
+                citizen.patience = patience.sample(draws)
             citizen.ticket_id, citizen.queue_id = ticket.id, ticket.queue_id
             self.citizens[ticket.id] = citizen
             self.follow.add(ticket.id)
@@ -186,7 +187,7 @@ class ForwardRun(DaySimulation):
         early, spread = minutes(booked.early), minutes(booked.spread)
         patience = self.scenario.patience
         out = []
-        for booking in self.snapshot.bookings:
+        for index, booking in enumerate(self.snapshot.bookings):
             if not booking.comes:
                 continue
             key = self.streams.citizens.getrandbits(64)
@@ -206,30 +207,20 @@ class ForwardRun(DaySimulation):
                 appointment=appointment,
                 patience=patience.sample(draws) if patience is not None else math.inf,
             )
-            citizen.code = None
+            citizen.code = seeded_code(index)
             out.append(citizen)
         return out
 
     def _arrive(self, citizen: Citizen) -> None:
-        """A walk-in walks the tree (or takes their ticket); a booking still to come is
-        queued for its time, as its check-in would queue it."""
-        if not (citizen.booked and citizen.code is None and citizen.appointment is not None):
-            if self.kiosks.get(citizen.centre_id) is not None:
-                # The real tree at once: a run that stops early leaves nobody at a kiosk,
-                # and a kiosk's minute matters little to a call an hour away.
-                self._walk(citizen, None)
-            else:
-                super()._arrive(citizen)
-            return
-        service = self.services.get(citizen.service or "")
-        if service is None:
-            return
-        at = self.clock.at(citizen.appointment)
-        try:
-            ticket = self.fd.queues.issue(service.queue, service_id=service.id, appointment_at=at)
-        except CommandError:
-            return
-        self._ticketed(citizen, ticket)
+        """A walk-in walks the tree (or takes their ticket); a booked citizen checks in
+        with the booking's code, at the kiosk or without one, under the real check-in
+        rules (too early, late, passed)."""
+        if self.kiosks.get(citizen.centre_id) is not None:
+            # The real tree at once: a run that stops early leaves nobody at a kiosk,
+            # and a kiosk's minute matters little to a call an hour away.
+            self._walk(citizen, None)
+        else:
+            super()._arrive(citizen)
 
     def _plan(self) -> dict[str, list[tuple[float, float]]]:
         """Each counter's planned time on duty today: the model's staffing plan, or, when
@@ -290,15 +281,18 @@ class ForwardRun(DaySimulation):
             self.env.process(self._counter(run, spans))
 
     def _busy_until(self, queue_id: str | None, service_id: str | None, called: float) -> float:
-        """When the service under way since ``called`` likely ends: a fresh service time
-        less what has passed, or now. (A draw conditioned on lasting beyond what has
-        passed forecast worse in the accuracy benchmark: the counter's time since the
-        call holds recalls and no-shows, not only service.)"""
+        """When the service under way since ``called`` likely ends: a service time drawn
+        given that it has lasted until now (drawn again until it is longer than what has
+        passed; a service longer than nearly all the model's ends now)."""
         model = self._service_model(service_id, queue_id or "")
         now = self.env.now
         if model is None:
             return now
-        return max(now, called + model.sample(self.streams.spare))
+        for _ in range(TRIES):
+            end = called + model.sample(self.streams.spare)
+            if end >= now:
+                return end
+        return now
 
     # -- following ------------------------------------------------------------------------
 

@@ -135,7 +135,16 @@ def take_snapshot(fd: Frontdesk, centre_ids: tuple[str, ...] | None = None) -> L
                         booking.channel,
                     )
                 )
+    # By what the bookings are, not by their codes and ids (drawn at random): the forward
+    # runs give each booking its draws in this order, so a forecast is the same every time.
+    bookings.sort(key=lambda b: (b.start, b.service_id, b.counter_id or "", b.channel))
     return LiveSnapshot(now, now.date(), tuple(tickets), tuple(counters), tuple(bookings))
+
+
+def seeded_code(index: int) -> str:
+    """The code the ``index``-th booking of a snapshot has in a forward run (never the
+    citizen's own code, which stays in the live system)."""
+    return f"S{index}"
 
 
 def seed_events(snapshot: LiveSnapshot) -> tuple[list[NewEvent], dict[str, int]]:
@@ -172,7 +181,7 @@ def seed_events(snapshot: LiveSnapshot) -> tuple[list[NewEvent], dict[str, int]]
     for index, booking in enumerate(snapshot.bookings):
         end = booking.end or booking.start
         created = BookingCreated(
-            f"S{index}",
+            seeded_code(index),
             booking.service_id,
             booking.start,
             end,
@@ -199,5 +208,6 @@ __all__ = [
     "CounterNow",
     "LiveSnapshot",
     "seed_events",
+    "seeded_code",
     "take_snapshot",
 ]
