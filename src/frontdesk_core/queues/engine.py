@@ -117,6 +117,8 @@ class QueueEngine:
         """Per hook the engine fires, whether anybody listens (until the plugins change)."""
         self._counter_views: dict[tuple[str, tuple[str, ...]], Counter] = {}
         self._counter_payloads: dict[tuple[type, str], Payload] = {}
+        self._numbering: dict[str, tuple[date, str, str]] = {}
+        """Per queue, the service day last numbered, its store counter and its ids' prefix."""
         self._fallbacks = self._booked_durations()
         self.state: LiveState = load(config, store)
         self._seen = self.state.last_seq
@@ -404,8 +406,12 @@ class QueueEngine:
                 if tx.last_seq() != self._seen:
                     self._catch_up(tx)
                 day = self._service_day(centre, now)
-                value = tx.counter(counter_name(queue.id, day))
-                key = ticket_id(queue.id, day, value)
+                numbering = self._numbering.get(queue.id)
+                if numbering is None or numbering[0] != day:
+                    numbering = (day, counter_name(queue.id, day), ticket_id(queue.id, day, 0)[:-1])
+                    self._numbering[queue.id] = numbering
+                value = tx.counter(numbering[1])
+                key = f"{numbering[2]}{value}"  # ticket_id(queue.id, day, value)
                 issued = E.TicketIssued(
                     format_number(queue.prefix, value),
                     queue.id,
@@ -587,11 +593,16 @@ class QueueEngine:
         state = self.state
         with self._lock:
             now = self._now_us()
-            self._rolled(centre, now)
+            clean = self._clean.get(centre.id)
+            if clean is None or not clean[0] <= now < clean[1]:
+                self._roll_day(centre, now)
             with self.store.transaction() as tx:
                 if tx.last_seq() != self._seen:
                     self._catch_up(tx)
-                ticket = self._at_counter(counter_id, allowed)
+                at = state.counters[counter_id].ticket_id
+                ticket = state.tickets[at] if at is not None else None
+                if ticket is None or ticket.state not in allowed:
+                    ticket = self._at_counter(counter_id, allowed)  # refuses, saying why
                 made = payload if isinstance(payload, Payload) else payload(ticket, counter_id, now)
                 event = tx.emit(made, ticket.id, ticket.centre_id, now)
             apply(state, event)
