@@ -13,6 +13,7 @@ from frontdesk_core.forecast.accuracy import (
     PREDICTORS,
     Prediction,
     accuracy,
+    calibrated_history,
     reduction,
     reduction_interval,
     replay,
@@ -28,7 +29,8 @@ def test_the_simulation_forecasts_waits_best_where_the_target_asks_it(scenario: 
     hooks = Hooks(make_plugin_manager(load_entrypoints=False))
     loaded = load_scenario(SCENARIOS / scenario)
     # Three days: one day's few tickets can go either way (the benchmark gives the spread).
-    predictions = replay(loaded, 3, hooks=hooks, every=8, replications=6)
+    # The model is calibrated from a log of four earlier weeks, as a live system's is.
+    predictions = replay(loaded, 3, hooks=hooks, every=8, replications=6, calibrated=4)
     assert len(predictions) >= 40
     assert all(p.actual is not None and p.actual >= 0 for p in predictions)
     rows = {a.predictor: a for a in accuracy(predictions)}
@@ -58,3 +60,14 @@ def test_the_interval_resamples_whole_days() -> None:
     # Resampling days: both good (SIM 100% better), both bad (0%), or one of each.
     assert figure.low == pytest.approx(0.0) and figure.high == pytest.approx(1.0)
     assert reduction_interval([good], predictors=pair).low == pytest.approx(1.0)
+
+
+def test_the_model_is_calibrated_from_earlier_weeks_of_the_same_weekday() -> None:
+    hooks = Hooks(make_plugin_manager(load_entrypoints=False))
+    loaded = load_scenario(SCENARIOS / "peak-day.yaml")
+    model = calibrated_history(loaded, 2, hooks=hooks)
+    weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[loaded.dates[0].weekday()]
+    assert model.scenario.days is not None and len(model.scenario.days) == 2
+    assert all((loaded.dates[0] - d).days in (7, 14) for d in model.scenario.days)
+    assert all(weekday in (s.weekdays or ()) for s in model.scenario.arrivals)
+    assert "passport" in model.scenario.service_times and model.scenario.staffing

@@ -27,13 +27,19 @@ import math
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from frontdesk_core.app import Frontdesk
+from frontdesk_core.clock import ManualClock
 from frontdesk_core.forecast.forecast import simulate_forecast
+from frontdesk_core.forecast.service import calibrated_model
 from frontdesk_core.forecast.snapshot import take_snapshot
 from frontdesk_core.plugins import Hooks
 from frontdesk_core.queues.tickets import Ticket
 from frontdesk_core.simulation.model import Citizen, CounterRun, DaySimulation, Process
 from frontdesk_core.simulation.scenario import LoadedScenario
+from frontdesk_core.store.memory import MemoryStore
 
 PREDICTORS = ("QL", "LES", "HOL", "SIM")
 WITHIN = 5.0
@@ -63,7 +69,12 @@ class Accuracy:
 
 
 class ReplayDay(DaySimulation):
-    """A day of ``loaded`` that forecasts every ``every``-th counted ticket as it is issued."""
+    """A day of ``loaded`` that forecasts every ``every``-th counted ticket as it is issued.
+
+    ``model`` is the forward simulation's model of the day: by default the scenario
+    itself; :func:`calibrated_history` gives the one a live system calibrates from its
+    own log (walk-ins then come with their tickets, as that model counts them).
+    """
 
     def __init__(
         self,
@@ -73,8 +84,10 @@ class ReplayDay(DaySimulation):
         hooks: Hooks,
         every: int = 5,
         replications: int = 8,
+        model: LoadedScenario | None = None,
     ) -> None:
         super().__init__(loaded, loaded.dates[0], seed, hooks=hooks)
+        self.model = model or loaded
         self.forecast_hooks = hooks
         self.every = every
         self.replications = replications
@@ -97,11 +110,11 @@ class ReplayDay(DaySimulation):
         hol = now - self.clock.minutes(head.entered_at or head.issued_at) if head else 0.0
         forecast = simulate_forecast(
             take_snapshot(self.fd, (ticket.centre_id,)),
-            self.loaded,
+            self.model,
             hooks=self.forecast_hooks,
             replications=self.replications,
             seed=f"{ticket.id}/forecast",
-            through_kiosk=True,
+            through_kiosk=self.model is self.loaded,
         )
         mine = forecast.ticket(ticket.id)
         band = mine.minutes if mine is not None else None
@@ -137,10 +150,13 @@ def replay_days(
     every: int = 5,
     replications: int = 8,
     seed: int = 1,
+    calibrated: int = 0,
 ) -> list[list[Prediction]]:
     """The predictions of ``days`` simulated days of ``loaded``, day by day (tickets called
-    that day)."""
+    that day); with ``calibrated`` weeks, the forward simulation's model is calibrated from
+    a log of that many earlier weeks' days (:func:`calibrated_history`)."""
     rng = random.Random(seed)
+    model = calibrated_history(loaded, calibrated, hooks=hooks) if calibrated else None
     out: list[list[Prediction]] = []
     for _ in range(days):
         day = ReplayDay(
@@ -149,10 +165,31 @@ def replay_days(
             hooks=hooks,
             every=every,
             replications=replications,
+            model=model,
         )
         day.run()
         out.append([p for p in day.predictions.values() if p.actual is not None])
     return out
+
+
+def calibrated_history(loaded: LoadedScenario, weeks: int, *, hooks: Hooks) -> LoadedScenario:
+    """The model a live system has of the scenario's day: calibrated
+    (:func:`~frontdesk_core.forecast.service.calibrated_model`) from a log of the same
+    weekday in the ``weeks`` weeks before, simulated with draws of their own."""
+    day = loaded.dates[0]
+    store = MemoryStore()
+    for week in range(weeks, 0, -1):
+        past = DaySimulation(
+            loaded, day - timedelta(days=7 * week), f"history/{week}", hooks=hooks, store=store
+        )
+        past.run()
+    tz = ZoneInfo(loaded.config.site.timezone)
+    clock = ManualClock(datetime.combine(day, time(7), tz))
+    fd = Frontdesk(loaded.config, store=store, clock=clock, hooks=hooks)
+    model = calibrated_model(fd, clock.now())
+    if model is None:
+        raise ValueError(f"nothing to calibrate from in {weeks} weeks of '{loaded.path}'")
+    return model
 
 
 def replay(loaded: LoadedScenario, days: int, *, hooks: Hooks, **options: int) -> list[Prediction]:
@@ -236,6 +273,7 @@ __all__ = [
     "Prediction",
     "ReplayDay",
     "accuracy",
+    "calibrated_history",
     "reduction",
     "reduction_interval",
     "replay",
