@@ -167,6 +167,7 @@ def test_the_model_is_calibrated_from_the_stores_own_log(normal_day: LoadedScena
     model = calibrated_model(fd, clock.now())
     assert model is not None and model.centres == ("nyropsgade",)
     assert "passport" in model.scenario.service_times
+    assert model.scenario.patience is not None  # fitted to the day's no-shows
     fd.queues.sign_in("skranke-4", "AB")
     ticket = fd.queues.issue("skat", service_id="tax")
     forecaster = Forecaster(fd, method=SIMULATION)

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from frontdesk_core.config.loader import Document, Reporter
 from frontdesk_core.forecast.advice import Advice, advise
 from frontdesk_core.forecast.forecast import queue_length_forecast, simulate_forecast
+from frontdesk_core.forecast.patience import fitted_patience
 from frontdesk_core.forecast.records import FORECAST_STATE, SIMULATION, Forecast, TicketForecast
 from frontdesk_core.forecast.snapshot import LiveSnapshot, take_snapshot
 from frontdesk_core.plugins import LOAD_ENV, Hooks, make_plugin_manager
@@ -40,13 +41,18 @@ if TYPE_CHECKING:
 
 
 def calibrated_model(fd: Frontdesk, now: datetime) -> LoadedScenario | None:
-    """The rest-of-day model calibrated from the log before ``now`` (``None``: nothing to
-    calibrate from, or a calibration that does not fit the configuration)."""
+    """The rest-of-day model calibrated from the log before ``now``, with the citizens'
+    patience fitted to its no-shows (``None``: nothing to calibrate from, or a calibration
+    that does not fit the configuration)."""
     history = fd.config.site.forecast.history
     try:
         data = calibrate(fd.store, fd.config, config_path="<live>", since=now - history, until=now)
     except ValueError:
         return None
+    patience = fitted_patience(fd.store, since=now - history, until=now)
+    if patience is not None:
+        # The no-shows say citizens give up: the forward runs let them (exponential fit).
+        data["patience"] = {"distribution": "exponential", "mean": f"{patience * 60:.0f} s"}
     reporter = Reporter(Document(root_file="<calibration>"))
     return link_scenario(Scenario.model_validate(data), fd.config, reporter, "<calibration>")
 
