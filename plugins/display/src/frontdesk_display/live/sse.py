@@ -42,13 +42,12 @@ def event_stream(
         # Subscribe before reading the state, so no change between the two is lost.
         async with broadcaster.subscribe(topic) as queue:
             yield f"retry: {RETRY_MS}\n\n".encode()
-            for message in await initial():
-                yield message.encode()
+            for first in await initial():
+                yield first.encode()
             quiet = 0.0
             while True:
-                message: Message | None
                 try:
-                    message = await asyncio.wait_for(queue.get(), wait)
+                    message: Message | None = await asyncio.wait_for(queue.get(), wait)
                 except TimeoutError:
                     message = None
                 if allowed is not None and not await allowed():
