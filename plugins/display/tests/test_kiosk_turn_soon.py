@@ -74,6 +74,31 @@ def test_a_walk_in_asks_for_an_sms_under_the_ticket_and_the_number_is_shown_nowh
     assert "12345678" not in logged and "12 34 56 78" not in logged
 
 
+def test_an_integrators_kiosk_asks_through_the_api(kobenhavn: Config, tmp_path: Path) -> None:
+    sms = TurnSoon()
+    pm = make_plugin_manager(load_entrypoints=False, plugins=[plugin, sms])
+    fd = Frontdesk.open(
+        kobenhavn, store=str(tmp_path / "fd.db"), clock=monday_morning(), plugins=pm
+    )
+    running = serve(fd)
+    url = f"{running.url}/api/v1/kiosk"
+    try:
+        sid = httpx.post(f"{url}/nyropsgade/sessions", json={"language": "en"}).json()
+        answer = f"{url}/sessions/{sid['session_id']}/answer"
+        httpx.post(answer, json={"option": "health_card"}).raise_for_status()
+        ticket = httpx.post(answer, json={"have": ["photo_id"]}).json()["result"]
+        assert ticket["turn_soon"] == "offered"
+        refused = httpx.post(answer, json={"phone": "123"})
+        assert refused.status_code == 422 and "123" not in refused.text.replace("422", "")
+        asked = httpx.post(answer, json={"phone": "12 34 56 78"})
+    finally:
+        running.stop()
+        fd.close()
+    assert asked.status_code == 200 and asked.json()["result"]["turn_soon"] == "asked"
+    assert "5678" not in asked.text
+    assert [(t, p) for t, p, _ in sms.asked] == [(ticket["ticket_id"], "12345678")]
+
+
 def test_without_an_sms_plugin_the_ticket_page_asks_for_no_number(served: Served) -> None:
     with httpx.Client(base_url=served.url, follow_redirects=True, timeout=10) as client:
         page = _ticket_page(client, "en")

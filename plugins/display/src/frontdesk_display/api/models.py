@@ -77,6 +77,11 @@ class Answer(Request):
     slot: Annotated[str, StringConstraints(strict=True, max_length=40)] | None = Field(
         None, description="For a 'book' result: the start of one of the times it offered."
     )
+    phone: Annotated[str, StringConstraints(strict=True, max_length=20)] | None = Field(
+        None,
+        description="For a ticket whose result offers 'turn_soon': the citizen's mobile number "
+        "for one SMS when their turn is near (kept only by the SMS plugin, never shown).",
+    )
 
 
 class CheckInRequest(Request):

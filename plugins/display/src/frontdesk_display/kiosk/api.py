@@ -81,6 +81,9 @@ async def answer(call: Call) -> m.KioskStep:
         if entry.result is not None and entry.result.get("kind") == "book" and body.slot:
             entry.result = kiosk_flow.book(hub.fd, entry.result, body.slot, entry.language)
             return None
+        if entry.result is not None and body.phone is not None:
+            entry.result = kiosk_flow.turn_soon(hub.fd, entry.result, body.phone, entry.language)
+            return None
         if entry.result is not None:
             raise InvalidStateError("the session is over; start a new one")
         if kiosk_flow.needs_code(entry.session):
