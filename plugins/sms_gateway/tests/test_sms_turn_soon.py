@@ -170,3 +170,19 @@ def assert_nowhere_but_the_outbox(fd: Frontdesk, caplog: pytest.LogCaptureFixtur
         assert digits not in logged
         assert digits not in events
         assert digits not in tickets
+
+
+def test_a_message_held_up_longer_than_its_lead_time_is_given_up(
+    fd: Frontdesk, frontdesk_clock: ManualClock, sms_peer: SmsPeer
+) -> None:
+    fd.queues.sign_in("c1", "AB")
+    ticket = fd.queues.issue("pass", service_id="passport")
+    fd.hooks.turn_soon_requested(ticket, PHONE, "da")
+    sms_peer.respond(503)  # the gateway is down when the call comes
+    fd.queues.call_next("c1")
+    assert gateway(fd).process_due() == 1
+    frontdesk_clock.advance(timedelta(minutes=11))  # back up, but the turn has come and gone
+    gateway(fd).process_due()
+    (message,) = gateway(fd).outbox.messages()
+    assert message.state.value == "failed" and "too late" in (message.error or "")
+    assert len(sms_peer.requests) == 1  # only the failed attempt reached the gateway

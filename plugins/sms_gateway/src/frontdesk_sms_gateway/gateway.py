@@ -91,6 +91,8 @@ class SmsGateway:
         self._last_purge: datetime | None = None
         self.looks: list[Callable[[], object]] = []
         """Work the sender does at each look, before sending (messages coming due)."""
+        self.stale_after: dict[str, timedelta] = {}
+        """Templates whose message is given up once this old (news that would come late)."""
 
     # -- accepting ---------------------------------------------------------------------
 
@@ -239,6 +241,13 @@ class SmsGateway:
         return tried
 
     def _send(self, provider: Provider, message: OutboxMessage) -> None:
+        stale = self.stale_after.get(message.template)
+        if stale is not None and self.clock.now() - message.created_at > stale:
+            late = f"{stale.total_seconds() / 60:g} min"
+            error = f"given up: not sent within {late}, it would come too late"
+            self.outbox.mark_failed(message, self.clock.now(), error)
+            log.info("sms too late", extra={"sms_id": message.id, "sms_key": message.key})
+            return
         outgoing = OutgoingSms(
             key=message.key,
             message_id=message.id,

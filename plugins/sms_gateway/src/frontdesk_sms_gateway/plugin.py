@@ -34,7 +34,7 @@ from frontdesk_sms_gateway.gateway import DEVICE, SmsGateway
 from frontdesk_sms_gateway.inbound import InboundServer
 from frontdesk_sms_gateway.messages import booking_context, booking_key
 from frontdesk_sms_gateway.outbox import Outbox
-from frontdesk_sms_gateway.turn_soon import TurnSoon
+from frontdesk_sms_gateway.turn_soon import TEMPLATE, TurnSoon
 
 if TYPE_CHECKING:
     from frontdesk_core.api import Frontdesk
@@ -244,6 +244,8 @@ def frontdesk_startup(frontdesk: Frontdesk) -> None:
         log.warning("sms template lacks a language", extra={"template": template, "lang": language})
     hooks = Running(frontdesk, gateway)
     gateway.looks.append(hooks.turn_soon.check)
+    # "Your turn soon" held up longer than its lead time would arrive after the call.
+    gateway.stale_after[TEMPLATE] = config.turn_soon.before
     frontdesk.plugin_state(STATE)["running"] = hooks
     if config.worker:
         gateway.start()
