@@ -255,6 +255,22 @@ class TurnSoon:
         return SmsReceipt(accepted=True)
 
 
+class Available:
+    def __init__(self, answer: bool | None) -> None:
+        self.answer = answer
+
+    @hookimpl
+    def frontdesk_sms_available(self) -> bool | None:
+        return self.answer
+
+
+def test_frontdesk_sms_available() -> None:
+    assert hooks_with(Available(True)).sms_available()
+    assert not hooks_with(Available(False)).sms_available()
+    assert not hooks_with(Available(None)).sms_available()
+    assert not hooks_with().sms_available()
+
+
 def test_frontdesk_turn_soon_requested() -> None:
     plugin = TurnSoon()
     ticket = Ticket("pass-1", "P001", "pass", "main", TicketState.WAITING, NOW, NOW)

@@ -261,6 +261,12 @@ def frontdesk_send_sms(frontdesk: Frontdesk, message: SmsRequest) -> SmsReceipt 
 
 
 @hookspec(firstresult=True)
+def frontdesk_sms_available(frontdesk: Frontdesk) -> bool | None:
+    """Whether a plugin sends SMS for ``frontdesk`` now (installed *and* configured), so a
+    page offers an SMS only where one can go; ``None`` if not ours."""
+
+
+@hookspec(firstresult=True)
 def frontdesk_turn_soon_requested(
     frontdesk: Frontdesk, ticket: Ticket, phone: str, language: str
 ) -> SmsReceipt | None:

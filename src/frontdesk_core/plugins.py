@@ -546,6 +546,11 @@ class Hooks:
         """Queue an SMS; a missing or failing SMS plugin gives a refused receipt."""
         return _receipt(self._call("frontdesk_send_sms", frontdesk=self.frontdesk, message=message))
 
+    def sms_available(self) -> bool:
+        """Whether an SMS plugin sends messages for this Frontdesk (``False`` without one)."""
+        report = self._call("frontdesk_sms_available", frontdesk=self.frontdesk)
+        return bool(report.results and report.results[0])
+
     def turn_soon_requested(self, ticket: Ticket, phone: str, language: str) -> SmsReceipt:
         """Ask for a "your turn soon" SMS; without a plugin that sends it, a refused receipt."""
         report = self._call(

@@ -22,6 +22,10 @@ class TurnSoon:
         self.asked: list[tuple[str, str, str]] = []
 
     @hookimpl
+    def frontdesk_sms_available(self) -> bool | None:
+        return True
+
+    @hookimpl
     def frontdesk_turn_soon_requested(
         self, ticket: Ticket, phone: str, language: str
     ) -> SmsReceipt | None:

@@ -62,6 +62,7 @@ def test_without_an_sms_section_the_plugin_stays_idle(make_frontdesk: MakeFrontd
     assert gateway_for(fd) is None
     receipt = fd.hooks.send_sms(SmsRequest("k", "12345678", "your_turn_soon", "da", {}))
     assert not receipt.accepted and receipt.error == "no SMS plugin is installed"
+    assert not fd.hooks.sms_available()  # so the kiosk offers no "your turn soon"
 
 
 def test_frontdesk_config_sections_is_used_by_the_loader(fd: Frontdesk) -> None:
@@ -201,7 +202,8 @@ def test_the_plugin_is_installed_under_the_frontdesk_entry_point(
         "  hooks: frontdesk_booking_cancelled, frontdesk_booking_created, "
         "frontdesk_booking_reminder_due, frontdesk_booking_rescheduled, "
         "frontdesk_citizen_checked_in, frontdesk_config_checks, frontdesk_config_sections, "
-        "frontdesk_send_sms, frontdesk_shutdown, frontdesk_startup, frontdesk_ticket_called, "
+        "frontdesk_send_sms, frontdesk_shutdown, frontdesk_sms_available, frontdesk_startup, "
+        "frontdesk_ticket_called, "
         "frontdesk_turn_soon_requested\n"
     ) in out
 

@@ -90,6 +90,7 @@ def test_the_message_goes_once_when_the_forecast_says_the_turn_is_near(
     fd.queues.call_next("c1")
     fd.queues.start("c1")
     mine = tickets[3]
+    assert fd.hooks.sms_available()  # the kiosk offers it
     receipt = fd.hooks.turn_soon_requested(mine, PHONE, "da")
     assert receipt.accepted
     outbox = gateway(fd).outbox

@@ -164,6 +164,12 @@ def frontdesk_booking_cancelled(
 
 
 @hookimpl
+def frontdesk_sms_available(frontdesk: Frontdesk) -> bool | None:
+    """Yes once the ``sms`` section is configured (the gateway is running)."""
+    return True if running(frontdesk) is not None else None
+
+
+@hookimpl
 def frontdesk_turn_soon_requested(
     frontdesk: Frontdesk, ticket: Ticket, phone: str, language: str
 ) -> SmsReceipt | None:

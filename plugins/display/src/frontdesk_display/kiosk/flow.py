@@ -138,7 +138,7 @@ def result_view(fd: Frontdesk, result: KioskResult) -> dict[str, Any]:
         view["queue_name"] = text_in(
             fd.config.queue(result.ticket.queue_id).name, outcome.language, "da"
         )
-        if result.kind == "queue" and fd.hooks.implemented(TURN_SOON_HOOK):
+        if result.kind == "queue" and fd.hooks.sms_available():
             # A walk-in may ask for an SMS when their turn is near (a booked citizen's
             # number is on the booking already).
             view["turn_soon"] = "offered"
@@ -170,9 +170,6 @@ def result_view(fd: Frontdesk, result: KioskResult) -> dict[str, Any]:
         ]
         view["url"] = fd.config.site.booking.url
     return jsonable(view)  # type: ignore[no-any-return]
-
-
-TURN_SOON_HOOK = "frontdesk_turn_soon_requested"
 
 
 def turn_soon(fd: Frontdesk, result: dict[str, Any], typed: str, language: str) -> dict[str, Any]:
