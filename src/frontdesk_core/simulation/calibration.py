@@ -5,8 +5,10 @@ tickets without one), weekday and hour: the arrival rate (over the minutes the
 centre was open in that hour, so a half hour is not halved again), the booked
 share, and the service times (started to finished, with the distribution family
 that fits them best); per errand, the answers and missing documents the kiosk
-paths show, so the citizens it sent home or referred come back as part of their
-errand (and are counted under its queue); and per centre, weekday and hour the
+paths show, over the whole day and per hour of the day (``by_hour``, for hours
+with at least :data:`MIN_HOUR_WALKS` sessions; others take the whole day's), so the
+citizens it sent home or referred come back as part of their errand, at the hours
+they came (and are counted under its queue); and per centre, weekday and hour the
 counters, by name, that were signed in. The result is scenario data that
 :func:`~frontdesk_core.simulation.scenario.load_scenario` validates like any
 hand-written scenario.
@@ -77,6 +79,17 @@ class _Paths:
     checklists: dict[str, list[int]] = field(default_factory=dict)
     """Per checklist: [times passed, times a document was missing]."""
     documents: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    walks: int = 0
+    """Kiosk sessions counted here."""
+    hours: dict[int, _Paths] = field(default_factory=dict)
+    """The same, per hour of the day (all weekdays together) the session ended in."""
+
+    def hour(self, hour: int) -> _Paths:
+        """The paths of one hour of the day."""
+        found = self.hours.get(hour)
+        if found is None:
+            found = self.hours[hour] = _Paths()
+        return found
 
 
 @dataclass
@@ -139,6 +152,7 @@ def calibrate(
                 continue  # a check-in
             paths = errands[errand].paths if errand is not None else turned[event.centre_id]
             _walked(paths, tree_map, payload.path)
+            _walked(paths.hour(local.hour), tree_map, payload.path)
             if at_door and payload.ticket is not None:
                 door_tickets.add(payload.ticket)
                 days[weekday].add(local.date())
@@ -252,6 +266,7 @@ def _service(tree_map: TreeMap, outcome_id: str) -> str | None:
 
 def _walked(entry: _Paths, tree_map: TreeMap, path: Sequence[str]) -> None:
     """Count the buttons and checklists a path shows."""
+    entry.walks += 1
     for here, after in itertools.pairwise(path):
         try:
             node = tree_map.node(here)
@@ -276,18 +291,49 @@ def _answers(entry: _Paths) -> dict[str, dict[str, float]]:
     }
 
 
-def _missing(entry: _Paths) -> dict[str, float]:
+def _missing(entry: _Paths, *, zeros: bool = False) -> dict[str, float]:
     # A checklist that sent a share f home lacks each of its n documents with the chance
     # 1 - (1 - f) ** (1 / n), so that some document is missing with the chance f.
+    # ``zeros`` keeps a checklist nobody was sent home from (an hour's 0 is an estimate,
+    # not "use the whole day's").
     missing: dict[str, float] = {}
     for checklist, (passed, lacking) in sorted(entry.checklists.items()):
         documents = entry.documents[checklist]
-        if not passed or not lacking or not documents:
+        if not passed or not documents or not (lacking or zeros):
             continue
         share = 1.0 - (1.0 - lacking / passed) ** (1.0 / len(documents))
         for document in documents:
             missing[document] = round(max(missing.get(document, 0.0), share), 4)
     return missing
+
+
+MIN_HOUR_WALKS = 20
+"""Kiosk sessions of an errand an hour of the day needs (over the whole log, all weekdays
+together) for shares of its own; an hour with fewer takes the errand's whole-day shares."""
+
+
+def _hour_walks(entry: _Paths) -> dict[str, dict[str, Any]]:
+    """Per hour of the day with at least :data:`MIN_HOUR_WALKS` sessions: the answers to the
+    questions that split the errand's citizens (more than one option seen over the day) and
+    the chance of lacking each document at the checklists passed, as ``by_hour`` entries."""
+    splitting = {q for q, counts in entry.answers.items() if len(counts) > 1}
+    lacking = _missing(entry)  # documents nobody lacked all day are left out of every hour
+    walks: dict[str, dict[str, Any]] = {}
+    if not splitting and not lacking:
+        return walks
+    for hour, paths in sorted(entry.hours.items()):
+        if paths.walks < MIN_HOUR_WALKS:
+            continue
+        walk: dict[str, Any] = {}
+        answers = {q: a for q, a in _answers(paths).items() if q in splitting}
+        if answers:
+            walk["answers"] = answers
+        missing = {d: v for d, v in _missing(paths, zeros=True).items() if d in lacking}
+        if missing:
+            walk["missing_documents"] = missing
+        if walk:
+            walks[f"{hour:02d}:00-{hour + 1:02d}:00"] = walk
+    return walks
 
 
 class _Opening:
@@ -343,7 +389,7 @@ def _turned_streams(
 ) -> list[dict[str, Any]]:
     """One stream per weekday of citizens whose path names no errand of this centre (referred
     elsewhere, or a ticket from "something else"), walking the paths seen."""
-    answers, missing = _answers(entry), _missing(entry)
+    answers, missing, by_hour = _answers(entry), _missing(entry), _hour_walks(entry)
     streams = []
     for weekday in WEEKDAYS:
         if not days.get(weekday):
@@ -355,6 +401,8 @@ def _turned_streams(
             stream["answers"] = answers
             if missing:
                 stream["missing_documents"] = missing
+            if by_hour:
+                stream["by_hour"] = by_hour
             streams.append(stream)
     return streams
 
@@ -382,6 +430,7 @@ def _streams(
     centre_id = config.centre_of_queue(config.service(service).queue).id
     booked = round(entry.booked / entry.total, 3) if entry.total else 0.0
     answers, missing = _answers(entry.paths), _missing(entry.paths)
+    by_hour = _hour_walks(entry.paths)
     streams = []
     for weekday in WEEKDAYS:
         if not days.get(weekday):
@@ -400,6 +449,8 @@ def _streams(
             stream["answers"] = answers
         if missing:
             stream["missing_documents"] = missing
+        if by_hour:
+            stream["by_hour"] = by_hour
         streams.append(stream)
     return streams
 
@@ -523,4 +574,4 @@ def dump_yaml(data: dict[str, Any]) -> str:
     return out.getvalue()
 
 
-__all__ = ["FAMILIES", "calibrate", "dump_yaml", "errand_of", "fit_family"]
+__all__ = ["FAMILIES", "MIN_HOUR_WALKS", "calibrate", "dump_yaml", "errand_of", "fit_family"]
