@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BeforeValidator,
     Field,
     StrictInt,
@@ -67,6 +68,18 @@ def _ranges(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
+def _range_key(key: str) -> str:
+    try:
+        parse_range(key)
+    except ValueError as exc:
+        raise ValueError(str(exc)) from None
+    return key
+
+
+RangeKey = Annotated[str, AfterValidator(_range_key)]
+"""A range of the day as a mapping's key; checked beside the values, so both are reported."""
+
+
 class HourWalk(Model):
     """How the citizens of a stream at the kiosk in some hours walk the tree: answer weights and
     missing documents that come before the stream's whole-day ones."""
@@ -98,14 +111,14 @@ class ArrivalStream(Model):
     missing_documents: dict[Identifier, Share] = Field(
         {}, description="Probability that a document is missing, for this errand."
     )
-    by_hour: dict[str, HourWalk] = Field(
+    by_hour: dict[RangeKey, HourWalk] = Field(
         {},
         description="Answers and missing documents for citizens at the kiosk in ranges of the "
         "day, before the stream's own: {'09:00-12:00': {missing_documents: {card: 0.3}}}.",
     )
     patience: Distribution | None = Field(None, description="Overrides the scenario's patience.")
 
-    _check_rates = field_validator("per_hour", "counts", "by_hour")(
+    _check_rates = field_validator("per_hour", "counts")(
         lambda value: None if value is None else _ranges(value)
     )
 
