@@ -257,8 +257,15 @@ def _issued(state: LiveState, event: Event, issued: E.TicketIssued, at: datetime
 
 def _called(state: LiveState, ticket: Ticket, payload: E.TicketCalled, at: datetime) -> None:
     counter_id = payload.counter_id
-    _leave(state, ticket)
-    called, fields = _copy(ticket)
+    if ticket.state is _WAITING:
+        line = state.waiting.get(ticket.queue_id)
+        if line is not None:
+            line.pop(ticket.id, None)
+    else:
+        _leave(state, ticket)
+    called = object.__new__(Ticket)
+    fields = called.__dict__
+    fields.update(ticket.__dict__)
     fields["state"] = _CALLED
     fields["counter_id"] = counter_id
     fields["called_at"] = at
@@ -277,7 +284,9 @@ def _recalled(state: LiveState, ticket: Ticket, payload: E.TicketRecalled, at: d
 
 
 def _started(state: LiveState, ticket: Ticket, payload: E.TicketStarted, at: datetime) -> None:
-    started, fields = _copy(ticket)
+    started = object.__new__(Ticket)
+    fields = started.__dict__
+    fields.update(ticket.__dict__)
     fields["state"] = _SERVING
     fields["started_at"] = at
     state.tickets[ticket.id] = started

@@ -31,7 +31,7 @@ from psycopg import ClientCursor
 from psycopg.pq import TransactionStatus
 
 from frontdesk_core.errors import StoreError
-from frontdesk_core.events.base import from_us, to_us
+from frontdesk_core.events.base import Payload, from_us, to_us
 from frontdesk_core.events.log import Event, NewEvent
 from frontdesk_core.events.registry import decode, encode
 from frontdesk_core.store.base import LogStore, Transaction, as_utc
@@ -90,6 +90,10 @@ class _PostgresTransaction:
         self._last = last
         self._pending: list[str] = []
         """INSERT statements, bound already, not sent yet."""
+
+    def emit(self, payload: Payload, key: str, centre_id: str, at_us: int) -> Event:
+        """Append one event of ``payload``'s kind (see ``Transaction.emit``)."""
+        return self.append((NewEvent.of(payload, key, centre_id, at_us),))[0]
 
     def append(self, events: Sequence[NewEvent]) -> list[Event]:
         out = []

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from frontdesk_core.events.base import from_us, to_us
+from frontdesk_core.events.base import Payload, from_us, to_us
 from frontdesk_core.events.log import Event, NewEvent
 from frontdesk_core.events.registry import decode_json, encode
 from frontdesk_core.store.base import LogStore, as_utc
@@ -75,6 +75,10 @@ class _SqliteTransaction:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+
+    def emit(self, payload: Payload, key: str, centre_id: str, at_us: int) -> Event:
+        """Append one event of ``payload``'s kind (see ``Transaction.emit``)."""
+        return self.append((NewEvent.of(payload, key, centre_id, at_us),))[0]
 
     def append(self, events: Sequence[NewEvent]) -> list[Event]:
         """Insert the events; others see them once the transaction commits."""
