@@ -7,6 +7,12 @@ exponential and lognormal service times, c2 on duty in the morning only and the 
 queue served by c3 alone. The scenario calibrated from that log must give back every
 figure within its standard error, and simulate to the log's waits.
 
+The waits: the simulated mean wait of each queue must lie in
+the log's own 95% interval (from its twenty per-day means). Per-day mean waits of a
+queue with one counter are skewed, so such an interval covers the truth less often
+than it says; the tax queue's load is kept light (about a quarter of its counter)
+for the comparison to mean something.
+
 "Within its standard error" is ``Z`` standard errors: the test makes about sixty such
 comparisons, and ``Z`` keeps the chance that any of them fails by chance below 1%
 (Bonferroni), so a failure means calibration is off, not that the dice were unkind.
@@ -126,6 +132,9 @@ def test_shares_turned_away_come_back_per_errand_and_hour(
             assert _within(found, truth, math.sqrt(truth * (1 - truth) / walks)), (hour, found)
         # 09:00 to 15:00 on every day; Thursday's last half hour falls back to the whole day.
         assert estimated[:6] == list(range(9, 15)) and 17 not in estimated
+        for walk in by_hour.values():  # every option the day saw, an hour's 0 included
+            for question, weights in walk.get("answers", {}).items():
+                assert set(weights) == set(stream["answers"][question])
 
 
 def _dig(data: Any, where: tuple[str, ...]) -> float:

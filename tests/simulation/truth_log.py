@@ -103,9 +103,9 @@ TAX = Errand(
     rates=lambda hour: 3.0,
     turned=lambda hour: 0.1 if hour < 12 else 0.4,
     family="lognormal",
-    mean=8.0,
-    sd=4.0,
-    kurtosis=_lognormal_kurtosis(8.0, 4.0),
+    mean=5.0,
+    sd=3.75,
+    kurtosis=_lognormal_kurtosis(5.0, 3.75),
 )
 JOB = Errand(None, "job", rates=lambda hour: 2.0)
 ERRANDS = (CARD, ID, TAX, JOB)

@@ -316,7 +316,7 @@ def _hour_walks(entry: _Paths) -> dict[str, dict[str, Any]]:
     """Per hour of the day with at least :data:`MIN_HOUR_WALKS` sessions: the answers to the
     questions that split the errand's citizens (more than one option seen over the day) and
     the chance of lacking each document at the checklists passed, as ``by_hour`` entries."""
-    splitting = {q for q, counts in entry.answers.items() if len(counts) > 1}
+    splitting = {q: counts for q, counts in entry.answers.items() if len(counts) > 1}
     lacking = _missing(entry)  # documents nobody lacked all day are left out of every hour
     walks: dict[str, dict[str, Any]] = {}
     if not splitting and not lacking:
@@ -325,7 +325,13 @@ def _hour_walks(entry: _Paths) -> dict[str, dict[str, Any]]:
         if paths.walks < MIN_HOUR_WALKS:
             continue
         walk: dict[str, Any] = {}
-        answers = {q: a for q, a in _answers(paths).items() if q in splitting}
+        # Every option the day saw, 0 included: an option nobody pressed in the hour has
+        # the hour's share 0, not the day's.
+        answers = {
+            q: {option: a.get(option, 0.0) for option in splitting[q]}
+            for q, a in _answers(paths).items()
+            if q in splitting
+        }
         if answers:
             walk["answers"] = answers
         missing = {d: v for d, v in _missing(paths, zeros=True).items() if d in lacking}
