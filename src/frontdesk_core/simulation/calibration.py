@@ -2,7 +2,8 @@
 
 From the live system's own events it takes, per errand (service, or queue for
 tickets without one), weekday and hour: the arrival rate (over the minutes the
-centre was open in that hour, so a half hour is not halved again), the booked
+centre was open in that hour, so a half hour is not halved again; a closed hour's
+tickets count in the nearest open hour), the booked
 share, and the service times (started to finished, with the distribution family
 that fits them best); per errand, the answers and missing documents the kiosk
 paths show, over the whole day and per hour of the day (``by_hour``, for hours
@@ -350,9 +351,9 @@ class _Opening:
         self.tz = tz
         self.days = days
 
-    def span(self, centre_id: str, weekday: str, hour: int) -> tuple[float, float] | None:
-        """The part of ``hour`` the centre was open on the first day seen of ``weekday``, in
-        minutes after midnight (None: not open, or open in more than one piece)."""
+    def pieces(self, centre_id: str, weekday: str, hour: int) -> list[tuple[float, float]] | None:
+        """The parts of ``hour`` the centre was open on the first day seen of ``weekday``, in
+        minutes after midnight (None: it cannot be told)."""
         seen = sorted(self.days.get(weekday, ()))
         if not seen:
             return None
@@ -361,12 +362,17 @@ class _Opening:
         except KeyError:
             return None
         begin, end = hour * 60.0, hour * 60.0 + 60.0
-        pieces = [
+        return [
             (max(begin, minute_of(r.start)), min(end, minute_of(r.end)))
             for r in OpeningCalendar(centre, self.tz).hours_on(seen[0])
             if min(end, minute_of(r.end)) > max(begin, minute_of(r.start))
         ]
-        return pieces[0] if len(pieces) == 1 else None
+
+    def span(self, centre_id: str, weekday: str, hour: int) -> tuple[float, float] | None:
+        """The part of ``hour`` the centre was open on the first day seen of ``weekday``, in
+        minutes after midnight (None: not open, or open in more than one piece)."""
+        found = self.pieces(centre_id, weekday, hour)
+        return found[0] if found is not None and len(found) == 1 else None
 
     def minutes(self, centre_id: str, weekday: str, hour: int) -> float:
         """Minutes open in the hour (60 when it cannot be told)."""
@@ -374,8 +380,15 @@ class _Opening:
         return 60.0 if found is None else found[1] - found[0]
 
     def rates(self, centre_id: str, weekday: str, counts: dict[int, int]) -> dict[str, float]:
-        """Arrivals per hour of opening, per range of the day, from counts per hour and day."""
+        """Arrivals per hour of opening, per range of the day, from counts per hour and day.
+
+        A count in an hour the centre was closed (a ticket issued a moment after closing,
+        the clock of a kiosk a little fast) belongs to the open hour nearest before it, or
+        after it: a closed hour's rate would be dropped by the simulator, and its citizens
+        with it.
+        """
         seen = len(self.days.get(weekday, ()))
+        counts = self._into_open_hours(centre_id, weekday, counts)
         rates: dict[str, float] = {}
         for hour, count in sorted(counts.items()):
             found = self.span(centre_id, weekday, hour)
@@ -383,6 +396,22 @@ class _Opening:
             key = f"{_clock(begin)}-{_clock(end)}"
             rates[key] = round(count / seen * 60.0 / (end - begin), 3)
         return rates
+
+    def _into_open_hours(
+        self, centre_id: str, weekday: str, counts: dict[int, int]
+    ) -> dict[int, int]:
+        closed = {h for h in counts if self.pieces(centre_id, weekday, h) == []}
+        if not closed:
+            return counts
+        opened = [h for h in range(24) if self.pieces(centre_id, weekday, h)]
+        if not opened:
+            return counts
+        moved = {h: n for h, n in counts.items() if h not in closed}
+        for hour in closed:
+            before = [h for h in opened if h < hour]
+            nearest = before[-1] if before else min(h for h in opened if h > hour)
+            moved[nearest] = moved.get(nearest, 0) + counts[hour]
+        return moved
 
 
 def _clock(minute: float) -> str:
