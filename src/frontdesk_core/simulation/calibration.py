@@ -309,14 +309,16 @@ def _missing(entry: _Paths, *, zeros: bool = False) -> dict[str, float]:
 
 
 MIN_HOUR_WALKS = 20
-"""Kiosk sessions of an errand an hour of the day needs (over the whole log, all weekdays
-together) for shares of its own; an hour with fewer takes the errand's whole-day shares."""
+"""Kiosk sessions of an errand through a question or checklist that an hour of the day needs
+(over the whole log, all weekdays together) for shares of its own there; with fewer, the hour
+takes the errand's whole-day shares."""
 
 
 def _hour_walks(entry: _Paths) -> dict[str, dict[str, Any]]:
-    """Per hour of the day with at least :data:`MIN_HOUR_WALKS` sessions: the answers to the
-    questions that split the errand's citizens (more than one option seen over the day) and
-    the chance of lacking each document at the checklists passed, as ``by_hour`` entries."""
+    """Per hour of the day, as ``by_hour`` entries: the answers to the questions that split the
+    errand's citizens (more than one option seen over the day) and the chance of lacking each
+    document at the checklists someone was sent home from, where at least
+    :data:`MIN_HOUR_WALKS` of the hour's sessions passed them."""
     splitting = {q: counts for q, counts in entry.answers.items() if len(counts) > 1}
     lacking = _missing(entry)  # documents nobody lacked all day are left out of every hour
     walks: dict[str, dict[str, Any]] = {}
@@ -329,13 +331,19 @@ def _hour_walks(entry: _Paths) -> dict[str, dict[str, Any]]:
         # Every option the day saw, 0 included: an option nobody pressed in the hour has
         # the hour's share 0, not the day's.
         answers = {
-            q: {option: a.get(option, 0.0) for option in splitting[q]}
-            for q, a in _answers(paths).items()
-            if q in splitting
+            q: {option: paths.answers[q].get(option, 0) / seen for option in splitting[q]}
+            for q in sorted(splitting)
+            if (seen := sum(paths.answers.get(q, {}).values())) >= MIN_HOUR_WALKS
         }
         if answers:
-            walk["answers"] = answers
-        missing = {d: v for d, v in _missing(paths, zeros=True).items() if d in lacking}
+            walk["answers"] = {
+                q: {o: round(v, 3) for o, v in a.items()} for q, a in answers.items()
+            }
+        enough = _Paths(
+            checklists={c: n for c, n in paths.checklists.items() if n[0] >= MIN_HOUR_WALKS},
+            documents=paths.documents,
+        )
+        missing = {d: v for d, v in _missing(enough, zeros=True).items() if d in lacking}
         if missing:
             walk["missing_documents"] = missing
         if walk:
