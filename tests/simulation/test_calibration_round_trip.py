@@ -35,8 +35,8 @@ from frontdesk_core.simulation.results import SimulationResult, estimate
 from frontdesk_core.simulation.runner import SerialExecutor, run
 from frontdesk_core.simulation.scenario import load_scenario
 from frontdesk_core.store import open_store
-from tests.simulation import truth_log
-from tests.simulation.truth_log import CARD, DAYS, ERRANDS, ID, JOB, TAX, Errand, Log
+from simulation import truth_log
+from simulation.truth_log import CARD, DAYS, ERRANDS, ID, JOB, TAX, Errand, Log
 
 Z = NormalDist().inv_cdf(1 - 0.01 / 2 / 60)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
