@@ -22,7 +22,7 @@ import gc
 import math
 import os
 import random
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import partial
@@ -164,10 +164,12 @@ class DaySimulation:
         # Counters take bookings only while the scenario has them on duty.
         self.config = staffed_config(self.scenario, self.config, loaded.centres, day, self.tz)
         self.fd = Frontdesk.open(self.config, store=store, clock=self.clock, plugins=hooks.pm)
+        self.queues = self.fd.queues
+        """The queue engine, asked on every call and service."""
         # The configuration looks ids up by scanning lists; the simulation asks per citizen.
         self.services = {s.id: s for s in self.config.services}
         self._models: dict[tuple[str | None, str], Distribution | None] = {}
-        self._answer_plans: dict[tuple[str, Goal, int], Plans] = {}
+        self._answer_plans: dict[tuple[str, Goal, int, int], Plans] = {}
         self.obs = DayObservations(day.isoformat())
         self.centres = [self.config.centre(c) for c in loaded.centres]
         self.opening: dict[str, list[tuple[float, float]]] = {}
@@ -428,7 +430,7 @@ class DaySimulation:
         if citizen.service is None:
             return
         service = self.services[citizen.service]
-        ticket = self.fd.queues.issue(service.queue, service_id=service.id)
+        ticket = self.queues.issue(service.queue, service_id=service.id)
         self._ticketed(citizen, ticket)
 
     def _walk(self, citizen: Citizen, kiosk_id: str | None) -> None:
@@ -437,16 +439,27 @@ class DaySimulation:
         session = referral.start(citizen.centre_id, language=self.language)
         tree = self.tree_maps[session.tree_id]
         goal = Goal(citizen.service, booked=citizen.booked)
-        # Citizens of one arrival stream with one goal weigh the options alike: they share
-        # the worked-out chances (the stream object lives as long as the scenario).
-        memo = self._answer_plans.setdefault((session.tree_id, goal, id(citizen.stream)), {})
+        stream = citizen.stream
+        # The hours' own answers before the stream's: by the time of the walk, which is
+        # when the log records a kiosk session.
+        hour = stream.walk_at(self.env.now) if stream.by_hour else None
+        answers: tuple[Mapping[str, Mapping[str, float]], ...] = (
+            stream.answers,
+            self.scenario.answers,
+        )
+        missing: tuple[Mapping[str, float], ...] = (
+            stream.missing_documents,
+            self.scenario.missing_documents,
+        )
+        if hour is not None:
+            answers = (hour[1].answers, *answers)
+            missing = (hour[1].missing_documents, *missing)
+        # Citizens of one arrival stream (and range of hours) with one goal weigh the options
+        # alike: they share the worked-out chances (the stream lives as long as the scenario).
+        key = (session.tree_id, goal, id(stream), -1 if hour is None else hour[0])
+        memo = self._answer_plans.setdefault(key, {})
         strategy = AnswerStrategy(
-            tree,
-            goal,
-            (citizen.stream.answers, self.scenario.answers),
-            (citizen.stream.missing_documents, self.scenario.missing_documents),
-            CitizenDraws(citizen.key, Purpose.ANSWERS),
-            memo,
+            tree, goal, answers, missing, CitizenDraws(citizen.key, Purpose.ANSWERS), memo
         )
         strategy.walk(session)
         outcome = session.outcome
@@ -585,11 +598,16 @@ class DaySimulation:
                 return
 
     def _has_work(self, run: CounterRun) -> bool:
-        return any(self.waiting[q] > 0 for q in run.queues)
+        waiting = self.waiting
+        # A loop, not any() over a generator: asked on every turn of every counter.
+        for queue_id in run.queues:  # noqa: SIM110
+            if waiting[queue_id] > 0:
+                return True
+        return False
 
     def _counter(self, run: CounterRun, spans: list[tuple[float, float]]) -> Process:
         env = self.env
-        queues = self.fd.queues
+        queues = self.queues
         closing = self.closing[run.centre_id]
         idle = self.idle[run.centre_id]
         for start, end in spans:
@@ -631,7 +649,7 @@ class DaySimulation:
             wake.succeed()
 
     def _serve(self, run: CounterRun, ticket: Ticket) -> Process:
-        queues = self.fd.queues
+        queues = self.queues
         called = self.env.now
         queue_id = ticket.queue_id
         self._queue_change(queue_id, -1, called)
@@ -658,7 +676,7 @@ class DaySimulation:
 
     def _no_show(self, run: CounterRun) -> Process:
         """The called citizen gave up and left: recall as the queue allows, then a no-show."""
-        queues = self.fd.queues
+        queues = self.queues
         ticket = queues.serving(run.counter_id)
         if ticket is None:
             return
