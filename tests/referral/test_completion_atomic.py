@@ -53,6 +53,11 @@ class FailingStore:
         with self.inner.transaction() as tx:
             yield _FailingTransaction(tx, self.fail_on)
 
+    @contextmanager
+    def optimistic(self) -> Iterator[Transaction]:
+        with self.inner.optimistic() as tx:
+            yield _FailingTransaction(tx, self.fail_on)
+
     def append(self, events: Sequence[NewEvent]) -> list[Event]:
         with self.transaction() as tx:
             return tx.append(events)

@@ -62,6 +62,10 @@ class EventStore(Transaction, Protocol):
         """An exclusive write transaction: commit on success, roll back on error."""
         ...
 
+    def optimistic(self) -> AbstractContextManager[Transaction]:
+        """A write transaction for a caller that runs its block again on ``StaleWrite``."""
+        ...
+
     def last_seq(self) -> int:
         """The ``seq`` of the newest event (0 when the log is empty)."""
         ...
@@ -122,6 +126,17 @@ class LogStore:
     def transaction(self) -> AbstractContextManager[Transaction]:
         """An exclusive write transaction: commit on success, roll back on error."""
         raise NotImplementedError
+
+    def optimistic(self) -> AbstractContextManager[Transaction]:
+        """A write transaction for a caller that runs its block again when the commit
+        raises :class:`~frontdesk_core.errors.StaleWrite`.
+
+        A server store may then save the round trip for the lock: the block sees the
+        log as the store last saw it, and the commit checks, under the writers' lock,
+        that nobody wrote since (if somebody did, nothing is written and it raises
+        ``StaleWrite``). An embedded store gives its ordinary transaction.
+        """
+        return self.transaction()
 
     def _snapshot(self) -> AbstractContextManager[Transaction]:
         raise NotImplementedError

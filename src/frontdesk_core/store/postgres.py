@@ -11,6 +11,19 @@ which answers the newest ``seq`` (read after the lock is granted); appended
 events take the next numbers themselves (nobody else writes meanwhile) and go
 with the ``COMMIT``. A simple command (call, finish) is two round trips.
 
+An *optimistic* transaction (:meth:`PostgresStore.optimistic`, for the queue
+engine, which runs a command again when told) is one round trip: the block
+sees the log as this store last saw it, and its appends and ticket counters go
+to the server function ``frontdesk_append`` in one statement, which takes the
+writers' lock, checks that the newest ``seq`` and the counters are still what
+the block saw, and writes, or writes nothing and raises ``StaleWrite``. The
+store goes optimistic only while nobody else has written since its own last
+command, so a second server sharing the database costs few second runs.
+
+Every transaction that appends events tells listeners on the channel
+:data:`CHANNEL` the newest ``seq``, in the same transaction (PostgreSQL sends
+the notification only once it is committed).
+
 The store outlives the server's restarts and fail-overs: a lost connection
 fails the command that was using it with a :class:`StoreError` (rolled back
 by the server, so nothing of it is half applied), and the next command
@@ -30,7 +43,7 @@ import psycopg
 from psycopg import ClientCursor
 from psycopg.pq import TransactionStatus
 
-from frontdesk_core.errors import StoreError
+from frontdesk_core.errors import StaleWrite, StoreError
 from frontdesk_core.events.base import from_us, to_us
 from frontdesk_core.events.log import Event, NewEvent
 from frontdesk_core.events.registry import decode, encode
@@ -40,6 +53,9 @@ T = TypeVar("T")
 WRITE_LOCK = 0x46524F4E  # any fixed number: the one lock all frontdesk writers take
 CONNECT_TIMEOUT = 5
 """Seconds to wait for the server when (re)connecting, unless the URL says otherwise."""
+CHANNEL = "frontdesk_events"
+"""The channel every committed append is announced on, with the newest ``seq``."""
+STALE = "40001"  # serialization_failure: what frontdesk_append raises when the log moved on
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS events (
@@ -73,6 +89,38 @@ BEGIN
     PERFORM pg_advisory_xact_lock({WRITE_LOCK});
     RETURN (SELECT COALESCE(MAX(seq), 0) FROM events);
 END $$;
+-- An optimistic command in one statement: under the writers' lock, if the log
+-- and the counters are as the command saw them, count, append and announce.
+CREATE OR REPLACE FUNCTION frontdesk_append(
+    known BIGINT, ats TIMESTAMPTZ[], kinds TEXT[], keys TEXT[], centres TEXT[],
+    datas JSONB[], versions INTEGER[], counter_names TEXT[], counter_values BIGINT[]
+) RETURNS BIGINT
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    counted BIGINT;
+    added INTEGER := COALESCE(cardinality(kinds), 0);
+BEGIN
+    PERFORM pg_advisory_xact_lock({WRITE_LOCK});
+    IF (SELECT COALESCE(MAX(seq), 0) FROM events) <> known THEN
+        RAISE EXCEPTION 'the log moved on' USING ERRCODE = '{STALE}';
+    END IF;
+    FOR i IN 1 .. COALESCE(cardinality(counter_names), 0) LOOP
+        INSERT INTO counters (name, value) VALUES (counter_names[i], 1)
+        ON CONFLICT (name) DO UPDATE SET value = counters.value + 1
+        RETURNING value INTO counted;
+        IF counted <> counter_values[i] THEN
+            RAISE EXCEPTION 'a counter moved on' USING ERRCODE = '{STALE}';
+        END IF;
+    END LOOP;
+    FOR i IN 1 .. added LOOP
+        INSERT INTO events (seq, at, kind, key, centre_id, data, version)
+        VALUES (known + i, ats[i], kinds[i], keys[i], centres[i], datas[i], versions[i]);
+    END LOOP;
+    IF added > 0 THEN
+        PERFORM pg_notify('{CHANNEL}', (known + added)::text);
+    END IF;
+    RETURN known + added;
+END $$;
 """
 
 BEGIN = "BEGIN; SELECT frontdesk_write_lock()"
@@ -80,6 +128,23 @@ INSERT = (
     "INSERT INTO events (seq, at, kind, key, centre_id, data, version) VALUES "
     "(%s, %s, %s, %s, %s, %s, %s)"
 )
+APPEND = (
+    "SELECT frontdesk_append(%s, %s::timestamptz[], %s::text[], %s::text[], %s::text[], "
+    "%s::jsonb[], %s::int[], %s::text[], %s::bigint[])"
+)
+NEWEST = "SELECT COALESCE(MAX(seq), 0) FROM events"
+Row = tuple[datetime, str, str, str, str, int]
+"""An event as it is written: at, kind, key, centre, data (JSON text), version."""
+
+
+def _written(event: NewEvent, seq: int) -> tuple[Row, Event]:
+    """The row to write for ``event`` at ``seq``, and the event as a later read gives it."""
+    data = json.dumps(encode(event.payload), separators=(",", ":"))
+    version = event.version
+    # Handed back exactly as a later read gives it (see the SQLite store).
+    payload = decode(event.kind, version, json.loads(data), seq=seq)
+    row = (from_us(event.at_us), event.kind, event.key, event.centre_id, data, version)
+    return row, Event(event.kind, event.key, event.at_us, event.centre_id, payload, seq)
 
 
 class _PostgresTransaction:
@@ -90,21 +155,19 @@ class _PostgresTransaction:
         self._last = last
         self._pending: list[str] = []
         """INSERT statements, bound already, not sent yet."""
+        self.appended = False
+        self.counted: dict[str, int] = {}
+        """The counters this transaction counted, and their values."""
 
     def append(self, events: Sequence[NewEvent]) -> list[Event]:
         out = []
         cursor = ClientCursor(self.conn)
         for event in events:
-            data = json.dumps(encode(event.payload), separators=(",", ":"))
-            version = event.version
             self._last += 1
-            seq = self._last
-            at = from_us(event.at_us)
-            row = (seq, at, event.kind, event.key, event.centre_id, data, version)
-            self._pending.append(cursor.mogrify(INSERT, row))
-            # Handed back exactly as a later read gives it (see the SQLite store).
-            payload = decode(event.kind, version, json.loads(data), seq=seq)
-            out.append(Event(event.kind, event.key, event.at_us, event.centre_id, payload, seq))
+            row, written = _written(event, self._last)
+            self._pending.append(cursor.mogrify(INSERT, (self._last, *row)))
+            out.append(written)
+        self.appended = self.appended or bool(out)
         return out
 
     def flush(self, then: str = "") -> None:
@@ -113,6 +176,12 @@ class _PostgresTransaction:
         if statements:
             self._pending = []
             self.conn.execute("; ".join(statements))
+
+    def commit(self) -> None:
+        """Send the pending appends, the announcement of the newest ``seq``, and COMMIT."""
+        if self.appended:
+            self._pending.append(f"SELECT pg_notify('{CHANNEL}', '{self._last}')")
+        self.flush(then="COMMIT")
 
     def execute(self, sql: str, args: Sequence[object] = ()) -> psycopg.Cursor[Any]:
         """Run a statement after the pending appends."""
@@ -163,7 +232,56 @@ class _PostgresTransaction:
         ).fetchone()
         if row is None:  # INSERT ... RETURNING always returns the row
             raise StoreError(f"the counter '{name}' was not counted")
+        self.counted[name] = int(row[0])
         return int(row[0])
+
+
+class _OptimisticTransaction:
+    """A command decided on the log as the store last saw it; sent whole at the commit."""
+
+    def __init__(self, store: PostgresStore, known: int) -> None:
+        self.store = store
+        self.known = known
+        self.rows: list[Row] = []
+        self.events: list[Event] = []
+        self.counted: list[tuple[str, int]] = []
+        """Each counting, in order, and the value the command took from it."""
+
+    def append(self, events: Sequence[NewEvent]) -> list[Event]:
+        out = []
+        for event in events:
+            row, written = _written(event, self.known + len(self.rows) + 1)
+            self.rows.append(row)
+            out.append(written)
+        self.events += out
+        return out
+
+    def read(self, **filters: Any) -> Iterator[Event]:
+        """Committed events matching ``filters`` (those of :meth:`Transaction.read`)."""
+        if self.rows:
+            raise StoreError("an optimistic command reads the log before it appends, not after")
+        return self.store.read(**filters)
+
+    def last_seq(self) -> int:
+        return self.known + len(self.rows)
+
+    def counter(self, name: str) -> int:
+        taken = [value for counted, value in self.counted if counted == name]
+        if taken:
+            value = taken[-1] + 1
+        elif name in self.store._counters:
+            value = self.store._counters[name] + 1
+        else:
+            value = self.store._counter_value(name) + 1
+        self.counted.append((name, value))
+        return value
+
+    def arguments(self) -> tuple[object, ...]:
+        """The arguments of ``frontdesk_append`` for this command."""
+        columns = list(zip(*self.rows, strict=True)) or [(), (), (), (), (), ()]
+        names = [name for name, _ in self.counted]
+        values = [value for _, value in self.counted]
+        return (self.known, *(list(column) for column in columns), names, values)
 
 
 class _Snapshot(_PostgresTransaction):
@@ -185,6 +303,13 @@ class PostgresStore(LogStore):
         self.url = url
         self._lock = threading.RLock()
         self._conn: psycopg.Connection[Any] | None = None
+        self._known = 0
+        """The newest ``seq`` as this store's last write transaction left it."""
+        self._quiet = False
+        """Whether nobody else had written when this store last looked: then an
+        optimistic transaction is worth trying."""
+        self._counters: dict[str, int] = {}
+        """Counter values as this store last counted them (checked at the commit)."""
         self._run(_create)
 
     # -- the connection -----------------------------------------------------------------
@@ -246,6 +371,7 @@ class PostgresStore(LogStore):
         """A write transaction holding the writers' lock; rolled back if the block raises."""
         with self._lock:
             conn, last = self._run(_begin)
+            self._look(last)
             tx = _PostgresTransaction(conn, last)
             try:
                 try:
@@ -253,19 +379,129 @@ class PostgresStore(LogStore):
                 except psycopg.Error as exc:
                     raise self._failed(conn, exc) from exc
                 try:
-                    tx.flush(then="COMMIT")
+                    tx.commit()
                 except psycopg.Error as exc:
                     raise self._failed(conn, exc, committing=True) from exc
             except BaseException:
                 _rollback(conn)
                 raise
+            self._known = tx.last_seq()
+            self._counters.update(tx.counted)
+
+    def _look(self, last: int) -> None:
+        """What the newest ``seq`` says: has anybody else written since this store did?"""
+        self._quiet = last == self._known
+        if not self._quiet:
+            self._counters.clear()  # others may have counted too
+
+    @contextmanager
+    def optimistic(self) -> Iterator[Transaction]:
+        """A write transaction in one round trip while nobody else writes (see the module).
+
+        The block may be run again: when the commit finds that others wrote since
+        the look it was decided on, nothing is written and :class:`StaleWrite` is
+        raised. So is it when the block raises and the log has moved on (its refusal
+        may rest on what it did not see). The next transaction then takes the lock
+        first, so a second run is not stale.
+        """
+        with self._lock:
+            if not self._quiet:
+                with self.transaction() as locked:
+                    yield locked
+                return
+            tx = _OptimisticTransaction(self, self._known)
+            try:
+                yield tx
+            except Exception as exc:
+                if self._moved_on(tx.known):
+                    raise StaleWrite("others wrote meanwhile; the command runs again") from exc
+                raise
+            if tx.rows or tx.counted:
+                self._known = self._commit(tx)
+                self._counters.update(tx.counted)
+            elif self._moved_on(tx.known):
+                raise StaleWrite("others wrote meanwhile; the command runs again")
+
+    def _moved_on(self, known: int) -> bool:
+        """Whether the log has events after ``known`` (an unreachable server: no)."""
+        try:
+            moved = self.last_seq() != known
+        except StoreError:
+            return False
+        if moved:
+            self._quiet = False
+        return moved
+
+    def _counter_value(self, name: str) -> int:
+        """A counter's committed value (0: never counted)."""
+        row = self._run(
+            lambda conn: conn.execute(
+                "SELECT value FROM counters WHERE name = %s", (name,)
+            ).fetchone()
+        )
+        return int(row[0]) if row else 0
+
+    def _commit(self, tx: _OptimisticTransaction) -> int:
+        """Send an optimistic command; the newest ``seq`` after it.
+
+        When the connection is lost on the way, it is sent again on a new one: it
+        is written at most once, as the function checks the newest ``seq`` under the
+        lock; if the second sending finds the log moved on, the events after the
+        command's look say whether they are the command's own.
+        """
+        args = tx.arguments()
+        conn = self._connect()
+        try:
+            return _append(conn, args)
+        except psycopg.Error as exc:
+            if not _lost(conn):
+                raise self._refused(exc) from exc
+            first = exc
+            lost = self._failed(conn, exc, committing=True)  # and the connection is dropped
+        try:
+            conn = self._connect()
+            try:
+                return _append(conn, args)
+            except psycopg.Error as exc:
+                if exc.sqlstate != STALE:
+                    raise
+                if self._ours(conn, tx):
+                    return tx.last_seq()
+                raise self._refused(exc) from exc
+        except psycopg.Error as exc:
+            raise self._failed(conn, exc, committing=True) from exc
+        except StaleWrite:
+            raise
+        except StoreError:  # the server is not back yet
+            raise lost from first
+
+    def _refused(self, exc: psycopg.Error) -> StoreError:
+        """StaleWrite when the function found the log moved on, else the refusal."""
+        if exc.sqlstate == STALE:
+            self._quiet = False
+            self._counters.clear()
+            return StaleWrite("others wrote meanwhile; the command runs again")
+        return StoreError(f"the PostgreSQL store refused the command: {_reason(exc)}")
+
+    def _ours(self, conn: psycopg.Connection[Any], tx: _OptimisticTransaction) -> bool:
+        """Whether the events right after the command's look are the command's own."""
+        rows = conn.execute(
+            "SELECT at, kind, key, centre_id, data, version FROM events "
+            "WHERE seq > %s AND seq <= %s ORDER BY seq",
+            (tx.known, tx.last_seq()),
+        ).fetchall()
+        mine = [(*row[:4], json.loads(row[4]), row[5]) for row in tx.rows]
+        return [tuple(row) for row in rows] == mine
 
     def _view(self, work: Callable[[Transaction], T]) -> T:
         return self._run(lambda conn: work(_Snapshot(conn, 0)))
 
     def last_seq(self) -> int:
         """The ``seq`` of the newest event (0 when the log is empty)."""
-        return self._run(lambda conn: _Snapshot(conn, 0).last_seq())
+        last = self._run(lambda conn: _Snapshot(conn, 0).last_seq())
+        if last != self._known:
+            self._quiet = False
+        return last
 
     def kind_versions(self) -> list[tuple[str, int, int]]:
         """Each (kind, version) the log holds, with the ``seq`` of its first event."""
@@ -343,6 +579,12 @@ def _begin(conn: psycopg.Connection[Any]) -> tuple[psycopg.Connection[Any], int]
     cursor.nextset()  # past BEGIN's result to the lock's
     row = cursor.fetchone()
     return conn, int(row[0]) if row else 0
+
+
+def _append(conn: psycopg.Connection[Any], args: Sequence[object]) -> int:
+    """Run ``frontdesk_append`` (its own transaction, committed when it answers)."""
+    row = conn.execute(APPEND, args, prepare=True).fetchone()
+    return int(row[0]) if row else 0
 
 
 def _rollback(conn: psycopg.Connection[Any]) -> None:
