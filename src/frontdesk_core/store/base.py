@@ -70,6 +70,10 @@ class EventStore(Transaction, Protocol):
         """The ``seq`` of the newest event (0 when the log is empty)."""
         ...
 
+    def listen(self, heard: Callable[[int], None]) -> Callable[[], None] | None:
+        """Have ``heard`` told when other processes append; ``None``: this store cannot."""
+        ...
+
     def kind_versions(self) -> list[tuple[str, int, int]]:
         """Each (kind, version) the log holds, with the ``seq`` of its first event."""
         ...
@@ -137,6 +141,16 @@ class LogStore:
         ``StaleWrite``). An embedded store gives its ordinary transaction.
         """
         return self.transaction()
+
+    def listen(self, heard: Callable[[int], None]) -> Callable[[], None] | None:
+        """Call ``heard`` (on a thread of the store's) soon after another process has
+        appended events, with the newest ``seq`` (0: "look, something may have been
+        missed"); return the function that stops it.
+
+        A store that cannot hear other processes returns ``None``: its readers look
+        at :meth:`last_seq` from time to time instead.
+        """
+        return None
 
     def _snapshot(self) -> AbstractContextManager[Transaction]:
         raise NotImplementedError

@@ -22,7 +22,9 @@ command, so a second server sharing the database costs few second runs.
 
 Every transaction that appends events tells listeners on the channel
 :data:`CHANNEL` the newest ``seq``, in the same transaction (PostgreSQL sends
-the notification only once it is committed).
+the notification only once it is committed). :meth:`PostgresStore.listen`
+hears the other processes' on a connection and a thread of its own, and
+connects again when the connection is lost.
 
 The store outlives the server's restarts and fail-overs: a lost connection
 fails the command that was using it with a :class:`StoreError` (rolled back
@@ -33,6 +35,7 @@ connects afresh. Nothing psycopg raises reaches the caller as it is.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -55,6 +58,11 @@ CONNECT_TIMEOUT = 5
 """Seconds to wait for the server when (re)connecting, unless the URL says otherwise."""
 CHANNEL = "frontdesk_events"
 """The channel every committed append is announced on, with the newest ``seq``."""
+LISTEN_TICK = 0.25
+"""Seconds between a listener's looks at whether it is to stop."""
+RELISTEN_SECONDS = 1.0
+"""Seconds a listener waits before connecting again after losing its connection."""
+log = logging.getLogger("frontdesk.store")
 STALE = "40001"  # serialization_failure: what frontdesk_append raises when the log moved on
 
 SCHEMA = f"""
@@ -292,6 +300,45 @@ class _Snapshot(_PostgresTransaction):
         return int(row[0]) if row else 0
 
 
+class _Listener:
+    """Hears other connections' appends on :data:`CHANNEL`, on a thread and a
+    connection of its own; connects again (and says "look") when it loses it."""
+
+    def __init__(self, store: PostgresStore, heard: Callable[[int], None]) -> None:
+        self.store = store
+        self.heard = heard
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._listen, name="frontdesk-listener", daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        """Stop listening (the thread ends within a tick)."""
+        self.stopped.set()
+
+    def _tell(self, seq: int) -> None:
+        try:
+            self.heard(seq)
+        except Exception:  # a listener's caller must not end the listening
+            log.exception("a store listener failed")
+
+    def _listen(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                with psycopg.connect(
+                    self.store.url, autocommit=True, **self.store.connect_options()
+                ) as conn:
+                    conn.execute(f"LISTEN {CHANNEL}")
+                    self._tell(0)  # what was written while nobody listened
+                    while not self.stopped.is_set():
+                        for note in conn.notifies(timeout=LISTEN_TICK):
+                            if self.stopped.is_set():
+                                return
+                            if note.pid != self.store.backend_pid():
+                                self._tell(int(note.payload))
+            except (psycopg.Error, OSError):
+                self.stopped.wait(RELISTEN_SECONDS)
+
+
 def _lost(conn: psycopg.Connection[Any] | None) -> bool:
     return conn is None or conn.closed or conn.broken
 
@@ -310,6 +357,7 @@ class PostgresStore(LogStore):
         optimistic transaction is worth trying."""
         self._counters: dict[str, int] = {}
         """Counter values as this store last counted them (checked at the commit)."""
+        self._listeners: list[_Listener] = []
         self._run(_create)
 
     # -- the connection -----------------------------------------------------------------
@@ -322,12 +370,27 @@ class PostgresStore(LogStore):
         if conn is not None:
             conn.close()
             self._conn = None
-        options = {} if "connect_timeout" in self.url else {"connect_timeout": CONNECT_TIMEOUT}
         try:
-            self._conn = psycopg.connect(self.url, autocommit=True, **options)  # type: ignore[arg-type]
+            self._conn = psycopg.connect(self.url, autocommit=True, **self.connect_options())
         except psycopg.Error as exc:
             raise StoreError(f"cannot reach the PostgreSQL server: {_reason(exc)}") from exc
         return self._conn
+
+    def connect_options(self) -> dict[str, Any]:
+        """Options of every connection the store opens, besides its URL's."""
+        return {} if "connect_timeout" in self.url else {"connect_timeout": CONNECT_TIMEOUT}
+
+    def backend_pid(self) -> int | None:
+        """The server process of the store's own connection (its notifications are its own)."""
+        conn = self._conn
+        return None if _lost(conn) else conn.info.backend_pid  # type: ignore[union-attr]
+
+    def listen(self, heard: Callable[[int], None]) -> Callable[[], None]:
+        """Call ``heard`` with the newest ``seq`` when another connection's append
+        commits, and with 0 whenever the listener (re)connects; see :meth:`LogStore.listen`."""
+        listener = _Listener(self, heard)
+        self._listeners.append(listener)
+        return listener.stop
 
     def _run(self, work: Callable[[psycopg.Connection[Any]], T]) -> T:
         """``work`` on the connection (under the store's lock); errors become :class:`StoreError`.
@@ -560,7 +623,9 @@ class PostgresStore(LogStore):
         return (int(row[0]), dict(row[1])) if row else None
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection and stop the listeners."""
+        for listener in self._listeners:
+            listener.stop()
         with self._lock:
             if self._conn is not None:
                 self._conn.close()

@@ -1,0 +1,78 @@
+"""What only the PostgreSQL store does: tell other processes of appends as they commit."""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from pgserver import PostgresServer, create_database, running_postgres
+
+from frontdesk_core.store import EventStore, NewEvent, open_store
+from store import records
+
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))
+PATIENCE = 10  # seconds: generous on a busy machine; the benchmark measures the speed
+
+
+def noted(n: int) -> NewEvent:
+    return NewEvent(records.Noted.KIND, f"t{n}", T0, "main", records.Noted(n=n))
+
+
+def _heard(store: EventStore) -> tuple[queue.Queue[int], object]:
+    heard: queue.Queue[int] = queue.Queue()
+    stop = store.listen(heard.put)
+    assert stop is not None
+    assert heard.get(timeout=PATIENCE) == 0  # listening: "look" once
+    return heard, stop
+
+
+def test_a_listener_hears_other_connections_appends_not_its_own(postgres_database: str) -> None:
+    listening, writing = open_store(postgres_database), open_store(postgres_database)
+    heard, _ = _heard(listening)
+    listening.append([noted(1)])  # its own: the process knows already
+    (first,) = writing.append([noted(2)])
+    with writing.transaction() as tx:  # a locked transaction announces too
+        tx.append([noted(3), noted(4)])
+    with writing.optimistic() as tx:
+        tx.append([noted(5)])
+    assert [heard.get(timeout=PATIENCE) for _ in range(3)] == [first.seq, 4, 5]
+    with writing.transaction() as tx:
+        tx.counter("nothing appended")  # no event, no announcement
+    listening.append([noted(6)])
+    writing.append([noted(7)])
+    assert heard.get(timeout=PATIENCE) == 7
+    for store in (listening, writing):
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def own_server() -> Iterator[PostgresServer]:
+    """A server of this module's own: a test stops and starts it."""
+    with running_postgres() as server:
+        yield server
+
+
+def test_a_listener_connects_again_after_a_restart(own_server: PostgresServer) -> None:
+    database = create_database(own_server.url)
+    listening, writing = open_store(database), open_store(database)
+    heard, stop = _heard(listening)
+    own_server.stop("immediate")
+    own_server.start()
+    assert heard.get(timeout=PATIENCE) == 0  # back: "look", appends may have been missed
+    (event,) = writing.append([noted(1)])
+    assert heard.get(timeout=PATIENCE) == event.seq
+    stop()  # type: ignore[operator]
+    writing.append([noted(2)])
+    with pytest.raises(queue.Empty):
+        heard.get(timeout=1)
+    for store in (listening, writing):
+        store.close()
+
+
+def test_an_embedded_store_cannot_listen(tmp_path: object) -> None:
+    for store in (open_store("memory://"), open_store(f"{tmp_path}/events.db")):
+        assert store.listen(lambda seq: None) is None
+        store.close()
