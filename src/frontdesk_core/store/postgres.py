@@ -452,10 +452,12 @@ class PostgresStore(LogStore):
             self._counters.update(tx.counted)
 
     def _look(self, last: int) -> None:
-        """What the newest ``seq`` says: has anybody else written since this store did?"""
+        """What the newest ``seq`` under the lock says: has anybody else written since
+        this store did?"""
         self._quiet = last == self._known
         if not self._quiet:
             self._counters.clear()  # others may have counted too
+        self._known = last
 
     @contextmanager
     def optimistic(self) -> Iterator[Transaction]:
