@@ -99,31 +99,31 @@ BEGIN
 END $$;
 -- An optimistic command in one statement: under the writers' lock, if the log
 -- and the counters are as the command saw them, count, append and announce.
-CREATE OR REPLACE FUNCTION frontdesk_append(
-    known BIGINT, ats TIMESTAMPTZ[], kinds TEXT[], keys TEXT[], centres TEXT[],
-    datas JSONB[], versions INTEGER[], counter_names TEXT[], counter_values BIGINT[]
-) RETURNS BIGINT
+-- The events are a JSON array of [at, kind, key, centre_id, data, version], the
+-- counts one of [name, the value the command took].
+CREATE OR REPLACE FUNCTION frontdesk_append(known BIGINT, appended JSONB, counts JSONB)
+RETURNS BIGINT
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
     counted BIGINT;
-    added INTEGER := COALESCE(cardinality(kinds), 0);
+    item JSONB;
+    added INTEGER := jsonb_array_length(appended);
 BEGIN
     PERFORM pg_advisory_xact_lock({WRITE_LOCK});
     IF (SELECT COALESCE(MAX(seq), 0) FROM events) <> known THEN
         RAISE EXCEPTION 'the log moved on' USING ERRCODE = '{STALE}';
     END IF;
-    FOR i IN 1 .. COALESCE(cardinality(counter_names), 0) LOOP
-        INSERT INTO counters (name, value) VALUES (counter_names[i], 1)
+    FOR item IN SELECT value FROM jsonb_array_elements(counts) LOOP
+        INSERT INTO counters (name, value) VALUES (item->>0, 1)
         ON CONFLICT (name) DO UPDATE SET value = counters.value + 1
         RETURNING value INTO counted;
-        IF counted <> counter_values[i] THEN
+        IF counted <> (item->>1)::BIGINT THEN
             RAISE EXCEPTION 'a counter moved on' USING ERRCODE = '{STALE}';
         END IF;
     END LOOP;
-    FOR i IN 1 .. added LOOP
-        INSERT INTO events (seq, at, kind, key, centre_id, data, version)
-        VALUES (known + i, ats[i], kinds[i], keys[i], centres[i], datas[i], versions[i]);
-    END LOOP;
+    INSERT INTO events (seq, at, kind, key, centre_id, data, version)
+    SELECT known + n, (e->>0)::TIMESTAMPTZ, e->>1, e->>2, e->>3, e->4, (e->>5)::INTEGER
+    FROM jsonb_array_elements(appended) WITH ORDINALITY AS t(e, n);
     IF added > 0 THEN
         PERFORM pg_notify('{CHANNEL}', (known + added)::text);
     END IF;
@@ -136,11 +136,7 @@ INSERT = (
     "INSERT INTO events (seq, at, kind, key, centre_id, data, version) VALUES "
     "(%s, %s, %s, %s, %s, %s, %s)"
 )
-APPEND = (
-    "SELECT frontdesk_append(%s, %s::timestamptz[], %s::text[], %s::text[], %s::text[], "
-    "%s::jsonb[], %s::int[], %s::text[], %s::bigint[])"
-)
-NEWEST = "SELECT COALESCE(MAX(seq), 0) FROM events"
+APPEND = "SELECT frontdesk_append(%s, %s::jsonb, %s::jsonb)"
 Row = tuple[datetime, str, str, str, str, int]
 """An event as it is written: at, kind, key, centre, data (JSON text), version."""
 
@@ -284,12 +280,15 @@ class _OptimisticTransaction:
         self.counted.append((name, value))
         return value
 
-    def arguments(self) -> tuple[object, ...]:
-        """The arguments of ``frontdesk_append`` for this command."""
-        columns = list(zip(*self.rows, strict=True)) or [(), (), (), (), (), ()]
-        names = [name for name, _ in self.counted]
-        values = [value for _, value in self.counted]
-        return (self.known, *(list(column) for column in columns), names, values)
+    def arguments(self) -> tuple[int, str, str]:
+        """The arguments of ``frontdesk_append`` for this command: the events and the
+        counts as JSON (one text each is far cheaper to send and to read than arrays)."""
+        quote = json.dumps
+        events = ",".join(
+            f"[{quote(at.isoformat())},{quote(kind)},{quote(key)},{quote(centre)},{data},{version}]"
+            for at, kind, key, centre, data, version in self.rows
+        )
+        return self.known, f"[{events}]", quote(self.counted)
 
 
 class _Snapshot(_PostgresTransaction):
