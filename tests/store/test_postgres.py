@@ -1,16 +1,19 @@
-"""What only the PostgreSQL store does: tell other processes of appends as they commit."""
+"""What only the PostgreSQL store does: tell other processes of appends as they commit,
+and send a command lost on its way again without writing it twice."""
 
 from __future__ import annotations
 
 import queue
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import psycopg
 import pytest
 from pgserver import PostgresServer, create_database, running_postgres
 
-from frontdesk_core.store import EventStore, NewEvent, open_store
+from frontdesk_core.store import EventStore, NewEvent, open_store, postgres
 from store import records
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))
@@ -76,3 +79,34 @@ def test_an_embedded_store_cannot_listen(tmp_path: object) -> None:
     for store in (open_store("memory://"), open_store(f"{tmp_path}/events.db")):
         assert store.listen(lambda seq: None) is None
         store.close()
+
+
+@pytest.mark.parametrize("written", [True, False])
+def test_a_command_cut_off_on_its_way_is_written_once(
+    postgres_database: str, monkeypatch: pytest.MonkeyPatch, written: bool
+) -> None:
+    """The connection is lost while the one statement is on its way: after (it was
+    written) or before the server ran it. Sent again, it is written exactly once."""
+    store = open_store(postgres_database)
+    for n in (1, 2):  # alone since its last write: the next transaction is optimistic
+        store.append([noted(n)])
+    send = postgres._append
+    cut: list[bool] = []
+
+    def cut_off(conn: psycopg.Connection[Any], args: Sequence[object]) -> int:
+        if not cut:
+            cut.append(True)
+            if written:
+                send(conn, args)
+            conn.close()
+            raise psycopg.OperationalError("the connection is lost")
+        return send(conn, args)
+
+    monkeypatch.setattr(postgres, "_append", cut_off)
+    with store.optimistic() as tx:
+        assert tx.counter("pass") == 1
+        (event,) = tx.append([noted(3)])
+    assert cut and event.seq == 3
+    assert [e.payload.n for e in store.read()] == [1, 2, 3]
+    assert store.counter("pass") == 2
+    store.close()
