@@ -39,6 +39,9 @@ class SystemClock:
         return time.time_ns() // 1000
 
 
+_NO_TIME = timedelta(0)
+
+
 class ManualClock:
     """A clock that only moves when told to; for tests and examples."""
 
@@ -47,6 +50,7 @@ class ManualClock:
             raise ValueError("ManualClock needs a timezone-aware start time")
         self._now = start
         self._us = to_us(start)
+        self._offset = start.utcoffset()
 
     def now(self) -> datetime:
         """Return the clock's current time."""
@@ -57,13 +61,24 @@ class ManualClock:
         return self._us
 
     def advance(self, delta: timedelta | None = None, **kwargs: float) -> datetime:
-        """Move the clock forward by ``delta`` (or ``timedelta(**kwargs)``)."""
+        """Move the clock forward by ``delta`` (or ``timedelta(**kwargs)``).
+
+        As aware datetimes add, the step is added to the wall time in the clock's
+        timezone (a day later is the same time of day, summer time or not).
+        """
         step = delta if delta is not None else timedelta(**kwargs)
-        if step < timedelta(0):
+        if step < _NO_TIME:
             raise ValueError("a clock never goes backwards")
-        self._now += step
-        self._us = to_us(self._now)
-        return self._now
+        moved = self._now + step
+        offset = moved.utcoffset()
+        if offset == self._offset:
+            # The zone's offset did not change: the epoch moved by the step itself.
+            self._us += (step.days * 86_400 + step.seconds) * 1_000_000 + step.microseconds
+        else:
+            self._us = to_us(moved)
+            self._offset = offset
+        self._now = moved
+        return moved
 
     def set(self, when: datetime) -> None:
         """Jump to ``when``, which must not be earlier than the current time."""
@@ -71,6 +86,7 @@ class ManualClock:
             raise ValueError("a clock never goes backwards")
         self._now = when
         self._us = to_us(when)
+        self._offset = when.utcoffset()
 
 
 def microseconds(clock: Clock) -> Callable[[], int]:

@@ -44,9 +44,16 @@ class Lookups:
         return [e.booking for e in sorted(found, key=lambda e: (e.start, e.booking.code))]
 
     def free_slots(
-        self, service_id: str, start: date, end: date, *, channel: str = "in_person"
+        self,
+        service_id: str,
+        start: date,
+        end: date,
+        *,
+        channel: str = "in_person",
+        limit: int | None = None,
     ) -> list[Slot]:
-        """Free slots within the minimum notice and the booking horizon."""
+        """Free slots within the minimum notice and the booking horizon (the first
+        ``limit`` of them, when given)."""
         service, rules, _ = bookable_service(self.planner, service_id)
         check_channel(service, rules, channel)
         with self.journal.lock:
@@ -62,6 +69,7 @@ class Lookups:
                 earliest=now + int(rules.min_notice.total_seconds()),
                 latest=now + int(rules.horizon.total_seconds()),
                 room=lambda candidate: seating.room(service, candidate),
+                limit=limit,
             )
 
     def schedule(self, service_id: str, start: date, end: date) -> list[Slot]:
@@ -91,4 +99,4 @@ class Lookups:
     def next_free_today(self, service_id: str, *, limit: int = 3) -> list[Slot]:
         """The next ``limit`` free in-person slots today."""
         today = self.journal.clock.now().astimezone(self.journal.tz).date()
-        return self.free_slots(service_id, today, today)[:limit]
+        return self.free_slots(service_id, today, today, limit=limit)

@@ -287,8 +287,10 @@ class SlotPlanner:
         occupancy: Mapping[str, Occupancy],
         *,
         ignore: str | None = None,
+        not_before: int | None = None,
     ) -> Iterator[Candidate]:
-        """Every start time of ``service`` on ``day`` where some counter is on duty."""
+        """Every start time of ``service`` on ``day`` where some counter is on duty
+        (from ``not_before`` on, epoch seconds, when given)."""
         rules = _rules(service)
         centre = self.centre_of(service)
         duration = int(rules.duration.total_seconds())
@@ -306,6 +308,9 @@ class SlotPlanner:
         # so it stays regular across a daylight-saving change.
         for open_start, open_end in self.opening(centre, day):
             start = open_start
+            if not_before is not None and start < not_before:
+                # Straight to the grid's first start from ``not_before`` on.
+                start += -((start - not_before) // step) * step
             while start + duration <= open_end:
                 w_start, w_end = start - before, start + duration + after
                 on = tuple(
@@ -334,23 +339,25 @@ class SlotPlanner:
         earliest: int | None = None,
         latest: int | None = None,
         room: Callable[[Candidate], int] | None = None,
+        limit: int | None = None,
     ) -> list[Slot]:
         """Free slots from ``first`` to ``last`` (inclusive) starting within
-        ``[earliest, latest]`` (epoch seconds; ``None`` for no limit).
+        ``[earliest, latest]`` (epoch seconds; ``None`` for no limit), the first
+        ``limit`` of them when a limit is given.
 
         ``room`` says how many more bookings a start can take (see
         :meth:`~frontdesk_core.booking.floor.Seating.room`); without it, the
         counters free as the bookings sit."""
         out: list[Slot] = []
+        if limit is not None and limit <= 0:
+            return out
         centre_id = self.centre_of(service).id
         tz = self.tz
         day = first
         while day <= last:
             if latest is not None and local_epoch(day, time(0), tz) > latest:
                 break
-            for c in self.candidates(service, day, occupancy):
-                if earliest is not None and c.start < earliest:
-                    continue
+            for c in self.candidates(service, day, occupancy, not_before=earliest):
                 if latest is not None and c.start > latest:
                     break
                 free = len(c.free) if room is None else room(c)
@@ -367,6 +374,8 @@ class SlotPlanner:
                         free,
                     )
                 )
+                if len(out) == limit:
+                    return out
             day += timedelta(days=1)
         return out
 

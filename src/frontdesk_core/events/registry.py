@@ -16,6 +16,7 @@ optional field reads as its default.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import types
 import typing
@@ -57,6 +58,8 @@ class _Kind:
     record: type[Payload]
     fields: tuple[_Field, ...]
     names: frozenset[str]
+    reading: tuple[tuple[str, Any, type | None, Convert], ...] = ()
+    """Per field its name, default, plain type and decoder: what a read looks at, flat."""
 
 
 _KINDS: dict[str, _Kind] = {}
@@ -70,6 +73,10 @@ def _check(kind: type, value: Any) -> Any:
     if kind is float and found is int:
         return float(value)  # JSON writes 2.0 as 2
     raise TypeError(f"expected {kind.__name__}, got {found.__name__}")
+
+
+_day = functools.lru_cache(maxsize=512)(date.fromisoformat)
+"""A stored day read back: a log's events name the same few days again and again."""
 
 
 def _optional(enc: Convert | None, dec: Convert) -> tuple[Convert | None, Convert]:
@@ -93,7 +100,7 @@ def _converters(hint: Any) -> tuple[Convert | None, Convert]:
     if hint is datetime:
         return (lambda v: v.isoformat()), (lambda v: datetime.fromisoformat(_check(str, v)))
     if hint is date:
-        return (lambda v: v.isoformat()), (lambda v: date.fromisoformat(_check(str, v)))
+        return (lambda v: v.isoformat()), (lambda v: _day(_check(str, v)))
     if hint in (str, int, float, bool):
         return None, (lambda v, t=hint: _check(t, v))
     if origin is tuple:
@@ -137,7 +144,8 @@ def event_kind(record: P) -> P:
         enc, dec = _converters(hints[f.name])
         default = f.default if f.default is not dataclasses.MISSING else _REQUIRED
         fields.append(_Field(f.name, enc, dec, default, _plain(hints[f.name])))
-    _KINDS[kind] = _Kind(record, tuple(fields), frozenset(f.name for f in fields))
+    reading = tuple((f.name, f.default, f.plain, f.decode) for f in fields)
+    _KINDS[kind] = _Kind(record, tuple(fields), frozenset(f.name for f in fields), reading)
     return record
 
 
@@ -271,21 +279,21 @@ def decode_json(kind: str, version: int, text: str, *, seq: int = 0) -> Payload:
 
 
 def _build(known: _Kind, values: Mapping[str, Any]) -> Payload:
-    extra = values.keys() - known.names
-    if extra:
-        raise ValueError(f"unknown field(s) {', '.join(sorted(extra))}")
+    if not known.names.issuperset(values):
+        extra = values.keys() - known.names
+        raise ValueError(f"unknown field(s) {', '.join(sorted(map(str, extra)))}")
     args: dict[str, Any] = {}
-    for f in known.fields:
-        value = values.get(f.name, f.default)
-        if value is _REQUIRED:
-            raise ValueError(f"field '{f.name}' is missing")
-        if value is f.default or type(value) is f.plain:
-            args[f.name] = value
+    for name, default, plain, decode in known.reading:
+        value = values.get(name, default)
+        if value is default or type(value) is plain:
+            if value is _REQUIRED:
+                raise ValueError(f"field '{name}' is missing")
+            args[name] = value
             continue
         try:
-            args[f.name] = f.decode(value)
+            args[name] = decode(value)
         except (TypeError, ValueError) as exc:
-            raise ValueError(f"field '{f.name}': {exc}") from None
+            raise ValueError(f"field '{name}': {exc}") from None
     return known.record(**args)
 
 

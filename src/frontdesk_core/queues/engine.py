@@ -88,6 +88,12 @@ def _again_if_stale(command: Callable[_P, _R]) -> Callable[_P, _R]:
         return command(*args, **kwargs)
 
     return run
+_ISSUED = "frontdesk_ticket_issued"
+_CALLED_HOOK = "frontdesk_ticket_called"
+_FINISHED = "frontdesk_ticket_finished"
+_RENDER = "frontdesk_render_display"
+_FIRED = (_ISSUED, _CALLED_HOOK, _FINISHED, _RENDER)
+"""The hooks the hot commands fire only when somebody listens."""
 
 
 class QueueEngine:
@@ -134,10 +140,12 @@ class QueueEngine:
         """Per centre, the bounds (microseconds) of the service day it was found free of
         earlier days' leftovers in: inside them a command need not look again."""
         self._hooks_seen = -1
-        self._quiet_render = True
-        """Whether nobody listens for screens (remembered until the plugins change)."""
+        self._heard: dict[str, bool] = {}
+        """Per hook the engine fires, whether anybody listens (until the plugins change)."""
         self._counter_views: dict[tuple[str, tuple[str, ...]], Counter] = {}
         self._counter_payloads: dict[tuple[type, str], Payload] = {}
+        self._numbering: dict[str, tuple[date, str, str]] = {}
+        """Per queue, the service day last numbered, its store counter and its ids' prefix."""
         self._fallbacks = self._booked_durations()
         self.state: LiveState = load(config, store)
         self._seen = self.state.last_seq
@@ -426,8 +434,12 @@ class QueueEngine:
                 if tx.last_seq() != self._seen:
                     self._catch_up(tx)
                 day = self._service_day(centre, now)
-                value = tx.counter(counter_name(queue.id, day))
-                key = ticket_id(queue.id, day, value)
+                numbering = self._numbering.get(queue.id)
+                if numbering is None or numbering[0] != day:
+                    numbering = (day, counter_name(queue.id, day), ticket_id(queue.id, day, 0)[:-1])
+                    self._numbering[queue.id] = numbering
+                value = tx.counter(numbering[1])
+                key = f"{numbering[2]}{value}"  # ticket_id(queue.id, day, value)
                 issued = E.TicketIssued(
                     format_number(queue.prefix, value),
                     queue.id,
@@ -440,12 +452,21 @@ class QueueEngine:
                     booking_id,
                     appointment_at,
                 )
-                new = NewEvent.of(issued, key, centre.id, now)
-                appended = tx.append((new,) if along is None else (new, *along(key)))
-            self._absorb(appended)
+                if along is None:
+                    event = tx.emit(issued, key, centre.id, now)
+                else:
+                    appended = tx.append((NewEvent.of(issued, key, centre.id, now), *along(key)))
+            if along is None:
+                apply(self.state, event)
+                self._seen = event.seq
+            else:
+                self._absorb(appended)
             ticket = self.state.tickets[key]
-        self.hooks.ticket_issued(ticket)
-        self._render(centre.id)
+        heard = self._listening()
+        if heard[_ISSUED]:
+            self.hooks.ticket_issued(ticket)
+        if heard[_RENDER]:
+            self.hooks.render_display(self.screen(centre.id))
         return ticket
 
     def _check_can_call(self, counter_id: str) -> CounterState:
@@ -503,7 +524,10 @@ class QueueEngine:
             # An idle counter asks often: answer "nobody" from a fresh read, without
             # taking the store's write lock from the kiosks.
             lines = state.waiting
-            if not any(lines.get(q) for q in state.counters[counter_id].queue_ids):
+            for queue_id in state.counters[counter_id].queue_ids:
+                if lines.get(queue_id):
+                    break
+            else:
                 self._rolled(centre, now)
                 self.refresh()
                 if not self._waiting_for(self._check_can_call(counter_id)):
@@ -530,7 +554,7 @@ class QueueEngine:
                         "that is not waiting for it"
                     )
                 called = self._counter_payload(E.TicketCalled, counter_id)
-                (event,) = tx.append((NewEvent.of(called, chosen.id, centre.id, now),))
+                event = tx.emit(called, chosen.id, centre.id, now)
             apply(state, event)
             self._seen = event.seq
             ticket = state.tickets[chosen.id]
@@ -551,8 +575,11 @@ class QueueEngine:
         return [tickets[t] for queue_id in counter.queue_ids for t in lines.get(queue_id, ())]
 
     def _after_call(self, ticket: Ticket, counter_id: str) -> Ticket:
-        self.hooks.ticket_called(ticket, counter_id)
-        self._render(ticket.centre_id)
+        heard = self._listening()
+        if heard[_CALLED_HOOK]:
+            self.hooks.ticket_called(ticket, counter_id)
+        if heard[_RENDER]:
+            self.hooks.render_display(self.screen(ticket.centre_id))
         return ticket
 
     @_again_if_stale
@@ -576,7 +603,7 @@ class QueueEngine:
                         f"ticket {ticket.number} is {ticket.state.value}, not waiting"
                     )
                 called = self._counter_payload(E.TicketCalled, counter_id)
-                appended = tx.append([NewEvent.of(called, ticket.id, centre.id, now)])
+                appended = [tx.emit(called, ticket.id, centre.id, now)]
             self._absorb(appended)
             ticket = self.state.tickets[ticket_id]
         return self._after_call(ticket, counter_id)
@@ -597,13 +624,18 @@ class QueueEngine:
         state = self.state
         with self._lock:
             now = self._now_us()
-            self._rolled(centre, now)
+            clean = self._clean.get(centre.id)
+            if clean is None or not clean[0] <= now < clean[1]:
+                self._roll_day(centre, now)
             with self.store.optimistic() as tx:
                 if tx.last_seq() != self._seen:
                     self._catch_up(tx)
-                ticket = self._at_counter(counter_id, allowed)
+                at = state.counters[counter_id].ticket_id
+                ticket = state.tickets[at] if at is not None else None
+                if ticket is None or ticket.state not in allowed:
+                    ticket = self._at_counter(counter_id, allowed)  # refuses, saying why
                 made = payload if isinstance(payload, Payload) else payload(ticket, counter_id, now)
-                (event,) = tx.append((NewEvent.of(made, ticket.id, ticket.centre_id, now),))
+                event = tx.emit(made, ticket.id, ticket.centre_id, now)
             apply(state, event)
             self._seen = event.seq
             return state.tickets[ticket.id]
@@ -657,8 +689,11 @@ class QueueEngine:
         ticket = self._at_counter_command(
             counter_id, _AT_COUNTER, self._counter_payload(E.TicketFinished, counter_id)
         )
-        self.hooks.ticket_finished(ticket)
-        self._render(ticket.centre_id)
+        heard = self._listening()
+        if heard[_FINISHED]:
+            self.hooks.ticket_finished(ticket)
+        if heard[_RENDER]:
+            self.hooks.render_display(self.screen(ticket.centre_id))
         return ticket
 
     def no_show(self, counter_id: str) -> Ticket:
@@ -742,7 +777,7 @@ class QueueEngine:
                     priority=own if own is not None else queue.priority,
                     counter_id=before.counter_id if before.state in AT_COUNTER_STATES else None,
                 )
-                appended = tx.append([NewEvent.of(moved, before.id, centre.id, now)])
+                appended = [tx.emit(moved, before.id, centre.id, now)]
             self._absorb(appended)
             ticket = self.state.tickets[ticket_id]
         self.hooks.ticket_transferred(ticket, before.queue_id)
@@ -768,7 +803,7 @@ class QueueEngine:
                     )
                 at_counter = current.counter_id if current.state in AT_COUNTER_STATES else None
                 cancelled = E.TicketCancelled("cancelled", at_counter)
-                appended = tx.append([NewEvent.of(cancelled, current.id, current.centre_id, now)])
+                appended = [tx.emit(cancelled, current.id, current.centre_id, now)]
             self._absorb(appended)
             ticket = self.state.tickets[ticket_id]
         self._render(centre.id)
@@ -796,7 +831,7 @@ class QueueEngine:
                 counter = self.state.counters[counter_id]
                 payload = self._counter_event(counter, action, now, ref, wanted)
                 appended = (
-                    tx.append([NewEvent.of(payload, counter_id, counter.centre_id, now)])
+                    [tx.emit(payload, counter_id, counter.centre_id, now)]
                     if payload is not None
                     else []
                 )
@@ -996,9 +1031,15 @@ class QueueEngine:
 
     def _render(self, centre_id: str) -> None:
         """Tell display plugins the screen changed; built only when one listens."""
+        if self._listening()[_RENDER]:
+            self.hooks.render_display(self.screen(centre_id))
+
+    def _listening(self) -> dict[str, bool]:
+        """Per hook the engine fires, whether anybody listens: a hook nobody implements
+        costs a command one dict lookup (asked again when the plugins change)."""
         changes = self.hooks.pm.changes
         if self._hooks_seen != changes:
-            self._quiet_render = self.hooks.silent("frontdesk_render_display")
+            silent = self.hooks.silent
+            self._heard = {hook: not silent(hook) for hook in _FIRED}
             self._hooks_seen = changes
-        if not self._quiet_render:
-            self.hooks.render_display(self.screen(centre_id))
+        return self._heard

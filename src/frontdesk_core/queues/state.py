@@ -13,8 +13,10 @@ configuration).
 
 from __future__ import annotations
 
+import gc
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any, TypeVar
@@ -257,8 +259,15 @@ def _issued(state: LiveState, event: Event, issued: E.TicketIssued, at: datetime
 
 def _called(state: LiveState, ticket: Ticket, payload: E.TicketCalled, at: datetime) -> None:
     counter_id = payload.counter_id
-    _leave(state, ticket)
-    called, fields = _copy(ticket)
+    if ticket.state is _WAITING:
+        line = state.waiting.get(ticket.queue_id)
+        if line is not None:
+            line.pop(ticket.id, None)
+    else:
+        _leave(state, ticket)
+    called = object.__new__(Ticket)
+    fields = called.__dict__
+    fields.update(ticket.__dict__)
     fields["state"] = _CALLED
     fields["counter_id"] = counter_id
     fields["called_at"] = at
@@ -277,7 +286,9 @@ def _recalled(state: LiveState, ticket: Ticket, payload: E.TicketRecalled, at: d
 
 
 def _started(state: LiveState, ticket: Ticket, payload: E.TicketStarted, at: datetime) -> None:
-    started, fields = _copy(ticket)
+    started = object.__new__(Ticket)
+    fields = started.__dict__
+    fields.update(ticket.__dict__)
     fields["state"] = _SERVING
     fields["started_at"] = at
     state.tickets[ticket.id] = started
@@ -439,11 +450,28 @@ def apply(state: LiveState, event: Event) -> LiveState:
 
 
 def rebuild(config: Config, events: Iterable[Event]) -> LiveState:
-    """The state the log gives: the initial state with every event applied in order."""
+    """The state the log gives: the initial state with every event applied in order.
+
+    The cyclic garbage collector is held off meanwhile: a replay makes many records
+    and no cycles, and the collector would walk them all over and over.
+    """
     state = LiveState.initial(config)
-    for event in events:
-        apply(state, event)
+    with collector_paused():
+        for event in events:
+            apply(state, event)
     return state
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Hold off the cyclic garbage collector inside the block (as it was after it)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def replay_start(config: Config, store: Transaction | EventStore) -> int:
@@ -463,4 +491,5 @@ def replay_start(config: Config, store: Transaction | EventStore) -> int:
 def load(config: Config, store: Transaction | EventStore) -> LiveState:
     """The live state from the store, replaying only from :func:`replay_start` on."""
     start = replay_start(config, store)
-    return rebuild(config, store.read(after=max(start - 1, 0), kinds=KINDS))
+    with collector_paused():
+        return rebuild(config, store.read(after=max(start - 1, 0), kinds=KINDS))

@@ -95,6 +95,15 @@ class CompiledTree:
                 self.cases[node.id] = tuple(
                     (compile_condition(c.when, functions), c.next) for c in node.cases
                 )
+        self.conditional = frozenset(
+            node_id
+            for node_id, options in self.options.items()
+            if any(when is not None for _, when in options)
+        )
+        """Questions with an option shown only when its condition holds."""
+        self.steps: dict[tuple[str, str, int, bool], Step] = {}
+        """Steps every session shows alike (immutable, made once): by node, language,
+        step number and whether there is a way back."""
         self.depth = TreeGraph(tree).depth()
         """The most nodes on any path: no session takes more steps than this."""
         self._choices: dict[tuple[str, str, str], Choice] = {}
@@ -431,9 +440,28 @@ class KioskSession:
         raise InvalidStateError(f"the branches of tree '{self.tree_id}' go round in a loop")
 
     def _show(self, node: Node, variables: Variables | None) -> Step:
-        language, text = self.language, self.tree.text
+        language = self.language
         number = len(self._history) + 1
         back = bool(self._history)
+        if not isinstance(node, Question | Info | Checklist):
+            return self._show_outcome(node, number, back)
+        key = (node.id, language, number, back)
+        steps = self.tree.steps
+        step = steps.get(key)
+        if step is None:
+            step = self._build_step(node, variables, number, back)
+            if node.id not in self.tree.conditional:
+                steps[key] = step  # the same for every session: made once
+        return step
+
+    def _show_outcome(self, node: Node, number: int, back: bool) -> Step:
+        self._outcome = self._make_outcome(node)
+        return Step(
+            "outcome", node.id, number, self._outcome.text, can_go_back=back, outcome=self._outcome
+        )
+
+    def _build_step(self, node: Node, variables: Variables | None, number: int, back: bool) -> Step:
+        language, text = self.language, self.tree.text
         if isinstance(node, Question):
             options = []
             for option, when in self.tree.options[node.id]:
@@ -479,10 +507,7 @@ class KioskSession:
                 documents=documents,
                 can_go_back=back,
             )
-        self._outcome = self._make_outcome(node)
-        return Step(
-            "outcome", node.id, number, self._outcome.text, can_go_back=back, outcome=self._outcome
-        )
+        return self._show_outcome(node, number, back)
 
     def _make_outcome(self, node: Node) -> Outcome:
         config, language, text = self.config, self.language, self.tree.text

@@ -21,6 +21,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
+from frontdesk_core.events.base import Payload
 from frontdesk_core.events.log import Event, NewEvent
 
 
@@ -29,6 +30,11 @@ class Transaction(Protocol):
 
     def append(self, events: Sequence[NewEvent]) -> list[Event]:
         """Append events; they become visible when the transaction commits."""
+        ...
+
+    def emit(self, payload: Payload, key: str, centre_id: str, at_us: int) -> Event:
+        """Append one event of ``payload``'s kind: ``append`` of one new event, without
+        building it first (an engine's command appends one, and this is its hot path)."""
         ...
 
     def read(
@@ -168,6 +174,11 @@ class LogStore:
         """Append events in one transaction."""
         with self.transaction() as tx:
             return tx.append(events)
+
+    def emit(self, payload: Payload, key: str, centre_id: str, at_us: int) -> Event:
+        """Append one event of ``payload``'s kind in its own transaction."""
+        with self.transaction() as tx:
+            return tx.emit(payload, key, centre_id, at_us)
 
     def read(
         self,

@@ -15,7 +15,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any
 
-from frontdesk_core.events.base import to_us
+from frontdesk_core.events.base import Payload, to_us
 from frontdesk_core.events.log import Event, NewEvent
 from frontdesk_core.store.base import LogStore, as_utc
 
@@ -42,7 +42,8 @@ class _MemoryTransaction:
 
     It is its own context manager (the store's lock held inside, the pending
     appends and counters committed on a clean exit): a generator-based one
-    costs as much as the rest of an in-memory command's transaction.
+    costs as much as the rest of an in-memory command's transaction. Its
+    counters' dict is made only when a counter is drawn.
     """
 
     __slots__ = ("commits", "counters", "pending", "store")
@@ -51,7 +52,7 @@ class _MemoryTransaction:
         self.store = store
         self.commits = commits
         self.pending: list[Event] = []
-        self.counters: dict[str, int] = {}
+        self.counters: dict[str, int] | None = None
 
     def __enter__(self) -> _MemoryTransaction:
         self.store._lock.acquire()
@@ -82,6 +83,14 @@ class _MemoryTransaction:
             out.append(Event(e.kind, e.key, e.at_us, e.centre_id, e.payload, seq))
         pending += out
         return out
+
+    def emit(self, payload: Payload, key: str, centre_id: str, at_us: int) -> Event:
+        pending = self.pending
+        event = Event(
+            payload.KIND, key, at_us, centre_id, payload, len(self.store.events) + len(pending) + 1
+        )
+        pending.append(event)
+        return event
 
     def read(
         self,
@@ -121,8 +130,11 @@ class _MemoryTransaction:
         return len(self.store.events) + len(self.pending)
 
     def counter(self, name: str) -> int:
-        value = self.counters.get(name, self.store.counters.get(name, 0)) + 1
-        self.counters[name] = value
+        counters = self.counters
+        if counters is None:
+            counters = self.counters = {}
+        value = counters.get(name, self.store.counters.get(name, 0)) + 1
+        counters[name] = value
         return value
 
 

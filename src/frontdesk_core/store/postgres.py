@@ -47,7 +47,7 @@ from psycopg import ClientCursor
 from psycopg.pq import TransactionStatus
 
 from frontdesk_core.errors import StaleWrite, StoreError
-from frontdesk_core.events.base import from_us, to_us
+from frontdesk_core.events.base import Payload, from_us, to_us
 from frontdesk_core.events.log import Event, NewEvent
 from frontdesk_core.events.registry import decode, encode
 from frontdesk_core.store.base import LogStore, Transaction, as_utc
@@ -163,6 +163,10 @@ class _PostgresTransaction:
         self.counted: dict[str, int] = {}
         """The counters this transaction counted, and their values."""
 
+    def emit(self, payload: Payload, key: str, centre_id: str, at_us: int) -> Event:
+        """Append one event of ``payload``'s kind (see ``Transaction.emit``)."""
+        return self.append((NewEvent.of(payload, key, centre_id, at_us),))[0]
+
     def append(self, events: Sequence[NewEvent]) -> list[Event]:
         out = []
         cursor = ClientCursor(self.conn)
@@ -250,6 +254,10 @@ class _OptimisticTransaction:
         self.events: list[Event] = []
         self.counted: list[tuple[str, int]] = []
         """Each counting, in order, and the value the command took from it."""
+
+    def emit(self, payload: Payload, key: str, centre_id: str, at_us: int) -> Event:
+        """Append one event of ``payload``'s kind (see ``Transaction.emit``)."""
+        return self.append((NewEvent.of(payload, key, centre_id, at_us),))[0]
 
     def append(self, events: Sequence[NewEvent]) -> list[Event]:
         out = []

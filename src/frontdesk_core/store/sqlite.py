@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from frontdesk_core.events.base import from_us, to_us
+from frontdesk_core.events.base import Payload, from_us, to_us
 from frontdesk_core.events.log import Event, NewEvent
 from frontdesk_core.events.registry import decode_json, encode
 from frontdesk_core.store.base import LogStore, as_utc
@@ -76,6 +76,10 @@ class _SqliteTransaction:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
 
+    def emit(self, payload: Payload, key: str, centre_id: str, at_us: int) -> Event:
+        """Append one event of ``payload``'s kind (see ``Transaction.emit``)."""
+        return self.append((NewEvent.of(payload, key, centre_id, at_us),))[0]
+
     def append(self, events: Sequence[NewEvent]) -> list[Event]:
         """Insert the events; others see them once the transaction commits."""
         out = []
@@ -121,8 +125,11 @@ class _SqliteTransaction:
             clauses.append("at < ?")
             args.append(_utc(until))
         sql = f"SELECT {COLUMNS} FROM events WHERE {' AND '.join(clauses)} ORDER BY seq"
-        for row in self.conn.execute(sql, args):
-            yield _row_event(row)
+        # :func:`_row_event`, written out: a start-up reads a day's events through here.
+        parse, micros = datetime.fromisoformat, to_us
+        for seq, at, kind, key_, centre, data, version in self.conn.execute(sql, args):
+            payload = decode_json(kind, version, data, seq=seq)
+            yield Event(kind, key_, micros(parse(at)), centre, payload, seq, version)
 
     def last_seq(self) -> int:
         """The newest ``seq``, appends of this transaction included."""
