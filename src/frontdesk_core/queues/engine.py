@@ -88,6 +88,8 @@ def _again_if_stale(command: Callable[_P, _R]) -> Callable[_P, _R]:
         return command(*args, **kwargs)
 
     return run
+
+
 _ISSUED = "frontdesk_ticket_issued"
 _CALLED_HOOK = "frontdesk_ticket_called"
 _FINISHED = "frontdesk_ticket_finished"
