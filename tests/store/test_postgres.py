@@ -13,6 +13,7 @@ import psycopg
 import pytest
 from pgserver import PostgresServer, create_database, running_postgres
 
+from frontdesk_core.errors import StaleWrite
 from frontdesk_core.store import EventStore, NewEvent, open_store, postgres
 from store import records
 
@@ -110,3 +111,22 @@ def test_a_command_cut_off_on_its_way_is_written_once(
     assert [e.payload.n for e in store.read()] == [1, 2, 3]
     assert store.counter("pass") == 2
     store.close()
+
+
+def test_after_a_stale_write_the_threads_next_command_takes_the_lock(
+    postgres_database: str,
+) -> None:
+    store, other = open_store(postgres_database), open_store(postgres_database)
+    for n in (1, 2):  # alone since its last write: optimistic
+        store.append([noted(n)])
+    other.append([noted(3)])
+    with pytest.raises(StaleWrite), store.optimistic() as tx:
+        tx.append([noted(4)])
+    with store.transaction():  # finds the log as it left it: would go optimistic again
+        pass
+    with store.optimistic() as tx:  # but the run after a stale one takes the lock first
+        assert isinstance(tx, postgres._PostgresTransaction)
+        tx.append([noted(4)])
+    assert [e.payload.n for e in store.read()] == [1, 2, 3, 4]
+    for opened in (store, other):
+        opened.close()

@@ -70,22 +70,19 @@ _CounterPayload = TypeVar(
 _AT_COUNTER = (TicketState.CALLED, TicketState.SERVING)
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
-TRIES = 3
 
 
 def _again_if_stale(command: Callable[_P, _R]) -> Callable[_P, _R]:
     """Run a command again when its optimistic transaction found that others had
-    written meanwhile (nothing of it was written; the next run reads what they wrote
-    and takes the writers' lock first)."""
+    written meanwhile (nothing of it was written; the store has the second run read
+    what they wrote with the writers' lock taken first, so it is not stale)."""
 
     @functools.wraps(command)
     def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        for _ in range(TRIES - 1):
-            try:
-                return command(*args, **kwargs)
-            except StaleWrite:
-                pass
-        return command(*args, **kwargs)
+        try:
+            return command(*args, **kwargs)
+        except StaleWrite:
+            return command(*args, **kwargs)
 
     return run
 

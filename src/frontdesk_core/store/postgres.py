@@ -365,6 +365,8 @@ class PostgresStore(LogStore):
         self._counters: dict[str, int] = {}
         """Counter values as this store last counted them (checked at the commit)."""
         self._listeners: list[_Listener] = []
+        self._stale: set[int] = set()
+        """Threads told StaleWrite: their next optimistic transaction takes the lock."""
         self._run(_create)
 
     # -- the connection -----------------------------------------------------------------
@@ -474,10 +476,12 @@ class PostgresStore(LogStore):
         the look it was decided on, nothing is written and :class:`StaleWrite` is
         raised. So is it when the block raises and the log has moved on (its refusal
         may rest on what it did not see). The next transaction then takes the lock
-        first, so a second run is not stale.
+        first in the same thread, so a second run is never stale.
         """
         with self._lock:
-            if not self._quiet:
+            again = threading.get_ident() in self._stale
+            if again or not self._quiet:
+                self._stale.discard(threading.get_ident())
                 with self.transaction() as locked:
                     yield locked
                 return
@@ -486,13 +490,19 @@ class PostgresStore(LogStore):
                 yield tx
             except Exception as exc:
                 if self._moved_on(tx.known):
-                    raise StaleWrite("others wrote meanwhile; the command runs again") from exc
+                    raise self._stale_write() from exc
                 raise
             if tx.rows or tx.counted:
                 self._known = self._commit(tx)
                 self._counters.update(tx.counted)
             elif self._moved_on(tx.known):
-                raise StaleWrite("others wrote meanwhile; the command runs again")
+                raise self._stale_write()
+
+    def _stale_write(self) -> StaleWrite:
+        """The error that has the command run again; this thread's next one takes the lock."""
+        self._quiet = False
+        self._stale.add(threading.get_ident())
+        return StaleWrite("others wrote meanwhile; nothing of the command was written")
 
     def _moved_on(self, known: int) -> bool:
         """Whether the log has events after ``known`` (an unreachable server: no)."""
@@ -552,7 +562,7 @@ class PostgresStore(LogStore):
         if exc.sqlstate == STALE:
             self._quiet = False
             self._counters.clear()
-            return StaleWrite("others wrote meanwhile; the command runs again")
+            return self._stale_write()
         return StoreError(f"the PostgreSQL store refused the command: {_reason(exc)}")
 
     def _ours(self, conn: psycopg.Connection[Any], tx: _OptimisticTransaction) -> bool:
