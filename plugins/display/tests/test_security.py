@@ -183,6 +183,26 @@ def test_a_cookie_copied_before_sign_out_opens_nothing_afterwards(served: Served
     assert not opens_staff(served.url, copied)
 
 
+def events_until(lines: Iterator[str], event: str) -> bool:
+    """Read a Server-Sent Event stream until ``event`` (``False`` if it ends first)."""
+    return any(line == f"event: {event}" for line in lines)
+
+
+def test_an_open_dashboard_stream_ends_when_its_session_does(served: Served) -> None:
+    browser = sign_in(served, "anna")
+    with (
+        httpx.Client(base_url=served.url, cookies=httpx.Cookies(browser.cookies)) as watcher,
+        # Without the end, the stream would only say "keep-alive" every 15 s: the read
+        # timeout would fail the test.
+        watcher.stream("GET", "/events/staff/nyropsgade", timeout=10) as stream,
+    ):
+        lines = stream.iter_lines()
+        assert events_until(lines, "status")
+        browser.post("/logout", data={"csrf": csrf_of(browser, "/staff")})
+        assert events_until(lines, "signed_out")
+    browser.close()
+
+
 def test_sessions_are_shared_by_two_servers_on_one_database(
     open_frontdesk: Callable[..., Frontdesk], tmp_path: Path
 ) -> None:

@@ -237,3 +237,15 @@ def test_a_manager_records_an_absence_and_the_booking_moves(
     manager.wait_for_selector(".flash:not(.info)")
     assert "skal slutte, efter det begynder" in (manager.locator(".flash").text_content() or "")
     assert fd.booking.absences() == []
+
+
+def test_a_dashboard_open_elsewhere_goes_to_sign_in_when_its_session_ends(
+    served: Served, new_page: Callable[..., Any]
+) -> None:
+    dashboard = new_page()
+    at_counter(dashboard, served.url, "anna", "skranke-1")
+    # The same session signs out in another tab of the same browser.
+    other = dashboard.context.new_page()
+    other.goto(f"{served.url}/staff")
+    other.locator("form[action$='/logout'] button").click()
+    dashboard.wait_for_url("**/login**")

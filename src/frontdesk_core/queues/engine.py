@@ -142,7 +142,12 @@ class QueueEngine:
         self._heard: dict[str, bool] = {}
         """Per hook the engine fires, whether anybody listens (until the plugins change)."""
         self._counter_views: dict[tuple[str, tuple[str, ...]], Counter] = {}
-        self._counter_payloads: dict[tuple[type, str], Payload] = {}
+        self._counter_payloads: dict[tuple[type, str], Payload] = {
+            (record, counter_id): record(counter_id)
+            for record in (E.TicketCalled, E.TicketStarted, E.TicketFinished, E.TicketPutBack)
+            for counter_id in self._counters
+        }
+        """Per kind and counter, the payload naming only the counter (immutable: shared)."""
         self._numbering: dict[str, tuple[date, str, str]] = {}
         """Per queue, the service day last numbered, its store counter and its ids' prefix."""
         self._fallbacks = self._booked_durations()
@@ -461,7 +466,7 @@ class QueueEngine:
             else:
                 self._absorb(appended)
             ticket = self.state.tickets[key]
-        heard = self._listening()
+        heard = self._heard if self._hooks_seen == self.hooks.pm.changes else self._listening()
         if heard[_ISSUED]:
             self.hooks.ticket_issued(ticket)
         if heard[_RENDER]:
@@ -552,7 +557,9 @@ class QueueEngine:
                         f"the call-next policy of counter '{counter_id}' chose a ticket "
                         "that is not waiting for it"
                     )
-                called = self._counter_payload(E.TicketCalled, counter_id)
+                called = self._counter_payloads.get(
+                    (E.TicketCalled, counter_id)
+                ) or self._counter_payload(E.TicketCalled, counter_id)
                 event = tx.emit(called, chosen.id, centre.id, now)
             apply(state, event)
             self._seen = event.seq
@@ -574,7 +581,7 @@ class QueueEngine:
         return [tickets[t] for queue_id in counter.queue_ids for t in lines.get(queue_id, ())]
 
     def _after_call(self, ticket: Ticket, counter_id: str) -> Ticket:
-        heard = self._listening()
+        heard = self._heard if self._hooks_seen == self.hooks.pm.changes else self._listening()
         if heard[_CALLED_HOOK]:
             self.hooks.ticket_called(ticket, counter_id)
         if heard[_RENDER]:
@@ -601,7 +608,9 @@ class QueueEngine:
                     raise InvalidStateError(
                         f"ticket {ticket.number} is {ticket.state.value}, not waiting"
                     )
-                called = self._counter_payload(E.TicketCalled, counter_id)
+                called = self._counter_payloads.get(
+                    (E.TicketCalled, counter_id)
+                ) or self._counter_payload(E.TicketCalled, counter_id)
                 appended = [tx.emit(called, ticket.id, centre.id, now)]
             self._absorb(appended)
             ticket = self.state.tickets[ticket_id]
@@ -678,7 +687,10 @@ class QueueEngine:
     def start(self, counter_id: str) -> Ticket:
         """The called citizen arrived at the counter: the service begins."""
         ticket = self._at_counter_command(
-            counter_id, _CALLED, self._counter_payload(E.TicketStarted, counter_id)
+            counter_id,
+            _CALLED,
+            self._counter_payloads.get((E.TicketStarted, counter_id))
+            or self._counter_payload(E.TicketStarted, counter_id),
         )
         self._render(ticket.centre_id)
         return ticket
@@ -686,9 +698,12 @@ class QueueEngine:
     def finish(self, counter_id: str) -> Ticket:
         """The service at the counter is done (a called ticket counts as served from its call)."""
         ticket = self._at_counter_command(
-            counter_id, _AT_COUNTER, self._counter_payload(E.TicketFinished, counter_id)
+            counter_id,
+            _AT_COUNTER,
+            self._counter_payloads.get((E.TicketFinished, counter_id))
+            or self._counter_payload(E.TicketFinished, counter_id),
         )
-        heard = self._listening()
+        heard = self._heard if self._hooks_seen == self.hooks.pm.changes else self._listening()
         if heard[_FINISHED]:
             self.hooks.ticket_finished(ticket)
         if heard[_RENDER]:

@@ -430,7 +430,9 @@ def apply(state: LiveState, event: Event) -> LiveState:
     if handler is not None:
         ticket = state.tickets.get(event.key)
         if ticket is not None:
-            handler(state, ticket, payload, site_time(state, event.at_us))
+            last = state.moment  # site_time(), its common answer without a call
+            at = last[1] if last[0] == event.at_us else site_time(state, event.at_us)
+            handler(state, ticket, payload, at)
     elif kind is E.TicketIssued:
         _issued(state, event, payload, site_time(state, event.at_us))  # type: ignore[arg-type]
     elif kind is E.TicketTransferred:

@@ -164,6 +164,8 @@ class DaySimulation:
         # Counters take bookings only while the scenario has them on duty.
         self.config = staffed_config(self.scenario, self.config, loaded.centres, day, self.tz)
         self.fd = Frontdesk.open(self.config, store=store, clock=self.clock, plugins=hooks.pm)
+        self.queues = self.fd.queues
+        """The queue engine, asked on every call and service."""
         # The configuration looks ids up by scanning lists; the simulation asks per citizen.
         self.services = {s.id: s for s in self.config.services}
         self._models: dict[tuple[str | None, str], Distribution | None] = {}
@@ -428,7 +430,7 @@ class DaySimulation:
         if citizen.service is None:
             return
         service = self.services[citizen.service]
-        ticket = self.fd.queues.issue(service.queue, service_id=service.id)
+        ticket = self.queues.issue(service.queue, service_id=service.id)
         self._ticketed(citizen, ticket)
 
     def _walk(self, citizen: Citizen, kiosk_id: str | None) -> None:
@@ -585,11 +587,16 @@ class DaySimulation:
                 return
 
     def _has_work(self, run: CounterRun) -> bool:
-        return any(self.waiting[q] > 0 for q in run.queues)
+        waiting = self.waiting
+        # A loop, not any() over a generator: asked on every turn of every counter.
+        for queue_id in run.queues:  # noqa: SIM110
+            if waiting[queue_id] > 0:
+                return True
+        return False
 
     def _counter(self, run: CounterRun, spans: list[tuple[float, float]]) -> Process:
         env = self.env
-        queues = self.fd.queues
+        queues = self.queues
         closing = self.closing[run.centre_id]
         idle = self.idle[run.centre_id]
         for start, end in spans:
@@ -631,7 +638,7 @@ class DaySimulation:
             wake.succeed()
 
     def _serve(self, run: CounterRun, ticket: Ticket) -> Process:
-        queues = self.fd.queues
+        queues = self.queues
         called = self.env.now
         queue_id = ticket.queue_id
         self._queue_change(queue_id, -1, called)
@@ -658,7 +665,7 @@ class DaySimulation:
 
     def _no_show(self, run: CounterRun) -> Process:
         """The called citizen gave up and left: recall as the queue allows, then a no-show."""
-        queues = self.fd.queues
+        queues = self.queues
         ticket = queues.serving(run.counter_id)
         if ticket is None:
             return

@@ -250,6 +250,20 @@ def _is_form(request: Request) -> bool:
 Handler = Callable[[Request], Awaitable[Response]]
 
 
+def still_signed_in(request: Request) -> Callable[[], Awaitable[bool]]:
+    """For a stream opened by signed-in staff: whether its session still lives and the
+    password is still the one signed in with. The log is read again first, so a
+    sign-out through another server on the same database counts at once."""
+    state = request.app.state
+    auth: Authenticator = state.auth
+
+    async def check() -> bool:
+        await state.hub.core.run(auth.sessions.refresh)
+        return auth.current(request) is not None
+
+    return check
+
+
 def require(
     role: Role, *, on_denied: Callable[[Request, AuthError], Response]
 ) -> Callable[[Callable[[Request, Staff], Awaitable[Response]]], Handler]:

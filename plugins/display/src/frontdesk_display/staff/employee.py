@@ -19,7 +19,14 @@ from frontdesk_core.api import (
     NotFoundError,
     text_in,
 )
-from frontdesk_display.auth import Authenticator, AuthError, Staff, check_csrf, require
+from frontdesk_display.auth import (
+    Authenticator,
+    AuthError,
+    Staff,
+    check_csrf,
+    require,
+    still_signed_in,
+)
 from frontdesk_display.common.pages import (
     LANGUAGE_KEY,
     denied,
@@ -296,7 +303,9 @@ async def staff_events(request: Request, user: Staff) -> Response:
         payload = await hub.core.run(hub.staff_status, centre_id)
         return [Message.of("status", payload)]
 
-    return event_stream(hub.broadcaster, staff_topic(centre_id), initial)
+    return event_stream(
+        hub.broadcaster, staff_topic(centre_id), initial, allowed=still_signed_in(request)
+    )
 
 
 def routes() -> list[BaseRoute]:

@@ -20,6 +20,11 @@ function liveStream(url, handlers, onState) {
         handlers[name](JSON.parse(event.data));
       });
     }
+    source.addEventListener("signed_out", function () {
+      // The session ended (signed out here or elsewhere): the page goes to sign in.
+      source.close();
+      window.location.reload();
+    });
     source.addEventListener("close", function () {
       source.close();
       onState("lost");
