@@ -4,7 +4,7 @@ and send a command lost on its way again without writing it twice."""
 from __future__ import annotations
 
 import queue
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -94,14 +94,14 @@ def test_a_command_cut_off_on_its_way_is_written_once(
     send = postgres._append
     cut: list[bool] = []
 
-    def cut_off(conn: psycopg.Connection[Any], args: Sequence[object]) -> int:
+    def cut_off(conn: psycopg.Connection[Any], statement: tuple[str, tuple[object, ...]]) -> int:
         if not cut:
             cut.append(True)
             if written:
-                send(conn, args)
+                send(conn, statement)
             conn.close()
             raise psycopg.OperationalError("the connection is lost")
-        return send(conn, args)
+        return send(conn, statement)
 
     monkeypatch.setattr(postgres, "_append", cut_off)
     with store.optimistic() as tx:

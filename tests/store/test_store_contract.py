@@ -149,5 +149,9 @@ def test_an_optimistic_transaction_counts_appends_and_rolls_back_alike(store: Ev
         tx.counter("pass:2026-11-23")
         tx.append([event("test.noted", "t3")])
         raise RuntimeError("the command was invalid after all")
-    assert [e.payload.number for e in store.read()] == [None, "P001", "P002"]
-    assert store.counter("pass:2026-11-23") == 3
+    with store.optimistic() as tx:  # two events and two counts
+        numbers = [tx.counter("pass:2026-11-23"), tx.counter("tax:2026-11-23")]
+        appended = tx.append([event("test.noted", f"n{n}", number=f"X{n}") for n in numbers])
+    assert numbers == [3, 1] and [e.seq for e in appended] == [4, 5]
+    assert [e.payload.number for e in store.read()] == [None, "P001", "P002", "X3", "X1"]
+    assert store.counter("pass:2026-11-23") == 4

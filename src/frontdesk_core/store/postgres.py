@@ -99,6 +99,33 @@ BEGIN
 END $$;
 -- An optimistic command in one statement: under the writers' lock, if the log
 -- and the counters are as the command saw them, count, append and announce.
+-- The same for the common command, one event and at most one count, in typed
+-- arguments (cheaper to send and read than JSON).
+CREATE OR REPLACE FUNCTION frontdesk_append_one(
+    known BIGINT, new_at TIMESTAMPTZ, new_kind TEXT, new_key TEXT, new_centre TEXT,
+    new_data JSONB, new_version INTEGER, counter_name TEXT, counter_value BIGINT
+) RETURNS BIGINT
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    counted BIGINT;
+BEGIN
+    PERFORM pg_advisory_xact_lock({WRITE_LOCK});
+    IF (SELECT COALESCE(MAX(seq), 0) FROM events) <> known THEN
+        RAISE EXCEPTION 'the log moved on' USING ERRCODE = '{STALE}';
+    END IF;
+    IF counter_name IS NOT NULL THEN
+        INSERT INTO counters (name, value) VALUES (counter_name, 1)
+        ON CONFLICT (name) DO UPDATE SET value = counters.value + 1
+        RETURNING value INTO counted;
+        IF counted <> counter_value THEN
+            RAISE EXCEPTION 'a counter moved on' USING ERRCODE = '{STALE}';
+        END IF;
+    END IF;
+    INSERT INTO events (seq, at, kind, key, centre_id, data, version)
+    VALUES (known + 1, new_at, new_kind, new_key, new_centre, new_data, new_version);
+    PERFORM pg_notify('{CHANNEL}', (known + 1)::text);
+    RETURN known + 1;
+END $$;
 -- The events are a JSON array of [at, kind, key, centre_id, data, version], the
 -- counts one of [name, the value the command took].
 CREATE OR REPLACE FUNCTION frontdesk_append(known BIGINT, appended JSONB, counts JSONB)
@@ -137,6 +164,7 @@ INSERT = (
     "(%s, %s, %s, %s, %s, %s, %s)"
 )
 APPEND = "SELECT frontdesk_append(%s, %s::jsonb, %s::jsonb)"
+APPEND_ONE = "SELECT frontdesk_append_one(%s, %s, %s, %s, %s, %s::jsonb, %s, %s::text, %s::bigint)"
 Row = tuple[datetime, str, str, str, str, int]
 """An event as it is written: at, kind, key, centre, data (JSON text), version."""
 
@@ -288,15 +316,19 @@ class _OptimisticTransaction:
         self.counted.append((name, value))
         return value
 
-    def arguments(self) -> tuple[int, str, str]:
-        """The arguments of ``frontdesk_append`` for this command: the events and the
-        counts as JSON (one text each is far cheaper to send and to read than arrays)."""
+    def statement(self) -> tuple[str, tuple[object, ...]]:
+        """The call of ``frontdesk_append`` for this command and its arguments: typed
+        for one event and at most one count, else the events and counts as JSON (one
+        text each is far cheaper to send and to read than arrays)."""
+        if len(self.rows) == 1 and len(self.counted) <= 1:
+            name, value = self.counted[0] if self.counted else (None, None)
+            return APPEND_ONE, (self.known, *self.rows[0], name, value)
         quote = json.dumps
         events = ",".join(
             f"[{quote(at.isoformat())},{quote(kind)},{quote(key)},{quote(centre)},{data},{version}]"
             for at, kind, key, centre, data, version in self.rows
         )
-        return self.known, f"[{events}]", quote(self.counted)
+        return APPEND, (self.known, f"[{events}]", quote(self.counted))
 
 
 class _Snapshot(_PostgresTransaction):
@@ -531,10 +563,10 @@ class PostgresStore(LogStore):
         lock; if the second sending finds the log moved on, the events after the
         command's look say whether they are the command's own.
         """
-        args = tx.arguments()
+        statement = tx.statement()
         conn = self._connect()
         try:
-            return _append(conn, args)
+            return _append(conn, statement)
         except psycopg.Error as exc:
             if not _lost(conn):
                 raise self._refused(exc) from exc
@@ -543,7 +575,7 @@ class PostgresStore(LogStore):
         try:
             conn = self._connect()
             try:
-                return _append(conn, args)
+                return _append(conn, statement)
             except psycopg.Error as exc:
                 if exc.sqlstate != STALE:
                     raise
@@ -665,9 +697,10 @@ def _begin(conn: psycopg.Connection[Any]) -> tuple[psycopg.Connection[Any], int]
     return conn, int(row[0]) if row else 0
 
 
-def _append(conn: psycopg.Connection[Any], args: Sequence[object]) -> int:
-    """Run ``frontdesk_append`` (its own transaction, committed when it answers)."""
-    row = conn.execute(APPEND, args, prepare=True).fetchone()
+def _append(conn: psycopg.Connection[Any], statement: tuple[str, tuple[object, ...]]) -> int:
+    """Run a call of ``frontdesk_append`` (its own transaction, committed when it answers)."""
+    sql, args = statement
+    row = conn.execute(sql, args, prepare=True).fetchone()
     return int(row[0]) if row else 0
 
 
