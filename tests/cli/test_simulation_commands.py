@@ -212,3 +212,32 @@ def test_validate_checks_a_scenario_and_a_folder_of_scenarios(
     assert "broken.yaml:6:14: unknown service 'erand'; did you mean 'errand'?" in (
         capsys.readouterr().out
     )
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "share", "printed"),
+    [
+        (0.0004, 0.003, False, "+0.0017 (+0.0004, +0.0030)"),  # tiny, but shown to differ
+        (0.00004, 0.0003, True, "+0.017pp (+0.004, +0.030)"),
+        (-0.3, -0.02, False, "-0.16 (-0.30, -0.02)"),  # no bound printed as 0
+        (-0.01, 0.02, False, "+0.0 (-0.0, +0.0) ~"),  # holds 0: not shown to differ
+        (1e-7, 2e-7, False, "+<0.0001, shown to differ"),
+    ],
+)
+def test_compare_prints_a_difference_shown_to_differ_with_digits_that_say_so(
+    low: float, high: float, share: bool, printed: str
+) -> None:
+    from frontdesk_core.cli.simulation_commands import _difference
+    from frontdesk_core.simulation.compare import Difference
+    from frontdesk_core.simulation.results import Estimate
+
+    nothing = Estimate(1.0, 1.0, 1.0, 5)
+    found = Difference(
+        "q",
+        "mean wait",
+        "within_target" if share else "wait_mean",
+        nothing,
+        nothing,
+        Estimate((low + high) / 2, low, high, 5),
+    )
+    assert _difference(found) == printed

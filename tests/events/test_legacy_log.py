@@ -5,7 +5,8 @@
 after every event, the bookings and absences, the statistics and the calibrated
 scenario. ``data/make_legacy_log.py`` made both; it is not rerun. The calibrated
 scenario alone was replaced when calibration itself changed (answers and missing
-documents per errand from the kiosk paths, staffing by name, the fitted family):
+documents per errand from the kiosk paths, staffing by name, the fitted family;
+tickets issued while the centre was closed counted in the nearest open hour):
 what it pins is that the old events read the same as today's.
 """
 

@@ -93,3 +93,34 @@ def test_citizens_turned_away_at_the_kiosk_are_replayed(tmp_path: Path) -> None:
     # the general queue's first errand.
     away = [s for s in replay.scenario.arrivals if s.service is None]
     assert {o for s in away for o in s.answers["errand"]} == {"job", "other"}
+
+
+def test_a_ticket_issued_while_closed_counts_in_the_nearest_open_hour(tmp_path: Path) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from frontdesk_core.api import Frontdesk, ManualClock, load_config, make_plugin_manager
+
+    config_path = Path(__file__).parent / "data" / "truth" / "frontdesk.yaml"
+    config = load_config(config_path)
+    tz = ZoneInfo(config.site.timezone)
+    clock = ManualClock(datetime(2026, 3, 2, 8, 50, tzinfo=tz))  # a Monday, open 09:00-15:00
+    db = tmp_path / "log.db"
+    pm = make_plugin_manager(load_entrypoints=False)
+    with Frontdesk.open(config, store=str(db), clock=clock, plugins=pm) as fd:
+        for at in ((8, 50), (9, 30), (14, 59), (15, 1), (15, 2)):  # two after closing, one early
+            clock.set(datetime(2026, 3, 2, *at, tzinfo=tz))
+            fd.queues.issue("general", service_id="card_errand")
+        fd.queues.sign_in("c1", "e")
+        fd.queues.call_next("c1")
+        fd.queues.start("c1")
+        clock.advance(minutes=5)
+        fd.queues.finish("c1")  # a service time to calibrate
+    store = open_store(str(db))
+    try:
+        data = calibrate(store, config, config_path=str(config_path))
+    finally:
+        store.close()
+    (stream,) = data["arrivals"]
+    # A closed hour's rate would be dropped by the simulator, and its citizens with it.
+    assert stream["per_hour"] == {"09:00-10:00": 2.0, "14:00-15:00": 3.0}

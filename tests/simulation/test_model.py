@@ -189,6 +189,36 @@ service_times:
     assert result.record("q", 12).arrivals_low == result.record("q", 12).arrivals_high
 
 
+def test_the_hours_own_answers_come_before_the_whole_days(tmp_path: Path) -> None:
+    path = tmp_path / "hours.yaml"
+    path.write_text(
+        f"""name: hours
+config: {Path(__file__).parent / "data" / "truth" / "frontdesk.yaml"}
+days: [2026-03-03]
+arrivals:
+  - service: card_errand
+    per_hour: {{"09:00-12:00": 20}}
+    missing_documents: {{card: 0.0}}
+    by_hour: {{"10:00-11:00": {{missing_documents: {{card: 1.0}}}}}}
+  - service: tax_errand
+    per_hour: {{"09:00-12:00": 20}}
+    answers: {{tax-kind: {{debt: 1.0}}}}
+    by_hour: {{"09:00-10:00": {{answers: {{tax-kind: {{debt: 0.0}}}}}}}}
+service_times:
+  default: {{distribution: fixed, value: 1 min}}
+""",
+        encoding="utf-8",
+    )
+    result = run(load_scenario(path), replications=2, seed=3, executor=SerialExecutor())
+    # Everyone is sent home in the hour that says so, and nobody in the others; the tax
+    # citizens are referred except in the hour whose answers keep them (under their queue).
+    assert result.record("general", 9).sent_home == 0
+    assert result.record("general", 10).sent_home > 10 and result.record("general", 10).arrivals < 1
+    assert result.record("general", 11).sent_home == 0
+    assert result.record("tax", 9).referred == 0 and result.record("tax", 9).arrivals > 10
+    assert result.record("tax", 10).arrivals < 1 and result.record("tax", 11).referred > 10
+
+
 def test_warmup_leaves_early_citizens_out(tmp_path: Path) -> None:
     loaded = _scenario(
         tmp_path,

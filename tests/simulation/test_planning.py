@@ -10,7 +10,13 @@ import pytest
 from frontdesk_core.config.types import parse_service_level
 from frontdesk_core.simulation.erlang import servers_for
 from frontdesk_core.simulation.plan_file import write_plan
-from frontdesk_core.simulation.planning import judge, plan, with_target
+from frontdesk_core.simulation.planning import (
+    judge,
+    look_confidence,
+    looks,
+    plan,
+    with_target,
+)
 from frontdesk_core.simulation.results import DayObservations
 from frontdesk_core.simulation.runner import Replications, SerialExecutor, replicate
 from frontdesk_core.simulation.scenario import LoadedScenario, load_scenario
@@ -34,6 +40,18 @@ service_times:
         encoding="utf-8",
     )
     return load_scenario(path)
+
+
+def _targeted(tmp_path: Path) -> LoadedScenario:
+    """The small scenario with the target 80% within 5 minutes."""
+    loaded = _scenario(tmp_path)
+    return LoadedScenario(
+        loaded.scenario,
+        with_target(loaded.config, parse_service_level("80% within 5 minutes")),
+        loaded.path,
+        loaded.dates,
+        loaded.centres,
+    )
 
 
 def _observed(shares: list[float], arrivals: int = 20) -> Replications:
@@ -61,16 +79,24 @@ def _observed(shares: list[float], arrivals: int = 20) -> Replications:
 def test_an_hour_is_judged_on_its_interval(
     tmp_path: Path, shares: list[float], verdict: str
 ) -> None:
-    loaded = _scenario(tmp_path)
-    loaded = LoadedScenario(
-        loaded.scenario,
-        with_target(loaded.config, parse_service_level("80% within 5 minutes")),
-        loaded.path,
-        loaded.dates,
-        loaded.centres,
-    )
+    loaded = _targeted(tmp_path)
     found = judge(loaded, _observed(shares), 0.95)
     assert found[("centre", 10)]["q"][1] == verdict
+
+
+def test_each_look_at_a_verdict_is_judged_at_its_share_of_the_confidence(
+    tmp_path: Path,
+) -> None:
+    # 3, then 6, then 10 replications: three looks share the 5% between them.
+    assert [looks(3, 3), looks(3, 10), looks(5, 20), looks(2, 16)] == [1, 3, 3, 4]
+    assert look_confidence(0.95, 3) == pytest.approx(1 - 0.05 / 3)
+    loaded = _targeted(tmp_path)
+    # 0.88 on average: met at 95% once, but not when it is one look of three.
+    shares = [0.9, 0.8, 0.95, 0.85, 0.9]
+    assert judge(loaded, _observed(shares), 0.95)[("centre", 10)]["q"][1] == "met"
+    assert judge(loaded, _observed(shares), 1 - 0.05 / 3)[("centre", 10)]["q"][1] == "unclear"
+    made = plan(loaded, replications=2, max_replications=8, executor=SerialExecutor())
+    assert made.looks == 3 and made.look_confidence == pytest.approx(1 - 0.05 / 3)
 
 
 def test_a_plan_names_the_queue_and_hour_and_beside_it_plain_erlang_c(tmp_path: Path) -> None:
@@ -118,7 +144,7 @@ def test_the_written_plan_simulates_to_the_same_verdicts(tmp_path: Path) -> None
     checked = LoadedScenario(
         again.scenario, with_target(again.config, target), again.path, again.dates, again.centres
     )
-    verdicts = judge(checked, observed, made.confidence)
+    verdicts = judge(checked, observed, made.look_confidence)
     for hour in made.hours:
         for queue in hour.queues:
             assert verdicts[(hour.centre_id, hour.hour)][queue.queue_id][1] == queue.verdict

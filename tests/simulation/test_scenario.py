@@ -180,3 +180,53 @@ staffing:
     )
     duty = counters_on_duty(loaded.scenario, centre, loaded.dates[0], hours, only_centre=True)
     assert duty == {f"c{i}": [(360.0, 1320.0)] for i in range(1, 9)}
+
+
+TRUTH = DATA / "truth" / "frontdesk.yaml"
+
+
+def _hourly(tmp_path: Path, by_hour: str) -> Path:
+    """A scenario on the truth centre whose card errand has the ``by_hour`` given."""
+    path = tmp_path / "hourly.yaml"
+    path.write_text(
+        f"""name: broken
+config: {TRUTH}
+days: [2026-03-03]
+arrivals:
+  - service: card_errand
+    per_hour: {{"09:00-12:00": 4}}
+    by_hour:
+{by_hour}
+service_times:
+  default: {{distribution: exponential, mean: 4 min}}
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_hourly_walks_are_checked_with_their_positions(tmp_path: Path) -> None:
+    shape = _hourly(
+        tmp_path,
+        """      "09:00-1000": {missing_documents: {card: 0.3}}
+      "10:00-12:00":
+        missing_documents: {card: 1.5}
+        answer: {}""",
+    )
+    assert _messages(shape) == [
+        "8:7: '09:00-1000' is not a time range; write it like '09:00-17:00'",
+        "10:35: 'card' must be at most 1.0; got the number 1.5",
+        "11:9: unknown key 'answer'; did you mean 'answers'?",
+    ]
+    links = _hourly(
+        tmp_path,
+        """      "09:00-11:00": {missing_documents: {kard: 0.3}}
+      "10:00-12:00":
+        answers: {tax-kind: {dept: 0.2}, card-docs: {x: 1}}""",
+    )
+    assert _messages(links) == [
+        "8:43: unknown document 'kard'; did you mean 'card'?",
+        "9:7: the range '10:00-12:00' overlaps '09:00-11:00'",
+        "10:30: unknown option 'dept' of question 'tax-kind'; did you mean 'debt'?",
+        "10:42: 'card-docs' is not a question; only questions take answers",
+    ]

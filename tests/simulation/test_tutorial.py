@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from frontdesk_core.simulation.scenario import ArrivalStream, Scenario, StaffingRule
+from frontdesk_core.simulation.scenario import ArrivalStream, HourWalk, Scenario, StaffingRule
 
 TUTORIAL = Path(__file__).parents[2] / "docs" / "tutorials" / "planner.md"
 
@@ -19,7 +19,7 @@ def _keys(model: type[BaseModel]) -> set[str]:
 def test_every_scenario_key_is_in_the_tutorials_tables() -> None:
     text = TUTORIAL.read_text(encoding="utf-8")
     documented = set(re.findall(r"^\| `([a-z_]+)` \|", text, flags=re.MULTILINE))
-    for model in (Scenario, ArrivalStream, StaffingRule):
+    for model in (Scenario, ArrivalStream, HourWalk, StaffingRule):
         missing = _keys(model) - documented
         assert not missing, f"{model.__name__}: {sorted(missing)} not in {TUTORIAL.name}"
     assert "warmup" in documented

@@ -252,9 +252,16 @@ def plan_table(made: Plan, loaded: LoadedScenario) -> str:
     what = str(made.target) if made.target else "each queue's own target"
     if quiet:
         lines.append(f"{len(quiet)} open hour(s) without citizens need no counter")
+    each = f"{made.look_confidence * 100:.4g}%"
+    looked = (
+        f"intervals at {each} ({level} over up to {made.looks} looks as replications were "
+        "added, Bonferroni)"
+        if made.looks > 1
+        else f"intervals at {level}"
+    )
     lines.append(
-        f"Erlang C: counters each queue alone would need for its target (M/M/c); intervals "
-        f"at {level} over {made.replications} replications; {made.rounds} simulation round(s)"
+        f"Erlang C: counters each queue alone would need for its target (M/M/c); {looked} "
+        f"over {made.replications} replications; {made.rounds} simulation round(s)"
     )
     if made.verdict == "met":
         lines.append(f"{what}: met in every hour with {level} confidence")
@@ -339,10 +346,29 @@ def _difference(found: Difference) -> str:
     if math.isnan(d.mean):
         return "-"
     scale, unit = (100.0, "pp") if found.share else (1.0, "")
-    text = f"{d.mean * scale:+.1f}{unit}"
-    if not math.isnan(d.low):
-        text += f" ({d.low * scale:+.1f}, {d.high * scale:+.1f})"
+    if math.isnan(d.low):
+        return f"{d.mean * scale:+.1f}{unit} ~"
+    low, high = d.low * scale, d.high * scale
+    digits = _digits(min(abs(low), abs(high))) if found.shown else 1
+    if digits is None:  # shown to differ, by less than the last digit printed
+        side = "+" if low > 0 else "-"
+        return f"{side}<{10.0**-MAX_DIGITS:.{MAX_DIGITS}f}{unit}, shown to differ"
+    text = f"{d.mean * scale:+.{digits}f}{unit} ({low:+.{digits}f}, {high:+.{digits}f})"
     return text + ("" if found.shown else " ~")
+
+
+MAX_DIGITS = 4
+"""Decimals a difference shown to differ is printed with at most."""
+
+
+def _digits(nearest: float) -> int | None:
+    """The fewest decimals (at least one) at which an interval's bound nearest 0 is not printed
+    as 0, so a difference shown to differ never reads "+0.0 (+0.0, +0.0)"; None beyond
+    :data:`MAX_DIGITS`."""
+    for digits in range(1, MAX_DIGITS + 1):
+        if round(nearest, digits) != 0:
+            return digits
+    return None
 
 
 # --- scenario-from-log --------------------------------------------------------------------------

@@ -2,11 +2,14 @@
 
 From the live system's own events it takes, per errand (service, or queue for
 tickets without one), weekday and hour: the arrival rate (over the minutes the
-centre was open in that hour, so a half hour is not halved again), the booked
+centre was open in that hour, so a half hour is not halved again; a closed hour's
+tickets count in the nearest open hour), the booked
 share, and the service times (started to finished, with the distribution family
 that fits them best); per errand, the answers and missing documents the kiosk
-paths show, so the citizens it sent home or referred come back as part of their
-errand (and are counted under its queue); and per centre, weekday and hour the
+paths show, over the whole day and per hour of the day (``by_hour``, for hours
+with at least :data:`MIN_HOUR_WALKS` sessions; others take the whole day's), so the
+citizens it sent home or referred come back as part of their errand, at the hours
+they came (and are counted under its queue); and per centre, weekday and hour the
 counters, by name, that were signed in. The result is scenario data that
 :func:`~frontdesk_core.simulation.scenario.load_scenario` validates like any
 hand-written scenario.
@@ -77,6 +80,17 @@ class _Paths:
     checklists: dict[str, list[int]] = field(default_factory=dict)
     """Per checklist: [times passed, times a document was missing]."""
     documents: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    walks: int = 0
+    """Kiosk sessions counted here."""
+    hours: dict[int, _Paths] = field(default_factory=dict)
+    """The same, per hour of the day (all weekdays together) the session ended in."""
+
+    def hour(self, hour: int) -> _Paths:
+        """The paths of one hour of the day."""
+        found = self.hours.get(hour)
+        if found is None:
+            found = self.hours[hour] = _Paths()
+        return found
 
 
 @dataclass
@@ -139,6 +153,7 @@ def calibrate(
                 continue  # a check-in
             paths = errands[errand].paths if errand is not None else turned[event.centre_id]
             _walked(paths, tree_map, payload.path)
+            _walked(paths.hour(local.hour), tree_map, payload.path)
             if at_door and payload.ticket is not None:
                 door_tickets.add(payload.ticket)
                 days[weekday].add(local.date())
@@ -252,6 +267,7 @@ def _service(tree_map: TreeMap, outcome_id: str) -> str | None:
 
 def _walked(entry: _Paths, tree_map: TreeMap, path: Sequence[str]) -> None:
     """Count the buttons and checklists a path shows."""
+    entry.walks += 1
     for here, after in itertools.pairwise(path):
         try:
             node = tree_map.node(here)
@@ -276,18 +292,63 @@ def _answers(entry: _Paths) -> dict[str, dict[str, float]]:
     }
 
 
-def _missing(entry: _Paths) -> dict[str, float]:
+def _missing(entry: _Paths, *, zeros: bool = False) -> dict[str, float]:
     # A checklist that sent a share f home lacks each of its n documents with the chance
     # 1 - (1 - f) ** (1 / n), so that some document is missing with the chance f.
+    # ``zeros`` keeps a checklist nobody was sent home from (an hour's 0 is an estimate,
+    # not "use the whole day's").
     missing: dict[str, float] = {}
     for checklist, (passed, lacking) in sorted(entry.checklists.items()):
         documents = entry.documents[checklist]
-        if not passed or not lacking or not documents:
+        if not passed or not documents or not (lacking or zeros):
             continue
         share = 1.0 - (1.0 - lacking / passed) ** (1.0 / len(documents))
         for document in documents:
             missing[document] = round(max(missing.get(document, 0.0), share), 4)
     return missing
+
+
+MIN_HOUR_WALKS = 20
+"""Kiosk sessions of an errand through a question or checklist that an hour of the day needs
+(over the whole log, all weekdays together) for shares of its own there; with fewer, the hour
+takes the errand's whole-day shares."""
+
+
+def _hour_walks(entry: _Paths) -> dict[str, dict[str, Any]]:
+    """Per hour of the day, as ``by_hour`` entries: the answers to the questions that split the
+    errand's citizens (more than one option seen over the day) and the chance of lacking each
+    document at the checklists someone was sent home from, where at least
+    :data:`MIN_HOUR_WALKS` of the hour's sessions passed them."""
+    splitting = {q: counts for q, counts in entry.answers.items() if len(counts) > 1}
+    lacking = _missing(entry)  # documents nobody lacked all day are left out of every hour
+    walks: dict[str, dict[str, Any]] = {}
+    if not splitting and not lacking:
+        return walks
+    for hour, paths in sorted(entry.hours.items()):
+        if paths.walks < MIN_HOUR_WALKS:
+            continue
+        walk: dict[str, Any] = {}
+        # Every option the day saw, 0 included: an option nobody pressed in the hour has
+        # the hour's share 0, not the day's.
+        answers = {
+            q: {option: paths.answers[q].get(option, 0) / seen for option in splitting[q]}
+            for q in sorted(splitting)
+            if (seen := sum(paths.answers.get(q, {}).values())) >= MIN_HOUR_WALKS
+        }
+        if answers:
+            walk["answers"] = {
+                q: {o: round(v, 3) for o, v in a.items()} for q, a in answers.items()
+            }
+        enough = _Paths(
+            checklists={c: n for c, n in paths.checklists.items() if n[0] >= MIN_HOUR_WALKS},
+            documents=paths.documents,
+        )
+        missing = {d: v for d, v in _missing(enough, zeros=True).items() if d in lacking}
+        if missing:
+            walk["missing_documents"] = missing
+        if walk:
+            walks[f"{hour:02d}:00-{hour + 1:02d}:00"] = walk
+    return walks
 
 
 class _Opening:
@@ -298,9 +359,9 @@ class _Opening:
         self.tz = tz
         self.days = days
 
-    def span(self, centre_id: str, weekday: str, hour: int) -> tuple[float, float] | None:
-        """The part of ``hour`` the centre was open on the first day seen of ``weekday``, in
-        minutes after midnight (None: not open, or open in more than one piece)."""
+    def pieces(self, centre_id: str, weekday: str, hour: int) -> list[tuple[float, float]] | None:
+        """The parts of ``hour`` the centre was open on the first day seen of ``weekday``, in
+        minutes after midnight (None: it cannot be told)."""
         seen = sorted(self.days.get(weekday, ()))
         if not seen:
             return None
@@ -309,12 +370,17 @@ class _Opening:
         except KeyError:
             return None
         begin, end = hour * 60.0, hour * 60.0 + 60.0
-        pieces = [
+        return [
             (max(begin, minute_of(r.start)), min(end, minute_of(r.end)))
             for r in OpeningCalendar(centre, self.tz).hours_on(seen[0])
             if min(end, minute_of(r.end)) > max(begin, minute_of(r.start))
         ]
-        return pieces[0] if len(pieces) == 1 else None
+
+    def span(self, centre_id: str, weekday: str, hour: int) -> tuple[float, float] | None:
+        """The part of ``hour`` the centre was open on the first day seen of ``weekday``, in
+        minutes after midnight (None: not open, or open in more than one piece)."""
+        found = self.pieces(centre_id, weekday, hour)
+        return found[0] if found is not None and len(found) == 1 else None
 
     def minutes(self, centre_id: str, weekday: str, hour: int) -> float:
         """Minutes open in the hour (60 when it cannot be told)."""
@@ -322,8 +388,15 @@ class _Opening:
         return 60.0 if found is None else found[1] - found[0]
 
     def rates(self, centre_id: str, weekday: str, counts: dict[int, int]) -> dict[str, float]:
-        """Arrivals per hour of opening, per range of the day, from counts per hour and day."""
+        """Arrivals per hour of opening, per range of the day, from counts per hour and day.
+
+        A count in an hour the centre was closed (a ticket issued a moment after closing,
+        the clock of a kiosk a little fast) belongs to the open hour nearest before it, or
+        after it: a closed hour's rate would be dropped by the simulator, and its citizens
+        with it.
+        """
         seen = len(self.days.get(weekday, ()))
+        counts = self._into_open_hours(centre_id, weekday, counts)
         rates: dict[str, float] = {}
         for hour, count in sorted(counts.items()):
             found = self.span(centre_id, weekday, hour)
@@ -331,6 +404,22 @@ class _Opening:
             key = f"{_clock(begin)}-{_clock(end)}"
             rates[key] = round(count / seen * 60.0 / (end - begin), 3)
         return rates
+
+    def _into_open_hours(
+        self, centre_id: str, weekday: str, counts: dict[int, int]
+    ) -> dict[int, int]:
+        closed = {h for h in counts if self.pieces(centre_id, weekday, h) == []}
+        if not closed:
+            return counts
+        opened = [h for h in range(24) if self.pieces(centre_id, weekday, h)]
+        if not opened:
+            return counts
+        moved = {h: n for h, n in counts.items() if h not in closed}
+        for hour in closed:
+            before = [h for h in opened if h < hour]
+            nearest = before[-1] if before else min(h for h in opened if h > hour)
+            moved[nearest] = moved.get(nearest, 0) + counts[hour]
+        return moved
 
 
 def _clock(minute: float) -> str:
@@ -343,7 +432,7 @@ def _turned_streams(
 ) -> list[dict[str, Any]]:
     """One stream per weekday of citizens whose path names no errand of this centre (referred
     elsewhere, or a ticket from "something else"), walking the paths seen."""
-    answers, missing = _answers(entry), _missing(entry)
+    answers, missing, by_hour = _answers(entry), _missing(entry), _hour_walks(entry)
     streams = []
     for weekday in WEEKDAYS:
         if not days.get(weekday):
@@ -355,6 +444,8 @@ def _turned_streams(
             stream["answers"] = answers
             if missing:
                 stream["missing_documents"] = missing
+            if by_hour:
+                stream["by_hour"] = by_hour
             streams.append(stream)
     return streams
 
@@ -382,6 +473,7 @@ def _streams(
     centre_id = config.centre_of_queue(config.service(service).queue).id
     booked = round(entry.booked / entry.total, 3) if entry.total else 0.0
     answers, missing = _answers(entry.paths), _missing(entry.paths)
+    by_hour = _hour_walks(entry.paths)
     streams = []
     for weekday in WEEKDAYS:
         if not days.get(weekday):
@@ -400,6 +492,8 @@ def _streams(
             stream["answers"] = answers
         if missing:
             stream["missing_documents"] = missing
+        if by_hour:
+            stream["by_hour"] = by_hour
         streams.append(stream)
     return streams
 
@@ -523,4 +617,4 @@ def dump_yaml(data: dict[str, Any]) -> str:
     return out.getvalue()
 
 
-__all__ = ["FAMILIES", "calibrate", "dump_yaml", "errand_of", "fit_family"]
+__all__ = ["FAMILIES", "MIN_HOUR_WALKS", "calibrate", "dump_yaml", "errand_of", "fit_family"]

@@ -22,7 +22,7 @@ import gc
 import math
 import os
 import random
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import partial
@@ -169,7 +169,7 @@ class DaySimulation:
         # The configuration looks ids up by scanning lists; the simulation asks per citizen.
         self.services = {s.id: s for s in self.config.services}
         self._models: dict[tuple[str | None, str], Distribution | None] = {}
-        self._answer_plans: dict[tuple[str, Goal, int], Plans] = {}
+        self._answer_plans: dict[tuple[str, Goal, int, int], Plans] = {}
         self.obs = DayObservations(day.isoformat())
         self.centres = [self.config.centre(c) for c in loaded.centres]
         self.opening: dict[str, list[tuple[float, float]]] = {}
@@ -439,16 +439,27 @@ class DaySimulation:
         session = referral.start(citizen.centre_id, language=self.language)
         tree = self.tree_maps[session.tree_id]
         goal = Goal(citizen.service, booked=citizen.booked)
-        # Citizens of one arrival stream with one goal weigh the options alike: they share
-        # the worked-out chances (the stream object lives as long as the scenario).
-        memo = self._answer_plans.setdefault((session.tree_id, goal, id(citizen.stream)), {})
+        stream = citizen.stream
+        # The hours' own answers before the stream's: by the time of the walk, which is
+        # when the log records a kiosk session.
+        hour = stream.walk_at(self.env.now) if stream.by_hour else None
+        answers: tuple[Mapping[str, Mapping[str, float]], ...] = (
+            stream.answers,
+            self.scenario.answers,
+        )
+        missing: tuple[Mapping[str, float], ...] = (
+            stream.missing_documents,
+            self.scenario.missing_documents,
+        )
+        if hour is not None:
+            answers = (hour[1].answers, *answers)
+            missing = (hour[1].missing_documents, *missing)
+        # Citizens of one arrival stream (and range of hours) with one goal weigh the options
+        # alike: they share the worked-out chances (the stream lives as long as the scenario).
+        key = (session.tree_id, goal, id(stream), -1 if hour is None else hour[0])
+        memo = self._answer_plans.setdefault(key, {})
         strategy = AnswerStrategy(
-            tree,
-            goal,
-            (citizen.stream.answers, self.scenario.answers),
-            (citizen.stream.missing_documents, self.scenario.missing_documents),
-            CitizenDraws(citizen.key, Purpose.ANSWERS),
-            memo,
+            tree, goal, answers, missing, CitizenDraws(citizen.key, Purpose.ANSWERS), memo
         )
         strategy.walk(session)
         outcome = session.outcome

@@ -10,6 +10,12 @@ confidence interval of its share served within the target, not on the mean:
 - *unclear* otherwise: more replications are simulated (doubling, up to a
   limit), and an hour still unclear at the limit is reported as such.
 
+Looking at an interval again after each batch of replications gives chance more
+than one try at a wrong verdict. The looks a staffing can get are known before
+the first (the first replications, then doubling up to the limit: ``k`` looks), so
+each look is judged at ``1 - (1 - confidence) / k`` (Bonferroni): the chance that
+any look gives a queue and hour a wrong verdict stays within ``1 - confidence``.
+
 A missed hour gets one more counter and the day is simulated again, until no
 hour is missed or the centre has no counter left to add; then one counter less
 is tried wherever the target is met. Every trial is simulated on the same
@@ -105,12 +111,20 @@ class Plan:
 
     target: ServiceLevel | None
     confidence: float
+    """The confidence asked for, over every look at a verdict."""
+    looks: int
+    """How many times a verdict could be looked at (first replications, then each doubling)."""
     hours: tuple[HourPlan, ...]
     result: SimulationResult
     replications: int
     """Replications the plan's verdicts rest on (more than asked where verdicts were unclear)."""
     seed: int
     rounds: int
+
+    @property
+    def look_confidence(self) -> float:
+        """The level each look's intervals are at: the confidence shared out over the looks."""
+        return look_confidence(self.confidence, self.looks)
 
     @property
     def met(self) -> bool:
@@ -138,6 +152,22 @@ class Plan:
 
 def _span(hour: int) -> str:
     return f"{hour:02d}:00-{hour + 1:02d}:00"
+
+
+def looks(first: int, limit: int) -> int:
+    """How many times a verdict may be looked at: after ``first`` replications, then after
+    each doubling up to ``limit``."""
+    count, held = 1, first
+    while held < limit:
+        held = min(2 * held, limit)
+        count += 1
+    return count
+
+
+def look_confidence(confidence: float, looks: int) -> float:
+    """The level of each of ``looks`` intervals so that all of them together hold with
+    ``confidence`` (Bonferroni)."""
+    return 1.0 - (1.0 - confidence) / looks
 
 
 def with_target(config: Config, target: ServiceLevel) -> Config:
@@ -385,6 +415,8 @@ def plan(
     first = max(first, 2)  # one replication gives no interval to decide on
     limit = max(max_replications if max_replications is not None else 4 * first, first)
     base_seed = seed if seed is not None else loaded.scenario.seed
+    chances = looks(first, limit)
+    each = look_confidence(confidence, chances)
     # The baseline measures the demand per queue and hour that actually reaches the counters
     # (after the kiosk has sent some home), with every counter on duty.
     everyone = {
@@ -416,7 +448,7 @@ def plan(
             trial, range(reps), seed=base_seed, executor=executor, progress=progress
         )
         while True:
-            verdicts = judge(loaded, observed, confidence)
+            verdicts = judge(loaded, observed, each)
             found = _Trial(dict(counters), observed, verdicts)
             held = len(observed.observed)
             if held >= limit or all(found.verdict(k) != "unclear" for k in counters):
@@ -493,6 +525,7 @@ def plan(
     return Plan(
         target,
         confidence,
+        chances,
         tuple(hours),
         best.observed.result(),
         len(best.observed.observed),
@@ -509,6 +542,8 @@ __all__ = [
     "coverage_order",
     "erlang_guess",
     "judge",
+    "look_confidence",
+    "looks",
     "on_duty",
     "plan",
     "queue_erlang",

@@ -12,6 +12,7 @@ under ``answers`` and ``missing_documents``.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BeforeValidator,
     Field,
     StrictInt,
@@ -66,6 +68,28 @@ def _ranges(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
+def _range_key(key: str) -> str:
+    try:
+        parse_range(key)
+    except ValueError as exc:
+        raise ValueError(str(exc)) from None
+    return key
+
+
+RangeKey = Annotated[str, AfterValidator(_range_key)]
+"""A range of the day as a mapping's key; checked beside the values, so both are reported."""
+
+
+class HourWalk(Model):
+    """How the citizens of a stream at the kiosk in some hours walk the tree: answer weights and
+    missing documents that come before the stream's whole-day ones."""
+
+    answers: Answers = Field({}, description="Answer weights in these hours, by tree node.")
+    missing_documents: dict[Identifier, Share] = Field(
+        {}, description="Probability that a document is missing, in these hours."
+    )
+
+
 class ArrivalStream(Model):
     """Citizens with one errand arriving at a centre: rates or counts per hour of day."""
 
@@ -87,6 +111,11 @@ class ArrivalStream(Model):
     missing_documents: dict[Identifier, Share] = Field(
         {}, description="Probability that a document is missing, for this errand."
     )
+    by_hour: dict[RangeKey, HourWalk] = Field(
+        {},
+        description="Answers and missing documents for citizens at the kiosk in ranges of the "
+        "day, before the stream's own: {'09:00-12:00': {missing_documents: {card: 0.3}}}.",
+    )
     patience: Distribution | None = Field(None, description="Overrides the scenario's patience.")
 
     _check_rates = field_validator("per_hour", "counts")(
@@ -107,6 +136,15 @@ class ArrivalStream(Model):
             raise ValueError("give either 'per_hour' (rates) or 'counts' (numbers), not both")
         return self
 
+    def walk_at(self, minute: float) -> tuple[int, HourWalk] | None:
+        """The ``by_hour`` entry (its index and itself) for a citizen at the kiosk at ``minute``
+        after midnight; None where no range holds it (the whole-day answers apply)."""
+        for index, (key, walk) in enumerate(self.by_hour.items()):
+            start, end = _range_minutes(key)
+            if start <= minute < end:
+                return index, walk
+        return None
+
     def ranges(self) -> Iterator[tuple[TimeRange, float]]:
         """The ranges of the day with their rate per hour (or count), in the order written."""
         source: dict[str, float] = dict(self.per_hour or {}) or {
@@ -114,6 +152,12 @@ class ArrivalStream(Model):
         }
         for key, value in source.items():
             yield parse_range(key), value
+
+
+@functools.lru_cache(maxsize=1024)
+def _range_minutes(key: str) -> tuple[float, float]:
+    span = parse_range(key)
+    return minute_of(span.start), minute_of(span.end)
 
 
 class Period(Model):
@@ -385,6 +429,7 @@ def link_scenario(
         if centre not in centres:
             centres.append(centre)
         _check_walk(stream.answers, stream.missing_documents, config, reporter, loc)
+        _check_hours(stream, config, reporter, loc)
     _check_walk(scenario.answers, scenario.missing_documents, config, reporter, ())
     _check_times(scenario, config, reporter, service_ids, queue_ids)
     for centre_id in scenario.kiosks.count:
@@ -449,6 +494,22 @@ def _check_walk(
                 f"no checklist of any referral tree asks for the document '{document_id}'",
                 at_key=True,
             )
+
+
+def _check_hours(
+    stream: ArrivalStream, config: Config, reporter: Reporter, loc: tuple[str | int, ...]
+) -> None:
+    """Each ``by_hour`` range's answers and documents, and no two ranges that overlap (a
+    citizen would not know which to follow)."""
+    seen: list[tuple[float, float, str]] = []
+    for key, walk in stream.by_hour.items():
+        here = (*loc, "by_hour", key)
+        start, end = _range_minutes(key)
+        clash = next((other for a, b, other in seen if start < b and a < end), None)
+        if clash is not None:
+            reporter.error(here, f"the range '{key}' overlaps '{clash}'", at_key=True)
+        seen.append((start, end, key))
+        _check_walk(walk.answers, walk.missing_documents, config, reporter, here)
 
 
 def _check_times(
@@ -606,6 +667,7 @@ def minute_of(moment: Any) -> float:
 __all__ = [
     "ArrivalStream",
     "Booked",
+    "HourWalk",
     "Kiosks",
     "LoadedScenario",
     "Period",
