@@ -94,6 +94,8 @@ class Results:
     announced: Counter[tuple[int, str]] = field(default_factory=Counter)
     """(screen, number) -> how many announcements of it arrived."""
     sms: int = 0
+    sms_keys: Counter[str] = field(default_factory=Counter)
+    """Idempotency key -> how many times the gateway received the message."""
     bookings: int = 0
     dashboard_events: int = 0
     codes: list[str] = field(default_factory=list)
@@ -241,7 +243,11 @@ def write_config(workdir: Path, gateway_port: int) -> Path:
     top = yaml.load(main.read_text(encoding="utf-8"))
     top["sms"] = {
         "sender": "Kommunen",
-        "provider": {"kind": "http", "url": f"http://127.0.0.1:{gateway_port}/messages"},
+        "provider": {
+            "kind": "http",
+            "url": f"http://127.0.0.1:{gateway_port}/messages",
+            "idempotency_header": "Idempotency-Key",  # the gateway counts each message's sends
+        },
         "poll_interval": "0.2 s",
         "outbox": str(workdir / "sms-outbox.db"),  # one outbox for every server
     }
@@ -367,12 +373,16 @@ async def sms_gateway(results: Results) -> tuple[asyncio.Server, int]:
                 if not line.strip():
                     continue
                 length = 0
+                key = ""
                 while (header := await reader.readline()) not in (b"\r\n", b""):
                     name, _, value = header.decode("latin-1").partition(":")
                     if name.lower() == "content-length":
                         length = int(value)
+                    elif name.lower() == "idempotency-key":
+                        key = value.strip()
                 await reader.readexactly(length)
                 results.sms += 1
+                results.sms_keys[key] += 1
                 writer.write(b"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n")
                 await writer.drain()
         except (ConnectionError, asyncio.IncompleteReadError):
@@ -729,7 +739,29 @@ def report(results: Results, speed: float, logs: list[Path], store: str) -> bool
     duplicates = {n: ids for n, ids in results.numbers.items() if len(ids) > 1}
     print(f"ticket numbers given to two tickets: {len(duplicates)}")
     print(f"bookings: {results.bookings}; SMS received by the gateway: {results.sms}")
-    return met and errors == 0 and not missing and not twice and not duplicates
+    kinds = Counter(_sms_kind(key) for key in results.sms_keys)
+    sent_twice = sum(1 for count in results.sms_keys.values() if count > 1)
+    print(
+        f"SMS messages by kind: {dict(sorted(kinds.items()))} (a reminder is due when a "
+        f"booking's time comes within 24 h or 2 h during the run); "
+        f"messages the gateway received more than once: {sent_twice}"
+    )
+    confirmed = kinds["confirmation"] == results.bookings
+    return (
+        met
+        and errors == 0
+        and not missing
+        and not twice
+        and not duplicates
+        and not sent_twice
+        and confirmed
+    )
+
+
+def _sms_kind(key: str) -> str:
+    """The kind a booking message's key ends in: ``booking:ID:START:KIND[:OFFSETs]``."""
+    parts = key.split(":")
+    return parts[-2] if len(parts) > 1 and parts[-1].removesuffix("s").isdigit() else parts[-1]
 
 
 def main() -> int:
@@ -764,7 +796,11 @@ def main() -> int:
                     servers.append(start_server(workdir, config, str(workdir / "bench.db")))
                     url, store = servers[0][1], "SQLite, one server"
                 measured = await run(url, args.speed, args.seed)
-                measured.sms = results.sms
+                # The outbox sends on its own thread: give the last confirmations a moment.
+                deadline = time.monotonic() + 10
+                while results.sms < measured.bookings and time.monotonic() < deadline:
+                    await asyncio.sleep(0.1)
+                measured.sms, measured.sms_keys = results.sms, results.sms_keys
                 return measured, [s[2] for s in servers], store
             finally:
                 if proxy is not None:

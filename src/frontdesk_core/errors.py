@@ -89,6 +89,15 @@ class StoreError(FrontdeskError):
     """The durable store cannot be opened or reached."""
 
 
+class StaleWrite(StoreError):
+    """An optimistic command was decided on a look at the log that others have since
+    moved on: nothing of it was written, and run again it reads what they wrote.
+
+    Only a caller that asked for an optimistic transaction
+    (:meth:`~frontdesk_core.store.base.EventStore.optimistic`) sees it.
+    """
+
+
 class PluginError(FrontdeskError):
     """A plugin is broken (misspelt hook, failing registration, bad entry point)."""
 

@@ -19,7 +19,7 @@ from pgserver import PostgresServer, create_database, running_postgres
 
 from frontdesk_core.clock import ManualClock
 from frontdesk_core.config.models import Config
-from frontdesk_core.errors import InvalidStateError, StoreError
+from frontdesk_core.errors import InvalidStateError, StaleWrite, StoreError
 from frontdesk_core.queues.state import CALLED, DAY_ENDED, FINISHED, ISSUED, load, rebuild
 from frontdesk_core.queues.tickets import TicketState
 from frontdesk_core.store import EventStore, open_store
@@ -215,4 +215,85 @@ def test_a_killed_writer_loses_nothing_acknowledged(
     assert set(numbers.values()) == {1}, "a number was given twice"
     assert [e.seq for e in log] == list(range(1, len(log) + 1))
     assert load(config, store) == rebuild(config, log)
+    store.close()
+
+
+class _Tries:
+    """Counts how the store's write transactions went (each pair is one command)."""
+
+    def __init__(self, store: EventStore) -> None:
+        self.optimistic = 0
+        self.stale = 0
+        inner = store.optimistic
+
+        @contextlib.contextmanager
+        def counted() -> Iterator[object]:
+            self.optimistic += 1
+            try:
+                with inner() as tx:
+                    yield tx
+            except StaleWrite:
+                self.stale += 1
+                raise
+
+        store.optimistic = counted  # type: ignore[method-assign]
+
+
+def test_a_command_decided_on_a_stale_look_runs_again(
+    config: Config, postgres_database: str
+) -> None:
+    clock = ManualClock(START)
+    stores = [open_store(postgres_database) for _ in range(2)]
+    a, b = (open_engine(config, store, clock) for store in stores)
+    tries = _Tries(stores[0])
+    a.sign_in("c3", "AB")
+    a.issue("pass")
+    a.issue("pass")  # alone since its last command: a goes optimistic
+    # b writes behind a's back; a's next commands are decided on an old look.
+    b.issue("pass")
+    assert a.issue("pass").number == "P004"  # its counter had moved on
+    assert tries.stale == 1
+    a.issue("pass")
+    a.issue("pass")
+    b.call_next("c3")  # c3 is a's counter, but b calls P001 at it
+    assert a.finish("c3").number == "P001"  # a saw nobody at c3: refused on an old look
+    assert tries.stale == 2
+    a.call_next("c3")
+    a.issue("pass")
+    b.finish("c3")
+    with pytest.raises(InvalidStateError):  # refused again after the second look
+        a.finish("c3")
+    assert tries.stale == 3
+    log = list(stores[0].read())
+    numbers = [e.payload.number for e in log if e.kind == ISSUED]
+    assert numbers == [f"P{n:03d}" for n in range(1, 8)]
+    assert set(Tally(e.key for e in log if e.kind in (CALLED, FINISHED)).values()) == {2}
+    for engine in (a, b):
+        engine.refresh()
+        assert engine.state == rebuild(config, log)
+    for store in stores:
+        store.close()
+
+
+def test_a_lone_writer_sends_one_statement_per_command(
+    config: Config, postgres_database: str
+) -> None:
+    store = open_store(postgres_database)
+    engine = open_engine(config, store, ManualClock(START))
+    engine.sign_in("c3", "AB")
+    engine.issue("pass")
+    sent: list[str] = []
+    conn = store._conn  # type: ignore[attr-defined]
+    execute = conn.execute
+
+    def counted(query: str, *args: object, **kwargs: object) -> object:
+        sent.append(query)
+        return execute(query, *args, **kwargs)
+
+    conn.execute = counted
+    engine.issue("pass")
+    engine.call_next("c3")
+    engine.finish("c3")
+    assert len(sent) == 3, sent
+    assert all("frontdesk_append" in query for query in sent)
     store.close()

@@ -135,3 +135,23 @@ def test_bad_store_urls_give_clear_errors(tmp_path: object) -> None:
         open_store("/no/such/directory/events.db")
     with pytest.raises(StoreError, match="cannot open the PostgreSQL store"):
         open_store("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
+
+
+def test_an_optimistic_transaction_counts_appends_and_rolls_back_alike(store: EventStore) -> None:
+    store.append([event("test.noted", "t0")])
+    for _ in range(2):  # the second time alone since its last write: PostgreSQL's one statement
+        with store.optimistic() as tx:
+            number = tx.counter("pass:2026-11-23")
+            assert tx.last_seq() == number
+            (appended,) = tx.append([event("test.noted", f"t{number}", number=f"P{number:03d}")])
+            assert appended.seq == number + 1 and tx.last_seq() == number + 1
+    with pytest.raises(RuntimeError), store.optimistic() as tx:
+        tx.counter("pass:2026-11-23")
+        tx.append([event("test.noted", "t3")])
+        raise RuntimeError("the command was invalid after all")
+    with store.optimistic() as tx:  # two events and two counts
+        numbers = [tx.counter("pass:2026-11-23"), tx.counter("tax:2026-11-23")]
+        appended = tx.append([event("test.noted", f"n{n}", number=f"X{n}") for n in numbers])
+    assert numbers == [3, 1] and [e.seq for e in appended] == [4, 5]
+    assert [e.payload.number for e in store.read()] == [None, "P001", "P002", "X3", "X1"]
+    assert store.counter("pass:2026-11-23") == 4

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -30,6 +31,9 @@ from frontdesk_core.api import (
 )
 
 ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT / "tests"))  # the one recipe for a test PostgreSQL server
+from pgserver import PostgresServer, create_database, running_postgres  # noqa: E402
+
 EXAMPLE = ROOT / "examples" / "kobenhavn"
 ARTIFACTS = ROOT / "test-artifacts" / "display"
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -131,7 +135,7 @@ def open_frontdesk(kobenhavn: Config, tmp_path: Path) -> Iterator[Callable[..., 
     """Open receptions on a SQLite file of the test (closed after the test)."""
     opened: list[Frontdesk] = []
 
-    def make(db: Path | None = None, clock: ManualClock | None = None) -> Frontdesk:
+    def make(db: Path | str | None = None, clock: ManualClock | None = None) -> Frontdesk:
         pm = make_plugin_manager(load_entrypoints=False, plugins=[plugin])
         fd = Frontdesk.open(
             kobenhavn,
@@ -145,6 +149,19 @@ def open_frontdesk(kobenhavn: Config, tmp_path: Path) -> Iterator[Callable[..., 
     yield make
     for fd in opened:
         fd.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server on 127.0.0.1, started for the tests that ask for it."""
+    with running_postgres() as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_database(postgres_server: PostgresServer) -> str:
+    """The URL of a fresh database on the test server."""
+    return create_database(postgres_server.url)
 
 
 @pytest.fixture

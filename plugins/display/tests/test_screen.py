@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from conftest import Served, screenshot, serve, sign_in
+from frontdesk_display import hub
 
 from frontdesk_core.api import Frontdesk
 
@@ -62,6 +64,31 @@ def test_a_change_made_by_another_process_reaches_the_screen(
     assert elsewhere.store.url == served.fd.store.url
     elsewhere.queues.issue("skat")
     screen.wait_for_selector('#queues tr[data-queue="skat"] .waiting:text-is("1")', timeout=3000)
+
+
+def test_a_call_at_another_server_on_postgres_reaches_the_screen_when_notified(
+    open_frontdesk: Callable[..., Frontdesk],
+    new_page: Callable[..., Any],
+    postgres_database: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The log is looked at once an hour here: only PostgreSQL's notification can bring
+    # the call in time (the benchmark measures how soon it comes).
+    monkeypatch.setattr(hub, "WATCH_SECONDS", 3600.0)
+    served = serve(open_frontdesk(postgres_database))
+    screen = new_page(1920, 1080)
+    try:
+        screen.goto(f"{served.url}/screen/nyropsgade")
+        screen.wait_for_selector("body[data-link=open]", state="attached")
+        elsewhere = open_frontdesk(postgres_database, clock=served.fd.clock)
+        ticket = elsewhere.queues.issue("skat")
+        elsewhere.queues.sign_in("skranke-4", "bo")
+        elsewhere.queues.call_next("skranke-4")
+        screen.wait_for_selector("#announce:not([hidden])", timeout=10_000)
+        assert screen.locator("#announce-number").text_content() == ticket.number
+    finally:
+        screen.context.close()
+        served.stop()
 
 
 def test_an_info_screen_reconnects_after_a_restart_and_shows_the_current_state(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import socket
+import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -275,6 +276,29 @@ def test_the_same_key_is_sent_once_also_across_a_restart(
     assert second.process_due() == 0
     assert len(sms_peer.requests) == 1
     second.close()
+
+
+def test_two_senders_on_one_outbox_send_each_message_once(
+    sms_peer: SmsPeer, frontdesk_clock: ManualClock, tmp_path: Path
+) -> None:
+    # Two servers, one outbox file: both queue (a key twice) and both send at once.
+    path = str(tmp_path / "sms.db")
+    config = sms_config(sms_peer.url)
+    senders = [make_gateway(config, frontdesk_clock, Outbox(path)) for _ in range(2)]
+    keys = [f"booking:bk-{n}:confirmation" for n in range(30)]
+    for n, key in enumerate(keys):
+        senders[n % 2].submit(confirmation(key))
+        senders[(n + 1) % 2].submit(confirmation(key))
+    threads = [threading.Thread(target=sender.process_due) for sender in senders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    received = [request.headers["idempotency-key"] for request in sms_peer.requests]
+    assert sorted(received) == sorted(keys)
+    assert senders[0].outbox.counts()[State.SENT] == len(keys)
+    for sender in senders:
+        sender.close()
 
 
 def test_a_send_cut_off_by_a_crash_is_retried_with_the_same_key(

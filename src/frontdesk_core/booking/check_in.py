@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -22,7 +22,7 @@ from frontdesk_core.config.types import text_in
 from frontdesk_core.errors import CommandError, InvalidStateError, NotFoundError
 from frontdesk_core.events import booking as E
 from frontdesk_core.queues.tickets import Ticket
-from frontdesk_core.store.base import Event
+from frontdesk_core.store.base import NewEvent
 
 if TYPE_CHECKING:
     from frontdesk_core.plugins import Hooks
@@ -73,13 +73,15 @@ class TicketQueues(Protocol):
         language: str = "da",
         booking_id: str | None = None,
         appointment_at: datetime | None = None,
+        along: Callable[[str], Sequence[NewEvent]] | None = None,
     ) -> Ticket:
-        """Issue a ticket in ``queue_id``."""
+        """Issue a ticket in ``queue_id``, with ``along``'s events in its transaction."""
         ...
 
-    def cancel(self, ticket_id: str) -> Ticket:
-        """Cancel a waiting ticket."""
-        ...
+
+Along = Callable[[str, CheckInAction], Sequence[NewEvent]]
+"""Events of the caller's own (a kiosk's record of the walk) for a check-in's ticket:
+given the ticket's id and the action, appended in the ticket's transaction."""
 
 
 class CheckIn:
@@ -110,9 +112,20 @@ class CheckIn:
         self.cancel = cancel
 
     def check_in(
-        self, code: str | None = None, *, phone: str | None = None, language: str | None = None
+        self,
+        code: str | None = None,
+        *,
+        phone: str | None = None,
+        language: str | None = None,
+        along: Along | None = None,
     ) -> CheckInResult:
-        """Check in by booking code or by phone number."""
+        """Check in by booking code or by phone number.
+
+        A check-in that issues a ticket is one transaction: the ticket, the
+        booking's check-in and ``along``'s events are written together or not at
+        all (another kiosk may have checked the same booking in meanwhile: then
+        nothing is written and the refusal says so).
+        """
         if (code is None) == (phone is None):
             raise CommandError("check in with either a booking code or a phone number")
         journal = self.journal
@@ -160,32 +173,32 @@ class CheckIn:
                 # Due now: ahead of walk-ins, behind those who came on time.
                 action = CheckInAction.LATE_QUEUED
                 appointment_at = journal.dt(now)
-        queues = self.queues()
-        ticket = queues.issue(
-            queue_id,
-            service_id=service.id,
-            booking_id=booking.id,
-            appointment_at=appointment_at,
-            language=booking.language,
-        )
+        late_seconds = max(0, now - entry.start)
+
+        def checked_in(ticket_id: str) -> list[NewEvent]:
+            # Inside the ticket's transaction: the ledger reads the log as it is now.
+            journal.catch_up()
+            must_be_booked(entry)
+            payload = E.BookingCheckedIn(
+                ticket_id=ticket_id,
+                queue_id=queue_id,
+                action=str(action),
+                late_seconds=late_seconds,
+            )
+            extra = along(ticket_id, action) if along is not None else ()
+            return [journal.event(entry, payload), *extra]
+
+        # The journal's lock first, then the queue engine's, as every booking command.
         with journal.lock:
-            with journal.store.transaction() as tx:
-                journal.catch_up(tx)
-                appended: list[Event] = []
-                # Someone may have checked the same booking in at another kiosk meanwhile.
-                if entry.booking.state is BookingState.BOOKED:
-                    checked_in = E.BookingCheckedIn(
-                        ticket_id=ticket.id,
-                        queue_id=queue_id,
-                        action=str(action),
-                        late_seconds=max(0, now - entry.start),
-                    )
-                    event = journal.event(entry, checked_in)
-                    appended = tx.append([event])
-            if not appended:
-                queues.cancel(ticket.id)
-                must_be_booked(entry)
-            journal.absorb(appended)
+            ticket = self.queues().issue(
+                queue_id,
+                service_id=service.id,
+                booking_id=booking.id,
+                appointment_at=appointment_at,
+                language=booking.language,
+                along=checked_in,
+            )
+            journal.catch_up()
             booking = entry.booking
         log.info("booking checked in", extra={"booking": booking.id, "action": str(action)})
         self.hooks.citizen_checked_in(booking, ticket)

@@ -29,7 +29,13 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from frontdesk_core.booking.absences import ABSENCE_CANCEL_REASON, Absences
-from frontdesk_core.booking.check_in import CheckIn, CheckInAction, CheckInResult, TicketQueues
+from frontdesk_core.booking.check_in import (
+    Along,
+    CheckIn,
+    CheckInAction,
+    CheckInResult,
+    TicketQueues,
+)
 from frontdesk_core.booking.commands import CODE_ALPHABET, CODE_LENGTH, Commands
 from frontdesk_core.booking.duties import Duties, PhoneMeeting, Reminder
 from frontdesk_core.booking.events import (
@@ -204,7 +210,12 @@ class BookingEngine:
     # -- check-in -------------------------------------------------------------------------
 
     def check_in(
-        self, code: str | None = None, *, phone: str | None = None, language: str | None = None
+        self,
+        code: str | None = None,
+        *,
+        phone: str | None = None,
+        language: str | None = None,
+        along: Along | None = None,
     ) -> CheckInResult:
         """Check in at a kiosk by booking code or by phone number.
 
@@ -213,8 +224,12 @@ class BookingEngine:
         On time (within the centre's early and late windows) the booked ticket joins
         the service's queue for its time; a late arrival follows the centre's
         ``late_arrival`` rule. ``citizen_checked_in`` fires with the ticket.
+
+        The ticket, the booking's check-in and ``along``'s events (given the
+        ticket's id and the action: a kiosk's record of the walk) are one
+        transaction.
         """
-        return self._check_in.check_in(code, phone=phone, language=language)
+        return self._check_in.check_in(code, phone=phone, language=language, along=along)
 
     # -- after the time -----------------------------------------------------------------------
 

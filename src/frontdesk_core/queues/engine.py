@@ -20,11 +20,12 @@ the simulator drives this same code on simulated time.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 from frontdesk_core.clock import Clock, microseconds
@@ -32,7 +33,13 @@ from frontdesk_core.config.models import Centre, Config, Counter, Queue
 from frontdesk_core.config.suggest import unknown
 from frontdesk_core.config.types import text_in
 from frontdesk_core.devices import CalledNumber, QueueStatus, ScreenState
-from frontdesk_core.errors import CommandError, InvalidStateError, NotFoundError, PluginError
+from frontdesk_core.errors import (
+    CommandError,
+    InvalidStateError,
+    NotFoundError,
+    PluginError,
+    StaleWrite,
+)
 from frontdesk_core.events import queues as E
 from frontdesk_core.events.base import Payload, local_time, to_us
 from frontdesk_core.events.log import Event, NewEvent
@@ -61,6 +68,25 @@ _CounterPayload = TypeVar(
     "_CounterPayload", E.TicketCalled, E.TicketStarted, E.TicketFinished, E.TicketPutBack
 )
 _AT_COUNTER = (TicketState.CALLED, TicketState.SERVING)
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _again_if_stale(command: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run a command again when its optimistic transaction found that others had
+    written meanwhile (nothing of it was written; the store has the second run read
+    what they wrote with the writers' lock taken first, so it is not stale)."""
+
+    @functools.wraps(command)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return command(*args, **kwargs)
+        except StaleWrite:
+            return command(*args, **kwargs)
+
+    return run
+
+
 _ISSUED = "frontdesk_ticket_issued"
 _CALLED_HOOK = "frontdesk_ticket_called"
 _FINISHED = "frontdesk_ticket_finished"
@@ -366,6 +392,7 @@ class QueueEngine:
 
     # -- tickets ----------------------------------------------------------------------
 
+    @_again_if_stale
     def issue(
         self,
         queue_id: str,
@@ -407,7 +434,7 @@ class QueueEngine:
         with self._lock:
             now = self._now_us()
             self._rolled(centre, now)
-            with self.store.transaction() as tx:
+            with self.store.optimistic() as tx:
                 if tx.last_seq() != self._seen:
                     self._catch_up(tx)
                 day = self._service_day(centre, now)
@@ -490,6 +517,7 @@ class QueueEngine:
             self._counter_views[key] = view
         return view
 
+    @_again_if_stale
     def call_next(self, counter_id: str) -> Ticket | None:
         """Call the ticket the counter's policy picks; ``None`` when nobody waits."""
         configured = self._counter(counter_id)
@@ -509,7 +537,7 @@ class QueueEngine:
                 if not self._waiting_for(self._check_can_call(counter_id)):
                     return None
             self._rolled(centre, now)
-            with self.store.transaction() as tx:
+            with self.store.optimistic() as tx:
                 if tx.last_seq() != self._seen:
                     self._catch_up(tx)
                 counter = self._check_can_call(counter_id)
@@ -560,6 +588,7 @@ class QueueEngine:
             self.hooks.render_display(self.screen(ticket.centre_id))
         return ticket
 
+    @_again_if_stale
     def call(self, counter_id: str, ticket_id: str) -> Ticket:
         """Call a specific waiting ticket of the counter's centre."""
         self._counter(counter_id)
@@ -567,7 +596,7 @@ class QueueEngine:
         with self._lock:
             now = self._now_us()
             self._rolled(centre, now)
-            with self.store.transaction() as tx:
+            with self.store.optimistic() as tx:
                 self._catch_up(tx)
                 self._check_can_call(counter_id)
                 ticket = self._ticket(ticket_id)
@@ -587,6 +616,7 @@ class QueueEngine:
             ticket = self.state.tickets[ticket_id]
         return self._after_call(ticket, counter_id)
 
+    @_again_if_stale
     def _at_counter_command(
         self,
         counter_id: str,
@@ -605,7 +635,7 @@ class QueueEngine:
             clean = self._clean.get(centre.id)
             if clean is None or not clean[0] <= now < clean[1]:
                 self._roll_day(centre, now)
-            with self.store.transaction() as tx:
+            with self.store.optimistic() as tx:
                 if tx.last_seq() != self._seen:
                     self._catch_up(tx)
                 at = state.counters[counter_id].ticket_id
@@ -720,6 +750,7 @@ class QueueEngine:
         self._render(ticket.centre_id)
         return ticket
 
+    @_again_if_stale
     def transfer(self, ticket_id: str, queue_id: str) -> Ticket:
         """Move an open ticket to another queue; it keeps its number and first arrival."""
         queue = self._queue(queue_id)
@@ -727,7 +758,7 @@ class QueueEngine:
         with self._lock:
             now = self._now_us()
             self._rolled(centre, now)
-            with self.store.transaction() as tx:
+            with self.store.optimistic() as tx:
                 self._catch_up(tx)
                 before = self._ticket(ticket_id)
                 if not before.is_open:
@@ -769,13 +800,14 @@ class QueueEngine:
             self._render(before.centre_id)
         return ticket
 
+    @_again_if_stale
     def cancel(self, ticket_id: str) -> Ticket:
         """Cancel an open ticket (the citizen left, or it was issued by mistake)."""
         centre = self._centres[self._ticket(ticket_id).centre_id]
         with self._lock:
             now = self._now_us()
             self._rolled(centre, now)
-            with self.store.transaction() as tx:
+            with self.store.optimistic() as tx:
                 self._catch_up(tx)
                 current = self._ticket(ticket_id)
                 if not current.is_open:
@@ -793,6 +825,7 @@ class QueueEngine:
 
     # -- counters -----------------------------------------------------------------------
 
+    @_again_if_stale
     def _counter_change(
         self,
         counter_id: str,
@@ -807,7 +840,7 @@ class QueueEngine:
         with self._lock:
             now = self._now_us()
             self._rolled(centre, now)
-            with self.store.transaction() as tx:
+            with self.store.optimistic() as tx:
                 self._catch_up(tx)
                 counter = self.state.counters[counter_id]
                 payload = self._counter_event(counter, action, now, ref, wanted)

@@ -426,13 +426,22 @@ class ReferralEngine:
         if code is None and phone is None:
             self._record(session, outcome, handed_over=True)
             return KioskResult(session.id, outcome, outcome.text, next_step=ENTER_BOOKING_CODE)
-        checked = self._booking().check_in(code, phone=phone, language=session.language)
+        # A ticket, the booking's check-in and the walk's record are one transaction.
+        checked = self._booking().check_in(
+            code,
+            phone=phone,
+            language=session.language,
+            along=lambda ticket_id, action: [
+                self._walk(session, outcome, action=action.value, ticket=ticket_id)
+            ],
+        )
         ticket, wait, printed, deferred = checked.ticket, None, None, None
         if ticket is not None:
             wait = self._queues().estimate(ticket.id)
             job = self._ticket_print(ticket, wait, session.language, kiosk_id, checked.where, "")
             printed, deferred = self._print_or_defer(job, ticket.centre_id, print_later)
-        self._record(session, outcome, action=checked.action.value, ticket=ticket and ticket.id)
+        else:  # too early, or late and to be booked again: no ticket, the walk alone
+            self._record(session, outcome, action=checked.action.value, ticket=None)
         return KioskResult(
             session.id,
             outcome,

@@ -68,8 +68,16 @@ class EventStore(Transaction, Protocol):
         """An exclusive write transaction: commit on success, roll back on error."""
         ...
 
+    def optimistic(self) -> AbstractContextManager[Transaction]:
+        """A write transaction for a caller that runs its block again on ``StaleWrite``."""
+        ...
+
     def last_seq(self) -> int:
         """The ``seq`` of the newest event (0 when the log is empty)."""
+        ...
+
+    def listen(self, heard: Callable[[int], None]) -> Callable[[], None] | None:
+        """Have ``heard`` told when other processes append; ``None``: this store cannot."""
         ...
 
     def kind_versions(self) -> list[tuple[str, int, int]]:
@@ -128,6 +136,27 @@ class LogStore:
     def transaction(self) -> AbstractContextManager[Transaction]:
         """An exclusive write transaction: commit on success, roll back on error."""
         raise NotImplementedError
+
+    def optimistic(self) -> AbstractContextManager[Transaction]:
+        """A write transaction for a caller that runs its block again when the commit
+        raises :class:`~frontdesk_core.errors.StaleWrite`.
+
+        A server store may then save the round trip for the lock: the block sees the
+        log as the store last saw it, and the commit checks, under the writers' lock,
+        that nobody wrote since (if somebody did, nothing is written and it raises
+        ``StaleWrite``). An embedded store gives its ordinary transaction.
+        """
+        return self.transaction()
+
+    def listen(self, heard: Callable[[int], None]) -> Callable[[], None] | None:
+        """Call ``heard`` (on a thread of the store's) soon after another process has
+        appended events, with the newest ``seq`` (0: "look, something may have been
+        missed"); return the function that stops it.
+
+        A store that cannot hear other processes returns ``None``: its readers look
+        at :meth:`last_seq` from time to time instead.
+        """
+        return None
 
     def _snapshot(self) -> AbstractContextManager[Transaction]:
         raise NotImplementedError

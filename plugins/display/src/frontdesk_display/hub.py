@@ -8,6 +8,7 @@ costs one snapshot per screen, not one per command.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
@@ -42,7 +43,8 @@ from frontdesk_display.speech.service import Speech
 
 log = logging.getLogger("frontdesk.display")
 WATCH_SECONDS = 1.0
-"""How often the event log is checked for changes made by other processes."""
+"""How often the event log is checked for changes made by other processes, besides
+whenever the store says another process wrote (PostgreSQL's notifications)."""
 DEMO_SECONDS = 2.0
 """How often a demonstration's simulated citizens and employees take their next step."""
 HOUSEKEEPING_SECONDS = 30.0
@@ -101,6 +103,7 @@ class Hub:
         self._demo: asyncio.Task[None] | None = None
         self._forecaster: asyncio.Task[None] | None = None
         self._punctual: asyncio.Task[None] | None = None
+        self._stop_listening: Callable[[], None] | None = None
         self.stalls = 0
         """Event-loop stalls seen so far (each is logged with its length)."""
         self._heard: OrderedDict[Heard, None] = OrderedDict()
@@ -136,6 +139,8 @@ class Hub:
         for task in (self._watcher, self._keeper, self._demo, self._forecaster, self._punctual):
             if task is not None:
                 task.cancel()
+        if self._stop_listening is not None:
+            self._stop_listening()
         if self.fd.plugin_state(plugin.STATE).get("hub") is self:
             del self.fd.plugin_state(plugin.STATE)["hub"]
         self.broadcaster.close_all()
@@ -251,15 +256,27 @@ class Hub:
     async def _watch(self) -> None:
         """Refresh the screens when another process (a second server, a command) wrote.
 
-        Hooks only tell of this process's commands; one cheap look at the log's
+        Hooks only tell of this process's commands. A store that hears other
+        processes' appends (PostgreSQL) wakes the watch at once; otherwise, and as a
+        fallback while its listener connects again, one cheap look at the log's
         newest ``seq`` a second catches the rest. Calls and check-ins written
         elsewhere are announced from the log (the number on the screens, the
         employee's pop-up), once, and only while they are fresh. The browsers are
         still pushed to.
         """
+        loop = asyncio.get_running_loop()
+        woken = asyncio.Event()
+
+        def heard(_seq: int) -> None:  # on the store's listener thread
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(woken.set)
+
         seen = await self.core.run(self.fd.store.last_seq)
+        self._stop_listening = self.fd.store.listen(heard)
         while True:
-            await asyncio.sleep(WATCH_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(woken.wait(), WATCH_SECONDS)
+            woken.clear()
             try:
                 newest = await self.core.run(self.fd.store.last_seq)
                 if newest == seen:
