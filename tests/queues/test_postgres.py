@@ -244,8 +244,8 @@ def test_a_command_decided_on_a_stale_look_runs_again(
 ) -> None:
     clock = ManualClock(START)
     stores = [open_store(postgres_database) for _ in range(2)]
+    tries = _Tries(stores[0])  # before the engine, which takes the store's way to write
     a, b = (open_engine(config, store, clock) for store in stores)
-    tries = _Tries(stores[0])
     a.sign_in("c3", "AB")
     a.issue("pass")
     a.issue("pass")  # alone since its last command: a goes optimistic

@@ -87,6 +87,17 @@ def _again_if_stale(command: Callable[_P, _R]) -> Callable[_P, _R]:
     return run
 
 
+_RETRIED = (
+    "issue",
+    "call_next",
+    "call",
+    "_at_counter_command",
+    "transfer",
+    "cancel",
+    "_counter_change",
+)
+"""The commands that write through :meth:`QueueEngine._write` (run again on ``StaleWrite``)."""
+
 _ISSUED = "frontdesk_ticket_issued"
 _CALLED_HOOK = "frontdesk_ticket_called"
 _FINISHED = "frontdesk_ticket_finished"
@@ -151,6 +162,15 @@ class QueueEngine:
         self._numbering: dict[str, tuple[date, str, str]] = {}
         """Per queue, the service day last numbered, its store counter and its ids' prefix."""
         self._fallbacks = self._booked_durations()
+        self._write = store.transaction
+        """How a command opens its write transaction."""
+        if getattr(store, "optimistic_writes", False):
+            # A server store decides a command on its last look and checks that look at
+            # the commit, in one round trip; a stale look runs the command once more.
+            # Only such a store pays for the retry's wrapper.
+            self._write = store.optimistic
+            for name in _RETRIED:
+                setattr(self, name, _again_if_stale(getattr(self, name)))
         self.state: LiveState = load(config, store)
         self._seen = self.state.last_seq
         """The newest ``seq`` of the log this engine has looked at (its own kinds or not).
@@ -392,7 +412,6 @@ class QueueEngine:
 
     # -- tickets ----------------------------------------------------------------------
 
-    @_again_if_stale
     def issue(
         self,
         queue_id: str,
@@ -434,7 +453,7 @@ class QueueEngine:
         with self._lock:
             now = self._now_us()
             self._rolled(centre, now)
-            with self.store.optimistic() as tx:
+            with self._write() as tx:
                 if tx.last_seq() != self._seen:
                     self._catch_up(tx)
                 day = self._service_day(centre, now)
@@ -517,7 +536,6 @@ class QueueEngine:
             self._counter_views[key] = view
         return view
 
-    @_again_if_stale
     def call_next(self, counter_id: str) -> Ticket | None:
         """Call the ticket the counter's policy picks; ``None`` when nobody waits."""
         configured = self._counter(counter_id)
@@ -537,7 +555,7 @@ class QueueEngine:
                 if not self._waiting_for(self._check_can_call(counter_id)):
                     return None
             self._rolled(centre, now)
-            with self.store.optimistic() as tx:
+            with self._write() as tx:
                 if tx.last_seq() != self._seen:
                     self._catch_up(tx)
                 counter = self._check_can_call(counter_id)
@@ -588,7 +606,6 @@ class QueueEngine:
             self.hooks.render_display(self.screen(ticket.centre_id))
         return ticket
 
-    @_again_if_stale
     def call(self, counter_id: str, ticket_id: str) -> Ticket:
         """Call a specific waiting ticket of the counter's centre."""
         self._counter(counter_id)
@@ -596,7 +613,7 @@ class QueueEngine:
         with self._lock:
             now = self._now_us()
             self._rolled(centre, now)
-            with self.store.optimistic() as tx:
+            with self._write() as tx:
                 self._catch_up(tx)
                 self._check_can_call(counter_id)
                 ticket = self._ticket(ticket_id)
@@ -616,7 +633,6 @@ class QueueEngine:
             ticket = self.state.tickets[ticket_id]
         return self._after_call(ticket, counter_id)
 
-    @_again_if_stale
     def _at_counter_command(
         self,
         counter_id: str,
@@ -635,7 +651,7 @@ class QueueEngine:
             clean = self._clean.get(centre.id)
             if clean is None or not clean[0] <= now < clean[1]:
                 self._roll_day(centre, now)
-            with self.store.optimistic() as tx:
+            with self._write() as tx:
                 if tx.last_seq() != self._seen:
                     self._catch_up(tx)
                 at = state.counters[counter_id].ticket_id
@@ -750,7 +766,6 @@ class QueueEngine:
         self._render(ticket.centre_id)
         return ticket
 
-    @_again_if_stale
     def transfer(self, ticket_id: str, queue_id: str) -> Ticket:
         """Move an open ticket to another queue; it keeps its number and first arrival."""
         queue = self._queue(queue_id)
@@ -758,7 +773,7 @@ class QueueEngine:
         with self._lock:
             now = self._now_us()
             self._rolled(centre, now)
-            with self.store.optimistic() as tx:
+            with self._write() as tx:
                 self._catch_up(tx)
                 before = self._ticket(ticket_id)
                 if not before.is_open:
@@ -800,14 +815,13 @@ class QueueEngine:
             self._render(before.centre_id)
         return ticket
 
-    @_again_if_stale
     def cancel(self, ticket_id: str) -> Ticket:
         """Cancel an open ticket (the citizen left, or it was issued by mistake)."""
         centre = self._centres[self._ticket(ticket_id).centre_id]
         with self._lock:
             now = self._now_us()
             self._rolled(centre, now)
-            with self.store.optimistic() as tx:
+            with self._write() as tx:
                 self._catch_up(tx)
                 current = self._ticket(ticket_id)
                 if not current.is_open:
@@ -825,7 +839,6 @@ class QueueEngine:
 
     # -- counters -----------------------------------------------------------------------
 
-    @_again_if_stale
     def _counter_change(
         self,
         counter_id: str,
@@ -840,7 +853,7 @@ class QueueEngine:
         with self._lock:
             now = self._now_us()
             self._rolled(centre, now)
-            with self.store.optimistic() as tx:
+            with self._write() as tx:
                 self._catch_up(tx)
                 counter = self.state.counters[counter_id]
                 payload = self._counter_event(counter, action, now, ref, wanted)

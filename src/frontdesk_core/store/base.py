@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from frontdesk_core.events.base import Payload
 from frontdesk_core.events.log import Event, NewEvent
@@ -136,6 +136,10 @@ class LogStore:
     def transaction(self) -> AbstractContextManager[Transaction]:
         """An exclusive write transaction: commit on success, roll back on error."""
         raise NotImplementedError
+
+    optimistic_writes: ClassVar[bool] = False
+    """Whether :meth:`optimistic` may raise ``StaleWrite`` (a server store's one round
+    trip); an embedded store's is its ordinary transaction, and callers need no retry."""
 
     def optimistic(self) -> AbstractContextManager[Transaction]:
         """A write transaction for a caller that runs its block again when the commit

@@ -385,6 +385,8 @@ def _lost(conn: psycopg.Connection[Any] | None) -> bool:
 class PostgresStore(LogStore):
     """The event log in a PostgreSQL database, given by a ``postgresql://`` URL."""
 
+    optimistic_writes = True
+
     def __init__(self, url: str) -> None:
         self.url = url
         self._lock = threading.RLock()
