@@ -248,4 +248,4 @@ def test_a_dashboard_open_elsewhere_goes_to_sign_in_when_its_session_ends(
     other = dashboard.context.new_page()
     other.goto(f"{served.url}/staff")
     other.locator("form[action$='/logout'] button").click()
-    dashboard.wait_for_url("**/login**")
+    dashboard.wait_for_url("**/login**", timeout=15_000)  # the stream looks every second
