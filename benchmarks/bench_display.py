@@ -32,9 +32,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
+from http_client import Http
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "kobenhavn"
@@ -154,46 +155,12 @@ def call_to_screen(url: str) -> tuple[list[float], list[float]]:
     return to_screen, request_only
 
 
-class Connection:
-    """A keep-alive HTTP/1.1 connection with just enough of a client to drive the kiosk.
-
-    A full client library costs more CPU per request than the server does; on a
-    2-core machine the load generator would then measure itself.
-    """
-
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.reader, self.writer = reader, writer
-
-    @classmethod
-    async def open(cls, url: str) -> Connection:
-        """Connect to ``http://host:port``."""
-        host, port = url.removeprefix("http://").split(":")
-        reader, writer = await asyncio.open_connection(host, int(port))
-        return cls(reader, writer)
-
-    async def request(
-        self, method: str, path: str, form: dict[str, str] | None = None
-    ) -> tuple[int, str, bytes]:
-        """Send one request; the status, the Location header and the body."""
-        body = urlencode(form).encode() if form is not None else b""
-        head = f"{method} {path} HTTP/1.1\r\nHost: bench\r\nContent-Length: {len(body)}\r\n"
-        if form is not None:
-            head += "Content-Type: application/x-www-form-urlencoded\r\n"
-        self.writer.write(head.encode() + b"\r\n" + body)
-        status_line = await self.reader.readline()
-        status = int(status_line.split()[1])
-        length, location = 0, ""
-        while (line := await self.reader.readline()) not in (b"\r\n", b""):
-            name, _, value = line.decode("latin-1").partition(":")
-            if name.lower() == "content-length":
-                length = int(value)
-            elif name.lower() == "location":
-                location = value.strip()
-        return status, location, await self.reader.readexactly(length)
+class Connection(Http):
+    """The kiosk's connection: a form posted, the page it leads to fetched."""
 
     async def step(self, path: str, form: dict[str, str]) -> str:
         """Post a kiosk form and fetch the page it leads to; the page's path."""
-        status, location, _ = await self.request("POST", path, form)
+        status, location, _ = await self.request("POST", path, form=form)
         if status != 303:
             raise RuntimeError(f"kiosk step answered {status}")
         target = urlsplit(location).path
@@ -201,10 +168,6 @@ class Connection:
         if status != 200:
             raise RuntimeError(f"kiosk page answered {status}")
         return target
-
-    def close(self) -> None:
-        """Close the connection."""
-        self.writer.close()
 
 
 WALK = ({"option": "passport"}, {"option": "new"}, {"do": "answer"}, {"do": "restart"})

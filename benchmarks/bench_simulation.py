@@ -210,59 +210,40 @@ def _year(label: str, result: SimulationResult, days: int, target: float | None)
     )
 
 
-def bytecodes(work: Callable[[int], int], small: int, large: int) -> float:
-    """Python bytecodes executed per citizen by ``work(size)`` (which returns its citizens),
-    from the difference between a small and a large run, so set-up is left out.
+def executed(work: Callable[[int], int], small: int, large: int) -> tuple[float, float]:
+    """Python bytecodes and Python function calls per citizen by ``work(size)`` (which
+    returns its citizens), from the difference between a small and a large run, so
+    set-up is left out.
 
     Exact and the same on a busy machine as on a quiet one: a proxy for time when the
     machine is shared and timings are not. Ciw, SimPy and frontdesk are all pure
     Python, so their counts compare like for like (though not every bytecode costs
-    the same: the timed ratios stay the figures the targets are judged by).
+    the same, and a call costs far more than a bytecode: the timed ratios stay the
+    figures the targets are judged by). Calls into C are not counted.
     """
-    executed = 0
+    opcodes = calls = 0
 
     def trace(frame: FrameType, event: str, arg: object) -> Any:
-        nonlocal executed
-        frame.f_trace_opcodes = True
+        nonlocal opcodes, calls
         if event == "opcode":
-            executed += 1
+            opcodes += 1
+        elif event == "call":
+            calls += 1
+            frame.f_trace_opcodes = True
         return trace
 
     counts = []
     for size in (small, large):
-        executed = 0
+        opcodes = calls = 0
         sys.settrace(trace)
         try:
             citizens = work(size)
         finally:
             sys.settrace(None)
-        counts.append((executed, citizens))
-    (few, few_citizens), (many, many_citizens) = counts
-    return (many - few) / max(many_citizens - few_citizens, 1)
-
-
-def python_calls(work: Callable[[int], int], small: int, large: int) -> float:
-    """Python function calls per citizen by ``work(size)``, as :func:`bytecodes` counts
-    bytecodes: a call costs far more than a bytecode, so this is the other half of the
-    picture (calls into C are not counted)."""
-    made = 0
-
-    def profile(frame: FrameType, event: str, arg: object) -> None:
-        nonlocal made
-        if event == "call":
-            made += 1
-
-    counts = []
-    for size in (small, large):
-        made = 0
-        sys.setprofile(profile)
-        try:
-            citizens = work(size)
-        finally:
-            sys.setprofile(None)
-        counts.append((made, citizens))
-    (few, few_citizens), (many, many_citizens) = counts
-    return (many - few) / max(many_citizens - few_citizens, 1)
+        counts.append((opcodes, calls, citizens))
+    (few_ops, few_calls, few), (many_ops, many_calls, many) = counts
+    citizens = max(many - few, 1)
+    return (many_ops - few_ops) / citizens, (many_calls - few_calls) / citizens
 
 
 def count_bytecodes() -> None:
@@ -274,10 +255,7 @@ def count_bytecodes() -> None:
         ("queue engine alone (four commands)", lambda n: bench_engine_alone(n)[1], 500, 2500),
     )
     with contextlib.redirect_stdout(io.StringIO()):
-        counted = [
-            (label, bytecodes(work, small, large), python_calls(work, small, large))
-            for label, work, small, large in runs
-        ]
+        counted = [(label, *executed(work, small, large)) for label, work, small, large in runs]
     ciw_bytecodes, ciw_calls = counted[0][1], counted[0][2]
     print("Per citizen (exact; fewer is faster):      bytecodes  Ciw/this   calls  Ciw/this")
     for label, count, calls in counted:

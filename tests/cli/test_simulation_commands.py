@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from simulation.test_planning import small_day
 
 from frontdesk_core.cli import main
 
@@ -14,21 +15,7 @@ MMC = Path(__file__).parents[1] / "simulation" / "data" / "mmc"
 
 @pytest.fixture
 def scenario(tmp_path: Path) -> Path:
-    path = tmp_path / "small.yaml"
-    path.write_text(
-        f"""name: small
-config: {MMC / "frontdesk.yaml"}
-days: [2026-03-03]
-replications: 3
-arrivals:
-  - service: errand
-    per_hour: {{"10:00-12:00": 50}}
-service_times:
-  errand: {{distribution: exponential, mean: 4 min}}
-""",
-        encoding="utf-8",
-    )
-    return path
+    return Path(small_day(tmp_path).path)
 
 
 def test_simulate_prints_a_table_and_writes_json_and_a_report(

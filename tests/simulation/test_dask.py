@@ -21,11 +21,9 @@ from pathlib import Path
 import pytest
 
 from frontdesk_core.simulation.runner import run
-from frontdesk_core.simulation.scenario import load_scenario
+from simulation.test_runner import small_scenario
 
 distributed = pytest.importorskip("distributed", reason="the 'dask' extra is not installed")
-
-MMC = Path(__file__).parent / "data" / "mmc"
 
 
 @pytest.fixture
@@ -96,22 +94,7 @@ def scheduler_file(tmp_path: Path) -> Iterator[Path]:
 def test_a_dask_cluster_gives_the_process_pools_results(
     scheduler_file: Path, tmp_path: Path
 ) -> None:
-    path = tmp_path / "small.yaml"
-    path.write_text(
-        f"""name: small
-config: {MMC / "frontdesk.yaml"}
-days: [2026-03-03, 2026-03-04]
-arrivals:
-  - service: errand
-    per_hour: {{"10:00-12:00": 60}}
-service_times:
-  errand: {{distribution: lognormal, mean: 4 min, sd: 3 min}}
-staffing:
-  - {{hours: "10:00-12:00", counters: 4}}
-""",
-        encoding="utf-8",
-    )
-    loaded = load_scenario(path)
+    loaded = small_scenario(tmp_path, hours="10:00-12:00")
     with ProcessPoolExecutor(max_workers=2) as pool:
         local = run(loaded, replications=3, seed=11, executor=pool, batch_days=1)
     with distributed.Client(scheduler_file=str(scheduler_file), timeout=60) as client:

@@ -24,7 +24,8 @@ from frontdesk_core.simulation.scenario import LoadedScenario, load_scenario
 MMC = Path(__file__).parent / "data" / "mmc"
 
 
-def _scenario(tmp_path: Path, per_hour: int = 50) -> LoadedScenario:
+def small_day(tmp_path: Path, per_hour: int = 50) -> LoadedScenario:
+    """One day of the M/M/c model's centre, ``per_hour`` citizens 10–12, 3 replications."""
     path = tmp_path / "small.yaml"
     path.write_text(
         f"""name: small
@@ -44,7 +45,7 @@ service_times:
 
 def _targeted(tmp_path: Path) -> LoadedScenario:
     """The small scenario with the target 80% within 5 minutes."""
-    loaded = _scenario(tmp_path)
+    loaded = small_day(tmp_path)
     return LoadedScenario(
         loaded.scenario,
         with_target(loaded.config, parse_service_level("80% within 5 minutes")),
@@ -101,7 +102,7 @@ def test_each_look_at_a_verdict_is_judged_at_its_share_of_the_confidence(
 
 def test_a_plan_names_the_queue_and_hour_and_beside_it_plain_erlang_c(tmp_path: Path) -> None:
     target = parse_service_level("80% within 5 minutes")
-    made = plan(_scenario(tmp_path), target, replications=3, executor=SerialExecutor())
+    made = plan(small_day(tmp_path), target, replications=3, executor=SerialExecutor())
     busy = [h for h in made.hours if h.queues]
     assert [h.hour for h in busy] == [10, 11]
     for hour in busy:
@@ -117,7 +118,7 @@ def test_a_plan_names_the_queue_and_hour_and_beside_it_plain_erlang_c(tmp_path: 
 def test_too_few_counters_are_reported_as_missed_with_the_queue(tmp_path: Path) -> None:
     # 170 an hour for 4 minutes is 11 Erlangs: the centre's 10 counters cannot serve them.
     made = plan(
-        _scenario(tmp_path, per_hour=170),
+        small_day(tmp_path, per_hour=170),
         parse_service_level("80% within 5 minutes"),
         replications=2,
         executor=SerialExecutor(),
@@ -129,7 +130,7 @@ def test_too_few_counters_are_reported_as_missed_with_the_queue(tmp_path: Path) 
 
 def test_the_written_plan_simulates_to_the_same_verdicts(tmp_path: Path) -> None:
     target = parse_service_level("80% within 5 minutes")
-    loaded = _scenario(tmp_path)
+    loaded = small_day(tmp_path)
     made = plan(loaded, target, replications=3, executor=SerialExecutor())
     out = tmp_path / "plans" / "staffing.yaml"
     out.parent.mkdir()
@@ -151,7 +152,7 @@ def test_the_written_plan_simulates_to_the_same_verdicts(tmp_path: Path) -> None
 
 
 def test_replications_continue_where_they_stopped(tmp_path: Path) -> None:
-    loaded = _scenario(tmp_path)
+    loaded = small_day(tmp_path)
     whole = replicate(loaded, range(4), executor=SerialExecutor())
     parts = replicate(loaded, range(2), executor=SerialExecutor()) + replicate(
         loaded, range(2, 4), executor=SerialExecutor()

@@ -13,7 +13,8 @@ from frontdesk_core.simulation.scenario import LoadedScenario, load_scenario
 MMC = Path(__file__).parent / "data" / "mmc"
 
 
-def _small(tmp_path: Path) -> LoadedScenario:
+def small_scenario(tmp_path: Path, hours: str = "10:00-11:00") -> LoadedScenario:
+    """Two days of the M/M/c model's centre, 60 citizens an hour and 4 counters in ``hours``."""
     path = tmp_path / "small.yaml"
     path.write_text(
         f"""name: small
@@ -21,11 +22,11 @@ config: {MMC / "frontdesk.yaml"}
 days: [2026-03-03, 2026-03-04]
 arrivals:
   - service: errand
-    per_hour: {{"10:00-11:00": 60}}
+    per_hour: {{"{hours}": 60}}
 service_times:
   errand: {{distribution: lognormal, mean: 4 min, sd: 3 min}}
 staffing:
-  - {{hours: "10:00-11:00", counters: 4}}
+  - {{hours: "{hours}", counters: 4}}
 """,
         encoding="utf-8",
     )
@@ -45,7 +46,7 @@ class CountingExecutor(ThreadPoolExecutor):
 
 
 def test_any_executor_gives_the_same_results(tmp_path: Path) -> None:
-    loaded = _small(tmp_path)
+    loaded = small_scenario(tmp_path)
     serial = run(loaded, replications=3, seed=9, executor=SerialExecutor())
     with CountingExecutor() as pool:
         threaded = run(loaded, replications=3, seed=9, executor=pool, batch_days=1)
@@ -55,7 +56,7 @@ def test_any_executor_gives_the_same_results(tmp_path: Path) -> None:
 
 
 def test_the_default_process_pool(tmp_path: Path) -> None:
-    loaded = _small(tmp_path)
+    loaded = small_scenario(tmp_path)
     seen: list[tuple[int, int]] = []
     pooled = run(loaded, replications=2, seed=9, progress=lambda d, t: seen.append((d, t)))
     serial = run(loaded, replications=2, seed=9, executor=SerialExecutor())
