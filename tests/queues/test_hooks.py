@@ -11,7 +11,7 @@ from frontdesk_core.config.models import Config
 from frontdesk_core.hookspecs import hookimpl
 from frontdesk_core.queues.tickets import TicketState
 from frontdesk_core.store import SqliteStore
-from queues.conftest import START, hooks_with
+from queues.conftest import START, Recorder, hooks_with
 
 
 class Witness:
@@ -78,3 +78,23 @@ def test_a_failing_plugin_never_undoes_the_command(config: Config) -> None:
     assert called is not None and called.state is TicketState.CALLED
     assert [e.kind for e in fd.store.read(key=called.id)] == ["ticket.issued", "ticket.called"]
     fd.close()
+
+
+def test_a_plugin_registered_after_commands_ran_hears_the_next_ones(
+    config: Config, clock: ManualClock
+) -> None:
+    # The engine remembers which hooks nobody implements; a plugin added later is heard.
+    hooks = hooks_with()
+    desk = Frontdesk(config, store=SqliteStore(":memory:"), clock=clock, hooks=hooks)
+    desk.queues.sign_in("c1", "AB")
+    desk.queues.issue("pass")
+    desk.queues.call_next("c1")
+    desk.queues.finish("c1")
+    late = Recorder()
+    hooks.pm.register(late)
+    desk.queues.issue("pass")
+    desk.queues.call_next("c1")
+    desk.queues.finish("c1")
+    heard = [name for name, _ in late.calls if name != "render"]
+    assert heard == ["issued", "called", "finished"]
+    desk.close()

@@ -59,6 +59,24 @@ def test_a_question_shows_its_text_help_and_visible_options(config: Config) -> N
     assert [c.id for c in step.options] == ["passport", "tax", "job", "annex", "booked", "book"]
 
 
+def test_sessions_sharing_a_tree_see_only_the_options_their_own_conditions_allow(
+    config: Config,
+) -> None:
+    # A step every session shows alike is made once per tree; one with a conditional
+    # option is made for each session.
+    tree = CompiledTree.for_centre(config, "main")
+
+    def first_options(centre: str) -> list[str]:
+        session = KioskSession(
+            tree, centre_id=centre, language="da", clock=ManualClock(MONDAY_9), facts=StaticFacts()
+        )
+        return [c.id for c in session.step.options]
+
+    assert "annex" in first_options("main")
+    assert "annex" not in first_options("annex")
+    assert "annex" in first_options("main")
+
+
 def test_options_follow_language_and_centre_conditions(config: Config) -> None:
     english = start(config, language="en").step
     assert [c.id for c in english.options] == [

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from frontdesk_core.errors import StoreError
+from frontdesk_core.events.base import to_us
 from frontdesk_core.store import EventStore, NewEvent, open_store
 from store import records
 
@@ -46,6 +47,23 @@ def test_append_and_read_in_order_with_filters(store: EventStore) -> None:
     last = list(store.read())[-1]
     assert last.payload == records.Noted(number="P002") and last.at == T0 + timedelta(minutes=10)
     assert store.last_seq() == 3
+
+
+def test_emit_appends_one_event_as_append_would(store: EventStore) -> None:
+    store.append([event("test.noted", "t1")])
+    at_us = to_us(T0 + timedelta(minutes=3))
+    with store.transaction() as tx:
+        emitted = tx.emit(records.Seen(n=2), "t1", "main", at_us)
+        assert (emitted.seq, emitted.kind, emitted.version) == (2, "test.seen", 1)
+        assert [e.seq for e in tx.read(after=1)] == [2]
+    with pytest.raises(RuntimeError), store.transaction() as tx:
+        tx.emit(records.Seen(n=3), "t1", "main", at_us)
+        raise RuntimeError("refused after all")
+    alone = store.emit(records.Noted(number="P002"), "t2", "main", at_us)
+    stored = list(store.read())
+    assert [e.seq for e in stored] == [1, 2, 3] and alone.seq == 3
+    assert stored[1].payload == records.Seen(n=2) and stored[1].at_us == at_us
+    assert (stored[2].key, stored[2].centre_id) == ("t2", "main")
 
 
 def test_a_failing_transaction_leaves_nothing(store: EventStore) -> None:

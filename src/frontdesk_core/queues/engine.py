@@ -64,9 +64,6 @@ MAX_NOTE = 200
 log = logging.getLogger("frontdesk.queues")
 MAX_EMPLOYEE_REF = 32
 _CALLED = (TicketState.CALLED,)
-_CounterPayload = TypeVar(
-    "_CounterPayload", E.TicketCalled, E.TicketStarted, E.TicketFinished, E.TicketPutBack
-)
 _AT_COUNTER = (TicketState.CALLED, TicketState.SERVING)
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -158,7 +155,9 @@ class QueueEngine:
             for record in (E.TicketCalled, E.TicketStarted, E.TicketFinished, E.TicketPutBack)
             for counter_id in self._counters
         }
-        """Per kind and counter, the payload naming only the counter (immutable: shared)."""
+        """Per kind and configured counter, the payload naming only the counter (immutable:
+        shared by every command). An unknown counter's is made afresh, and its command
+        refused: a guessed counter id leaves nothing behind."""
         self._numbering: dict[str, tuple[date, str, str]] = {}
         """Per queue, the service day last numbered, its store counter and its ids' prefix."""
         self._fallbacks = self._booked_durations()
@@ -575,23 +574,14 @@ class QueueEngine:
                         f"the call-next policy of counter '{counter_id}' chose a ticket "
                         "that is not waiting for it"
                     )
-                called = self._counter_payloads.get(
-                    (E.TicketCalled, counter_id)
-                ) or self._counter_payload(E.TicketCalled, counter_id)
+                called = self._counter_payloads.get((E.TicketCalled, counter_id)) or E.TicketCalled(
+                    counter_id
+                )
                 event = tx.emit(called, chosen.id, centre.id, now)
             apply(state, event)
             self._seen = event.seq
             ticket = state.tickets[chosen.id]
         return self._after_call(ticket, counter_id)
-
-    def _counter_payload(self, record: type[_CounterPayload], counter_id: str) -> _CounterPayload:
-        """The payload naming only the counter: records are immutable, so one per counter
-        and kind serves every command."""
-        key = (record, counter_id)
-        payload = self._counter_payloads.get(key)
-        if payload is None:
-            payload = self._counter_payloads[key] = record(counter_id)
-        return payload  # type: ignore[return-value]
 
     def _waiting_for(self, counter: CounterState) -> list[Ticket]:
         """The waiting tickets of the queues the counter serves now."""
@@ -625,9 +615,9 @@ class QueueEngine:
                     raise InvalidStateError(
                         f"ticket {ticket.number} is {ticket.state.value}, not waiting"
                     )
-                called = self._counter_payloads.get(
-                    (E.TicketCalled, counter_id)
-                ) or self._counter_payload(E.TicketCalled, counter_id)
+                called = self._counter_payloads.get((E.TicketCalled, counter_id)) or E.TicketCalled(
+                    counter_id
+                )
                 appended = [tx.emit(called, ticket.id, centre.id, now)]
             self._absorb(appended)
             ticket = self.state.tickets[ticket_id]
@@ -706,7 +696,7 @@ class QueueEngine:
             counter_id,
             _CALLED,
             self._counter_payloads.get((E.TicketStarted, counter_id))
-            or self._counter_payload(E.TicketStarted, counter_id),
+            or E.TicketStarted(counter_id),
         )
         self._render(ticket.centre_id)
         return ticket
@@ -717,7 +707,7 @@ class QueueEngine:
             counter_id,
             _AT_COUNTER,
             self._counter_payloads.get((E.TicketFinished, counter_id))
-            or self._counter_payload(E.TicketFinished, counter_id),
+            or E.TicketFinished(counter_id),
         )
         heard = self._heard if self._hooks_seen == self.hooks.pm.changes else self._listening()
         if heard[_FINISHED]:
@@ -761,7 +751,10 @@ class QueueEngine:
     def put_back(self, counter_id: str) -> Ticket:
         """Put the counter's ticket back in its queue (it keeps its place by arrival)."""
         ticket = self._at_counter_command(
-            counter_id, _AT_COUNTER, self._counter_payload(E.TicketPutBack, counter_id)
+            counter_id,
+            _AT_COUNTER,
+            self._counter_payloads.get((E.TicketPutBack, counter_id))
+            or E.TicketPutBack(counter_id),
         )
         self._render(ticket.centre_id)
         return ticket
