@@ -379,3 +379,40 @@ def test_rebuilding_from_the_store_gives_the_live_state(fd: Frontdesk, clock: Ma
     fd.queues.finish("c2")
     fd.queues.recall("c1")
     assert rebuild(fd.config, fd.store.read()) == fd.queues.state
+
+
+@pytest.mark.parametrize("url", ["memory://", ":memory:"])
+def test_commands_decided_on_an_old_look_are_decided_again(
+    config: Config, clock: ManualClock, url: str
+) -> None:
+    """A command first tries the lean path (decided on the engine's last look, written
+    only if the log is still so); when another engine wrote meanwhile it looks again."""
+    from frontdesk_core.store import open_store
+
+    store = open_store(url)
+    a, b = open_engine(config, store, clock), open_engine(config, store, clock)
+    a.sign_in("c3", "AB")
+    a.issue("pass")
+    a.issue("pass")  # a knows the day's counter now: its next issue goes the lean way
+    b.issue("pass")  # behind a's back
+    assert a.issue("pass").number == "P004"  # not P003: the counter had moved on
+    a.issue("pass")
+    b.call_next("c3")  # b calls P001 at a's counter
+    # a saw nobody at c3, nor P001 called: looked again, it finishes P001 and calls P002.
+    assert a.finish("c3").number == "P001"
+    b.issue("pass")
+    called = a.call_next("c3")
+    assert called is not None and called.number == "P002"
+    b.finish("c3")
+    with pytest.raises(InvalidStateError):  # a's look says P002 is at c3; it is not
+        a.start("c3")
+    b.sign_in("c1", "CD")
+    assert b.call_next("c1").number == "P003"  # type: ignore[union-attr]
+    assert a.call_next("c3").number == "P004"  # type: ignore[union-attr]  # not P003
+    log = list(store.read())
+    issued = [e.payload.number for e in log if e.kind == "ticket.issued"]
+    assert issued == [f"P{n:03d}" for n in range(1, 7)]
+    for engine in (a, b):
+        engine.refresh()
+        assert engine.state == rebuild(config, log)
+    store.close()

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from frontdesk_core.errors import StoreError
+from frontdesk_core.errors import StaleWrite, StoreError
 from frontdesk_core.events.base import to_us
 from frontdesk_core.store import EventStore, NewEvent, open_store
 from store import records
@@ -64,6 +64,41 @@ def test_emit_appends_one_event_as_append_would(store: EventStore) -> None:
     assert [e.seq for e in stored] == [1, 2, 3] and alone.seq == 3
     assert stored[1].payload == records.Seen(n=2) and stored[1].at_us == at_us
     assert (stored[2].key, stored[2].centre_id) == ("t2", "main")
+
+
+def test_write_one_appends_only_onto_the_log_it_was_decided_on(store: EventStore) -> None:
+    at_us = to_us(T0 + timedelta(minutes=1))
+    first = store.write_one(0, records.Noted(number="P001"), "t1", "main", at_us)
+    assert (first.seq, first.kind, first.version, first.key) == (1, "test.noted", 1, "t1")
+    # Decided on the empty log, which has moved on since: nothing is written.
+    with pytest.raises(StaleWrite):
+        store.write_one(0, records.Seen(n=1), "t1", "main", at_us)
+    store.append([event("test.seen", "t1", 2)])  # another writer
+    with pytest.raises(StaleWrite):
+        store.write_one(1, records.Seen(n=2), "t1", "main", at_us)
+    assert [e.seq for e in store.read()] == [1, 2]
+    assert store.write_one(2, records.Seen(n=3), "t1", "main", at_us).seq == 3
+    stored = list(store.read())
+    assert stored[2].payload == records.Seen(n=3) and stored[2].at_us == at_us
+
+
+def test_write_one_takes_a_counter_only_at_the_value_expected(store: EventStore) -> None:
+    assert store.counter("pass:2026-11-23") == 1
+    at_us = to_us(T0)
+    written = store.write_one(
+        0, records.Noted(number="P002"), "t2", "main", at_us, ("pass:2026-11-23", 2)
+    )
+    assert written.seq == 1
+    # Expecting 2 again (another command took it): neither the event nor the count.
+    with pytest.raises(StaleWrite):
+        store.write_one(
+            1, records.Noted(number="P002"), "t3", "main", at_us, ("pass:2026-11-23", 2)
+        )
+    assert store.last_seq() == 1
+    assert store.counter("pass:2026-11-23") == 3
+    # A counter never counted starts at 1.
+    store.write_one(1, records.Noted(number="X001"), "t4", "main", at_us, ("other", 1))
+    assert store.counter("other") == 2
 
 
 def test_a_failing_transaction_leaves_nothing(store: EventStore) -> None:

@@ -143,9 +143,9 @@ class QueueEngine:
         """Per centre, the service day last asked about and its bounds in microseconds."""
         self._fresh: dict[str, date] = {}
         """Per centre, the service day its state was last found free of earlier days' leftovers."""
-        self._clean: dict[str, tuple[int, int]] = {}
+        self._clean: dict[str, tuple[int, int, date]] = {}
         """Per centre, the bounds (microseconds) of the service day it was found free of
-        earlier days' leftovers in: inside them a command need not look again."""
+        earlier days' leftovers in, and that day: inside them a command need not look again."""
         self._hooks_seen = -1
         self._heard: dict[str, bool] = {}
         """Per hook the engine fires, whether anybody listens (until the plugins change)."""
@@ -160,7 +160,12 @@ class QueueEngine:
         refused: a guessed counter id leaves nothing behind."""
         self._numbering: dict[str, tuple[date, str, str]] = {}
         """Per queue, the service day last numbered, its store counter and its ids' prefix."""
+        self._drawn: dict[str, int] = {}
+        """Per numbering counter, the value this engine last drew or saw it take: the
+        next issue expects one more (the store checks it)."""
         self._fallbacks = self._booked_durations()
+        self._write_one = store.write_one
+        """A command's lean path: one event, written if the log is as the engine last saw it."""
         self._write = store.transaction
         """How a command opens its write transaction."""
         if getattr(store, "optimistic_writes", False):
@@ -382,7 +387,7 @@ class QueueEngine:
     def _remember_clean(self, centre_id: str, today: date) -> None:
         window = self._day_windows.get(centre_id)
         if window is not None and window[2] == today:
-            self._clean[centre_id] = (window[0], window[1])
+            self._clean[centre_id] = window
 
     def _rolled(self, centre: Centre, now: int) -> None:
         """:meth:`_roll_day` for a command: two compares inside a day already found clean."""
@@ -451,34 +456,57 @@ class QueueEngine:
             raise CommandError("an appointment time needs a timezone")
         with self._lock:
             now = self._now_us()
-            self._rolled(centre, now)
-            with self._write() as tx:
-                if tx.last_seq() != self._seen:
-                    self._catch_up(tx)
+            clean = self._clean.get(centre.id)  # _rolled() and _service_day(), inline
+            if clean is not None and clean[0] <= now < clean[1]:
+                day = clean[2]
+            else:
+                self._roll_day(centre, now)
                 day = self._service_day(centre, now)
-                numbering = self._numbering.get(queue.id)
-                if numbering is None or numbering[0] != day:
-                    numbering = (day, counter_name(queue.id, day), ticket_id(queue.id, day, 0)[:-1])
-                    self._numbering[queue.id] = numbering
-                value = tx.counter(numbering[1])
+            numbering = self._numbering.get(queue.id)
+            if numbering is None or numbering[0] != day:
+                if numbering is not None:
+                    self._drawn.pop(numbering[1], None)  # that day's counting is over
+                numbering = (day, counter_name(queue.id, day), ticket_id(queue.id, day, 0)[:-1])
+                self._numbering[queue.id] = numbering
+            name = numbering[1]
+            drawn = self._drawn.get(name)
+            event = None
+            fields = (  # the ticket.issued fields after its number
+                queue.id,
+                priority if priority is not None else queue.priority,
+                language,
+                day,
+                service_id,
+                priority,
+                note,
+                booking_id,
+                appointment_at,
+            )
+            if drawn is not None and along is None:
+                # The lean path: the number after the last one this engine knows of,
+                # written only if nobody wrote (or counted) since its last look.
+                value = drawn + 1
                 key = f"{numbering[2]}{value}"  # ticket_id(queue.id, day, value)
-                issued = E.TicketIssued(
-                    format_number(queue.prefix, value),
-                    queue.id,
-                    priority if priority is not None else queue.priority,
-                    language,
-                    day,
-                    service_id,
-                    priority,
-                    note,
-                    booking_id,
-                    appointment_at,
-                )
-                if along is None:
-                    event = tx.emit(issued, key, centre.id, now)
-                else:
-                    appended = tx.append((NewEvent.of(issued, key, centre.id, now), *along(key)))
-            if along is None:
+                issued = E.TicketIssued(format_number(queue.prefix, value), *fields)
+                try:
+                    event = self._write_one(self._seen, issued, key, centre.id, now, (name, value))
+                except StaleWrite:
+                    event = None
+            if event is None:
+                with self._write() as tx:
+                    if tx.last_seq() != self._seen:
+                        self._catch_up(tx)
+                    value = tx.counter(name)
+                    key = f"{numbering[2]}{value}"
+                    issued = E.TicketIssued(format_number(queue.prefix, value), *fields)
+                    if along is None:
+                        event = tx.emit(issued, key, centre.id, now)
+                    else:
+                        appended = tx.append(
+                            (NewEvent.of(issued, key, centre.id, now), *along(key))
+                        )
+            self._drawn[name] = value
+            if event is not None:
                 apply(self.state, event)
                 self._seen = event.seq
             else:
@@ -554,6 +582,11 @@ class QueueEngine:
                 if not self._waiting_for(self._check_can_call(counter_id)):
                     return None
             self._rolled(centre, now)
+            event = self._call_lean(configured, centre, now)
+            if event is not None:
+                apply(state, event)
+                self._seen = event.seq
+                return self._after_call(state.tickets[event.key], counter_id)
             with self._write() as tx:
                 if tx.last_seq() != self._seen:
                     self._catch_up(tx)
@@ -583,10 +616,38 @@ class QueueEngine:
             ticket = state.tickets[chosen.id]
         return self._after_call(ticket, counter_id)
 
+    def _call_lean(self, configured: Counter, centre: Centre, now: int) -> Event | None:
+        """The lean path of :meth:`call_next`: the call decided on the state as the
+        engine last saw the log and written only if the log is still so; ``None``
+        when that look is stale or gives no call (the command then decides afresh)."""
+        state = self.state
+        counter = state.counters[configured.id]
+        if counter.status is not CounterStatus.OPEN or counter.ticket_id is not None:
+            return None
+        waiting = self._waiting_for(counter)
+        if not waiting:
+            return None
+        view = self._counter_view(configured, counter.queue_ids)
+        chosen = self._policy(configured).choose(waiting, view, site_time(state, now), self.config)
+        if chosen is None or chosen.queue_id not in counter.queue_ids:
+            return None
+        if chosen.id not in state.waiting.get(chosen.queue_id, ()):
+            return None
+        called = self._counter_payloads.get((E.TicketCalled, configured.id))
+        if called is None:
+            return None
+        try:
+            return self._write_one(self._seen, called, chosen.id, centre.id, now)
+        except StaleWrite:
+            return None
+
     def _waiting_for(self, counter: CounterState) -> list[Ticket]:
         """The waiting tickets of the queues the counter serves now."""
-        tickets, lines = self.state.tickets, self.state.waiting
-        return [tickets[t] for queue_id in counter.queue_ids for t in lines.get(queue_id, ())]
+        lines, queue_ids = self.state.waiting, counter.queue_ids
+        if len(queue_ids) == 1:
+            line = lines.get(queue_ids[0])
+            return list(line.values()) if line else []
+        return [t for queue_id in queue_ids for t in lines.get(queue_id, {}).values()]
 
     def _after_call(self, ticket: Ticket, counter_id: str) -> Ticket:
         heard = self._heard if self._hooks_seen == self.hooks.pm.changes else self._listening()
@@ -641,6 +702,18 @@ class QueueEngine:
             clean = self._clean.get(centre.id)
             if clean is None or not clean[0] <= now < clean[1]:
                 self._roll_day(centre, now)
+            at = state.counters[counter_id].ticket_id
+            ticket = state.tickets[at] if at is not None else None
+            if ticket is not None and ticket.state in allowed and isinstance(payload, Payload):
+                # The lean path: decided on the engine's last look, written if it still holds.
+                try:
+                    event = self._write_one(self._seen, payload, ticket.id, ticket.centre_id, now)
+                except StaleWrite:
+                    pass
+                else:
+                    apply(state, event)
+                    self._seen = event.seq
+                    return state.tickets[ticket.id]
             with self._write() as tx:
                 if tx.last_seq() != self._seen:
                     self._catch_up(tx)

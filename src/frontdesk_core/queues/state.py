@@ -119,8 +119,10 @@ class LiveState:
     """Tickets, waiting lines and counters as the log says they are now."""
 
     tickets: dict[str, Ticket] = field(default_factory=dict)
-    waiting: dict[str, dict[str, None]] = field(default_factory=dict)
-    """Per queue, the ids of its waiting tickets (a dict keeps order and removes in O(1))."""
+    waiting: dict[str, dict[str, Ticket]] = field(default_factory=dict)
+    """Per queue, its waiting tickets by id, in the order they joined (a dict keeps order
+    and removes in O(1)). A waiting ticket's record does not change while it waits: an
+    event that changes it takes it out of its line or puts the new record in."""
     counters: dict[str, CounterState] = field(default_factory=dict)
     open_days: dict[tuple[str, date], int] = field(default_factory=dict)
     """How many open tickets each (centre, service day) has: finds yesterday's leftovers."""
@@ -149,7 +151,8 @@ class LiveState:
 
     def waiting_tickets(self, queue_id: str) -> list[Ticket]:
         """The waiting tickets of a queue, in the order they joined it."""
-        return [self.tickets[t] for t in self.waiting.get(queue_id, {})]
+        line = self.waiting.get(queue_id)
+        return list(line.values()) if line else []
 
 
 def _open_delta(state: LiveState, ticket: Ticket, delta: int) -> None:
@@ -163,7 +166,7 @@ def _open_delta(state: LiveState, ticket: Ticket, delta: int) -> None:
         state.open_days.pop(key, None)
 
 
-def _line(state: LiveState, queue_id: str) -> dict[str, None]:
+def _line(state: LiveState, queue_id: str) -> dict[str, Ticket]:
     """A queue's waiting line, made empty if it has none (``setdefault`` without a new
     dict on every call)."""
     line = state.waiting.get(queue_id)
@@ -190,6 +193,7 @@ def _leave(state: LiveState, ticket: Ticket) -> None:
 _WAITING = TicketState.WAITING
 _CALLED = TicketState.CALLED
 _SERVING = TicketState.SERVING
+_DONE = TicketState.DONE
 
 
 def _record_counter_time(state: LiveState, ticket: Ticket, at: datetime) -> None:
@@ -250,8 +254,12 @@ def _issued(state: LiveState, event: Event, issued: E.TicketIssued, at: datetime
     line = state.waiting.get(issued.queue_id)
     if line is None:
         line = state.waiting[issued.queue_id] = {}
-    line[key] = None
-    _open_delta(state, ticket, +1)
+    line[key] = ticket
+    day = issued.day
+    if day is not None:  # _open_delta(state, ticket, +1), inline: every issue passes here
+        opened = (event.centre_id, day)
+        open_days = state.open_days
+        open_days[opened] = open_days.get(opened, 0) + 1
 
 
 # Each handler applies one kind of event about an existing ticket, which happened ``at``.
@@ -296,8 +304,11 @@ def _started(state: LiveState, ticket: Ticket, payload: E.TicketStarted, at: dat
 
 def _finished(state: LiveState, ticket: Ticket, payload: E.TicketFinished, at: datetime) -> None:
     _record_counter_time(state, ticket, at)
-    started = ticket.started_at if ticket.started_at is not None else ticket.called_at
-    _end(state, ticket, TicketState.DONE, at)["started_at"] = started
+    started = ticket.started_at
+    if started is None:
+        started = ticket.called_at
+    fields = _end(state, ticket, _DONE, at)
+    fields["started_at"] = started
 
 
 def _no_show(state: LiveState, ticket: Ticket, payload: E.TicketNoShow, at: datetime) -> None:
@@ -315,10 +326,9 @@ def _closed(state: LiveState, ticket: Ticket, payload: E.TicketClosed, at: datet
 
 def _put_back(state: LiveState, ticket: Ticket, payload: E.TicketPutBack, at: datetime) -> None:
     _leave(state, ticket)
-    state.tickets[ticket.id] = replace(
-        ticket, state=TicketState.WAITING, counter_id=None, recalls=0, started_at=None
-    )
-    _line(state, ticket.queue_id)[ticket.id] = None
+    back = replace(ticket, state=TicketState.WAITING, counter_id=None, recalls=0, started_at=None)
+    state.tickets[ticket.id] = back
+    _line(state, ticket.queue_id)[ticket.id] = back
 
 
 def _transferred(
@@ -340,7 +350,7 @@ def _transferred(
         transfers=ticket.transfers + 1,
     )
     state.tickets[ticket.id] = moved
-    _line(state, moved.queue_id)[ticket.id] = None
+    _line(state, moved.queue_id)[ticket.id] = moved
     _open_delta(state, moved, +1)
 
 
@@ -430,9 +440,11 @@ def apply(state: LiveState, event: Event) -> LiveState:
     if handler is not None:
         ticket = state.tickets.get(event.key)
         if ticket is not None:
+            at_us = event.at_us
             last = state.moment  # site_time(), its common answer without a call
-            at = last[1] if last[0] == event.at_us else site_time(state, event.at_us)
-            handler(state, ticket, payload, at)
+            handler(
+                state, ticket, payload, last[1] if last[0] == at_us else site_time(state, at_us)
+            )
     elif kind is E.TicketIssued:
         _issued(state, event, payload, site_time(state, event.at_us))  # type: ignore[arg-type]
     elif kind is E.TicketTransferred:
@@ -446,8 +458,9 @@ def apply(state: LiveState, event: Event) -> LiveState:
             _counter_event(state, payload, counter)
     elif kind is E.DayEnded:
         _day_ended(state, event, payload)  # type: ignore[arg-type]
-    if event.seq > state.last_seq:
-        state.last_seq = event.seq
+    seq = event.seq
+    if seq > state.last_seq:
+        state.last_seq = seq
     return state
 
 

@@ -21,6 +21,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Protocol, TypeVar
 
+from frontdesk_core.errors import StaleWrite
 from frontdesk_core.events.base import Payload
 from frontdesk_core.events.log import Event, NewEvent
 
@@ -74,6 +75,18 @@ class EventStore(Transaction, Protocol):
 
     def last_seq(self) -> int:
         """The ``seq`` of the newest event (0 when the log is empty)."""
+        ...
+
+    def write_one(
+        self,
+        known: int,
+        payload: Payload,
+        key: str,
+        centre_id: str,
+        at_us: int,
+        counted: tuple[str, int] | None = None,
+    ) -> Event:
+        """Append one event if the newest ``seq`` is still ``known``, else raise ``StaleWrite``."""
         ...
 
     def listen(self, heard: Callable[[int], None]) -> Callable[[], None] | None:
@@ -151,6 +164,31 @@ class LogStore:
         ``StaleWrite``). An embedded store gives its ordinary transaction.
         """
         return self.transaction()
+
+    def write_one(
+        self,
+        known: int,
+        payload: Payload,
+        key: str,
+        centre_id: str,
+        at_us: int,
+        counted: tuple[str, int] | None = None,
+    ) -> Event:
+        """Append one event of ``payload``'s kind, provided the log's newest ``seq`` is
+        still ``known`` (and, with ``counted = (name, value)``, the counter ``name``
+        still one below ``value``, which it then takes); otherwise write nothing and
+        raise :class:`~frontdesk_core.errors.StaleWrite`.
+
+        The lean path of a command decided on the state its engine holds after
+        ``known``: one call, no transaction for the caller to hold. A caller told
+        ``StaleWrite`` looks at what the others wrote and decides again.
+        """
+        with self.optimistic() as tx:
+            if tx.last_seq() != known:
+                raise StaleWrite("others wrote since the command's look; nothing was written")
+            if counted is not None and tx.counter(counted[0]) != counted[1]:
+                raise StaleWrite("the counter moved since the command's look; nothing was written")
+            return tx.emit(payload, key, centre_id, at_us)
 
     def listen(self, heard: Callable[[int], None]) -> Callable[[], None] | None:
         """Call ``heard`` (on a thread of the store's) soon after another process has

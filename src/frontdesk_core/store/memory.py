@@ -15,6 +15,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any
 
+from frontdesk_core.errors import StaleWrite
 from frontdesk_core.events.base import Payload, to_us
 from frontdesk_core.events.log import Event, NewEvent
 from frontdesk_core.store.base import LogStore, as_utc
@@ -174,6 +175,31 @@ class MemoryStore(LogStore):
     def last_seq(self) -> int:
         """The ``seq`` of the newest event (0 when the log is empty)."""
         return len(self.events)
+
+    def write_one(
+        self,
+        known: int,
+        payload: Payload,
+        key: str,
+        centre_id: str,
+        at_us: int,
+        counted: tuple[str, int] | None = None,
+    ) -> Event:
+        """:meth:`LogStore.write_one` without a transaction: the check and the append
+        under the store's lock."""
+        with self._lock:
+            events = self.events
+            if len(events) != known:
+                raise StaleWrite("others wrote since the command's look; nothing was written")
+            if counted is not None:
+                name, value = counted
+                counters = self.counters
+                if counters.get(name, 0) != value - 1:
+                    raise StaleWrite("the counter moved since the command's look")
+                counters[name] = value
+            event = Event(payload.KIND, key, at_us, centre_id, payload, known + 1, payload.VERSION)
+            events.append(event)
+            return event
 
     def kind_versions(self) -> list[tuple[str, int, int]]:
         """Each (kind, version) the log holds, with the ``seq`` of its first event."""
