@@ -15,12 +15,9 @@ from frontdesk_core.events.registry import event_kind, upcaster
 
 
 @event_kind
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True, slots=True)
 class TicketIssued(Payload):
     """A citizen got a numbered place in a queue."""
-
-    # Every issue makes one, so ``__init__`` fills it with one dict update instead
-    # of a frozen dataclass's ``object.__setattr__`` per field (frozen all the same).
 
     KIND: ClassVar[str] = "ticket.issued"
     number: str
@@ -36,32 +33,6 @@ class TicketIssued(Payload):
     note: str | None = None
     booking_id: str | None = None
     appointment_at: datetime | None = None
-
-    def __init__(
-        self,
-        number: str,
-        queue_id: str,
-        priority: int = 0,
-        language: str = "da",
-        day: date | None = None,
-        service_id: str | None = None,
-        own_priority: int | None = None,
-        note: str | None = None,
-        booking_id: str | None = None,
-        appointment_at: datetime | None = None,
-    ) -> None:
-        self.__dict__.update(
-            number=number,
-            queue_id=queue_id,
-            priority=priority,
-            language=language,
-            day=day,
-            service_id=service_id,
-            own_priority=own_priority,
-            note=note,
-            booking_id=booking_id,
-            appointment_at=appointment_at,
-        )
 
 
 @event_kind

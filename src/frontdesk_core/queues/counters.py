@@ -21,7 +21,7 @@ class CounterStatus(StrEnum):
     PAUSED = "paused"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CounterState:
     """A counter as the engine, dashboards and hooks see it."""
 

@@ -33,6 +33,7 @@ from frontdesk_core.config.models import Centre, Config, Counter, Queue
 from frontdesk_core.config.suggest import unknown
 from frontdesk_core.config.types import text_in
 from frontdesk_core.devices import CalledNumber, QueueStatus, ScreenState
+from frontdesk_core.drafts import Drafts
 from frontdesk_core.errors import (
     CommandError,
     InvalidStateError,
@@ -103,6 +104,39 @@ _FIRED = (_ISSUED, _CALLED_HOOK, _FINISHED, _RENDER)
 """The hooks the hot commands fire only when somebody listens."""
 
 
+_ISSUED_DRAFTS = Drafts(E.TicketIssued)
+_new_issued = _ISSUED_DRAFTS.new
+
+
+def _ticket_issued(
+    number: str,
+    queue_id: str,
+    priority: int,
+    language: str,
+    day: date,
+    service_id: str | None,
+    own_priority: int | None,
+    note: str | None,
+    booking_id: str | None,
+    appointment_at: datetime | None,
+) -> E.TicketIssued:
+    """``E.TicketIssued(...)`` made as a draft and sealed: every issue makes one."""
+    issued = _new_issued()
+    issued.number = number
+    issued.queue_id = queue_id
+    issued.priority = priority
+    issued.language = language
+    issued.day = day
+    issued.service_id = service_id
+    issued.own_priority = own_priority
+    issued.note = note
+    issued.booking_id = booking_id
+    issued.appointment_at = appointment_at
+    issued.__class__ = E.TicketIssued
+    sealed: E.TicketIssued = issued
+    return sealed
+
+
 class QueueEngine:
     """Tickets, queues and counters of every centre of a configuration, on one store.
 
@@ -150,6 +184,8 @@ class QueueEngine:
         self._heard: dict[str, bool] = {}
         """Per hook the engine fires, whether anybody listens (until the plugins change)."""
         self._counter_views: dict[tuple[str, tuple[str, ...]], Counter] = {}
+        self._calling: dict[tuple[str, tuple[str, ...]], tuple[Counter, CallPolicy]] = {}
+        """Per counter and the queues it serves now, its view and its call-next policy."""
         self._counter_payloads: dict[tuple[type, str], Payload] = {
             (record, counter_id): record(counter_id)
             for record in (E.TicketCalled, E.TicketStarted, E.TicketFinished, E.TicketPutBack)
@@ -487,7 +523,7 @@ class QueueEngine:
                 # written only if nobody wrote (or counted) since its last look.
                 value = drawn + 1
                 key = f"{numbering[2]}{value}"  # ticket_id(queue.id, day, value)
-                issued = E.TicketIssued(format_number(queue.prefix, value), *fields)
+                issued = _ticket_issued(format_number(queue.prefix, value), *fields)
                 try:
                     event = self._write_one(self._seen, issued, key, centre.id, now, (name, value))
                 except StaleWrite:
@@ -498,7 +534,7 @@ class QueueEngine:
                         self._catch_up(tx)
                     value = tx.counter(name)
                     key = f"{numbering[2]}{value}"
-                    issued = E.TicketIssued(format_number(queue.prefix, value), *fields)
+                    issued = _ticket_issued(format_number(queue.prefix, value), *fields)
                     if along is None:
                         event = tx.emit(issued, key, centre.id, now)
                     else:
@@ -581,7 +617,9 @@ class QueueEngine:
                 self.refresh()
                 if not self._waiting_for(self._check_can_call(counter_id)):
                     return None
-            self._rolled(centre, now)
+            clean = self._clean.get(centre.id)  # _rolled(), inline
+            if clean is None or not clean[0] <= now < clean[1]:
+                self._roll_day(centre, now)
             event = self._call_lean(configured, centre, now)
             if event is not None:
                 apply(state, event)
@@ -627,8 +665,16 @@ class QueueEngine:
         waiting = self._waiting_for(counter)
         if not waiting:
             return None
-        view = self._counter_view(configured, counter.queue_ids)
-        chosen = self._policy(configured).choose(waiting, view, site_time(state, now), self.config)
+        calling = self._calling.get((configured.id, counter.queue_ids))
+        if calling is None:
+            view = self._counter_view(configured, counter.queue_ids)
+            calling = self._calling[(configured.id, counter.queue_ids)] = (
+                view,
+                self._policy(configured),
+            )
+        moment = state.moment  # site_time(), its common answer without a call
+        at = moment[1] if moment[0] == now else site_time(state, now)
+        chosen = calling[1].choose(waiting, calling[0], at, self.config)
         if chosen is None or chosen.queue_id not in counter.queue_ids:
             return None
         if chosen.id not in state.waiting.get(chosen.queue_id, ()):
@@ -1085,19 +1131,25 @@ class QueueEngine:
         """Every queue of a centre as an info screen shows it."""
         centre = self._centre(centre_id)
         self.refresh()
+        return [self._status(queue, centre) for queue in centre.queues]
+
+    def queue_status_of(self, queue_id: str) -> QueueStatus:
+        """One queue as an info screen shows it (what a kiosk's condition on the queue
+        asks: the queue's own figures, without its centre's other queues)."""
+        queue = self._queue(queue_id)
+        self.refresh()
+        return self._status(queue, self._queue_centre[queue_id])
+
+    def _status(self, queue: Queue, centre: Centre) -> QueueStatus:
+        state = self.state
+        waiting = len(self._current(state.waiting_tickets(queue.id), centre))
+        minutes = minutes_for(state, queue.id, waiting, self._fallbacks.get(queue.id))
+        is_open = any(
+            c.status is CounterStatus.OPEN and queue.id in c.queue_ids
+            for c in state.counters.values()
+        )
         language = self.config.site.languages[0]
-        out = []
-        for queue in centre.queues:
-            waiting = len(self._current(self.state.waiting_tickets(queue.id), centre))
-            minutes = minutes_for(self.state, queue.id, waiting, self._fallbacks.get(queue.id))
-            is_open = any(
-                c.status is CounterStatus.OPEN and queue.id in c.queue_ids
-                for c in self.state.counters.values()
-            )
-            out.append(
-                QueueStatus(queue.id, text_in(queue.name, language), waiting, minutes, is_open)
-            )
-        return out
+        return QueueStatus(queue.id, text_in(queue.name, language), waiting, minutes, is_open)
 
     def screen(self, centre_id: str) -> ScreenState:
         """What the centre's info screens show: queues and the numbers called to counters."""

@@ -19,10 +19,11 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from frontdesk_core.config.models import Config
+from frontdesk_core.drafts import Drafts
 from frontdesk_core.events import queues as E
 from frontdesk_core.events.base import Payload, local_time
 from frontdesk_core.events.log import Event
@@ -80,38 +81,14 @@ KINDS = (*TICKET_KINDS, *COUNTER_KINDS, DAY_ENDED)
 _TICKET_KINDS = frozenset(TICKET_KINDS)
 _COUNTER_KINDS = frozenset(COUNTER_KINDS)
 
-R = TypeVar("R")
-
-
-def replace(record: R, **changes: Any) -> R:
-    """A copy of a frozen record with ``changes``: :func:`dataclasses.replace` without
-    re-running ``__init__``, which is most of the cost of applying an event.
-
-    The records changed here (tickets, counters, events) have no ``__post_init__``
-    and hold already-checked values; a misspelt field name still fails.
-    """
-    kind = type(record)
-    names = _FIELD_NAMES.get(kind)
-    if names is None:
-        names = _FIELD_NAMES[kind] = frozenset(record.__dataclass_fields__)  # type: ignore[attr-defined]
-    if not names.issuperset(changes):
-        raise TypeError(f"no such field: {', '.join(sorted(changes.keys() - names))}")
-    copy = object.__new__(kind)
-    copy.__dict__.update(record.__dict__, **changes)
-    return copy
-
-
-_FIELD_NAMES: dict[type, frozenset[str]] = {}
-"""Per record type, its field names (looked up once, not on every copy)."""
-
-
-def _copy(record: R) -> tuple[R, dict[str, Any]]:
-    """A copy of a frozen record and its field dict, for a handler to set the fields
-    it changes: the reducer's own hot path, where the names are the handler's own."""
-    copy = object.__new__(type(record))
-    fields = copy.__dict__
-    fields.update(record.__dict__)
-    return copy, fields
+TICKETS = Drafts(Ticket)
+COUNTERS = Drafts(CounterState)
+"""The reducer builds its records as drafts and seals them (see :mod:`frontdesk_core.drafts`)."""
+_new_ticket = TICKETS.new
+_ticket_copy = TICKETS.copy
+_counter_copy = COUNTERS.copy
+_TICKET = Ticket
+_COUNTER = CounterState
 
 
 @dataclass
@@ -185,8 +162,9 @@ def _leave(state: LiveState, ticket: Ticket) -> None:
     elif (status is _CALLED or status is _SERVING) and ticket.counter_id is not None:
         counter = state.counters.get(ticket.counter_id)
         if counter is not None and counter.ticket_id == ticket.id:
-            freed, fields = _copy(counter)
-            fields["ticket_id"] = None
+            freed = _counter_copy(counter)
+            freed.ticket_id = None
+            freed.__class__ = _COUNTER
             state.counters[counter.id] = freed
 
 
@@ -205,16 +183,15 @@ def _record_counter_time(state: LiveState, ticket: Ticket, at: datetime) -> None
     recent.append((at - ticket.called_at).total_seconds())
 
 
-def _end(state: LiveState, ticket: Ticket, status: TicketState, at: datetime) -> dict[str, Any]:
-    """End ``ticket`` (``status`` at ``at``); returns the new record's fields for the
-    handler's own changes."""
+def _end(state: LiveState, ticket: Ticket, status: TicketState, at: datetime) -> Any:
+    """End ``ticket`` (``status`` at ``at``): returns the new record's draft, which the
+    handler changes further, seals and stores."""
     _leave(state, ticket)
     _open_delta(state, ticket, -1)
-    ended, fields = _copy(ticket)
-    fields["state"] = status
-    fields["ended_at"] = at
-    state.tickets[ticket.id] = ended
-    return fields
+    ended = _ticket_copy(ticket)
+    ended.state = status
+    ended.ended_at = at
+    return ended
 
 
 def _issued(state: LiveState, event: Event, issued: E.TicketIssued, at: datetime) -> None:
@@ -222,32 +199,31 @@ def _issued(state: LiveState, event: Event, issued: E.TicketIssued, at: datetime
     if key in state.tickets:
         return
     appointment = issued.appointment_at
-    # Built like :func:`replace`, without the frozen ``__init__``: every field is set here.
-    ticket = object.__new__(Ticket)
-    ticket.__dict__.update(
-        id=key,
-        number=issued.number,
-        queue_id=issued.queue_id,
-        centre_id=event.centre_id,
-        state=_WAITING,
-        issued_at=at,
-        arrived_at=at,
-        service_id=issued.service_id,
-        priority=issued.priority,
-        note=issued.note,
-        booking_id=issued.booking_id,
-        appointment_at=appointment.astimezone(state.tz) if appointment is not None else None,
-        counter_id=None,
-        called_at=None,
-        recalls=0,
-        language=issued.language,
-        day=issued.day,
-        entered_at=at,
-        started_at=None,
-        ended_at=None,
-        end_reason=None,
-        transfers=0,
-    )
+    # A draft, every field set here, then sealed (see frontdesk_core.drafts).
+    ticket = _new_ticket()
+    ticket.id = key
+    ticket.number = issued.number
+    ticket.queue_id = issued.queue_id
+    ticket.centre_id = event.centre_id
+    ticket.state = _WAITING
+    ticket.issued_at = at
+    ticket.arrived_at = at
+    ticket.service_id = issued.service_id
+    ticket.priority = issued.priority
+    ticket.note = issued.note
+    ticket.booking_id = issued.booking_id
+    ticket.appointment_at = appointment.astimezone(state.tz) if appointment is not None else None
+    ticket.counter_id = None
+    ticket.called_at = None
+    ticket.recalls = 0
+    ticket.language = issued.language
+    ticket.day = issued.day
+    ticket.entered_at = at
+    ticket.started_at = None
+    ticket.ended_at = None
+    ticket.end_reason = None
+    ticket.transfers = 0
+    ticket.__class__ = _TICKET
     state.tickets[key] = ticket
     if issued.own_priority is not None:
         state.own_priority[key] = issued.own_priority
@@ -273,32 +249,31 @@ def _called(state: LiveState, ticket: Ticket, payload: E.TicketCalled, at: datet
             line.pop(ticket.id, None)
     else:
         _leave(state, ticket)
-    called = object.__new__(Ticket)
-    fields = called.__dict__
-    fields.update(ticket.__dict__)
-    fields["state"] = _CALLED
-    fields["counter_id"] = counter_id
-    fields["called_at"] = at
-    fields["recalls"] = 0
-    fields["started_at"] = None
+    called = _ticket_copy(ticket)
+    called.state = _CALLED
+    called.counter_id = counter_id
+    called.called_at = at
+    called.recalls = 0
+    called.started_at = None
+    called.__class__ = _TICKET
     state.tickets[ticket.id] = called
     counter = state.counters.get(counter_id)
     if counter is not None:
-        taken, counter_fields = _copy(counter)
-        counter_fields["ticket_id"] = ticket.id
+        taken = _counter_copy(counter)
+        taken.ticket_id = ticket.id
+        taken.__class__ = _COUNTER
         state.counters[counter_id] = taken
 
 
 def _recalled(state: LiveState, ticket: Ticket, payload: E.TicketRecalled, at: datetime) -> None:
-    state.tickets[ticket.id] = replace(ticket, recalls=ticket.recalls + 1, called_at=at)
+    state.tickets[ticket.id] = TICKETS.replace(ticket, recalls=ticket.recalls + 1, called_at=at)
 
 
 def _started(state: LiveState, ticket: Ticket, payload: E.TicketStarted, at: datetime) -> None:
-    started = object.__new__(Ticket)
-    fields = started.__dict__
-    fields.update(ticket.__dict__)
-    fields["state"] = _SERVING
-    fields["started_at"] = at
+    started = _ticket_copy(ticket)
+    started.state = _SERVING
+    started.started_at = at
+    started.__class__ = _TICKET
     state.tickets[ticket.id] = started
 
 
@@ -307,26 +282,36 @@ def _finished(state: LiveState, ticket: Ticket, payload: E.TicketFinished, at: d
     started = ticket.started_at
     if started is None:
         started = ticket.called_at
-    fields = _end(state, ticket, _DONE, at)
-    fields["started_at"] = started
+    ended = _end(state, ticket, _DONE, at)
+    ended.started_at = started
+    ended.__class__ = _TICKET
+    state.tickets[ticket.id] = ended
+
+
+def _seal_ended(state: LiveState, ended: Any, reason: str | None) -> None:
+    ended.end_reason = reason
+    ended.__class__ = _TICKET
+    state.tickets[ended.id] = ended
 
 
 def _no_show(state: LiveState, ticket: Ticket, payload: E.TicketNoShow, at: datetime) -> None:
     _record_counter_time(state, ticket, at)
-    _end(state, ticket, TicketState.NO_SHOW, at)["end_reason"] = payload.reason
+    _seal_ended(state, _end(state, ticket, TicketState.NO_SHOW, at), payload.reason)
 
 
 def _cancelled(state: LiveState, ticket: Ticket, payload: E.TicketCancelled, at: datetime) -> None:
-    _end(state, ticket, TicketState.CANCELLED, at)["end_reason"] = payload.reason
+    _seal_ended(state, _end(state, ticket, TicketState.CANCELLED, at), payload.reason)
 
 
 def _closed(state: LiveState, ticket: Ticket, payload: E.TicketClosed, at: datetime) -> None:
-    _end(state, ticket, TicketState.CLOSED, at)["end_reason"] = payload.reason
+    _seal_ended(state, _end(state, ticket, TicketState.CLOSED, at), payload.reason)
 
 
 def _put_back(state: LiveState, ticket: Ticket, payload: E.TicketPutBack, at: datetime) -> None:
     _leave(state, ticket)
-    back = replace(ticket, state=TicketState.WAITING, counter_id=None, recalls=0, started_at=None)
+    back = TICKETS.replace(
+        ticket, state=TicketState.WAITING, counter_id=None, recalls=0, started_at=None
+    )
     state.tickets[ticket.id] = back
     _line(state, ticket.queue_id)[ticket.id] = back
 
@@ -336,7 +321,7 @@ def _transferred(
 ) -> None:
     _leave(state, ticket)
     _open_delta(state, ticket, -1)
-    moved = replace(
+    moved = TICKETS.replace(
         ticket,
         state=TicketState.WAITING,
         queue_id=payload.to_queue,
@@ -368,17 +353,19 @@ _TICKET_HANDLERS: dict[type, Callable[[LiveState, Ticket, Any, datetime], None]]
 
 def _counter_event(state: LiveState, payload: Payload, counter: CounterState) -> None:
     if isinstance(payload, E.CounterOpened | E.CounterResumed):
-        counter = replace(counter, status=CounterStatus.OPEN, day=payload.day)
+        counter = COUNTERS.replace(counter, status=CounterStatus.OPEN, day=payload.day)
     elif isinstance(payload, E.CounterSignedIn):
-        counter = replace(
+        counter = COUNTERS.replace(
             counter, status=CounterStatus.OPEN, employee_ref=payload.employee_ref, day=payload.day
         )
     elif isinstance(payload, E.CounterPaused):
-        counter = replace(counter, status=CounterStatus.PAUSED)
+        counter = COUNTERS.replace(counter, status=CounterStatus.PAUSED)
     elif isinstance(payload, E.CounterClosed | E.CounterSignedOut):
-        counter = replace(counter, status=CounterStatus.CLOSED, employee_ref=None, day=None)
+        counter = COUNTERS.replace(
+            counter, status=CounterStatus.CLOSED, employee_ref=None, day=None
+        )
     elif isinstance(payload, E.QueuesAssigned):
-        counter = replace(counter, queue_ids=payload.queue_ids)
+        counter = COUNTERS.replace(counter, queue_ids=payload.queue_ids)
     state.counters[counter.id] = counter
 
 

@@ -26,7 +26,7 @@ AT_COUNTER_STATES = frozenset({TicketState.CALLED, TicketState.SERVING})
 """States in which a ticket occupies a counter."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ticket:
     """A ticket as hooks and integrators see it. It holds no personal data."""
 

@@ -145,13 +145,9 @@ class _EngineFacts:
         self.centre_of = {q.id: c.id for c in config.centres for q in c.queues}
 
     def queue_status(self, queue_id: str) -> QueueStatus | None:
-        centre_id = self.centre_of.get(queue_id)
-        if centre_id is None:
+        if queue_id not in self.centre_of:
             return None
-        for status in self.queues().queue_status(centre_id):
-            if status.queue_id == queue_id:
-                return status
-        return None
+        return self.queues().queue_status_of(queue_id)
 
 
 class ReferralEngine:
