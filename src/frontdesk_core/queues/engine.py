@@ -662,9 +662,16 @@ class QueueEngine:
         counter = state.counters[configured.id]
         if counter.status is not CounterStatus.OPEN or counter.ticket_id is not None:
             return None
-        waiting = self._waiting_for(counter)
-        if not waiting:
-            return None
+        queue_ids = counter.queue_ids
+        if len(queue_ids) == 1:  # _waiting_for(), inline for the common counter
+            line = state.waiting.get(queue_ids[0])
+            if not line:
+                return None
+            waiting = list(line.values())
+        else:
+            waiting = self._waiting_for(counter)
+            if not waiting:
+                return None
         calling = self._calling.get((configured.id, counter.queue_ids))
         if calling is None:
             view = self._counter_view(configured, counter.queue_ids)
@@ -817,7 +824,9 @@ class QueueEngine:
             self._counter_payloads.get((E.TicketStarted, counter_id))
             or E.TicketStarted(counter_id),
         )
-        self._render(ticket.centre_id)
+        heard = self._heard if self._hooks_seen == self.hooks.pm.changes else self._listening()
+        if heard[_RENDER]:
+            self.hooks.render_display(self.screen(ticket.centre_id))
         return ticket
 
     def finish(self, counter_id: str) -> Ticket:
