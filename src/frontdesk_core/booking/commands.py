@@ -212,7 +212,9 @@ class Commands:
         when = moment.strftime("%d-%m-%Y %H:%M")
         day = moment.date()
         occupancy = self.ledger.occupancy
-        for candidate in self.planner.candidates(service, day, occupancy, ignore=ignore):
+        # The grid from ``start`` on: the candidates before it need not be looked at.
+        grid = self.planner.candidates(service, day, occupancy, ignore=ignore, not_before=start)
+        for candidate in grid:
             if candidate.start > start:
                 break
             if candidate.start < start:

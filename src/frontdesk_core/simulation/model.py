@@ -184,6 +184,7 @@ class DaySimulation:
         self.waiting: dict[str, int] = {}
         self._length_since: dict[str, float] = {}
         self.citizens: dict[str, Citizen] = {}
+        self._sessions = 0
         self.idle: dict[str, list[CounterRun]] = {c.id: [] for c in self.centres}
         self.kiosks: dict[str, simpy.Store | None] = {}
         self.language = self.config.site.languages[0]
@@ -436,7 +437,11 @@ class DaySimulation:
     def _walk(self, citizen: Citizen, kiosk_id: str | None) -> None:
         """The citizen's kiosk session: the real tree walk, and its outcome performed for real."""
         referral = self.fd.referral
-        session = referral.start(citizen.centre_id, language=self.language)
+        # Numbered, not random: a simulated session needs no unguessable id.
+        self._sessions += 1
+        session = referral.start(
+            citizen.centre_id, language=self.language, session_id=f"sim-{self._sessions}"
+        )
         tree = self.tree_maps[session.tree_id]
         goal = Goal(citizen.service, booked=citizen.booked)
         stream = citizen.stream
