@@ -181,19 +181,19 @@ class QueueEngine:
         """Per centre, the bounds (microseconds) of the service day it was found free of
         earlier days' leftovers in, and that day: inside them a command need not look again."""
         self._hooks_seen = -1
+        self._pm = hooks.pm
         self._heard: dict[str, bool] = {}
         """Per hook the engine fires, whether anybody listens (until the plugins change)."""
         self._counter_views: dict[tuple[str, tuple[str, ...]], Counter] = {}
         self._calling: dict[tuple[str, tuple[str, ...]], tuple[Counter, CallPolicy]] = {}
         """Per counter and the queues it serves now, its view and its call-next policy."""
-        self._counter_payloads: dict[tuple[type, str], Payload] = {
-            (record, counter_id): record(counter_id)
-            for record in (E.TicketCalled, E.TicketStarted, E.TicketFinished, E.TicketPutBack)
-            for counter_id in self._counters
-        }
-        """Per kind and configured counter, the payload naming only the counter (immutable:
-        shared by every command). An unknown counter's is made afresh, and its command
-        refused: a guessed counter id leaves nothing behind."""
+        self._calls = {c: E.TicketCalled(c) for c in self._counters}
+        self._starts = {c: E.TicketStarted(c) for c in self._counters}
+        self._finishes = {c: E.TicketFinished(c) for c in self._counters}
+        self._put_backs = {c: E.TicketPutBack(c) for c in self._counters}
+        """Per configured counter, the payloads naming only the counter (immutable: shared
+        by every command). An unknown counter's is made afresh, and its command refused:
+        a guessed counter id leaves nothing behind."""
         self._numbering: dict[str, tuple[date, str, str]] = {}
         """Per queue, the service day last numbered, its store counter and its ids' prefix."""
         self._drawn: dict[str, int] = {}
@@ -548,7 +548,7 @@ class QueueEngine:
             else:
                 self._absorb(appended)
             ticket = self.state.tickets[key]
-        heard = self._heard if self._hooks_seen == self.hooks.pm.changes else self._listening()
+        heard = self._heard if self._hooks_seen == self._pm.changes else self._listening()
         if heard[_ISSUED]:
             self.hooks.ticket_issued(ticket)
         if heard[_RENDER]:
@@ -621,38 +621,46 @@ class QueueEngine:
             if clean is None or not clean[0] <= now < clean[1]:
                 self._roll_day(centre, now)
             event = self._call_lean(configured, centre, now)
-            if event is not None:
-                apply(state, event)
-                self._seen = event.seq
-                return self._after_call(state.tickets[event.key], counter_id)
-            with self._write() as tx:
-                if tx.last_seq() != self._seen:
-                    self._catch_up(tx)
-                counter = self._check_can_call(counter_id)
-                waiting = self._waiting_for(counter)
-                if not waiting:
+            if event is None:
+                event = self._call_looked(configured, centre, now)
+                if event is None:
                     return None
-                view = self._counter_view(configured, counter.queue_ids)
-                chosen = self._policy(configured).choose(
-                    waiting, view, site_time(state, now), self.config
-                )
-                if chosen is None:
-                    return None
-                if chosen.queue_id not in counter.queue_ids or chosen.id not in state.waiting.get(
-                    chosen.queue_id, {}
-                ):
-                    raise PluginError(
-                        f"the call-next policy of counter '{counter_id}' chose a ticket "
-                        "that is not waiting for it"
-                    )
-                called = self._counter_payloads.get((E.TicketCalled, counter_id)) or E.TicketCalled(
-                    counter_id
-                )
-                event = tx.emit(called, chosen.id, centre.id, now)
             apply(state, event)
             self._seen = event.seq
-            ticket = state.tickets[chosen.id]
-        return self._after_call(ticket, counter_id)
+            ticket = state.tickets[event.key]
+        # Plugins hear of the call after the engine's lock is let go.
+        heard = self._heard if self._hooks_seen == self._pm.changes else self._listening()
+        if heard[_CALLED_HOOK] or heard[_RENDER]:
+            return self._after_call(ticket, counter_id)
+        return ticket
+
+    def _call_looked(self, configured: Counter, centre: Centre, now: int) -> Event | None:
+        """:meth:`call_next` decided in a write transaction, after a look at what others
+        wrote (the lean path's look was stale, or gave no call)."""
+        counter_id = configured.id
+        state = self.state
+        with self._write() as tx:
+            if tx.last_seq() != self._seen:
+                self._catch_up(tx)
+            counter = self._check_can_call(counter_id)
+            waiting = self._waiting_for(counter)
+            if not waiting:
+                return None
+            view = self._counter_view(configured, counter.queue_ids)
+            chosen = self._policy(configured).choose(
+                waiting, view, site_time(state, now), self.config
+            )
+            if chosen is None:
+                return None
+            if chosen.queue_id not in counter.queue_ids or chosen.id not in state.waiting.get(
+                chosen.queue_id, {}
+            ):
+                raise PluginError(
+                    f"the call-next policy of counter '{counter_id}' chose a ticket "
+                    "that is not waiting for it"
+                )
+            called = self._calls.get(counter_id) or E.TicketCalled(counter_id)
+            return tx.emit(called, chosen.id, centre.id, now)
 
     def _call_lean(self, configured: Counter, centre: Centre, now: int) -> Event | None:
         """The lean path of :meth:`call_next`: the call decided on the state as the
@@ -686,7 +694,7 @@ class QueueEngine:
             return None
         if chosen.id not in state.waiting.get(chosen.queue_id, ()):
             return None
-        called = self._counter_payloads.get((E.TicketCalled, configured.id))
+        called = self._calls.get(configured.id)
         if called is None:
             return None
         try:
@@ -703,7 +711,7 @@ class QueueEngine:
         return [t for queue_id in queue_ids for t in lines.get(queue_id, {}).values()]
 
     def _after_call(self, ticket: Ticket, counter_id: str) -> Ticket:
-        heard = self._heard if self._hooks_seen == self.hooks.pm.changes else self._listening()
+        heard = self._heard if self._hooks_seen == self._pm.changes else self._listening()
         if heard[_CALLED_HOOK]:
             self.hooks.ticket_called(ticket, counter_id)
         if heard[_RENDER]:
@@ -729,9 +737,7 @@ class QueueEngine:
                     raise InvalidStateError(
                         f"ticket {ticket.number} is {ticket.state.value}, not waiting"
                     )
-                called = self._counter_payloads.get((E.TicketCalled, counter_id)) or E.TicketCalled(
-                    counter_id
-                )
+                called = self._calls.get(counter_id) or E.TicketCalled(counter_id)
                 appended = [tx.emit(called, ticket.id, centre.id, now)]
             self._absorb(appended)
             ticket = self.state.tickets[ticket_id]
@@ -821,10 +827,9 @@ class QueueEngine:
         ticket = self._at_counter_command(
             counter_id,
             _CALLED,
-            self._counter_payloads.get((E.TicketStarted, counter_id))
-            or E.TicketStarted(counter_id),
+            self._starts.get(counter_id) or E.TicketStarted(counter_id),
         )
-        heard = self._heard if self._hooks_seen == self.hooks.pm.changes else self._listening()
+        heard = self._heard if self._hooks_seen == self._pm.changes else self._listening()
         if heard[_RENDER]:
             self.hooks.render_display(self.screen(ticket.centre_id))
         return ticket
@@ -834,10 +839,9 @@ class QueueEngine:
         ticket = self._at_counter_command(
             counter_id,
             _AT_COUNTER,
-            self._counter_payloads.get((E.TicketFinished, counter_id))
-            or E.TicketFinished(counter_id),
+            self._finishes.get(counter_id) or E.TicketFinished(counter_id),
         )
-        heard = self._heard if self._hooks_seen == self.hooks.pm.changes else self._listening()
+        heard = self._heard if self._hooks_seen == self._pm.changes else self._listening()
         if heard[_FINISHED]:
             self.hooks.ticket_finished(ticket)
         if heard[_RENDER]:
@@ -881,8 +885,7 @@ class QueueEngine:
         ticket = self._at_counter_command(
             counter_id,
             _AT_COUNTER,
-            self._counter_payloads.get((E.TicketPutBack, counter_id))
-            or E.TicketPutBack(counter_id),
+            self._put_backs.get(counter_id) or E.TicketPutBack(counter_id),
         )
         self._render(ticket.centre_id)
         return ticket
@@ -1191,7 +1194,7 @@ class QueueEngine:
     def _listening(self) -> dict[str, bool]:
         """Per hook the engine fires, whether anybody listens: a hook nobody implements
         costs a command one dict lookup (asked again when the plugins change)."""
-        changes = self.hooks.pm.changes
+        changes = self._pm.changes
         if self._hooks_seen != changes:
             silent = self.hooks.silent
             self._heard = {hook: not silent(hook) for hook in _FIRED}
