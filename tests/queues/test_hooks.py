@@ -98,3 +98,46 @@ def test_a_plugin_registered_after_commands_ran_hears_the_next_ones(
     heard = [name for name, _ in late.calls if name != "render"]
     assert heard == ["issued", "called", "finished"]
     desk.close()
+
+
+class _AsksFromAnotherThread:
+    """A plugin that, on each hook, has another thread ask the engine something (as a
+    screen server's thread would), and records whether the answer came."""
+
+    def __init__(self) -> None:
+        self.engine: Any = None
+        self.answered: list[str] = []
+
+    def _ask(self, hook: str) -> None:
+        import threading
+
+        worker = threading.Thread(target=lambda: self.engine.queue_status("main"), daemon=True)
+        worker.start()
+        worker.join(timeout=5)
+        self.answered.append(hook if not worker.is_alive() else f"{hook}: blocked")
+
+    @hookimpl
+    def frontdesk_ticket_issued(self, ticket: Any) -> None:
+        self._ask("issued")
+
+    @hookimpl
+    def frontdesk_ticket_called(self, ticket: Any, counter_id: str) -> None:
+        self._ask("called")
+
+    @hookimpl
+    def frontdesk_ticket_finished(self, ticket: Any) -> None:
+        self._ask("finished")
+
+
+def test_plugins_hear_of_commands_after_the_engine_lets_its_lock_go(config: Config) -> None:
+    asker = _AsksFromAnotherThread()
+    fd = Frontdesk(
+        config, store=SqliteStore(":memory:"), clock=ManualClock(START), hooks=hooks_with(asker)
+    )
+    engine = asker.engine = fd.queues
+    engine.sign_in("c1", "AB")
+    engine.issue("pass")
+    engine.call_next("c1")
+    engine.start("c1")
+    engine.finish("c1")
+    assert asker.answered == ["issued", "called", "finished"]
