@@ -8,13 +8,23 @@ instant and building an aware datetime is the costliest part of asking.
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 
 import simpy
 
 from frontdesk_core.events.base import to_us
 
-_MICROSECOND = timedelta(microseconds=1)
+
+def minute_us(minutes: float) -> int:
+    """``timedelta(minutes=minutes) // timedelta(microseconds=1)``, at a third of its cost.
+
+    timedelta takes the whole minutes exactly and rounds the microseconds of the
+    fraction half to even; so does this, so the engines' microseconds and the
+    datetimes of :meth:`SimClock.now` never disagree.
+    """
+    fraction, whole = math.modf(minutes)
+    return int(whole) * 60_000_000 + round(fraction * 60_000_000.0)
 
 
 class SimClock:
@@ -46,8 +56,7 @@ class SimClock:
         minutes = self.env.now
         if minutes != self._us_at:
             self._us_at = minutes
-            # timedelta rounds the minutes to the microsecond as the datetime sum did.
-            self._us = self._origin_us + timedelta(minutes=minutes) // _MICROSECOND
+            self._us = self._origin_us + minute_us(minutes)
         return self._us
 
     def at(self, minutes: float) -> datetime:
