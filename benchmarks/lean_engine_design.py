@@ -16,11 +16,14 @@ alone" figure, on an engine cut to what the contract requires and no more:
   of the target used, arrival) with its one-queue shortcut.
 
 What it leaves out, against the real engine, is what the printed figures put a
-price on: datetimes inside (moments are integer microseconds; a snapshot makes
-datetimes only when asked), a transaction object and a lock per command, a
-separate "new event" record before the stored one, copying a frozen record per
-change (here a mutable slot record inside, frozen snapshot outside), hooks and
-day-reset checks. It is a measurement, not a second engine: nothing imports it.
+price on: datetimes on the records (here moments stay integer microseconds and a
+snapshot makes datetimes only when asked), the engine's and the store's locks,
+the store behind an interface (the engine's lean path writes its one event
+through ``EventStore.write_one``, checked against the log it decided on), a
+full frozen record per change (the engine fills a slotted draft and seals it;
+here a mutable slot record inside, a snapshot outside), the call-next policy as
+a plugin, hooks and day-reset checks. It is a measurement, not a second engine:
+nothing imports it.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from frontdesk_core.drafts import Drafts
 from frontdesk_core.errors import EventLogError
 from frontdesk_core.events.base import ForeignPayload, Payload
 
@@ -60,6 +61,9 @@ class _Kind:
     names: frozenset[str]
     reading: tuple[tuple[str, Any, type | None, Convert], ...] = ()
     """Per field its name, default, plain type and decoder: what a read looks at, flat."""
+    fill: Callable[[Mapping[str, Any]], Payload] | None = None
+    """For a slotted record, its fields read from a stored mapping into a draft, sealed
+    (written out per kind; see :func:`_filler`): what a read of the log spends most on."""
 
 
 _KINDS: dict[str, _Kind] = {}
@@ -145,7 +149,8 @@ def event_kind(record: P) -> P:
         default = f.default if f.default is not dataclasses.MISSING else _REQUIRED
         fields.append(_Field(f.name, enc, dec, default, _plain(hints[f.name])))
     reading = tuple((f.name, f.default, f.plain, f.decode) for f in fields)
-    _KINDS[kind] = _Kind(record, tuple(fields), frozenset(f.name for f in fields), reading)
+    names = frozenset(f.name for f in fields)
+    _KINDS[kind] = _Kind(record, tuple(fields), names, reading, _filler(record, reading))
     return record
 
 
@@ -218,14 +223,42 @@ def decode(kind: str, version: int, data: Mapping[str, Any], *, seq: int = 0) ->
     it knows, or the payload does not fit the record. A plugin's kind that is
     not registered here reads as a :class:`ForeignPayload`.
     """
+    known = _KINDS.get(kind)
+    if known is not None and version == known.record.VERSION and type(data) is dict:
+        values: Mapping[str, Any] = data  # today's shape: read as it is stored
+    else:
+        values = _upcast(kind, version, data, seq)
+        if known is None:
+            return ForeignPayload(kind, version, dict(data))
+    try:
+        return _build(known, values)
+    except (TypeError, ValueError) as exc:
+        raise EventLogError(
+            f"event {seq} ('{kind}', version {version}) does not fit its kind: {exc}",
+            seq=seq,
+            kind=kind,
+            version=version,
+        ) from None
+
+
+def _upcast(kind: str, version: int, data: Mapping[str, Any], seq: int) -> dict[str, Any]:
+    """A stored payload of an older ``version`` in today's shape (a foreign kind's as it
+    is), or why this release cannot read it."""
     refused = _unreadable(kind, version, seq)
     if refused is not None:
         raise refused
+    if not isinstance(data, Mapping):
+        raise EventLogError(
+            f"event {seq} ('{kind}', version {version}) holds no field mapping",
+            seq=seq,
+            kind=kind,
+            version=version,
+        )
+    values = dict(data)
     known = _KINDS.get(kind)
     if known is None:
-        return ForeignPayload(kind, version, dict(data))
+        return values
     current = known.record.VERSION
-    values = dict(data)
     for step in range(version, current):
         upcast = _UPCASTERS.get((kind, step))
         if upcast is None:
@@ -237,15 +270,7 @@ def decode(kind: str, version: int, data: Mapping[str, Any], *, seq: int = 0) ->
                 version=version,
             )
         values = upcast(values)
-    try:
-        return _build(known, values)
-    except (TypeError, ValueError) as exc:
-        raise EventLogError(
-            f"event {seq} ('{kind}', version {version}) does not fit its kind: {exc}",
-            seq=seq,
-            kind=kind,
-            version=version,
-        ) from None
+    return values
 
 
 _DECODED: dict[tuple[str, int, str], Payload] = {}
@@ -282,6 +307,8 @@ def _build(known: _Kind, values: Mapping[str, Any]) -> Payload:
     if not known.names.issuperset(values):
         extra = values.keys() - known.names
         raise ValueError(f"unknown field(s) {', '.join(sorted(map(str, extra)))}")
+    if known.fill is not None:
+        return known.fill(values)
     args: dict[str, Any] = {}
     for name, default, plain, decode in known.reading:
         value = values.get(name, default)
@@ -295,6 +322,53 @@ def _build(known: _Kind, values: Mapping[str, Any]) -> Payload:
         except (TypeError, ValueError) as exc:
             raise ValueError(f"field '{name}': {exc}") from None
     return known.record(**args)
+
+
+def _decoded(name: str, decode: Convert, value: Any) -> Any:
+    """``decode(value)``, or why the field's stored value does not fit."""
+    if value is _REQUIRED:
+        raise ValueError(f"field '{name}' is missing")
+    try:
+        return decode(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"field '{name}': {exc}") from None
+
+
+def _filler(
+    record: type[Payload], reading: tuple[tuple[str, Any, type | None, Convert], ...]
+) -> Callable[[Mapping[str, Any]], Payload] | None:
+    """What :func:`_build` does for ``record``, written out as one function: each field
+    read, taken as it is when it is its default or of its plain type, else decoded,
+    into a draft of the record, sealed at the end. ``None`` for a record without
+    slots (a plugin's may have none): :func:`_build` then loops over the fields."""
+    try:
+        drafts = Drafts(record)
+    except TypeError:
+        return None
+    scope: dict[str, Any] = {
+        "new": drafts.new,
+        "Record": record,
+        "decoded": _decoded,
+        "REQUIRED": _REQUIRED,
+    }
+    lines = ["def fill(values):", "    draft = new()"]
+    for i, (name, default, plain, decode) in enumerate(reading):
+        scope[f"default_{i}"], scope[f"decode_{i}"] = default, decode
+        lines.append(f"    value = values.get({name!r}, default_{i})")
+        if plain is not None:
+            scope[f"plain_{i}"] = plain
+            taken = f"value is not default_{i} and type(value) is not plain_{i}"
+        else:
+            taken = f"value is not default_{i}"
+        if default is _REQUIRED:
+            taken = f"value is REQUIRED or {taken}"
+        lines.append(f"    if {taken}:")
+        lines.append(f"        value = decoded({name!r}, decode_{i}, value)")
+        lines.append(f"    draft.{name} = value")
+    lines += ["    draft.__class__ = Record", "    return draft"]
+    exec("\n".join(lines), scope)  # the names are the record's own fields
+    fill: Callable[[Mapping[str, Any]], Payload] = scope["fill"]
+    return fill
 
 
 def coerce(kind: str, payload: Any) -> Payload:
