@@ -1,12 +1,18 @@
 """The queue engine: commands on tickets and counters, each one durable event(s).
 
-Every command runs in one exclusive store transaction: it first reads the
-events other processes (kiosks, counters) appended since it last looked and
+Every command is one durable write. The common ones (issue, call next, start,
+finish) first take the lean path: decided on the state as the engine last saw
+the log, their one event is handed to :meth:`EventStore.write_one`, which
+appends it only if nobody (no kiosk, no other counter process) has written
+since, and otherwise writes nothing. Any other command, a stale look, and a
+look that would refuse the command run in an exclusive store transaction: it
+first reads the events others appended since the engine last looked and
 applies them, then checks the command against that up-to-date state, appends
-its own events and commits. Only then is the live state updated and the hooks
-fired, so a plugin never hears of a change that could still be lost, and an
-invalid command raises a :class:`~frontdesk_core.errors.CommandError` having
-changed nothing.
+its own events and commits. Either way the live state is updated only after
+the write, and the hooks are fired after that (outside the engine's lock), so
+a plugin never hears of a change that could still be lost, and an invalid
+command raises a :class:`~frontdesk_core.errors.CommandError` having changed
+nothing.
 
 Counters start the day closed: an employee signing in (or a manager opening
 the counter) opens it. When a centre's service day turns (``day_reset``), the
