@@ -18,9 +18,10 @@ The groups:
   housekeeping run.
 * **events**: the records stored in the event log, and :func:`event_kind` for a
   plugin's own kinds.
-* **extending**: :func:`hookimpl`, the :class:`CallPolicy` protocol, the types of
-  what the registration hooks take, the configuration's building blocks, texts per
-  language, and :func:`load_section` for a plugin's own configuration file.
+* **extending**: :func:`hookimpl`, the :class:`CallPolicy` protocol and the
+  :class:`Waiting` list it is handed, the types of what the registration hooks
+  take, the configuration's building blocks, texts per language, and
+  :func:`load_section` for a plugin's own configuration file.
 * **errors**: one hierarchy under :class:`FrontdeskError`.
 """
 
@@ -129,7 +130,7 @@ from frontdesk_core.opening.words import spoken_date, spoken_moment
 from frontdesk_core.plugins import Hooks, make_plugin_manager
 from frontdesk_core.queues.counters import CounterState, CounterStatus
 from frontdesk_core.queues.estimates import WaitEstimate
-from frontdesk_core.queues.policy import CallPolicy
+from frontdesk_core.queues.policy import CallPolicy, Waiting
 from frontdesk_core.queues.tickets import Ticket, TicketState
 from frontdesk_core.referral.engine import KioskResult
 from frontdesk_core.referral.outcomes import (
@@ -256,6 +257,7 @@ __all__ = [
     "TicketState",
     "TicketTransferred",
     "WaitEstimate",
+    "Waiting",
     "check",
     "check_section",
     "cli_main",

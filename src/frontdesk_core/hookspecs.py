@@ -127,6 +127,9 @@ def frontdesk_call_policies(register: Callable[[str, CallPolicy], None]) -> None
     (``counter.queues`` in the order written), ``now`` the clock's time and
     ``config`` the whole configuration; it returns the ticket to call, or ``None``
     to call nobody. It runs on every call: keep it quick and free of side effects.
+    ``waiting`` is a list with one more attribute, ``alike``: true when the engine
+    knows that the tickets wait in one queue, at one priority, none of them booked
+    (so their arrival alone may order them).
     """
 
 

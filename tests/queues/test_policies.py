@@ -15,7 +15,7 @@ from frontdesk_core.config.models import Config, Counter
 from frontdesk_core.errors import PluginError
 from frontdesk_core.hookspecs import hookimpl
 from frontdesk_core.queues.policies import FifoPolicy, ServiceLevelPolicy
-from frontdesk_core.queues.policy import CallPolicy
+from frontdesk_core.queues.policy import CallPolicy, Waiting
 from frontdesk_core.queues.tickets import Ticket, TicketState
 from frontdesk_core.store import SqliteStore
 from queues.conftest import START, hooks_with
@@ -182,3 +182,60 @@ def test_service_level_picks_what_the_rules_say(
     ]
     chosen = ServiceLevelPolicy().choose(waiting, _counter(config), START, config)
     assert chosen is _most_urgent_by_the_rules(waiting, config)
+
+
+class _Witness:
+    """A policy that records what the engine hands it, and calls the first ticket."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[type, bool]] = []
+
+    def choose(
+        self, waiting: Sequence[Ticket], counter: Counter, now: datetime, config: Config
+    ) -> Ticket | None:
+        self.seen.append((type(waiting), getattr(waiting, "alike", None)))
+        return waiting[0] if waiting else None
+
+
+def test_a_policy_is_told_when_a_line_is_alike(config: Config) -> None:
+    """``waiting.alike``: one queue, one priority, nobody booked; anything else says False."""
+    witness = _Witness()
+    fd = Frontdesk(
+        config, store=SqliteStore(":memory:"), clock=ManualClock(START), hooks=hooks_with()
+    )
+    engine = fd.queues
+    engine._counter_policies["c3"] = engine._counter_policies["c1"] = witness
+    for counter in ("c3", "c1"):
+        engine.sign_in(counter, f"E{counter}")
+
+    def call(counter: str) -> None:
+        engine.call_next(counter)
+        engine.finish(counter)
+
+    for _ in range(3):
+        engine.issue("pass")
+    call("c3")  # c3 serves "pass" alone: three alike tickets wait
+    engine.issue("pass", priority=9)  # a priority of its own joins two others
+    call("c3")  # (the witness calls the line's first)
+    call("c3")
+    call("c3")  # the one of its own waits alone: alike again
+    engine.issue("pass", appointment_at=START + timedelta(minutes=1))
+    call("c3")  # a booked ticket waits
+    engine.issue("tax")
+    call("c1")  # c1 serves "pass" and "tax": two queues
+    assert witness.seen == [
+        (Waiting, True),
+        (Waiting, False),
+        (Waiting, False),
+        (Waiting, True),
+        (Waiting, False),
+        (Waiting, False),
+    ]
+
+
+def test_service_level_orders_an_alike_line_by_arrival_alone(config: Config) -> None:
+    tickets = [_ticket(1, "pass", 3), _ticket(2, "pass", 9), _ticket(3, "pass", 5)]
+    counter = _counter(config)
+    told = ServiceLevelPolicy().choose(Waiting(tickets, alike=True), counter, START, config)
+    assert told is not None and told.id == "t2"
+    assert told == ServiceLevelPolicy().choose(tickets, counter, START, config)

@@ -233,6 +233,13 @@ class QueueMachine(RuleBasedStateMachine):
             assert in_line == (ticket.state is TicketState.WAITING)
             if ticket.state in AT_COUNTER_STATES:
                 assert ticket.id in at_counters
+        # What a call-next policy is told of a line is what the line holds.
+        for queue_id, line in state.waiting.items():
+            ranks = Tally(t.priority for t in line.values())
+            booked = sum(t.appointment_at is not None for t in line.values())
+            assert state.ranks.get(queue_id, {}) == ranks
+            assert state.booked.get(queue_id, 0) == booked
+            assert state.alike(queue_id) == (len(ranks) <= 1 and booked == 0)
 
 
 QueueMachine.TestCase.settings = settings(

@@ -62,7 +62,7 @@ from frontdesk_core.queues.numbering import (
     ticket_id,
 )
 from frontdesk_core.queues.policies import ServiceLevelPolicy
-from frontdesk_core.queues.policy import CallPolicy
+from frontdesk_core.queues.policy import CallPolicy, Waiting
 from frontdesk_core.queues.state import LiveState, apply, load, site_time
 from frontdesk_core.queues.tickets import AT_COUNTER_STATES, Ticket, TicketState
 from frontdesk_core.store.base import EventStore, Transaction
@@ -678,10 +678,13 @@ class QueueEngine:
             return None
         queue_ids = counter.queue_ids
         if len(queue_ids) == 1:  # _waiting_for(), inline for the common counter
-            line = state.waiting.get(queue_ids[0])
+            queue_id = queue_ids[0]
+            line = state.waiting.get(queue_id)
             if not line:
                 return None
-            waiting = list(line.values())
+            waiting = Waiting(line.values())
+            ranks = state.ranks.get(queue_id)  # state.alike(queue_id), inline
+            waiting.alike = (ranks is None or len(ranks) == 1) and queue_id not in state.booked
         else:
             waiting = self._waiting_for(counter)
             if not waiting:
@@ -708,13 +711,14 @@ class QueueEngine:
         except StaleWrite:
             return None
 
-    def _waiting_for(self, counter: CounterState) -> list[Ticket]:
+    def _waiting_for(self, counter: CounterState) -> Waiting:
         """The waiting tickets of the queues the counter serves now."""
-        lines, queue_ids = self.state.waiting, counter.queue_ids
+        state = self.state
+        lines, queue_ids = state.waiting, counter.queue_ids
         if len(queue_ids) == 1:
             line = lines.get(queue_ids[0])
-            return list(line.values()) if line else []
-        return [t for queue_id in queue_ids for t in lines.get(queue_id, {}).values()]
+            return Waiting(line.values() if line else (), alike=state.alike(queue_ids[0]))
+        return Waiting(t for queue_id in queue_ids for t in lines.get(queue_id, {}).values())
 
     def _after_call(self, ticket: Ticket, counter_id: str) -> Ticket:
         heard = self._heard if self._hooks_seen == self._pm.changes else self._listening()

@@ -32,6 +32,9 @@ class ServiceLevelPolicy:
         """Pick the ticket that is most urgent by the rules above."""
         if not waiting:
             return None
+        if getattr(waiting, "alike", False):
+            # One queue at one priority, nobody booked: as below, without looking.
+            return min(waiting, key=_ARRIVED)
         if any(map(_APPOINTMENT, waiting)):
             due = [t for t in waiting if t.appointment_at is not None and t.appointment_at <= now]
             if due:

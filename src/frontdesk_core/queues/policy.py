@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol
 
 from frontdesk_core.config.models import Config, Counter
 from frontdesk_core.queues.tickets import Ticket
+
+
+class Waiting(list[Ticket]):
+    """The waiting tickets a counter may call, as the engine hands them to a policy.
+
+    ``alike`` is true when the engine knows, without looking at each ticket, that
+    they all wait in one queue, at one priority, and that none of them is booked:
+    a policy may then order them by arrival alone. False says nothing.
+    """
+
+    __slots__ = ("alike",)
+
+    def __init__(self, tickets: Iterable[Ticket] = (), *, alike: bool = False) -> None:
+        super().__init__(tickets)
+        self.alike = alike
 
 
 class CallPolicy(Protocol):
@@ -16,5 +31,6 @@ class CallPolicy(Protocol):
     def choose(
         self, waiting: Sequence[Ticket], counter: Counter, now: datetime, config: Config
     ) -> Ticket | None:
-        """Return the ticket to call, or ``None`` to call nobody."""
+        """Return the ticket to call, or ``None`` to call nobody. ``waiting`` is a
+        :class:`Waiting` when the engine asks."""
         ...

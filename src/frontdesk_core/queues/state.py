@@ -107,6 +107,10 @@ class LiveState:
     """Per queue, the counter time (call to end, seconds) of its latest tickets."""
     own_priority: dict[str, int] = field(default_factory=dict)
     """Priorities given at issue, kept across transfers (others follow the queue)."""
+    ranks: dict[str, dict[int, int]] = field(default_factory=dict)
+    """Per queue with tickets waiting, how many of them wait at each priority."""
+    booked: dict[str, int] = field(default_factory=dict)
+    """Per queue with booked tickets waiting, how many."""
     last_seq: int = 0
     tz: tzinfo = UTC
     """Times on tickets are shown in this timezone (the site's), whoever wrote the event."""
@@ -126,6 +130,12 @@ class LiveState:
                 )
         return state
 
+    def alike(self, queue_id: str) -> bool:
+        """Whether the queue's waiting tickets all have one priority and none is booked
+        (see :class:`~frontdesk_core.queues.policy.Waiting`)."""
+        ranks = self.ranks.get(queue_id)
+        return (ranks is None or len(ranks) == 1) and queue_id not in self.booked
+
     def waiting_tickets(self, queue_id: str) -> list[Ticket]:
         """The waiting tickets of a queue, in the order they joined it."""
         line = self.waiting.get(queue_id)
@@ -143,6 +153,39 @@ def _open_delta(state: LiveState, ticket: Ticket, delta: int) -> None:
         state.open_days.pop(key, None)
 
 
+def _joined(state: LiveState, ticket: Ticket) -> None:
+    """Count a ticket that joined its queue's line by its priority (and as booked)."""
+    queue_id = ticket.queue_id
+    ranks = state.ranks.get(queue_id)
+    if ranks is None:
+        ranks = state.ranks[queue_id] = {}
+    priority = ticket.priority
+    ranks[priority] = ranks.get(priority, 0) + 1
+    if ticket.appointment_at is not None:
+        state.booked[queue_id] = state.booked.get(queue_id, 0) + 1
+
+
+def _left(state: LiveState, ticket: Ticket) -> None:
+    """Count a ticket out of its queue's line again (the inverse of :func:`_joined`)."""
+    queue_id = ticket.queue_id
+    ranks = state.ranks.get(queue_id)
+    if ranks is not None:
+        priority = ticket.priority
+        left = ranks.get(priority, 0) - 1
+        if left > 0:
+            ranks[priority] = left
+        else:
+            ranks.pop(priority, None)
+            if not ranks:
+                del state.ranks[queue_id]
+    if ticket.appointment_at is not None:
+        booked = state.booked.get(queue_id, 0) - 1
+        if booked > 0:
+            state.booked[queue_id] = booked
+        else:
+            state.booked.pop(queue_id, None)
+
+
 def _line(state: LiveState, queue_id: str) -> dict[str, Ticket]:
     """A queue's waiting line, made empty if it has none (``setdefault`` without a new
     dict on every call)."""
@@ -157,8 +200,8 @@ def _leave(state: LiveState, ticket: Ticket) -> None:
     status = ticket.state
     if status is _WAITING:
         line = state.waiting.get(ticket.queue_id)
-        if line is not None:
-            line.pop(ticket.id, None)
+        if line is not None and line.pop(ticket.id, None) is not None:
+            _left(state, ticket)
     elif (status is _CALLED or status is _SERVING) and ticket.counter_id is not None:
         counter = state.counters.get(ticket.counter_id)
         if counter is not None and counter.ticket_id == ticket.id:
@@ -231,6 +274,7 @@ def _issued(state: LiveState, event: Event, issued: E.TicketIssued, at: datetime
     if line is None:
         line = state.waiting[issued.queue_id] = {}
     line[key] = ticket
+    _joined(state, ticket)
     day = issued.day
     if day is not None:  # _open_delta(state, ticket, +1), inline: every issue passes here
         opened = (event.centre_id, day)
@@ -245,8 +289,8 @@ def _called(state: LiveState, ticket: Ticket, payload: E.TicketCalled, at: datet
     counter_id = payload.counter_id
     if ticket.state is _WAITING:
         line = state.waiting.get(ticket.queue_id)
-        if line is not None:
-            line.pop(ticket.id, None)
+        if line is not None and line.pop(ticket.id, None) is not None:
+            _left(state, ticket)
     else:
         _leave(state, ticket)
     called = _ticket_copy(ticket)
@@ -314,6 +358,7 @@ def _put_back(state: LiveState, ticket: Ticket, payload: E.TicketPutBack, at: da
     )
     state.tickets[ticket.id] = back
     _line(state, ticket.queue_id)[ticket.id] = back
+    _joined(state, back)
 
 
 def _transferred(
@@ -336,6 +381,7 @@ def _transferred(
     )
     state.tickets[ticket.id] = moved
     _line(state, moved.queue_id)[ticket.id] = moved
+    _joined(state, moved)
     _open_delta(state, moved, +1)
 
 
