@@ -236,6 +236,6 @@ def test_a_policy_is_told_when_a_line_is_alike(config: Config) -> None:
 def test_service_level_orders_an_alike_line_by_arrival_alone(config: Config) -> None:
     tickets = [_ticket(1, "pass", 3), _ticket(2, "pass", 9), _ticket(3, "pass", 5)]
     counter = _counter(config)
-    told = ServiceLevelPolicy().choose(Waiting(tickets, alike=True), counter, START, config)
+    told = ServiceLevelPolicy().choose(Waiting.of(tickets, alike=True), counter, START, config)
     assert told is not None and told.id == "t2"
     assert told == ServiceLevelPolicy().choose(tickets, counter, START, config)

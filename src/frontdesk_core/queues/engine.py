@@ -717,8 +717,12 @@ class QueueEngine:
         lines, queue_ids = state.waiting, counter.queue_ids
         if len(queue_ids) == 1:
             line = lines.get(queue_ids[0])
-            return Waiting(line.values() if line else (), alike=state.alike(queue_ids[0]))
-        return Waiting(t for queue_id in queue_ids for t in lines.get(queue_id, {}).values())
+            waiting = Waiting(line.values() if line else ())
+            waiting.alike = state.alike(queue_ids[0])
+        else:
+            waiting = Waiting([t for q in queue_ids for t in lines.get(q, {}).values()])
+            waiting.alike = False
+        return waiting
 
     def _after_call(self, ticket: Ticket, counter_id: str) -> Ticket:
         heard = self._heard if self._hooks_seen == self._pm.changes else self._listening()

@@ -19,10 +19,15 @@ class Waiting(list[Ticket]):
     """
 
     __slots__ = ("alike",)
+    alike: bool
 
-    def __init__(self, tickets: Iterable[Ticket] = (), *, alike: bool = False) -> None:
-        super().__init__(tickets)
-        self.alike = alike
+    @classmethod
+    def of(cls, tickets: Iterable[Ticket], *, alike: bool = False) -> Waiting:
+        """The list of ``tickets`` with its ``alike`` set (the engine sets it after
+        filling the list, which costs a third of calling this)."""
+        waiting = cls(tickets)
+        waiting.alike = alike
+        return waiting
 
 
 class CallPolicy(Protocol):
