@@ -23,8 +23,7 @@ class Waiting(list[Ticket]):
 
     @classmethod
     def of(cls, tickets: Iterable[Ticket], *, alike: bool = False) -> Waiting:
-        """The list of ``tickets`` with its ``alike`` set (the engine sets it after
-        filling the list, which costs a third of calling this)."""
+        """The list of ``tickets`` with its ``alike`` set (to try a policy on one)."""
         waiting = cls(tickets)
         waiting.alike = alike
         return waiting
