@@ -49,7 +49,7 @@ from psycopg.pq import TransactionStatus
 from frontdesk_core.errors import StaleWrite, StoreError
 from frontdesk_core.events.base import Payload, from_us, to_us
 from frontdesk_core.events.log import Event, NewEvent
-from frontdesk_core.events.registry import decode, encode
+from frontdesk_core.events.registry import decode, decode_json, encode
 from frontdesk_core.store.base import LogStore, Transaction, as_utc
 
 T = TypeVar("T")
@@ -173,8 +173,9 @@ def _written(event: NewEvent, seq: int) -> tuple[Row, Event]:
     """The row to write for ``event`` at ``seq``, and the event as a later read gives it."""
     data = json.dumps(encode(event.payload), separators=(",", ":"))
     version = event.version
-    # Handed back exactly as a later read gives it (see the SQLite store).
-    payload = decode(event.kind, version, json.loads(data), seq=seq)
+    # Handed back exactly as a later read gives it (see the SQLite store); most
+    # payloads repeat, and a read remembers the ones it saw lately.
+    payload = decode_json(event.kind, version, data, seq=seq)
     row = (from_us(event.at_us), event.kind, event.key, event.centre_id, data, version)
     return row, Event(event.kind, event.key, event.at_us, event.centre_id, payload, seq)
 
