@@ -206,9 +206,22 @@ def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
 
 
 def screenshot(page: Any, name: str) -> None:
-    """Save a screenshot under test-artifacts/display/."""
+    """Save a screenshot under test-artifacts/display/.
+
+    Chromium now and then refuses one capture ("Unable to capture screenshot") and
+    takes the same picture when asked again a moment later: asked up to three times.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+    for attempt in range(3):
+        try:
+            page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+            return
+        except PlaywrightError as exc:
+            if "Unable to capture screenshot" not in str(exc) or attempt == 2:
+                raise
+            page.wait_for_timeout(200)
 
 
 def sign_in(page: Any, url: str, username: str) -> None:
