@@ -61,9 +61,6 @@ class _Kind:
     names: frozenset[str]
     reading: tuple[tuple[str, Any, type | None, Convert], ...] = ()
     """Per field its name, default, plain type and decoder: what a read looks at, flat."""
-    fill: Callable[[Mapping[str, Any]], Payload] | None = None
-    """For a slotted record, its fields read from a stored mapping into a draft, sealed
-    (written out per kind; see :func:`_filler`): what a read of the log spends most on."""
 
 
 _KINDS: dict[str, _Kind] = {}
@@ -150,7 +147,7 @@ def event_kind(record: P) -> P:
         fields.append(_Field(f.name, enc, dec, default, _plain(hints[f.name])))
     reading = tuple((f.name, f.default, f.plain, f.decode) for f in fields)
     names = frozenset(f.name for f in fields)
-    _KINDS[kind] = _Kind(record, tuple(fields), names, reading, _filler(record, reading))
+    _KINDS[kind] = _Kind(record, tuple(fields), names, reading)
     return record
 
 
@@ -303,12 +300,32 @@ def decode_json(kind: str, version: int, text: str, *, seq: int = 0) -> Payload:
     return found
 
 
+_FILLS: dict[type[Payload], Callable[[Mapping[str, Any]], Payload] | None] = {}
+"""Per record, its reader written out (:func:`_filler`), made when it is first read."""
+
+
 def _build(known: _Kind, values: Mapping[str, Any]) -> Payload:
+    record = known.record
+    try:
+        fill = _FILLS[record]
+    except KeyError:
+        fill = _FILLS[record] = _filler(record, known.reading)
+    if fill is None:
+        return _build_looped(known, values)
+    _check_names(known, values)
+    return fill(values)
+
+
+def _check_names(known: _Kind, values: Mapping[str, Any]) -> None:
     if not known.names.issuperset(values):
         extra = values.keys() - known.names
         raise ValueError(f"unknown field(s) {', '.join(sorted(map(str, extra)))}")
-    if known.fill is not None:
-        return known.fill(values)
+
+
+def _build_looped(known: _Kind, values: Mapping[str, Any]) -> Payload:
+    """:func:`_build` field by field (a record without slots; and the reference the
+    written-out readers are tested against)."""
+    _check_names(known, values)
     args: dict[str, Any] = {}
     for name, default, plain, decode in known.reading:
         value = values.get(name, default)
@@ -337,10 +354,10 @@ def _decoded(name: str, decode: Convert, value: Any) -> Any:
 def _filler(
     record: type[Payload], reading: tuple[tuple[str, Any, type | None, Convert], ...]
 ) -> Callable[[Mapping[str, Any]], Payload] | None:
-    """What :func:`_build` does for ``record``, written out as one function: each field
+    """What :func:`_build_looped` does for ``record``, written out as one function: each field
     read, taken as it is when it is its default or of its plain type, else decoded,
     into a draft of the record, sealed at the end. ``None`` for a record without
-    slots (a plugin's may have none): :func:`_build` then loops over the fields."""
+    slots (a plugin's may have none): it is then read field by field."""
     try:
         drafts = Drafts(record)
     except TypeError:

@@ -634,11 +634,7 @@ class QueueEngine:
             apply(state, event)
             self._seen = event.seq
             ticket = state.tickets[event.key]
-        # Plugins hear of the call after the engine's lock is let go.
-        heard = self._heard if self._hooks_seen == self._pm.changes else self._listening()
-        if heard[_CALLED_HOOK] or heard[_RENDER]:
-            return self._after_call(ticket, counter_id)
-        return ticket
+        return self._after_call(ticket, counter_id)  # after the engine's lock is let go
 
     def _call_looked(self, configured: Counter, centre: Centre, now: int) -> Event | None:
         """:meth:`call_next` decided in a write transaction, after a look at what others
@@ -843,9 +839,7 @@ class QueueEngine:
             _CALLED,
             self._starts.get(counter_id) or E.TicketStarted(counter_id),
         )
-        heard = self._heard if self._hooks_seen == self._pm.changes else self._listening()
-        if heard[_RENDER]:
-            self.hooks.render_display(self.screen(ticket.centre_id))
+        self._render(ticket.centre_id)
         return ticket
 
     def finish(self, counter_id: str) -> Ticket:
@@ -1202,7 +1196,8 @@ class QueueEngine:
 
     def _render(self, centre_id: str) -> None:
         """Tell display plugins the screen changed; built only when one listens."""
-        if self._listening()[_RENDER]:
+        heard = self._heard if self._hooks_seen == self._pm.changes else self._listening()
+        if heard[_RENDER]:
             self.hooks.render_display(self.screen(centre_id))
 
     def _listening(self) -> dict[str, bool]:

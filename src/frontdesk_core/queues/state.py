@@ -275,11 +275,7 @@ def _issued(state: LiveState, event: Event, issued: E.TicketIssued, at: datetime
         line = state.waiting[issued.queue_id] = {}
     line[key] = ticket
     _joined(state, ticket)
-    day = issued.day
-    if day is not None:  # _open_delta(state, ticket, +1), inline: every issue passes here
-        opened = (event.centre_id, day)
-        open_days = state.open_days
-        open_days[opened] = open_days.get(opened, 0) + 1
+    _open_delta(state, ticket, +1)
 
 
 # Each handler applies one kind of event about an existing ticket, which happened ``at``.
