@@ -53,7 +53,7 @@ class SimClock:
     def now_us(self) -> int:
         """The simulated time in microseconds since the epoch (what :meth:`now` says);
         the engines' form of it, cached like :meth:`now`."""
-        minutes = self.env.now
+        minutes = self.env._now  # what ``env.now`` returns, without the property's call
         if minutes != self._us_at:
             self._us_at = minutes
             self._us = self._origin_us + minute_us(minutes)

@@ -23,7 +23,7 @@ import math
 import os
 import random
 from collections.abc import Generator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import partial
 from typing import Any
@@ -45,7 +45,7 @@ from frontdesk_core.referral.outcomes import CheckIn as CheckInOutcome
 from frontdesk_core.simulation.answers import AnswerStrategy, Goal, Plans, TreeMap
 from frontdesk_core.simulation.clock import SimClock
 from frontdesk_core.simulation.distributions import Distribution, minutes, normal
-from frontdesk_core.simulation.results import DayObservations
+from frontdesk_core.simulation.results import Cell, DayObservations
 from frontdesk_core.simulation.scenario import (
     ArrivalStream,
     LoadedScenario,
@@ -108,6 +108,19 @@ class CounterRun:
     centre_id: str
     queues: tuple[str, ...]
     wake: simpy.Event | None = None
+
+
+@dataclass(slots=True)
+class Line:
+    """A queue's waiting line as the simulator counts it: its length, since when it has
+    had that length, and the cell of the hour it last changed in (most changes follow
+    one in the same hour)."""
+
+    length: int = 0
+    since: float = 0.0
+    hour: float = -math.inf
+    """The hour (``minute // 60``) of :attr:`cell`; none to begin with."""
+    cell: Cell = field(default_factory=Cell)
 
 
 def _split_hours(start: float, end: float) -> Generator[tuple[int, float], None, None]:
@@ -181,8 +194,8 @@ class DaySimulation:
         self.closing = {
             c: max((e for _, e in spans), default=0.0) for c, spans in self.opening.items()
         }
-        self.waiting: dict[str, int] = {}
-        self._length_since: dict[str, float] = {}
+        self.lines: dict[str, Line] = {}
+        """Each queue's waiting line (tickets issued and not yet called)."""
         self.citizens: dict[str, Citizen] = {}
         self._sessions = 0
         self.idle: dict[str, list[CounterRun]] = {c.id: [] for c in self.centres}
@@ -208,8 +221,7 @@ class DaySimulation:
             for queue in centre.queues:
                 self.obs.centres[queue.id] = centre.id
                 self.obs.targets[queue.id] = minutes(queue.target.within)
-                self.waiting[queue.id] = 0
-                self._length_since[queue.id] = 0.0
+                self.lines[queue.id] = Line()
             for counter in centre.counters:
                 self.counter_queues[counter.id] = tuple(counter.queues)
         self.warmup = self.obs.warmup = minutes(self.scenario.warmup)
@@ -244,7 +256,7 @@ class DaySimulation:
                     self.env.process(self._counter(run, spans))
             self.env.run()
             end = self.env.now
-            for queue_id in self.waiting:
+            for queue_id in self.lines:
                 self._queue_change(queue_id, 0, end)
             self.fd.queues.end_of_day()
             self.fd.booking.mark_no_shows()
@@ -294,20 +306,29 @@ class DaySimulation:
         booked = self.scenario.booked
         no_show, early, spread = booked.no_show, minutes(booked.early), minutes(booked.spread)
         default_patience = self.scenario.patience
+        # A stream's citizens share its models: looked up once per stream.
+        models: dict[int, tuple[Distribution | None, Distribution | None]] = {}
         for citizen in citizens:
             stream = citizen.stream
-            patience_model = stream.patience or default_patience
+            found = models.get(id(stream))
+            if found is None:
+                errand = citizen.service
+                found = models[id(stream)] = (
+                    stream.patience or default_patience,
+                    None
+                    if errand is None
+                    else self._service_model(errand, self.services[errand].queue),
+                )
+            patience_model, model = found
             if patience_model is not None:
                 citizen.patience = patience_model.sample(patience)
             if stream.booked > 0 and booking.random() < stream.booked:
                 citizen.booked = True
                 citizen.no_show = booking.random() < no_show
                 citizen.early = normal(booking, early, spread)
-            if citizen.service is not None:
-                model = self._service_model(citizen.service, self.services[citizen.service].queue)
+            if model is not None:
                 citizen.service_model = model
-                if model is not None:
-                    citizen.service_time = model.sample(service)
+                citizen.service_time = model.sample(service)
             citizen.key = keys.getrandbits(64)
 
     def _times(
@@ -562,35 +583,49 @@ class DaySimulation:
             citizen.ready = max(now, self.clock.minutes(ticket.appointment_at))
         self.citizens[ticket.id] = citizen
         if citizen.counted:
-            self.obs.cell(ticket.queue_id, int(citizen.ready // 60)).arrivals += 1
+            self._ready_cell(ticket.queue_id, citizen).arrivals += 1
         self._queue_change(ticket.queue_id, +1, now)
         self._wake(citizen.centre_id, ticket.queue_id)
 
     # -- queues and counters -------------------------------------------------------------------
 
     def _queue_change(self, queue_id: str, delta: int, now: float) -> None:
-        """Keep the area under each queue's length curve, hour by hour."""
-        length = self.waiting[queue_id]
-        since = self._length_since[queue_id]
+        """Keep the area under each queue's length curve, hour by hour, and its maximum."""
+        line = self.lines[queue_id]
+        length = line.length
+        since = line.since
+        hour = now // 60
         # An empty queue adds nothing, and must not invent hours nobody was there.
         if length and now > since:
-            if since // 60 == now // 60:
-                # Most changes follow one within the same hour: no need to split the span.
-                cell = self.obs.cell(queue_id, int(now // 60))
+            if since // 60 == hour:
+                # Most changes follow one within the same hour: its cell is at hand.
+                cell = line.cell if line.hour == hour else self._cell(line, queue_id, hour)
                 cell.queue_area += length * (now - since)
                 if length > cell.queue_max:
                     cell.queue_max = length
             else:
-                for hour, span in _split_hours(since, now):
-                    cell = self.obs.cell(queue_id, hour)
+                for piece, span in _split_hours(since, now):
+                    cell = self.obs.cell(queue_id, piece)
                     cell.queue_area += length * span
                     cell.queue_max = max(cell.queue_max, length)
-        self._length_since[queue_id] = now
-        self.waiting[queue_id] = length + delta
+        line.since = now
         if delta:
-            cell = self.obs.cell(queue_id, int(now // 60))
-            if length + delta > cell.queue_max:
-                cell.queue_max = length + delta
+            line.length = length = length + delta
+            cell = line.cell if line.hour == hour else self._cell(line, queue_id, hour)
+            if length > cell.queue_max:
+                cell.queue_max = length
+
+    def _ready_cell(self, queue_id: str, citizen: Citizen) -> Cell:
+        """The cell of ``queue_id`` in the hour ``citizen`` was ready to be called in."""
+        line = self.lines[queue_id]
+        hour = citizen.ready // 60
+        return line.cell if line.hour == hour else self.obs.cell(queue_id, int(hour))
+
+    def _cell(self, line: Line, queue_id: str, hour: float) -> Cell:
+        """The cell of ``queue_id`` in ``hour``, kept on ``line`` for the changes to come."""
+        line.hour = hour
+        line.cell = cell = self.obs.cell(queue_id, int(hour))
+        return cell
 
     def _wake(self, centre_id: str, queue_id: str) -> None:
         """Wake the counter idle longest that serves ``queue_id`` (one ticket, one counter)."""
@@ -603,10 +638,10 @@ class DaySimulation:
                 return
 
     def _has_work(self, run: CounterRun) -> bool:
-        waiting = self.waiting
+        lines = self.lines
         # A loop, not any() over a generator: asked on every turn of every counter.
         for queue_id in run.queues:  # noqa: SIM110
-            if waiting[queue_id] > 0:
+            if lines[queue_id].length > 0:
                 return True
         return False
 
@@ -661,7 +696,7 @@ class DaySimulation:
         citizen = self.citizens.get(ticket.id)
         gone = citizen is not None and called - citizen.ready > citizen.patience
         if citizen is not None and citizen.counted:
-            cell = self.obs.cell(queue_id, int(citizen.ready // 60))
+            cell = self._ready_cell(queue_id, citizen)
             if gone:
                 cell.abandoned += 1
             else:
