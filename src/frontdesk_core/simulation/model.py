@@ -37,7 +37,7 @@ from frontdesk_core.booking.slots import Slot
 from frontdesk_core.config.models import Config
 from frontdesk_core.errors import CapacityError, CommandError, InvalidStateError
 from frontdesk_core.opening.hours import WEEKDAYS, OpeningCalendar
-from frontdesk_core.plugins import LOAD_ENV, Hooks, make_plugin_manager
+from frontdesk_core.plugins import LOAD_ENV, Hooks, PluginManager, make_plugin_manager
 from frontdesk_core.queues.tickets import Ticket
 from frontdesk_core.referral.engine import KioskResult
 from frontdesk_core.referral.outcomes import BookTime
@@ -123,6 +123,25 @@ class Line:
     cell: Cell = field(default_factory=Cell)
 
 
+_PLUGINS: dict[str, PluginManager] = {}
+
+
+def simulation_plugins() -> PluginManager:
+    """The plugins a simulated day runs with: the built-in ones, and only those installed
+    that ``FRONTDESK_LOAD_PLUGINS`` names (a call-next policy the configuration needs).
+
+    Installed plugins print tickets, send SMS and serve screens: none of that belongs in
+    a simulation. Made once per process for each value of the variable and shared by
+    the days it simulates (a day registers nothing in it; making it is most of a
+    day's set-up).
+    """
+    chosen = os.environ.get(LOAD_ENV, "").strip()
+    found = _PLUGINS.get(chosen)
+    if found is None:
+        found = _PLUGINS[chosen] = make_plugin_manager(load_entrypoints=bool(chosen))
+    return found
+
+
 def _split_hours(start: float, end: float) -> Generator[tuple[int, float], None, None]:
     """``(hour, minutes)`` pieces of the span ``start..end`` (minutes after midnight)."""
     while end > start:
@@ -168,15 +187,10 @@ class DaySimulation:
         self.env = simpy.Environment(initial_time=lead)
         self.tz = ZoneInfo(self.config.site.timezone)
         self.clock = SimClock(self.env, datetime.combine(day, time(0), self.tz))
-        if hooks is None:
-            # Installed plugins print tickets, send SMS and serve screens: none of that belongs
-            # in a simulation. A plugin the configuration needs (a call-next policy) is named
-            # in FRONTDESK_LOAD_PLUGINS, as for the live system.
-            chosen = bool(os.environ.get(LOAD_ENV, "").strip())
-            hooks = Hooks(make_plugin_manager(load_entrypoints=chosen))
+        plugins = simulation_plugins() if hooks is None else hooks.pm
         # Counters take bookings only while the scenario has them on duty.
         self.config = staffed_config(self.scenario, self.config, loaded.centres, day, self.tz)
-        self.fd = Frontdesk.open(self.config, store=store, clock=self.clock, plugins=hooks.pm)
+        self.fd = Frontdesk.open(self.config, store=store, clock=self.clock, plugins=plugins)
         self.queues = self.fd.queues
         """The queue engine, asked on every call and service."""
         # The configuration looks ids up by scanning lists; the simulation asks per citizen.
