@@ -293,3 +293,25 @@ staffing:
     for record in result.records:
         assert record.served + record.abandoned <= record.arrivals + 1e-9
         assert math.isnan(record.utilisation) or 0.0 <= record.utilisation <= 1.0
+
+
+def test_simulated_days_share_one_plugin_manager_and_leave_it_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The days of a process share the plugins they run with: made once for each value of
+    FRONTDESK_LOAD_PLUGINS, and a day registers nothing in it (what sharing rests on)."""
+    from frontdesk_core.simulation.model import simulate_day, simulation_plugins
+
+    monkeypatch.setenv("FRONTDESK_LOAD_PLUGINS", "")
+    shared = simulation_plugins()
+    assert simulation_plugins() is shared
+    names = sorted(name for name, _ in shared.list_name_plugin())
+    changes = shared.changes
+    loaded = load_scenario(MMC / "scenario.yaml")
+    simulate_day(loaded, loaded.dates[0], "a")
+    simulate_day(loaded, loaded.dates[0], "b")
+    assert simulation_plugins() is shared
+    assert shared.changes == changes
+    assert sorted(name for name, _ in shared.list_name_plugin()) == names
+    monkeypatch.setenv("FRONTDESK_LOAD_PLUGINS", "frontdesk-no-such-plugin")
+    assert simulation_plugins() is not shared
