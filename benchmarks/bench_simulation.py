@@ -12,7 +12,9 @@ Run:  make benchmarks   (installs the ``bench`` extra, Ciw), or
    engine's four commands per citizen with no simulator at all; and frontdesk through
    its default process pool. Printed as ratios to Ciw measured in this run, against
    the targets: engine alone >= 1.0x Ciw, simulator (one process) >= 0.6x Ciw,
-   simulator through the pool >= 1.0x Ciw's single process.
+   simulator through the pool >= 1.0x Ciw's single process. Beside them, SimPy
+   processes driving the engine with nothing else: the most any SimPy simulator
+   around this engine could reach.
 3. A year of the København normal-day scenario (every opening day of 2026), one
    replication: in one process (target under 5 s), and through the default pool.
 """
@@ -40,7 +42,9 @@ from frontdesk_core.app import Frontdesk
 from frontdesk_core.clock import ManualClock
 from frontdesk_core.opening.hours import OpeningCalendar
 from frontdesk_core.plugins import Hooks, make_plugin_manager
+from frontdesk_core.simulation.clock import SimClock
 from frontdesk_core.simulation.erlang import ErlangC
+from frontdesk_core.simulation.model import simulation_plugins
 from frontdesk_core.simulation.results import SimulationResult
 from frontdesk_core.simulation.runner import SerialExecutor, run
 from frontdesk_core.simulation.scenario import LoadedScenario, load_scenario
@@ -113,6 +117,65 @@ def bench_engine_alone(citizens: int) -> tuple[float, int, float]:
     gc.enable()
     fd.close()
     return seconds, citizens, citizens / seconds
+
+
+def bench_floor(replications: int) -> tuple[float, int, float]:
+    """The least a SimPy simulator around the engine can do: the M/M/c's arrivals and
+    eight counters as SimPy processes driving the real engine (issue, call next, start,
+    finish on an in-memory store and the simulated clock), each wait kept in a list,
+    and nothing else (no citizens drawn ahead, no statistics by hour, no shifts). The
+    simulator's ceiling with this engine and SimPy, for reading its ratio against."""
+    loaded = load_scenario(MMC)
+    citizens = 0
+    started = time.perf_counter()
+    for rep in range(replications):
+        gc.disable()
+        citizens += _floor_day(loaded, random.Random(rep))
+        gc.enable()
+    seconds = time.perf_counter() - started
+    return seconds, citizens, citizens / seconds
+
+
+def _floor_day(loaded: LoadedScenario, rng: random.Random) -> int:
+    """One day of :func:`bench_floor`; the citizens served."""
+    env = simpy.Environment()
+    tz = ZoneInfo(loaded.config.site.timezone)
+    clock = SimClock(env, datetime(2026, 3, 3, 6, 0, tzinfo=tz))
+    fd = Frontdesk.open(loaded.config, store="memory://", clock=clock, plugins=simulation_plugins())
+    queues = fd.queues
+    idle: list[simpy.Event] = []
+    waits: list[float] = []
+    joined: dict[str, float] = {}
+
+    def counter(counter_id: str) -> Generator[simpy.Event, None, None]:
+        queues.sign_in(counter_id, "bench")
+        while True:
+            ticket = queues.call_next(counter_id)
+            if ticket is None:
+                wake = env.event()
+                idle.append(wake)
+                yield wake
+                continue
+            waits.append(env.now - joined.pop(ticket.id))
+            queues.start(counter_id)
+            yield env.timeout(rng.expovariate(1.0 / SERVICE))
+            queues.finish(counter_id)
+
+    def arrivals() -> Generator[simpy.Event, None, None]:
+        while True:
+            yield env.timeout(rng.expovariate(RATE))
+            if env.now >= HORIZON:
+                return
+            joined[queues.issue("q", service_id="errand").id] = env.now
+            if idle:
+                idle.pop(0).succeed()
+
+    env.process(arrivals())
+    for number in range(1, SERVERS + 1):
+        env.process(counter(f"c{number}"))
+    env.run(until=HORIZON + 240)  # four hours to serve whoever still waits
+    fd.close()
+    return len(waits)
 
 
 def bench_ciw(replications: int) -> tuple[float, int, float]:
@@ -287,6 +350,7 @@ def main() -> int:
     ours = bench_frontdesk(args.replications)
     theirs = bench_ciw(args.replications)
     plain = bench_simpy(args.replications)
+    floor = bench_floor(args.replications)
     alone = bench_engine_alone(ours[1])
     pooled = bench_frontdesk_pool(args.replications)
     print()
@@ -295,6 +359,7 @@ def main() -> int:
         ("frontdesk (real engine, 1 process)", ours),
         ("Ciw (1 process)", theirs),
         ("plain SimPy (1 process)", plain),
+        ("SimPy + engine, nothing else", floor),
         ("queue engine alone, no simulator", alone),
         (f"frontdesk, default pool ({os.cpu_count()} cores)", pooled),
     )
@@ -306,6 +371,10 @@ def main() -> int:
     _ratio("simulator, 1 process / Ciw", ours[2] / theirs[2], 0.6)
     _ratio("simulator, default pool / Ciw (1 process)", pooled[2] / theirs[2], 1.0)
     print(f"  {'simulator, 1 process / plain SimPy':<44} {ours[2] / plain[2]:>6.3f}x")
+    print(
+        f"  {'SimPy + engine, nothing else / Ciw':<44} {floor[2] / theirs[2]:>6.2f}x"
+        "   (the simulator's ceiling with this engine)"
+    )
     print(f"  {'simulator, 1 process / engine alone':<44} {ours[2] / alone[2]:>6.2f}x")
     if args.skip_year:
         return 0
