@@ -13,13 +13,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from frontdesk_core.app import Frontdesk
+from frontdesk_core.clock import ManualClock
 from frontdesk_core.hookspecs import hookimpl
 from frontdesk_core.plugins import Hooks, make_plugin_manager
 from frontdesk_core.queues.tickets import Ticket
 from frontdesk_core.simulation.erlang import ErlangC
-from frontdesk_core.simulation.model import DaySimulation
+from frontdesk_core.simulation.model import DaySimulation, simulate_day, simulation_plugins
 from frontdesk_core.simulation.runner import SerialExecutor, run
 from frontdesk_core.simulation.scenario import LoadedScenario, load_scenario
+from frontdesk_core.store.memory import MemoryStore
 
 MMC = Path(__file__).parent / "data" / "mmc"
 
@@ -300,8 +303,6 @@ def test_simulated_days_share_one_plugin_manager_and_leave_it_as_it_was(
 ) -> None:
     """The days of a process share the plugins they run with: made once for each value of
     FRONTDESK_LOAD_PLUGINS, and a day registers nothing in it (what sharing rests on)."""
-    from frontdesk_core.simulation.model import simulate_day, simulation_plugins
-
     monkeypatch.setenv("FRONTDESK_LOAD_PLUGINS", "")
     shared = simulation_plugins()
     assert simulation_plugins() is shared
@@ -315,3 +316,16 @@ def test_simulated_days_share_one_plugin_manager_and_leave_it_as_it_was(
     assert sorted(name for name, _ in shared.list_name_plugin()) == names
     monkeypatch.setenv("FRONTDESK_LOAD_PLUGINS", "frontdesk-no-such-plugin")
     assert simulation_plugins() is not shared
+
+
+def test_a_day_on_a_store_the_caller_keeps_ends_as_the_live_day_does() -> None:
+    """The log a caller keeps (a calibration's, the next day's) gets the day's end: every
+    counter signed out and the day ended, so a later reader starts from a closed day."""
+    loaded = load_scenario(MMC / "scenario.yaml")
+    store = MemoryStore()
+    DaySimulation(loaded, loaded.dates[0], "kept", store=store).run()
+    events = list(store.read())
+    assert events[-1].kind == "day.ended"
+    fd = Frontdesk.open(loaded.config, store=store, clock=ManualClock(events[-1].at))
+    assert not any(counter.is_open for counter in fd.queues.counters(loaded.centres[0]))
+    assert fd.queues.waiting("q") == []
