@@ -329,3 +329,17 @@ def test_a_day_on_a_store_the_caller_keeps_ends_as_the_live_day_does() -> None:
     fd = Frontdesk.open(loaded.config, store=store, clock=ManualClock(events[-1].at))
     assert not any(counter.is_open for counter in fd.queues.counters(loaded.centres[0]))
     assert fd.queues.waiting("q") == []
+
+
+def test_a_private_day_with_plugins_of_its_own_still_ends_for_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A day whose plugins come from FRONTDESK_LOAD_PLUGINS (they may listen) is closed
+    at its end as the live day is; one with the built-in plugins alone need not be."""
+    loaded = load_scenario(MMC / "scenario.yaml")
+    monkeypatch.setenv("FRONTDESK_LOAD_PLUGINS", "")
+    assert not DaySimulation(loaded, loaded.dates[0], "a")._kept
+    monkeypatch.setenv("FRONTDESK_LOAD_PLUGINS", "frontdesk-no-such-plugin")
+    assert DaySimulation(loaded, loaded.dates[0], "a")._kept
+    hooks = Hooks(make_plugin_manager(load_entrypoints=False))
+    assert DaySimulation(loaded, loaded.dates[0], "a", hooks=hooks)._kept

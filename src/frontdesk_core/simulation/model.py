@@ -188,10 +188,11 @@ class DaySimulation:
         self.tz = ZoneInfo(self.config.site.timezone)
         self.clock = SimClock(self.env, datetime.combine(day, time(0), self.tz))
         plugins = simulation_plugins() if hooks is None else hooks.pm
-        self._kept = store != "memory://" or hooks is not None
+        self._kept = store != "memory://" or plugins is not _PLUGINS.get("")
         """Whether anybody sees the day's log or hears its hooks after the day: a private
-        in-memory log is dropped with the day, and is not closed first (closing a day
-        is one pass over every ticket of it, about 3% of a simulated day)."""
+        in-memory log heard by the built-in plugins alone is dropped with the day, and
+        is not closed first (closing a day is one pass over every ticket of it, about
+        3% of a simulated day)."""
         # Counters take bookings only while the scenario has them on duty.
         self.config = staffed_config(self.scenario, self.config, loaded.centres, day, self.tz)
         self.fd = Frontdesk.open(self.config, store=store, clock=self.clock, plugins=plugins)
