@@ -37,7 +37,7 @@ from frontdesk_core.forecast.service import calibrated_model
 from frontdesk_core.forecast.snapshot import take_snapshot
 from frontdesk_core.plugins import Hooks
 from frontdesk_core.queues.tickets import Ticket
-from frontdesk_core.simulation.model import Citizen, CounterRun, DaySimulation, Process
+from frontdesk_core.simulation.model import Citizen, DaySimulation
 from frontdesk_core.simulation.scenario import LoadedScenario
 from frontdesk_core.store.memory import MemoryStore
 
@@ -132,14 +132,13 @@ class ReplayDay(DaySimulation):
             },
         )
 
-    def _serve(self, run: CounterRun, ticket: Ticket) -> Process:
+    def _on_call(self, ticket: Ticket, now: float) -> None:
         citizen = self.citizens.get(ticket.id)
         if citizen is not None:
-            self.last_wait[ticket.queue_id] = max(0.0, self.env.now - citizen.ready)
+            self.last_wait[ticket.queue_id] = max(0.0, now - citizen.ready)
         found = self.predictions.get(ticket.id)
         if found is not None and found.actual is None:
-            found.actual = self.env.now - found.at
-        yield from super()._serve(run, ticket)
+            found.actual = now - found.at
 
 
 def replay_days(

@@ -296,8 +296,7 @@ class ForwardRun(DaySimulation):
 
     # -- following ------------------------------------------------------------------------
 
-    def _serve(self, run: CounterRun, ticket: Ticket) -> Process:
-        now = self.env.now
+    def _on_call(self, ticket: Ticket, now: float) -> None:
         citizen = self.citizens.get(ticket.id)
         if citizen is not None:
             wait = max(0.0, now - citizen.ready)
@@ -307,7 +306,6 @@ class ForwardRun(DaySimulation):
             done = len(self.called) == len(self.follow) and not self.whole_day
             if done and not self.done.triggered:
                 self.done.succeed()
-        yield from super()._serve(run, ticket)
 
     def _service_time(self, ticket: Ticket, citizen: Citizen | None) -> float:
         if ticket.id in self.probe_ids:

@@ -220,8 +220,8 @@ class DaySimulation:
         self.idle: dict[str, list[CounterRun]] = {c.id: [] for c in self.centres}
         self.kiosks: dict[str, simpy.Store | None] = {}
         self.language = self.config.site.languages[0]
-        self.busy: dict[str, dict[int, float]] = {}
-        self.duty: dict[str, dict[int, float]] = {}
+        self.busy: dict[str, dict[float, float]] = {}
+        self.duty: dict[str, dict[float, float]] = {}
         self.counter_queues: dict[str, tuple[str, ...]] = {}
         self.tree_maps: dict[str, TreeMap] = {}
         for centre in self.centres:
@@ -440,10 +440,11 @@ class DaySimulation:
         env = self.env
         citizens.sort(key=lambda c: c.arrival)
         for citizen in citizens:
-            if math.isinf(citizen.arrival):
+            arrival = citizen.arrival
+            if arrival == math.inf:
                 break  # booked no-shows sort last, and never come
-            if citizen.arrival > env.now:
-                yield env.timeout(citizen.arrival - env.now)
+            if arrival > env._now:
+                yield env.timeout(arrival - env._now)
             self._arrive(citizen)
 
     def _arrive(self, citizen: Citizen) -> None:
@@ -597,17 +598,37 @@ class DaySimulation:
             self._ticketed(citizen, result.ticket)
 
     def _ticketed(self, citizen: Citizen, ticket: Ticket) -> None:
-        now = self.env.now
-        citizen.ticket_id = ticket.id
-        citizen.queue_id = ticket.queue_id
-        citizen.ready = now
+        now = self.env._now
+        queue_id = citizen.queue_id = ticket.queue_id
+        citizen.ticket_id = ticket_id = ticket.id
+        ready = now
         if ticket.appointment_at is not None:
-            citizen.ready = max(now, self.clock.minutes(ticket.appointment_at))
-        self.citizens[ticket.id] = citizen
+            ready = max(now, self.clock.minutes(ticket.appointment_at))
+        citizen.ready = ready
+        self.citizens[ticket_id] = citizen
+        line = self.lines[queue_id]
+        hour = now // 60
         if citizen.counted:
-            self._ready_cell(ticket.queue_id, citizen).arrivals += 1
-        self._queue_change(ticket.queue_id, +1, now)
-        self._wake(citizen.centre_id, ticket.queue_id)
+            ready_hour = ready // 60
+            if line.hour == ready_hour:
+                line.cell.arrivals += 1
+            else:
+                self.obs.cell(queue_id, int(ready_hour)).arrivals += 1
+        if line.hour == hour:
+            # The line last changed within this hour (most do): its cell is at hand, and
+            # its maximum already holds the length since then.
+            cell = line.cell
+            length = line.length
+            if length:
+                cell.queue_area += length * (now - line.since)
+            line.since = now
+            line.length = length = length + 1
+            if length > cell.queue_max:
+                cell.queue_max = length
+        else:
+            self._queue_change(queue_id, +1, now)
+        if self.idle[citizen.centre_id]:
+            self._wake(citizen.centre_id, queue_id)
 
     # -- queues and counters -------------------------------------------------------------------
 
@@ -637,12 +658,6 @@ class DaySimulation:
             if length > cell.queue_max:
                 cell.queue_max = length
 
-    def _ready_cell(self, queue_id: str, citizen: Citizen) -> Cell:
-        """The cell of ``queue_id`` in the hour ``citizen`` was ready to be called in."""
-        line = self.lines[queue_id]
-        hour = citizen.ready // 60
-        return line.cell if line.hour == hour else self.obs.cell(queue_id, int(hour))
-
     def _cell(self, line: Line, queue_id: str, hour: float) -> Cell:
         """The cell of ``queue_id`` in ``hour``, kept on ``line`` for the changes to come."""
         line.hour = hour
@@ -659,48 +674,126 @@ class DaySimulation:
                 wake.succeed()
                 return
 
-    def _has_work(self, run: CounterRun) -> bool:
-        lines = self.lines
-        # A loop, not any() over a generator: asked on every turn of every counter.
-        for queue_id in run.queues:  # noqa: SIM110
-            if lines[queue_id].length > 0:
-                return True
-        return False
-
     def _counter(self, run: CounterRun, spans: list[tuple[float, float]]) -> Process:
+        """A counter's day: each shift signed in, tickets called and served, signed out.
+
+        The service of a ticket is written out here rather than in a method of its
+        own: it runs for every citizen, and each call and lookup saved shows in a
+        planner's run (the pinned days in the tests hold it to the same figures).
+        """
         env = self.env
         queues = self.queues
+        counter_id = run.counter_id
+        call_next, start_service, finish = queues.call_next, queues.start, queues.finish
         closing = self.closing[run.centre_id]
         idle = self.idle[run.centre_id]
+        lines = self.lines
+        its_queues: tuple[str, ...] = ()
+        its_lines: list[Line] = []
+        citizens = self.citizens
+        targets = self.obs.targets
+        models = self._models
+        busy = self.busy.setdefault(counter_id, {})
+        # What a subclass changes is asked for; what it leaves is done here, written out.
+        on_call = None if type(self)._on_call is DaySimulation._on_call else self._on_call
+        own_times = type(self)._service_time is DaySimulation._service_time
         for start, end in spans:
-            if start > env.now:
-                yield env.timeout(start - env.now)
-            queues.sign_in(run.counter_id, EMPLOYEE)
-            signed_in = env.now
+            if start > env._now:
+                yield env.timeout(start - env._now)
+            queues.sign_in(counter_id, EMPLOYEE)
+            signed_in = env._now
             overtime = end >= closing
             if end > signed_in:
                 # One timer per shift wakes the counter if it is idle when the shift ends
                 # (cheaper than racing every idle wait against a timeout of its own).
                 env.timeout(end - signed_in).callbacks.append(partial(self._nudge, run))
             while True:
-                now = env.now
-                if now >= end and not (overtime and now < DAY_END and self._has_work(run)):
-                    break
-                if not self._has_work(run):
-                    if now >= end:
+                now = env._now
+                if run.queues is not its_queues:  # at the start, or moved to other queues
+                    its_queues = run.queues
+                    its_lines = [lines[queue_id] for queue_id in its_queues]
+                work = False
+                for line in its_lines:
+                    if line.length:
+                        work = True
                         break
-                    run.wake = env.event()
-                    idle.append(run)
-                    yield run.wake  # a ticket for it, or the end of the shift
-                    continue
-                ticket = queues.call_next(run.counter_id)
+                if not work or now >= end:
+                    if now >= end and not (overtime and now < DAY_END and work):
+                        break
+                    if not work:
+                        run.wake = env.event()
+                        idle.append(run)
+                        yield run.wake  # a ticket for it, or the end of the shift
+                        continue
+                ticket = call_next(counter_id)
                 if ticket is None:
                     # Waiting tickets the policy does not call yet: look again shortly.
                     yield env.timeout(min(1.0, max(end - now, 0.5)))
                     continue
-                yield from self._serve(run, ticket)
-            queues.sign_out(run.counter_id)
-            self._add(self.duty, run.counter_id, signed_in, env.now)
+                if on_call is not None:
+                    on_call(ticket, now)
+                # The ticket leaves its line (see _queue_change).
+                queue_id = ticket.queue_id
+                line = lines[queue_id]
+                hour = now // 60
+                if line.hour == hour:
+                    length = line.length
+                    if length:
+                        line.cell.queue_area += length * (now - line.since)
+                    line.since = now
+                    line.length = length - 1
+                else:
+                    self._queue_change(queue_id, -1, now)
+                citizen = citizens.get(ticket.id)
+                gone = False
+                if citizen is not None:
+                    waited = now - citizen.ready
+                    gone = waited > citizen.patience
+                    if citizen.counted:
+                        ready_hour = citizen.ready // 60
+                        if line.hour == ready_hour:
+                            cell = line.cell
+                        else:
+                            cell = self.obs.cell(queue_id, int(ready_hour))
+                        if gone:
+                            cell.abandoned += 1
+                        else:
+                            if not waited > 0.0:  # max(0.0, waited), without the call
+                                waited = 0.0
+                            cell.waits.append(waited)
+                            if waited <= targets[queue_id] + 1e-9:
+                                cell.within += 1
+                            if waited > 1e-9:
+                                cell.waited += 1
+                if gone:
+                    yield from self._no_show(run)
+                else:
+                    start_service(counter_id)
+                    model = models.get((ticket.service_id, queue_id))
+                    if (
+                        own_times
+                        and citizen is not None
+                        and model is not None
+                        and model is citizen.service_model
+                        and citizen.service_time is not None
+                    ):
+                        yield env.timeout(citizen.service_time)
+                    else:
+                        yield env.timeout(self._service_time(ticket, citizen))
+                    finish(counter_id)
+                done = env._now
+                if done <= (hour + 1) * 60.0:  # most services lie within one hour
+                    if done > now:
+                        # A float hour is the same key as its int (equal, and equal hashes).
+                        busy[hour] = busy.get(hour, 0.0) + (done - now)
+                else:
+                    self._add(self.busy, counter_id, now, done)
+            queues.sign_out(counter_id)
+            self._add(self.duty, counter_id, signed_in, env._now)
+
+    def _on_call(self, ticket: Ticket, now: float) -> None:
+        """A counter calls ``ticket`` at minute ``now``, before serving it: for subclasses
+        that follow the calls (the forecast's runs); nothing here."""
 
     def _nudge(self, run: CounterRun, _timer: simpy.Event | None = None) -> None:
         """Wake ``run`` if it is idle, so it looks at the clock (a spare wake costs a look)."""
@@ -709,32 +802,6 @@ class DaySimulation:
             self.idle[run.centre_id].remove(run)
             run.wake = None
             wake.succeed()
-
-    def _serve(self, run: CounterRun, ticket: Ticket) -> Process:
-        queues = self.queues
-        called = self.env.now
-        queue_id = ticket.queue_id
-        self._queue_change(queue_id, -1, called)
-        citizen = self.citizens.get(ticket.id)
-        gone = citizen is not None and called - citizen.ready > citizen.patience
-        if citizen is not None and citizen.counted:
-            cell = self._ready_cell(queue_id, citizen)
-            if gone:
-                cell.abandoned += 1
-            else:
-                wait = max(0.0, called - citizen.ready)
-                cell.waits.append(wait)
-                if wait <= self.obs.targets[queue_id] + 1e-9:
-                    cell.within += 1
-                if wait > 1e-9:
-                    cell.waited += 1
-        if gone:
-            yield from self._no_show(run)
-        else:
-            queues.start(run.counter_id)
-            yield self.env.timeout(self._service_time(ticket, citizen))
-            queues.finish(run.counter_id)
-        self._add(self.busy, run.counter_id, called, self.env.now)
 
     def _no_show(self, run: CounterRun) -> Process:
         """The called citizen gave up and left: recall as the queue allows, then a no-show."""
@@ -792,7 +859,7 @@ class DaySimulation:
         self._models[key] = found
         return found
 
-    def _add(self, into: dict[str, dict[int, float]], key: str, start: float, end: float) -> None:
+    def _add(self, into: dict[str, dict[float, float]], key: str, start: float, end: float) -> None:
         hours = into.get(key)
         if hours is None:
             hours = into[key] = {}
@@ -810,7 +877,7 @@ class DaySimulation:
             busy = self.busy.get(counter_id, {})
             for queue_id in self.counter_queues[counter_id]:
                 for hour, span in hours.items():
-                    cell = self.obs.cell(queue_id, hour)
+                    cell = self.obs.cell(queue_id, int(hour))
                     cell.duty += span
                     cell.busy += busy.get(hour, 0.0)
 
