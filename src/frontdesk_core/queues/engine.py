@@ -63,7 +63,7 @@ from frontdesk_core.queues.numbering import (
 )
 from frontdesk_core.queues.policies import ServiceLevelPolicy
 from frontdesk_core.queues.policy import CallPolicy, Waiting
-from frontdesk_core.queues.state import LiveState, apply, load, site_time
+from frontdesk_core.queues.state import LiveState, apply, apply_own, load, site_time
 from frontdesk_core.queues.tickets import AT_COUNTER_STATES, Ticket, TicketState
 from frontdesk_core.store.base import EventStore, Transaction
 
@@ -549,7 +549,7 @@ class QueueEngine:
                         )
             self._drawn[name] = value
             if event is not None:
-                apply(self.state, event)
+                apply_own(self.state, event)
                 self._seen = event.seq
             else:
                 self._absorb(appended)
@@ -631,9 +631,10 @@ class QueueEngine:
                 event = self._call_looked(configured, centre, now)
                 if event is None:
                     return None
-            apply(state, event)
+            tickets = state.tickets
+            apply_own(state, event, tickets[event.key])
             self._seen = event.seq
-            ticket = state.tickets[event.key]
+            ticket = tickets[event.key]
         return self._after_call(ticket, counter_id)  # after the engine's lock is let go
 
     def _call_looked(self, configured: Counter, centre: Centre, now: int) -> Event | None:
@@ -780,7 +781,7 @@ class QueueEngine:
                 except StaleWrite:
                     pass
                 else:
-                    apply(state, event)
+                    apply_own(state, event, ticket)
                     self._seen = event.seq
                     return state.tickets[ticket.id]
             with self._write() as tx:
