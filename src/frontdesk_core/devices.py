@@ -40,6 +40,12 @@ class PrintResult:
     detail: str | None = None
 
 
+UNPRINTED = PrintResult(ok=False, fault=NO_PRINTER, detail="no printer plugin handles this kiosk")
+"""What printing gives where no plugin prints (one frozen record, shared)."""
+PRINT_HOOK = "frontdesk_print_ticket"
+"""The hook a printer plugin implements (see :mod:`frontdesk_core.hookspecs`)."""
+
+
 @dataclass(frozen=True)
 class DeviceFault:
     """A fault a device reported (paper out, unreachable, ...), for the manager dashboard."""

@@ -44,7 +44,14 @@ from frontdesk_core import hookspecs
 from frontdesk_core.booking.records import Booking, Contact
 from frontdesk_core.config.loader import LoadContext
 from frontdesk_core.default_plugins import DEFAULT_PLUGINS
-from frontdesk_core.devices import NO_PRINTER, DeviceFault, PrintResult, ScreenState, TicketPrint
+from frontdesk_core.devices import (
+    PRINT_HOOK,
+    UNPRINTED,
+    DeviceFault,
+    PrintResult,
+    ScreenState,
+    TicketPrint,
+)
 from frontdesk_core.errors import PluginError
 from frontdesk_core.hookspecs import NAME, Command, CommandRun, ConditionFunction, ConfigCheck
 from frontdesk_core.logs import plugin_failure_fields
@@ -532,15 +539,13 @@ class Hooks:
 
     def print_ticket(self, ticket: TicketPrint) -> PrintResult:
         """Print a ticket; a missing or failing printer plugin gives a failed result."""
-        report = self._call("frontdesk_print_ticket", frontdesk=self.frontdesk, ticket=ticket)
+        report = self._call(PRINT_HOOK, frontdesk=self.frontdesk, ticket=ticket)
         if report.results:
             result: PrintResult = report.results[0]
             return result
         if report.failures:
             return PrintResult(ok=False, fault="plugin_error", detail=report.failures[0].error)
-        return PrintResult(
-            ok=False, fault=NO_PRINTER, detail="no printer plugin handles this kiosk"
-        )
+        return UNPRINTED
 
     def send_sms(self, message: SmsRequest) -> SmsReceipt:
         """Queue an SMS; a missing or failing SMS plugin gives a refused receipt."""

@@ -163,6 +163,39 @@ def test_a_kiosk_without_a_printer_is_no_device_fault(
     assert recorder.named("frontdesk_device_fault") == []
 
 
+def test_a_print_job_is_made_only_for_a_plugin_that_prints(
+    config: Config, make_frontdesk: MakeFrontdesk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[TicketPrint] = []
+
+    def counted(**fields: Any) -> TicketPrint:
+        made.append(TicketPrint(**fields))
+        return made[-1]
+
+    monkeypatch.setattr("frontdesk_core.referral.engine.TicketPrint", counted)
+
+    def ticket(fd: Frontdesk, **how: Any) -> Any:
+        session = fd.referral.start("main")
+        session.answer("tax")
+        return fd.referral.complete(session, kiosk_id="k1", **how)
+
+    # Nobody prints: the kiosk shows the number, and no job was made for nobody.
+    unheard = ticket(make_frontdesk(config))
+    assert unheard.print_result == PrintResult(
+        ok=False, fault="no_printer", detail="no printer plugin handles this kiosk"
+    )
+    assert unheard.show_number_on_screen and unheard.print_job is None
+    assert made == []
+    # Printed later, the job is handed back whoever may print it then.
+    later = ticket(make_frontdesk(config), print_later=True)
+    assert [later.print_job] == made
+    made.clear()
+    printer = Printer()
+    printed = ticket(make_frontdesk(config, plugins=[printer]))
+    assert printed.print_result is not None and printed.print_result.ok
+    assert [job.number for job in made] == [p.number for p in printer.printed]
+
+
 def test_the_queue_length_from_the_queue_engine_steers_the_branch(
     config: Config, make_frontdesk: MakeFrontdesk
 ) -> None:

@@ -26,7 +26,15 @@ from frontdesk_core.booking.engine import CheckInResult
 from frontdesk_core.booking.slots import Slot
 from frontdesk_core.config.suggest import unknown
 from frontdesk_core.config.types import text_in
-from frontdesk_core.devices import NO_PRINTER, DeviceFault, PrintResult, QueueStatus, TicketPrint
+from frontdesk_core.devices import (
+    NO_PRINTER,
+    PRINT_HOOK,
+    UNPRINTED,
+    DeviceFault,
+    PrintResult,
+    QueueStatus,
+    TicketPrint,
+)
 from frontdesk_core.errors import InvalidStateError, NotFoundError
 from frontdesk_core.events import KioskAbandoned, KioskCompleted, NewEvent
 from frontdesk_core.forecast.records import LatestForecasts, TicketForecast
@@ -318,10 +326,16 @@ class ReferralEngine:
         # The latest forecast for a ticket taken now in the queue: read, never computed here.
         forecaster = self._forecast() if self._forecast is not None else None
         forecast = forecaster.queue(ticket.queue_id) if forecaster is not None else None
-        job = self._ticket_print(
-            ticket, wait, session.language, kiosk_id, outcome.where, outcome.text, forecast
+        printed, deferred = self._print(
+            ticket,
+            wait,
+            session.language,
+            kiosk_id,
+            outcome.where,
+            outcome.text,
+            print_later,
+            forecast,
         )
-        printed, deferred = self._print_or_defer(job, ticket.centre_id, print_later)
         return KioskResult(
             session.id,
             outcome,
@@ -335,15 +349,30 @@ class ReferralEngine:
             print_job=deferred,
         )
 
-    def _print_or_defer(
-        self, job: TicketPrint | None, centre_id: str, later: bool
+    def _print(
+        self,
+        ticket: Ticket,
+        wait: WaitEstimate,
+        language: str,
+        kiosk_id: str | None,
+        where: str | None,
+        text: str,
+        later: bool,
+        forecast: TicketForecast | None = None,
     ) -> tuple[PrintResult | None, TicketPrint | None]:
-        """Print ``job`` now (its result), or hand it back to be printed later."""
+        """Print the kiosk's ticket now (its result), or hand the job back to be printed
+        later; nothing without a kiosk. With no printer plugin to hear it (a simulated
+        day), printing now gives the no-printer result without making the job."""
+        if kiosk_id is None:
+            return None, None
+        if not later and self.hooks.silent(PRINT_HOOK):
+            return UNPRINTED, None
+        job = self._ticket_print(ticket, wait, language, kiosk_id, where, text, forecast)
         if job is None:
             return None, None
         if later:
             return None, job
-        return self._send(job, centre_id), None
+        return self._send(job, ticket.centre_id), None
 
     def print_ticket(self, result: KioskResult) -> KioskResult:
         """Print a result's ``print_job`` (from ``complete(..., print_later=True)``).
@@ -434,8 +463,9 @@ class ReferralEngine:
         ticket, wait, printed, deferred = checked.ticket, None, None, None
         if ticket is not None:
             wait = self._queues().estimate(ticket.id)
-            job = self._ticket_print(ticket, wait, session.language, kiosk_id, checked.where, "")
-            printed, deferred = self._print_or_defer(job, ticket.centre_id, print_later)
+            printed, deferred = self._print(
+                ticket, wait, session.language, kiosk_id, checked.where, "", print_later
+            )
         else:  # too early, or late and to be booked again: no ticket, the walk alone
             self._record(session, outcome, action=checked.action.value, ticket=None)
         return KioskResult(
