@@ -360,51 +360,18 @@ class ReferralEngine:
         later: bool,
         forecast: TicketForecast | None = None,
     ) -> tuple[PrintResult | None, TicketPrint | None]:
-        """Print the kiosk's ticket now (its result), or hand the job back to be printed
-        later; nothing without a kiosk. With no printer plugin to hear it (a simulated
-        day), printing now gives the no-printer result without making the job."""
+        """Print the kiosk's paper ticket for ``ticket`` now (the result), or hand the job
+        back to be printed later; nothing without a kiosk. With no printer plugin to hear
+        it (a simulated day), printing now gives the no-printer result without making
+        the job."""
         if kiosk_id is None:
             return None, None
         if not later and self.hooks.silent(PRINT_HOOK):
             return UNPRINTED, None
-        job = self._ticket_print(ticket, wait, language, kiosk_id, where, text, forecast)
-        if job is None:
-            return None, None
-        if later:
-            return None, job
-        return self._send(job, ticket.centre_id), None
-
-    def print_ticket(self, result: KioskResult) -> KioskResult:
-        """Print a result's ``print_job`` (from ``complete(..., print_later=True)``).
-
-        Safe on any thread: it reads no engine state. A failed print is reported
-        as a device fault and the result says to show the number on the screen.
-        """
-        job = result.print_job
-        if job is None or result.ticket is None:
-            return result
-        printed = self._send(job, result.ticket.centre_id)
-        return replace(
-            result, print_result=printed, show_number_on_screen=not printed.ok, print_job=None
-        )
-
-    def _ticket_print(
-        self,
-        ticket: Ticket,
-        wait: WaitEstimate,
-        language: str,
-        kiosk_id: str | None,
-        where: str | None,
-        text: str,
-        forecast: TicketForecast | None = None,
-    ) -> TicketPrint | None:
-        """What the kiosk's printer prints for ``ticket`` (none without a kiosk)."""
-        if kiosk_id is None:
-            return None
         centre = self.config.centre(ticket.centre_id)
         queue = self.config.queue(ticket.queue_id)
         fallback = self.config.site.languages[0]
-        return TicketPrint(
+        job = TicketPrint(
             kiosk_id=kiosk_id,
             centre_id=centre.id,
             centre_name=text_in(dict(centre.name), language, fallback),
@@ -421,6 +388,23 @@ class ReferralEngine:
                 if forecast is not None and forecast.minutes is not None
                 else None
             ),
+        )
+        if later:
+            return None, job
+        return self._send(job, ticket.centre_id), None
+
+    def print_ticket(self, result: KioskResult) -> KioskResult:
+        """Print a result's ``print_job`` (from ``complete(..., print_later=True)``).
+
+        Safe on any thread: it reads no engine state. A failed print is reported
+        as a device fault and the result says to show the number on the screen.
+        """
+        job = result.print_job
+        if job is None or result.ticket is None:
+            return result
+        printed = self._send(job, result.ticket.centre_id)
+        return replace(
+            result, print_result=printed, show_number_on_screen=not printed.ok, print_job=None
         )
 
     def _send(self, job: TicketPrint, centre_id: str) -> PrintResult:
