@@ -226,3 +226,18 @@ def test_batches_hold_the_events_a_read_gives(store: EventStore) -> None:
         assert [v for batch in batches for v in batch.versions] == [e.version for e in read]
         moments = [m for batch in batches for m in batch.moments]
         assert moments == [e.at for e in read]
+
+
+def test_last_seqs_name_each_centres_newest_event_of_a_kind(store: EventStore) -> None:
+    centres = ["main", "job", "north", "main", "job", "main"]
+    store.append(
+        [
+            NewEvent(kind, f"k{i}", T0, centre, {"n": i})
+            for i, centre in enumerate(centres)
+            for kind in ("test.seen", "test.noted")
+        ]
+    )
+    assert store.last_seqs("test.seen", ["main", "job", "south"]) == {"main": 11, "job": 9}
+    assert store.last_seqs("test.noted", {"north"}) == {"north": 6}
+    assert store.last_seqs("test.other", ["main"]) == {}
+    assert store.last_seqs("test.seen", []) == {}

@@ -579,10 +579,13 @@ def replay_start(config: Config, store: Transaction | EventStore) -> int:
     and back on their configured queues (the event carries the counter times),
     so nothing before it matters. A centre whose day never ended needs it all.
     """
-    latest: dict[str, int] = {}
-    for event in store.read(kinds=[DAY_ENDED]):
-        latest[event.centre_id] = event.seq
-    return min((latest.get(centre.id, 0) for centre in config.centres), default=0)
+    centres = [centre.id for centre in config.centres]
+    last_seqs: Callable[[str, list[str]], dict[str, int]] | None = getattr(store, "last_seqs", None)
+    if last_seqs is not None:
+        latest = last_seqs(DAY_ENDED, centres)
+    else:  # a transaction: its day ends, read from the start
+        latest = {event.centre_id: event.seq for event in store.read(kinds=[DAY_ENDED])}
+    return min((latest.get(centre, 0) for centre in centres), default=0)
 
 
 def load(config: Config, store: Transaction | EventStore) -> LiveState:

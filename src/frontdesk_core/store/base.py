@@ -16,7 +16,7 @@ stored version is older.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Protocol, TypeVar
@@ -102,6 +102,11 @@ class EventStore(Transaction, Protocol):
 
     def kind_versions(self) -> list[tuple[str, int, int]]:
         """Each (kind, version) the log holds, with the ``seq`` of its first event."""
+        ...
+
+    def last_seqs(self, kind: str, centre_ids: Collection[str]) -> dict[str, int]:
+        """Per centre of ``centre_ids``, the ``seq`` of its newest event of ``kind``
+        (a centre with none is left out)."""
         ...
 
     def put_personal(self, ref: str, data: Mapping[str, str], expires_at: datetime) -> None:
@@ -256,6 +261,16 @@ class LogStore:
             )
         )
         return iter(found)
+
+    def last_seqs(self, kind: str, centre_ids: Collection[str]) -> dict[str, int]:
+        """Per centre of ``centre_ids``, the ``seq`` of its newest event of ``kind``
+        (a centre with none is left out); a store that can read its log from the end
+        gives its own."""
+        found: dict[str, int] = {}
+        for event in self.read(kinds=[kind]):
+            if event.centre_id in centre_ids:
+                found[event.centre_id] = event.seq
+        return found
 
     def read_batches(
         self, *, after: int = 0, kinds: Sequence[str] | None = None

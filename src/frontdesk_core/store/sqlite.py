@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -250,6 +250,35 @@ class SqliteStore(LogStore):
         with self._lock:
             row = self._conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()
         return int(row[0])
+
+    def last_seqs(self, kind: str, centre_ids: Collection[str]) -> dict[str, int]:
+        """Per centre of ``centre_ids``, the ``seq`` of its newest event of ``kind``.
+
+        Read from the end of the log back, and only until every centre is found: a
+        start-up looks for the day ends, and the last ones are near the end. Each look
+        back is a statement with a limit (a cursor reads a row ahead, which would be a
+        scan to the next older event), twice as long as the one before.
+        """
+        wanted = set(centre_ids)
+        found: dict[str, int] = {}
+        select = "SELECT seq, centre_id FROM events WHERE kind = ? {}ORDER BY seq DESC LIMIT ?"
+        limit = len(wanted)
+        older_than: int | None = None  # None: from the newest event
+        while len(found) < len(wanted):
+            args: tuple[object, ...]
+            if older_than is None:
+                sql, args = select.format(""), (kind, limit)
+            else:
+                sql, args = select.format("AND seq < ? "), (kind, older_than, limit)
+            with self._lock:
+                rows = self._conn.execute(sql, args).fetchall()
+            for seq, centre_id in rows:
+                if centre_id in wanted and centre_id not in found:
+                    found[centre_id] = seq
+            if len(rows) < limit:
+                break
+            older_than, limit = rows[-1][0], 2 * limit
+        return found
 
     def kind_versions(self) -> list[tuple[str, int, int]]:
         """Each (kind, version) the log holds, with the ``seq`` of its first event."""
