@@ -309,3 +309,16 @@ def test_a_batch_names_the_first_payload_that_holds_no_record(kind: str, bad: in
         registry.decode_rows([kind] * len(texts), [1] * len(texts), texts, range(7, 7 + len(texts)))
     assert (caught.value.seq, caught.value.kind, caught.value.version) == (8, kind, 1)
     assert str(caught.value) == str(alone.value)
+
+
+def test_a_batch_remembers_the_payloads_it_holds_more_than_once() -> None:
+    from frontdesk_core.events import registry
+
+    registry._DECODED.clear()
+    issued = '{"number":"P001","queue_id":"pass"}'
+    called = '{"counter_id":"c1"}'
+    texts = [issued, called, called, called]
+    kinds = ["ticket.issued", *["ticket.called"] * 3]
+    read = registry.decode_rows(kinds, [1] * 4, texts, range(1, 5))
+    assert read == [TicketIssued("P001", "pass"), *[read[1]] * 3]
+    assert set(registry._DECODED) == {("ticket.called", 1, called)}

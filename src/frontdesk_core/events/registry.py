@@ -318,15 +318,23 @@ def decode_rows(
     A replay's way to read a batch of stored payloads: the ones seen lately are looked up
     in one pass, and each of the others is read by the JSON reader alone when the text is
     exactly one JSON value; any other text (whitespace around it, no JSON) goes through
-    :func:`decode_json`, which reads it or names the event that holds it.
+    :func:`decode_json`, which reads it or names the event that holds it. Only the
+    payloads the batch holds more than once are remembered for later batches: most
+    others are unique to their event (a ticket's number), and remembering them would
+    push out the ones that repeat.
     """
     decoded = _DECODED
     found: list[Payload | None] = list(map(decoded.get, zip(kinds, versions, texts, strict=True)))
+    once: dict[tuple[str, int, str], Payload] = {}
     for i in [i for i, payload in enumerate(found) if payload is None]:
         kind, version, text = kinds[i], versions[i], texts[i]
         key = (kind, version, text)
-        payload = decoded.get(key)  # read already, a few rows up
-        if payload is None:
+        payload = once.pop(key, None)
+        if payload is not None:  # met again in this batch: worth remembering
+            if len(decoded) >= DECODED_KEPT:
+                decoded.clear()
+            decoded[key] = payload
+        elif (payload := decoded.get(key)) is None:
             try:
                 data, end = _scan(text, 0)
             except (StopIteration, ValueError):
@@ -334,10 +342,7 @@ def decode_rows(
             if end != len(text):
                 payload = decode_json(kind, version, text, seq=seqs[i])
             else:
-                payload = decode(kind, version, data, seq=seqs[i])
-                if len(decoded) >= DECODED_KEPT:
-                    decoded.clear()
-                decoded[key] = payload
+                payload = once[key] = decode(kind, version, data, seq=seqs[i])
         found[i] = payload
     return typing.cast("list[Payload]", found)  # every None was replaced
 
