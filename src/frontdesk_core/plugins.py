@@ -45,7 +45,6 @@ from frontdesk_core.booking.records import Booking, Contact
 from frontdesk_core.config.loader import LoadContext
 from frontdesk_core.default_plugins import DEFAULT_PLUGINS
 from frontdesk_core.devices import (
-    PRINT_HOOK,
     UNPRINTED,
     DeviceFault,
     PrintResult,
@@ -539,7 +538,7 @@ class Hooks:
 
     def print_ticket(self, ticket: TicketPrint) -> PrintResult:
         """Print a ticket; a missing or failing printer plugin gives a failed result."""
-        report = self._call(PRINT_HOOK, frontdesk=self.frontdesk, ticket=ticket)
+        report = self._call("frontdesk_print_ticket", frontdesk=self.frontdesk, ticket=ticket)
         if report.results:
             result: PrintResult = report.results[0]
             return result

@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,6 +25,7 @@ from frontdesk_core.errors import EventLogError
 from frontdesk_core.events import (
     ForeignPayload,
     NewEvent,
+    Payload,
     QueuesAssigned,
     TicketIssued,
     decode,
@@ -227,3 +229,96 @@ def test_a_kinds_written_out_reader_reads_as_the_loop_over_its_fields(data: st.D
     assert outcomes[0] == outcomes[1]
     if not isinstance(outcomes[0], str):
         assert type(outcomes[0]) is known.record
+
+
+_NO_RECORD = [
+    "",
+    "[1]",
+    '"c1"',
+    "null",
+    '{"counter_id":"c1"',
+    '{"counter_id":"c1"} x',
+    # Each unreadable alone, yet joined into one JSON array they read as three mappings.
+    '{"a":"}',
+    '{","b":1}',
+    '{"c":1},{"d":2}',
+]
+
+
+@st.composite
+def _stored_rows(draw: st.DrawFn) -> tuple[str, int, str]:
+    """A stored (kind, version, text): mostly as a store writes it, at times not."""
+    from frontdesk_core.events import registry
+
+    kind = draw(st.sampled_from([*sorted(registry._KINDS), "ticket.snoozed", "plugin.noted"]))
+    known = registry._KINDS.get(kind)
+    version = known.record.VERSION if known is not None else 1
+    if known is not None and draw(st.integers(0, 3)):
+        text = json.dumps(encode(draw(st.builds(known.record))), separators=(",", ":"))
+        text = draw(st.sampled_from(["{}", " {} ", "{}\n"])).replace("{}", text)
+    else:
+        text = draw(st.sampled_from([*_NO_RECORD, '{"counter_id":"c1"}', '{"x":1}']))
+    if not draw(st.integers(0, 9)):
+        version = draw(st.sampled_from([1, version + 1]))
+    return kind, version, text
+
+
+def _outcome(read: Callable[[], list[Payload]]) -> object:
+    from frontdesk_core.events import registry
+
+    registry._DECODED.clear()  # each way reads every payload itself
+    try:
+        return read()
+    except EventLogError as exc:
+        return (exc.seq, exc.kind, exc.version, str(exc))
+
+
+@settings(max_examples=300)
+@given(pool=st.lists(_stored_rows(), min_size=1, max_size=6), picks=st.lists(st.integers(0, 5)))
+def test_a_batch_of_stored_payloads_reads_as_each_payload_alone(
+    pool: list[tuple[str, int, str]], picks: list[int]
+) -> None:
+    """``decode_rows`` gives the records ``decode_json`` gives row by row, or stops at the
+    same row with the same error; rows repeat, as a log's payloads do."""
+    from frontdesk_core.events import registry
+
+    rows = [pool[i % len(pool)] for i in picks]
+    kinds = [kind for kind, _, _ in rows]
+    versions = [version for _, version, _ in rows]
+    texts = [text for _, _, text in rows]
+    seqs = list(range(100, 100 + len(rows)))
+    batch = _outcome(lambda: registry.decode_rows(kinds, versions, texts, seqs))
+    alone = _outcome(
+        lambda: [registry.decode_json(*row, seq=s) for row, s in zip(rows, seqs, strict=True)]
+    )
+    assert batch == alone
+
+
+@pytest.mark.parametrize("kind", ["ticket.called", "plugin.noted"])
+@pytest.mark.parametrize("bad", range(len(_NO_RECORD)))
+def test_a_batch_names_the_first_payload_that_holds_no_record(kind: str, bad: int) -> None:
+    """Whatever follows it (a plugin's kind takes any mapping), the batch stops at the
+    first row that holds no record, with the error that row gives alone."""
+    from frontdesk_core.events import registry
+
+    texts = ['{"counter_id":"c1"}', *_NO_RECORD[bad:], '{"counter_id":"c2"}']
+    with pytest.raises(EventLogError) as alone:
+        registry.decode_json(kind, 1, _NO_RECORD[bad], seq=8)
+    registry._DECODED.clear()
+    with pytest.raises(EventLogError) as caught:
+        registry.decode_rows([kind] * len(texts), [1] * len(texts), texts, range(7, 7 + len(texts)))
+    assert (caught.value.seq, caught.value.kind, caught.value.version) == (8, kind, 1)
+    assert str(caught.value) == str(alone.value)
+
+
+def test_a_batch_remembers_the_payloads_it_holds_more_than_once() -> None:
+    from frontdesk_core.events import registry
+
+    registry._DECODED.clear()
+    issued = '{"number":"P001","queue_id":"pass"}'
+    called = '{"counter_id":"c1"}'
+    texts = [issued, called, called, called]
+    kinds = ["ticket.issued", *["ticket.called"] * 3]
+    read = registry.decode_rows(kinds, [1] * 4, texts, range(1, 5))
+    assert read == [TicketIssued("P001", "pass"), *[read[1]] * 3]
+    assert set(registry._DECODED) == {("ticket.called", 1, called)}

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from frontdesk_core.errors import EventLogError
 from frontdesk_core.store import NewEvent, SqliteStore, open_store
 
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -116,4 +117,37 @@ def test_personal_data_lives_apart_and_is_purged(tmp_path: Path) -> None:
 def test_open_store_takes_a_sqlite_url(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'x.db'}")
     assert isinstance(store, SqliteStore) and store.path == str(tmp_path / "x.db")
+    store.close()
+
+
+def _spoil(path: Path, column: str, value: str, seq: int) -> None:
+    """Write ``value`` into one stored event, as a damaged file or a stray tool might."""
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute(f"UPDATE events SET {column} = ? WHERE seq = ?", (value, seq))
+    conn.close()
+
+
+def test_batches_stop_where_a_read_stops(tmp_path: Path) -> None:
+    """The first event a read cannot read stops the batches too, with the same error:
+    a payload that holds no record names its event; a time without a zone is refused."""
+    path = tmp_path / "log.db"
+    store = SqliteStore(str(path))
+    store.append([_event("test.noted", f"t{i}", i) for i in range(2500)])
+    _spoil(path, "data", '{"n":1', 1234)
+    _spoil(path, "data", '{"n":"one"}', 1240)
+    _spoil(path, "at", "2026-11-23T09:00:00", 1300)  # no zone
+    for after, first in ((0, "event 1234 "), (1234, "event 1240 ")):
+        with pytest.raises(EventLogError, match=first) as caught:
+            list(store.read_batches(after=after))
+        with pytest.raises(EventLogError) as read:
+            list(store.read(after=after))
+        assert str(caught.value) == str(read.value)
+    with pytest.raises(ValueError, match="timezone-aware"):
+        list(store.read_batches(after=1240))
+    _spoil(path, "at", "2026-11-23T09:00:00", 1001)  # in the same batch, before the payloads
+    with pytest.raises(ValueError, match="timezone-aware"):
+        list(store.read_batches())
+    with pytest.raises(ValueError, match="timezone-aware"):
+        list(store.read())
     store.close()

@@ -208,3 +208,36 @@ def test_an_optimistic_transaction_counts_appends_and_rolls_back_alike(store: Ev
     assert numbers == [3, 1] and [e.seq for e in appended] == [4, 5]
     assert [e.payload.number for e in store.read()] == [None, "P001", "P002", "X3", "X1"]
     assert store.counter("pass:2026-11-23") == 4
+
+
+def test_batches_hold_the_events_a_read_gives(store: EventStore) -> None:
+    """A replay's batches are the events ``read`` gives, column by column."""
+    store.append(
+        [
+            event("test.seen" if i % 3 == 0 else "test.noted", f"t{i}", i // 2, n=i % 4)
+            for i in range(2500)  # more than one batch of the SQLite store's
+        ]
+    )
+    for after, kinds in ((0, None), (700, ["test.noted"]), (2499, ["test.seen"]), (2500, None)):
+        batches = list(store.read_batches(after=after, kinds=kinds))
+        read = list(store.read(after=after, kinds=kinds))
+        assert all(len(batch) for batch in batches)
+        assert [e for batch in batches for e in batch.events()] == read
+        assert [v for batch in batches for v in batch.versions] == [e.version for e in read]
+        moments = [m for batch in batches for m in batch.moments]
+        assert moments == [e.at for e in read]
+
+
+def test_last_seqs_name_each_centres_newest_event_of_a_kind(store: EventStore) -> None:
+    centres = ["main", "job", "north", "main", "job", "main"]
+    store.append(
+        [
+            NewEvent(kind, f"k{i}", T0, centre, {"n": i})
+            for i, centre in enumerate(centres)
+            for kind in ("test.seen", "test.noted")
+        ]
+    )
+    assert store.last_seqs("test.seen", ["main", "job", "south"]) == {"main": 11, "job": 9}
+    assert store.last_seqs("test.noted", {"north"}) == {"north": 6}
+    assert store.last_seqs("test.other", ["main"]) == {}
+    assert store.last_seqs("test.seen", []) == {}

@@ -28,7 +28,7 @@ from frontdesk_core.events.booking import (
     BookingRescheduled,
 )
 from frontdesk_core.events.kiosk import KioskAbandoned, KioskCompleted
-from frontdesk_core.events.log import Event, NewEvent
+from frontdesk_core.events.log import Event, EventBatch, NewEvent
 from frontdesk_core.events.queues import (
     CounterClosed,
     CounterOpened,
@@ -78,6 +78,7 @@ __all__ = [
     "CounterSignedOut",
     "DayEnded",
     "Event",
+    "EventBatch",
     "ForeignPayload",
     "KioskAbandoned",
     "KioskCompleted",

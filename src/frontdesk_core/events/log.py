@@ -3,10 +3,15 @@
 An event is *about* an entity (``key``: a ticket, a counter, a booking), happened
 at a moment (``at_us``, whole microseconds since the epoch, UTC; ``at`` makes the
 datetime), at a centre, and carries the typed payload record of its kind.
+
+A replay reads many events and keeps none of them: it may read them as
+:class:`EventBatch` es, the same events column by column, without an object per event.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -131,3 +136,58 @@ class Event:
             f"Event(seq={self.seq}, {self.kind!r} v{self.version}, {self.key!r}, "
             f"{self.at.isoformat()}, {self.payload!r})"
         )
+
+
+@dataclass(frozen=True, slots=True)
+class EventBatch:
+    """Appended events in log order, column by column (``seqs[i]``, ``kinds[i]``, ...
+    are event ``i``'s): what a replay reads, without an :class:`Event` per row."""
+
+    seqs: Sequence[int]
+    kinds: Sequence[str]
+    keys: Sequence[str]
+    centre_ids: Sequence[str]
+    moments: Sequence[datetime]
+    """When each happened, aware (the instant of the event's ``at``). Events of one
+    moment in a row may share one object, so a reader may keep its work on the last
+    moment it met and compare by identity."""
+    payloads: Sequence[Payload]
+    versions: Sequence[int]
+
+    @classmethod
+    def of(cls, events: Iterable[Event]) -> EventBatch:
+        """The batch of ``events`` (a store that has them as objects already)."""
+        listed = list(events)
+        moments: list[datetime] = []
+        moment: datetime | None = None
+        last_us = 0
+        for event in listed:
+            if moment is None or event.at_us != last_us:
+                last_us, moment = event.at_us, event.at
+            moments.append(moment)
+        return cls(
+            seqs=[e.seq for e in listed],
+            kinds=[e.kind for e in listed],
+            keys=[e.key for e in listed],
+            centre_ids=[e.centre_id for e in listed],
+            moments=moments,
+            payloads=[e.payload for e in listed],
+            versions=[e.version for e in listed],
+        )
+
+    def __len__(self) -> int:
+        return len(self.seqs)
+
+    def events(self) -> Iterator[Event]:
+        """The batch's events as objects."""
+        for seq, kind, key, centre_id, moment, payload, version in zip(
+            self.seqs,
+            self.kinds,
+            self.keys,
+            self.centre_ids,
+            self.moments,
+            self.payloads,
+            self.versions,
+            strict=True,
+        ):
+            yield Event(kind, key, to_us(moment), centre_id, payload, seq, version)

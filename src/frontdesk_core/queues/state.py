@@ -26,7 +26,7 @@ from frontdesk_core.config.models import Config
 from frontdesk_core.drafts import Drafts
 from frontdesk_core.events import queues as E
 from frontdesk_core.events.base import Payload, local_time
-from frontdesk_core.events.log import Event
+from frontdesk_core.events.log import Event, EventBatch
 from frontdesk_core.queues.counters import CounterState, CounterStatus
 from frontdesk_core.queues.tickets import OPEN_STATES, Ticket, TicketState
 from frontdesk_core.store.base import EventStore, Transaction
@@ -510,6 +510,59 @@ def apply_own(state: LiveState, event: Event, ticket: Ticket | None = None) -> N
     state.last_seq = event.seq
 
 
+def replay(state: LiveState, batches: Iterable[EventBatch]) -> LiveState:
+    """:func:`apply` of every event of ``batches``, in order, to ``state`` (in place).
+
+    A start-up's way through the log: the store hands over its columns and no
+    :class:`Event` is made per row. The dispatch is :func:`apply`'s, written out over
+    the columns (the handlers are the same); each moment is put in the site's
+    timezone once, as :func:`site_time` would give it.
+    """
+    tz = state.tz
+    tickets = state.tickets
+    counters = state.counters
+    handlers = _TICKET_HANDLERS
+    # The issue's and the day end's handlers read an event's key and centre, and keep
+    # nothing of it: one event is lent to them, its two fields set for each.
+    lent = Event("", "", 0, "", Payload(), 0, 0)
+    seen: datetime | None = None  # the last moment met, and it in the site's timezone
+    at = datetime.min
+    for batch in batches:
+        for key, centre_id, moment, payload in zip(
+            batch.keys, batch.centre_ids, batch.moments, batch.payloads, strict=True
+        ):
+            kind = type(payload)
+            handler = handlers.get(kind)
+            if handler is not None:
+                ticket = tickets.get(key)
+                if ticket is not None:
+                    if moment is not seen:
+                        seen, at = moment, moment.astimezone(tz)
+                    handler(state, ticket, payload, at)
+            elif kind is E.TicketIssued:
+                if moment is not seen:
+                    seen, at = moment, moment.astimezone(tz)
+                lent.key, lent.centre_id = key, centre_id
+                _issued(state, lent, payload, at)  # type: ignore[arg-type]
+            elif kind is E.TicketTransferred:
+                ticket = tickets.get(key)
+                if ticket is not None:
+                    if moment is not seen:
+                        seen, at = moment, moment.astimezone(tz)
+                    _transferred(state, ticket, payload, at, centre_id)  # type: ignore[arg-type]
+            elif kind in _COUNTER_PAYLOADS:
+                counter = counters.get(key)
+                if counter is not None:
+                    _counter_event(state, payload, counter)
+            elif kind is E.DayEnded:
+                lent.key, lent.centre_id = key, centre_id
+                _day_ended(state, lent, payload)  # type: ignore[arg-type]
+        newest = max(batch.seqs, default=0)
+        if newest > state.last_seq:
+            state.last_seq = newest
+    return state
+
+
 def rebuild(config: Config, events: Iterable[Event]) -> LiveState:
     """The state the log gives: the initial state with every event applied in order.
 
@@ -543,14 +596,23 @@ def replay_start(config: Config, store: Transaction | EventStore) -> int:
     and back on their configured queues (the event carries the counter times),
     so nothing before it matters. A centre whose day never ended needs it all.
     """
-    latest: dict[str, int] = {}
-    for event in store.read(kinds=[DAY_ENDED]):
-        latest[event.centre_id] = event.seq
-    return min((latest.get(centre.id, 0) for centre in config.centres), default=0)
+    centres = [centre.id for centre in config.centres]
+    last_seqs: Callable[[str, list[str]], dict[str, int]] | None = getattr(store, "last_seqs", None)
+    if last_seqs is not None:
+        latest = last_seqs(DAY_ENDED, centres)
+    else:  # a transaction: its day ends, read from the start
+        latest = {event.centre_id: event.seq for event in store.read(kinds=[DAY_ENDED])}
+    return min((latest.get(centre, 0) for centre in centres), default=0)
 
 
 def load(config: Config, store: Transaction | EventStore) -> LiveState:
     """The live state from the store, replaying only from :func:`replay_start` on."""
-    start = replay_start(config, store)
+    after = max(replay_start(config, store) - 1, 0)
+    read_batches: Callable[..., Iterable[EventBatch]] | None = getattr(store, "read_batches", None)
+    state = LiveState.initial(config)
     with collector_paused():
-        return rebuild(config, store.read(after=max(start - 1, 0), kinds=KINDS))
+        if read_batches is None:  # a transaction: its events, applied one by one
+            for event in store.read(after=after, kinds=KINDS):
+                apply(state, event)
+            return state
+        return replay(state, read_batches(after=after, kinds=KINDS))

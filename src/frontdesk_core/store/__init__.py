@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from frontdesk_core.errors import StoreError
-from frontdesk_core.store.base import Event, EventStore, NewEvent, Transaction
+from frontdesk_core.store.base import Event, EventBatch, EventStore, NewEvent, Transaction
 from frontdesk_core.store.memory import MemoryStore
 from frontdesk_core.store.sqlite import SqliteStore
 
@@ -46,6 +46,7 @@ def open_store(url: str = ":memory:") -> EventStore:
 
 __all__ = [
     "Event",
+    "EventBatch",
     "EventStore",
     "MemoryStore",
     "NewEvent",

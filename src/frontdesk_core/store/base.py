@@ -16,14 +16,14 @@ stored version is older.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Protocol, TypeVar
 
 from frontdesk_core.errors import StaleWrite
 from frontdesk_core.events.base import Payload
-from frontdesk_core.events.log import Event, NewEvent
+from frontdesk_core.events.log import Event, EventBatch, NewEvent
 
 
 class Transaction(Protocol):
@@ -93,8 +93,20 @@ class EventStore(Transaction, Protocol):
         """Have ``heard`` told when other processes append; ``None``: this store cannot."""
         ...
 
+    def read_batches(
+        self, *, after: int = 0, kinds: Sequence[str] | None = None
+    ) -> Iterator[EventBatch]:
+        """Committed events after ``after`` (of ``kinds``), in log order, as batches of
+        columns: what a replay reads (the events :meth:`read` gives, without an object each)."""
+        ...
+
     def kind_versions(self) -> list[tuple[str, int, int]]:
         """Each (kind, version) the log holds, with the ``seq`` of its first event."""
+        ...
+
+    def last_seqs(self, kind: str, centre_ids: Collection[str]) -> dict[str, int]:
+        """Per centre of ``centre_ids``, the ``seq`` of its newest event of ``kind``
+        (a centre with none is left out)."""
         ...
 
     def put_personal(self, ref: str, data: Mapping[str, str], expires_at: datetime) -> None:
@@ -126,7 +138,15 @@ class EventStore(Transaction, Protocol):
         ...
 
 
-__all__ = ["Event", "EventStore", "LogStore", "NewEvent", "Transaction", "as_utc"]
+__all__ = [
+    "Event",
+    "EventBatch",
+    "EventStore",
+    "LogStore",
+    "NewEvent",
+    "Transaction",
+    "as_utc",
+]
 
 T = TypeVar("T")
 
@@ -136,6 +156,51 @@ def as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValueError("the store needs timezone-aware times")
     return moment.astimezone(UTC)
+
+
+EVENT_COLUMNS = "seq, at, kind, key, centre_id, data, version"
+"""The columns of an event row, in the order the stores read them."""
+
+
+def select_events(
+    mark: str,
+    after: int,
+    kinds: Sequence[str] | None = None,
+    key: str | None = None,
+    centre_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    *,
+    kinds_as_array: bool = False,
+    moment: Callable[[datetime], object] = as_utc,
+) -> tuple[str, list[object]]:
+    """The SQL query for the events matching every filter given, and its arguments.
+
+    ``mark`` is the driver's placeholder (``?`` or ``%s``); ``kinds_as_array`` passes
+    the kinds as one array argument (``kind = ANY(%s)``) instead of one each;
+    ``moment`` writes a time as the table keeps it.
+    """
+    clauses: list[str] = [f"seq > {mark}"]
+    args: list[object] = [after]
+    if kinds is not None:
+        if kinds_as_array:
+            clauses.append(f"kind = ANY({mark})")
+            args.append(list(kinds))
+        else:
+            clauses.append(f"kind IN ({','.join([mark] * len(kinds))})")
+            args += list(kinds)
+    for column, value in (("key", key), ("centre_id", centre_id)):
+        if value is not None:
+            clauses.append(f"{column} = {mark}")
+            args.append(value)
+    if since is not None:
+        clauses.append(f"at >= {mark}")
+        args.append(moment(since))
+    if until is not None:
+        clauses.append(f"at < {mark}")
+        args.append(moment(until))
+    sql = f"SELECT {EVENT_COLUMNS} FROM events WHERE {' AND '.join(clauses)} ORDER BY seq"
+    return sql, args
 
 
 class LogStore:
@@ -241,6 +306,25 @@ class LogStore:
             )
         )
         return iter(found)
+
+    def last_seqs(self, kind: str, centre_ids: Collection[str]) -> dict[str, int]:
+        """Per centre of ``centre_ids``, the ``seq`` of its newest event of ``kind``
+        (a centre with none is left out); a store that can read its log from the end
+        gives its own."""
+        found: dict[str, int] = {}
+        for event in self.read(kinds=[kind]):
+            if event.centre_id in centre_ids:
+                found[event.centre_id] = event.seq
+        return found
+
+    def read_batches(
+        self, *, after: int = 0, kinds: Sequence[str] | None = None
+    ) -> Iterator[EventBatch]:
+        """Committed events after ``after`` (of ``kinds``), in log order, as batches of
+        columns; a store that reads rows faster than it makes events gives its own."""
+        events = list(self.read(after=after, kinds=kinds))
+        if events:
+            yield EventBatch.of(events)
 
     def counter(self, name: str) -> int:
         """Increment and return a named counter in its own transaction."""

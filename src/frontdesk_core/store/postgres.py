@@ -50,7 +50,7 @@ from frontdesk_core.errors import StaleWrite, StoreError
 from frontdesk_core.events.base import Payload, from_us, to_us
 from frontdesk_core.events.log import Event, NewEvent
 from frontdesk_core.events.registry import decode, decode_json, encode
-from frontdesk_core.store.base import LogStore, Transaction, as_utc
+from frontdesk_core.store.base import LogStore, Transaction, as_utc, select_events
 
 T = TypeVar("T")
 WRITE_LOCK = 0x46524F4E  # any fixed number: the one lock all frontdesk writers take
@@ -235,24 +235,8 @@ class _PostgresTransaction:
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> Iterator[Event]:
-        clauses: list[str] = ["seq > %s"]
-        args: list[object] = [after]
-        if kinds is not None:
-            clauses.append("kind = ANY(%s)")
-            args.append(list(kinds))
-        for column, value in (("key", key), ("centre_id", centre_id)):
-            if value is not None:
-                clauses.append(f"{column} = %s")
-                args.append(value)
-        if since is not None:
-            clauses.append("at >= %s")
-            args.append(as_utc(since))
-        if until is not None:
-            clauses.append("at < %s")
-            args.append(as_utc(until))
-        sql = (
-            "SELECT seq, at, kind, key, centre_id, data, version FROM events "
-            f"WHERE {' AND '.join(clauses)} ORDER BY seq"
+        sql, args = select_events(
+            "%s", after, kinds, key, centre_id, since, until, kinds_as_array=True
         )
         for seq, at, kind, key_, centre, data, version in self.execute(sql, args).fetchall():
             payload = decode(kind, version, data, seq=seq)

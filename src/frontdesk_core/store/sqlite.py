@@ -10,15 +10,15 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from frontdesk_core.events.base import Payload, from_us, to_us
-from frontdesk_core.events.log import Event, NewEvent
-from frontdesk_core.events.registry import decode_json, encode
-from frontdesk_core.store.base import LogStore, as_utc
+from frontdesk_core.events.base import EPOCH, Payload, from_us, to_us
+from frontdesk_core.events.log import Event, EventBatch, NewEvent
+from frontdesk_core.events.registry import decode_json, decode_rows, encode
+from frontdesk_core.store.base import LogStore, as_utc, select_events
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -46,18 +46,55 @@ CREATE TABLE IF NOT EXISTS checkpoints (
 """
 
 
-COLUMNS = "seq, at, kind, key, centre_id, data, version"
-
-
 def _utc(moment: datetime) -> str:
     """Times are stored in UTC so that text order is time order."""
     return as_utc(moment).isoformat()
+
+
+def _select(after: int, kinds: Sequence[str] | None, *filters: Any) -> tuple[str, list[object]]:
+    """The query for the events matching every filter given (times kept as UTC text)."""
+    return select_events("?", after, kinds, *filters, moment=_utc)
 
 
 def _row_event(row: tuple[Any, ...]) -> Event:
     seq, at, kind, key, centre_id, data, version = row
     payload = decode_json(kind, version, data, seq=seq)
     return Event(kind, key, to_us(datetime.fromisoformat(at)), centre_id, payload, seq, version)
+
+
+BATCH = 1000
+"""Rows read as one :class:`EventBatch` (their payloads decoded together)."""
+
+
+def _batch(rows: Sequence[tuple[Any, ...]]) -> EventBatch:
+    """The events of ``rows`` (as :func:`_row_event` reads them one by one), column by column."""
+    seqs, ats, kinds, keys, centre_ids, texts, versions = zip(*rows, strict=True)
+    try:
+        payloads = decode_rows(kinds, versions, texts, seqs)
+        moments = _moments(ats)
+    except Exception:
+        # Raise what a read raises: the first row it cannot read, read by itself.
+        for row in rows:
+            _row_event(row)
+        raise
+    return EventBatch(seqs, kinds, keys, centre_ids, moments, payloads, versions)
+
+
+def _moments(texts: Sequence[str]) -> list[datetime]:
+    """The stored times read, each run of one text as one shared object (a command's
+    events share their moment)."""
+    parse = datetime.fromisoformat
+    moments: list[datetime] = []
+    last: str | None = None
+    moment = EPOCH
+    for text in texts:
+        if text != last:
+            moment = parse(text)
+            if moment.tzinfo is None:
+                to_us(moment)  # refuses it, as a read does
+            last = text
+        moments.append(moment)
+    return moments
 
 
 def migrate(conn: sqlite3.Connection) -> None:
@@ -109,22 +146,7 @@ class _SqliteTransaction:
         until: datetime | None = None,
     ) -> Iterator[Event]:
         """Events (committed, or appended in this transaction) matching every filter."""
-        clauses: list[str] = ["seq > ?"]
-        args: list[object] = [after]
-        if kinds is not None:
-            clauses.append(f"kind IN ({','.join('?' * len(kinds))})")
-            args += list(kinds)
-        for column, value in (("key", key), ("centre_id", centre_id)):
-            if value is not None:
-                clauses.append(f"{column} = ?")
-                args.append(value)
-        if since is not None:
-            clauses.append("at >= ?")
-            args.append(_utc(since))
-        if until is not None:
-            clauses.append("at < ?")
-            args.append(_utc(until))
-        sql = f"SELECT {COLUMNS} FROM events WHERE {' AND '.join(clauses)} ORDER BY seq"
+        sql, args = _select(after, kinds, key, centre_id, since, until)
         # :func:`_row_event`, written out: a start-up reads a day's events through here.
         parse, micros = datetime.fromisoformat, to_us
         for seq, at, kind, key_, centre, data, version in self.conn.execute(sql, args):
@@ -184,11 +206,54 @@ class SqliteStore(LogStore):
         with self._lock:
             yield _SqliteTransaction(self._conn)
 
+    def read_batches(
+        self, *, after: int = 0, kinds: Sequence[str] | None = None
+    ) -> Iterator[EventBatch]:
+        """Committed events after ``after`` (of ``kinds``), in log order, as batches.
+
+        The rows are fetched in one statement under the store's lock, as :meth:`read`
+        does, and read (payloads, times) a batch at a time outside it.
+        """
+        sql, args = _select(after, kinds)
+        with self._lock:
+            rows = self._conn.execute(sql, args).fetchall()
+        for start in range(0, len(rows), BATCH):
+            yield _batch(rows[start : start + BATCH])
+
     def last_seq(self) -> int:
         """The ``seq`` of the newest event (0 when the log is empty)."""
         with self._lock:
             row = self._conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()
         return int(row[0])
+
+    def last_seqs(self, kind: str, centre_ids: Collection[str]) -> dict[str, int]:
+        """Per centre of ``centre_ids``, the ``seq`` of its newest event of ``kind``.
+
+        Read from the end of the log back, and only until every centre is found: a
+        start-up looks for the day ends, and the last ones are near the end. Each look
+        back is a statement with a limit (a cursor reads a row ahead, which would be a
+        scan to the next older event), twice as long as the one before.
+        """
+        wanted = set(centre_ids)
+        found: dict[str, int] = {}
+        select = "SELECT seq, centre_id FROM events WHERE kind = ? {}ORDER BY seq DESC LIMIT ?"
+        limit = len(wanted)
+        older_than: int | None = None  # None: from the newest event
+        while len(found) < len(wanted):
+            args: tuple[object, ...]
+            if older_than is None:
+                sql, args = select.format(""), (kind, limit)
+            else:
+                sql, args = select.format("AND seq < ? "), (kind, older_than, limit)
+            with self._lock:
+                rows = self._conn.execute(sql, args).fetchall()
+            for seq, centre_id in rows:
+                if centre_id in wanted and centre_id not in found:
+                    found[centre_id] = seq
+            if len(rows) < limit:
+                break
+            older_than, limit = rows[-1][0], 2 * limit
+        return found
 
     def kind_versions(self) -> list[tuple[str, int, int]]:
         """Each (kind, version) the log holds, with the ``seq`` of its first event."""
