@@ -22,6 +22,7 @@ import gc
 import math
 import os
 import random
+from collections import deque
 from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -123,6 +124,35 @@ class Line:
     cell: Cell = field(default_factory=Cell)
 
 
+class Kiosks:
+    """A centre's kiosks: a citizen takes a free one at once, or waits for one to be given
+    back; the waiting take their turns as they came (a SimPy store of kiosk ids, without
+    an event for a kiosk that is free, or for giving one back)."""
+
+    def __init__(self, env: simpy.Environment, ids: Sequence[str]) -> None:
+        self.env = env
+        self.free: deque[str] = deque(ids)
+        self.waiting: deque[simpy.Event] = deque()
+
+    def take(self) -> str | None:
+        """A free kiosk's id (the one given back longest ago), or ``None``: all are taken."""
+        free = self.free
+        return free.popleft() if free else None
+
+    def wait(self) -> simpy.Event:
+        """An event that gives the waiting citizen the next kiosk given back."""
+        event = self.env.event()
+        self.waiting.append(event)
+        return event
+
+    def give_back(self, kiosk_id: str) -> None:
+        """A citizen leaves ``kiosk_id``: to whoever waits longest, else it is free."""
+        if self.waiting:
+            self.waiting.popleft().succeed(kiosk_id)
+        else:
+            self.free.append(kiosk_id)
+
+
 _PLUGINS: dict[str, PluginManager] = {}
 
 
@@ -218,7 +248,7 @@ class DaySimulation:
         self.citizens: dict[str, Citizen] = {}
         self._sessions = 0
         self.idle: dict[str, list[CounterRun]] = {c.id: [] for c in self.centres}
-        self.kiosks: dict[str, simpy.Store | None] = {}
+        self.kiosks: dict[str, Kiosks | None] = {}
         self.language = self.config.site.languages[0]
         self.busy: dict[str, dict[float, float]] = {}
         self.duty: dict[str, dict[float, float]] = {}
@@ -229,10 +259,10 @@ class DaySimulation:
             use_kiosk = count > 0 and centre.tree is not None
             if use_kiosk:
                 # A store of kiosk ids: a citizen waits for a free kiosk and knows which it is.
-                kiosks = simpy.Store(self.env, capacity=count)
                 names = [k.id for k in centre.kiosks]
-                kiosks.items.extend(names[i] if i < len(names) else "" for i in range(count))
-                self.kiosks[centre.id] = kiosks
+                self.kiosks[centre.id] = Kiosks(
+                    self.env, [names[i] if i < len(names) else "" for i in range(count)]
+                )
             else:
                 self.kiosks[centre.id] = None
             if centre.tree is not None and centre.tree not in self.tree_maps:
@@ -454,8 +484,10 @@ class DaySimulation:
         else:
             self.env.process(self._at_kiosk(citizen, kiosks))
 
-    def _at_kiosk(self, citizen: Citizen, kiosks: simpy.Store) -> Process:
-        kiosk_id = yield kiosks.get()
+    def _at_kiosk(self, citizen: Citizen, kiosks: Kiosks) -> Process:
+        kiosk_id = kiosks.take()
+        if kiosk_id is None:  # every kiosk is taken: wait for the one given back first
+            kiosk_id = yield kiosks.wait()
         if citizen.counted:
             cell = self.obs.cell(self._errand_queue(citizen, None), int(citizen.arrival // 60))
             cell.kiosk_waits.append(self.env.now - citizen.arrival)
@@ -465,7 +497,7 @@ class DaySimulation:
             yield self.env.timeout(model.sample(CitizenDraws(citizen.key, Purpose.KIOSK)))
             self._walk(citizen, kiosk_id or None)
         finally:
-            yield kiosks.put(kiosk_id)
+            kiosks.give_back(kiosk_id)
 
     def _without_kiosk(self, citizen: Citizen) -> None:
         """No kiosk (or no tree): a booked citizen checks in, a walk-in gets a ticket at once."""
