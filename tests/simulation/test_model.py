@@ -5,11 +5,14 @@ from __future__ import annotations
 import itertools
 import math
 import random
+from collections.abc import Generator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+import simpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +22,12 @@ from frontdesk_core.hookspecs import hookimpl
 from frontdesk_core.plugins import Hooks, make_plugin_manager
 from frontdesk_core.queues.tickets import Ticket
 from frontdesk_core.simulation.erlang import ErlangC
-from frontdesk_core.simulation.model import DaySimulation, simulate_day, simulation_plugins
+from frontdesk_core.simulation.model import (
+    DaySimulation,
+    Kiosks,
+    simulate_day,
+    simulation_plugins,
+)
 from frontdesk_core.simulation.runner import SerialExecutor, run
 from frontdesk_core.simulation.scenario import LoadedScenario, load_scenario
 from frontdesk_core.store.memory import MemoryStore
@@ -261,6 +269,34 @@ kiosks:
         waits[kiosks] = result.record("generel").kiosk_wait
     # 40 an hour for 2 minutes is 1.33 kiosks' work: one kiosk cannot keep up, three can.
     assert waits[1] > 10 * waits[3] and waits[1] > 10.0
+
+
+def test_kiosks_serve_the_waiting_in_the_order_they_came() -> None:
+    env = simpy.Environment()
+    kiosks = Kiosks(env, ["k1", "k2"])
+    got: list[tuple[str, float, str]] = []
+
+    def citizen(name: str, arrive: float, stay: float) -> Generator[simpy.Event, Any, None]:
+        yield env.timeout(arrive)
+        kiosk = kiosks.take()
+        if kiosk is None:
+            kiosk = yield kiosks.wait()
+        got.append((name, env.now, kiosk))
+        yield env.timeout(stay)
+        kiosks.give_back(kiosk)
+
+    for name, arrive, stay in (("a", 0, 5), ("b", 1, 2), ("c", 2, 1), ("d", 2.5, 1), ("e", 9, 1)):
+        env.process(citizen(name, arrive, stay))
+    env.run()
+    # c waits for the kiosk b gives back, d (who came after c) for the one c gives back;
+    # e finds both free and takes the one given back longest ago.
+    assert got == [
+        ("a", 0, "k1"),
+        ("b", 1, "k2"),
+        ("c", 3, "k2"),
+        ("d", 4, "k2"),
+        ("e", 9, "k1"),
+    ]
 
 
 @settings(max_examples=8, deadline=None)
