@@ -25,6 +25,7 @@ from frontdesk_core.simulation.erlang import ErlangC
 from frontdesk_core.simulation.model import (
     DaySimulation,
     Kiosks,
+    _nearest,
     simulate_day,
     simulation_plugins,
 )
@@ -379,3 +380,13 @@ def test_a_private_day_with_plugins_of_its_own_still_ends_for_them(
     assert DaySimulation(loaded, loaded.dates[0], "a")._kept
     hooks = Hooks(make_plugin_manager(load_entrypoints=False))
     assert DaySimulation(loaded, loaded.dates[0], "a", hooks=hooks)._kept
+
+
+@given(
+    times=st.lists(st.integers(0, 40).map(lambda m: m * 2.0), min_size=1, max_size=30),
+    wish=st.one_of(st.integers(-10, 90).map(float), st.floats(-10.0, 90.0)),
+)
+def test_the_nearest_free_time_is_the_one_min_finds(times: list[float], wish: float) -> None:
+    times.sort()
+    expected = min(range(len(times)), key=lambda i: abs(times[i] - wish))
+    assert _nearest(times, wish) == expected

@@ -22,6 +22,7 @@ import gc
 import math
 import os
 import random
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -170,6 +171,15 @@ def simulation_plugins() -> PluginManager:
     if found is None:
         found = _PLUGINS[chosen] = make_plugin_manager(load_entrypoints=bool(chosen))
     return found
+
+
+def _nearest(times: Sequence[float], wish: float) -> int:
+    """The index of the time in ``times`` (ascending) nearest ``wish``: of two as near, the
+    earlier, and of equal times the first (what ``min`` over the list by distance gives)."""
+    index = bisect_left(times, wish)
+    if index == len(times) or (index > 0 and wish - times[index - 1] <= times[index] - wish):
+        index = bisect_left(times, times[index - 1])
+    return index
 
 
 def _split_hours(start: float, end: float) -> Generator[tuple[int, float], None, None]:
@@ -418,7 +428,9 @@ class DaySimulation:
 
     def _book_ahead(self, citizens: list[Citizen]) -> None:
         """Book every booked citizen before the day starts, at the free time nearest their wish."""
-        free: dict[str, list[tuple[float, datetime]]] = {}
+        # Each service's free places of the day in time order: minutes, and the start
+        # booked (a time with room for two is listed twice).
+        free: dict[str, tuple[list[float], list[datetime]]] = {}
         booking = self.fd.booking
         for citizen in citizens:
             service_id = citizen.service
@@ -431,21 +443,22 @@ class DaySimulation:
             while True:
                 if service_id not in free:
                     slots = booking.free_slots(service_id, self.day, self.day)
-                    free[service_id] = [
+                    places = sorted(
                         (self.clock.minutes(s.start), s.start) for s in slots for _ in range(s.free)
-                    ]
-                options = free[service_id]
-                if not options:
+                    )
+                    free[service_id] = ([m for m, _ in places], [s for _, s in places])
+                times, starts = free[service_id]
+                if not times:
                     citizen.booked = False
                     break
-                index = min(range(len(options)), key=lambda i: abs(options[i][0] - citizen.wish))
-                at, start = options.pop(index)
+                index = _nearest(times, citizen.wish)
+                at, start = times.pop(index), starts.pop(index)
                 try:
                     made = booking.book(service_id, start, contact=Contact())
                 except CapacityError:
                     del free[service_id]  # someone else took it: ask the engine again
                     continue
-                if all(other != start for _, other in options):
+                if start not in starts[max(index - 1, 0) : index + 1]:
                     # That time's last place as listed; a time that fits only by moving
                     # bookings to other counters is listed as one place, and may take more.
                     del free[service_id]
