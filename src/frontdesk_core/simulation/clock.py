@@ -44,7 +44,7 @@ class SimClock:
 
     def now(self) -> datetime:
         """The simulated time (in the origin's timezone)."""
-        minutes = float(self.env.now)
+        minutes = self.env._now  # what ``env.now`` returns, without the property's call
         if minutes != self._at:
             self._at = minutes
             self._now = self.at(minutes)
