@@ -390,3 +390,18 @@ def test_the_nearest_free_time_is_the_one_min_finds(times: list[float], wish: fl
     times.sort()
     expected = min(range(len(times)), key=lambda i: abs(times[i] - wish))
     assert _nearest(times, wish) == expected
+
+
+def test_the_days_of_a_scenario_share_what_they_work_out_alike() -> None:
+    normal = Path(__file__).parents[2] / "examples" / "kobenhavn" / "scenarios" / "normal-day.yaml"
+    loaded = load_scenario(normal)
+    first = DaySimulation(loaded, loaded.dates[0], "a")
+    first.run()
+    assert first.tree_maps and first._answer_plans  # the kiosk's walks worked plans out
+    second = DaySimulation(loaded, loaded.dates[0], "b")
+    assert second.tree_maps is first.tree_maps
+    assert second._answer_plans is first._answer_plans
+    # Another scenario (a what-if's changed weights) works its own out.
+    other = DaySimulation(loaded.with_changes(scale=1.2), loaded.dates[0], "a")
+    assert other._answer_plans is not first._answer_plans
+    assert other._answer_plans == {}

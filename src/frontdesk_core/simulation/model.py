@@ -22,6 +22,7 @@ import gc
 import math
 import os
 import random
+import weakref
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Generator, Mapping, Sequence
@@ -182,6 +183,30 @@ def _nearest(times: Sequence[float], wish: float) -> int:
     return index
 
 
+@dataclass
+class _WorkedOut:
+    """What the days of one scenario work out alike, kept while the scenario lives: each
+    tree's map of outcomes, and the answer plans of each stream's citizens by goal."""
+
+    tree_maps: dict[str, TreeMap] = field(default_factory=dict)
+    plans: dict[tuple[str, Goal, int, int], Plans] = field(default_factory=dict)
+
+
+_WORKED_OUT: dict[int, tuple[weakref.ref[LoadedScenario], _WorkedOut]] = {}
+
+
+def _worked_out(loaded: LoadedScenario) -> _WorkedOut:
+    """The days of ``loaded`` share what they work out alike (a year's days, or a batch's
+    in a worker): by the scenario object, as the plans are keyed by its streams."""
+    key = id(loaded)
+    found = _WORKED_OUT.get(key)
+    if found is not None and found[0]() is loaded:
+        return found[1]
+    shared = _WorkedOut()
+    _WORKED_OUT[key] = (weakref.ref(loaded, lambda _ref: _WORKED_OUT.pop(key, None)), shared)
+    return shared
+
+
 def _split_hours(start: float, end: float) -> Generator[tuple[int, float], None, None]:
     """``(hour, minutes)`` pieces of the span ``start..end`` (minutes after midnight)."""
     while end > start:
@@ -241,7 +266,8 @@ class DaySimulation:
         # The configuration looks ids up by scanning lists; the simulation asks per citizen.
         self.services = {s.id: s for s in self.config.services}
         self._models: dict[tuple[str | None, str], Distribution | None] = {}
-        self._answer_plans: dict[tuple[str, Goal, int, int], Plans] = {}
+        shared = _worked_out(loaded)
+        self._answer_plans = shared.plans
         self.obs = DayObservations(day.isoformat())
         self.centres = [self.config.centre(c) for c in loaded.centres]
         self.opening: dict[str, list[tuple[float, float]]] = {}
@@ -263,7 +289,7 @@ class DaySimulation:
         self.busy: dict[str, dict[float, float]] = {}
         self.duty: dict[str, dict[float, float]] = {}
         self.counter_queues: dict[str, tuple[str, ...]] = {}
-        self.tree_maps: dict[str, TreeMap] = {}
+        self.tree_maps = shared.tree_maps
         for centre in self.centres:
             count = self.scenario.kiosks.count.get(centre.id, len(centre.kiosks))
             use_kiosk = count > 0 and centre.tree is not None
@@ -276,7 +302,10 @@ class DaySimulation:
             else:
                 self.kiosks[centre.id] = None
             if centre.tree is not None and centre.tree not in self.tree_maps:
-                self.tree_maps[centre.tree] = TreeMap(self.config.tree(centre.tree), self.config)
+                # The tree and the services as configured: a day's staffing changes neither.
+                self.tree_maps[centre.tree] = TreeMap(
+                    loaded.config.tree(centre.tree), loaded.config
+                )
             for queue in centre.queues:
                 self.obs.centres[queue.id] = centre.id
                 self.obs.targets[queue.id] = minutes(queue.target.within)
