@@ -182,9 +182,10 @@ def test_the_engine_accepts_exactly_what_fits(
             fd.close()
 
     run()
-    # Runs did make room by moving bookings, so the matching was put to work (measured:
-    # a third to a half of the runs move some; the floor sits well below that).
-    assert sum(1 for n in moved if n) >= 6, moved
+    # Runs did make room by moving bookings, so the matching was put to work. Measured over
+    # ten runs of 60 examples: 12-34 runs move some, and one run in the full suite only 3;
+    # the floor asks for evidence that it moves at all.
+    assert sum(1 for n in moved if n) >= 2, moved
 
 
 def play(fd: Frontdesk, centre: Centre, ops: list[tuple[int | str, ...]]) -> None:
