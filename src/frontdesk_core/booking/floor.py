@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from frontdesk_core.booking.fits import Answer, Read
 from frontdesk_core.booking.journal import Journal
 from frontdesk_core.booking.ledger import Ledger
 from frontdesk_core.booking.matching import SEARCH_BUDGET, Budget, Job, place
@@ -32,6 +33,9 @@ from frontdesk_core.store.base import NewEvent
 
 NEW = ""
 """The key of a booking being placed that does not exist yet."""
+
+FIRST, LAST = -(2**62), 2**62
+"""Before and after every epoch second a clock gives."""
 
 
 class Seating:
@@ -120,8 +124,35 @@ class Seating:
 
     def seat(self, key: str, window: Span, counters: tuple[str, ...]) -> dict[str, str] | None:
         """Where a booking with ``window`` goes and which bookings move for it (see
-        :func:`~frontdesk_core.booking.matching.place`); ``None`` when it cannot fit."""
-        return place(Job(key, window[0], window[1], counters, None), self, self.budget)
+        :func:`~frontdesk_core.booking.matching.place`); ``None`` when it cannot fit.
+
+        A new booking on the ledger's floor as it is (no trial, nothing left out) takes
+        the match's kept answer when one holds (see :mod:`frontdesk_core.booking.fits`)."""
+        new = Job(key, window[0], window[1], counters, None)
+        if key != NEW or self._at or self._off or self.occupancy is not self.ledger.occupancy:
+            return place(new, self, self.budget)
+        fits = self.ledger.fits
+        question = (window[0], window[1], counters)
+        budget = self.budget
+        kept = fits.get(question, self.now)
+        if kept is not None and kept.steps <= budget.left:
+            budget.left -= kept.steps
+            return None if kept.seats is None else dict(kept.seats)
+        reading = _Reading(self)
+        left = budget.left
+        seats = place(new, reading, budget)
+        if budget.left >= 0:  # an answer cut short by the budget is not the match's own
+            fits.keep(
+                question,
+                Answer(
+                    None if seats is None else tuple(seats.items()),
+                    left - budget.left,
+                    tuple(reading.reads),
+                    reading.since,
+                    reading.until,
+                ),
+            )
+        return seats
 
     def room(self, service: Service, candidate: Candidate) -> int:
         """How many more bookings ``candidate`` can take, at least: the counters free as
@@ -172,6 +203,32 @@ class Seating:
         if service.booking is None:
             return ()
         return self.counters(service, booking.start.date(), *entry.window)
+
+
+class _Reading:
+    """A seating's floor that notes what the match reads of it: the spans, and the
+    times around which a booking read would change from movable to begun."""
+
+    def __init__(self, seating: Seating) -> None:
+        self.seating = seating
+        self.reads: dict[Read, None] = {}
+        self.since = FIRST
+        self.until = LAST
+
+    def sitting(self, counter: str, start: int, end: int) -> list[Job]:
+        """As :meth:`Seating.sitting`, noted."""
+        jobs = self.seating.sitting(counter, start, end)
+        self.reads[(counter, start, end)] = None
+        now = self.seating.now
+        entries = self.seating.ledger.entries
+        for job in jobs:
+            entry = entries[job.key]
+            if entry.booking.state is BookingState.BOOKED:
+                if entry.start <= now:
+                    self.since = max(self.since, entry.start)
+                else:
+                    self.until = min(self.until, entry.start)
+        return jobs
 
 
 def reassign(journal: Journal, seats: Mapping[str, str], reason: str) -> list[NewEvent]:

@@ -1,0 +1,125 @@
+"""The seating match's answers, kept until an event could change them.
+
+A kiosk offering a walk-in the next free times today asks, on every offer, whether
+each full time on the grid still fits by moving bookings (see
+:mod:`frontdesk_core.booking.matching`); most of them were asked a minute ago and
+nothing near them has changed since. The match is a function of what it reads: the
+bookings sitting on some counters over some spans of time, each with its window, its
+counter and the counters it may move to (its state, whether it has begun, the
+configuration and the absences). So an answer is kept with what it read, and:
+
+* the :class:`~frontdesk_core.booking.ledger.Ledger` drops every answer that read a
+  span an event touches (a booking made, moved, reassigned, cancelled, checked in,
+  missed or done: its counter over its window, before and after), and all of them on
+  an absence, a checkpoint loaded or bookings forgotten; being fed by the reducer,
+  it sees the events of every process sharing the store;
+* an answer holds only while the clock stays on the same side of the start of every
+  booked appointment it read (a booking that has begun may no longer move);
+* it is used only where the match would have had at least the search steps it took
+  left in its :class:`~frontdesk_core.booking.matching.Budget`, and those are spent
+  as if it had run: a search that runs out of budget gives a different answer, so
+  such answers are never kept.
+
+Then a kept answer is exactly what the match would answer now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+Key = tuple[int, int, tuple[str, ...]]
+"""A question: the new booking's window (epoch seconds) and the counters it may take."""
+
+Read = tuple[str, int, int]
+"""A span of one counter the match looked at: ``(counter, start, end)``."""
+
+KEPT = 4096
+"""How many answers are kept before they are all dropped and kept afresh."""
+
+BUCKET = 3600
+"""Answers are indexed by counter and hour, so an event looks at those near it only."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the match answered, what it read, and while when it holds."""
+
+    seats: tuple[tuple[str, str], ...] | None
+    """Where the new booking and the bookings moved for it go; ``None``: it does not fit."""
+    steps: int
+    """The exact-search steps it took from its budget."""
+    reads: tuple[Read, ...]
+    since: int
+    """It holds from this epoch second (the latest start of a booking read as begun) ..."""
+    until: int
+    """... to before this one (the earliest start of a booking read as not yet begun)."""
+
+
+class Fits:
+    """Kept answers of the seating match, by question (see the module's docstring)."""
+
+    def __init__(self) -> None:
+        self._answers: dict[Key, Answer] = {}
+        self._near: dict[tuple[str, int], set[Key]] = {}
+        """By counter and hour: the answers that read a span of it in that hour."""
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+    def get(self, key: Key, now: int) -> Answer | None:
+        """The kept answer to ``key``, if it still holds at ``now``."""
+        answer = self._answers.get(key)
+        if answer is None or not answer.since <= now < answer.until:
+            return None
+        return answer
+
+    def keep(self, key: Key, answer: Answer) -> None:
+        """Keep ``answer`` to ``key`` (in place of an earlier one)."""
+        if key in self._answers:
+            self._drop(key)
+        elif len(self._answers) >= KEPT:
+            self.clear()
+        self._answers[key] = answer
+        for place in _places(answer.reads):
+            self._near.setdefault(place, set()).add(key)
+
+    def touch(self, counter: str | None, start: int, end: int) -> None:
+        """An event changed what sits on ``counter`` over ``[start, end)``: drop the
+        answers that read any of it."""
+        if counter is None or not self._answers:
+            return
+        gone: set[Key] = set()
+        for hour in range(start // BUCKET, (max(end, start + 1) - 1) // BUCKET + 1):
+            for key in self._near.get((counter, hour), ()):
+                if key not in gone and any(
+                    c == counter and s < end and start < e for c, s, e in self._answers[key].reads
+                ):
+                    gone.add(key)
+        for key in gone:
+            self._drop(key)
+
+    def clear(self) -> None:
+        """Drop every answer."""
+        self._answers.clear()
+        self._near.clear()
+
+    def _drop(self, key: Key) -> None:
+        answer = self._answers.pop(key)
+        for place in _places(answer.reads):
+            keys = self._near.get(place)
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self._near[place]
+
+
+def _places(reads: tuple[Read, ...]) -> Iterator[tuple[str, int]]:
+    """Each (counter, hour) the reads cover, once."""
+    seen: set[tuple[str, int]] = set()
+    for counter, start, end in reads:
+        for hour in range(start // BUCKET, (max(end, start + 1) - 1) // BUCKET + 1):
+            place = (counter, hour)
+            if place not in seen:
+                seen.add(place)
+                yield place
