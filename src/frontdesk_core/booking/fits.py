@@ -25,7 +25,6 @@ Then a kept answer is exactly what the match would answer now.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 Key = tuple[int, int, tuple[str, ...]]
@@ -34,8 +33,9 @@ Key = tuple[int, int, tuple[str, ...]]
 Read = tuple[str, int, int]
 """A span of one counter the match looked at: ``(counter, start, end)``."""
 
-KEPT = 4096
-"""How many answers are kept before they are all dropped and kept afresh."""
+ENTRIES_KEPT = 50_000
+"""How many read spans (over all answers, dropped ones included until passed) are kept
+before every answer is dropped and kept afresh."""
 
 BUCKET = 3600
 """Answers are indexed by counter and hour, so an event looks at those near it only."""
@@ -61,8 +61,10 @@ class Fits:
 
     def __init__(self) -> None:
         self._answers: dict[Key, Answer] = {}
-        self._near: dict[tuple[str, int], set[Key]] = {}
-        """By counter and hour: the answers that read a span of it in that hour."""
+        self._near: dict[tuple[str, int], list[tuple[int, int, Key, Answer]]] = {}
+        """By counter and hour: the spans of it read in that hour, each with its answer.
+        An entry whose answer is no longer kept is stale, and goes when next passed."""
+        self._entries = 0
 
     def __len__(self) -> int:
         return len(self._answers)
@@ -76,50 +78,42 @@ class Fits:
 
     def keep(self, key: Key, answer: Answer) -> None:
         """Keep ``answer`` to ``key`` (in place of an earlier one)."""
-        if key in self._answers:
-            self._drop(key)
-        elif len(self._answers) >= KEPT:
+        if self._entries >= ENTRIES_KEPT:
             self.clear()
         self._answers[key] = answer
-        for place in _places(answer.reads):
-            self._near.setdefault(place, set()).add(key)
+        for counter, start, end in answer.reads:
+            for hour in range(start // BUCKET, (max(end, start + 1) - 1) // BUCKET + 1):
+                self._near.setdefault((counter, hour), []).append((start, end, key, answer))
+                self._entries += 1
 
     def touch(self, counter: str | None, start: int, end: int) -> None:
         """An event changed what sits on ``counter`` over ``[start, end)``: drop the
         answers that read any of it."""
         if counter is None or not self._answers:
             return
-        gone: set[Key] = set()
+        answers = self._answers
         for hour in range(start // BUCKET, (max(end, start + 1) - 1) // BUCKET + 1):
-            for key in self._near.get((counter, hour), ()):
-                if key not in gone and any(
-                    c == counter and s < end and start < e for c, s, e in self._answers[key].reads
-                ):
-                    gone.add(key)
-        for key in gone:
-            self._drop(key)
+            place = (counter, hour)
+            near = self._near.get(place)
+            if not near:
+                continue
+            kept = []
+            for entry in near:
+                read_start, read_end, key, answer = entry
+                if answers.get(key) is not answer:
+                    continue  # stale
+                if read_start < end and start < read_end:
+                    del answers[key]
+                    continue
+                kept.append(entry)
+            self._entries -= len(near) - len(kept)
+            if kept:
+                self._near[place] = kept
+            else:
+                del self._near[place]
 
     def clear(self) -> None:
         """Drop every answer."""
         self._answers.clear()
         self._near.clear()
-
-    def _drop(self, key: Key) -> None:
-        answer = self._answers.pop(key)
-        for place in _places(answer.reads):
-            keys = self._near.get(place)
-            if keys is not None:
-                keys.discard(key)
-                if not keys:
-                    del self._near[place]
-
-
-def _places(reads: tuple[Read, ...]) -> Iterator[tuple[str, int]]:
-    """Each (counter, hour) the reads cover, once."""
-    seen: set[tuple[str, int]] = set()
-    for counter, start, end in reads:
-        for hour in range(start // BUCKET, (max(end, start + 1) - 1) // BUCKET + 1):
-            place = (counter, hour)
-            if place not in seen:
-                seen.add(place)
-                yield place
+        self._entries = 0
