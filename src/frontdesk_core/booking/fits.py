@@ -21,11 +21,19 @@ configuration and the absences). So an answer is kept with what it read, and:
   such answers are never kept.
 
 Then a kept answer is exactly what the match would answer now.
+
+The bookings the match reads are kept too, as jobs (where each sits and where it may
+move), for the next question: a job holds while the ledger has the same record of its
+booking (every event about a booking replaces the record) and the clock is on the same
+side of its start; an absence drops them with the answers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from frontdesk_core.booking.matching import Job
 
 Key = tuple[int, int, tuple[str, ...]]
 """A question: the new booking's window (epoch seconds) and the counters it may take."""
@@ -36,6 +44,9 @@ Read = tuple[str, int, int]
 ENTRIES_KEPT = 50_000
 """How many read spans (over all answers, dropped ones included until passed) are kept
 before every answer is dropped and kept afresh."""
+
+JOBS_KEPT = 20_000
+"""How many bookings' jobs are kept before they are all dropped and kept afresh."""
 
 BUCKET = 3600
 """Answers are indexed by counter and hour, so an event looks at those near it only."""
@@ -65,6 +76,19 @@ class Fits:
         """By counter and hour: the spans of it read in that hour, each with its answer.
         An entry whose answer is no longer kept is stale, and goes when next passed."""
         self._entries = 0
+        self._jobs: dict[str, tuple[object, bool, Job]] = {}
+
+    @property
+    def jobs(self) -> Mapping[str, tuple[object, bool, Job]]:
+        """Bookings seen as jobs of the match, by id: the booking record they were made
+        from, whether it had begun, and the job (the floor checks they still hold)."""
+        return self._jobs
+
+    def keep_job(self, booking_id: str, kept: tuple[object, bool, Job]) -> None:
+        """Keep a booking's job (see :attr:`jobs`)."""
+        if len(self._jobs) >= JOBS_KEPT:
+            self._jobs.clear()
+        self._jobs[booking_id] = kept
 
     def __len__(self) -> int:
         return len(self._answers)
@@ -117,3 +141,4 @@ class Fits:
         self._answers.clear()
         self._near.clear()
         self._entries = 0
+        self._jobs.clear()

@@ -74,8 +74,13 @@ class Seating:
 
     def sitting(self, counter: str, start: int, end: int) -> list[Job]:
         """The bookings on ``counter`` whose windows overlap ``[start, end)``."""
-        out: list[Job] = []
         held = self.occupancy.get(counter)
+        if not (self._at or self._off or self._onto):  # no trial: as the ledger has them
+            if held is None or not held.windows:
+                return []
+            job = self.job
+            return [job(booking_id) for _, _, booking_id in held.overlapping(start, end)]
+        out: list[Job] = []
         if held is not None and held.windows:
             for _, _, booking_id in held.overlapping(start, end):
                 if booking_id not in self._off and self._at.get(booking_id, counter) == counter:
@@ -93,13 +98,26 @@ class Seating:
     def job(self, booking_id: str) -> Job:
         """A booking on the floor as a job: where it sits and where it could sit."""
         job = self._jobs.get(booking_id)
-        if job is None:
-            entry = self.ledger.entries[booking_id]
-            at = self._at.get(booking_id, entry.booking.counter_id)
-            counters = self._movable_to(booking_id)
-            if at not in counters:
-                counters = (at,) if at is not None else ()
-            job = self._jobs[booking_id] = Job(booking_id, *entry.window, counters, at)
+        if job is not None:
+            return job
+        entry = self.ledger.entries[booking_id]
+        # A booking where the ledger has it is the same job to every seating while it is
+        # the same booking (any event about it replaces the record) on the same side of
+        # its start; absences drop every kept job with the kept answers.
+        shared = booking_id not in self._at and self.occupancy is self.ledger.occupancy
+        begun = entry.start <= self.now
+        if shared:
+            kept = self.ledger.fits.jobs.get(booking_id)
+            if kept is not None and kept[0] is entry.booking and kept[1] is begun:
+                job = self._jobs[booking_id] = kept[2]
+                return job
+        at = self._at.get(booking_id, entry.booking.counter_id)
+        counters = self._movable_to(booking_id)
+        if at not in counters:
+            counters = (at,) if at is not None else ()
+        job = self._jobs[booking_id] = Job(booking_id, *entry.window, counters, at)
+        if shared:
+            self.ledger.fits.keep_job(booking_id, (entry.booking, begun, job))
         return job
 
     # -- questions ----------------------------------------------------------------------------
@@ -142,14 +160,15 @@ class Seating:
         left = budget.left
         seats = place(new, reading, budget)
         if budget.left >= 0:  # an answer cut short by the budget is not the match's own
+            since, until = reading.turns()
             fits.keep(
                 question,
                 Answer(
                     None if seats is None else tuple(seats.items()),
                     left - budget.left,
                     tuple(reading.reads),
-                    reading.since,
-                    reading.until,
+                    since,
+                    until,
                 ),
             )
         return seats
@@ -212,23 +231,30 @@ class _Reading:
     def __init__(self, seating: Seating) -> None:
         self.seating = seating
         self.reads: dict[Read, None] = {}
-        self.since = FIRST
-        self.until = LAST
+        self.seen: set[str] = set()
 
     def sitting(self, counter: str, start: int, end: int) -> list[Job]:
         """As :meth:`Seating.sitting`, noted."""
         jobs = self.seating.sitting(counter, start, end)
         self.reads[(counter, start, end)] = None
+        for job in jobs:
+            self.seen.add(job.key)
+        return jobs
+
+    def turns(self) -> tuple[int, int]:
+        """From when to before when the bookings read stay as they were read, begun or
+        not: the latest start of one begun, and the earliest start of one still to come."""
+        since, until = FIRST, LAST
         now = self.seating.now
         entries = self.seating.ledger.entries
-        for job in jobs:
-            entry = entries[job.key]
+        for booking_id in self.seen:
+            entry = entries[booking_id]
             if entry.booking.state is BookingState.BOOKED:
                 if entry.start <= now:
-                    self.since = max(self.since, entry.start)
+                    since = max(since, entry.start)
                 else:
-                    self.until = min(self.until, entry.start)
-        return jobs
+                    until = min(until, entry.start)
+        return since, until
 
 
 def reassign(journal: Journal, seats: Mapping[str, str], reason: str) -> list[NewEvent]:
