@@ -226,6 +226,8 @@ class SlotPlanner:
         self._services = {s.id: s for s in config.services}
         self._duty: dict[tuple[str, str, date], list[Span]] = {}
         self._grids: dict[tuple[str, date], Grid] = {}
+        self._local: dict[int, datetime] = {}
+        self._midnights: dict[date, int] = {}
         self._centres: dict[str, Centre] = {}
         self._counters: dict[str, list[Counter]] = {}
 
@@ -323,20 +325,30 @@ class SlotPlanner:
         if not grid.starts:
             return
         duration = int(_rules(service).duration.total_seconds())
-        empty = Occupancy()
-        held = {c.id: occupancy.get(c.id, empty) for c in self.counters_for(service)}
+        held: dict[str, Occupancy] = {}
+        for counter in self.counters_for(service):
+            taken = occupancy.get(counter.id)
+            if taken is not None and (taken.windows or taken.absences):
+                held[counter.id] = taken  # a counter not here holds nothing
         away = any(o.absences for o in held.values())
         first = 0 if not_before is None else bisect_left(grid.starts, not_before)
         for i in range(first, len(grid.starts)):
             w_start, w_end = grid.windows[i]
             on = grid.on_duty[i]
             if away:
-                on = tuple(cid for cid in on if not held[cid].away(w_start, w_end))
+                on = tuple(
+                    cid for cid in on if cid not in held or not held[cid].away(w_start, w_end)
+                )
                 if not on:
                     continue
-            free = tuple(cid for cid in on if not held[cid].overlaps(w_start, w_end, ignore))
+            # A loop, not a generator: this runs for every start of every slot list.
+            free: list[str] = []
+            for cid in on:
+                taken = held.get(cid)
+                if taken is None or not taken.overlaps(w_start, w_end, ignore):
+                    free.append(cid)
             start = grid.starts[i]
-            yield Candidate(start, start + duration, on, free)
+            yield Candidate(start, start + duration, on, tuple(free))
 
     def grid(self, service: Service, day: date) -> Grid:
         """The start times of ``service`` on ``day`` with the counters on duty for them, as
@@ -401,10 +413,9 @@ class SlotPlanner:
         if limit is not None and limit <= 0:
             return out
         centre_id = self.centre_of(service).id
-        tz = self.tz
         day = first
         while day <= last:
-            if latest is not None and local_epoch(day, time(0), tz) > latest:
+            if latest is not None and self.midnight(day) > latest:
                 break
             for c in self.candidates(service, day, occupancy, not_before=earliest):
                 if latest is not None and c.start > latest:
@@ -416,8 +427,8 @@ class SlotPlanner:
                     Slot(
                         service.id,
                         centre_id,
-                        datetime.fromtimestamp(c.start, tz),
-                        datetime.fromtimestamp(c.end, tz),
+                        self.local(c.start),
+                        self.local(c.end),
                         channel,
                         len(c.on_duty),
                         free,
@@ -427,6 +438,25 @@ class SlotPlanner:
                     return out
             day += timedelta(days=1)
         return out
+
+    def midnight(self, day: date) -> int:
+        """The epoch second ``day`` starts at, locally (kept like :meth:`local`)."""
+        found = self._midnights.get(day)
+        if found is None:
+            if len(self._midnights) >= DUTY_KEPT:
+                self._midnights.clear()
+            found = self._midnights[day] = local_epoch(day, time(0), self.tz)
+        return found
+
+    def local(self, moment: int) -> datetime:
+        """Epoch seconds as a local time of the site (kept: the same slot times are
+        listed again and again)."""
+        found = self._local.get(moment)
+        if found is None:
+            if len(self._local) >= DUTY_KEPT:
+                self._local.clear()
+            found = self._local[moment] = datetime.fromtimestamp(moment, self.tz)
+        return found
 
     def window(self, service: Service, start: int) -> Span:
         """The time a booking of ``service`` at ``start`` keeps a counter busy."""
