@@ -228,6 +228,8 @@ class SlotPlanner:
         self._grids: dict[tuple[str, date], Grid] = {}
         self._local: dict[int, datetime] = {}
         self._midnights: dict[date, int] = {}
+        self._reach: dict[str, tuple[int, int]] = {}
+        """Per service, how long a booking keeps a counter busy before and from its start."""
         self._centres: dict[str, Centre] = {}
         self._counters: dict[str, list[Counter]] = {}
 
@@ -460,11 +462,14 @@ class SlotPlanner:
 
     def window(self, service: Service, start: int) -> Span:
         """The time a booking of ``service`` at ``start`` keeps a counter busy."""
-        rules = _rules(service)
-        return (
-            start - int(rules.buffer_before.total_seconds()),
-            start + int((rules.duration + rules.buffer_after).total_seconds()),
-        )
+        reach = self._reach.get(service.id)
+        if reach is None:
+            rules = _rules(service)
+            reach = self._reach[service.id] = (
+                int(rules.buffer_before.total_seconds()),
+                int((rules.duration + rules.buffer_after).total_seconds()),
+            )
+        return start - reach[0], start + reach[1]
 
 
 def _rules(service: Service) -> ServiceBooking:
