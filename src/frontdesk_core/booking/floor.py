@@ -230,15 +230,19 @@ class _Reading:
 
     def __init__(self, seating: Seating) -> None:
         self.seating = seating
-        self.reads: dict[Read, None] = {}
+        self.reads: dict[Read, list[Job]] = {}
+        """What each span read holds: the match asks for the new booking's window on its
+        counters in every step, and nothing moves while it decides."""
         self.seen: set[str] = set()
 
     def sitting(self, counter: str, start: int, end: int) -> list[Job]:
-        """As :meth:`Seating.sitting`, noted."""
-        jobs = self.seating.sitting(counter, start, end)
-        self.reads[(counter, start, end)] = None
-        for job in jobs:
-            self.seen.add(job.key)
+        """As :meth:`Seating.sitting`, noted (the match never changes the list)."""
+        read = (counter, start, end)
+        jobs = self.reads.get(read)
+        if jobs is None:
+            jobs = self.reads[read] = self.seating.sitting(counter, start, end)
+            for job in jobs:
+                self.seen.add(job.key)
         return jobs
 
     def turns(self) -> tuple[int, int]:
