@@ -146,9 +146,8 @@ class Seating:
 
         A new booking on the ledger's floor as it is (no trial, nothing left out) takes
         the match's kept answer when one holds (see :mod:`frontdesk_core.booking.fits`)."""
-        new = Job(key, window[0], window[1], counters, None)
         if key != NEW or self._at or self._off or self.occupancy is not self.ledger.occupancy:
-            return place(new, self, self.budget)
+            return place(Job(key, window[0], window[1], counters, None), self, self.budget)
         fits = self.ledger.fits
         question = (window[0], window[1], counters)
         budget = self.budget
@@ -156,6 +155,7 @@ class Seating:
         if kept is not None and kept.steps <= budget.left:
             budget.left -= kept.steps
             return None if kept.seats is None else dict(kept.seats)
+        new = Job(key, window[0], window[1], counters, None)
         reading = _Reading(self)
         left = budget.left
         seats = place(new, reading, budget)
