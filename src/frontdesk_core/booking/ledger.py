@@ -109,11 +109,10 @@ class Ledger:
 
     def _apply(self, event: Event) -> None:
         payload = event.payload
-        if isinstance(payload, E.AbsenceRecorded | E.AbsenceWithdrawn):
-            # Where a counter is away decides where every booking may move: rare enough
-            # to forget every answer of the match.
-            self._fits.clear()
         if isinstance(payload, E.AbsenceRecorded):
+            # Where a counter is away decides where every booking may move: rare enough
+            # to forget every answer of the match (here and on a withdrawal).
+            self._fits.clear()
             self._hold_absence(
                 Absence(
                     id=event.key,
@@ -126,6 +125,7 @@ class Ledger:
             )
             return
         if isinstance(payload, E.AbsenceWithdrawn):
+            self._fits.clear()
             gone = self._absences.pop(event.key, None)
             if gone is not None and gone.counter_id in self._occupancy:
                 self._occupancy[gone.counter_id].remove_absence(gone.id)
