@@ -14,7 +14,9 @@ only face integrators use. Behind it, one module per part:
 - ``personal``: the contact of a booking, kept apart from the events.
 - ``lookups``, ``commands``, ``absences``, ``check_in``, ``duties``: what the engine
   answers and does, in the sections its public methods fall into.
-- ``slots`` (the slot planner), ``model`` (booking rules in the configuration),
+- ``slots`` (the slot planner), ``matching`` and ``floor`` (whether a booking fits,
+  moving others), ``fits`` (the matching's answers kept until an event changes
+  them), ``model`` (booking rules in the configuration),
   ``records`` (the frozen records hooks see), ``phone``, ``checks``.
 
 The parts are composed, not mixed in: each is a small class that receives the

@@ -42,6 +42,11 @@ CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
 CODE_LENGTH = 6
 
 
+def _when(moment: datetime) -> str:
+    """A time as a refusal words it (only a refusal needs it: formatting is not free)."""
+    return moment.strftime("%d-%m-%Y %H:%M")
+
+
 class Cancel(Protocol):
     """Cancelling a booking by its code, as :meth:`Commands.cancel` does."""
 
@@ -209,7 +214,6 @@ class Commands:
         ``booking.reassigned`` events of the bookings that move to make room; or why
         no assignment of the counters can take it."""
         moment = self.journal.dt(start)
-        when = moment.strftime("%d-%m-%Y %H:%M")
         day = moment.date()
         occupancy = self.ledger.occupancy
         # The grid from ``start`` on: the candidates before it need not be looked at.
@@ -221,14 +225,14 @@ class Commands:
                 continue
             if start < now + rules.min_notice.total_seconds():
                 raise CapacityError(
-                    f"{when} is too soon to book; book at least "
+                    f"{_when(moment)} is too soon to book; book at least "
                     f"{format_duration(rules.min_notice)} ahead",
                     code="booking.too_soon",
                     params={"start": moment, "notice": rules.min_notice},
                 )
             if start > now + rules.horizon.total_seconds():
                 raise CapacityError(
-                    f"{when} is too far ahead; "
+                    f"{_when(moment)} is too far ahead; "
                     f"bookings open {format_duration(rules.horizon)} ahead",
                     code="booking.too_far",
                     params={"start": moment, "horizon": rules.horizon},
@@ -239,14 +243,14 @@ class Commands:
             seats = seating.seat(NEW, self.planner.window(service, start), candidate.on_duty)
             if seats is None:
                 raise CapacityError(
-                    f"{when} is no longer free; choose another time",
+                    f"{_when(moment)} is no longer free; choose another time",
                     code="booking.slot_taken",
                     params={"start": moment},
                 )
             counter_id = seats.pop(NEW)
             return counter_id, reassign(self.journal, seats, "booking")
         raise CapacityError(
-            f"{when} is not a time that can be booked for service '{service.id}'; "
+            f"{_when(moment)} is not a time that can be booked for service '{service.id}'; "
             "choose one of the free slots",
             code="booking.not_a_slot",
             params={"start": moment},
@@ -280,8 +284,16 @@ class Commands:
             )
 
     def _new_code(self) -> str:
+        base = len(CODE_ALPHABET)
         while True:
-            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            # One draw for the whole code (each code as likely as with a draw per letter):
+            # every draw from the system's randomness costs a call into the kernel.
+            number = secrets.randbelow(base**CODE_LENGTH)
+            letters = []
+            for _ in range(CODE_LENGTH):
+                number, digit = divmod(number, base)
+                letters.append(CODE_ALPHABET[digit])
+            code = "".join(letters)
             if not self.ledger.has_code(code):
                 return code
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from frontdesk_core.booking.fits import Answer, Read
 from frontdesk_core.booking.journal import Journal
 from frontdesk_core.booking.ledger import Ledger
 from frontdesk_core.booking.matching import SEARCH_BUDGET, Budget, Job, place
@@ -32,6 +33,9 @@ from frontdesk_core.store.base import NewEvent
 
 NEW = ""
 """The key of a booking being placed that does not exist yet."""
+
+FIRST, LAST = -(2**62), 2**62
+"""Before and after every epoch second a clock gives."""
 
 
 class Seating:
@@ -70,8 +74,13 @@ class Seating:
 
     def sitting(self, counter: str, start: int, end: int) -> list[Job]:
         """The bookings on ``counter`` whose windows overlap ``[start, end)``."""
-        out: list[Job] = []
         held = self.occupancy.get(counter)
+        if not (self._at or self._off or self._onto):  # no trial: as the ledger has them
+            if held is None or not held.windows:
+                return []
+            job = self.job
+            return [job(booking_id) for _, _, booking_id in held.overlapping(start, end)]
+        out: list[Job] = []
         if held is not None and held.windows:
             for _, _, booking_id in held.overlapping(start, end):
                 if booking_id not in self._off and self._at.get(booking_id, counter) == counter:
@@ -89,13 +98,26 @@ class Seating:
     def job(self, booking_id: str) -> Job:
         """A booking on the floor as a job: where it sits and where it could sit."""
         job = self._jobs.get(booking_id)
-        if job is None:
-            entry = self.ledger.entries[booking_id]
-            at = self._at.get(booking_id, entry.booking.counter_id)
-            counters = self._movable_to(booking_id)
-            if at not in counters:
-                counters = (at,) if at is not None else ()
-            job = self._jobs[booking_id] = Job(booking_id, *entry.window, counters, at)
+        if job is not None:
+            return job
+        entry = self.ledger.entries[booking_id]
+        # A booking where the ledger has it is the same job to every seating while it is
+        # the same booking (any event about it replaces the record) on the same side of
+        # its start; absences drop every kept job with the kept answers.
+        shared = booking_id not in self._at and self.occupancy is self.ledger.occupancy
+        begun = entry.start <= self.now
+        if shared:
+            kept = self.ledger.fits.jobs.get(booking_id)
+            if kept is not None and kept[0] is entry.booking and kept[1] is begun:
+                job = self._jobs[booking_id] = kept[2]
+                return job
+        at = self._at.get(booking_id, entry.booking.counter_id)
+        counters = self._movable_to(booking_id)
+        if at not in counters:
+            counters = (at,) if at is not None else ()
+        job = self._jobs[booking_id] = Job(booking_id, *entry.window, counters, at)
+        if shared:
+            self.ledger.fits.keep_job(booking_id, (entry.booking, begun, job))
         return job
 
     # -- questions ----------------------------------------------------------------------------
@@ -120,8 +142,36 @@ class Seating:
 
     def seat(self, key: str, window: Span, counters: tuple[str, ...]) -> dict[str, str] | None:
         """Where a booking with ``window`` goes and which bookings move for it (see
-        :func:`~frontdesk_core.booking.matching.place`); ``None`` when it cannot fit."""
-        return place(Job(key, window[0], window[1], counters, None), self, self.budget)
+        :func:`~frontdesk_core.booking.matching.place`); ``None`` when it cannot fit.
+
+        A new booking on the ledger's floor as it is (no trial, nothing left out) takes
+        the match's kept answer when one holds (see :mod:`frontdesk_core.booking.fits`)."""
+        if key != NEW or self._at or self._off or self.occupancy is not self.ledger.occupancy:
+            return place(Job(key, window[0], window[1], counters, None), self, self.budget)
+        fits = self.ledger.fits
+        question = (window[0], window[1], counters)
+        budget = self.budget
+        kept = fits.get(question, self.now)
+        if kept is not None and kept.steps <= budget.left:
+            budget.left -= kept.steps
+            return None if kept.seats is None else dict(kept.seats)
+        new = Job(key, window[0], window[1], counters, None)
+        reading = _Reading(self)
+        left = budget.left
+        seats = place(new, reading, budget)
+        if budget.left >= 0:  # an answer cut short by the budget is not the match's own
+            since, until = reading.turns()
+            fits.keep(
+                question,
+                Answer(
+                    None if seats is None else tuple(seats.items()),
+                    left - budget.left,
+                    tuple(reading.reads),
+                    since,
+                    until,
+                ),
+            )
+        return seats
 
     def room(self, service: Service, candidate: Candidate) -> int:
         """How many more bookings ``candidate`` can take, at least: the counters free as
@@ -172,6 +222,43 @@ class Seating:
         if service.booking is None:
             return ()
         return self.counters(service, booking.start.date(), *entry.window)
+
+
+class _Reading:
+    """A seating's floor that notes what the match reads of it: the spans, and the
+    times around which a booking read would change from movable to begun."""
+
+    def __init__(self, seating: Seating) -> None:
+        self.seating = seating
+        self.reads: dict[Read, list[Job]] = {}
+        """What each span read holds: the match asks for the new booking's window on its
+        counters in every step, and nothing moves while it decides."""
+        self.seen: set[str] = set()
+
+    def sitting(self, counter: str, start: int, end: int) -> list[Job]:
+        """As :meth:`Seating.sitting`, noted (the match never changes the list)."""
+        read = (counter, start, end)
+        jobs = self.reads.get(read)
+        if jobs is None:
+            jobs = self.reads[read] = self.seating.sitting(counter, start, end)
+            for job in jobs:
+                self.seen.add(job.key)
+        return jobs
+
+    def turns(self) -> tuple[int, int]:
+        """From when to before when the bookings read stay as they were read, begun or
+        not: the latest start of one begun, and the earliest start of one still to come."""
+        since, until = FIRST, LAST
+        now = self.seating.now
+        entries = self.seating.ledger.entries
+        for booking_id in self.seen:
+            entry = entries[booking_id]
+            if entry.booking.state is BookingState.BOOKED:
+                if entry.start <= now:
+                    since = max(since, entry.start)
+                else:
+                    until = min(until, entry.start)
+        return since, until
 
 
 def reassign(journal: Journal, seats: Mapping[str, str], reason: str) -> list[NewEvent]:

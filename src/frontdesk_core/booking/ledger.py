@@ -18,6 +18,7 @@ from dataclasses import replace
 from datetime import date, datetime, tzinfo
 
 from frontdesk_core.booking.checkpoint import Entry
+from frontdesk_core.booking.fits import Fits
 from frontdesk_core.booking.records import Absence, AbsenceReason, Booking, BookingState
 from frontdesk_core.booking.rules import normalise_code
 from frontdesk_core.booking.slots import Occupancy, epoch
@@ -43,6 +44,7 @@ class Ledger:
         self._codes: dict[str, str] = {}
         self._occupancy: dict[str, Occupancy] = {}
         self._absences: dict[str, Absence] = {}
+        self._fits = Fits()
 
     # -- reading ------------------------------------------------------------------------
 
@@ -70,6 +72,12 @@ class Ledger:
     def absences(self) -> Mapping[str, Absence]:
         """The recorded absences, by id."""
         return self._absences
+
+    @property
+    def fits(self) -> Fits:
+        """The seating match's answers that still hold: the reducer drops those an event
+        could change, and the match keeps new ones (see :mod:`frontdesk_core.booking.fits`)."""
+        return self._fits
 
     def has_code(self, code: str) -> bool:
         """Whether a booking kept has this (stored-form) code."""
@@ -102,6 +110,9 @@ class Ledger:
     def _apply(self, event: Event) -> None:
         payload = event.payload
         if isinstance(payload, E.AbsenceRecorded):
+            # Where a counter is away decides where every booking may move: rare enough
+            # to forget every answer of the match (here and on a withdrawal).
+            self._fits.clear()
             self._hold_absence(
                 Absence(
                     id=event.key,
@@ -114,6 +125,7 @@ class Ledger:
             )
             return
         if isinstance(payload, E.AbsenceWithdrawn):
+            self._fits.clear()
             gone = self._absences.pop(event.key, None)
             if gone is not None and gone.counter_id in self._occupancy:
                 self._occupancy[gone.counter_id].remove_absence(gone.id)
@@ -135,10 +147,17 @@ class Ledger:
             )
             window = (epoch(payload.busy_from), epoch(payload.busy_until))
             self._hold(Entry(booking, start, end, window, epoch(event.at)))
+            self._fits.touch(booking.counter_id, *window)
             return
         entry = self._entries.get(event.key)
         if entry is None:
             return  # an event about a booking this log never created: nothing to update
+        if isinstance(payload, E.BookingReminded):
+            entry.reminded.add((payload.before, epoch(payload.start)))
+            return
+        # Every other event changes where the booking sits, or whether it may move.
+        was = (entry.booking.counter_id, entry.window)
+        self._fits.touch(was[0], *was[1])
         if isinstance(payload, E.BookingRescheduled):
             self._release(event.key)
             self._by_day.get(entry.booking.start.date(), set()).discard(event.key)
@@ -167,10 +186,10 @@ class Ledger:
             entry.booking = replace(entry.booking, state=BookingState.NO_SHOW)
         elif isinstance(payload, E.BookingDone):
             entry.booking = replace(entry.booking, state=BookingState.DONE)
-        elif isinstance(payload, E.BookingReminded):
-            entry.reminded.add((payload.before, epoch(payload.start)))
         if entry.booking.state is not BookingState.BOOKED:
             self._open.pop(event.key, None)
+        if (entry.booking.counter_id, entry.window) != was:
+            self._fits.touch(entry.booking.counter_id, *entry.window)
 
     # -- checkpoint and retention -----------------------------------------------------------
 
@@ -181,6 +200,7 @@ class Ledger:
         for absence in absences:
             self._hold_absence(absence)
         self._seq = seq
+        self._fits.clear()
 
     def forget_ended(self, limit: int) -> None:
         """Drop bookings and absences that ended before ``limit`` (epoch seconds)."""
@@ -189,6 +209,7 @@ class Ledger:
         if not old and not gone_absences:
             return
         forgotten = set(old) | set(gone_absences)
+        self._fits.clear()
         for booking_id in old:
             entry = self._entries.pop(booking_id)
             self._open.pop(booking_id, None)

@@ -33,6 +33,9 @@ Span = tuple[int, int]
 DUTY_KEPT = 20_000
 """How many (counter, day) schedules the planner keeps before it starts afresh."""
 
+GRIDS_KEPT = 4_000
+"""How many (service, day) grids of start times the planner keeps before it starts afresh."""
+
 
 @dataclass(frozen=True)
 class Slot:
@@ -187,6 +190,18 @@ class Occupancy:
 
 
 @dataclass(frozen=True)
+class Grid:
+    """A service's start times on one day with a counter on duty for the whole window
+    (as configured: absences and bookings come later), ascending."""
+
+    starts: list[int]
+    windows: list[Span]
+    """The window each start keeps a counter busy, buffers included."""
+    on_duty: list[tuple[str, ...]]
+    """The counters on duty for each window, in the configuration's order."""
+
+
+@dataclass(frozen=True)
 class Candidate:
     """A start time on a service's grid, with the counters on duty and those free."""
 
@@ -210,6 +225,13 @@ class SlotPlanner:
         self._calendars: dict[str, OpeningCalendar] = {}
         self._services = {s.id: s for s in config.services}
         self._duty: dict[tuple[str, str, date], list[Span]] = {}
+        self._grids: dict[tuple[str, date], Grid] = {}
+        self._local: dict[int, datetime] = {}
+        self._midnights: dict[date, int] = {}
+        self._reach: dict[str, tuple[int, int]] = {}
+        """Per service, how long a booking keeps a counter busy before and from its start."""
+        self._centres: dict[str, Centre] = {}
+        self._counters: dict[str, list[Counter]] = {}
 
     # -- configuration ------------------------------------------------------------------
 
@@ -219,7 +241,10 @@ class SlotPlanner:
 
     def centre_of(self, service: Service) -> Centre:
         """The centre whose queue serves ``service``."""
-        return self.config.centre_of_queue(service.queue)
+        centre = self._centres.get(service.queue)
+        if centre is None:
+            centre = self._centres[service.queue] = self.config.centre_of_queue(service.queue)
+        return centre
 
     def calendar(self, centre: Centre) -> OpeningCalendar:
         """The (cached) opening calendar of ``centre``."""
@@ -228,7 +253,14 @@ class SlotPlanner:
         return self._calendars[centre.id]
 
     def counters_for(self, service: Service) -> list[Counter]:
-        """The counters that serve bookings of ``service``, in configuration order."""
+        """The counters that serve bookings of ``service``, in configuration order (a
+        list to read, not change)."""
+        counters = self._counters.get(service.id)
+        if counters is None:
+            counters = self._counters[service.id] = self._counters_for(service)
+        return counters
+
+    def _counters_for(self, service: Service) -> list[Counter]:
         centre = self.centre_of(service)
         rules = service.booking
         if rules is not None and rules.counters is not None:
@@ -291,6 +323,48 @@ class SlotPlanner:
     ) -> Iterator[Candidate]:
         """Every start time of ``service`` on ``day`` where some counter is on duty
         (from ``not_before`` on, epoch seconds, when given)."""
+        grid = self.grid(service, day)
+        if not grid.starts:
+            return
+        duration = int(_rules(service).duration.total_seconds())
+        held: dict[str, Occupancy] = {}
+        for counter in self.counters_for(service):
+            taken = occupancy.get(counter.id)
+            if taken is not None and (taken.windows or taken.absences):
+                held[counter.id] = taken  # a counter not here holds nothing
+        away = any(o.absences for o in held.values())
+        first = 0 if not_before is None else bisect_left(grid.starts, not_before)
+        for i in range(first, len(grid.starts)):
+            w_start, w_end = grid.windows[i]
+            on = grid.on_duty[i]
+            if away:
+                on = tuple(
+                    cid for cid in on if cid not in held or not held[cid].away(w_start, w_end)
+                )
+                if not on:
+                    continue
+            # A loop, not a generator: this runs for every start of every slot list.
+            free: list[str] = []
+            for cid in on:
+                taken = held.get(cid)
+                if taken is None or not taken.overlaps(w_start, w_end, ignore):
+                    free.append(cid)
+            start = grid.starts[i]
+            yield Candidate(start, start + duration, on, tuple(free))
+
+    def grid(self, service: Service, day: date) -> Grid:
+        """The start times of ``service`` on ``day`` with the counters on duty for them, as
+        configured (kept for the days asked lately, like :meth:`on_duty`)."""
+        key = (service.id, day)
+        grid = self._grids.get(key)
+        if grid is None:
+            if len(self._grids) >= GRIDS_KEPT:
+                self._grids.clear()
+            grid = self._grids[key] = self._grid(service, day)
+        return grid
+
+    def _grid(self, service: Service, day: date) -> Grid:
+        grid = Grid([], [], [])
         rules = _rules(service)
         centre = self.centre_of(service)
         duration = int(rules.duration.total_seconds())
@@ -298,35 +372,24 @@ class SlotPlanner:
         after = int(rules.buffer_after.total_seconds())
         step = int((rules.slot_step or rules.duration).total_seconds())
         if duration <= 0 or step <= 0:
-            return
+            return grid
         duty = [(c.id, self.on_duty(centre, c, day)) for c in self.counters_for(service)]
         duty = [(counter_id, spans) for counter_id, spans in duty if spans]
         if not duty:
-            return
-        empty = Occupancy()
+            return grid
         # The grid starts at each opening of the centre and advances in elapsed seconds,
         # so it stays regular across a daylight-saving change.
         for open_start, open_end in self.opening(centre, day):
             start = open_start
-            if not_before is not None and start < not_before:
-                # Straight to the grid's first start from ``not_before`` on.
-                start += -((start - not_before) // step) * step
             while start + duration <= open_end:
                 w_start, w_end = start - before, start + duration + after
-                on = tuple(
-                    cid
-                    for cid, spans in duty
-                    if contains(spans, w_start, w_end)
-                    and not occupancy.get(cid, empty).away(w_start, w_end)
-                )
+                on = tuple(cid for cid, spans in duty if contains(spans, w_start, w_end))
                 if on:
-                    free = tuple(
-                        cid
-                        for cid in on
-                        if not occupancy.get(cid, empty).overlaps(w_start, w_end, ignore)
-                    )
-                    yield Candidate(start, start + duration, on, free)
+                    grid.starts.append(start)
+                    grid.windows.append((w_start, w_end))
+                    grid.on_duty.append(on)
                 start += step
+        return grid
 
     def slots(
         self,
@@ -352,10 +415,9 @@ class SlotPlanner:
         if limit is not None and limit <= 0:
             return out
         centre_id = self.centre_of(service).id
-        tz = self.tz
         day = first
         while day <= last:
-            if latest is not None and local_epoch(day, time(0), tz) > latest:
+            if latest is not None and self.midnight(day) > latest:
                 break
             for c in self.candidates(service, day, occupancy, not_before=earliest):
                 if latest is not None and c.start > latest:
@@ -367,8 +429,8 @@ class SlotPlanner:
                     Slot(
                         service.id,
                         centre_id,
-                        datetime.fromtimestamp(c.start, tz),
-                        datetime.fromtimestamp(c.end, tz),
+                        self.local(c.start),
+                        self.local(c.end),
                         channel,
                         len(c.on_duty),
                         free,
@@ -379,13 +441,35 @@ class SlotPlanner:
             day += timedelta(days=1)
         return out
 
+    def midnight(self, day: date) -> int:
+        """The epoch second ``day`` starts at, locally (kept like :meth:`local`)."""
+        found = self._midnights.get(day)
+        if found is None:
+            if len(self._midnights) >= DUTY_KEPT:
+                self._midnights.clear()
+            found = self._midnights[day] = local_epoch(day, time(0), self.tz)
+        return found
+
+    def local(self, moment: int) -> datetime:
+        """Epoch seconds as a local time of the site (kept: the same slot times are
+        listed again and again)."""
+        found = self._local.get(moment)
+        if found is None:
+            if len(self._local) >= DUTY_KEPT:
+                self._local.clear()
+            found = self._local[moment] = datetime.fromtimestamp(moment, self.tz)
+        return found
+
     def window(self, service: Service, start: int) -> Span:
         """The time a booking of ``service`` at ``start`` keeps a counter busy."""
-        rules = _rules(service)
-        return (
-            start - int(rules.buffer_before.total_seconds()),
-            start + int((rules.duration + rules.buffer_after).total_seconds()),
-        )
+        reach = self._reach.get(service.id)
+        if reach is None:
+            rules = _rules(service)
+            reach = self._reach[service.id] = (
+                int(rules.buffer_before.total_seconds()),
+                int((rules.duration + rules.buffer_after).total_seconds()),
+            )
+        return start - reach[0], start + reach[1]
 
 
 def _rules(service: Service) -> ServiceBooking:
