@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import pickle
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pytest
 
-from frontdesk_core.drafts import Drafts
+from frontdesk_core.drafts import Drafts, quick_init
 from frontdesk_core.events import queues as E
 from frontdesk_core.queues.counters import CounterState, CounterStatus
 from frontdesk_core.queues.tickets import Ticket, TicketState
@@ -70,3 +71,67 @@ def test_only_frozen_slotted_dataclasses_have_drafts() -> None:
     for record in (WithDict, Mutable, int):
         with pytest.raises(TypeError):
             Drafts(record)
+
+
+@quick_init
+@dataclass(frozen=True, slots=True)
+class _Sample:
+    a: int
+    b: str = "b"
+    c: list[int] = dataclasses.field(default_factory=list)
+    d: tuple[int, ...] = ()
+    e: int = dataclasses.field(default=5, kw_only=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plain:
+    a: int
+    b: str = "b"
+    c: list[int] = dataclasses.field(default_factory=list)
+    d: tuple[int, ...] = ()
+    e: int = dataclasses.field(default=5, kw_only=True)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [((1,), {}), ((1, "x"), {}), ((1, "x", [2], (3,)), {"e": 6}), ((), {"a": 2, "d": (1,)})],
+)
+def test_a_quick_init_makes_what_the_dataclass_makes(
+    args: tuple[object, ...], kwargs: dict[str, object]
+) -> None:
+    quick, plain = _Sample(*args, **kwargs), _Plain(*args, **kwargs)  # type: ignore[arg-type]
+    assert type(quick) is _Sample
+    assert dataclasses.astuple(quick) == dataclasses.astuple(plain)
+    assert dataclasses.replace(quick, b="y").b == "y"
+    assert pickle.loads(pickle.dumps(quick)) == quick
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        quick.a = 3  # type: ignore[misc]
+    # Each record gets its own list from the factory, as the dataclass's init gives.
+    assert _Sample(1).c is not _Sample(1).c
+
+
+def test_a_quick_init_refuses_what_it_does_not_fill() -> None:
+    assert str(inspect.signature(_Sample)) == str(inspect.signature(_Plain))
+    with pytest.raises(TypeError, match="missing"):
+        _Sample()  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        _Sample(1, "b", [], (), 5)  # type: ignore[misc]  # e is keyword-only
+
+    @dataclass(frozen=True, slots=True)
+    class Checked:
+        a: int
+
+        def __post_init__(self) -> None:
+            pass
+
+    with pytest.raises(TypeError, match="more than its fields"):
+        quick_init(Checked)
+
+
+def test_a_subclass_of_a_quick_record_is_made_by_the_dataclass() -> None:
+    @dataclass(frozen=True, slots=True)
+    class More(_Sample):
+        f: int = 0
+
+    made = More(1, f=2)
+    assert (made.a, made.b, made.f, type(made)) == (1, "b", 2, More)

@@ -41,6 +41,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from frontdesk_core.drafts import quick_init
+
 log = logging.getLogger("frontdesk.booking")
 
 SEARCH_BUDGET = 20_000
@@ -54,7 +56,8 @@ where they are, then four hours, then none: most times that fit are found in the
 small search; only a time that fits nowhere needs the whole one."""
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class Job:
     """A booking's window and the counters that can hold it."""
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from frontdesk_core.drafts import quick_init
+
 
 class BookingState(StrEnum):
     """The life of a booking."""
@@ -30,7 +32,8 @@ class Contact:
         return "Contact(<personal data>)"
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class Booking:
     """An appointment for a service at a centre (no personal data: see :class:`Contact`)."""
 

@@ -25,6 +25,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from frontdesk_core.booking.model import ServiceBooking
 from frontdesk_core.config.models import Centre, Config, Counter, Service
 from frontdesk_core.config.types import TimeRange
+from frontdesk_core.drafts import quick_init
 from frontdesk_core.opening.hours import WEEKDAYS, OpeningCalendar
 
 Span = tuple[int, int]
@@ -37,7 +38,8 @@ GRIDS_KEPT = 4_000
 """How many (service, day) grids of start times the planner keeps before it starts afresh."""
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class Slot:
     """A start time a citizen can book, and how many counters could still take it."""
 

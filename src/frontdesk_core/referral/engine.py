@@ -35,6 +35,7 @@ from frontdesk_core.devices import (
     QueueStatus,
     TicketPrint,
 )
+from frontdesk_core.drafts import quick_init
 from frontdesk_core.errors import InvalidStateError, NotFoundError
 from frontdesk_core.events import KioskAbandoned, KioskCompleted, NewEvent
 from frontdesk_core.forecast.records import LatestForecasts, TicketForecast
@@ -73,7 +74,8 @@ CHOOSE_SLOT = "choose_slot"
 """``KioskResult.next_step`` of a booking: let the citizen pick one of ``slots``."""
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class KioskResult:
     """What the kiosk shows once a session's outcome is performed."""
 

@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
+from frontdesk_core.drafts import quick_init
 
-@dataclass(frozen=True)
+
+@quick_init
+@dataclass(frozen=True, slots=True)
 class TakeTicket:
     """The citizen gets a ticket in a queue."""
 
@@ -32,7 +35,8 @@ class TakeTicket:
     """Where to wait, from the queue's configuration."""
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class SentHome:
     """The citizen was sent home with the list of what to bring."""
 
@@ -51,7 +55,8 @@ class SentHome:
     """Where to book online (the site's booking address when a service is offered)."""
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class Referred:
     """The citizen belongs at another authority or centre."""
 
@@ -73,7 +78,8 @@ class Referred:
     url: str | None = None
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class CheckIn:
     """A booked citizen checks in; the booking engine takes over."""
 
@@ -85,7 +91,8 @@ class CheckIn:
     text: str
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class BookTime:
     """The citizen books a time now from the next free slots of a service."""
 
@@ -100,7 +107,8 @@ class BookTime:
     channels: tuple[str, ...] = ("in_person",)
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class Closed:
     """A walk-in path when no ticket is given: the centre is closed, or the queue's last
     ticket before closing is gone. It says when the centre opens and where to book."""

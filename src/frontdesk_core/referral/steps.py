@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from frontdesk_core.drafts import quick_init
 from frontdesk_core.referral.outcomes import Outcome
 
 StepKind = Literal["question", "info", "checklist", "outcome"]
@@ -53,7 +54,8 @@ class DocumentItem:
     help: str | None = None
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class Step:
     """The current step of a session: what to show and what the citizen can answer.
 
