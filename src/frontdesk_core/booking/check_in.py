@@ -19,6 +19,7 @@ from frontdesk_core.booking.rules import bookable_service, must_be_booked
 from frontdesk_core.booking.slots import SlotPlanner
 from frontdesk_core.config.models import Config
 from frontdesk_core.config.types import text_in
+from frontdesk_core.drafts import quick_init
 from frontdesk_core.errors import CommandError, InvalidStateError, NotFoundError
 from frontdesk_core.events import booking as E
 from frontdesk_core.queues.tickets import Ticket
@@ -49,7 +50,8 @@ class CheckInAction(StrEnum):
     """Before the early check-in window: nothing changed; come back later."""
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class CheckInResult:
     """The outcome of a check-in, for the kiosk to show."""
 

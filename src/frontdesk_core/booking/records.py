@@ -19,7 +19,8 @@ class BookingState(StrEnum):
     DONE = "done"
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class Contact:
     """The personal data a booking needs; kept only for the retention period, never logged."""
 

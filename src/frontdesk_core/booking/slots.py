@@ -203,7 +203,8 @@ class Grid:
     """The counters on duty for each window, in the configuration's order."""
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """A start time on a service's grid, with the counters on duty and those free."""
 

@@ -29,12 +29,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from frontdesk_core.drafts import quick_init
 from frontdesk_core.queues.counters import CounterStatus
 from frontdesk_core.queues.state import LiveState
 from frontdesk_core.queues.tickets import Ticket
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class WaitEstimate:
     """People ahead of a ticket (or of a new ticket) and the expected wait in minutes."""
 

@@ -27,6 +27,7 @@ from frontdesk_core.clock import Clock
 from frontdesk_core.config.models import Config
 from frontdesk_core.config.suggest import did_you_mean, unknown
 from frontdesk_core.config.types import text_in
+from frontdesk_core.drafts import quick_init
 from frontdesk_core.errors import CommandError, InvalidStateError, NotFoundError
 from frontdesk_core.hookspecs import ConditionFunction
 from frontdesk_core.opening.admission import Admission
@@ -85,8 +86,13 @@ class CompiledTree:
             self.nodes.setdefault(node.id, node)
         self.options: dict[str, tuple[tuple[Option, Predicate | None], ...]] = {}
         self.cases: dict[str, tuple[tuple[Predicate, str], ...]] = {}
+        self.targets: dict[str, dict[str, str]] = {}
+        """Per question, the node each option leads to."""
         for node in self.nodes.values():
             if isinstance(node, Question):
+                targets = self.targets[node.id] = {}
+                for option in node.options:
+                    targets.setdefault(option.id, option.next)  # the first of an id, as shown
                 self.options[node.id] = tuple(
                     (o, compile_condition(o.when, functions) if o.when is not None else None)
                     for o in node.options
@@ -173,7 +179,8 @@ class SessionListener(Protocol):
         ...
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class _Frame:
     step: Step
     answers: dict[str, str]
@@ -299,15 +306,18 @@ class KioskSession:
         node = self.tree.nodes[self._step.node_id]
         if isinstance(node, Checklist):
             return self.check(parse_checklist_answer(option_id, node.documents))
-        visible = [choice.id for choice in self._step.options]
-        if option_id not in visible:
+        for choice in self._step.options:  # offered now?
+            if choice.id == option_id:
+                break
+        else:
+            visible = [choice.id for choice in self._step.options]
             where = f"{self._step.kind} '{node.id}'"
             if isinstance(node, Question) and any(o.id == option_id for o in node.options):
                 raise InvalidStateError(f"option '{option_id}' of {where} is not offered now")
             hint = did_you_mean(option_id, visible) or "; the options are " + ", ".join(visible)
             raise NotFoundError(f"unknown option '{option_id}' at {where}{hint}")
         if isinstance(node, Question):
-            target = next(o.next for o in node.options if o.id == option_id)
+            target = self.tree.targets[node.id][option_id]
         elif isinstance(node, Info):
             target = node.next
         else:  # pragma: no cover - only questions and info steps have options

@@ -24,6 +24,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from frontdesk_core.config.models import Config
+from frontdesk_core.drafts import quick_init
 from frontdesk_core.referral.model import (
     BookNow,
     Branch,
@@ -41,7 +42,8 @@ if TYPE_CHECKING:
     from frontdesk_core.referral.session import KioskSession
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class Goal:
     """What a citizen came for: an errand (service id) or, when booked, a check-in."""
 
