@@ -14,7 +14,6 @@ feeds it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from datetime import date, datetime, tzinfo
 
 from frontdesk_core.booking.checkpoint import Entry
@@ -22,9 +21,13 @@ from frontdesk_core.booking.fits import Fits
 from frontdesk_core.booking.records import Absence, AbsenceReason, Booking, BookingState
 from frontdesk_core.booking.rules import normalise_code
 from frontdesk_core.booking.slots import Occupancy, epoch
+from frontdesk_core.drafts import Drafts
 from frontdesk_core.errors import NotFoundError
 from frontdesk_core.events import booking as E
 from frontdesk_core.events.log import Event
+
+BOOKINGS = Drafts(Booking)
+"""Bookings changed by an event: copied as drafts, changed and sealed."""
 
 
 class Ledger:
@@ -164,7 +167,7 @@ class Ledger:
             entry.start, entry.end = epoch(payload.start), epoch(payload.end)
             entry.window = (epoch(payload.busy_from), epoch(payload.busy_until))
             entry.changed = epoch(event.at)
-            entry.booking = replace(
+            entry.booking = BOOKINGS.replace(
                 entry.booking,
                 start=self._dt(entry.start),
                 end=self._dt(entry.end),
@@ -174,18 +177,18 @@ class Ledger:
             self._occupy(event.key)
         elif isinstance(payload, E.BookingReassigned):
             self._release(event.key)
-            entry.booking = replace(entry.booking, counter_id=payload.counter_id)
+            entry.booking = BOOKINGS.replace(entry.booking, counter_id=payload.counter_id)
             self._occupy(event.key)
         elif isinstance(payload, E.BookingCancelled):
             self._release(event.key)
-            entry.booking = replace(entry.booking, state=BookingState.CANCELLED)
+            entry.booking = BOOKINGS.replace(entry.booking, state=BookingState.CANCELLED)
         elif isinstance(payload, E.BookingCheckedIn):
             entry.ticket_id = payload.ticket_id
-            entry.booking = replace(entry.booking, state=BookingState.CHECKED_IN)
+            entry.booking = BOOKINGS.replace(entry.booking, state=BookingState.CHECKED_IN)
         elif isinstance(payload, E.BookingNoShow):
-            entry.booking = replace(entry.booking, state=BookingState.NO_SHOW)
+            entry.booking = BOOKINGS.replace(entry.booking, state=BookingState.NO_SHOW)
         elif isinstance(payload, E.BookingDone):
-            entry.booking = replace(entry.booking, state=BookingState.DONE)
+            entry.booking = BOOKINGS.replace(entry.booking, state=BookingState.DONE)
         if entry.booking.state is not BookingState.BOOKED:
             self._open.pop(event.key, None)
         if (entry.booking.counter_id, entry.window) != was:
