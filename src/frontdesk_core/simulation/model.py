@@ -286,8 +286,8 @@ class DaySimulation:
         self.idle: dict[str, list[CounterRun]] = {c.id: [] for c in self.centres}
         self.kiosks: dict[str, Kiosks | None] = {}
         self.language = self.config.site.languages[0]
-        self.busy: dict[str, dict[float, float]] = {}
-        self.duty: dict[str, dict[float, float]] = {}
+        self.busy: dict[str, dict[int, float]] = {}
+        self.duty: dict[str, dict[int, float]] = {}
         self.counter_queues: dict[str, tuple[str, ...]] = {}
         self.tree_maps = shared.tree_maps
         for centre in self.centres:
@@ -766,11 +766,7 @@ class DaySimulation:
         its_lines: list[Line] = []
         citizens = self.citizens
         targets = self.obs.targets
-        models = self._models
-        busy = self.busy.setdefault(counter_id, {})
-        # What a subclass changes is asked for; what it leaves is done here, written out.
-        on_call = None if type(self)._on_call is DaySimulation._on_call else self._on_call
-        own_times = type(self)._service_time is DaySimulation._service_time
+        on_call = self._on_call
         for start, end in spans:
             if start > env._now:
                 yield env.timeout(start - env._now)
@@ -804,8 +800,7 @@ class DaySimulation:
                     # Waiting tickets the policy does not call yet: look again shortly.
                     yield env.timeout(min(1.0, max(end - now, 0.5)))
                     continue
-                if on_call is not None:
-                    on_call(ticket, now)
+                on_call(ticket, now)
                 # The ticket leaves its line (see _queue_change).
                 queue_id = ticket.queue_id
                 line = lines[queue_id]
@@ -843,25 +838,9 @@ class DaySimulation:
                     yield from self._no_show(run)
                 else:
                     start_service(counter_id)
-                    model = models.get((ticket.service_id, queue_id))
-                    if (
-                        own_times
-                        and citizen is not None
-                        and model is not None
-                        and model is citizen.service_model
-                        and citizen.service_time is not None
-                    ):
-                        yield env.timeout(citizen.service_time)
-                    else:
-                        yield env.timeout(self._service_time(ticket, citizen))
+                    yield env.timeout(self._service_time(ticket, citizen))
                     finish(counter_id)
-                done = env._now
-                if done <= (hour + 1) * 60.0:  # most services lie within one hour
-                    if done > now:
-                        # A float hour is the same key as its int (equal, and equal hashes).
-                        busy[hour] = busy.get(hour, 0.0) + (done - now)
-                else:
-                    self._add(self.busy, counter_id, now, done)
+                self._add(self.busy, counter_id, now, env._now)
             queues.sign_out(counter_id)
             self._add(self.duty, counter_id, signed_in, env._now)
 
@@ -933,7 +912,7 @@ class DaySimulation:
         self._models[key] = found
         return found
 
-    def _add(self, into: dict[str, dict[float, float]], key: str, start: float, end: float) -> None:
+    def _add(self, into: dict[str, dict[int, float]], key: str, start: float, end: float) -> None:
         hours = into.get(key)
         if hours is None:
             hours = into[key] = {}
@@ -951,7 +930,7 @@ class DaySimulation:
             busy = self.busy.get(counter_id, {})
             for queue_id in self.counter_queues[counter_id]:
                 for hour, span in hours.items():
-                    cell = self.obs.cell(queue_id, int(hour))
+                    cell = self.obs.cell(queue_id, hour)
                     cell.duty += span
                     cell.busy += busy.get(hour, 0.0)
 
