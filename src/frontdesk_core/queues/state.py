@@ -29,7 +29,7 @@ from frontdesk_core.events.base import Payload, local_time
 from frontdesk_core.events.log import Event, EventBatch
 from frontdesk_core.queues.counters import CounterState, CounterStatus
 from frontdesk_core.queues.tickets import OPEN_STATES, Ticket, TicketState
-from frontdesk_core.store.base import EventStore, Transaction
+from frontdesk_core.store.base import EventStore, Transaction, newest_seqs
 
 RECENT_SERVICES = 20
 """How many recent counter times per queue the wait estimates average over."""
@@ -601,7 +601,7 @@ def replay_start(config: Config, store: Transaction | EventStore) -> int:
     if last_seqs is not None:
         latest = last_seqs(DAY_ENDED, centres)
     else:  # a transaction: its day ends, read from the start
-        latest = {event.centre_id: event.seq for event in store.read(kinds=[DAY_ENDED])}
+        latest = newest_seqs(store, DAY_ENDED, centres)
     return min((latest.get(centre, 0) for centre in centres), default=0)
 
 

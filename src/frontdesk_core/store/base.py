@@ -146,6 +146,7 @@ __all__ = [
     "NewEvent",
     "Transaction",
     "as_utc",
+    "newest_seqs",
 ]
 
 T = TypeVar("T")
@@ -156,6 +157,18 @@ def as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValueError("the store needs timezone-aware times")
     return moment.astimezone(UTC)
+
+
+def newest_seqs(
+    reader: Transaction | LogStore, kind: str, centre_ids: Collection[str]
+) -> dict[str, int]:
+    """Per centre of ``centre_ids``, the ``seq`` of its newest event of ``kind`` that
+    ``reader`` holds (a centre with none is left out), read from the log's start."""
+    found: dict[str, int] = {}
+    for event in reader.read(kinds=[kind]):
+        if event.centre_id in centre_ids:
+            found[event.centre_id] = event.seq
+    return found
 
 
 EVENT_COLUMNS = "seq, at, kind, key, centre_id, data, version"
@@ -311,11 +324,7 @@ class LogStore:
         """Per centre of ``centre_ids``, the ``seq`` of its newest event of ``kind``
         (a centre with none is left out); a store that can read its log from the end
         gives its own."""
-        found: dict[str, int] = {}
-        for event in self.read(kinds=[kind]):
-            if event.centre_id in centre_ids:
-                found[event.centre_id] = event.seq
-        return found
+        return newest_seqs(self, kind, centre_ids)
 
     def read_batches(
         self, *, after: int = 0, kinds: Sequence[str] | None = None
