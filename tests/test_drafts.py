@@ -135,3 +135,18 @@ def test_a_subclass_of_a_quick_record_is_made_by_the_dataclass() -> None:
 
     made = More(1, f=2)
     assert (made.a, made.b, made.f, type(made)) == (1, "b", 2, More)
+
+
+def test_a_quick_init_is_written_when_the_first_record_is_made() -> None:
+    @quick_init
+    @dataclass(frozen=True, slots=True)
+    class Late:
+        a: int
+        b: str = "b"
+
+    before = Late.__init__
+    signature = str(inspect.signature(Late))
+    assert signature == "(a: 'int', b: 'str' = 'b') -> None"
+    assert Late(1) == Late(a=1, b="b")
+    assert Late.__init__ is not before  # the written one took its place
+    assert str(inspect.signature(Late)) == signature

@@ -24,6 +24,7 @@ one for a record of a dozen fields (kiosk records, booking slots, event payloads
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from functools import partial
 from typing import Any, Generic, TypeVar
@@ -35,13 +36,7 @@ class Drafts(Generic[R]):
     """Drafts of one frozen, slotted dataclass ``record``."""
 
     def __init__(self, record: type[R]) -> None:
-        params = getattr(record, "__dataclass_params__", None)
-        names = getattr(record, "__slots__", None)
-        if params is None or not params.frozen or names is None:
-            raise TypeError(f"{record.__name__} is no frozen dataclass with slots")
-        fields = tuple(f.name for f in dataclasses.fields(record))  # type: ignore[arg-type]
-        if tuple(names) != fields:
-            raise TypeError(f"{record.__name__}'s slots are not its fields")
+        fields = _slotted_fields(record)
         self.record = record
         self.names = fields
         # On the record's own bases: Python switches classes only within one layout.
@@ -59,6 +54,18 @@ class Drafts(Generic[R]):
         draft.__class__ = self.record
         sealed: R = draft
         return sealed
+
+
+def _slotted_fields(record: type) -> tuple[str, ...]:
+    """The field names of a frozen dataclass whose slots are its fields (else TypeError)."""
+    params = getattr(record, "__dataclass_params__", None)
+    names = getattr(record, "__slots__", None)
+    if params is None or not params.frozen or names is None:
+        raise TypeError(f"{record.__name__} is no frozen dataclass with slots")
+    fields = tuple(f.name for f in dataclasses.fields(record))
+    if tuple(names) != fields:
+        raise TypeError(f"{record.__name__}'s slots are not its fields")
+    return fields
 
 
 def _copier(draft: type, names: tuple[str, ...]) -> Callable[[Any], Any]:
@@ -82,21 +89,39 @@ def quick_init(record: type[R]) -> type[R]:
     defaults and default factories) and so is the record made; a subclass's instance
     is made by the dataclass's own ``__init__``. A record with ``__post_init__`` or
     fields left out of ``__init__`` is refused (it would need more than filling).
+
+    The ``__init__`` is written when the first record is made, not at import: a
+    program starts without writing those of the records it never makes.
     """
-    drafts = Drafts(record)
+    _slotted_fields(record)  # refuses what is no frozen dataclass with slots
     fields = dataclasses.fields(record)  # type: ignore[arg-type]
     if hasattr(record, "__post_init__") or any(not f.init for f in fields):
         raise TypeError(f"{record.__name__} needs more than its fields filled")
+    own: Callable[..., None] = record.__init__  # type: ignore[misc]
+
+    @functools.wraps(own)
+    def first_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        init = _written_init(record, own)
+        record.__init__ = init  # type: ignore[method-assign]
+        init(self, *args, **kwargs)
+
+    record.__init__ = first_init  # type: ignore[method-assign]
+    return record
+
+
+def _written_init(record: type, own: Callable[..., None]) -> Callable[..., None]:
+    """:func:`quick_init`'s ``__init__`` for ``record`` (whose own is ``own``), written out."""
     scope: dict[str, Any] = {
-        "Draft": drafts.draft,
+        "Draft": Drafts(record).draft,
         "Record": record,
-        "own_init": record.__init__,  # type: ignore[misc]
+        "own_init": own,
         "set_class": object.__setattr__,
         "FACTORY": _FACTORY,
     }
     positional: list[str] = []
     keywords: list[str] = []
     fills: list[str] = []
+    fields = dataclasses.fields(record)
     for f in fields:
         if f.default is not _MISSING:
             scope[f"default_{f.name}"] = f.default
@@ -121,12 +146,9 @@ def quick_init(record: type[R]) -> type[R]:
         "    self.__class__ = Record",
     ]
     exec("\n".join(lines), scope)  # the names are the dataclass's own fields
-    init = scope["__init__"]
-    init.__qualname__ = f"{record.__qualname__}.__init__"
-    init.__doc__ = record.__init__.__doc__  # type: ignore[misc]
-    init.__annotations__ = dict(record.__init__.__annotations__)  # type: ignore[misc]
-    record.__init__ = init  # type: ignore[method-assign]
-    return record
+    init: Callable[..., None] = scope["__init__"]
+    functools.update_wrapper(init, own)  # its name, text and signature
+    return init
 
 
 class _Factory:
