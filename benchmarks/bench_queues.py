@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -114,23 +115,54 @@ def write_days(directory: Path, days: int, citizens: int) -> tuple[Path, int]:
     return path, len(engine.state.tickets)
 
 
-def rebuilds(directory: Path, days: int, citizens: int) -> dict[str, tuple[float, int]]:
-    """Seconds (and events read) to rebuild the live state: the whole log, and a start-up."""
+STARTUPS = 7
+"""Start-ups timed, each in a process of its own (as a real one is: nothing read yet)."""
+TARGET_STARTUP_MS = 41.0
+"""A third of the 123 ms the first release of the event log took."""
+
+_STARTUP = """\
+import sys, time
+from frontdesk_core.config.loader import load_config
+from frontdesk_core.queues.state import load, replay_start
+from frontdesk_core.store import SqliteStore
+config = load_config(sys.argv[1])
+store = SqliteStore(sys.argv[2])
+began = time.perf_counter()
+replay_start(config, store)
+state = load(config, store)
+print(time.perf_counter() - began, len(state.tickets))
+"""
+
+
+def rebuilds(directory: Path, days: int, citizens: int) -> dict[str, tuple[list[float], int]]:
+    """Seconds (and events read) to rebuild the live state: the whole log once, and a
+    start-up :data:`STARTUPS` times, each in a fresh process."""
     path, tickets = write_days(directory, days, citizens)
-    config = load_config(directory / "frontdesk.yaml")
+    config_path = directory / "frontdesk.yaml"
+    config = load_config(config_path)
     store = SqliteStore(str(path))
-    out: dict[str, tuple[float, int]] = {}
+    out: dict[str, tuple[list[float], int]] = {}
     began = time.perf_counter()
     events = list(store.read(kinds=KINDS))
     full = rebuild(config, events)
-    out["full"] = (time.perf_counter() - began, len(events))
-    began = time.perf_counter()
-    start = replay_start(config, store)
-    loaded = load(config, store)
-    out["start-up"] = (time.perf_counter() - began, store.last_seq() - start + 1)
-    store.close()
-    if loaded != full or len(loaded.tickets) != tickets or tickets != citizens:
+    out["full"] = ([time.perf_counter() - began], len(events))
+    if load(config, store) != full or len(full.tickets) != tickets or tickets != citizens:
         raise SystemExit("the start-up state differs from the full rebuild")
+    read = store.last_seq() - replay_start(config, store) + 1
+    store.close()
+    seconds: list[float] = []
+    for _ in range(STARTUPS):
+        done = subprocess.run(
+            [sys.executable, "-c", _STARTUP, str(config_path), str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        took, loaded = done.stdout.split()
+        if int(loaded) != tickets:
+            raise SystemExit("a start-up found another number of tickets")
+        seconds.append(float(took))
+    out["start-up"] = (seconds, read)
     return out
 
 
@@ -163,13 +195,16 @@ def main() -> int:
     )
     print(f"  durable commands/s              : {3 * best:8.0f}")
     print(f"  commands/s / raw commits/s      : {3 * best / raw:8.3f}  (1.0 = no overhead)")
-    seconds, events = figures["start-up"]
+    startups, events = figures["start-up"]
+    best_ms = min(startups) * 1000
     print(
-        f"start-up: rebuild a day of {CITIZENS} : {seconds * 1000:8.0f} ms "
-        f"(from the last day end, {events} events)"
+        f"start-up: rebuild a day of {CITIZENS} : {best_ms:8.1f} ms (median "
+        f"{statistics.median(startups) * 1000:.1f} of {len(startups)}, each a new process; "
+        f"from the last day end, {events} events; target {TARGET_STARTUP_MS:.0f} ms: "
+        f"{'met' if best_ms <= TARGET_STARTUP_MS else 'NOT met'})"
     )
-    seconds, events = figures["full"]
-    print(f"  the whole {DAYS}-day log, for comparison: {seconds * 1000:.0f} ms ({events} events)")
+    (full,), events = figures["full"]
+    print(f"  the whole {DAYS}-day log, for comparison: {full * 1000:.0f} ms ({events} events)")
     return 0 if best >= TARGET_CYCLES else 1
 
 

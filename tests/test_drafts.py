@@ -37,6 +37,18 @@ def test_a_sealed_copy_is_a_frozen_record_equal_to_one_built_by_init() -> None:
     assert draft.is_open
 
 
+def test_writable_copies_a_sealed_record_and_hands_a_draft_back_as_it_is() -> None:
+    drafts = Drafts(Ticket)
+    sealed = _ticket()
+    draft = drafts.writable(sealed)
+    assert draft is not sealed and type(draft) is drafts.draft
+    draft.state = TicketState.CALLED
+    assert sealed.state is TicketState.WAITING  # the sealed record is untouched
+    assert drafts.writable(draft) is draft
+    draft.__class__ = Ticket
+    assert drafts.writable(draft) is not draft
+
+
 def test_replace_changes_only_what_it_is_given_and_refuses_unknown_fields() -> None:
     counters = Drafts(CounterState)
     before = CounterState("c1", "main", ("pass",))

@@ -14,7 +14,9 @@ to it, and a few hundred bytes smaller than a record with a ``__dict__``::
     draft.state = TicketState.CALLED
     draft.__class__ = Ticket       # sealed: from here on it is a frozen Ticket
 
-Drafts never leave the function that fills them.
+Drafts never leave the function that fills them, or the replay that owns them
+(:func:`frontdesk_core.queues.state.replay` keeps the records it makes as drafts,
+changed in place, and seals them all when it ends).
 
 :func:`quick_init` gives such a record an ``__init__`` that fills it the same way:
 the record's own signature and result, at a third of the cost of the generated
@@ -45,6 +47,8 @@ class Drafts(Generic[R]):
         """A blank draft: the caller sets every field, then seals it."""
         self.copy: Callable[[R], Any] = _copier(self.draft, fields)
         """A draft holding every field of a record: the caller changes some, then seals it."""
+        self.writable: Callable[[Any], Any] = _copier(self.draft, fields, drafts_kept=True)
+        """:attr:`copy` of a sealed record; a draft itself, as it is (its filler owns it)."""
 
     def replace(self, record: R, **changes: Any) -> R:
         """A sealed copy of ``record`` with ``changes`` (a misspelt field name fails)."""
@@ -68,9 +72,15 @@ def _slotted_fields(record: type) -> tuple[str, ...]:
     return fields
 
 
-def _copier(draft: type, names: tuple[str, ...]) -> Callable[[Any], Any]:
-    """A function copying every slot of a record into a new draft, written out."""
-    lines = ["def copy(record):", "    draft = new(Draft)"]
+def _copier(
+    draft: type, names: tuple[str, ...], *, drafts_kept: bool = False
+) -> Callable[[Any], Any]:
+    """A function copying every slot of a record into a new draft, written out; with
+    ``drafts_kept``, one that returns a draft it is given as it is."""
+    lines = ["def copy(record):"]
+    if drafts_kept:
+        lines += ["    if record.__class__ is Draft:", "        return record"]
+    lines.append("    draft = new(Draft)")
     lines += [f"    draft.{name} = record.{name}" for name in names]
     lines.append("    return draft")
     scope: dict[str, Any] = {"new": object.__new__, "Draft": draft}

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -12,7 +15,9 @@ from frontdesk_core.app import Frontdesk
 from frontdesk_core.clock import ManualClock
 from frontdesk_core.events import EventBatch
 from frontdesk_core.events.base import from_us, local_time, to_us
-from frontdesk_core.queues.state import KINDS, LiveState, load, rebuild, replay
+from frontdesk_core.queues.counters import CounterState
+from frontdesk_core.queues.state import KINDS, LiveState, apply, load, rebuild, replay
+from frontdesk_core.queues.tickets import Ticket, TicketState
 
 CPH = ZoneInfo("Europe/Copenhagen")
 ZONES = [
@@ -69,6 +74,71 @@ def test_a_replay_gives_the_state_the_events_give_one_by_one(
     for batches in ([EventBatch.of(events)], apart):
         assert replay(LiveState.initial(fd.config), batches) == expected
     assert load(fd.config, fd.store) == expected
+
+
+def _sealed(state: LiveState) -> bool:
+    """Every record of ``state`` is a sealed one, and its handlers copy records again."""
+    return (
+        all(type(t) is Ticket for t in state.tickets.values())
+        and all(type(t) is Ticket for line in state.waiting.values() for t in line.values())
+        and all(type(c) is CounterState for c in state.counters.values())
+        and state == dataclasses.replace(state)  # the drafting fields back at their defaults
+        and state.ticket_record is Ticket
+        and state.counter_record is CounterState
+    )
+
+
+def test_a_replay_seals_its_records_and_later_events_copy_them(
+    fd: Frontdesk, clock: ManualClock
+) -> None:
+    """The handlers change a replay's records in place; once it returns, its records are
+    frozen again and an event applied afterwards leaves them as they were."""
+    q = fd.queues
+    q.sign_in("c1", "AB")
+    q.sign_in("c2", "CD")
+    for queue in ("pass", "tax", "pass"):
+        q.issue(queue)
+    q.call_next("c1")
+    events = list(fd.store.read(kinds=KINDS))
+    state = replay(LiveState.initial(fd.config), [EventBatch.of(events)])
+    assert _sealed(state) and state == fd.queues.state
+    held = dict(state.tickets)
+    fields = {key: dataclasses.astuple(t) for key, t in held.items()}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        next(iter(held.values())).note = "x"  # type: ignore[misc]
+    called = q.call_next("c2")
+    apply(state, list(fd.store.read(after=events[-1].seq))[-1])
+    assert state.tickets[called.id].state is TicketState.CALLED
+    assert {key: dataclasses.astuple(t) for key, t in held.items()} == fields
+
+
+def test_a_replay_changes_no_record_it_did_not_make(fd: Frontdesk, clock: ManualClock) -> None:
+    """Replayed onto a state that already holds records (made by events one by one), the
+    replay leaves those records as they were: it changes copies of them."""
+    _busy_day(fd, clock)
+    events = list(fd.store.read(kinds=KINDS))
+    for cut in range(0, len(events), 3):
+        state = rebuild(fd.config, events[:cut])
+        held = [*state.tickets.values(), *state.counters.values()]
+        fields = [dataclasses.astuple(r) for r in held]
+        assert replay(state, [EventBatch.of(events[cut:])]) == fd.queues.state
+        assert [dataclasses.astuple(r) for r in held] == fields
+        assert _sealed(state)
+
+
+def test_a_replay_stopped_by_an_error_seals_what_it_made(fd: Frontdesk, clock: ManualClock) -> None:
+    _busy_day(fd, clock)
+    events = list(fd.store.read(kinds=KINDS))
+
+    def batches() -> Iterator[EventBatch]:
+        yield EventBatch.of(events[: len(events) // 2])
+        raise OSError("the disk went away")
+
+    state = LiveState.initial(fd.config)
+    with pytest.raises(OSError):
+        replay(state, batches())
+    assert state.tickets and _sealed(state)
+    assert state == rebuild(fd.config, events[: len(events) // 2])
 
 
 def test_a_start_up_inside_a_transaction_reads_its_events(

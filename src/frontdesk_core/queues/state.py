@@ -85,10 +85,6 @@ TICKETS = Drafts(Ticket)
 COUNTERS = Drafts(CounterState)
 """The reducer builds its records as drafts and seals them (see :mod:`frontdesk_core.drafts`)."""
 _new_ticket = TICKETS.new
-_ticket_copy = TICKETS.copy
-_counter_copy = COUNTERS.copy
-_TICKET = Ticket
-_COUNTER = CounterState
 
 
 @dataclass
@@ -116,6 +112,20 @@ class LiveState:
     """Times on tickets are shown in this timezone (the site's), whoever wrote the event."""
     moment: tuple[int, datetime] = field(default=(-1, datetime.min), compare=False, repr=False)
     """The last event time converted for tickets (a cache, not state)."""
+    # How the handlers change a record: ``draft_ticket(record)`` gives a draft to change,
+    # which is then sealed as ``ticket_record`` (counters likewise). Live, that is a copy
+    # sealed as a Ticket; a replay makes the drafts its records until it ends (replay()).
+    # The functions come from factories: a function left on the class as a default would
+    # make every read of the field a descriptor lookup, at twice the cost; and handlers
+    # read them into a local before calling (a call on an instance attribute is dearer).
+    draft_ticket: Callable[[Ticket], Any] = field(
+        default_factory=lambda: TICKETS.copy, compare=False, repr=False
+    )
+    ticket_record: type = field(default=Ticket, compare=False, repr=False)
+    draft_counter: Callable[[CounterState], Any] = field(
+        default_factory=lambda: COUNTERS.copy, compare=False, repr=False
+    )
+    counter_record: type = field(default=CounterState, compare=False, repr=False)
 
     @classmethod
     def initial(cls, config: Config) -> LiveState:
@@ -205,9 +215,10 @@ def _leave(state: LiveState, ticket: Ticket) -> None:
     elif (status is _CALLED or status is _SERVING) and ticket.counter_id is not None:
         counter = state.counters.get(ticket.counter_id)
         if counter is not None and counter.ticket_id == ticket.id:
-            freed = _counter_copy(counter)
+            counter_draft = state.draft_counter
+            freed = counter_draft(counter)
             freed.ticket_id = None
-            freed.__class__ = _COUNTER
+            freed.__class__ = state.counter_record
             state.counters[counter.id] = freed
 
 
@@ -231,7 +242,8 @@ def _end(state: LiveState, ticket: Ticket, status: TicketState, at: datetime) ->
     handler changes further, seals and stores."""
     _leave(state, ticket)
     _open_delta(state, ticket, -1)
-    ended = _ticket_copy(ticket)
+    draft = state.draft_ticket
+    ended = draft(ticket)
     ended.state = status
     ended.ended_at = at
     return ended
@@ -266,7 +278,7 @@ def _issued(state: LiveState, event: Event, issued: E.TicketIssued, at: datetime
     ticket.ended_at = None
     ticket.end_reason = None
     ticket.transfers = 0
-    ticket.__class__ = _TICKET
+    ticket.__class__ = state.ticket_record
     state.tickets[key] = ticket
     if issued.own_priority is not None:
         state.own_priority[key] = issued.own_priority
@@ -289,19 +301,21 @@ def _called(state: LiveState, ticket: Ticket, payload: E.TicketCalled, at: datet
             _left(state, ticket)
     else:
         _leave(state, ticket)
-    called = _ticket_copy(ticket)
+    draft = state.draft_ticket
+    called = draft(ticket)
     called.state = _CALLED
     called.counter_id = counter_id
     called.called_at = at
     called.recalls = 0
     called.started_at = None
-    called.__class__ = _TICKET
+    called.__class__ = state.ticket_record
     state.tickets[ticket.id] = called
     counter = state.counters.get(counter_id)
     if counter is not None:
-        taken = _counter_copy(counter)
+        counter_draft = state.draft_counter
+        taken = counter_draft(counter)
         taken.ticket_id = ticket.id
-        taken.__class__ = _COUNTER
+        taken.__class__ = state.counter_record
         state.counters[counter_id] = taken
 
 
@@ -310,10 +324,11 @@ def _recalled(state: LiveState, ticket: Ticket, payload: E.TicketRecalled, at: d
 
 
 def _started(state: LiveState, ticket: Ticket, payload: E.TicketStarted, at: datetime) -> None:
-    started = _ticket_copy(ticket)
+    draft = state.draft_ticket
+    started = draft(ticket)
     started.state = _SERVING
     started.started_at = at
-    started.__class__ = _TICKET
+    started.__class__ = state.ticket_record
     state.tickets[ticket.id] = started
 
 
@@ -324,13 +339,13 @@ def _finished(state: LiveState, ticket: Ticket, payload: E.TicketFinished, at: d
         started = ticket.called_at
     ended = _end(state, ticket, _DONE, at)
     ended.started_at = started
-    ended.__class__ = _TICKET
+    ended.__class__ = state.ticket_record
     state.tickets[ticket.id] = ended
 
 
 def _seal_ended(state: LiveState, ended: Any, reason: str | None) -> None:
     ended.end_reason = reason
-    ended.__class__ = _TICKET
+    ended.__class__ = state.ticket_record
     state.tickets[ended.id] = ended
 
 
@@ -517,7 +532,32 @@ def replay(state: LiveState, batches: Iterable[EventBatch]) -> LiveState:
     :class:`Event` is made per row. The dispatch is :func:`apply`'s, written out over
     the columns (the handlers are the same); each moment is put in the site's
     timezone once, as :func:`site_time` would give it.
+
+    The replay owns the records it makes until it returns: the handlers change them
+    in place as drafts instead of copying one for every event (see
+    :mod:`frontdesk_core.drafts`), and they are all sealed when it ends, as they are
+    when it stops on an error.
     """
+    state.draft_ticket, state.ticket_record = TICKETS.writable, TICKETS.draft
+    state.draft_counter, state.counter_record = COUNTERS.writable, COUNTERS.draft
+    try:
+        return _replay(state, batches)
+    finally:
+        _seal_all(state)
+
+
+def _seal_all(state: LiveState) -> None:
+    """Seal every draft a replay left in ``state`` and let the handlers copy again."""
+    state.draft_ticket, state.ticket_record = TICKETS.copy, Ticket
+    state.draft_counter, state.counter_record = COUNTERS.copy, CounterState
+    for records, drafts in ((state.tickets, TICKETS), (state.counters, COUNTERS)):
+        draft, record = drafts.draft, drafts.record
+        for value in records.values():
+            if value.__class__ is draft:
+                value.__class__ = record
+
+
+def _replay(state: LiveState, batches: Iterable[EventBatch]) -> LiveState:
     tz = state.tz
     tickets = state.tickets
     counters = state.counters
