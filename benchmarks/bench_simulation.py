@@ -33,7 +33,7 @@ from collections.abc import Callable, Generator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import simpy
@@ -130,43 +130,77 @@ def bench_floor(replications: int) -> tuple[float, int, float]:
     started = time.perf_counter()
     for rep in range(replications):
         gc.disable()
-        citizens += _floor_day(loaded, random.Random(rep))
+        env = simpy.Environment()
+        desk = EngineDesk(loaded, env)
+        citizens += floor_day(env, desk, random.Random(rep))
+        desk.fd.close()
         gc.enable()
     seconds = time.perf_counter() - started
     return seconds, citizens, citizens / seconds
 
 
-def _floor_day(loaded: LoadedScenario, rng: random.Random) -> int:
-    """One day of :func:`bench_floor`; the citizens served."""
-    env = simpy.Environment()
-    tz = ZoneInfo(loaded.config.site.timezone)
-    clock = SimClock(env, datetime(2026, 3, 3, 6, 0, tzinfo=tz))
-    fd = Frontdesk.open(loaded.config, store="memory://", clock=clock, plugins=simulation_plugins())
-    queues = fd.queues
+class Desk(Protocol):
+    """The four commands :func:`floor_day` drives, each told the simulated minute."""
+
+    def issue(self, minute: float) -> str: ...
+    def call_next(self, counter_id: str, minute: float) -> str | None: ...
+    def start(self, counter_id: str, minute: float) -> None: ...
+    def finish(self, counter_id: str, minute: float) -> None: ...
+
+
+class EngineDesk:
+    """The real queue engine as a :class:`Desk`: an in-memory store, the simulated clock
+    (which reads the minute from SimPy itself) and every counter signed in."""
+
+    def __init__(self, loaded: LoadedScenario, env: simpy.Environment) -> None:
+        tz = ZoneInfo(loaded.config.site.timezone)
+        clock = SimClock(env, datetime(2026, 3, 3, 6, 0, tzinfo=tz))
+        self.fd = Frontdesk.open(
+            loaded.config, store="memory://", clock=clock, plugins=simulation_plugins()
+        )
+        self.queues = self.fd.queues
+        for number in range(1, SERVERS + 1):
+            self.queues.sign_in(f"c{number}", "bench")
+
+    def issue(self, minute: float) -> str:
+        return self.queues.issue("q", service_id="errand").id
+
+    def call_next(self, counter_id: str, minute: float) -> str | None:
+        ticket = self.queues.call_next(counter_id)
+        return ticket.id if ticket is not None else None
+
+    def start(self, counter_id: str, minute: float) -> None:
+        self.queues.start(counter_id)
+
+    def finish(self, counter_id: str, minute: float) -> None:
+        self.queues.finish(counter_id)
+
+
+def floor_day(env: simpy.Environment, desk: Desk, rng: random.Random) -> int:
+    """One day of :func:`bench_floor` on ``desk``; the citizens served."""
     idle: list[simpy.Event] = []
     waits: list[float] = []
     joined: dict[str, float] = {}
 
     def counter(counter_id: str) -> Generator[simpy.Event, None, None]:
-        queues.sign_in(counter_id, "bench")
         while True:
-            ticket = queues.call_next(counter_id)
-            if ticket is None:
+            ticket_id = desk.call_next(counter_id, env.now)
+            if ticket_id is None:
                 wake = env.event()
                 idle.append(wake)
                 yield wake
                 continue
-            waits.append(env.now - joined.pop(ticket.id))
-            queues.start(counter_id)
+            waits.append(env.now - joined.pop(ticket_id))
+            desk.start(counter_id, env.now)
             yield env.timeout(rng.expovariate(1.0 / SERVICE))
-            queues.finish(counter_id)
+            desk.finish(counter_id, env.now)
 
     def arrivals() -> Generator[simpy.Event, None, None]:
         while True:
             yield env.timeout(rng.expovariate(RATE))
             if env.now >= HORIZON:
                 return
-            joined[queues.issue("q", service_id="errand").id] = env.now
+            joined[desk.issue(env.now)] = env.now
             if idle:
                 idle.pop(0).succeed()
 
@@ -174,7 +208,6 @@ def _floor_day(loaded: LoadedScenario, rng: random.Random) -> int:
     for number in range(1, SERVERS + 1):
         env.process(counter(f"c{number}"))
     env.run(until=HORIZON + 240)  # four hours to serve whoever still waits
-    fd.close()
     return len(waits)
 
 
