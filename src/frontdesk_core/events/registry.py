@@ -81,10 +81,20 @@ _day = functools.lru_cache(maxsize=512)(date.fromisoformat)
 """A stored day read back: a log's events name the same few days again and again."""
 
 
+_INNER: dict[Convert, Convert] = {}
+"""Each optional field's reader and the reader of its value when it is not None."""
+
+
+def _read_day(value: Any) -> date:
+    """A stored day (ISO text) read back."""
+    return _day(value if type(value) is str else _check(str, value))
+
+
 def _optional(enc: Convert | None, dec: Convert) -> tuple[Convert | None, Convert]:
     def read(value: Any) -> Any:
         return None if value is None else dec(value)
 
+    _INNER[read] = dec
     if enc is None:
         return None, read
     write = enc
@@ -102,7 +112,7 @@ def _converters(hint: Any) -> tuple[Convert | None, Convert]:
     if hint is datetime:
         return (lambda v: v.isoformat()), (lambda v: datetime.fromisoformat(_check(str, v)))
     if hint is date:
-        return (lambda v: v.isoformat()), (lambda v: _day(_check(str, v)))
+        return (lambda v: v.isoformat()), _read_day
     if hint in (str, int, float, bool):
         return None, (lambda v, t=hint: _check(t, v))
     if origin is tuple:
@@ -367,14 +377,17 @@ def _build(known: _Kind, values: Mapping[str, Any]) -> Payload:
         fill = _FILLS[record] = _filler(record, known.reading)
     if fill is None:
         return _build_looped(known, values)
-    _check_names(known, values)
-    return fill(values)
+    return fill(values)  # it checks the names first, as _build_looped does
 
 
 def _check_names(known: _Kind, values: Mapping[str, Any]) -> None:
     if not known.names.issuperset(values):
-        extra = values.keys() - known.names
-        raise ValueError(f"unknown field(s) {', '.join(sorted(map(str, extra)))}")
+        _unknown_names(known.names, values)
+
+
+def _unknown_names(names: frozenset[str], values: Mapping[str, Any]) -> None:
+    extra = values.keys() - names
+    raise ValueError(f"unknown field(s) {', '.join(sorted(map(str, extra)))}")
 
 
 def _build_looped(known: _Kind, values: Mapping[str, Any]) -> Payload:
@@ -396,23 +409,14 @@ def _build_looped(known: _Kind, values: Mapping[str, Any]) -> Payload:
     return known.record(**args)
 
 
-def _decoded(name: str, decode: Convert, value: Any) -> Any:
-    """``decode(value)``, or why the field's stored value does not fit."""
-    if value is _REQUIRED:
-        raise ValueError(f"field '{name}' is missing")
-    try:
-        return decode(value)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"field '{name}': {exc}") from None
-
-
 def _filler(
     record: type[Payload], reading: tuple[tuple[str, Any, type | None, Convert], ...]
 ) -> Callable[[Mapping[str, Any]], Payload] | None:
-    """What :func:`_build_looped` does for ``record``, written out as one function: each field
-    read, taken as it is when it is its default or of its plain type, else decoded,
-    into a draft of the record, sealed at the end. ``None`` for a record without
-    slots (a plugin's may have none): it is then read field by field."""
+    """What :func:`_build_looped` does for ``record``, written out as one function: the
+    names checked, then each field read, taken as it is when it is its default or of its
+    plain type, else decoded (an optional field whose default is None by the reader of
+    its value), into a draft of the record, sealed at the end. ``None`` for a record
+    without slots (a plugin's may have none): it is then read field by field."""
     try:
         drafts = Drafts(record)
     except TypeError:
@@ -420,11 +424,19 @@ def _filler(
     scope: dict[str, Any] = {
         "new": drafts.new,
         "Record": record,
-        "decoded": _decoded,
         "REQUIRED": _REQUIRED,
+        "names": frozenset(name for name, *_ in reading),
+        "unknown_names": _unknown_names,
     }
-    lines = ["def fill(values):", "    draft = new()"]
+    lines = [
+        "def fill(values):",
+        "    if not names.issuperset(values):",
+        "        unknown_names(names, values)",
+        "    draft = new()",
+    ]
     for i, (name, default, plain, decode) in enumerate(reading):
+        if default is None:  # a None read is the default, taken as it is: the rest is read
+            decode = _INNER.get(decode, decode)  # without the optional's None check
         scope[f"default_{i}"], scope[f"decode_{i}"] = default, decode
         lines.append(f"    value = values.get({name!r}, default_{i})")
         if plain is not None:
@@ -435,7 +447,15 @@ def _filler(
         if default is _REQUIRED:
             taken = f"value is REQUIRED or {taken}"
         lines.append(f"    if {taken}:")
-        lines.append(f"        value = decoded({name!r}, decode_{i}, value)")
+        scope[f"missing_{i}"] = f"field '{name}' is missing"  # _build_looped's messages
+        scope[f"unfit_{i}"] = f"field '{name}': "
+        if default is _REQUIRED:
+            lines.append("        if value is REQUIRED:")
+            lines.append(f"            raise ValueError(missing_{i})")
+        lines.append("        try:")
+        lines.append(f"            value = decode_{i}(value)")
+        lines.append("        except (TypeError, ValueError) as exc:")
+        lines.append(f"            raise ValueError(unfit_{i} + str(exc)) from None")
         lines.append(f"    draft.{name} = value")
     lines += ["    draft.__class__ = Record", "    return draft"]
     exec("\n".join(lines), scope)  # the names are the record's own fields
