@@ -154,6 +154,7 @@ def test_every_timed_rule_runs_through_housekeeping(
     ref = f"booking:{booking.id}"
     assert fd.store.get_personal(ref) == {"phone": PHONE, "name": "Jens Hansen"}
     clock.set(at(24, 11, 14, month=12))
+    assert fd.housekeeping().days_ended == 1  # a month on: the days since are ended
     assert quiet(fd.housekeeping())
     clock.advance(minutes=1)
     report = fd.housekeeping()
@@ -211,3 +212,25 @@ def test_now_is_the_time_the_rules_are_done_by(fd: Frontdesk, clock: ManualClock
         fd.housekeeping(clock.now() + timedelta(seconds=1))
     with pytest.raises(ValueError, match="timezone"):
         fd.housekeeping(datetime(2026, 11, 23, 9, 0))
+
+
+def test_a_day_is_ended_once_its_day_reset_has_passed(fd: Frontdesk, clock: ManualClock) -> None:
+    """Even a day that left nothing open: the live state forgets its tickets and a
+    start-up replays the log from its end; a day nobody works is ended too."""
+    clock.set(at(23, 10))
+    fd.queues.sign_in("skranke-1", "A17")
+    for ticket in [fd.queues.issue("pas"), fd.queues.issue("skat")]:
+        assert fd.queues.call("skranke-1", ticket.id).state is TicketState.CALLED
+        assert fd.queues.finish("skranke-1").state is TicketState.DONE
+    fd.queues.sign_out("skranke-1")
+    assert quiet(fd.housekeeping())
+    clock.set(at(24, 3, 59))  # Nyropsgade's day turns at 04:00
+    assert quiet(fd.housekeeping())
+    assert len(fd.queues.state.tickets) == 2
+    clock.set(at(24, 4))
+    report = fd.housekeeping()
+    assert report.ok and report.days_ended == 1 and report.figures()["days_ended"] == 1
+    assert not fd.queues.state.tickets
+    assert quiet(fd.housekeeping())
+    clock.set(at(25, 4, 1))
+    assert fd.housekeeping().days_ended == 1

@@ -3,6 +3,11 @@
 Commands change the state when someone gives them; these rules fall due by the
 clock alone:
 
+* ``days_ended``: once a centre's ``day_reset`` has passed, its earlier service
+  day is ended (what it left open is closed, and the day's end is recorded even
+  when nothing was), so the live state forgets the day's tickets and the next
+  start-up replays the log from there
+  (:meth:`~frontdesk_core.queues.engine.QueueEngine.roll_day`);
 * ``tickets_expired``: a called ticket whose queue's ``no_show_after`` ran out
   becomes a no-show (:meth:`~frontdesk_core.queues.engine.QueueEngine.expire_calls`);
 * ``reminders_sent``: a booking reminder (``site.booking.reminders``) that fell
@@ -72,6 +77,9 @@ class HousekeepingReport:
     """Personal-data records (phone number, name) deleted after the retention period."""
     checkpoint_written: bool = False
     """Whether the booking checkpoint was written this round."""
+    days_ended: int = 0
+    """Centres whose earlier service days were ended (leftovers closed, the day's end
+    recorded): each centre once its ``day_reset`` has passed, even when nobody works."""
     failures: tuple[RuleFailure, ...] = ()
     """The rules that raised, in the order they ran."""
 
@@ -93,10 +101,12 @@ class HousekeepingReport:
             "booking_no_shows": self.booking_no_shows,
             "personal_purged": self.personal_purged,
             "checkpoint_written": int(self.checkpoint_written),
+            "days_ended": self.days_ended,
         }
 
 
 RULES = (
+    "days_ended",
     "tickets_expired",
     "reminders_sent",
     "booking_no_shows",
@@ -141,6 +151,7 @@ class Housekeeper:
             booking_no_shows=done.get("booking_no_shows", 0),
             personal_purged=done.get("personal_purged", 0),
             checkpoint_written=bool(done.get("checkpoint_written", 0)),
+            days_ended=done.get("days_ended", 0),
             failures=tuple(failures),
         )
         if report.changed:
@@ -151,6 +162,7 @@ class Housekeeper:
         fd = self._fd
         # Lambdas, so that an engine failing to build counts as its rule's failure.
         return (
+            ("days_ended", lambda: fd.queues.roll_day()),  # first: the other rules do it too
             ("tickets_expired", lambda: len(fd.queues.expire_calls())),
             ("reminders_sent", lambda: fd.booking.send_due_reminders()),
             ("booking_no_shows", lambda: fd.booking.mark_no_shows()),

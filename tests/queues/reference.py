@@ -23,7 +23,10 @@ Rules in short:
 * Every command first closes what an earlier service day left open at its
   centre (``day_reset``); a command refused afterwards leaves that closing in
   place. ``end_of_day`` closes everything of a centre. After either, the
-  centre's ended tickets are forgotten.
+  centre's ended tickets are forgotten. An earlier day is ended even when it
+  left nothing open: when days went by since the centre's last day end, or when
+  it never had one and holds tickets of an earlier day. Whenever a centre's day
+  ends, every other centre that holds nothing and never had a day end gets one.
 * Finishing or marking a no-show records the counter time (last call to the
   end, seconds) in the queue's recent times (the latest 20).
 """
@@ -171,6 +174,7 @@ class ReferenceQueues:
         self.recent: dict[str, list[float]] = {}
         self.events: list[ExpectedEvent] = []
         self.checked: dict[str, date] = {}
+        self.day_ends: dict[str, date] = {}
         """Per centre, the service day it was last found free of an earlier day's leftovers."""
 
     # -- small helpers ------------------------------------------------------------------
@@ -254,7 +258,15 @@ class ReferenceQueues:
             and self.counters[c.id].day < today  # type: ignore[operator]
             for c in centre.counters
         )
-        if not (stale_ticket or stale_counter):
+        ended = self.day_ends.get(centre.id)
+        if ended is not None:
+            overdue = ended < today - timedelta(days=1)
+        else:
+            overdue = any(
+                t.centre_id == centre.id and t.day is not None and t.day < today
+                for t in self.tickets.values()
+            )
+        if not (stale_ticket or stale_counter or overdue):
             self.checked[centre.id] = today
             return
         self._close_centre(centre, now, "day_reset", before=today)
@@ -301,12 +313,38 @@ class ReferenceQueues:
             if ticket.centre_id == centre.id and ticket.state not in OPEN_STATES:
                 del self.tickets[ticket.id]
                 self.own_priority.pop(ticket.id, None)
+        untouched = [
+            other
+            for other in self.centres.values()
+            if other.id != centre.id and self._untouched(other)
+        ]
+        self.day_ends[centre.id] = max(day, self.day_ends.get(centre.id, day))
+        for other in untouched:
+            before = service_day(now, other.day_reset, self.tz) - timedelta(days=1)
+            self._emit(DayEnded(before, {}), other.id, other.id, now)
+            self.day_ends[other.id] = before
 
-    def roll_day(self, centre_id: str | None = None) -> None:
-        """Close what an earlier day left open, at one centre or (no id) at every centre."""
+    def _untouched(self, centre: Centre) -> bool:
+        """Nothing of the centre so far: no day end, ticket, counter time, or counter
+        that is open or off its configured queues."""
+        return (
+            centre.id not in self.day_ends
+            and not any(q.id in self.recent for q in centre.queues)
+            and all(
+                self.counters[c.id].status is CounterStatus.CLOSED
+                and self.counters[c.id].queue_ids == tuple(c.queues)
+                for c in centre.counters
+            )
+            and not any(t.centre_id == centre.id for t in self.tickets.values())
+        )
+
+    def roll_day(self, centre_id: str | None = None) -> int:
+        """End the earlier days of one centre or (no id) of every centre; day ends written."""
         centres = [self._centre(centre_id)] if centre_id else list(self.centres.values())
+        first = len(self.events)
         for centre in centres:
             self._begin(centre.id)
+        return sum(isinstance(e.payload, DayEnded) for e in self.events[first:])
 
     def end_of_day(self, centre_id: str | None = None) -> int:
         """Close every open ticket and counter of one centre or of all; tickets closed."""

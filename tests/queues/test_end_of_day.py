@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -77,3 +77,38 @@ def test_a_start_up_replays_from_the_last_day_end(fd: Frontdesk, clock: ManualCl
     loaded = load(fd.config, fd.store)
     assert loaded == rebuild(fd.config, fd.store.read()) == fd.queues.state
     assert list(loaded.recent["pass"]) == [240.0] * 5  # carried by the day-end event
+
+
+def test_a_clean_day_is_ended_once_it_is_over(fd: Frontdesk, clock: ManualClock) -> None:
+    """A day that left nothing open is ended all the same when the next one begins: the
+    live state forgets its tickets and a start-up replays from its end. A centre nobody
+    used gets a day end along, and a day nobody works is ended too, so a start-up never
+    reads further back than the last service day."""
+    fd.queues.sign_in("c1", "AB")
+    for _ in range(3):
+        fd.queues.issue("pass")
+        fd.queues.call_next("c1")
+        fd.queues.finish("c1")
+    fd.queues.sign_out("c1")
+    clock.set(datetime(2026, 11, 24, 3, 59, tzinfo=CPH))  # before the centre's day_reset
+    assert fd.queues.roll_day() == 0
+    assert len(fd.queues.state.tickets) == 3
+    clock.set(datetime(2026, 11, 24, 4, 0, tzinfo=CPH))
+    assert fd.queues.roll_day() == 2
+    ends = list(fd.store.read(kinds=[ev.DAY_ENDED]))
+    monday = date(2026, 11, 23)
+    assert [(e.centre_id, e.payload.day) for e in ends] == [("main", monday), ("job", monday)]
+    assert not fd.queues.state.tickets
+    assert not [e for e in fd.store.read(kinds=[ev.CLOSED])]  # nothing was left to close
+    assert fd.queues.roll_day() == 0  # once a day
+    assert replay_start(fd.config, fd.store) == ends[0].seq
+    assert load(fd.config, fd.store) == rebuild(fd.config, fd.store.read()) == fd.queues.state
+
+    # Nobody works on Tuesday and Wednesday; Thursday's first command ends Wednesday.
+    clock.set(datetime(2026, 11, 26, 9, 0, tzinfo=CPH))
+    fd.queues.issue("pass")
+    ends = list(fd.store.read(kinds=[ev.DAY_ENDED]))
+    assert [(e.centre_id, e.payload.day) for e in ends[2:]] == [("main", date(2026, 11, 25))]
+    assert fd.queues.roll_day("job") == 1  # the job centre's, asked for (housekeeping does)
+    assert replay_start(fd.config, fd.store) == ends[2].seq
+    assert load(fd.config, fd.store) == rebuild(fd.config, fd.store.read()) == fd.queues.state

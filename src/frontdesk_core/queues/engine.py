@@ -326,19 +326,32 @@ class QueueEngine:
 
     # -- the service day --------------------------------------------------------------
 
-    def _stale(self, centre_id: str, today: date) -> bool:
+    def _day_end_due(self, centre_id: str, today: date) -> bool:
+        """Whether the centre's earlier service days still need their end: something of
+        them is left open, or they were not closed by a day end (a clean day is ended
+        too, so that the state forgets its tickets and a start-up replays from there)."""
         if self._fresh.get(centre_id) == today:
             # Checked already today, and since then only this engine wrote, always of today.
             return False
-        for owner, day in self.state.open_days:
+        state = self.state
+        for owner, day in state.open_days:
             if day < today and owner == centre_id:
                 return True
-        counters = self.state.counters
+        counters = state.counters
         for counter_id in self._centre_counter_ids[centre_id]:
             c = counters[counter_id]
             # A closed counter has no day, so the day is the cheaper test to make first.
             if c.day is not None and c.day < today and c.status is not CounterStatus.CLOSED:
                 return True
+        ended = state.day_ends.get(centre_id)
+        if ended is not None:
+            if ended < today - timedelta(days=1):
+                return True  # days went by since the last day end: end the latest of them
+        elif any(
+            t.centre_id == centre_id and t.day is not None and t.day < today
+            for t in state.tickets.values()
+        ):
+            return True  # tickets of an earlier day, and never a day end
         self._fresh[centre_id] = today
         return False
 
@@ -370,23 +383,51 @@ class QueueEngine:
                 events.append(NewEvent.of(assigned, counter.id, centre.id, now))
         return events, closed
 
-    def _day_ended(self, centre: Centre, now: int, day: date) -> NewEvent:
-        """The day-end event, carrying the recent counter times of the centre's queues."""
+    def _day_ended(self, centre: Centre, now: int, day: date) -> list[NewEvent]:
+        """The day-end event, carrying the recent counter times of the centre's queues; and
+        one for each other centre that holds nothing yet and was never ended (a start-up
+        replays from the earliest of the centres' latest day ends, so a centre nobody
+        uses must not keep it at the start of the log)."""
         recent = {
             q.id: tuple(self.state.recent[q.id]) for q in centre.queues if q.id in self.state.recent
         }
-        return NewEvent.of(E.DayEnded(day, recent), centre.id, centre.id, now)
+        events = [NewEvent.of(E.DayEnded(day, recent), centre.id, centre.id, now)]
+        for other in self.config.centres:
+            if other.id != centre.id and self._untouched(other):
+                before = self._service_day(other, now) - timedelta(days=1)
+                events.append(NewEvent.of(E.DayEnded(before, {}), other.id, other.id, now))
+        return events
 
-    def roll_day(self, centre_id: str | None = None) -> None:
-        """Close what an earlier service day left open (every command does this first).
+    def _untouched(self, centre: Centre) -> bool:
+        """Whether the log holds nothing of ``centre``: no day end, ticket, counter time, or
+        counter that is open or off its configured queues."""
+        state = self.state
+        if centre.id in state.day_ends or any(q.id in state.recent for q in centre.queues):
+            return False
+        for configured in centre.counters:
+            counter = state.counters[configured.id]
+            if counter.status is not CounterStatus.CLOSED or counter.queue_ids != tuple(
+                configured.queues
+            ):
+                return False
+        return not any(t.centre_id == centre.id for t in state.tickets.values())
 
-        It runs in its own transaction before the command, so a command refused
-        on the first minute of a new day still leaves yesterday closed.
+    def roll_day(self, centre_id: str | None = None) -> int:
+        """End the earlier service days of one centre or (no id) of every centre, where
+        they were not ended yet: close what they left open and record each day's end.
+        Returns how many day ends were written (a centre never used gets one along).
+
+        Every command does this first for its centre, in its own transaction, so a
+        command refused on the first minute of a new day still leaves yesterday
+        closed; housekeeping does it for every centre, so a centre's day is ended
+        even when nobody works there the next day.
         """
         with self._lock:
             now = self._now_us()
-            for centre in [self._centre(centre_id)] if centre_id else self.config.centres:
+            return sum(
                 self._roll_day(centre, now)
+                for centre in ([self._centre(centre_id)] if centre_id else self.config.centres)
+            )
 
     def _service_day(self, centre: Centre, now: int) -> date:
         """:func:`service_day` of ``now`` at ``centre``, remembered for the rest of that day.
@@ -403,28 +444,30 @@ class QueueEngine:
             self._day_windows[centre.id] = (start, end, day)
         return day
 
-    def _roll_day(self, centre: Centre, now: int) -> None:
-        """Close what an earlier service day left open, in its own transaction."""
+    def _roll_day(self, centre: Centre, now: int) -> int:
+        """End the centre's earlier service days, in its own transaction, if they need
+        it (:meth:`_day_end_due`); the day ends written."""
         window = self._day_windows.get(centre.id)
         if window is not None and window[0] <= now < window[1]:
             if self._fresh.get(centre.id) == window[2]:
-                return  # today's, and found free of earlier days' leftovers already
+                return 0  # today's, and found free of earlier days' leftovers already
             today = window[2]
         else:
             today = self._service_day(centre, now)
-        if not self._stale(centre.id, today):
+        if not self._day_end_due(centre.id, today):
             self._remember_clean(centre.id, today)
-            return
+            return 0
         with self.store.transaction() as tx:
             self._catch_up(tx)
-            if not self._stale(centre.id, today):
-                return
+            if not self._day_end_due(centre.id, today):
+                return 0
             events, _ = self._closing_events(centre, now, "day_reset", today)
-            events.append(self._day_ended(centre, now, today - timedelta(days=1)))
+            events += self._day_ended(centre, now, today - timedelta(days=1))
             appended = tx.append(events)
         self._absorb(appended)
         closed = sum(e.kind == ev.CLOSED for e in appended)
         log.info("day.reset", extra={"centre": centre.id, "closed": closed})
+        return sum(e.kind == ev.DAY_ENDED for e in appended)
 
     def _remember_clean(self, centre_id: str, today: date) -> None:
         window = self._day_windows.get(centre_id)
@@ -448,7 +491,7 @@ class QueueEngine:
                 with self.store.transaction() as tx:
                     self._catch_up(tx)
                     events, count = self._closing_events(centre, now, "end_of_day", None)
-                    events.append(self._day_ended(centre, now, self._service_day(centre, now)))
+                    events += self._day_ended(centre, now, self._service_day(centre, now))
                     appended = tx.append(events)
                 self._absorb(appended)
             total += count

@@ -107,6 +107,8 @@ class LiveState:
     """Per queue with tickets waiting, how many of them wait at each priority."""
     booked: dict[str, int] = field(default_factory=dict)
     """Per queue with booked tickets waiting, how many."""
+    day_ends: dict[str, date] = field(default_factory=dict)
+    """Per centre, the latest service day a day end closed (none: never ended)."""
     last_seq: int = 0
     tz: tzinfo = UTC
     """Times on tickets are shown in this timezone (the site's), whoever wrote the event."""
@@ -453,6 +455,9 @@ def _day_ended(state: LiveState, event: Event, ended_day: E.DayEnded) -> None:
     for ticket_id in ended:
         del state.tickets[ticket_id]
         state.own_priority.pop(ticket_id, None)
+    before = state.day_ends.get(event.centre_id)
+    if before is None or before < ended_day.day:
+        state.day_ends[event.centre_id] = ended_day.day
     for queue_id, seconds in ended_day.recent.items():
         state.recent[queue_id] = deque(
             (float(s) for s in seconds[-RECENT_SERVICES:]), maxlen=RECENT_SERVICES
