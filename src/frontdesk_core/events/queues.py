@@ -196,8 +196,14 @@ class QueuesAssigned(Payload):
 @event_kind
 @dataclass(frozen=True, slots=True)
 class DayEnded(Payload):
-    """A centre's service day ended; ``recent`` carries each queue's latest counter
-    times (seconds), which the wait estimates of the next day start from."""
+    """A centre's service days up to ``day`` ended; ``recent`` carries each queue's
+    latest counter times (seconds), which the wait estimates of the next day start from.
+
+    Written by ``end_of_day``, and otherwise once the next service day has begun (by its
+    first command or by housekeeping), after what the day left open was closed; a
+    centre that holds nothing yet gets one whenever another centre's day ends. The
+    centre's ended tickets are forgotten by the live state, and a start-up replays
+    the log from the centres' latest day ends."""
 
     KIND: ClassVar[str] = "day.ended"
     day: date
