@@ -36,9 +36,17 @@ from __future__ import annotations
 import gc
 import random
 import sys
+import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from frontdesk_core.drafts import Drafts
+from frontdesk_core.queues.tickets import Ticket as Record
+from frontdesk_core.queues.tickets import TicketState
 
 RATE, SERVICE, SERVERS = 1.8, 4.0, 8
 
@@ -157,10 +165,15 @@ class LeanEngine:
         self.day = "20260303"
 
     def _append(self, kind: str, key: str, payload: Any) -> Event:
+        event = self._write(kind, key, payload)
+        self._apply(event)
+        return event
+
+    def _write(self, kind: str, key: str, payload: Any) -> Event:
+        """The event appended to the log with the next sequence number."""
         log = self.log
         event = Event(len(log) + 1, kind, key, self.now_us, payload)
         log.append(event)
-        self._apply(event)
         return event
 
     def _apply(self, event: Event) -> None:
@@ -192,7 +205,7 @@ class LeanEngine:
         self.numbers[name] = value
         key = f"{queue_id}-{self.day}-{value}"
         self._append("ticket.issued", key, Issued(f"{prefix}{value:03d}", queue_id, 0))
-        return Ticket(self.tickets[key])
+        return self._handed(self.tickets[key])
 
     def call_next(self, counter_id: str) -> Ticket | None:
         queues = self.counters.get(counter_id)
@@ -205,9 +218,9 @@ class LeanEngine:
         waiting = [s for q in queues for s in self.lines[q].values()]
         if not waiting:
             return None
-        chosen = min(waiting, key=_ARRIVED)  # one queue at one priority: earliest arrival
+        chosen = min(waiting, key=self.arrival)  # one queue at one priority: earliest arrival
         self._append("ticket.called", chosen.id, AtCounter("ticket.called", counter_id))
-        return Ticket(chosen)
+        return self._handed(chosen)
 
     def _at(self, counter_id: str, states: tuple[str, ...], kind: str) -> Ticket:
         if counter_id not in self.counters:
@@ -216,7 +229,7 @@ class LeanEngine:
         if slot is None or slot.state not in states:
             raise CommandError(f"counter '{counter_id}' has no ticket to {kind}")
         self._append(kind, slot.id, AtCounter(kind, counter_id))
-        return Ticket(slot)
+        return self._handed(slot)
 
     def start(self, counter_id: str) -> Ticket:
         return self._at(counter_id, ("called",), "ticket.started")
@@ -224,14 +237,93 @@ class LeanEngine:
     def finish(self, counter_id: str) -> Ticket:
         return self._at(counter_id, ("called", "serving"), "ticket.finished")
 
+    def _handed(self, slot: Slot) -> Ticket:
+        """What a command hands out: an immutable snapshot of the ticket."""
+        return Ticket(slot)
 
-def _ARRIVED(slot: Slot) -> int:
-    return slot.arrived
+    arrival: Callable[[Any], Any] = staticmethod(lambda slot: slot.arrived)
+    """What orders a queue's waiting tickets (the default policy's one-queue shortcut)."""
 
 
-def lean(citizens: int) -> float:
+class ContractEngine(LeanEngine):
+    """The lean engine with two parts of the real engine's contract put back: its state
+    holds the public frozen ``Ticket`` records (22 fields, a sealed copy per change, the
+    site's datetimes made once per moment), which its commands hand out, and every
+    command and every append runs under a lock (the engine's and the store's). The
+    commands are the lean engine's. What it still leaves out is the real engine's
+    structure: a store behind an interface, the policy as a plugin, hook and day-roll
+    checks, counter records, the per-queue counts the state keeps."""
+
+    arrival = staticmethod(attrgetter("arrived_at"))
+
+    def __init__(self, queues: dict[str, str], counters: dict[str, tuple[str, ...]]) -> None:
+        super().__init__(queues, counters)
+        self.lock = threading.RLock()
+        self.store_lock = threading.Lock()
+        self.drafts = Drafts(Record)  # the engine's own record, drafted as its reducer does
+        self.tz = ZoneInfo("Europe/Copenhagen")
+        self.moment: tuple[int, datetime] = (-1, datetime.min)
+        origin = datetime.fromtimestamp(0, self.tz)
+        self.blank = Record("", "", "", "main", TicketState.WAITING, origin, origin)
+
+    def _site(self, at_us: int) -> datetime:
+        if self.moment[0] != at_us:
+            self.moment = (at_us, datetime.fromtimestamp(at_us / 1_000_000, self.tz))
+        return self.moment[1]
+
+    def _write(self, kind: str, key: str, payload: Any) -> Event:
+        with self.store_lock:
+            return super()._write(kind, key, payload)
+
+    def _apply(self, event: Event) -> None:
+        """The lean reducer's changes, made on the public records (the lines and the
+        counters hold the records too)."""
+        at = self._site(event.at_us)
+        kind = event.kind
+        tickets: dict[str, Any] = self.tickets
+        if kind == "ticket.issued":
+            draft = self.drafts.copy(self.blank)
+            draft.id = event.key
+            draft.number = event.payload.number
+            draft.queue_id = event.payload.queue_id
+            draft.priority = event.payload.priority
+            draft.issued_at = draft.arrived_at = draft.entered_at = at
+            draft.__class__ = Record
+            tickets[event.key] = self.lines[draft.queue_id][event.key] = draft
+            return
+        ticket = tickets[event.key]
+        counter = event.payload.counter_id
+        draft = self.drafts.copy(ticket)
+        if kind == "ticket.called":
+            del self.lines[ticket.queue_id][ticket.id]
+            draft.state, draft.counter_id, draft.called_at = TicketState.CALLED, counter, at
+        elif kind == "ticket.started":
+            draft.state, draft.started_at = TicketState.SERVING, at
+        else:
+            draft.state, draft.ended_at = TicketState.DONE, at
+        draft.__class__ = Record
+        tickets[event.key] = draft
+        self.at_counter[counter] = draft if kind != "ticket.finished" else None
+
+    def _handed(self, slot: Any) -> Any:
+        return self.tickets[slot.id]  # the state's record now: frozen already
+
+    def issue(self, queue_id: str) -> Any:
+        with self.lock:
+            return super().issue(queue_id)
+
+    def call_next(self, counter_id: str) -> Any:
+        with self.lock:
+            return super().call_next(counter_id)
+
+    def _at(self, counter_id: str, states: tuple[str, ...], kind: str) -> Any:
+        with self.lock:
+            return super()._at(counter_id, states, kind)
+
+
+def lean(citizens: int, engine_class: type[LeanEngine] = LeanEngine) -> float:
     """Citizens per second of the four commands, six tickets waiting (as the engine bench)."""
-    engine = LeanEngine({"q": "A"}, {"c1": ("q",)})
+    engine = engine_class({"q": "A"}, {"c1": ("q",)})
     for _ in range(6):
         engine.issue("q")
     gc.disable()  # as bench_engine_alone does
@@ -247,7 +339,7 @@ def lean(citizens: int) -> float:
     return citizens / seconds
 
 
-def lean_floor(replications: int) -> float:
+def lean_floor(replications: int, engine_class: type[LeanEngine] = LeanEngine) -> float:
     """Citizens per second of the simulator's floor (``bench_floor`` in
     ``bench_simulation.py``: the M/M/8 day's arrivals and counters as SimPy processes,
     each wait kept in a list, nothing else) with this file's engine in the loop."""
@@ -258,7 +350,7 @@ def lean_floor(replications: int) -> float:
     started = time.perf_counter()
     for rep in range(replications):
         gc.disable()  # as bench_floor does for each day
-        citizens += floor_day(simpy.Environment(), LeanDesk(), random.Random(rep))
+        citizens += floor_day(simpy.Environment(), LeanDesk(engine_class), random.Random(rep))
         gc.enable()
     return citizens / (time.perf_counter() - started)
 
@@ -266,8 +358,9 @@ def lean_floor(replications: int) -> float:
 class LeanDesk:
     """This file's engine as the floor's desk: one queue, eight open counters."""
 
-    def __init__(self) -> None:
-        self.engine = LeanEngine({"q": "A"}, {f"c{n}": ("q",) for n in range(1, SERVERS + 1)})
+    def __init__(self, engine_class: type[LeanEngine] = LeanEngine) -> None:
+        counters: dict[str, tuple[str, ...]] = {f"c{n}": ("q",) for n in range(1, SERVERS + 1)}
+        self.engine = engine_class({"q": "A"}, counters)
 
     def issue(self, minute: float) -> str:
         self.engine.now_us = int(minute * 60_000_000)
@@ -285,11 +378,6 @@ class LeanDesk:
     def finish(self, counter_id: str, minute: float) -> None:
         self.engine.now_us = int(minute * 60_000_000)
         self.engine.finish(counter_id)
-
-
-def _runs(bench: Any, times: int) -> list[tuple[float, int, float]]:
-    """``times`` runs of ``bench_frontdesk`` over 10 replications, quietly."""
-    return [bench(10, report=False) for _ in range(times)]
 
 
 def ciw_speed(replications: int) -> float:
@@ -317,41 +405,48 @@ def main() -> int:
     from bench_simulation import bench_engine_alone, bench_floor, bench_frontdesk
 
     random.seed(1)
-    rounds = []
-    for _ in range(3):
-        rounds.append(
-            (
-                lean(20_000),
-                ciw_speed(8),
-                bench_engine_alone(20_000)[2],
-                lean_floor(8),
-                bench_floor(8)[2],
-            )
-        )
-    best_lean, best_ciw, best_engine, best_lean_floor, best_floor = (
-        max(r[i] for r in rounds) for i in range(5)
+    figures: dict[str, float] = {}
+    measures: tuple[tuple[str, Callable[[], float]], ...] = (
+        ("lean", lambda: lean(20_000)),
+        ("contract", lambda: lean(20_000, ContractEngine)),
+        ("ciw", lambda: ciw_speed(8)),
+        ("engine", lambda: bench_engine_alone(20_000)[2]),
+        ("lean floor", lambda: lean_floor(8)),
+        ("contract floor", lambda: lean_floor(8, ContractEngine)),
+        ("floor", lambda: bench_floor(8)[2]),
+        ("simulator", lambda: bench_frontdesk(8, report=False)[2]),
     )
+    for _ in range(3):  # each figure's best of three rounds, the figures taking turns
+        for name, measure in measures:
+            figures[name] = max(figures.get(name, 0.0), measure())
+    ciw = figures["ciw"]
     print("Four commands per citizen (issue, call next, start, finish), best of 3 rounds:")
-    print(
-        f"  lean design (this file)   {best_lean:>9.0f} citizens/s  {best_lean / best_ciw:.2f}x Ciw"
-    )
-    engine_ratio = best_engine / best_ciw
-    print(f"  the queue engine          {best_engine:>9.0f} citizens/s  {engine_ratio:.2f}x Ciw")
-    print(f"  Ciw, whole M/M/8 day      {best_ciw:>9.0f} citizens/s")
-    print(f"  lean / engine             {best_lean / best_engine:.2f}x")
+    for label, name in (
+        ("lean design (this file)", "lean"),
+        ("lean + the contract's records, locks", "contract"),
+        ("the queue engine", "engine"),
+    ):
+        print(f"  {label:<38} {figures[name]:>9.0f} citizens/s  {figures[name] / ciw:.2f}x Ciw")
+    print(f"  {'Ciw, whole M/M/8 day':<38} {ciw:>9.0f} citizens/s")
+    print(f"  lean / engine {figures['lean'] / figures['engine']:.2f}x")
     # The simulator's own work (drawing citizens, statistics by hour, shifts): what the
     # simulator costs per citizen beyond its floor with today's engine.
-    simulator = min(seconds / citizens for seconds, citizens, _ in _runs(bench_frontdesk, 2))
-    own = simulator - 1 / best_floor
-    estimate = 1 / (1 / best_lean_floor + own)
+    simulator = 1 / figures["simulator"]  # seconds a citizen, as the two below
+    own = simulator - 1 / figures["floor"]
     print("The simulator's floor (SimPy + engine, nothing else), best of 3 rounds:")
-    print(f"  with the lean design      {best_lean_floor / best_ciw:.2f}x Ciw")
-    print(f"  with the queue engine     {best_floor / best_ciw:.2f}x Ciw")
+    for label, name in (
+        ("with the lean design", "lean floor"),
+        ("with lean + the contract's records, locks", "contract floor"),
+        ("with the queue engine", "floor"),
+    ):
+        print(f"  {label:<44} {figures[name] / ciw:.2f}x Ciw")
     print(
-        f"  the simulator today       {1 / simulator / best_ciw:.2f}x Ciw "
+        f"  the simulator today {1 / simulator / ciw:.2f}x Ciw "
         f"(its own work {own * 1e6:.1f} us a citizen beyond its floor)"
     )
-    print(f"  on the lean design, est.  {estimate / best_ciw:.2f}x Ciw (its floor + that work)")
+    for label, name in (("lean design", "lean floor"), ("lean + contract", "contract floor")):
+        estimate = 1 / (1 / figures[name] + own)
+        print(f"  a simulator on the {label}, est. {estimate / ciw:.2f}x Ciw (floor + that work)")
     return 0
 
 
