@@ -184,12 +184,21 @@ class Frontdesk:
         return self._plugin_state.setdefault(plugin, {})
 
     def close(self) -> None:
-        """Tell plugins, then close the store. Closing twice is harmless."""
+        """Tell plugins, then close the store. Closing twice is harmless.
+
+        A closed Frontdesk also lets go of its engines, and its hooks of it: they
+        refer to each other, so without this they would wait for the cycle collector
+        (a program that opens many, as the simulator does one a day, would keep each
+        day's log and tickets until a collection, and the collection would go over
+        them all).
+        """
         if self._closed:
             return
         self._closed = True
         self.hooks.shutdown()
         self.store.close()
+        self._engines.clear()
+        self.hooks.frontdesk = None
 
     def __enter__(self) -> Frontdesk:
         return self
