@@ -159,6 +159,10 @@ class QueueEngine:
         self.tz = ZoneInfo(config.site.timezone)
         self._now_us = microseconds(clock)
         self._lock = threading.RLock()
+        # Bound once for the hot commands (issue, call next, start, finish): taking and
+        # letting go of the lock without the lookups and bound methods of a ``with``.
+        self._acquire = self._lock.acquire
+        self._release = self._lock.release
         self._queues: dict[str, Queue] = {}
         self._centres: dict[str, Centre] = {}
         self._queue_centre: dict[str, Centre] = {}
@@ -175,6 +179,17 @@ class QueueEngine:
             for counter in centre.counters:
                 self._counters[counter.id] = counter
                 self._counter_centre[counter.id] = centre
+        self._issuing: dict[str, tuple[Centre, str, str, int]] = {
+            queue.id: (centre, centre.id, queue.prefix, queue.priority)
+            for centre in config.centres
+            for queue in centre.queues
+        }
+        """Per queue, what an issue reads of the configuration: its centre, the centre's
+        id, the queue's prefix and priority (plain values: the configuration's models
+        are dearer to read on every command)."""
+        self._counter_centre_id = {
+            c.id: centre.id for centre in config.centres for c in centre.counters
+        }
         self._services = frozenset(s.id for s in config.services)
         self._languages = frozenset(config.site.languages)
         self._policies: dict[str, CallPolicy] = hooks.call_policies()
@@ -524,8 +539,10 @@ class QueueEngine:
         append in the same transaction (a kiosk's record of the walk): the ticket
         and they are committed together or not at all.
         """
-        queue = self._queue(queue_id)
-        centre = self._queue_centre[queue_id]
+        issuing = self._issuing.get(queue_id)
+        if issuing is None:
+            raise NotFoundError(unknown("queue", queue_id, self._queues))
+        centre, centre_id, prefix, queue_priority = issuing
         if service_id is not None and service_id not in self._services:
             raise NotFoundError(unknown("service", service_id, self._services))
         if language not in self._languages:
@@ -539,26 +556,27 @@ class QueueEngine:
             raise CommandError(f"a ticket note holds at most {MAX_NOTE} characters")
         if appointment_at is not None and appointment_at.tzinfo is None:
             raise CommandError("an appointment time needs a timezone")
-        with self._lock:
+        self._acquire()
+        try:
             now = self._now_us()
-            clean = self._clean.get(centre.id)  # _rolled() and _service_day(), inline
+            clean = self._clean.get(centre_id)  # _rolled() and _service_day(), inline
             if clean is not None and clean[0] <= now < clean[1]:
                 day = clean[2]
             else:
                 self._roll_day(centre, now)
                 day = self._service_day(centre, now)
-            numbering = self._numbering.get(queue.id)
+            numbering = self._numbering.get(queue_id)
             if numbering is None or numbering[0] != day:
                 if numbering is not None:
                     self._drawn.pop(numbering[1], None)  # that day's counting is over
-                numbering = (day, counter_name(queue.id, day), ticket_id(queue.id, day, 0)[:-1])
-                self._numbering[queue.id] = numbering
+                numbering = (day, counter_name(queue_id, day), ticket_id(queue_id, day, 0)[:-1])
+                self._numbering[queue_id] = numbering
             name = numbering[1]
             drawn = self._drawn.get(name)
             event = None
             fields = (  # the ticket.issued fields after its number
-                queue.id,
-                priority if priority is not None else queue.priority,
+                queue_id,
+                priority if priority is not None else queue_priority,
                 language,
                 day,
                 service_id,
@@ -571,10 +589,10 @@ class QueueEngine:
                 # The lean path: the number after the last one this engine knows of,
                 # written only if nobody wrote (or counted) since its last look.
                 value = drawn + 1
-                key = f"{numbering[2]}{value}"  # ticket_id(queue.id, day, value)
-                issued = _ticket_issued(format_number(queue.prefix, value), *fields)
+                key = f"{numbering[2]}{value}"  # ticket_id(queue_id, day, value)
+                issued = _ticket_issued(format_number(prefix, value), *fields)
                 try:
-                    event = self._write_one(self._seen, issued, key, centre.id, now, (name, value))
+                    event = self._write_one(self._seen, issued, key, centre_id, now, (name, value))
                 except StaleWrite:
                     event = None
             if event is None:
@@ -583,12 +601,12 @@ class QueueEngine:
                         self._catch_up(tx)
                     value = tx.counter(name)
                     key = f"{numbering[2]}{value}"
-                    issued = _ticket_issued(format_number(queue.prefix, value), *fields)
+                    issued = _ticket_issued(format_number(prefix, value), *fields)
                     if along is None:
-                        event = tx.emit(issued, key, centre.id, now)
+                        event = tx.emit(issued, key, centre_id, now)
                     else:
                         appended = tx.append(
-                            (NewEvent.of(issued, key, centre.id, now), *along(key))
+                            (NewEvent.of(issued, key, centre_id, now), *along(key))
                         )
             self._drawn[name] = value
             if event is not None:
@@ -597,11 +615,13 @@ class QueueEngine:
             else:
                 self._absorb(appended)
             ticket = self.state.tickets[key]
+        finally:
+            self._release()
         heard = self._heard if self._hooks_seen == self._pm.changes else self._listening()
         if heard[_ISSUED]:
             self.hooks.ticket_issued(ticket)
         if heard[_RENDER]:
-            self.hooks.render_display(self.screen(centre.id))
+            self.hooks.render_display(self.screen(centre_id))
         return ticket
 
     def _check_can_call(self, counter_id: str) -> CounterState:
@@ -651,9 +671,10 @@ class QueueEngine:
     def call_next(self, counter_id: str) -> Ticket | None:
         """Call the ticket the counter's policy picks; ``None`` when nobody waits."""
         configured = self._counter(counter_id)
-        centre = self._counter_centre[counter_id]
+        centre_id = self._counter_centre_id[counter_id]
         state = self.state
-        with self._lock:
+        self._acquire()
+        try:
             now = self._now_us()
             # An idle counter asks often: answer "nobody" from a fresh read, without
             # taking the store's write lock from the kiosks.
@@ -662,22 +683,24 @@ class QueueEngine:
                 if lines.get(queue_id):
                     break
             else:
-                self._rolled(centre, now)
+                self._rolled(self._centres[centre_id], now)
                 self.refresh()
                 if not self._waiting_for(self._check_can_call(counter_id)):
                     return None
-            clean = self._clean.get(centre.id)  # _rolled(), inline
+            clean = self._clean.get(centre_id)  # _rolled(), inline
             if clean is None or not clean[0] <= now < clean[1]:
-                self._roll_day(centre, now)
-            event = self._call_lean(configured, centre, now)
+                self._roll_day(self._centres[centre_id], now)
+            event = self._call_lean(configured, counter_id, centre_id, now)
             if event is None:
-                event = self._call_looked(configured, centre, now)
+                event = self._call_looked(configured, self._centres[centre_id], now)
                 if event is None:
                     return None
             tickets = state.tickets
             apply_own(state, event, tickets[event.key])
             self._seen = event.seq
             ticket = tickets[event.key]
+        finally:
+            self._release()
         return self._after_call(ticket, counter_id)  # after the engine's lock is let go
 
     def _call_looked(self, configured: Counter, centre: Centre, now: int) -> Event | None:
@@ -708,12 +731,14 @@ class QueueEngine:
             called = self._calls.get(counter_id) or E.TicketCalled(counter_id)
             return tx.emit(called, chosen.id, centre.id, now)
 
-    def _call_lean(self, configured: Counter, centre: Centre, now: int) -> Event | None:
+    def _call_lean(
+        self, configured: Counter, counter_id: str, centre_id: str, now: int
+    ) -> Event | None:
         """The lean path of :meth:`call_next`: the call decided on the state as the
         engine last saw the log and written only if the log is still so; ``None``
         when that look is stale or gives no call (the command then decides afresh)."""
         state = self.state
-        counter = state.counters[configured.id]
+        counter = state.counters[counter_id]
         if counter.status is not CounterStatus.OPEN or counter.ticket_id is not None:
             return None
         queue_ids = counter.queue_ids
@@ -729,25 +754,25 @@ class QueueEngine:
             waiting = self._waiting_for(counter)
             if not waiting:
                 return None
-        calling = self._calling.get((configured.id, counter.queue_ids))
+        calling = self._calling.get((counter_id, queue_ids))
         if calling is None:
-            view = self._counter_view(configured, counter.queue_ids)
-            calling = self._calling[(configured.id, counter.queue_ids)] = (
+            view = self._counter_view(configured, queue_ids)
+            calling = self._calling[(counter_id, queue_ids)] = (
                 view,
                 self._policy(configured),
             )
         moment = state.moment  # site_time(), its common answer without a call
         at = moment[1] if moment[0] == now else site_time(state, now)
         chosen = calling[1].choose(waiting, calling[0], at, self.config)
-        if chosen is None or chosen.queue_id not in counter.queue_ids:
+        if chosen is None or chosen.queue_id not in queue_ids:
             return None
         if chosen.id not in state.waiting.get(chosen.queue_id, ()):
             return None
-        called = self._calls.get(configured.id)
+        called = self._calls.get(counter_id)
         if called is None:
             return None
         try:
-            return self._write_one(self._seen, called, chosen.id, centre.id, now)
+            return self._write_one(self._seen, called, chosen.id, centre_id, now)
         except StaleWrite:
             return None
 
@@ -806,15 +831,16 @@ class QueueEngine:
         """Append ``payload`` about the ticket at a counter (which must be in an ``allowed``
         state) and return the ticket. For the commands whose event depends on the
         ticket (recall, no-show) ``payload`` is a method that makes it or refuses."""
-        centre = self._counter_centre.get(counter_id)
-        if centre is None:
+        centre_id = self._counter_centre_id.get(counter_id)
+        if centre_id is None:
             raise NotFoundError(unknown("counter", counter_id, self._counters))
         state = self.state
-        with self._lock:
+        self._acquire()
+        try:
             now = self._now_us()
-            clean = self._clean.get(centre.id)
+            clean = self._clean.get(centre_id)
             if clean is None or not clean[0] <= now < clean[1]:
-                self._roll_day(centre, now)
+                self._roll_day(self._centres[centre_id], now)
             at = state.counters[counter_id].ticket_id
             ticket = state.tickets[at] if at is not None else None
             if ticket is not None and ticket.state in allowed and isinstance(payload, Payload):
@@ -839,6 +865,8 @@ class QueueEngine:
             apply(state, event)
             self._seen = event.seq
             return state.tickets[ticket.id]
+        finally:
+            self._release()
 
     def _recall_event(self, ticket: Ticket, counter_id: str, now: int) -> Payload:
         """The recall of a called ticket, or why it is refused."""
