@@ -169,13 +169,12 @@ TARGET_STARTUP_MS = 41.0
 _STARTUP = """\
 import sys, time
 from frontdesk_core.config.loader import load_config
-from frontdesk_core.queues.state import load, replay_start
+from frontdesk_core.queues.state import load
 from frontdesk_core.store import SqliteStore
 config = load_config(sys.argv[1])
 store = SqliteStore(sys.argv[2])
 began = time.perf_counter()
-replay_start(config, store)
-state = load(config, store)
+state = load(config, store)  # what the queue engine does when it starts
 print(time.perf_counter() - began, len(state.tickets))
 """
 
