@@ -190,6 +190,7 @@ class QueueEngine:
         self._counter_centre_id = {
             c.id: centre.id for centre in config.centres for c in centre.counters
         }
+        """Per counter, its centre's id (as a plain value, for the same reason)."""
         self._services = frozenset(s.id for s in config.services)
         self._languages = frozenset(config.site.languages)
         self._policies: dict[str, CallPolicy] = hooks.call_policies()
