@@ -6,6 +6,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from frontdesk_core.clock import ManualClock
 from frontdesk_core.config.models import Config
@@ -317,6 +319,27 @@ def test_abandon_and_timeout_tell_the_listener_and_close_the_session(config: Con
     for action in (session.back, session.restart, session.abandon, lambda: session.answer("all")):
         with pytest.raises(InvalidStateError, match="the session is abandoned"):
             action()
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(moves=st.lists(st.integers(0, 5), max_size=14))
+def test_going_back_restores_each_step_as_it_was(config: Config, moves: list[int]) -> None:
+    """Answers, missing documents and path after every back are those before the answer
+    it undoes (0 goes back; another number picks an option, or a checklist answer)."""
+    session = start(config)
+    before: list[tuple[dict[str, str], frozenset[str], tuple[str, ...]]] = []
+    for move in moves:
+        if move == 0 or session.done:
+            if before:
+                session.back()
+                assert (dict(session.answers), session.missing, session.path) == before.pop()
+            continue
+        before.append((dict(session.answers), session.missing, session.path))
+        step = session.step
+        if step.kind == "checklist":
+            session.answer("none" if move % 2 else "all")
+        else:
+            session.answer(step.options[move % len(step.options)].id)
 
 
 def test_idle_time_counts_from_the_last_thing_the_citizen_did(config: Config) -> None:

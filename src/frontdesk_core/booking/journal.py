@@ -52,13 +52,23 @@ class Journal:
         self.lock = threading.RLock()
         self._checkpoint_seq = 0
         self._restore()
+        self._seen = self.ledger.seq
+        """The newest ``seq`` of the log looked at (of any kind): a catch-up when nothing
+        was written since is one compare, and otherwise reads only what is newer."""
 
     # -- the log ------------------------------------------------------------------------
 
     def catch_up(self, source: Transaction | None = None) -> None:
         """Apply the booking events appended since the last look (by anyone)."""
         reader: Transaction = source if source is not None else self.store
-        self.ledger.absorb(reader.read(after=self.ledger.seq, kinds=KINDS))
+        last = reader.last_seq()
+        if last == self._seen:
+            return
+        # Writes are numbered in commit order: nothing at or before the last look can be
+        # new. An event read twice (a read outside a transaction may see past ``last``)
+        # is skipped by the ledger.
+        self.ledger.absorb(reader.read(after=max(self._seen, self.ledger.seq), kinds=KINDS))
+        self._seen = last
 
     def absorb(self, appended: Iterable[Event]) -> None:
         """Apply events this process has just appended."""

@@ -190,15 +190,23 @@ class ReferralEngine:
         self.functions = hooks.condition_functions()
         self.facts = _EngineFacts(config, queues)
         self._trees: dict[str, CompiledTree] = {}
+        self._of_centre: dict[str, CompiledTree] = {}
+        """The compiled tree by centre, once a session of the centre has asked for it."""
         self._lock = threading.Lock()
+        self._kiosks = {c.id: [k.id for k in c.kiosks] for c in config.centres}
+        """Each centre's kiosk ids (a completed session's kiosk is checked against them)."""
 
     def tree(self, centre_id: str) -> CompiledTree:
         """The compiled tree of a centre (compiled once, shared by its sessions)."""
+        compiled = self._of_centre.get(centre_id)
+        if compiled is not None:
+            return compiled
         tree = tree_of_centre(self.config, centre_id)
         with self._lock:
             if tree.id not in self._trees:
                 self._trees[tree.id] = CompiledTree(tree, self.config, self.functions)
-            return self._trees[tree.id]
+            compiled = self._of_centre[centre_id] = self._trees[tree.id]
+            return compiled
 
     def start(
         self, centre_id: str, language: str = "da", *, session_id: str | None = None
@@ -275,7 +283,7 @@ class ReferralEngine:
         if outcome is None:
             raise InvalidStateError("the session has not reached an outcome yet")
         if kiosk_id is not None:
-            kiosks = [k.id for k in self.config.centre(session.centre_id).kiosks]
+            kiosks = self._kiosks[session.centre_id]
             if kiosk_id not in kiosks:
                 where = f"centre '{session.centre_id}'"
                 raise NotFoundError(unknown(f"kiosk in {where}", kiosk_id, kiosks))

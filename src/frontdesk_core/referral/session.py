@@ -182,8 +182,13 @@ class SessionListener(Protocol):
 @quick_init
 @dataclass(frozen=True, slots=True)
 class _Frame:
+    """What going back from the next step restores: the step, the answer the step's
+    question had before (``answered`` is ``None`` for a step that is no question), the
+    missing documents and how far the path went."""
+
     step: Step
-    answers: dict[str, str]
+    answered: str | None
+    before: str | None
     missing: frozenset[str]
     path_length: int
 
@@ -322,9 +327,11 @@ class KioskSession:
             target = node.next
         else:  # pragma: no cover - only questions and info steps have options
             raise InvalidStateError(f"node '{node.id}' takes no option")
-        self._push()
         if isinstance(node, Question):
+            self._push(node.id)
             self._answers[node.id] = option_id
+        else:
+            self._push(None)
         self._step = self._enter(target)
         return self._step
 
@@ -340,7 +347,7 @@ class KioskSession:
                     unknown("document on this checklist", document_id, node.documents)
                 )
         lacking = frozenset(node.documents) - set(have)
-        self._push()
+        self._push(None)
         self._missing = self._missing | lacking
         self._step = self._enter(node.missing if lacking else node.next)
         return self._step
@@ -351,7 +358,11 @@ class KioskSession:
         if not self._history:
             raise InvalidStateError("this is the first step; there is nothing to go back to")
         frame = self._history.pop()
-        self._answers = frame.answers
+        if frame.answered is not None:
+            if frame.before is None:
+                del self._answers[frame.answered]
+            else:
+                self._answers[frame.answered] = frame.before
         self._missing = frame.missing
         del self._path[frame.path_length :]
         self._outcome = None
@@ -407,9 +418,13 @@ class KioskSession:
                 "the session has reached its outcome; go back or restart to change an answer"
             )
 
-    def _push(self) -> None:
+    def _push(self, question_id: str | None) -> None:
+        """Remember the step shown before the citizen's answer to it (to the question
+        ``question_id``, if it is one): what the answer changes is undone on going back,
+        not copied every step."""
+        before = self._answers.get(question_id) if question_id is not None else None
         self._history.append(
-            _Frame(self._step, dict(self._answers), self._missing, len(self._path))
+            _Frame(self._step, question_id, before, self._missing, len(self._path))
         )
         self.last_activity = self.clock.now()
 

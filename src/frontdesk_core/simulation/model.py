@@ -189,7 +189,9 @@ class _WorkedOut:
     tree's map of outcomes, and the answer plans of each stream's citizens by goal."""
 
     tree_maps: dict[str, TreeMap] = field(default_factory=dict)
-    plans: dict[tuple[str, Goal, int, int], Plans] = field(default_factory=dict)
+    plans: dict[tuple[str, str | None, bool, int, int], tuple[Goal, Plans]] = field(
+        default_factory=dict
+    )
 
 
 _WORKED_OUT: dict[int, tuple[weakref.ref[LoadedScenario], _WorkedOut]] = {}
@@ -561,7 +563,6 @@ class DaySimulation:
             citizen.centre_id, language=self.language, session_id=f"sim-{self._sessions}"
         )
         tree = self.tree_maps[session.tree_id]
-        goal = Goal(citizen.service, booked=citizen.booked)
         stream = citizen.stream
         # The hours' own answers before the stream's: by the time of the walk, which is
         # when the log records a kiosk session.
@@ -579,8 +580,17 @@ class DaySimulation:
             missing = (hour[1].missing_documents, *missing)
         # Citizens of one arrival stream (and range of hours) with one goal weigh the options
         # alike: they share the worked-out chances (the stream lives as long as the scenario).
-        key = (session.tree_id, goal, id(stream), -1 if hour is None else hour[0])
-        memo = self._answer_plans.setdefault(key, {})
+        key = (
+            session.tree_id,
+            citizen.service,
+            citizen.booked,
+            id(stream),
+            -1 if hour is None else hour[0],
+        )
+        shared = self._answer_plans.get(key)
+        if shared is None:
+            shared = self._answer_plans[key] = (Goal(citizen.service, booked=citizen.booked), {})
+        goal, memo = shared
         strategy = AnswerStrategy(
             tree, goal, answers, missing, CitizenDraws(citizen.key, Purpose.ANSWERS), memo
         )

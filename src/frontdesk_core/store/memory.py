@@ -39,6 +39,26 @@ def _matches(
     )
 
 
+def _filtered(
+    events: list[Event],
+    kinds: Sequence[str] | None,
+    key: str | None,
+    centre_id: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> list[Event]:
+    """The events of ``events`` (a list of the caller's own) that match every filter given."""
+    since_us = to_us(since) if since is not None else None  # a naive time is refused
+    until_us = to_us(until) if until is not None else None
+    if key is None and centre_id is None and since_us is None and until_us is None:
+        if kinds is None:
+            return events
+        # Only kinds asked for (an engine catching up): one test per event, no call.
+        wanted = frozenset(kinds)
+        return [event for event in events if event.kind in wanted]
+    return [e for e in events if _matches(e, kinds, key, centre_id, since_us, until_us)]
+
+
 class _MemoryTransaction:
     """Appends and counters kept aside until the transaction commits.
 
@@ -108,35 +128,10 @@ class _MemoryTransaction:
             # Nothing newer than ``after``: the common case of an engine catching up
             # before every command, answered without walking the log.
             return iter(())
-        return self._matching(after, kinds, key, centre_id, since, until)
-
-    def _matching(
-        self,
-        after: int,
-        kinds: Sequence[str] | None,
-        key: str | None,
-        centre_id: str | None,
-        since: datetime | None,
-        until: datetime | None,
-    ) -> Iterator[Event]:
-        since_us = to_us(since) if since is not None else None
-        until_us = to_us(until) if until is not None else None
-        if key is None and centre_id is None and since_us is None and until_us is None:
-            # Only kinds asked for (an engine catching up): one test per event, no call.
-            wanted = frozenset(kinds) if kinds is not None else None
-            for event in self.store.events_after(after):
-                if wanted is None or event.kind in wanted:
-                    yield event
-            for event in self.pending:
-                if event.seq > after and (wanted is None or event.kind in wanted):
-                    yield event
-            return
-        for event in self.store.events_after(after):
-            if _matches(event, kinds, key, centre_id, since_us, until_us):
-                yield event
-        for event in self.pending:
-            if event.seq > after and _matches(event, kinds, key, centre_id, since_us, until_us):
-                yield event
+        events = self.store.events_after(after)
+        if self.pending:
+            events += [event for event in self.pending if event.seq > after]
+        return iter(_filtered(events, kinds, key, centre_id, since, until))
 
     def last_seq(self) -> int:
         return len(self.store.events) + len(self.pending)
@@ -172,6 +167,29 @@ class MemoryStore(LogStore):
         """Committed events with a ``seq`` above ``seq`` (the log is dense: seq = index + 1)."""
         # Only this store appends, so seq n is at index n - 1.
         return self.events[max(seq, 0) :]
+
+    def read(
+        self,
+        *,
+        after: int = 0,
+        kinds: Sequence[str] | None = None,
+        key: str | None = None,
+        centre_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Iterator[Event]:
+        """Committed events in log order matching every filter given.
+
+        The newer part of the list is taken under the lock and filtered outside it (the
+        log only grows, and its events are frozen): no read view is opened, as none is
+        needed for what a booking command's catch-up asks before it decides.
+        """
+        self._acquire()
+        try:
+            events = self.events_after(after)
+        finally:
+            self._release()
+        return iter(_filtered(events, kinds, key, centre_id, since, until))
 
     def transaction(self) -> _MemoryTransaction:
         """Exclusive; the appends and counters take effect only if the block succeeds."""
