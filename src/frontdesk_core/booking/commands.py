@@ -11,7 +11,6 @@ import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from frontdesk_core.booking.events import CREATED
 from frontdesk_core.booking.floor import NEW, Seating, reassign
 from frontdesk_core.booking.journal import Journal
 from frontdesk_core.booking.model import ServiceBooking
@@ -124,8 +123,7 @@ class Commands:
                         language=language,
                         counter_id=counter_id,
                     )
-                    now = journal.clock.now()
-                    event = NewEvent(CREATED, booking_id, now, centre.id, created)
+                    event = NewEvent.of(created, booking_id, centre.id, journal.now_us())
                     appended = tx.append([*moves, event])
                 journal.absorb(appended)
                 booking = self.ledger.entries[booking_id].booking

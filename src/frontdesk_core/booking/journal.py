@@ -21,8 +21,7 @@ from frontdesk_core.booking import checkpoint
 from frontdesk_core.booking.checkpoint import Entry
 from frontdesk_core.booking.events import KINDS
 from frontdesk_core.booking.ledger import Ledger
-from frontdesk_core.booking.slots import epoch
-from frontdesk_core.clock import Clock
+from frontdesk_core.clock import Clock, microseconds
 from frontdesk_core.events.base import Payload
 from frontdesk_core.store.base import Event, EventStore, NewEvent, Transaction
 
@@ -45,6 +44,8 @@ class Journal:
     def __init__(self, store: EventStore, clock: Clock, timezone: str) -> None:
         self.store = store
         self.clock = clock
+        self.now_us = microseconds(clock)
+        """The clock's time in microseconds since the epoch (what events are stamped with)."""
         self.timezone = timezone
         """The site's timezone key; a checkpoint made in another is not used."""
         self.tz = ZoneInfo(timezone)
@@ -77,13 +78,13 @@ class Journal:
     def event(self, entry: Entry, payload: Payload) -> NewEvent:
         """A new event about the booking of ``entry``, stamped now."""
         booking = entry.booking
-        return NewEvent(payload.KIND, booking.id, self.clock.now(), booking.centre_id, payload)
+        return NewEvent.of(payload, booking.id, booking.centre_id, self.now_us())
 
     # -- time -------------------------------------------------------------------------------
 
     def now(self) -> int:
         """The clock's time in epoch seconds."""
-        return epoch(self.clock.now())
+        return self.now_us() // 1_000_000
 
     def dt(self, moment: int) -> datetime:
         """Epoch seconds as a local time of the site."""

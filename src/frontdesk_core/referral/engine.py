@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from frontdesk_core.booking.engine import CheckInResult
 from frontdesk_core.booking.slots import Slot
+from frontdesk_core.clock import microseconds
 from frontdesk_core.config.suggest import unknown
 from frontdesk_core.config.types import text_in
 from frontdesk_core.devices import (
@@ -183,6 +184,7 @@ class ReferralEngine:
         self.config = config
         self.store = store
         self.clock = clock
+        self._now_us = microseconds(clock)
         self.hooks = hooks
         self._queues = queues
         self._booking = booking
@@ -248,7 +250,7 @@ class ReferralEngine:
             path=tuple(session.path),
             **extra,
         )
-        return NewEvent(COMPLETED, session.id, self.clock.now(), session.centre_id, completed)
+        return NewEvent.of(completed, session.id, session.centre_id, self._now_us())
 
     def _record(self, session: KioskSession, outcome: Outcome, **extra: Any) -> None:
         """Record the outcome in its own transaction."""
