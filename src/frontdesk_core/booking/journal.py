@@ -60,7 +60,13 @@ class Journal:
     # -- the log ------------------------------------------------------------------------
 
     def catch_up(self, source: Transaction | None = None) -> None:
-        """Apply the booking events appended since the last look (by anyone)."""
+        """Apply the booking events appended since the last look (by anyone).
+
+        Called before its caller appends anything (in its own transaction, or in a
+        command's ``along`` hook, which runs before the command's events are written):
+        a look that counted an append a rollback then took back would hide the next
+        event written with that ``seq``.
+        """
         reader: Transaction = source if source is not None else self.store
         last = reader.last_seq()
         if last == self._seen:
