@@ -6,11 +6,12 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from frontdesk_core.config.loader import load_config
 from frontdesk_core.config.models import Centre, Queue, WeeklyHours
+from frontdesk_core.events.base import to_us
 from frontdesk_core.opening import OpeningCalendar
 from frontdesk_core.opening.admission import Admission, ClosedReason, WalkInClosed, walk_in_closed
 from frontdesk_core.opening.words import spoken_date, spoken_moment
@@ -118,6 +119,35 @@ def test_a_ticket_only_while_open_and_the_next_opening_is_later_and_open(
     assert cal.is_open(closed.opens_at)
     assert not cal.is_open(closed.opens_at - timedelta(minutes=1))
     assert (closed.reason is ClosedReason.CLOSED) == (not cal.is_open(moment))
+
+
+ALWAYS = {d: ["00:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    always=st.booleans(),
+    start=st.datetimes(datetime(2026, 3, 20), datetime(2026, 11, 5), timezones=st.just(CPH)),
+    steps=st.lists(
+        st.one_of(*[st.integers(0, 10)] * 5, st.integers(60, 36 * 60)), min_size=1, max_size=150
+    ),
+    minutes=st.integers(0, 90),
+)
+@example(always=False, start=at(23, 14, 30), steps=[0, 20], minutes=15)
+def test_open_at_says_what_closed_says_as_time_goes_on(
+    always: bool, start: datetime, steps: list[int], minutes: int
+) -> None:
+    # The remembered opening must never answer for a moment past its last ticket: across
+    # lunch breaks, nights, weekends, the summer-time changes (29 March, 25 October) and a
+    # centre open round the clock (whose openings the week's look cuts short).
+    cal = centre(ALWAYS) if always else calendar()
+    last = timedelta(minutes=minutes)
+    admission, fresh = Admission(cal), Admission(cal)
+    moment = start
+    for step in steps:
+        moment += timedelta(minutes=step)
+        us = to_us(moment)
+        assert admission.open_at(us, last) == (fresh.closed(moment, last) is None), moment
 
 
 def test_moments_are_said_relative_to_today() -> None:

@@ -121,6 +121,27 @@ def test_variables_are_resolved_lazily_and_once() -> None:
         v["answer"]
 
 
+def test_the_clock_is_asked_only_when_a_condition_reads_the_time_and_then_once() -> None:
+    asked: list[datetime] = []
+
+    def now() -> datetime:
+        asked.append(datetime(2026, 11, 26, 14, 5, tzinfo=CPH))
+        return asked[-1]
+
+    v = Variables(
+        answers={"errand": "passport"},
+        missing=set(),
+        now=now,
+        centre_id="main",
+        language="en",
+        facts=StaticFacts(),
+    )
+    assert v["answer.errand"] == "passport" and v["centre"] == "main"
+    assert asked == []
+    assert (v["time"], v["weekday"], v.now) == ("14:05", "thu", asked[0])
+    assert len(asked) == 1
+
+
 def test_plugin_functions_get_their_args_and_the_variables() -> None:
     seen: list[tuple[dict[str, Any], str]] = []
 

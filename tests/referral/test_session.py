@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,14 @@ from frontdesk_core.config.models import Config
 from frontdesk_core.devices import QueueStatus
 from frontdesk_core.errors import CommandError, InvalidStateError, NotFoundError
 from frontdesk_core.referral.conditions import StaticFacts
-from frontdesk_core.referral.outcomes import BookTime, CheckIn, Referred, SentHome, TakeTicket
+from frontdesk_core.referral.outcomes import (
+    BookTime,
+    CheckIn,
+    Closed,
+    Referred,
+    SentHome,
+    TakeTicket,
+)
 from frontdesk_core.referral.session import (
     CompiledTree,
     KioskSession,
@@ -140,6 +148,43 @@ def test_a_missing_document_sends_the_citizen_home_with_what_to_bring(config: Co
         url="https://testby.dk/book",
     )
     assert session.outcome.kind == "send_home"
+
+
+def test_sessions_sharing_a_tree_share_outcomes_their_own_answers_and_time_allow(
+    config: Config,
+) -> None:
+    tree = CompiledTree.for_centre(config, "main")
+    clock = ManualClock(MONDAY_9)
+
+    def walk(have: str, language: str = "en") -> KioskSession:
+        session = KioskSession(
+            tree, centre_id="main", language=language, clock=clock, facts=StaticFacts()
+        )
+        session.answer("passport")
+        session.answer(have)
+        return session
+
+    first, second = walk("all"), walk("all")
+    assert isinstance(first.outcome, TakeTicket)
+    assert second.step is first.step  # made once, the same for both
+    assert walk("all", "da").outcome == replace(
+        first.outcome,
+        language="da",
+        text="Tag dit nummer. Du bliver kaldt frem på skærmen.",
+        queue_name="Pas",
+        where="Venteområde A",
+    )
+    lacks_photo, lacks_both = walk("have:old_passport"), walk("none")
+    assert isinstance(lacks_photo.outcome, SentHome) and isinstance(lacks_both.outcome, SentHome)
+    assert lacks_photo.outcome.missing_documents == ("photo",)
+    assert lacks_both.outcome.missing_documents == ("old_passport", "photo")
+    assert walk("have:old_passport").outcome == lacks_photo.outcome
+    # Monday 14:50, after the last ticket: the ticket kept for the node is not handed out.
+    clock.set(MONDAY_9.replace(hour=14, minute=50))
+    late = walk("all")
+    assert isinstance(late.outcome, Closed) and late.outcome.reason == "last_ticket"
+    clock.set(MONDAY_9 + timedelta(days=1))  # Tuesday 09:00: open again
+    assert walk("all").outcome == first.outcome
 
 
 def test_a_send_home_keeps_its_own_link(config: Config) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from frontdesk_core.events.base import local_time, to_us
 from frontdesk_core.opening.hours import OpeningCalendar
 
 LOOK_AHEAD_DAYS = 400
@@ -59,6 +60,25 @@ class Admission:
     def __init__(self, calendar: OpeningCalendar) -> None:
         self.calendar = calendar
         self._weeks: dict[date, list[tuple[datetime, datetime]]] = {}
+        self._open: dict[timedelta, tuple[int, int]] = {}
+        """Per last-ticket time, the microseconds from the last moment found open to its
+        opening's last ticket: every moment between is open too."""
+
+    def open_at(self, us: int, last_ticket: timedelta) -> bool:
+        """Whether a walk-in ticket may be given at ``us`` (microseconds since the epoch):
+        ``closed(...) is None``, one compare while time stays inside the opening last found."""
+        span = self._open.get(last_ticket)
+        if span is not None and span[0] <= us < span[1]:
+            return True
+        moment = local_time(us, self.calendar.tz)
+        if self.closed(moment, last_ticket) is not None:
+            return False
+        # Open: the merged opening holding ``moment`` runs at least to the end of the one
+        # found in its week, so every later moment before that end's last ticket is open.
+        week = self._weeks[moment.date()]
+        end = next(e for b, e in week if b <= moment < e)
+        self._open[last_ticket] = (us, to_us(end - last_ticket))
+        return True
 
     def closed(self, moment: datetime, last_ticket: timedelta) -> WalkInClosed | None:
         """``None`` when a walk-in ticket may be given at ``moment``; else why not."""

@@ -81,7 +81,8 @@ class Variables(dict[str, Any]):
 
     It is a ``dict`` so that condition functions of plugins get plain data; a
     name is looked up on first use and then kept, so the queue engine is asked
-    at most once per queue and step.
+    at most once per queue and step. ``now`` is the moment, or a function giving
+    it when a condition first reads the time (most steps never do).
     """
 
     def __init__(
@@ -89,7 +90,7 @@ class Variables(dict[str, Any]):
         *,
         answers: Mapping[str, str],
         missing: Collection[str],
-        now: datetime,
+        now: datetime | Callable[[], datetime],
         centre_id: str,
         language: str,
         facts: Facts,
@@ -97,7 +98,8 @@ class Variables(dict[str, Any]):
         super().__init__()
         self._answers = answers
         self._missing = missing
-        self._now = now
+        self._now_given = now
+        self._now: datetime | None = None
         self._centre_id = centre_id
         self._language = language
         self._facts = facts
@@ -124,9 +126,10 @@ class Variables(dict[str, Any]):
         if name == "missing_count":
             return len(self._missing)
         if name == "time":
-            return f"{self._now.hour:02d}:{self._now.minute:02d}"
+            now = self.now
+            return f"{now.hour:02d}:{now.minute:02d}"
         if name == "weekday":
-            return WEEKDAYS[self._now.weekday()]
+            return WEEKDAYS[self.now.weekday()]
         if name == "centre":
             return self._centre_id
         if name == "language":
@@ -136,6 +139,14 @@ class Variables(dict[str, Any]):
             if queue_id and attribute in QUEUE_ATTRIBUTES:
                 return self._queue(queue_id, attribute)
         raise KeyError(name)
+
+    @property
+    def now(self) -> datetime:
+        """The moment of this evaluation (asked of the clock when a condition first needs it)."""
+        if self._now is None:
+            given = self._now_given
+            self._now = given if isinstance(given, datetime) else given()
+        return self._now
 
     def _queue(self, queue_id: str, attribute: str) -> Any:
         if queue_id not in self._statuses:

@@ -17,18 +17,19 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from frontdesk_core.clock import Clock
+from frontdesk_core.clock import Clock, microseconds
 from frontdesk_core.config.models import Config
 from frontdesk_core.config.suggest import did_you_mean, unknown
 from frontdesk_core.config.types import text_in
 from frontdesk_core.drafts import quick_init
 from frontdesk_core.errors import CommandError, InvalidStateError, NotFoundError
+from frontdesk_core.events.base import local_time
 from frontdesk_core.hookspecs import ConditionFunction
 from frontdesk_core.opening.admission import Admission
 from frontdesk_core.opening.hours import OpeningCalendar
@@ -110,6 +111,17 @@ class CompiledTree:
         self.steps: dict[tuple[str, str, int, bool], Step] = {}
         """Steps every session shows alike (immutable, made once): by node, language,
         step number and whether there is a way back."""
+        self.outcome_steps: dict[tuple[str, str, str, frozenset[str], int, bool], Step] = {}
+        """Outcome steps as every session reaching them alike shows them (immutable, made
+        once): by node, centre, language, the documents lacking (a send-home lists them;
+        empty for the other outcomes), step number and whether there is a way back. A
+        queue outcome is kept as a ticket; whether walk-ins are turned away is decided
+        per session."""
+        self.queues = {q.id: q for c in config.centres for q in c.queues}
+        """The configuration's queues by id (every queue outcome asks for its last ticket)."""
+        self.centre_ids = frozenset(c.id for c in config.centres)
+        self.languages = frozenset(config.site.languages)
+        """The centres and languages a session may start with."""
         self.depth = TreeGraph(tree).depth()
         """The most nodes on any path: no session takes more steps than this."""
         self._choices: dict[tuple[str, str, str], Choice] = {}
@@ -161,6 +173,13 @@ def tree_of_centre(config: Config, centre_id: str) -> ReferralTree:
     if centre.tree is None:
         raise NotFoundError(f"centre '{centre_id}' has no referral tree (no 'tree:' key)")
     return config.tree(centre.tree)
+
+
+OUTCOME_STEPS_KEPT = 4_096
+"""How many outcome steps a tree keeps before it starts afresh (a send-home step is
+kept per set of documents lacking)."""
+
+_NONE_MISSING: frozenset[str] = frozenset()
 
 
 class SessionState(StrEnum):
@@ -236,10 +255,9 @@ class KioskSession:
         session_id: str | None = None,
     ) -> None:
         config = tree.config
-        centres = [c.id for c in config.centres]
-        if centre_id not in centres:
-            raise NotFoundError(unknown("centre", centre_id, centres))
-        if language not in config.site.languages:
+        if centre_id not in tree.centre_ids:
+            raise NotFoundError(unknown("centre", centre_id, [c.id for c in config.centres]))
+        if language not in tree.languages:
             raise CommandError(
                 f"language '{language}' is not offered; the site's languages are "
                 + ", ".join(config.site.languages)
@@ -252,8 +270,8 @@ class KioskSession:
         self.facts = facts
         self.listener = listener
         self.id = session_id or uuid.uuid4().hex
-        self.started_at = clock.now()
-        self.last_activity = self.started_at
+        self._now_us = microseconds(clock)
+        self._started_us = self._last_us = self._now_us()
         self.state = SessionState.ACTIVE
         self._answers: dict[str, str] = {}
         self._missing: frozenset[str] = frozenset()
@@ -268,6 +286,16 @@ class KioskSession:
     def step(self) -> Step:
         """The step to show now (on an outcome, the outcome's step)."""
         return self._step
+
+    @property
+    def started_at(self) -> datetime:
+        """When the session started, in the site's time zone."""
+        return local_time(self._started_us, self.tree.tz)
+
+    @property
+    def last_activity(self) -> datetime:
+        """When the citizen last did something, in the site's time zone."""
+        return local_time(self._last_us, self.tree.tz)
 
     @property
     def done(self) -> bool:
@@ -367,7 +395,7 @@ class KioskSession:
         del self._path[frame.path_length :]
         self._outcome = None
         self._step = frame.step
-        self.last_activity = self.clock.now()
+        self._last_us = self._now_us()
         return self._step
 
     def restart(self) -> Step:
@@ -379,18 +407,18 @@ class KioskSession:
         self._path.clear()
         self._outcome = None
         self._step = self._enter(self.tree.tree.start)
-        self.last_activity = self.clock.now()
+        self._last_us = self._now_us()
         return self._step
 
     def idle_for(self) -> timedelta:
         """How long since the citizen last did something (the kiosk times out on this)."""
-        return self.clock.now() - self.last_activity
+        return timedelta(microseconds=self._now_us() - self._last_us)
 
     def abandon(self, reason: str = "abandoned") -> None:
         """The citizen walked away: the session ends where it is (the engine records where)."""
         self._require_active()
         self.state = SessionState.ABANDONED
-        self.last_activity = self.clock.now()
+        self._last_us = self._now_us()
         if self.listener is not None:
             self.listener.session_abandoned(self, reason)
 
@@ -426,14 +454,18 @@ class KioskSession:
         self._history.append(
             _Frame(self._step, question_id, before, self._missing, len(self._path))
         )
-        self.last_activity = self.clock.now()
+        self._last_us = self._now_us()
 
     def closed_for(self, ticket: TakeTicket) -> Closed | None:
         """The :class:`Closed` outcome that replaces ``ticket`` if walk-ins are turned away
         now (the centre is closed, or the queue's last ticket is gone); else ``None``."""
-        now = self.clock.now().astimezone(self.tree.tz)
-        queue = self.config.queue(ticket.queue_id)
-        closed = self.tree.admission(ticket.centre_id).closed(now, queue.last_ticket)
+        admission = self.tree.admission(ticket.centre_id)
+        last_ticket = self.tree.queues[ticket.queue_id].last_ticket
+        us = self._now_us()
+        if admission.open_at(us, last_ticket):
+            return None
+        now = local_time(us, self.tree.tz)
+        closed = admission.closed(now, last_ticket)
         return closed_outcome(self.config, ticket, closed, now) if closed is not None else None
 
     def variables(self) -> Variables:
@@ -441,7 +473,7 @@ class KioskSession:
         return Variables(
             answers=self._answers,
             missing=self._missing,
-            now=self.clock.now().astimezone(self.tree.tz),
+            now=lambda: local_time(self._now_us(), self.tree.tz),
             centre_id=self.centre_id,
             language=self.language,
             facts=self.facts,
@@ -480,10 +512,25 @@ class KioskSession:
         return step
 
     def _show_outcome(self, node: Node, number: int, back: bool) -> Step:
-        self._outcome = self._make_outcome(node)
-        return Step(
-            "outcome", node.id, number, self._outcome.text, can_go_back=back, outcome=self._outcome
-        )
+        missing = self._missing if isinstance(node, SendHome) else _NONE_MISSING
+        key = (node.id, self.centre_id, self.language, missing, number, back)
+        steps = self.tree.outcome_steps
+        step = steps.get(key)
+        if step is None:
+            if len(steps) >= OUTCOME_STEPS_KEPT:
+                steps.clear()
+            made = self._make_outcome(node)
+            step = steps[key] = Step(
+                "outcome", node.id, number, made.text, can_go_back=back, outcome=made
+            )
+        if isinstance(step.outcome, TakeTicket):
+            closed = self.closed_for(step.outcome)
+            if closed is not None:
+                step = Step(
+                    "outcome", node.id, number, closed.text, can_go_back=back, outcome=closed
+                )
+        self._outcome = step.outcome
+        return step
 
     def _build_step(self, node: Node, variables: Variables | None, number: int, back: bool) -> Step:
         language, text = self.language, self.tree.text
@@ -535,6 +582,8 @@ class KioskSession:
         return self._show_outcome(node, number, back)
 
     def _make_outcome(self, node: Node) -> Outcome:
+        """The outcome of ``node`` for this session (a queue outcome as a ticket: whether
+        walk-ins are turned away now is :meth:`closed_for`'s to say)."""
         config, language, text = self.config, self.language, self.tree.text
         common = {
             "centre_id": self.centre_id,
@@ -544,7 +593,7 @@ class KioskSession:
         }
         if isinstance(node, JoinQueue):
             queue = config.queue(node.queue)
-            ticket = TakeTicket(
+            return TakeTicket(
                 **common,
                 text=text(node.text, language) or default_text("queue", language),
                 queue_id=queue.id,
@@ -554,7 +603,6 @@ class KioskSession:
                 note=node.note,
                 where=text(queue.where, language) or None,
             )
-            return self.closed_for(ticket) or ticket
         if isinstance(node, SendHome):
             bring = [*sorted(self._missing, key=self._document_order), *node.documents]
             names = tuple(dict.fromkeys(text(config.document(d).name, language) for d in bring))
