@@ -12,6 +12,7 @@ what belongs to one Frontdesk in :meth:`Frontdesk.plugin_state`.
 from __future__ import annotations
 
 import os
+import random
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -36,16 +37,27 @@ if TYPE_CHECKING:
 class Frontdesk:
     """A configured reception: config, store, clock and hooks, and the engines on top."""
 
-    def __init__(self, config: Config, *, store: EventStore, clock: Clock, hooks: Hooks) -> None:
+    def __init__(
+        self,
+        config: Config,
+        *,
+        store: EventStore,
+        clock: Clock,
+        hooks: Hooks,
+        randomness: random.Random | None = None,
+    ) -> None:
         """Take a loaded configuration, an open store, a clock and the plugins' facade.
 
         The Frontdesk binds a facade of its own on ``hooks``' plugin manager, so
         the hooks it fires receive it as ``frontdesk``; then plugins are told it
-        is open (``frontdesk_startup``).
+        is open (``frontdesk_startup``). ``randomness`` is where booking ids and
+        codes are drawn from (see :class:`~frontdesk_core.booking.engine.BookingEngine`):
+        leave it out on a live site.
         """
         self.config = config
         self.store = store
         self.clock = clock
+        self.randomness = randomness
         self.hooks = hooks.bound(self)
         self.tz = ZoneInfo(config.site.timezone)
         self._engines: dict[str, Any] = {}
@@ -61,6 +73,7 @@ class Frontdesk:
         store: str | EventStore = "frontdesk.db",
         clock: Clock | None = None,
         plugins: PluginManager | None = None,
+        randomness: random.Random | None = None,
     ) -> Frontdesk:
         """Load (or take) a configuration and open the store.
 
@@ -68,6 +81,9 @@ class Frontdesk:
         ``store`` is a SQLite file path, ``":memory:"``, or an open store.
         ``clock`` defaults to the wall clock in the site's timezone.
         ``plugins`` defaults to a manager with every installed plugin.
+        ``randomness`` draws booking ids and codes; the operating system's secure
+        source unless given (a simulation gives a seeded one, so that a day books
+        alike every time; a live site never should: its codes could be guessed).
         Raises :class:`~frontdesk_core.errors.ConfigError` for a bad configuration,
         and :class:`~frontdesk_core.errors.EventLogError` for a log holding an
         event this release cannot read (nothing is changed then).
@@ -87,6 +103,7 @@ class Frontdesk:
             store=opened,
             clock=clock if clock is not None else SystemClock(config.site.timezone),
             hooks=hooks,
+            randomness=randomness,
         )
 
     @property
@@ -118,7 +135,12 @@ class Frontdesk:
             # The queue engine is handed over when check-in first needs it, so that
             # booking alone never builds it.
             self._engines["booking"] = BookingEngine(
-                self.config, self.store, self.clock, self.hooks, queues=lambda: self.queues
+                self.config,
+                self.store,
+                self.clock,
+                self.hooks,
+                queues=lambda: self.queues,
+                randomness=self.randomness,
             )
         engine: BookingEngine = self._engines["booking"]
         return engine

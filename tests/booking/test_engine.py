@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -20,6 +21,7 @@ from frontdesk_core.clock import ManualClock
 from frontdesk_core.config.models import Config
 from frontdesk_core.errors import CapacityError, CommandError, InvalidStateError, NotFoundError
 from frontdesk_core.events import encode
+from frontdesk_core.plugins import make_plugin_manager
 from frontdesk_core.queues.tickets import TicketState
 from frontdesk_core.testing import HookRecorder, MakeFrontdesk
 
@@ -77,6 +79,52 @@ def test_book_gives_a_code_and_keeps_personal_data_apart(
     text = json.dumps([encode(e.payload) for e in events])
     assert "12345678" not in text and "Jens" not in text
     assert fd.store.get_personal(f"booking:{booking.id}") == {"phone": PHONE, "name": "Jens Hansen"}
+
+
+class Repeating(random.Random):
+    """A seeded source that gives its first code twice (a code already taken)."""
+
+    def __init__(self) -> None:
+        super().__init__(7)
+        self.first: int | None = None
+        self.draws = 0
+
+    def randrange(self, *args: Any, **kwargs: Any) -> int:
+        self.draws += 1
+        if self.first is None:
+            self.first = super().randrange(*args, **kwargs)
+            return self.first
+        if self.first >= 0:
+            first, self.first = self.first, -1
+            return first
+        return super().randrange(*args, **kwargs)
+
+
+def test_ids_and_codes_come_from_the_source_given_and_a_taken_code_is_drawn_again(
+    config: Config, clock: ManualClock
+) -> None:
+    def opened(randomness: random.Random | None = None) -> Frontdesk:
+        plugins = make_plugin_manager(load_entrypoints=False)
+        return Frontdesk.open(
+            config, store=":memory:", clock=clock, plugins=plugins, randomness=randomness
+        )
+
+    def booked(randomness: random.Random | None) -> list[tuple[str, str]]:
+        with opened(randomness) as fd:
+            return [
+                (b.id, b.code)
+                for b in (book_passport(fd, 10), book_passport(fd, 11, phone="87654321"))
+            ]
+
+    first = booked(random.Random(7))
+    assert first == booked(random.Random(7))  # a simulated day books alike every time
+    assert all(id.startswith("bk-") and len(id) == 19 for id, _ in first)
+    repeating = Repeating()
+    (_, code), (_, other) = booked(repeating)
+    assert repeating.draws == 3  # the second booking's first code was taken: drawn again
+    assert code == first[0][1] and other != code
+    # Left out, the operating system's source draws them: no two Frontdesks alike.
+    assert booked(None) != booked(None)
 
 
 def test_a_booking_is_found_by_the_id_its_events_carry(fd: Frontdesk) -> None:

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from frontdesk_core.app import Frontdesk
 from frontdesk_core.clock import ManualClock
+from frontdesk_core.events import BookingCreated
 from frontdesk_core.hookspecs import hookimpl
 from frontdesk_core.plugins import Hooks, make_plugin_manager
 from frontdesk_core.queues.tickets import Ticket
@@ -34,6 +35,7 @@ from frontdesk_core.simulation.scenario import LoadedScenario, load_scenario
 from frontdesk_core.store.memory import MemoryStore
 
 MMC = Path(__file__).parent / "data" / "mmc"
+EXAMPLES = Path(__file__).parents[2] / "examples"
 
 
 def _scenario(tmp_path: Path, body: str, name: str = "s.yaml") -> LoadedScenario:
@@ -366,6 +368,26 @@ def test_a_day_on_a_store_the_caller_keeps_ends_as_the_live_day_does() -> None:
     fd = Frontdesk.open(loaded.config, store=store, clock=ManualClock(events[-1].at))
     assert not any(counter.is_open for counter in fd.queues.counters(loaded.centres[0]))
     assert fd.queues.waiting("q") == []
+
+
+def test_a_day_books_alike_every_time_it_runs() -> None:
+    """Booking ids and codes come from the day's own streams, not the system's randomness:
+    the same seed writes the same log, to the bookings' codes."""
+    loaded = load_scenario(EXAMPLES / "hvidovre" / "scenarios" / "tuesday.yaml")
+
+    def bookings(seed: str) -> list[tuple[str, str]]:
+        store = MemoryStore()
+        DaySimulation(loaded, loaded.dates[0], seed, store=store).run()
+        return [
+            (event.key, event.payload.code)
+            for event in store.read(kinds=["booking.created"])
+            if isinstance(event.payload, BookingCreated)
+        ]
+
+    first = bookings("a")
+    assert len(first) > 10
+    assert bookings("a") == first
+    assert bookings("b") != first
 
 
 def test_a_private_day_with_plugins_of_its_own_still_ends_for_them(

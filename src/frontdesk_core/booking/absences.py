@@ -5,7 +5,7 @@ bookings too where that makes room."""
 from __future__ import annotations
 
 import logging
-import secrets
+import random
 from collections.abc import Callable
 from datetime import date, datetime
 
@@ -40,12 +40,15 @@ class Absences:
         planner: SlotPlanner,
         config: Config,
         tell_cancelled: Callable[[Booking, str], None],
+        randomness: random.Random,
     ) -> None:
         self.journal = journal
         self.ledger = journal.ledger
         self.planner = planner
         self.config = config
         self.tell_cancelled = tell_cancelled
+        self.random = randomness
+        """Where absence ids are drawn from (see :class:`BookingEngine`)."""
 
     def add_absence(
         self,
@@ -70,7 +73,7 @@ class Absences:
                 "an absence must end after it starts", code="absence.ends_before_start"
             )
         centre = self._counter_centre(counter_id)
-        absence_id = "ab-" + secrets.token_hex(6)
+        absence_id = f"ab-{self.random.getrandbits(48):012x}"
         journal = self.journal
         with journal.lock:
             with journal.store.transaction() as tx:

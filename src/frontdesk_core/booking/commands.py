@@ -7,7 +7,7 @@ Each decides on the ledger inside the store's transaction (see
 from __future__ import annotations
 
 import logging
-import secrets
+import random
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -64,6 +64,7 @@ class Commands:
         config: Config,
         personal: PersonalData,
         hooks: Hooks,
+        randomness: random.Random,
     ) -> None:
         self.journal = journal
         self.ledger = journal.ledger
@@ -71,6 +72,8 @@ class Commands:
         self.config = config
         self.personal = personal
         self.hooks = hooks
+        self.random = randomness
+        """Where booking ids and codes are drawn from (see :class:`BookingEngine`)."""
 
     def book(
         self,
@@ -95,7 +98,7 @@ class Commands:
             raise CommandError(
                 "a phone meeting needs a phone number to call", code="booking.phone_needed"
             )
-        booking_id = "bk-" + secrets.token_hex(8)
+        booking_id = f"bk-{self.random.getrandbits(64):016x}"
         end_ts = start_ts + int(rules.duration.total_seconds())
         personal = {k: v for k, v in (("phone", phone), ("name", contact.name)) if v}
         if personal:
@@ -286,7 +289,7 @@ class Commands:
         while True:
             # One draw for the whole code (each code as likely as with a draw per letter):
             # every draw from the system's randomness costs a call into the kernel.
-            number = secrets.randbelow(base**CODE_LENGTH)
+            number = self.random.randrange(base**CODE_LENGTH)
             letters = []
             for _ in range(CODE_LENGTH):
                 number, digit = divmod(number, base)

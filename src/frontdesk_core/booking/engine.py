@@ -23,6 +23,7 @@ event kinds, the check-in and reminder records) are re-exported from them.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -84,6 +85,11 @@ class BookingEngine:
     It takes only what it uses: the configuration, the store, the clock, the
     plugin hooks, and ``queues``, which gives the queue engine when check-in
     first needs a ticket (so that booking alone never builds it).
+
+    ``randomness`` is where booking ids, booking codes and absence ids are drawn
+    from: the operating system's secure source unless given. A simulation gives
+    one seeded from its own streams, so that a simulated day books alike every
+    time; a live site never should, since its codes could then be guessed.
     """
 
     def __init__(
@@ -94,7 +100,10 @@ class BookingEngine:
         hooks: Hooks,
         *,
         queues: Callable[[], TicketQueues],
+        randomness: random.Random | None = None,
     ) -> None:
+        if randomness is None:
+            randomness = random.SystemRandom()
         self.config = config
         self.store = store
         self.clock = clock
@@ -104,10 +113,10 @@ class BookingEngine:
         self.planner = SlotPlanner(config, self.tz)
         personal = self._personal = PersonalData(store)
         self._lookups = Lookups(self._journal, self.planner)
-        self._commands = Commands(self._journal, self.planner, config, personal, hooks)
+        self._commands = Commands(self._journal, self.planner, config, personal, hooks, randomness)
         cancel = self._commands.cancel
         self._absences = Absences(
-            self._journal, self.planner, config, self._commands.tell_cancelled
+            self._journal, self.planner, config, self._commands.tell_cancelled, randomness
         )
         self._check_in = CheckIn(
             self._journal, self.planner, config, personal, hooks, queues, cancel

@@ -262,7 +262,9 @@ class DaySimulation:
         3% of a simulated day)."""
         # Counters take bookings only while the scenario has them on duty.
         self.config = staffed_config(self.scenario, self.config, loaded.centres, day, self.tz)
-        self.fd = Frontdesk.open(self.config, store=store, clock=self.clock, plugins=plugins)
+        self.fd = Frontdesk.open(
+            self.config, store=store, clock=self.clock, plugins=plugins, randomness=self.streams.ids
+        )
         self.queues = self.fd.queues
         """The queue engine, asked on every call and service."""
         # The configuration looks ids up by scanning lists; the simulation asks per citizen.

@@ -91,6 +91,9 @@ class DayStreams:
         """The key of each citizen's own :class:`CitizenDraws`."""
         self.spare = self._stream("spare")
         """For a ticket the simulation did not issue to a citizen of its own (none expected)."""
+        self.ids = self._stream("ids")
+        """Booking ids and codes: a simulated day needs none unguessable, and books alike
+        every time it runs."""
 
     def _stream(self, name: str) -> random.Random:
         return random.Random(f"{self.seed}/{name}")
