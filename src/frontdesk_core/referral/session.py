@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
@@ -27,7 +26,6 @@ from frontdesk_core.clock import Clock, microseconds
 from frontdesk_core.config.models import Config
 from frontdesk_core.config.suggest import did_you_mean, unknown
 from frontdesk_core.config.types import text_in
-from frontdesk_core.drafts import quick_init
 from frontdesk_core.errors import CommandError, InvalidStateError, NotFoundError
 from frontdesk_core.events.base import local_time
 from frontdesk_core.hookspecs import ConditionFunction
@@ -198,18 +196,11 @@ class SessionListener(Protocol):
         ...
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
-class _Frame:
-    """What going back from the next step restores: the step, the answer the step's
-    question had before (``answered`` is ``None`` for a step that is no question), the
-    missing documents and how far the path went."""
-
-    step: Step
-    answered: str | None
-    before: str | None
-    missing: frozenset[str]
-    path_length: int
+_Frame = tuple[Step, str | None, str | None, frozenset[str], int]
+"""What going back from the next step restores: the step, the question it answered
+(``None`` for a step that is no question) and the answer that question had before,
+the missing documents and how far the path went. A plain tuple: one is made at
+every answer, and a record costs several times as much to make."""
 
 
 def parse_checklist_answer(text: str, documents: Collection[str]) -> frozenset[str]:
@@ -385,16 +376,16 @@ class KioskSession:
         self._require_active()
         if not self._history:
             raise InvalidStateError("this is the first step; there is nothing to go back to")
-        frame = self._history.pop()
-        if frame.answered is not None:
-            if frame.before is None:
-                del self._answers[frame.answered]
+        step, answered, before, missing, path_length = self._history.pop()
+        if answered is not None:
+            if before is None:
+                del self._answers[answered]
             else:
-                self._answers[frame.answered] = frame.before
-        self._missing = frame.missing
-        del self._path[frame.path_length :]
+                self._answers[answered] = before
+        self._missing = missing
+        del self._path[path_length:]
         self._outcome = None
-        self._step = frame.step
+        self._step = step
         self._last_us = self._now_us()
         return self._step
 
@@ -451,9 +442,7 @@ class KioskSession:
         ``question_id``, if it is one): what the answer changes is undone on going back,
         not copied every step."""
         before = self._answers.get(question_id) if question_id is not None else None
-        self._history.append(
-            _Frame(self._step, question_id, before, self._missing, len(self._path))
-        )
+        self._history.append((self._step, question_id, before, self._missing, len(self._path)))
         self._last_us = self._now_us()
 
     def closed_for(self, ticket: TakeTicket) -> Closed | None:

@@ -527,20 +527,31 @@ class DaySimulation:
         kiosks = self.kiosks[citizen.centre_id]
         if kiosks is None:
             self._without_kiosk(citizen)
-        else:
-            self.env.process(self._at_kiosk(citizen, kiosks))
-
-    def _at_kiosk(self, citizen: Citizen, kiosks: Kiosks) -> Process:
+            return
         kiosk_id = kiosks.take()
         if kiosk_id is None:  # every kiosk is taken: wait for the one given back first
-            kiosk_id = yield kiosks.wait()
+            self.env.process(self._wait_for_kiosk(citizen, kiosks))
+        else:
+            self._at_kiosk(citizen, kiosks, kiosk_id)
+
+    def _wait_for_kiosk(self, citizen: Citizen, kiosks: Kiosks) -> Process:
+        kiosk_id = yield kiosks.wait()
+        self._at_kiosk(citizen, kiosks, kiosk_id)
+
+    def _at_kiosk(self, citizen: Citizen, kiosks: Kiosks, kiosk_id: str) -> None:
+        """The citizen steps up to ``kiosk_id``: the walk and its outcome when the session's
+        time is up. A timeout with a callback, not a process of its own: most citizens
+        find a kiosk free, and a process costs two more events and a generator."""
         if citizen.counted:
             cell = self.obs.cell(self._errand_queue(citizen, None), int(citizen.arrival // 60))
             cell.kiosk_waits.append(self.env.now - citizen.arrival)
+        booked = citizen.booked and citizen.code is not None
+        model = self.scenario.kiosks.check_in if booked else self.scenario.kiosks.session
+        ends = self.env.timeout(model.sample(CitizenDraws(citizen.key, Purpose.KIOSK)))
+        ends.callbacks.append(lambda _: self._leave_kiosk(citizen, kiosks, kiosk_id))
+
+    def _leave_kiosk(self, citizen: Citizen, kiosks: Kiosks, kiosk_id: str) -> None:
         try:
-            booked = citizen.booked and citizen.code is not None
-            model = self.scenario.kiosks.check_in if booked else self.scenario.kiosks.session
-            yield self.env.timeout(model.sample(CitizenDraws(citizen.key, Purpose.KIOSK)))
             self._walk(citizen, kiosk_id or None)
         finally:
             kiosks.give_back(kiosk_id)
