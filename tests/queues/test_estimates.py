@@ -5,7 +5,11 @@ from __future__ import annotations
 import random
 import statistics
 from collections import deque
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from frontdesk_core.app import Frontdesk
 from frontdesk_core.clock import ManualClock
@@ -15,8 +19,10 @@ from frontdesk_core.queues.estimates import (
     capacity,
     counter_time,
     minutes_for,
+    people_ahead,
 )
 from frontdesk_core.queues.state import LiveState
+from frontdesk_core.queues.tickets import Ticket, TicketState
 
 
 def _state(*counters: CounterState, recent: list[float] | None = None) -> LiveState:
@@ -57,6 +63,57 @@ def test_a_counter_serving_two_queues_counts_half() -> None:
     state = _state(shared, paused, recent=[600.0])
     assert capacity(state, "pass") == (0.5, 0)
     assert minutes_for(state, "pass", 1) == 40  # 2 x 10 / 0.5
+
+
+BASE_TIME = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))
+
+
+@given(
+    line=st.lists(
+        st.tuples(
+            st.integers(0, 3),  # priority
+            st.integers(0, 30),  # arrived, minutes after 09:00
+            st.one_of(st.none(), st.integers(0, 60)),  # appointment, minutes after 09:00
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    now=st.integers(0, 60),
+    which=st.integers(0, 11),
+)
+def test_people_ahead_are_those_the_policy_calls_first(
+    line: list[tuple[int, int, int | None]], now: int, which: int
+) -> None:
+    """Counted as the module text says: booked tickets whose time has come, then higher
+    priority, then earlier arrival (ties of all three: nobody ahead of the other)."""
+
+    def minutes(m: int) -> datetime:
+        return BASE_TIME + timedelta(minutes=m)
+
+    tickets = [
+        Ticket(
+            f"t{i}",
+            f"P{i:03d}",
+            "pass",
+            "main",
+            TicketState.WAITING,
+            minutes(arrived),
+            minutes(arrived),
+            priority=priority,
+            appointment_at=None if at is None else minutes(at),
+        )
+        for i, (priority, arrived, at) in enumerate(line)
+    ]
+    state = LiveState(waiting={"pass": {t.id: t for t in tickets}})
+    moment = minutes(now)
+
+    def rank(t: Ticket) -> tuple[bool, int, datetime]:
+        due = t.appointment_at is not None and t.appointment_at <= moment
+        return (not due, -t.priority, t.arrived_at)
+
+    mine = tickets[which % len(tickets)]
+    expected = sum(1 for t in tickets if t.id != mine.id and rank(t) < rank(mine))
+    assert people_ahead(state, mine, moment) == expected
 
 
 def test_ticket_estimates_count_people_ahead(fd: Frontdesk, clock: ManualClock) -> None:

@@ -1218,7 +1218,9 @@ class QueueEngine:
         """People ahead of a ticket and its expected wait (method in ``queues.estimates``)."""
         self.refresh()
         ticket = self._ticket(ticket_id)
-        return estimate_ticket(self.state, ticket, self.clock.now(), self._fallbacks)
+        # The moment as the state has it: a ticket issued just now shares it, made once.
+        now = site_time(self.state, self._now_us())
+        return estimate_ticket(self.state, ticket, now, self._fallbacks)
 
     def queue_status(self, centre_id: str) -> list[QueueStatus]:
         """Every queue of a centre as an info screen shows it."""

@@ -64,19 +64,29 @@ def capacity(state: LiveState, queue_id: str) -> tuple[float, int]:
     return total, free
 
 
-def _rank(ticket: Ticket, now: datetime) -> tuple[bool, int, datetime]:
-    due = ticket.appointment_at is not None and ticket.appointment_at <= now
-    return (not due, -ticket.priority, ticket.arrived_at)
-
-
 def people_ahead(state: LiveState, ticket: Ticket, now: datetime) -> int:
-    """Waiting tickets of the same queue that come before ``ticket``."""
-    mine = _rank(ticket, now)
-    return sum(
-        1
-        for other in state.waiting_tickets(ticket.queue_id)
-        if other.id != ticket.id and _rank(other, now) < mine
-    )
+    """Waiting tickets of the same queue that come before ``ticket``: booked tickets whose
+    time has come before the others, then higher priority, then earlier arrival (compared
+    field by field: a kiosk asks at every ticket, and a rank made per ticket costs more)."""
+    line = state.waiting.get(ticket.queue_id)
+    if not line:
+        return 0
+    appointment = ticket.appointment_at
+    not_due = appointment is None or appointment > now
+    priority, arrived, ticket_id = ticket.priority, ticket.arrived_at, ticket.id
+    ahead = 0
+    for other in line.values():
+        if other.id == ticket_id:
+            continue
+        appointment = other.appointment_at
+        other_not_due = appointment is None or appointment > now
+        if other_not_due != not_due:
+            ahead += not_due  # the other's time has come, and this one's has not
+        elif other.priority != priority:
+            ahead += other.priority > priority
+        elif other.arrived_at < arrived:
+            ahead += 1
+    return ahead
 
 
 def minutes_for(
