@@ -26,7 +26,7 @@ from frontdesk_core.referral.engine import (
     ReferralEngine,
 )
 from frontdesk_core.referral.outcomes import Referred, SentHome
-from frontdesk_core.referral.session import SessionState
+from frontdesk_core.referral.session import CompiledTree, SessionState
 from frontdesk_core.testing import HookRecorder, MakeFrontdesk
 
 from .conftest import ALL_KINDS, write_config
@@ -54,6 +54,27 @@ def test_the_engine_is_one_per_frontdesk(config: Config, make_frontdesk: MakeFro
     assert isinstance(fd.referral, ReferralEngine)
     assert fd.referral is fd.referral
     assert fd.referral.tree("main") is fd.referral.tree("annex")  # the same tree, compiled once
+
+
+def test_engines_may_share_their_compiled_trees(
+    config: Config, make_frontdesk: MakeFrontdesk
+) -> None:
+    trees: dict[str, CompiledTree] = {}
+    first, second = make_frontdesk(config), make_frontdesk(config)
+    first.referral.share_trees(trees)
+    compiled = first.referral.tree("main")
+    assert trees == {compiled.tree.id: compiled}
+    walked = first.referral.start("main", "en")
+    walked.answer("passport")
+    walked.answer("all")
+    second.referral.share_trees(trees)
+    again = second.referral.start("main", "en")
+    assert again.tree is compiled
+    again.answer("passport")
+    assert again.answer("all") is walked.step  # the step the first engine's session made
+    result = second.referral.complete(again)  # performed by the second engine, on its store
+    assert result.ticket is not None and second.queues.waiting("pass") == [result.ticket]
+    assert first.queues.waiting("pass") == []
 
 
 def test_a_queue_outcome_issues_and_prints_a_ticket(

@@ -423,6 +423,8 @@ def test_the_days_of_a_scenario_share_what_they_work_out_alike() -> None:
     second = DaySimulation(loaded, loaded.dates[0], "b")
     assert second.tree_maps is first.tree_maps
     assert second._answer_plans is first._answer_plans
+    # The compiled referral tree too, with the outcome steps the first day made.
+    assert second.fd.referral.tree("nyropsgade").outcome_steps
     # Another scenario (a what-if's changed weights) works its own out.
     other = DaySimulation(loaded.with_changes(scale=1.2), loaded.dates[0], "a")
     assert other._answer_plans is not first._answer_plans

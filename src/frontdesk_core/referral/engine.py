@@ -210,6 +210,18 @@ class ReferralEngine:
             compiled = self._of_centre[centre_id] = self._trees[tree.id]
             return compiled
 
+    def share_trees(self, trees: dict[str, CompiledTree]) -> None:
+        """Keep the compiled trees in ``trees`` (by tree id), shared with other engines.
+
+        For engines on configurations that differ in nothing a tree reads (its nodes,
+        the site, the centres' names, addresses and hours, queues, services, documents,
+        authorities), such as a simulation's days, whose counters alone differ: a tree
+        compiled once keeps the steps and outcomes it has made for every engine.
+        """
+        with self._lock:
+            self._trees = trees
+            self._of_centre.clear()
+
     def start(
         self, centre_id: str, language: str = "da", *, session_id: str | None = None
     ) -> KioskSession:

@@ -45,6 +45,7 @@ from frontdesk_core.queues.tickets import Ticket
 from frontdesk_core.referral.engine import KioskResult
 from frontdesk_core.referral.outcomes import BookTime
 from frontdesk_core.referral.outcomes import CheckIn as CheckInOutcome
+from frontdesk_core.referral.session import CompiledTree
 from frontdesk_core.simulation.answers import AnswerStrategy, Goal, Plans, TreeMap
 from frontdesk_core.simulation.clock import SimClock
 from frontdesk_core.simulation.distributions import Distribution, minutes, normal
@@ -192,6 +193,10 @@ class _WorkedOut:
     plans: dict[tuple[str, str | None, bool, int, int], tuple[Goal, Plans]] = field(
         default_factory=dict
     )
+    trees: dict[int, dict[str, CompiledTree]] = field(default_factory=dict)
+    """The referral trees compiled for the kiosks, with the steps and outcomes they have
+    made, by the plugin manager whose condition functions they call: a day's staffing
+    changes nothing a tree reads (see ``ReferralEngine.share_trees``)."""
 
 
 _WORKED_OUT: dict[int, tuple[weakref.ref[LoadedScenario], _WorkedOut]] = {}
@@ -316,6 +321,9 @@ class DaySimulation:
                 self.lines[queue.id] = Line()
             for counter in centre.counters:
                 self.counter_queues[counter.id] = tuple(counter.queues)
+        if hooks is None and any(k is not None for k in self.kiosks.values()):
+            # The days' plugins are shared too (simulation_plugins()): so are their trees.
+            self.fd.referral.share_trees(shared.trees.setdefault(id(plugins), {}))
         self.warmup = self.obs.warmup = minutes(self.scenario.warmup)
 
     @staticmethod
