@@ -24,6 +24,7 @@ from frontdesk_core.booking.slots import Occupancy, epoch
 from frontdesk_core.drafts import Drafts
 from frontdesk_core.errors import NotFoundError
 from frontdesk_core.events import booking as E
+from frontdesk_core.events.base import local_time
 from frontdesk_core.events.log import Event
 
 BOOKINGS = Drafts(Booking)
@@ -144,12 +145,12 @@ class Ledger:
                 end=self._dt(end),
                 channel=payload.channel,
                 state=BookingState.BOOKED,
-                created_at=event.at.astimezone(self.tz),
+                created_at=local_time(event.at_us, self.tz),
                 language=payload.language,
                 counter_id=payload.counter_id,
             )
             window = (epoch(payload.busy_from), epoch(payload.busy_until))
-            self._hold(Entry(booking, start, end, window, epoch(event.at)))
+            self._hold(Entry(booking, start, end, window, event.at_us // 1_000_000))
             self._fits.touch(booking.counter_id, *window)
             return
         entry = self._entries.get(event.key)
@@ -166,7 +167,7 @@ class Ledger:
             self._by_day.get(entry.booking.start.date(), set()).discard(event.key)
             entry.start, entry.end = epoch(payload.start), epoch(payload.end)
             entry.window = (epoch(payload.busy_from), epoch(payload.busy_until))
-            entry.changed = epoch(event.at)
+            entry.changed = event.at_us // 1_000_000
             entry.booking = BOOKINGS.replace(
                 entry.booking,
                 start=self._dt(entry.start),
