@@ -53,7 +53,7 @@ from frontdesk_core.events.log import Event, NewEvent
 from frontdesk_core.plugins import Hooks
 from frontdesk_core.queues import state as ev
 from frontdesk_core.queues.counters import CounterState, CounterStatus
-from frontdesk_core.queues.estimates import WaitEstimate, estimate_ticket, minutes_for
+from frontdesk_core.queues.estimates import WaitEstimate, capacity, estimate_ticket, minutes_for
 from frontdesk_core.queues.numbering import (
     counter_name,
     day_start,
@@ -1237,14 +1237,15 @@ class QueueEngine:
 
     def _status(self, queue: Queue, centre: Centre) -> QueueStatus:
         state = self.state
-        waiting = len(self._current(state.waiting_tickets(queue.id), centre))
-        minutes = minutes_for(state, queue.id, waiting, self._fallbacks.get(queue.id))
-        is_open = any(
-            c.status is CounterStatus.OPEN and queue.id in c.queue_ids
-            for c in state.counters.values()
-        )
+        line = state.waiting.get(queue.id)
+        waiting = len(self._current(list(line.values()), centre)) if line else 0
+        # Open when an open counter serves it: when the counters it has add up to more than 0.
+        counters = capacity(state, queue.id)
+        fallback = self._fallbacks.get(queue.id)
+        minutes = minutes_for(state, queue.id, waiting, fallback, counters)
         language = self.config.site.languages[0]
-        return QueueStatus(queue.id, text_in(queue.name, language), waiting, minutes, is_open)
+        name = text_in(queue.name, language)
+        return QueueStatus(queue.id, name, waiting, minutes, counters[0] > 0)
 
     def screen(self, centre_id: str) -> ScreenState:
         """What the centre's info screens show: queues and the numbers called to counters."""

@@ -90,11 +90,16 @@ def people_ahead(state: LiveState, ticket: Ticket, now: datetime) -> int:
 
 
 def minutes_for(
-    state: LiveState, queue_id: str, ahead: int, fallback: float | None = None
+    state: LiveState,
+    queue_id: str,
+    ahead: int,
+    fallback: float | None = None,
+    counters: tuple[float, int] | None = None,
 ) -> int | None:
-    """Expected minutes of waiting with ``ahead`` people in front (see the module text)."""
+    """Expected minutes of waiting with ``ahead`` people in front (see the module text);
+    ``counters`` is the queue's :func:`capacity`, when the caller has it already."""
     seconds = counter_time(state, queue_id, fallback)
-    total, free = capacity(state, queue_id)
+    total, free = capacity(state, queue_id) if counters is None else counters
     if seconds is None or total <= 0:
         return None
     if ahead < free:
