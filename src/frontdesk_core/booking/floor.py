@@ -68,7 +68,6 @@ class Seating:
         """The exact search this seating may spend, over all its questions."""
         self._jobs: dict[str, Job] = {}
         """The bookings seen so far, as jobs (dropped when the trial moves one)."""
-        self._duty: dict[tuple[str, date], list[tuple[str, list[Span]]]] = {}
 
     # -- what the matching reads -------------------------------------------------------------
 
@@ -125,20 +124,14 @@ class Seating:
     def counters(self, service: Service, day: date, start: int, end: int) -> tuple[str, ...]:
         """The counters that serve ``service`` and are on duty, and not away, for all of
         ``[start, end)`` on ``day``, in the configuration's order."""
-        duty = self._duty.get((service.id, day))
-        if duty is None:
-            centre = self.planner.centre_of(service)
-            duty = self._duty[(service.id, day)] = [
-                (c.id, self.planner.on_duty(centre, c, day))
-                for c in self.planner.counters_for(service)
-            ]
-        empty = Occupancy()
-        return tuple(
-            counter_id
-            for counter_id, spans in duty
-            if contains(spans, start, end)
-            and not self.occupancy.get(counter_id, empty).away(start, end)
-        )
+        occupancy = self.occupancy
+        found: list[str] = []
+        for counter_id, spans in self.planner.duty(service, day):
+            if contains(spans, start, end):
+                held = occupancy.get(counter_id)
+                if held is None or not held.away(start, end):
+                    found.append(counter_id)
+        return tuple(found)
 
     def seat(self, key: str, window: Span, counters: tuple[str, ...]) -> dict[str, str] | None:
         """Where a booking with ``window`` goes and which bookings move for it (see

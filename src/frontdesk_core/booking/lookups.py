@@ -11,6 +11,7 @@ from frontdesk_core.booking.records import Booking
 from frontdesk_core.booking.rules import bookable_service, check_channel
 from frontdesk_core.booking.slots import Slot, SlotPlanner
 from frontdesk_core.errors import NotFoundError
+from frontdesk_core.events.base import local_time
 
 
 class Lookups:
@@ -98,5 +99,5 @@ class Lookups:
 
     def next_free_today(self, service_id: str, *, limit: int = 3) -> list[Slot]:
         """The next ``limit`` free in-person slots today."""
-        today = self.journal.clock.now().astimezone(self.journal.tz).date()
+        today = local_time(self.journal.now_us(), self.journal.tz).date()
         return self.free_slots(service_id, today, today, limit=limit)

@@ -229,6 +229,7 @@ class SlotPlanner:
         self._services = {s.id: s for s in config.services}
         self._duty: dict[tuple[str, str, date], list[Span]] = {}
         self._grids: dict[tuple[str, date], Grid] = {}
+        self._service_duty: dict[tuple[str, date], list[tuple[str, list[Span]]]] = {}
         self._local: dict[int, datetime] = {}
         self._midnights: dict[date, int] = {}
         self._reach: dict[str, tuple[int, int]] = {}
@@ -313,6 +314,21 @@ class SlotPlanner:
             open_spans = subtract(open_spans, self._spans(day, breaks))
         return open_spans
 
+    def duty(self, service: Service, day: date) -> list[tuple[str, list[Span]]]:
+        """Each counter serving bookings of ``service`` with its :meth:`on_duty` spans on
+        ``day``, in configuration order (a list to read, not change; kept like :meth:`grid`:
+        every booking the matching may move asks it)."""
+        key = (service.id, day)
+        duty = self._service_duty.get(key)
+        if duty is None:
+            if len(self._service_duty) >= GRIDS_KEPT:
+                self._service_duty.clear()
+            centre = self.centre_of(service)
+            duty = self._service_duty[key] = [
+                (c.id, self.on_duty(centre, c, day)) for c in self.counters_for(service)
+            ]
+        return duty
+
     # -- slots --------------------------------------------------------------------------
 
     def candidates(
@@ -376,8 +392,7 @@ class SlotPlanner:
         step = int((rules.slot_step or rules.duration).total_seconds())
         if duration <= 0 or step <= 0:
             return grid
-        duty = [(c.id, self.on_duty(centre, c, day)) for c in self.counters_for(service)]
-        duty = [(counter_id, spans) for counter_id, spans in duty if spans]
+        duty = [(counter_id, spans) for counter_id, spans in self.duty(service, day) if spans]
         if not duty:
             return grid
         # The grid starts at each opening of the centre and advances in elapsed seconds,
