@@ -15,6 +15,7 @@ exact, about two numbers a sample.
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import timedelta
 from statistics import NormalDist
@@ -120,9 +121,17 @@ class LogNormal(_MeanSd):
 
     def sample(self, rng: Uniforms) -> float:
         """One duration in minutes."""
-        mean, sd = minutes(self.mean), minutes(self.sd)
-        sigma2 = math.log1p((sd / mean) ** 2)
-        return math.exp(normal(rng, math.log(mean) - sigma2 / 2.0, math.sqrt(sigma2)))
+        mu, sigma = _lognormal(self.mean, self.sd)
+        return math.exp(normal(rng, mu, sigma))
+
+
+@functools.lru_cache(maxsize=256)
+def _lognormal(mean: timedelta, sd: timedelta) -> tuple[float, float]:
+    """The underlying normal's mean and standard deviation for a lognormal model (worked
+    out once per model: every simulated citizen draws from a few of them)."""
+    m, s = minutes(mean), minutes(sd)
+    sigma2 = math.log1p((s / m) ** 2)
+    return math.log(m) - sigma2 / 2.0, math.sqrt(sigma2)
 
 
 class Gamma(_MeanSd):
