@@ -9,13 +9,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from frontdesk_core.hookspecs import hookimpl
 from frontdesk_core.plugins import Hooks, make_plugin_manager
 from frontdesk_core.queues.tickets import Ticket
 from frontdesk_core.simulation.model import Citizen, DaySimulation
 from frontdesk_core.simulation.scenario import LoadedScenario, load_scenario
-from frontdesk_core.simulation.streams import CitizenDraws, DayStreams, Purpose
+from frontdesk_core.simulation.streams import (
+    _GOLDEN,
+    _MASK,
+    CitizenDraws,
+    DayStreams,
+    Purpose,
+    _mix,
+)
 
 MMC = Path(__file__).parent / "data" / "mmc"
 KOBENHAVN = Path(__file__).parents[2] / "examples" / "kobenhavn" / "frontdesk.yaml"
@@ -199,3 +208,14 @@ def test_a_citizens_draws_are_reproducible_and_apart_by_purpose() -> None:
     for u in numbers:
         bins[int(u * 10)] += 1
     assert all(abs(b - 2_000) < 200 for b in bins)
+
+
+@given(key=st.integers(0, 2**64 - 1), purpose=st.sampled_from(list(Purpose)))
+def test_a_citizens_draws_are_splitmix64_on_a_counter(key: int, purpose: Purpose) -> None:
+    """The draws written out are SplitMix64 as the function form gives it: seeded by the
+    key mixed with the purpose, then the mix of a counter advanced by the golden step."""
+    state = _mix((key + int(purpose) * _GOLDEN) & _MASK)
+    draws = CitizenDraws(key, purpose)
+    for _ in range(4):
+        state = (state + _GOLDEN) & _MASK
+        assert draws.random() == (_mix(state) >> 11) * 2.0**-53
