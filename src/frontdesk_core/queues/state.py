@@ -411,7 +411,8 @@ _TICKET_HANDLERS: dict[type, Callable[[LiveState, Ticket, Any, datetime], None]]
 
 
 def _counter_event(state: LiveState, payload: Payload, counter: CounterState) -> None:
-    if isinstance(payload, E.CounterOpened | E.CounterResumed):
+    # Tuples, not ``A | B``: a union is made anew at every test.
+    if isinstance(payload, (E.CounterOpened, E.CounterResumed)):
         counter = COUNTERS.replace(counter, status=CounterStatus.OPEN, day=payload.day)
     elif isinstance(payload, E.CounterSignedIn):
         counter = COUNTERS.replace(
@@ -419,7 +420,7 @@ def _counter_event(state: LiveState, payload: Payload, counter: CounterState) ->
         )
     elif isinstance(payload, E.CounterPaused):
         counter = COUNTERS.replace(counter, status=CounterStatus.PAUSED)
-    elif isinstance(payload, E.CounterClosed | E.CounterSignedOut):
+    elif isinstance(payload, (E.CounterClosed, E.CounterSignedOut)):
         counter = COUNTERS.replace(
             counter, status=CounterStatus.CLOSED, employee_ref=None, day=None
         )

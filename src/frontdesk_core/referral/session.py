@@ -179,6 +179,9 @@ kept per set of documents lacking)."""
 
 _NONE_MISSING: frozenset[str] = frozenset()
 
+_SHOWN = (Question, Info, Checklist)
+"""The nodes shown as steps of their own (a tuple: ``A | B`` is made anew at each test)."""
+
 
 class SessionState(StrEnum):
     """Where a session is: walking the tree, or finished one way or the other."""
@@ -489,7 +492,7 @@ class KioskSession:
         language = self.language
         number = len(self._history) + 1
         back = bool(self._history)
-        if not isinstance(node, Question | Info | Checklist):
+        if not isinstance(node, _SHOWN):
             return self._show_outcome(node, number, back)
         key = (node.id, language, number, back)
         steps = self.tree.steps
