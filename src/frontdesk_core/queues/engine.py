@@ -614,7 +614,10 @@ class QueueEngine:
                 apply_own(self.state, event)
                 self._seen = event.seq
             else:
-                self._absorb(appended)
+                # The ticket first, as the lean path applies it; then what came along.
+                apply_own(self.state, appended[0])
+                self._absorb(appended[1:])
+                self._seen = appended[-1].seq
             ticket = self.state.tickets[key]
         finally:
             self._release()

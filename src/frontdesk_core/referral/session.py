@@ -481,11 +481,14 @@ class KioskSession:
             self._path.append(node.id)
             if not isinstance(node, Branch):
                 return self._show(node, variables)
-            variables = variables or self.variables()
-            node_id = next(
-                (target for holds, target in self.tree.cases[node.id] if holds(variables)),
-                node.otherwise,
-            )
+            if variables is None:  # made once for the branches in a row (an empty one is falsy)
+                variables = self.variables()
+            for holds, target in self.tree.cases[node.id]:
+                if holds(variables):
+                    node_id = target
+                    break
+            else:
+                node_id = node.otherwise
         raise InvalidStateError(f"the branches of tree '{self.tree_id}' go round in a loop")
 
     def _show(self, node: Node, variables: Variables | None) -> Step:
@@ -530,7 +533,8 @@ class KioskSession:
             options = []
             for option, when in self.tree.options[node.id]:
                 if when is not None:
-                    variables = variables or self.variables()
+                    if variables is None:
+                        variables = self.variables()
                     if not when(variables):
                         continue
                 options.append(self.tree.choice(node.id, option, language))
