@@ -19,7 +19,10 @@ from frontdesk_core.errors import CommandError, InvalidStateError, NotFoundError
 
 def normalise_code(code: str) -> str:
     """A booking code as typed (``"ab3-k7q"``) in its stored form (``"AB3K7Q"``)."""
-    return "".join(ch for ch in code.upper() if ch.isalnum())
+    upper = code.upper()
+    if upper.isalnum():  # typed as stored (a kiosk passes it on as given): nothing to drop
+        return upper
+    return "".join(ch for ch in upper if ch.isalnum())
 
 
 def aware_epoch(moment: datetime) -> int:
