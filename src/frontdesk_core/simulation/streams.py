@@ -25,11 +25,11 @@ from enum import IntEnum
 _MASK = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
 """SplitMix64's increment: the odd 64-bit constant nearest 2**64 / golden ratio."""
-_TO_UNIT = 1.0 / (1 << 53)
 
 
 def _mix(z: int) -> int:
-    """SplitMix64's finaliser: a bijection on 64-bit integers that scrambles every bit."""
+    """SplitMix64's finaliser: a bijection on 64-bit integers that scrambles every bit
+    (:class:`CitizenDraws` has it written out; this is the form it is tested against)."""
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
     return z ^ (z >> 31)
