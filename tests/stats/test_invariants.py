@@ -77,7 +77,14 @@ def _play(
 def test_every_ticket_is_accounted_for_once(config: Config) -> None:
     tally = Tally()
 
-    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    # The same examples every run: the tally below judges the generator, and a rare
+    # unlucky draw of random ones can fail it (one did so in the checkpoint test).
+    @settings(
+        max_examples=150,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
     @given(script=steps)
     def run(script: list[tuple[str, int, int]]) -> None:
         check_the_books(config, script, tally)
