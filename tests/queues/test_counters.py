@@ -46,6 +46,20 @@ def test_a_manager_closed_counter_needs_opening_again(fd: Frontdesk) -> None:
     assert kinds == ["counter.signed_in", "counter.closed", "counter.opened"]
 
 
+def test_a_queue_is_open_while_an_open_counter_serves_it(fd: Frontdesk) -> None:
+    def open_queues() -> set[str]:
+        return {q.queue_id for q in fd.queues.queue_status("main") if q.open}
+
+    serves = set(fd.queues.counter("c2").queue_ids)
+    fd.queues.sign_in("c2", "AB")
+    assert open_queues() == serves
+    fd.queues.pause("c2")  # someone is there, but calls nobody
+    assert open_queues() == set()
+    fd.queues.resume("c2")
+    assert open_queues() == serves
+    assert fd.queues.queue_status_of(sorted(serves)[0]).open
+
+
 def test_counter_changes_are_logged_without_the_employee(
     fd: Frontdesk, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -588,7 +588,7 @@ class KioskSession:
             "language": language,
         }
         if isinstance(node, JoinQueue):
-            queue = config.queue(node.queue)
+            queue = self.tree.queues[node.queue]
             return TakeTicket(
                 **common,
                 text=text(node.text, language) or default_text("queue", language),
