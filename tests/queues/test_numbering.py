@@ -6,6 +6,8 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from frontdesk_core.app import Frontdesk
 from frontdesk_core.clock import ManualClock
@@ -41,6 +43,11 @@ def test_number_formats() -> None:
     assert format_number("KS", 1000) == "KS1000"
     assert counter_name("pass", date(2026, 11, 23)) == "ticket:pass:2026-11-23"
     assert ticket_id("pass", date(2026, 11, 23), 12) == "pass-20261123-12"
+
+
+@given(st.text(max_size=3), st.integers(0, 10**7))
+def test_a_number_is_the_prefix_and_at_least_three_digits(prefix: str, value: int) -> None:
+    assert format_number(prefix, value) == f"{prefix}{value:03d}"
 
 
 def test_numbers_restart_at_the_day_reset(fd: Frontdesk, clock: ManualClock) -> None:

@@ -8,7 +8,6 @@ instant and building an aware datetime is the costliest part of asking.
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime, timedelta
 
 import simpy
@@ -17,14 +16,16 @@ from frontdesk_core.events.base import to_us
 
 
 def minute_us(minutes: float) -> int:
-    """``timedelta(minutes=minutes) // timedelta(microseconds=1)``, at a third of its cost.
+    """``timedelta(minutes=minutes) // timedelta(microseconds=1)``, at a quarter of its cost.
 
     timedelta takes the whole minutes exactly and rounds the microseconds of the
     fraction half to even; so does this, so the engines' microseconds and the
-    datetimes of :meth:`SimClock.now` never disagree.
+    datetimes of :meth:`SimClock.now` never disagree. (``minutes - int(minutes)`` is
+    ``math.modf``'s fraction, exactly: the difference of two floats of which one is
+    the other's whole part is a float.)
     """
-    fraction, whole = math.modf(minutes)
-    return int(whole) * 60_000_000 + round(fraction * 60_000_000.0)
+    whole = int(minutes)
+    return whole * 60_000_000 + round((minutes - whole) * 60_000_000.0)
 
 
 class SimClock:
@@ -56,7 +57,10 @@ class SimClock:
         minutes = self.env._now  # what ``env.now`` returns, without the property's call
         if minutes != self._us_at:
             self._us_at = minutes
-            self._us = self._origin_us + minute_us(minutes)
+            whole = int(minutes)  # minute_us(), written out: every new moment asks
+            self._us = (
+                self._origin_us + whole * 60_000_000 + round((minutes - whole) * 60_000_000.0)
+            )
         return self._us
 
     def at(self, minutes: float) -> datetime:

@@ -91,6 +91,9 @@ class Citizen:
     """The service-time model of the errand the citizen came with, if it has one."""
     service_time: float | None = None
     """Their service time under :attr:`service_model`, drawn when they were generated."""
+    errand_queue: str | None = None
+    """The queue of the service they came for when :attr:`service_model` was looked up for
+    the two (none for one coming back for a time booked at the kiosk)."""
     no_show: bool = False
     """Booked from home, and will not come."""
     early: float = 0.0
@@ -432,6 +435,7 @@ class DaySimulation:
             if model is not None:
                 citizen.service_model = model
                 citizen.service_time = model.sample(service)
+                citizen.errand_queue = self.services[citizen.service].queue  # type: ignore[index]
             citizen.key = keys.getrandbits(64)
 
     def _times(
@@ -797,7 +801,13 @@ class DaySimulation:
         its_lines: list[Line] = []
         citizens = self.citizens
         targets = self.obs.targets
-        on_call = self._on_call
+        # What a subclass follows or draws otherwise (the forecast's runs); a plain day
+        # calls nothing on a call, and takes a citizen's drawn service time at once.
+        on_call = self._on_call if type(self)._on_call is not DaySimulation._on_call else None
+        drawn = type(self)._service_time is DaySimulation._service_time
+        busy = self.busy.get(counter_id)
+        if busy is None:
+            busy = self.busy[counter_id] = {}
         for start, end in spans:
             if start > env._now:
                 yield env.timeout(start - env._now)
@@ -831,7 +841,8 @@ class DaySimulation:
                     # Waiting tickets the policy does not call yet: look again shortly.
                     yield env.timeout(min(1.0, max(end - now, 0.5)))
                     continue
-                on_call(ticket, now)
+                if on_call is not None:
+                    on_call(ticket, now)
                 # The ticket leaves its line (see _queue_change).
                 queue_id = ticket.queue_id
                 line = lines[queue_id]
@@ -869,9 +880,26 @@ class DaySimulation:
                     yield from self._no_show(run)
                 else:
                     start_service(counter_id)
-                    yield env.timeout(self._service_time(ticket, citizen))
+                    if (
+                        drawn
+                        and citizen is not None
+                        and ticket.service_id == citizen.service
+                        and ticket.queue_id == citizen.errand_queue
+                        and citizen.service_time is not None
+                    ):
+                        # Their errand as drawn: _service_time()'s answer without the lookup.
+                        duration = citizen.service_time
+                    else:
+                        duration = self._service_time(ticket, citizen)
+                    yield env.timeout(duration)
                     finish(counter_id)
-                self._add(self.busy, counter_id, now, env._now)
+                done = env._now
+                hour = int(now // 60)
+                if done <= (hour + 1) * 60.0:  # _add(), within one hour (most services)
+                    if done > now:
+                        busy[hour] = busy.get(hour, 0.0) + (done - now)
+                else:
+                    self._add(self.busy, counter_id, now, done)
             queues.sign_out(counter_id)
             self._add(self.duty, counter_id, signed_in, env._now)
 
