@@ -207,8 +207,9 @@ class QueueEngine:
         self._heard: dict[str, bool] = {}
         """Per hook the engine fires, whether anybody listens (until the plugins change)."""
         self._counter_views: dict[tuple[str, tuple[str, ...]], Counter] = {}
-        self._calling: dict[tuple[str, tuple[str, ...]], tuple[Counter, CallPolicy]] = {}
-        """Per counter and the queues it serves now, its view and its call-next policy."""
+        self._calling: dict[str, tuple[tuple[str, ...], Counter, CallPolicy]] = {}
+        """Per counter, the queues it served at its last call, its view with them and its
+        call-next policy."""
         self._calls = {c: E.TicketCalled(c) for c in self._counters}
         self._starts = {c: E.TicketStarted(c) for c in self._counters}
         self._finishes = {c: E.TicketFinished(c) for c in self._counters}
@@ -674,7 +675,9 @@ class QueueEngine:
 
     def call_next(self, counter_id: str) -> Ticket | None:
         """Call the ticket the counter's policy picks; ``None`` when nobody waits."""
-        configured = self._counter(counter_id)
+        configured = self._counters.get(counter_id)
+        if configured is None:
+            raise NotFoundError(unknown("counter", counter_id, self._counters))
         centre_id = self._counter_centre_id[counter_id]
         state = self.state
         self._acquire()
@@ -758,16 +761,13 @@ class QueueEngine:
             waiting = self._waiting_for(counter)
             if not waiting:
                 return None
-        calling = self._calling.get((counter_id, queue_ids))
-        if calling is None:
+        calling = self._calling.get(counter_id)
+        if calling is None or calling[0] != queue_ids:  # at first, or moved to other queues
             view = self._counter_view(configured, queue_ids)
-            calling = self._calling[(counter_id, queue_ids)] = (
-                view,
-                self._policy(configured),
-            )
+            calling = self._calling[counter_id] = (queue_ids, view, self._policy(configured))
         moment = state.moment  # site_time(), its common answer without a call
         at = moment[1] if moment[0] == now else site_time(state, now)
-        chosen = calling[1].choose(waiting, calling[0], at, self.config)
+        chosen = calling[2].choose(waiting, calling[1], at, self.config)
         if chosen is None or chosen.queue_id not in queue_ids:
             return None
         if chosen.id not in state.waiting.get(chosen.queue_id, ()):
@@ -915,7 +915,9 @@ class QueueEngine:
             _CALLED,
             self._starts.get(counter_id) or E.TicketStarted(counter_id),
         )
-        self._render(ticket.centre_id)
+        heard = self._heard if self._hooks_seen == self._pm.changes else self._listening()
+        if heard[_RENDER]:  # _render(), written out: every service starts
+            self.hooks.render_display(self.screen(ticket.centre_id))
         return ticket
 
     def finish(self, counter_id: str) -> Ticket:

@@ -284,12 +284,24 @@ def _issued(state: LiveState, event: Event, issued: E.TicketIssued, at: datetime
     state.tickets[key] = ticket
     if issued.own_priority is not None:
         state.own_priority[key] = issued.own_priority
-    line = state.waiting.get(issued.queue_id)
+    queue_id = issued.queue_id
+    line = state.waiting.get(queue_id)
     if line is None:
-        line = state.waiting[issued.queue_id] = {}
+        line = state.waiting[queue_id] = {}
     line[key] = ticket
-    _joined(state, ticket)
-    _open_delta(state, ticket, +1)
+    # _joined() and _open_delta(), written out: every ticket is issued.
+    ranks = state.ranks.get(queue_id)
+    if ranks is None:
+        ranks = state.ranks[queue_id] = {}
+    priority = issued.priority
+    ranks[priority] = ranks.get(priority, 0) + 1
+    if appointment is not None:
+        state.booked[queue_id] = state.booked.get(queue_id, 0) + 1
+    day = issued.day
+    if day is not None:
+        open_days = state.open_days
+        day_key = (event.centre_id, day)
+        open_days[day_key] = open_days.get(day_key, 0) + 1
 
 
 # Each handler applies one kind of event about an existing ticket, which happened ``at``.
@@ -298,9 +310,15 @@ def _issued(state: LiveState, event: Event, issued: E.TicketIssued, at: datetime
 def _called(state: LiveState, ticket: Ticket, payload: E.TicketCalled, at: datetime) -> None:
     counter_id = payload.counter_id
     if ticket.state is _WAITING:
-        line = state.waiting.get(ticket.queue_id)
+        queue_id = ticket.queue_id
+        line = state.waiting.get(queue_id)
         if line is not None and line.pop(ticket.id, None) is not None:
-            _left(state, ticket)
+            ranks = state.ranks.get(queue_id)
+            priority = ticket.priority
+            if ranks is not None and ranks.get(priority, 0) > 1 and ticket.appointment_at is None:
+                ranks[priority] -= 1  # _left(), its common case written out
+            else:
+                _left(state, ticket)
     else:
         _leave(state, ticket)
     draft = state.draft_ticket
@@ -335,10 +353,16 @@ def _started(state: LiveState, ticket: Ticket, payload: E.TicketStarted, at: dat
 
 
 def _finished(state: LiveState, ticket: Ticket, payload: E.TicketFinished, at: datetime) -> None:
-    _record_counter_time(state, ticket, at)
+    # _record_counter_time(), written out: every service finishes.
+    called = ticket.called_at
+    if called is not None:
+        recent = state.recent.get(ticket.queue_id)
+        if recent is None:
+            recent = state.recent[ticket.queue_id] = deque(maxlen=RECENT_SERVICES)
+        recent.append((at - called).total_seconds())
     started = ticket.started_at
     if started is None:
-        started = ticket.called_at
+        started = called
     ended = _end(state, ticket, _DONE, at)
     ended.started_at = started
     ended.__class__ = state.ticket_record
