@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from referral.conftest import ALL_KINDS, write_config
 
+from frontdesk_core import check
+from frontdesk_core.app import Frontdesk
+from frontdesk_core.clock import ManualClock
 from frontdesk_core.config.loader import load_config
 from frontdesk_core.referral.model import Checklist, Question
-from frontdesk_core.simulation.answers import AnswerStrategy, Goal, TreeMap
+from frontdesk_core.simulation.answers import AnswerStrategy, Goal, Plans, StepPlans, TreeMap
 
 KOBENHAVN = Path(__file__).parents[2] / "examples" / "kobenhavn"
 
@@ -71,3 +77,29 @@ def test_an_errand_presses_its_own_button_not_something_else(tree: TreeMap) -> N
     # not the health card's button, and a citizen who came for one does not press it.
     for service, button in (("health_card", "health_card"), ("moving", "moving")):
         assert set(_picks(tree, Goal(service), "errand", {})) == {button}
+
+
+def test_a_step_seen_before_is_answered_as_choosing_afresh_would(tmp_path: Path) -> None:
+    """Citizens who share their plans by the step shown press what citizens who list
+    each step's options again press, draw for draw: on a tree whose first question
+    shows an option in English only, in both languages, for several errands."""
+    config, found = check(write_config(tmp_path / "all", ALL_KINDS))
+    assert config is not None, found
+    tree = TreeMap(config.tree("main"), config)
+    clock = ManualClock(datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo(config.site.timezone)))
+    fd = Frontdesk.open(config, store="memory://", clock=clock)
+    shared: dict[Goal, tuple[Plans, StepPlans]] = {}
+    for citizen in range(400):
+        goal = (Goal("passport"), Goal("tax"), Goal(None), Goal(None, booked=True))[citizen % 4]
+        memo, by_step = shared.setdefault(goal, ({}, {}))
+        language = ("da", "en")[citizen // 4 % 2]
+        walks = []
+        for strategy in (
+            AnswerStrategy(tree, goal, [], [{"photo": 0.3}], random.Random(citizen)),
+            AnswerStrategy(tree, goal, [], [{"photo": 0.3}], random.Random(citizen), memo, by_step),
+        ):
+            session = fd.referral.start("main", language=language)
+            strategy.walk(session)
+            walks.append((session.path, session.outcome))
+        assert walks[0] == walks[1]
+    assert all(by_step for _, by_step in shared.values())  # steps were met again

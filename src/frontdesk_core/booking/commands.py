@@ -115,13 +115,14 @@ class Commands:
                         service, rules.per_citizen_per_day, start_ts, phone, booking_id
                     )
                     window = self.planner.window(service, start_ts)
+                    # Its times as the planner keeps them: a booking's times are slot times.
                     created = E.BookingCreated(
                         code=self._new_code(),
                         service_id=service.id,
-                        start=journal.dt(start_ts),
-                        end=journal.dt(end_ts),
-                        busy_from=journal.dt(window[0]),
-                        busy_until=journal.dt(window[1]),
+                        start=self.planner.local(start_ts),
+                        end=self.planner.local(end_ts),
+                        busy_from=self.planner.local(window[0]),
+                        busy_until=self.planner.local(window[1]),
                         channel=channel,
                         language=language,
                         counter_id=counter_id,
@@ -167,10 +168,10 @@ class Commands:
                         journal.event(
                             entry,
                             E.BookingRescheduled(
-                                start=journal.dt(start_ts),
-                                end=journal.dt(end_ts),
-                                busy_from=journal.dt(window[0]),
-                                busy_until=journal.dt(window[1]),
+                                start=self.planner.local(start_ts),
+                                end=self.planner.local(end_ts),
+                                busy_from=self.planner.local(window[0]),
+                                busy_until=self.planner.local(window[1]),
                                 counter_id=counter_id,
                             ),
                         ),

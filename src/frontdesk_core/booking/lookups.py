@@ -4,6 +4,7 @@ slots, the configured schedule."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 
 from frontdesk_core.booking.floor import Seating
 from frontdesk_core.booking.journal import Journal
@@ -69,7 +70,7 @@ class Lookups:
                 channel=channel,
                 earliest=now + int(rules.min_notice.total_seconds()),
                 latest=now + int(rules.horizon.total_seconds()),
-                room=lambda candidate: seating.room(service, candidate),
+                room=partial(seating.room, service),
                 limit=limit,
             )
 

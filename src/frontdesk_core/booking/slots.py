@@ -431,9 +431,10 @@ class SlotPlanner:
         ``[earliest, latest]`` (epoch seconds; ``None`` for no limit), the first
         ``limit`` of them when a limit is given.
 
-        ``room`` says how many more bookings a start can take (see
-        :meth:`~frontdesk_core.booking.floor.Seating.room`); without it, the
-        counters free as the bookings sit."""
+        A start takes as many more bookings as it has counters free as the bookings
+        sit; ``room``, when given, is asked about a start with none (see
+        :meth:`~frontdesk_core.booking.floor.Seating.room`: one more if moving
+        bookings makes room)."""
         out: list[Slot] = []
         if limit is not None and limit <= 0:
             return out
@@ -445,8 +446,8 @@ class SlotPlanner:
             for c in self.candidates(service, day, occupancy, not_before=earliest):
                 if latest is not None and c.start > latest:
                     break
-                free = len(c.free) if room is None else room(c)
-                if not free:
+                free = len(c.free)
+                if not free and (room is None or not (free := room(c))):
                     continue
                 out.append(
                     Slot(

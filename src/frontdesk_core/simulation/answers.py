@@ -36,6 +36,7 @@ from frontdesk_core.referral.model import (
     Question,
     ReferralTree,
 )
+from frontdesk_core.referral.steps import Step
 from frontdesk_core.simulation.distributions import Uniforms
 
 if TYPE_CHECKING:
@@ -163,6 +164,12 @@ Plan = tuple[list[str], list[float], float]
 chance, and the sum of the chances (0: any eligible option, each equally likely)."""
 Plans = dict[tuple[str, tuple[str, ...]], Plan]
 """Plans by question id and the ids of the options shown."""
+StepPlans = dict[int, tuple[Step, Plan]]
+"""Plans by the step shown (its ``id``, with the step kept so that the id stays its own)."""
+STEP_PLANS_KEPT = 1024
+"""Steps whose plans :class:`AnswerStrategy` keeps by the step (cleared when full: a
+tree's steps are made once and shared, but a step whose options have conditions is
+made anew for every session)."""
 
 
 class AnswerStrategy:
@@ -170,7 +177,8 @@ class AnswerStrategy:
 
     ``memo`` may be shared by citizens with the same goal, tree and weights: what they
     may press, and with which chances, is worked out once per question and set of
-    visible options, and only the draw is their own.
+    visible options, and only the draw is their own. ``by_step``, shared alike, finds
+    the plan of a step shown before without listing its options again.
     """
 
     def __init__(
@@ -181,6 +189,7 @@ class AnswerStrategy:
         missing: Sequence[Mapping[str, float]],
         rng: Uniforms,
         memo: Plans | None = None,
+        by_step: StepPlans | None = None,
     ) -> None:
         self.map = tree_map
         self.goal = goal
@@ -188,6 +197,7 @@ class AnswerStrategy:
         self.missing = missing
         self.rng = rng
         self.memo: Plans = {} if memo is None else memo
+        self.by_step: StepPlans = {} if by_step is None else by_step
 
     def _weights_for(self, node_id: str) -> Mapping[str, float] | None:
         for layer in self.weights:
@@ -197,10 +207,16 @@ class AnswerStrategy:
 
     def choose(self, question: Question, visible: Sequence[str]) -> str:
         """The id of the option this citizen presses among the ``visible`` ones."""
+        return self._draw(self._plan_for(question, visible))
+
+    def _plan_for(self, question: Question, visible: Sequence[str]) -> Plan:
         key = (question.id, tuple(visible))
         plan = self.memo.get(key)
         if plan is None:
             plan = self.memo[key] = self._plan(question, visible)
+        return plan
+
+    def _draw(self, plan: Plan) -> str:
         options, chances, total = plan
         if total <= 0:
             return options[int(self.rng.random() * len(options))]
@@ -244,7 +260,15 @@ class AnswerStrategy:
                 return
             node = self.map.node(step.node_id)
             if isinstance(node, Question):
-                session.answer(self.choose(node, [o.id for o in step.options]))
+                found = self.by_step.get(id(step))
+                if found is not None and found[0] is step:
+                    session.answer(self._draw(found[1]))  # choose(), the step seen before
+                    continue
+                plan = self._plan_for(node, [o.id for o in step.options])
+                if len(self.by_step) >= STEP_PLANS_KEPT:
+                    self.by_step.clear()
+                self.by_step[id(step)] = (step, plan)
+                session.answer(self._draw(plan))
             elif isinstance(node, Checklist):
                 lacking = self.missing_documents(node)
                 session.check([d for d in node.documents if d not in lacking])
@@ -265,4 +289,4 @@ class AnswerStrategy:
         return lacking
 
 
-__all__ = ["AnswerStrategy", "Goal", "Plan", "Plans", "TreeMap"]
+__all__ = ["AnswerStrategy", "Goal", "Plan", "Plans", "StepPlans", "TreeMap"]

@@ -46,7 +46,7 @@ from frontdesk_core.referral.engine import KioskResult
 from frontdesk_core.referral.outcomes import BookTime
 from frontdesk_core.referral.outcomes import CheckIn as CheckInOutcome
 from frontdesk_core.referral.session import CompiledTree
-from frontdesk_core.simulation.answers import AnswerStrategy, Goal, Plans, TreeMap
+from frontdesk_core.simulation.answers import AnswerStrategy, Goal, Plans, StepPlans, TreeMap
 from frontdesk_core.simulation.clock import SimClock
 from frontdesk_core.simulation.distributions import Distribution, minutes, normal
 from frontdesk_core.simulation.results import Cell, DayObservations
@@ -193,7 +193,7 @@ class _WorkedOut:
     tree's map of outcomes, and the answer plans of each stream's citizens by goal."""
 
     tree_maps: dict[str, TreeMap] = field(default_factory=dict)
-    plans: dict[tuple[str, str | None, bool, int, int], tuple[Goal, Plans]] = field(
+    plans: dict[tuple[str, str | None, bool, int, int], tuple[Goal, Plans, StepPlans]] = field(
         default_factory=dict
     )
     trees: dict[int, dict[str, CompiledTree]] = field(default_factory=dict)
@@ -614,10 +614,11 @@ class DaySimulation:
         )
         shared = self._answer_plans.get(key)
         if shared is None:
-            shared = self._answer_plans[key] = (Goal(citizen.service, booked=citizen.booked), {})
-        goal, memo = shared
+            goal = Goal(citizen.service, booked=citizen.booked)
+            shared = self._answer_plans[key] = (goal, {}, {})
+        goal, memo, by_step = shared
         strategy = AnswerStrategy(
-            tree, goal, answers, missing, CitizenDraws(citizen.key, Purpose.ANSWERS), memo
+            tree, goal, answers, missing, CitizenDraws(citizen.key, Purpose.ANSWERS), memo, by_step
         )
         strategy.walk(session)
         outcome = session.outcome
