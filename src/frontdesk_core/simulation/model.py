@@ -29,6 +29,7 @@ from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import partial
+from operator import attrgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -61,6 +62,7 @@ from frontdesk_core.simulation.streams import CitizenDraws, DayStreams, Purpose
 from frontdesk_core.store.base import EventStore
 
 Process = Generator[simpy.Event, Any, None]
+_ARRIVAL = attrgetter("arrival")
 DAY_END = 24 * 60.0
 """Overtime stops at midnight: whoever still waits then is closed by the end of the day."""
 EMPLOYEE = "sim"
@@ -393,7 +395,7 @@ class DaySimulation:
                     citizens.append(
                         Citizen(centre_id, stream, stream.service, at, at >= counted_from, at)
                     )
-        citizens.sort(key=lambda c: c.arrival)
+        citizens.sort(key=_ARRIVAL)
         self._draw(citizens)
         self.generated = tuple(citizens)
         self.obs.citizens = len(citizens)
@@ -526,14 +528,22 @@ class DaySimulation:
         only for the kiosk, where they may have to wait their turn.
         """
         env = self.env
-        citizens.sort(key=lambda c: c.arrival)
+        citizens.sort(key=_ARRIVAL)
+        # With no kiosk anywhere, _arrive() is _without_kiosk() (unless a subclass says
+        # otherwise): called at once.
+        arrive = self._arrive
+        if type(self)._arrive is DaySimulation._arrive and all(
+            k is None for k in self.kiosks.values()
+        ):
+            arrive = self._without_kiosk
+        inf = math.inf
         for citizen in citizens:
             arrival = citizen.arrival
-            if arrival == math.inf:
+            if arrival == inf:
                 break  # booked no-shows sort last, and never come
             if arrival > env._now:
                 yield env.timeout(arrival - env._now)
-            self._arrive(citizen)
+            arrive(citizen)
 
     def _arrive(self, citizen: Citizen) -> None:
         kiosks = self.kiosks[citizen.centre_id]
