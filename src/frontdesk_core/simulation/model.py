@@ -414,31 +414,32 @@ class DaySimulation:
         booked = self.scenario.booked
         no_show, early, spread = booked.no_show, minutes(booked.early), minutes(booked.spread)
         default_patience = self.scenario.patience
-        # A stream's citizens share its models: looked up once per stream.
-        models: dict[int, tuple[Distribution | None, Distribution | None]] = {}
+        # A stream's citizens share its models, its share booked and their errand's
+        # queue: looked up once per stream.
+        models: dict[int, tuple[Distribution | None, Distribution | None, float, str | None]] = {}
+        draw_key = keys.getrandbits
         for citizen in citizens:
             stream = citizen.stream
             found = models.get(id(stream))
             if found is None:
-                errand = citizen.service
-                found = models[id(stream)] = (
-                    stream.patience or default_patience,
-                    None
-                    if errand is None
-                    else self._service_model(errand, self.services[errand].queue),
-                )
-            patience_model, model = found
+                errand, queue, model = citizen.service, None, None
+                if errand is not None:
+                    queue = self.services[errand].queue
+                    model = self._service_model(errand, queue)
+                patience_model = stream.patience or default_patience
+                found = models[id(stream)] = (patience_model, model, stream.booked, queue)
+            patience_model, model, share_booked, queue = found
             if patience_model is not None:
                 citizen.patience = patience_model.sample(patience)
-            if stream.booked > 0 and booking.random() < stream.booked:
+            if share_booked > 0 and booking.random() < share_booked:
                 citizen.booked = True
                 citizen.no_show = booking.random() < no_show
                 citizen.early = normal(booking, early, spread)
             if model is not None:
                 citizen.service_model = model
                 citizen.service_time = model.sample(service)
-                citizen.errand_queue = self.services[citizen.service].queue  # type: ignore[index]
-            citizen.key = keys.getrandbits(64)
+                citizen.errand_queue = queue
+            citizen.key = draw_key(64)
 
     def _times(
         self,
