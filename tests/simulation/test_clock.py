@@ -26,3 +26,17 @@ def test_now_us_is_now_in_microseconds(minutes: float) -> None:
     env = simpy.Environment(initial_time=minutes)
     clock = SimClock(env, datetime(2026, 3, 29, 0, 0, tzinfo=ZoneInfo("Europe/Copenhagen")))
     assert clock.now_us() == to_us(clock.now())
+
+
+@given(
+    st.sampled_from([datetime(2026, 3, 29), datetime(2026, 10, 25), datetime(2026, 6, 1)]),
+    st.floats(-600.0, 2_000.0, allow_nan=False),
+)
+def test_minutes_is_the_inverse_of_at_on_the_days_summer_time_changes(
+    day: datetime, minutes: float
+) -> None:
+    tz = ZoneInfo("Europe/Copenhagen")
+    clock = SimClock(simpy.Environment(), day.replace(tzinfo=tz))
+    moment = clock.at(minutes)
+    assert abs(clock.minutes(moment) - minutes) < 1e-6
+    assert abs(clock.minutes(moment.astimezone(ZoneInfo("UTC"))) - minutes) < 1e-6

@@ -70,7 +70,9 @@ class SimClock:
 
     def minutes(self, moment: datetime) -> float:
         """Simulated minutes at ``moment`` (the inverse of :meth:`at`)."""
-        return (moment - self.origin).total_seconds() / 60.0
+        # Against the origin in UTC: two datetimes of one timezone subtract as wall
+        # times, an hour off after a change of summer time.
+        return (moment - self._origin_utc).total_seconds() / 60.0
 
 
 __all__ = ["SimClock"]
