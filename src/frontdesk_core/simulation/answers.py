@@ -221,10 +221,10 @@ class AnswerStrategy:
         if total <= 0:
             return options[int(self.rng.random() * len(options))]
         pick = self.rng.random() * total
-        for option_id, chance in zip(options, chances, strict=True):
+        for i, chance in enumerate(chances):  # the options' chances, in their order
             pick -= chance
             if pick < 0:
-                return option_id
+                return options[i]
         return options[0]
 
     def _plan(self, question: Question, visible: Sequence[str]) -> Plan:

@@ -63,6 +63,9 @@ from frontdesk_core.store.base import EventStore
 
 Process = Generator[simpy.Event, Any, None]
 _ARRIVAL = attrgetter("arrival")
+_KIOSK, _ANSWERS = Purpose.KIOSK, Purpose.ANSWERS
+"""The purposes every kiosk citizen draws for, read once (a member read off its enum
+class costs as much as a call)."""
 DAY_END = 24 * 60.0
 """Overtime stops at midnight: whoever still waits then is closed by the end of the day."""
 EMPLOYEE = "sim"
@@ -570,7 +573,7 @@ class DaySimulation:
             cell.kiosk_waits.append(self.env.now - citizen.arrival)
         booked = citizen.booked and citizen.code is not None
         model = self.scenario.kiosks.check_in if booked else self.scenario.kiosks.session
-        ends = self.env.timeout(model.sample(CitizenDraws(citizen.key, Purpose.KIOSK)))
+        ends = self.env.timeout(model.sample(CitizenDraws(citizen.key, _KIOSK)))
         ends.callbacks.append(lambda _: self._leave_kiosk(citizen, kiosks, kiosk_id))
 
     def _leave_kiosk(self, citizen: Citizen, kiosks: Kiosks, kiosk_id: str) -> None:
@@ -629,7 +632,7 @@ class DaySimulation:
             shared = self._answer_plans[key] = (goal, {}, {})
         goal, memo, by_step = shared
         strategy = AnswerStrategy(
-            tree, goal, answers, missing, CitizenDraws(citizen.key, Purpose.ANSWERS), memo, by_step
+            tree, goal, answers, missing, CitizenDraws(citizen.key, _ANSWERS), memo, by_step
         )
         strategy.walk(session)
         outcome = session.outcome
