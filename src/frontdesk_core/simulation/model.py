@@ -493,10 +493,10 @@ class DaySimulation:
                 continue
             while True:
                 if service_id not in free:
-                    slots = booking.free_slots(service_id, self.day, self.day)
-                    places = sorted(
-                        (self.clock.minutes(s.start), s.start) for s in slots for _ in range(s.free)
-                    )
+                    places: list[tuple[float, datetime]] = []
+                    for s in booking.free_slots(service_id, self.day, self.day):
+                        places += [(self.clock.minutes(s.start), s.start)] * s.free
+                    places.sort()
                     free[service_id] = ([m for m, _ in places], [s for _, s in places])
                 times, starts = free[service_id]
                 if not times:
