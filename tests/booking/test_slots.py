@@ -8,10 +8,13 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from booking.conftest import CPH, at
 from frontdesk_core.app import Frontdesk
 from frontdesk_core.booking.records import Contact
-from frontdesk_core.booking.slots import Occupancy, Slot, SlotPlanner, merge, subtract
+from frontdesk_core.booking.slots import Occupancy, Slot, SlotPlanner, epoch, merge, subtract
 from frontdesk_core.clock import ManualClock
 from frontdesk_core.config.models import Config
 from frontdesk_core.testing import MakeFrontdesk
@@ -196,3 +199,23 @@ def test_reminder_offsets_count_real_hours_across_the_change(
     assert due[timedelta(hours=2)].astimezone(UTC) == datetime(2026, 3, 29, 0, 0, tzinfo=UTC)
     assert due[timedelta(hours=2)].strftime("%H:%M") == "01:00"
     assert due[timedelta(hours=24)] == datetime(2026, 3, 28, 3, 0, tzinfo=CPH)
+
+
+@given(
+    st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2028, 1, 1)),
+    st.sampled_from([CPH, UTC]),
+    st.booleans(),
+)
+def test_epoch_is_the_timestamp_also_when_kept(naive: datetime, tz: Any, fold: bool) -> None:
+    moment = naive.replace(tzinfo=tz, fold=int(fold))
+    assert epoch(moment) == epoch(moment) == int(moment.timestamp())
+    assert epoch(moment.astimezone(UTC)) == int(moment.timestamp())
+
+
+def test_the_second_of_a_repeated_hour_is_not_taken_for_the_first() -> None:
+    first = datetime(2026, 10, 25, 2, 30, tzinfo=CPH)  # summer time ends at 03:00
+    second = first.replace(fold=1)
+    assert first == second  # one wall time, one timezone: equal, and one key of a dict
+    assert epoch(first) == int(first.timestamp())
+    assert epoch(second) == epoch(first) + 3600
+    assert epoch(first) == int(first.timestamp())

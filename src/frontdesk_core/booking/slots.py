@@ -55,11 +55,26 @@ class Slot:
     """Of those, how many have no booking yet."""
 
 
+_EPOCHS: dict[datetime, int] = {}
+EPOCHS_KEPT = 4096
+"""Moments :func:`epoch` keeps (cleared when full): a log's bookings name the same slot
+times again and again, and a datetime keeps its hash once made, while ``timestamp()``
+works its offset out again at every call."""
+
+
 def epoch(moment: datetime) -> int:
     """Whole seconds since the epoch of an aware datetime."""
+    found = _EPOCHS.get(moment) if moment.fold == 0 else None
+    if found is not None:
+        return found
     if moment.tzinfo is None:
         raise ValueError("a naive datetime has no place in time; give it a timezone")
-    return int(moment.timestamp())
+    found = int(moment.timestamp())
+    if moment.fold == 0:  # the second of a repeated hour equals the first as a key
+        if len(_EPOCHS) >= EPOCHS_KEPT:
+            _EPOCHS.clear()
+        _EPOCHS[moment] = found
+    return found
 
 
 def local_epoch(day: date, moment: time, tz: tzinfo) -> int:
