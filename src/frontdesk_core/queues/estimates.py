@@ -32,7 +32,7 @@ from datetime import datetime
 from frontdesk_core.drafts import quick_init
 from frontdesk_core.queues.counters import CounterStatus
 from frontdesk_core.queues.state import LiveState
-from frontdesk_core.queues.tickets import Ticket
+from frontdesk_core.queues.tickets import Ticket, TicketState
 
 
 @quick_init
@@ -45,7 +45,7 @@ class WaitEstimate:
     """``None`` when nothing is known to estimate from (no counter open, no history)."""
 
 
-_OPEN = CounterStatus.OPEN
+_OPEN, _WAITING = CounterStatus.OPEN, TicketState.WAITING
 """Read once: an enum member read off its class costs about as much as a call."""
 
 
@@ -115,7 +115,7 @@ def estimate_ticket(
     state: LiveState, ticket: Ticket, now: datetime, fallbacks: Mapping[str, float]
 ) -> WaitEstimate:
     """The estimate for a waiting ticket (0 ahead and 0 minutes once it is called)."""
-    if ticket.state.value != "waiting":
+    if ticket.state is not _WAITING:
         return WaitEstimate(0, 0)
     ahead = people_ahead(state, ticket, now)
     fallback = fallbacks.get(ticket.queue_id)
