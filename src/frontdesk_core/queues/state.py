@@ -353,16 +353,10 @@ def _started(state: LiveState, ticket: Ticket, payload: E.TicketStarted, at: dat
 
 
 def _finished(state: LiveState, ticket: Ticket, payload: E.TicketFinished, at: datetime) -> None:
-    # _record_counter_time(), written out: every service finishes.
-    called = ticket.called_at
-    if called is not None:
-        recent = state.recent.get(ticket.queue_id)
-        if recent is None:
-            recent = state.recent[ticket.queue_id] = deque(maxlen=RECENT_SERVICES)
-        recent.append((at - called).total_seconds())
+    _record_counter_time(state, ticket, at)
     started = ticket.started_at
     if started is None:
-        started = called
+        started = ticket.called_at
     ended = _end(state, ticket, _DONE, at)
     ended.started_at = started
     ended.__class__ = state.ticket_record
