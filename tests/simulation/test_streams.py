@@ -17,14 +17,7 @@ from frontdesk_core.plugins import Hooks, make_plugin_manager
 from frontdesk_core.queues.tickets import Ticket
 from frontdesk_core.simulation.model import Citizen, DaySimulation
 from frontdesk_core.simulation.scenario import LoadedScenario, load_scenario
-from frontdesk_core.simulation.streams import (
-    _GOLDEN,
-    _MASK,
-    CitizenDraws,
-    DayStreams,
-    Purpose,
-    _mix,
-)
+from frontdesk_core.simulation.streams import CitizenDraws, DayStreams, Purpose
 
 MMC = Path(__file__).parent / "data" / "mmc"
 KOBENHAVN = Path(__file__).parents[2] / "examples" / "kobenhavn" / "frontdesk.yaml"
@@ -208,6 +201,18 @@ def test_a_citizens_draws_are_reproducible_and_apart_by_purpose() -> None:
     for u in numbers:
         bins[int(u * 10)] += 1
     assert all(abs(b - 2_000) < 200 for b in bins)
+
+
+_MASK = (1 << 64) - 1
+_GOLDEN = 0x9E3779B97F4A7C15
+"""SplitMix64's increment: the odd 64-bit constant nearest 2**64 / golden ratio."""
+
+
+def _mix(z: int) -> int:
+    """SplitMix64's finaliser, in its function form: a bijection on 64-bit integers."""
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
 
 
 @given(key=st.integers(0, 2**64 - 1), purpose=st.sampled_from(list(Purpose)))

@@ -8,24 +8,12 @@ instant and building an aware datetime is the costliest part of asking.
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 
 import simpy
 
 from frontdesk_core.events.base import to_us
-
-
-def minute_us(minutes: float) -> int:
-    """``timedelta(minutes=minutes) // timedelta(microseconds=1)``, at a quarter of its cost.
-
-    timedelta takes the whole minutes exactly and rounds the microseconds of the
-    fraction half to even; so does this, so the engines' microseconds and the
-    datetimes of :meth:`SimClock.now` never disagree. (``minutes - int(minutes)`` is
-    ``math.modf``'s fraction, exactly: the difference of two floats of which one is
-    the other's whole part is a float.)
-    """
-    whole = int(minutes)
-    return whole * 60_000_000 + round((minutes - whole) * 60_000_000.0)
 
 
 class SimClock:
@@ -37,10 +25,12 @@ class SimClock:
         self.env = env
         self.origin = origin
         self._origin_utc = origin.astimezone(UTC)
-        self._at: float = -1.0
+        # The minute the cached answers are for: none yet (NaN equals no minute; a
+        # number here would be answered with the origin when the simulation is at it).
+        self._at = math.nan
         self._now = origin
         self._origin_us = to_us(origin)
-        self._us_at: float = -1.0
+        self._us_at = math.nan
         self._us = self._origin_us
         # Until the next midnight, when the offset from UTC is the same then as at the
         # origin (no change of summer time between), a moment in the origin's timezone
@@ -62,7 +52,11 @@ class SimClock:
         minutes = self.env._now  # what ``env.now`` returns, without the property's call
         if minutes != self._us_at:
             self._us_at = minutes
-            whole = int(minutes)  # minute_us(), written out: every new moment asks
+            # timedelta(minutes=minutes) in microseconds, at a quarter of its cost: the
+            # whole minutes exactly, the fraction's microseconds rounded half to even, as
+            # timedelta rounds them, so these never disagree with now(). (``minutes -
+            # int(minutes)`` is exact: two floats of which one is the other's whole part.)
+            whole = int(minutes)
             self._us = (
                 self._origin_us + whole * 60_000_000 + round((minutes - whole) * 60_000_000.0)
             )

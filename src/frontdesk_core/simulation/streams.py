@@ -22,18 +22,6 @@ from __future__ import annotations
 import random
 from enum import IntEnum
 
-_MASK = (1 << 64) - 1
-_GOLDEN = 0x9E3779B97F4A7C15
-"""SplitMix64's increment: the odd 64-bit constant nearest 2**64 / golden ratio."""
-
-
-def _mix(z: int) -> int:
-    """SplitMix64's finaliser: a bijection on 64-bit integers that scrambles every bit
-    (:class:`CitizenDraws` has it written out; this is the form it is tested against)."""
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-    return z ^ (z >> 31)
-
 
 class Purpose(IntEnum):
     """What a citizen's own draws are for: each purpose has a sequence of its own.
@@ -58,8 +46,10 @@ class CitizenDraws:
 
     __slots__ = ("_state",)
 
-    # _mix written out in both methods, its constants as literals: a simulated citizen
-    # makes a few of these and draws a dozen numbers, and the call was a third of a draw.
+    # SplitMix64 (Steele, Lea and Flood, 2014): the golden step 0x9E3779B97F4A7C15 and
+    # its finaliser, written out in both methods with the constants as literals (a
+    # simulated citizen makes a few of these and draws a dozen numbers; a call to a
+    # finaliser of its own was a third of a draw). The tests hold it to the function form.
 
     def __init__(self, key: int, purpose: Purpose) -> None:
         # Mixing the purpose into the key puts each purpose's sequence at an unrelated
