@@ -89,6 +89,47 @@ class ManualClock:
         self._offset = when.utcoffset()
 
 
+def elapsed(earlier: datetime, later: datetime) -> float:
+    """Seconds from ``earlier`` to ``later`` (aware moments): the time that passed, also
+    across a change of summer time.
+
+    Two datetimes of one timezone subtract as wall times (``03:10`` after the spring
+    change is 80 minutes after ``01:50`` by the clock on the wall, 20 in fact); their
+    offsets, which differ only across a change, put it right. Asking a zone for an
+    offset is the dear part, so the last day found without a change (its offset the
+    same at both midnights) is kept: two moments inside it subtract as wall times,
+    exactly.
+    """
+    seconds = (later - earlier).total_seconds()
+    zone = later.tzinfo
+    if zone is not earlier.tzinfo or zone is None:
+        return seconds  # subtracted in UTC already (or both naive)
+    kept_zone, begins, ends = _steady
+    if zone is kept_zone and begins <= earlier and later < ends:
+        return seconds
+    after, before = later.utcoffset(), earlier.utcoffset()
+    if after is None or before is None:
+        return seconds
+    if after != before:
+        return seconds - (after - before).total_seconds()
+    _keep_steady_day(later)
+    return seconds
+
+
+_steady: tuple[tzinfo | None, datetime, datetime] = (None, datetime.min, datetime.min)
+"""The zone, midnight and next midnight of the last day :func:`elapsed` found without a
+change of offset (wall times in it are exact)."""
+
+
+def _keep_steady_day(moment: datetime) -> None:
+    """Keep ``moment``'s day for :func:`elapsed` if its offset does not change in it."""
+    global _steady
+    midnight = moment.replace(hour=0, minute=0, second=0, microsecond=0, fold=0)
+    next_midnight = midnight + timedelta(days=1)  # a wall-time sum: the next midnight
+    if midnight.utcoffset() == next_midnight.utcoffset() == moment.utcoffset():
+        _steady = (moment.tzinfo, midnight, next_midnight)
+
+
 def microseconds(clock: Clock) -> Callable[[], int]:
     """A function giving ``clock``'s time in microseconds since the epoch.
 

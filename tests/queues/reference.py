@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -234,7 +234,7 @@ class ReferenceQueues:
         if ticket.called_at is None:
             return
         times = self.recent.setdefault(ticket.queue_id, [])
-        times.append((at - ticket.called_at).total_seconds())
+        times.append((_utc(at) - _utc(ticket.called_at)).total_seconds())
         del times[:-RECENT_TIMES]
 
     # -- the service day ----------------------------------------------------------------
@@ -462,7 +462,7 @@ class ReferenceQueues:
 
         def urgency(ticket: RefTicket) -> tuple[int, float, datetime]:
             target = self.queues[ticket.queue_id].target.within.total_seconds()
-            used = (now - ticket.arrived_at).total_seconds() / target
+            used = (_utc(now) - _utc(ticket.arrived_at)).total_seconds() / target
             return (-ticket.priority, -used, ticket.arrived_at)
 
         return min(waiting, key=urgency)
@@ -542,7 +542,7 @@ class ReferenceQueues:
         queue = self.queues[ticket.queue_id]
         if ticket.recalls >= queue.recalls_before_no_show:
             reason = "recalls"
-        elif now >= (ticket.called_at or now) + queue.no_show_after:
+        elif _utc(now) >= _utc(ticket.called_at or now) + queue.no_show_after:
             reason = "timeout"
         else:
             raise InvalidStateError(f"ticket {ticket.number} may not be a no-show yet")
@@ -574,8 +574,8 @@ class ReferenceQueues:
             if ticket_id is None:
                 continue
             ticket = self.tickets[ticket_id]
-            due = ticket.called_at + self.queues[ticket.queue_id].no_show_after  # type: ignore[operator]
-            if ticket.state is CALLED and self.now() >= due:
+            due = _utc(ticket.called_at) + self.queues[ticket.queue_id].no_show_after  # type: ignore[arg-type]
+            if ticket.state is CALLED and _utc(self.now()) >= due:
                 try:
                     expired.append(self.no_show(counter_id))
                 except InvalidStateError:
@@ -775,3 +775,9 @@ class ReferenceQueues:
         """The centre's counters in configuration order."""
         centre = self._centre(centre_id)
         return [replace(self.counters[c.id]) for c in centre.counters]
+
+
+def _utc(moment: datetime) -> datetime:
+    """``moment`` in UTC: time that passed is counted there (two site times subtract as
+    wall times, an hour off across a change of summer time)."""
+    return moment.astimezone(UTC)

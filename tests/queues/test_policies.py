@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -28,8 +29,10 @@ def _ticket(
     *,
     priority: int = 0,
     appointment_in: float | None = None,
+    arrived: datetime | None = None,
 ) -> Ticket:
-    arrived = START - timedelta(minutes=minutes_ago)
+    if arrived is None:
+        arrived = START - timedelta(minutes=minutes_ago)
     return Ticket(
         id=f"t{n}",
         number=f"X{n:03d}",
@@ -239,3 +242,13 @@ def test_service_level_orders_an_alike_line_by_arrival_alone(config: Config) -> 
     told = ServiceLevelPolicy().choose(Waiting.of(tickets, alike=True), counter, START, config)
     assert told is not None and told.id == "t2"
     assert told == ServiceLevelPolicy().choose(tickets, counter, START, config)
+
+
+def test_service_level_counts_waits_across_the_spring_change(config: Config) -> None:
+    cph = ZoneInfo("Europe/Copenhagen")
+    now = datetime(2026, 3, 29, 3, 10, tzinfo=cph)  # CEST, 01:10 UTC
+    # 12 of pass's 15 minutes (80 %; 72 minutes by the wall clock, from before the change)
+    # against 9 of tax's 10 minutes (90 %).
+    passport = _ticket(1, "pass", 0, arrived=datetime(2026, 3, 29, 1, 58, tzinfo=cph))
+    tax = _ticket(2, "tax", 0, arrived=datetime(2026, 3, 29, 3, 1, tzinfo=cph))
+    assert ServiceLevelPolicy().choose([passport, tax], _counter(config), now, config) is tax

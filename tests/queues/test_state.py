@@ -19,7 +19,11 @@ AT = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 def _event(seq: int, kind: str, key: str, minutes: int = 0, **data: object) -> Event:
     """An event as a store reads it: ``data`` in its stored form."""
-    new = NewEvent(kind, key, AT + timedelta(minutes=minutes), "main", data)
+    return _event_at(seq, kind, key, AT + timedelta(minutes=minutes), **data)
+
+
+def _event_at(seq: int, kind: str, key: str, at: datetime, **data: object) -> Event:
+    new = NewEvent(kind, key, at, "main", data)
     return Event(kind, key, new.at_us, "main", new.payload, seq)
 
 
@@ -97,3 +101,20 @@ def test_transfer_follows_the_queue_priority_unless_given_at_issue(config: Confi
     assert (ticket.queue_id, ticket.priority, ticket.transfers) == ("cash", 1, 1)
     assert ticket.arrived_at == AT and ticket.entered_at == AT + timedelta(minutes=5)
     assert list(state.waiting["cash"]) == ["t1"] and state.waiting["pass"] == {}
+
+
+def test_a_counter_time_across_the_spring_change_is_the_time_that_passed(
+    config: Config,
+) -> None:
+    # Called 01:50 CET, finished 03:10 CEST on 29 March: 20 minutes, 80 by the wall clock.
+    called = datetime(2026, 3, 29, 0, 50, tzinfo=UTC)
+    issued = called - timedelta(minutes=5)
+    events = [
+        _event_at(1, ev.ISSUED, "t1", issued, number="P001", queue_id="pass", day="2026-03-29"),
+        _event_at(2, ev.CALLED, "t1", called, counter_id="c1"),
+        _event_at(3, ev.FINISHED, "t1", called + timedelta(minutes=20), counter_id="c1"),
+    ]
+    state = rebuild(config, events)
+    ticket = state.tickets["t1"]
+    assert (ticket.called_at.hour, ticket.ended_at.hour) == (1, 3)  # as the wall shows them
+    assert list(state.recent["pass"]) == [20 * 60.0]

@@ -72,6 +72,7 @@ log = logging.getLogger("frontdesk.queues")
 MAX_EMPLOYEE_REF = 32
 _CALLED = (TicketState.CALLED,)
 _AT_COUNTER = (TicketState.CALLED, TicketState.SERVING)
+_MICROSECOND = timedelta(microseconds=1)
 _OPEN, _PAUSED, _CLOSED = CounterStatus.OPEN, CounterStatus.PAUSED, CounterStatus.CLOSED
 """Read once: an enum member read off its class costs about as much as a call."""
 _P = ParamSpec("_P")
@@ -888,15 +889,14 @@ class QueueEngine:
         queue = self._queues[ticket.queue_id]
         if ticket.recalls >= queue.recalls_before_no_show:
             return E.TicketNoShow(counter_id, "recalls")
-        at = self._site_time(now)
-        called = ticket.called_at if ticket.called_at is not None else at
-        due = called + queue.no_show_after
-        if at >= due:
+        called = to_us(ticket.called_at) if ticket.called_at is not None else now
+        if now >= called + queue.no_show_after // _MICROSECOND:
             return E.TicketNoShow(counter_id, "timeout")
+        due = local_time(called + queue.no_show_after // _MICROSECOND, self.tz)
         raise InvalidStateError(
             f"ticket {ticket.number} was recalled {ticket.recalls} of "
             f"{queue.recalls_before_no_show} time(s); recall it, or wait until "
-            f"{due.astimezone(self.tz):%H:%M}, before marking it a no-show",
+            f"{due:%H:%M}, before marking it a no-show",
             code="ticket.recall_first",
             params={"number": ticket.number, "due": due},
         )
@@ -958,7 +958,7 @@ class QueueEngine:
                 ticket.state is TicketState.CALLED
                 and ticket.called_at is not None
                 and queue is not None
-                and self._site_time(self._now_us()) >= ticket.called_at + queue.no_show_after
+                and self._now_us() >= to_us(ticket.called_at) + queue.no_show_after // _MICROSECOND
             ):
                 try:
                     expired.append(self.no_show(counter.id))

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from operator import attrgetter
 
+from frontdesk_core.clock import elapsed
 from frontdesk_core.config.models import Config, Counter
 from frontdesk_core.queues.tickets import Ticket
 
@@ -52,7 +53,7 @@ class ServiceLevelPolicy:
             if target is None:
                 target = config.queue(ticket.queue_id).target.within.total_seconds()
                 targets[ticket.queue_id] = target
-            used = (now - ticket.arrived_at).total_seconds() / target
+            used = elapsed(ticket.arrived_at, now) / target
             return (-ticket.priority, -used, ticket.arrived_at)
 
         return min(waiting, key=urgency)

@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from frontdesk_core.clock import elapsed
 from frontdesk_core.config.models import Config
 from frontdesk_core.drafts import Drafts
 from frontdesk_core.events import queues as E
@@ -236,7 +237,7 @@ def _record_counter_time(state: LiveState, ticket: Ticket, at: datetime) -> None
     recent = state.recent.get(ticket.queue_id)
     if recent is None:
         recent = state.recent[ticket.queue_id] = deque(maxlen=RECENT_SERVICES)
-    recent.append((at - ticket.called_at).total_seconds())
+    recent.append(elapsed(ticket.called_at, at))
 
 
 def _end(state: LiveState, ticket: Ticket, status: TicketState, at: datetime) -> Any:
