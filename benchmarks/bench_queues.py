@@ -8,7 +8,9 @@ Run: ``.venv/bin/python benchmarks/bench_queues.py``
    transaction (three commits a cycle), reported as cycles per second and as a
    ratio of the raw commit rate.
 3. Rebuilding the live state of a day of 5,000 citizens from the log, as a start-up
-   does (from the last day end), next to replaying a whole three-day log.
+   does (from the last day end), next to replaying a whole three-day log; and, as a
+   reference measured alternately with it, fetching the same rows and parsing each
+   payload's JSON, with nothing else done (the ratio holds when the machine is slow).
 4. A start-up after ten days that left nothing open and were never ended by hand:
    it reads only what came after the last day's end, and holds no ticket of them.
 """
@@ -146,19 +148,33 @@ def clean_days(directory: Path, days: int, citizens: int) -> tuple[Path, int]:
 
 def _startups(config_path: Path, path: Path, tickets: int) -> list[float]:
     """Seconds of :data:`STARTUPS` start-ups of ``path``, each in a new process."""
-    seconds: list[float] = []
-    for _ in range(STARTUPS):
-        done = subprocess.run(
-            [sys.executable, "-c", _STARTUP, str(config_path), str(path)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        took, loaded = done.stdout.split()
-        if int(loaded) != tickets:
-            raise SystemExit("a start-up found another number of tickets")
-        seconds.append(float(took))
-    return seconds
+    return [_startup(config_path, path, tickets) for _ in range(STARTUPS)]
+
+
+def _startup(config_path: Path, path: Path, tickets: int) -> float:
+    """Seconds of one start-up of ``path`` in a new process."""
+    took, loaded = _in_new_process(_STARTUP, config_path, path)
+    if loaded != tickets:
+        raise SystemExit("a start-up found another number of tickets")
+    return took
+
+
+def _raw_read(path: Path, after: int, events: int) -> float:
+    """Seconds, in a new process, to fetch the rows a start-up reads and parse each
+    payload's JSON: the least any reader of this log does, measured beside the start-up."""
+    took, read = _in_new_process(_RAW_READ, path, after)
+    if read != events:
+        raise SystemExit("the raw read found another number of events")
+    return took
+
+
+def _in_new_process(script: str, *args: object) -> tuple[float, int]:
+    """What ``script`` prints, run in a new process: the seconds it took and a count."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, *map(str, args)], capture_output=True, text=True, check=True
+    )
+    took, count = done.stdout.split()
+    return float(took), int(count)
 
 
 STARTUPS = 7
@@ -178,6 +194,19 @@ state = load(config, store)  # what the queue engine does when it starts
 print(time.perf_counter() - began, len(state.tickets))
 """
 
+_RAW_READ = """\
+import json, sqlite3, sys, time
+connection = sqlite3.connect(sys.argv[1])
+after = int(sys.argv[2])
+began = time.perf_counter()
+rows = connection.execute(
+    "SELECT seq, at, kind, key, centre_id, data, version FROM events WHERE seq > ? ORDER BY seq",
+    (after,),
+).fetchall()
+payloads = [json.loads(row[5]) for row in rows]
+print(time.perf_counter() - began, len(payloads))
+"""
+
 
 def rebuilds(directory: Path, days: int, citizens: int) -> dict[str, tuple[list[float], int]]:
     """Seconds (and events read) to rebuild the live state: the whole log once, and a
@@ -193,9 +222,16 @@ def rebuilds(directory: Path, days: int, citizens: int) -> dict[str, tuple[list[
     out["full"] = ([time.perf_counter() - began], len(events))
     if load(config, store) != full or len(full.tickets) != tickets or tickets != citizens:
         raise SystemExit("the start-up state differs from the full rebuild")
-    read = store.last_seq() - replay_start(config, store) + 1
+    after = max(replay_start(config, store) - 1, 0)
+    read = store.last_seq() - after
     store.close()
-    out["start-up"] = (_startups(config_path, path, tickets), read)
+    startups: list[float] = []
+    raw_reads: list[float] = []
+    for _ in range(STARTUPS):  # alternating, so that both meet the same machine
+        startups.append(_startup(config_path, path, tickets))
+        raw_reads.append(_raw_read(path, after, read))
+    out["start-up"] = (startups, read)
+    out["raw read"] = (raw_reads, read)
     return out
 
 
@@ -249,6 +285,12 @@ def main() -> int:
         f"{statistics.median(startups) * 1000:.1f} of {len(startups)}, each a new process; "
         f"from the last day end, {events} events; target {TARGET_STARTUP_MS:.0f} ms: "
         f"{'met' if best_ms <= TARGET_STARTUP_MS else 'NOT met'})"
+    )
+    raw_reads, _ = figures["raw read"]
+    print(
+        f"  the same rows fetched and their JSON parsed, nothing more: "
+        f"{min(raw_reads) * 1000:.1f} ms (start-up / that: "
+        f"{min(startups) / min(raw_reads):.2f}x, measured alternately)"
     )
     (full,), events = figures["full"]
     print(f"  the whole {DAYS}-day log, for comparison: {full * 1000:.0f} ms ({events} events)")
