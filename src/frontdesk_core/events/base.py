@@ -27,6 +27,11 @@ def to_us(moment: datetime) -> int:
     return (moment - EPOCH) // _MICROSECOND
 
 
+def span_us(span: timedelta) -> int:
+    """Whole microseconds of a length of time (rounded down, as :func:`to_us` does)."""
+    return span // _MICROSECOND
+
+
 def from_us(us: int) -> datetime:
     """The UTC moment ``us`` microseconds after the epoch."""
     return EPOCH + timedelta(microseconds=us)

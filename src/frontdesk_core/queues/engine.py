@@ -48,7 +48,7 @@ from frontdesk_core.errors import (
     StaleWrite,
 )
 from frontdesk_core.events import queues as E
-from frontdesk_core.events.base import Payload, local_time, to_us
+from frontdesk_core.events.base import Payload, local_time, span_us, to_us
 from frontdesk_core.events.log import Event, NewEvent
 from frontdesk_core.plugins import Hooks
 from frontdesk_core.queues import state as ev
@@ -72,7 +72,6 @@ log = logging.getLogger("frontdesk.queues")
 MAX_EMPLOYEE_REF = 32
 _CALLED = (TicketState.CALLED,)
 _AT_COUNTER = (TicketState.CALLED, TicketState.SERVING)
-_MICROSECOND = timedelta(microseconds=1)
 _OPEN, _PAUSED, _CLOSED = CounterStatus.OPEN, CounterStatus.PAUSED, CounterStatus.CLOSED
 """Read once: an enum member read off its class costs about as much as a call."""
 _P = ParamSpec("_P")
@@ -144,6 +143,13 @@ def _ticket_issued(
     issued.__class__ = E.TicketIssued
     sealed: E.TicketIssued = issued
     return sealed
+
+
+def _no_show_due(ticket: Ticket, queue: Queue, now: int) -> int:
+    """The microsecond a called ticket may be marked a no-show for not coming (counted
+    from its call, or from ``now`` if it has none): time that passed, not wall time."""
+    called = to_us(ticket.called_at) if ticket.called_at is not None else now
+    return called + span_us(queue.no_show_after)
 
 
 class QueueEngine:
@@ -889,10 +895,10 @@ class QueueEngine:
         queue = self._queues[ticket.queue_id]
         if ticket.recalls >= queue.recalls_before_no_show:
             return E.TicketNoShow(counter_id, "recalls")
-        called = to_us(ticket.called_at) if ticket.called_at is not None else now
-        if now >= called + queue.no_show_after // _MICROSECOND:
+        due_us = _no_show_due(ticket, queue, now)
+        if now >= due_us:
             return E.TicketNoShow(counter_id, "timeout")
-        due = local_time(called + queue.no_show_after // _MICROSECOND, self.tz)
+        due = local_time(due_us, self.tz)
         raise InvalidStateError(
             f"ticket {ticket.number} was recalled {ticket.recalls} of "
             f"{queue.recalls_before_no_show} time(s); recall it, or wait until "
@@ -956,9 +962,8 @@ class QueueEngine:
             queue = self._queues.get(ticket.queue_id)
             if (
                 ticket.state is TicketState.CALLED
-                and ticket.called_at is not None
                 and queue is not None
-                and self._now_us() >= to_us(ticket.called_at) + queue.no_show_after // _MICROSECOND
+                and (now := self._now_us()) >= _no_show_due(ticket, queue, now)
             ):
                 try:
                     expired.append(self.no_show(counter.id))
